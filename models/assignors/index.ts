@@ -1,0 +1,11 @@
+import { range } from './range.ts';
+import { roundrobin } from './roundrobin.ts';
+import type { Assignor } from './types.ts';
+
+export type { Assignor, AssignInput, AssignOutput, MemberSubscription, RebalanceProtocol } from './types.ts';
+
+/** The built-in client-side assignors, by the protocol name members advertise. */
+export const builtinAssignors: Record<string, Assignor> = {
+  [range.name]: range,
+  [roundrobin.name]: roundrobin,
+};

@@ -1,0 +1,48 @@
+import type { TopicPartition, Topics } from '../types.ts';
+
+/** EAGER or COOPERATIVE, as `ConsumerPartitionAssignor.supportedProtocols()`. */
+export type RebalanceProtocol = 'eager' | 'cooperative';
+
+/** One member's `Subscription` as the leader sees it (ConsumerProtocolSubscription v2+). */
+export interface MemberSubscription {
+  topics: string[];
+  /** KIP-429: partitions the member owns when it joins (empty for eager members). */
+  ownedPartitions: TopicPartition[];
+  /** KIP-792: the generation in which ownedPartitions were obtained, -1 if none. */
+  generationId: number;
+  /** group.instance.id for static members (KIP-345), null for dynamic ones. */
+  groupInstanceId: string | null;
+}
+
+/** The input of `ConsumerPartitionAssignor.assign(metadata, groupSubscription)`. */
+export interface AssignInput {
+  /** Partition counts from the leader's metadata. */
+  topics: Topics;
+  /** Member id -> subscription. */
+  subscriptions: Record<string, MemberSubscription>;
+}
+
+/** Member id -> assigned partitions. */
+export type AssignOutput = Record<string, TopicPartition[]>;
+
+export interface Assignor {
+  /** The protocol name the member advertises in JoinGroup (e.g. `range`). */
+  name: string;
+  supportedProtocols: RebalanceProtocol[];
+  assign(input: AssignInput): AssignOutput;
+}
+
+/**
+ * Member ids in Kafka's assignor order: static members by group.instance.id first,
+ * then dynamic members by member id (AbstractPartitionAssignor.MemberInfo compareTo).
+ */
+export function sortedMembers(subscriptions: Record<string, MemberSubscription>): string[] {
+  return Object.keys(subscriptions).sort((a, b) => {
+    const ia = subscriptions[a].groupInstanceId;
+    const ib = subscriptions[b].groupInstanceId;
+    if (ia !== null && ib !== null) return ia < ib ? -1 : ia > ib ? 1 : a < b ? -1 : a > b ? 1 : 0;
+    if (ia !== null) return -1;
+    if (ib !== null) return 1;
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+}
