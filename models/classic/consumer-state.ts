@@ -1,0 +1,97 @@
+import type { RebalanceProtocol } from '../assignors/types.ts';
+import type { TimerSettings, TopicPartition, Topics } from '../types.ts';
+import type { ClassicRequest, ClassicResponse } from './messages.ts';
+
+// The classic consumer's group client (AbstractCoordinator + ConsumerCoordinator +
+// the heartbeat thread), reduced to what decides group membership and ownership.
+
+/** What a request was sent with, to judge its response later (`sentGeneration` in Kafka). */
+export interface Sent {
+  corr: number;
+  generation: number;
+  memberId: string;
+}
+
+export interface ConsumerContext {
+  client: string;
+  /** Process incarnation of this client slot. */
+  inc: number;
+  instanceId: string | null;
+  /** partition.assignment.strategy, in preference order. */
+  assignors: string[];
+  /** EAGER or COOPERATIVE: fixed at construction from the assignors (Kafka 4.1 rule). */
+  protocol: RebalanceProtocol;
+  topics: string[];
+  /** This client's view of topic metadata. */
+  metadata: Topics;
+  /** Leader only: the metadata its last assignment was computed from. */
+  assignedMetadata: Topics | null;
+  memberId: string;
+  generation: number;
+  protocolName: string | null;
+  isLeader: boolean;
+  rejoinNeeded: boolean;
+  /** The partitions this process believes it owns and fetches from. */
+  owned: TopicPartition[];
+  /** Next offset to process, per owned partition. */
+  positions: Record<TopicPartition, number>;
+  /** The application stopped calling poll() (long processing, GC pause). */
+  stalled: boolean;
+  autoCommit: boolean;
+  nextCorr: number;
+  inflight: { join?: Sent; sync?: Sent; heartbeat?: Sent; commit?: Sent };
+  /** Timer name -> virtual deadline: `heartbeat`, `poll`, `retry`, `req:<kind>`. */
+  timers: Record<string, number>;
+  settings: TimerSettings;
+}
+
+export type ConsumerEvent =
+  | { type: 'RESPONSE'; now: number; msg: ClassicResponse }
+  | { type: 'TIMER'; now: number; name: string }
+  | { type: 'PROCESS'; now: number }
+  | { type: 'COMMIT'; now: number }
+  | { type: 'STALL'; now: number }
+  | { type: 'RESUME'; now: number }
+  | { type: 'CLOSE'; now: number }
+  | { type: 'METADATA'; now: number; topics: Topics };
+
+export interface ConsumerInput {
+  client: string;
+  inc: number;
+  now: number;
+  instanceId?: string | null;
+  assignors: string[];
+  protocol: RebalanceProtocol;
+  topics: string[];
+  metadata: Topics;
+  settings: TimerSettings;
+  autoCommit?: boolean;
+}
+
+export function initialConsumerContext(input: ConsumerInput): ConsumerContext {
+  return {
+    client: input.client,
+    inc: input.inc,
+    instanceId: input.instanceId ?? null,
+    assignors: input.assignors,
+    protocol: input.protocol,
+    topics: input.topics,
+    metadata: input.metadata,
+    assignedMetadata: null,
+    memberId: '',
+    generation: -1,
+    protocolName: null,
+    isLeader: false,
+    rejoinNeeded: true,
+    owned: [],
+    positions: {},
+    stalled: false,
+    autoCommit: input.autoCommit ?? true,
+    nextCorr: 1,
+    inflight: {},
+    timers: {},
+    settings: input.settings,
+  };
+}
+
+export type Outgoing = ClassicRequest;

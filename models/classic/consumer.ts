@@ -1,0 +1,369 @@
+import { and, assign, enqueueActions, setup } from 'xstate';
+import type { Assignor } from '../assignors/types.ts';
+import { partitionsOf, type Topics } from '../types.ts';
+import type { ClassicRequest, ClassicResponse } from './messages.ts';
+import { type ConsumerContext, type ConsumerEvent, type ConsumerInput, type Sent, initialConsumerContext } from './consumer-state.ts';
+
+// The classic consumer (ConsumerCoordinator.java and its heartbeat thread).
+// States follow MemberState: unjoined, PREPARING_REBALANCE (split into `committing`, the
+// auto-commit before revocation, and `joining`), COMPLETING_REBALANCE (`syncing`), STABLE;
+// plus `closed` and `fatal`. The application thread is modelled as always polling unless
+// `stalled`, so work that Kafka does "on the next poll()" happens right away.
+
+type Ctx = ConsumerContext;
+type Ev = ConsumerEvent;
+type Response<K extends ClassicResponse['kind']> = Extract<ClassicResponse, { kind: K }>;
+const resp = (e: Ev) => (e as Extract<Ev, { type: 'RESPONSE' }>).msg;
+const timerName = (e: Ev) => (e as Extract<Ev, { type: 'TIMER' }>).name;
+const without = (timers: Record<string, number>, ...names: string[]) => {
+  const t = { ...timers };
+  for (const n of names) delete t[n];
+  return t;
+};
+type Body<T> = T extends unknown ? Omit<T, 'corr' | 'client'> : never;
+
+/** Builds a request and the bookkeeping that goes with it. */
+function request(ctx: Ctx, body: Body<ClassicRequest>): { msg: ClassicRequest; sent: Sent } {
+  const corr = ctx.nextCorr;
+  return {
+    msg: { ...body, corr, client: { client: ctx.client, inc: ctx.inc } } as ClassicRequest,
+    sent: { corr, generation: ctx.generation, memberId: ctx.memberId },
+  };
+}
+
+/** Is this response the answer to the request we are still waiting for? */
+const answers = (ctx: Ctx, slot: keyof Ctx['inflight'], e: Ev): boolean =>
+  e.type === 'RESPONSE' && ctx.inflight[slot]?.corr === e.msg.corr;
+
+/** The generation and member id are still those the request was sent with. */
+const unchangedSince = (ctx: Ctx, sent: Sent | undefined): boolean =>
+  sent !== undefined && sent.generation === ctx.generation && sent.memberId === ctx.memberId;
+
+const sameTopics = (a: Topics | null, b: Topics, topics: string[]): boolean =>
+  a !== null && topics.every((t) => a[t] === b[t]);
+
+export function createConsumerMachine(assignors: Record<string, Assignor>) {
+  return setup({
+    types: {} as { context: Ctx; events: Ev; input: ConsumerInput },
+    actions: {
+      /** Outgoing request; executed by the world, never by the machine. */
+      send: (_: unknown, _request: ClassicRequest) => {},
+
+      // ---- onJoinPrepare ------------------------------------------------------------
+      /** Auto-commit before revocation (enable.auto.commit): the join waits for it. */
+      sendAutoCommit: enqueueActions(({ context, event, enqueue }) => {
+        const offsets = Object.fromEntries(context.owned.map((p) => [p, context.positions[p] ?? 0]));
+        const { msg, sent } = request(context, {
+          kind: 'OffsetCommit',
+          memberId: context.memberId,
+          instanceId: context.instanceId,
+          generation: context.generation,
+          offsets,
+        });
+        enqueue.assign({
+          nextCorr: context.nextCorr + 1,
+          inflight: { ...context.inflight, commit: sent },
+          timers: { ...context.timers, 'req:commit': event.now + context.settings.requestTimeoutMs },
+        });
+        enqueue({ type: 'send', params: msg });
+      }),
+      /** EAGER: onPartitionsRevoked (or onPartitionsLost after a reset) for everything owned. */
+      revokeAllOwned: assign({ owned: [], positions: {} }),
+      sendJoinGroup: enqueueActions(({ context, event, enqueue }) => {
+        const { msg, sent } = request(context, {
+          kind: 'JoinGroup',
+          memberId: context.memberId,
+          instanceId: context.instanceId,
+          protocols: context.assignors,
+          subscription: {
+            topics: context.topics,
+            ownedPartitions: context.protocol === 'cooperative' ? context.owned : [],
+            generationId: context.generation,
+            groupInstanceId: context.instanceId,
+          },
+          sessionTimeoutMs: context.settings.sessionTimeoutMs,
+          rebalanceTimeoutMs: context.settings.maxPollIntervalMs,
+        });
+        enqueue.assign({
+          nextCorr: context.nextCorr + 1,
+          inflight: { ...context.inflight, join: sent, sync: undefined },
+          // Client-side JoinGroup timeout: max(request.timeout.ms, rebalance timeout + 5 s).
+          timers: {
+            ...without(context.timers, 'req:sync', 'retry'),
+            'req:join': event.now + Math.max(context.settings.requestTimeoutMs, context.settings.maxPollIntervalMs + 5000),
+          },
+        });
+        enqueue({ type: 'send', params: msg });
+      }),
+
+      // ---- JoinGroup response -------------------------------------------------------
+      adoptMemberId: assign(({ context, event }) => ({ memberId: (resp(event) as Response<'JoinGroupResponse'>).memberId, inflight: { ...context.inflight, join: undefined } })),
+      /** UNKNOWN_MEMBER_ID: forget generation and member id, join as a new member. */
+      resetGenerationAndMemberId: assign({ generation: -1, memberId: '', protocolName: null, isLeader: false }),
+      /** ILLEGAL_GENERATION: forget the generation, keep the member id. */
+      resetGeneration: assign({ generation: -1, protocolName: null, isLeader: false }),
+      requestRejoin: assign({ rejoinNeeded: true }),
+      clearInflightJoinSync: assign(({ context }) => ({
+        inflight: { ...context.inflight, join: undefined, sync: undefined },
+        timers: without(context.timers, 'req:join', 'req:sync'),
+      })),
+      adoptGeneration: assign(({ context, event }) => {
+        const r = resp(event) as Response<'JoinGroupResponse'>;
+        return {
+          memberId: r.memberId,
+          generation: r.generation,
+          protocolName: r.protocolName,
+          isLeader: r.leaderId === r.memberId,
+          inflight: { ...context.inflight, join: undefined },
+          timers: without(context.timers, 'req:join'),
+        };
+      }),
+      /** The leader runs the selected assignor over every member's subscription. */
+      sendSyncGroup: enqueueActions(({ context, event, enqueue }) => {
+        const r = resp(event) as Response<'JoinGroupResponse'>;
+        let assignments: Record<string, string[]> | null = null;
+        if (context.isLeader && !r.skipAssignment) {
+          const assignor = assignors[context.protocolName ?? ''];
+          assignments = assignor ? assignor.assign({ topics: context.metadata, subscriptions: r.members }) : {};
+          enqueue.assign({ assignedMetadata: context.metadata });
+        }
+        const { msg, sent } = request(context, {
+          kind: 'SyncGroup',
+          memberId: context.memberId,
+          instanceId: context.instanceId,
+          generation: context.generation,
+          assignments,
+        });
+        enqueue.assign({
+          nextCorr: context.nextCorr + 1,
+          inflight: { ...context.inflight, sync: sent },
+          timers: { ...context.timers, 'req:sync': event.now + context.settings.requestTimeoutMs },
+        });
+        enqueue({ type: 'send', params: msg });
+      }),
+      /** The heartbeat thread runs in COMPLETING_REBALANCE and STABLE. */
+      startHeartbeats: assign(({ context, event }) =>
+        'heartbeat' in context.timers ? {} : { timers: { ...context.timers, heartbeat: event.now + context.settings.heartbeatIntervalMs } },
+      ),
+      scheduleRetry: assign(({ context, event }) => ({
+        inflight: { ...context.inflight, join: undefined, sync: undefined },
+        timers: { ...without(context.timers, 'req:join', 'req:sync'), retry: event.now + context.settings.retryBackoffMs },
+      })),
+
+      // ---- SyncGroup response -------------------------------------------------------
+      /** onJoinComplete: install the assignment, start from the committed offsets. */
+      installAssignment: assign(({ context, event }) => {
+        const r = resp(event) as Response<'SyncGroupResponse'>;
+        const positions: Record<string, number> = {};
+        for (const p of r.assignment) positions[p] = r.committed[p] ?? 0;
+        // The leader rejoins at once if metadata moved while it was assigning.
+        const stale = context.isLeader && !sameTopics(context.assignedMetadata, context.metadata, Object.keys(context.metadata));
+        return {
+          owned: [...r.assignment],
+          positions,
+          rejoinNeeded: stale,
+          inflight: { ...context.inflight, sync: undefined },
+          timers: without(context.timers, 'req:sync'),
+        };
+      }),
+
+      // ---- heartbeat thread ---------------------------------------------------------
+      sendHeartbeat: enqueueActions(({ context, event, enqueue }) => {
+        const timers: Record<string, number> = { ...context.timers, heartbeat: event.now + context.settings.heartbeatIntervalMs };
+        if (context.inflight.heartbeat) {
+          enqueue.assign({ timers });
+          return;
+        }
+        const { msg, sent } = request(context, {
+          kind: 'Heartbeat',
+          memberId: context.memberId,
+          instanceId: context.instanceId,
+          generation: context.generation,
+        });
+        timers['req:heartbeat'] = event.now + context.settings.requestTimeoutMs;
+        enqueue.assign({ nextCorr: context.nextCorr + 1, inflight: { ...context.inflight, heartbeat: sent }, timers });
+        enqueue({ type: 'send', params: msg });
+      }),
+      clearInflightHeartbeat: assign(({ context }) => ({
+        inflight: { ...context.inflight, heartbeat: undefined },
+        timers: without(context.timers, 'req:heartbeat'),
+      })),
+      clearInflightCommit: assign(({ context }) => ({
+        inflight: { ...context.inflight, commit: undefined },
+        timers: without(context.timers, 'req:commit'),
+      })),
+      clearTimer: assign(({ context, event }) => ({ timers: without(context.timers, timerName(event)) })),
+      stopHeartbeats: assign(({ context }) => ({ timers: without(context.timers, 'heartbeat') })),
+
+      // ---- application ----------------------------------------------------------------
+      processRecords: assign(({ context }) => {
+        const positions = { ...context.positions };
+        for (const p of context.owned) positions[p] = (positions[p] ?? 0) + 1;
+        return { positions };
+      }),
+      sendCommit: enqueueActions(({ context, event, enqueue }) => {
+        const { msg, sent } = request(context, {
+          kind: 'OffsetCommit',
+          memberId: context.memberId,
+          instanceId: context.instanceId,
+          generation: context.generation,
+          offsets: Object.fromEntries(context.owned.map((p) => [p, context.positions[p] ?? 0])),
+        });
+        enqueue.assign({
+          nextCorr: context.nextCorr + 1,
+          inflight: { ...context.inflight, commit: sent },
+          timers: { ...context.timers, 'req:commit': event.now + context.settings.requestTimeoutMs },
+        });
+        enqueue({ type: 'send', params: msg });
+      }),
+      stall: assign(({ context, event }) => ({
+        stalled: true,
+        timers: { ...context.timers, poll: event.now + context.settings.maxPollIntervalMs },
+      })),
+      resume: assign(({ context }) => ({ stalled: false, timers: without(context.timers, 'poll') })),
+      /** KIP-62: max.poll.interval.ms passed without poll(): leave proactively (dynamic members send LeaveGroup). */
+      leaveOnPollTimeout: enqueueActions(({ context, enqueue }) => {
+        if (context.instanceId === null && context.memberId !== '') {
+          const { msg } = request(context, { kind: 'LeaveGroup', memberId: context.memberId, instanceId: null });
+          enqueue.assign({ nextCorr: context.nextCorr + 1 });
+          enqueue({ type: 'send', params: msg });
+        }
+      }),
+      /** close(): onLeavePrepare revokes everything; dynamic members send LeaveGroup (KIP-345: static ones do not). */
+      leaveOnClose: enqueueActions(({ context, enqueue }) => {
+        if (context.instanceId === null && context.memberId !== '') {
+          const { msg } = request(context, { kind: 'LeaveGroup', memberId: context.memberId, instanceId: null });
+          enqueue({ type: 'send', params: msg });
+        }
+        enqueue.assign({ owned: [], positions: {}, timers: {}, inflight: {} });
+      }),
+      updateMetadata: assign(({ context, event }) => {
+        const topics = (event as Extract<Ev, { type: 'METADATA' }>).topics;
+        // The leader watches the metadata of every subscribed topic and rejoins when it changes.
+        const changed = context.isLeader && context.assignedMetadata !== null && !sameTopics(context.assignedMetadata, topics, Object.keys(topics));
+        return { metadata: topics, rejoinNeeded: context.rejoinNeeded || changed };
+      }),
+    },
+    guards: {
+      canRejoin: ({ context }) => context.rejoinNeeded && !context.stalled,
+      noCommitInFlight: ({ context }) => context.inflight.commit === undefined,
+      /** Auto-commit before revoking, only with a valid generation and something to commit. */
+      shouldCommitBeforeRevoke: ({ context }) =>
+        context.autoCommit && context.owned.length > 0 && context.generation >= 0 && context.memberId !== '',
+      answersJoin: ({ context, event }) => answers(context, 'join', event),
+      answersSync: ({ context, event }) => answers(context, 'sync', event),
+      answersHeartbeat: ({ context, event }) => answers(context, 'heartbeat', event),
+      answersCommit: ({ context, event }) => answers(context, 'commit', event),
+      isError: ({ event }, code: string) => resp(event).error === code,
+      isCoordinatorError: ({ event }) => resp(event).error === 'NOT_COORDINATOR' || resp(event).error === 'COORDINATOR_NOT_AVAILABLE',
+      isFatalError: ({ event }) => resp(event).error === 'FENCED_INSTANCE_ID' || resp(event).error === 'INCONSISTENT_GROUP_PROTOCOL',
+      /** Heartbeat/commit errors only reset state if the generation did not move since sending. */
+      heartbeatErrorCurrent: ({ context, event }, code: string) => resp(event).error === code && unchangedSince(context, context.inflight.heartbeat),
+      commitErrorCurrent: ({ context, event }, code: string) => resp(event).error === code && unchangedSince(context, context.inflight.commit),
+      syncStillCurrent: ({ context }) => unchangedSince(context, context.inflight.sync),
+      isTimer: ({ event }, name: string) => timerName(event) === name,
+      hasOwned: ({ context }) => context.owned.length > 0 && !context.stalled,
+      canCommit: ({ context }) => context.owned.length > 0 && context.inflight.commit === undefined && !context.stalled,
+    },
+  }).createMachine({
+    id: 'consumer',
+    context: ({ input }) => initialConsumerContext(input),
+    initial: 'unjoined',
+    on: {
+      // Application events, in every live state.
+      PROCESS: { guard: 'hasOwned', actions: 'processRecords' },
+      STALL: { actions: 'stall' },
+      RESUME: { actions: 'resume' },
+      CLOSE: { target: '.closed', actions: 'leaveOnClose' },
+      METADATA: { actions: 'updateMetadata' },
+      RESPONSE: [
+        // Heartbeat responses, wherever they arrive.
+        { guard: { type: 'heartbeatErrorCurrent', params: 'UNKNOWN_MEMBER_ID' }, target: '.unjoined', actions: ['clearInflightHeartbeat', 'resetGenerationAndMemberId', 'requestRejoin', 'clearInflightJoinSync'] },
+        { guard: { type: 'heartbeatErrorCurrent', params: 'ILLEGAL_GENERATION' }, target: '.unjoined', actions: ['clearInflightHeartbeat', 'resetGeneration', 'requestRejoin', 'clearInflightJoinSync'] },
+        { guard: { type: 'heartbeatErrorCurrent', params: 'FENCED_INSTANCE_ID' }, target: '.fatal', actions: ['clearInflightHeartbeat'] },
+        { guard: 'answersHeartbeat', actions: 'clearInflightHeartbeat' },
+        // Commit responses outside the pre-revocation commit.
+        { guard: { type: 'commitErrorCurrent', params: 'UNKNOWN_MEMBER_ID' }, target: '.unjoined', actions: ['clearInflightCommit', 'resetGenerationAndMemberId', 'requestRejoin', 'clearInflightJoinSync'] },
+        { guard: { type: 'commitErrorCurrent', params: 'ILLEGAL_GENERATION' }, target: '.unjoined', actions: ['clearInflightCommit', 'resetGeneration', 'requestRejoin', 'clearInflightJoinSync'] },
+        { guard: 'answersCommit', actions: 'clearInflightCommit' },
+      ],
+      TIMER: [
+        { guard: { type: 'isTimer', params: 'req:heartbeat' }, actions: ['clearTimer', 'clearInflightHeartbeat'] },
+        { guard: { type: 'isTimer', params: 'req:commit' }, actions: ['clearTimer', 'clearInflightCommit'] },
+        { guard: { type: 'isTimer', params: 'poll' }, target: '.unjoined', actions: ['clearTimer', 'leaveOnPollTimeout', 'resetGenerationAndMemberId', 'requestRejoin', 'clearInflightJoinSync', 'stopHeartbeats'] },
+        { actions: 'clearTimer' },
+      ],
+    },
+    states: {
+      unjoined: {
+        always: { guard: 'canRejoin', target: 'committing', actions: 'stopHeartbeats' },
+      },
+      /** onJoinPrepare: commit what was processed (bounded by the request timeout), then join. */
+      committing: {
+        entry: enqueueActions(({ check, enqueue }) => {
+          if (check('shouldCommitBeforeRevoke')) enqueue('sendAutoCommit');
+        }),
+        always: { guard: 'noCommitInFlight', target: 'joining' },
+        on: {
+          RESPONSE: [
+            { guard: { type: 'commitErrorCurrent', params: 'UNKNOWN_MEMBER_ID' }, target: 'joining', actions: ['clearInflightCommit', 'resetGenerationAndMemberId'] },
+            { guard: { type: 'commitErrorCurrent', params: 'ILLEGAL_GENERATION' }, target: 'joining', actions: ['clearInflightCommit', 'resetGeneration'] },
+            { guard: 'answersCommit', target: 'joining', actions: 'clearInflightCommit' },
+          ],
+        },
+      },
+      /** PREPARING_REBALANCE: revoke (EAGER) and send JoinGroup; resent on every retry. */
+      joining: {
+        entry: ['revokeAllOwned', 'sendJoinGroup'],
+        on: {
+          RESPONSE: [
+            { guard: and(['answersJoin', { type: 'isError', params: 'NONE' }]), target: 'syncing', actions: ['adoptGeneration', 'startHeartbeats', 'sendSyncGroup'] },
+            { guard: and(['answersJoin', { type: 'isError', params: 'MEMBER_ID_REQUIRED' }]), target: 'joining', reenter: true, actions: 'adoptMemberId' },
+            { guard: and(['answersJoin', { type: 'isError', params: 'UNKNOWN_MEMBER_ID' }]), target: 'joining', reenter: true, actions: 'resetGenerationAndMemberId' },
+            { guard: and(['answersJoin', { type: 'isError', params: 'REBALANCE_IN_PROGRESS' }]), target: 'joining', reenter: true },
+            { guard: and(['answersJoin', 'isCoordinatorError']), actions: 'scheduleRetry' },
+            { guard: and(['answersJoin', 'isFatalError']), target: 'fatal' },
+          ],
+          TIMER: [
+            { guard: { type: 'isTimer', params: 'req:join' }, target: 'joining', reenter: true, actions: 'clearTimer' },
+            { guard: { type: 'isTimer', params: 'retry' }, target: 'joining', reenter: true, actions: 'clearTimer' },
+          ],
+        },
+      },
+      /** COMPLETING_REBALANCE: SyncGroup in flight, heartbeats running. */
+      syncing: {
+        on: {
+          RESPONSE: [
+            { guard: and(['answersSync', { type: 'isError', params: 'NONE' }, 'syncStillCurrent']), target: 'stable', actions: 'installAssignment' },
+            // NONE after the heartbeat thread reset the generation counts as ILLEGAL_GENERATION.
+            { guard: and(['answersSync', { type: 'isError', params: 'NONE' }]), target: 'unjoined', actions: ['clearInflightJoinSync', 'requestRejoin'] },
+            // REBALANCE_IN_PROGRESS keeps generation and member id.
+            { guard: and(['answersSync', { type: 'isError', params: 'REBALANCE_IN_PROGRESS' }]), target: 'unjoined', actions: ['clearInflightJoinSync', 'requestRejoin'] },
+            { guard: and(['answersSync', { type: 'isError', params: 'UNKNOWN_MEMBER_ID' }]), target: 'unjoined', actions: ['clearInflightJoinSync', 'resetGenerationAndMemberId', 'requestRejoin'] },
+            { guard: and(['answersSync', { type: 'isError', params: 'ILLEGAL_GENERATION' }]), target: 'unjoined', actions: ['clearInflightJoinSync', 'resetGeneration', 'requestRejoin'] },
+            { guard: and(['answersSync', 'isCoordinatorError']), target: 'unjoined', actions: ['clearInflightJoinSync', 'requestRejoin'] },
+            { guard: and(['answersSync', 'isFatalError']), target: 'fatal' },
+          ],
+          TIMER: [
+            { guard: { type: 'isTimer', params: 'req:sync' }, target: 'unjoined', actions: ['clearTimer', 'clearInflightJoinSync', 'requestRejoin'] },
+            { guard: { type: 'isTimer', params: 'heartbeat' }, actions: 'sendHeartbeat' },
+          ],
+        },
+      },
+      stable: {
+        always: { guard: 'canRejoin', target: 'committing', actions: 'stopHeartbeats' },
+        on: {
+          COMMIT: { guard: 'canCommit', actions: 'sendCommit' },
+          RESPONSE: [
+            // Heartbeat REBALANCE_IN_PROGRESS is the rejoin signal (only acted on when STABLE).
+            { guard: and(['answersHeartbeat', { type: 'isError', params: 'REBALANCE_IN_PROGRESS' }]), actions: ['clearInflightHeartbeat', 'requestRejoin'] },
+            { guard: and(['answersCommit', { type: 'isError', params: 'REBALANCE_IN_PROGRESS' }]), actions: ['clearInflightCommit', 'requestRejoin'] },
+          ],
+          TIMER: { guard: { type: 'isTimer', params: 'heartbeat' }, actions: 'sendHeartbeat' },
+        },
+      },
+      closed: { type: 'final' },
+      fatal: { type: 'final' },
+    },
+  });
+}

@@ -1,0 +1,171 @@
+import type { MemberSubscription } from '../assignors/types.ts';
+import type { TopicPartition } from '../types.ts';
+import type { ClassicRequest, ClassicResponse, Endpoint } from './messages.ts';
+
+// The classic group coordinator's data (GroupMetadata / ClassicGroup in Kafka) and the
+// pure helpers the machine's named actions are built from.
+
+export interface GroupMember {
+  memberId: string;
+  client: Endpoint;
+  instanceId: string | null;
+  protocols: string[];
+  subscription: MemberSubscription;
+  sessionTimeoutMs: number;
+  rebalanceTimeoutMs: number;
+  /** Assignment stored by the leader's SyncGroup for the current generation. */
+  assignment: TopicPartition[] | null;
+  /** Correlation id of a parked JoinGroup (awaitingJoin). */
+  joinCorr: number | null;
+  /** Correlation id of a parked SyncGroup (awaitingSync). */
+  syncCorr: number | null;
+  /** Added in this join phase and not yet through it: liveness uses the new-member timeout. */
+  isNew: boolean;
+}
+
+export interface CommittedOffset {
+  offset: number;
+  memberId: string;
+  generation: number;
+}
+
+/** What the group metadata record holds (written at Stable and Empty only). */
+export interface PersistedGroup {
+  generation: number;
+  protocolName: string | null;
+  leaderId: string | null;
+  members: Record<string, Omit<GroupMember, 'joinCorr' | 'syncCorr' | 'isNew'>>;
+}
+
+export interface CoordinatorContext {
+  generation: number;
+  protocolName: string | null;
+  leaderId: string | null;
+  /** Insertion order is join order; the first key is taken when a new leader is needed. */
+  members: Record<string, GroupMember>;
+  /** KIP-394: ids handed out with MEMBER_ID_REQUIRED, not yet back. */
+  pending: string[];
+  /** Members of the current generation that have not sent SyncGroup yet. */
+  pendingSync: string[];
+  /** The join phase started from Empty: it waits for the initial delay (KIP-134). */
+  initialRebalance: boolean;
+  newMemberAdded: boolean;
+  initialDelayRemainingMs: number;
+  /** Generation the pending-sync timer was armed for. */
+  syncGeneration: number;
+  nextMemberSeq: number;
+  committed: Record<TopicPartition, CommittedOffset>;
+  persisted: PersistedGroup | null;
+  /** Timer name -> virtual deadline: `join`, `sync`, `session:<id>`, `pending:<id>`. */
+  timers: Record<string, number>;
+  initialRebalanceDelayMs: number;
+  newMemberJoinTimeoutMs: number;
+}
+
+export type CoordinatorEvent =
+  | { type: 'JoinGroup'; now: number; msg: Extract<ClassicRequest, { kind: 'JoinGroup' }> }
+  | { type: 'SyncGroup'; now: number; msg: Extract<ClassicRequest, { kind: 'SyncGroup' }> }
+  | { type: 'Heartbeat'; now: number; msg: Extract<ClassicRequest, { kind: 'Heartbeat' }> }
+  | { type: 'LeaveGroup'; now: number; msg: Extract<ClassicRequest, { kind: 'LeaveGroup' }> }
+  | { type: 'OffsetCommit'; now: number; msg: Extract<ClassicRequest, { kind: 'OffsetCommit' }> }
+  | { type: 'TIMER'; now: number; name: string }
+  | { type: 'UNLOAD'; now: number };
+
+export type RequestEvent = Extract<CoordinatorEvent, { msg: unknown }>;
+
+export interface CoordinatorInput {
+  initialRebalanceDelayMs: number;
+  newMemberJoinTimeoutMs?: number;
+}
+
+export function initialCoordinatorContext(input: CoordinatorInput): CoordinatorContext {
+  return {
+    generation: 0,
+    protocolName: null,
+    leaderId: null,
+    members: {},
+    pending: [],
+    pendingSync: [],
+    initialRebalance: false,
+    newMemberAdded: false,
+    initialDelayRemainingMs: 0,
+    syncGeneration: -1,
+    nextMemberSeq: 1,
+    committed: {},
+    persisted: null,
+    timers: {},
+    initialRebalanceDelayMs: input.initialRebalanceDelayMs,
+    newMemberJoinTimeoutMs: input.newMemberJoinTimeoutMs ?? 300_000,
+  };
+}
+
+type Reply = ClassicResponse;
+type Omitted<T> = T extends unknown ? Omit<T, 'corr' | 'client'> : never;
+
+/** A response on the connection of request `msg`. */
+export const reply = (msg: { corr: number; client: Endpoint }, body: Omitted<Reply>): Reply =>
+  ({ ...body, corr: msg.corr, client: msg.client }) as Reply;
+
+export const joinError = (error: Extract<Reply, { kind: 'JoinGroupResponse' }>['error'], memberId = ''): Omitted<Reply> => ({
+  kind: 'JoinGroupResponse',
+  error,
+  memberId,
+  generation: -1,
+  protocolName: null,
+  leaderId: null,
+  members: {},
+  skipAssignment: false,
+});
+
+export const errorFor = (kind: ClassicRequest['kind'], error: Reply['error']): Omitted<Reply> => {
+  switch (kind) {
+    case 'JoinGroup':
+      return joinError(error);
+    case 'SyncGroup':
+      return { kind: 'SyncGroupResponse', error, assignment: [], committed: {} };
+    case 'Heartbeat':
+      return { kind: 'HeartbeatResponse', error };
+    case 'LeaveGroup':
+      return { kind: 'LeaveGroupResponse', error };
+    case 'OffsetCommit':
+      return { kind: 'OffsetCommitResponse', error };
+  }
+};
+
+export function withoutTimer(timers: Record<string, number>, name: string): Record<string, number> {
+  if (!(name in timers)) return timers;
+  const { [name]: _, ...rest } = timers;
+  return rest;
+}
+
+/** Max rebalance timeout of the members: the join-phase and pending-sync timeout. */
+export const groupRebalanceTimeout = (ctx: CoordinatorContext): number =>
+  Object.values(ctx.members).reduce((m, x) => Math.max(m, x.rebalanceTimeoutMs), 0);
+
+/** Protocol names every member supports (the vote's candidates). */
+export function candidateProtocols(members: Iterable<{ protocols: string[] }>): Set<string> | null {
+  let common: Set<string> | null = null;
+  for (const m of members) {
+    common = common === null ? new Set(m.protocols) : new Set(m.protocols.filter((p) => common!.has(p)));
+  }
+  return common;
+}
+
+/** Kafka's vote: each member votes for its first supported candidate; most votes win. */
+export function selectProtocol(members: GroupMember[]): string | null {
+  const candidates = candidateProtocols(members);
+  if (!candidates || candidates.size === 0) return null;
+  const votes = new Map<string, number>();
+  for (const m of members) {
+    const choice = m.protocols.find((p) => candidates.has(p))!;
+    votes.set(choice, (votes.get(choice) ?? 0) + 1);
+  }
+  // Ties: Kafka takes map iteration order (unconfirmed); the model breaks them by name.
+  return [...votes.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
+}
+
+export const sameMetadata = (m: GroupMember, msg: { protocols: string[]; subscription: MemberSubscription }): boolean =>
+  JSON.stringify([m.protocols, m.subscription]) === JSON.stringify([msg.protocols, msg.subscription]);
+
+/** Session-expiry rule of MemberMetadata.hasSatisfiedHeartbeat: parked requests keep a non-new member alive. */
+export const keptAliveByParkedRequest = (m: GroupMember): boolean => !m.isNew && (m.joinCorr !== null || m.syncCorr !== null);

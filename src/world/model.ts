@@ -1,0 +1,38 @@
+import type { AnyStateMachine } from 'xstate';
+import { builtinAssignors } from '../../models/assignors/index.ts';
+import type { Assignor } from '../../models/assignors/types.ts';
+import { coordinatorMachine } from '../../models/classic/coordinator.ts';
+import { createConsumerMachine } from '../../models/classic/consumer.ts';
+import { fastRunner, plainRunner, type MachineRunner } from './runtime.ts';
+
+/** Named guard and action overrides, passed to xstate's `machine.provide`. */
+export interface Overrides {
+  guards?: Record<string, (...args: never[]) => boolean>;
+  actions?: Record<string, unknown>;
+}
+
+/** A design variant: what it changes in the machines or assignors. */
+export interface ModelChanges {
+  coordinator?: Overrides;
+  consumer?: Overrides;
+  /** Extra or replacement assignors, by protocol name. */
+  assignors?: Record<string, Assignor>;
+}
+
+/** The machines of one run, wrapped for the world. */
+export interface Model {
+  coordinator: MachineRunner;
+  consumer: MachineRunner;
+  assignors: Record<string, Assignor>;
+  machines: { coordinator: AnyStateMachine; consumer: AnyStateMachine };
+}
+
+export function buildModel(changes: ModelChanges = {}, mode: 'fast' | 'plain' = 'fast'): Model {
+  const assignors = { ...builtinAssignors, ...changes.assignors };
+  let coordinator: AnyStateMachine = coordinatorMachine;
+  let consumer: AnyStateMachine = createConsumerMachine(assignors);
+  if (changes.coordinator) coordinator = coordinator.provide(changes.coordinator as never);
+  if (changes.consumer) consumer = consumer.provide(changes.consumer as never);
+  const wrap = mode === 'fast' ? fastRunner : plainRunner;
+  return { coordinator: wrap(coordinator), consumer: wrap(consumer), assignors, machines: { coordinator, consumer } };
+}

@@ -1,0 +1,96 @@
+import type { AnyMachineSnapshot } from 'xstate';
+import type { RebalanceProtocol } from '../../models/assignors/types.ts';
+import type { ClassicRequest, ClassicResponse } from '../../models/classic/messages.ts';
+import type { TimerSettings, Topics } from '../../models/types.ts';
+
+export type Protocol = RebalanceProtocol;
+
+/** Which faults the world may inject. */
+export interface FaultSettings {
+  /** Messages may be lost. (Delay and reordering are always possible.) */
+  loss: boolean;
+  /** Processes may crash without a word and restart later. */
+  crash: boolean;
+  /** Processes may close gracefully (LeaveGroup) and start again. */
+  leave: boolean;
+  /** The application may stop calling poll() past max.poll.interval.ms. */
+  stall: boolean;
+  /** Partitions may be added to a topic, up to this many per topic. */
+  addPartitions: number;
+}
+
+/** Everything a run depends on besides its choices: (config, seed) -> run. */
+export interface WorldConfig {
+  protocol: Protocol;
+  assignor: string;
+  /** Number of consumer processes (client slots c1..cN). */
+  members: number;
+  topics: Topics;
+  timers: TimerSettings;
+  faults: FaultSettings;
+  /** Application commits offsets (choices `process` and `commit`). */
+  autoCommit: boolean;
+}
+
+export interface Msg {
+  id: number;
+  /** Requests go to the coordinator; responses to a client process. */
+  to: 'coordinator' | 'client';
+  body: ClassicRequest | ClassicResponse;
+}
+
+export interface ClientSlot {
+  name: string;
+  /** Incarnation counter: bumps at every start, so late responses to a dead process are dropped. */
+  inc: number;
+  status: 'absent' | 'running' | 'crashed' | 'closed';
+  snapshot: AnyMachineSnapshot | null;
+}
+
+/** Figures measured along a run, not part of the protocol state. */
+export interface Metrics {
+  /** Partition-milliseconds during which two or more live processes believed they owned the same partition. */
+  overlapMs: number;
+  /** Milliseconds during which a live process held partitions while not a member of the current generation. */
+  zombieMs: number;
+  /** Records processed again by a later owner (at-least-once duplicates). */
+  duplicateRecords: number;
+  /** Commits rejected by generation or member-id fencing. */
+  fencedCommits: number;
+  /** Join phases completed by the coordinator. */
+  rebalances: number;
+}
+
+export interface World {
+  now: number;
+  coordinator: AnyMachineSnapshot;
+  /** Bumps at every coordinator failover; generations are only compared within one. */
+  coordinatorEpoch: number;
+  clients: ClientSlot[];
+  net: Msg[];
+  nextMsgId: number;
+  /** The topics as the brokers know them (members' metadata may lag). */
+  topics: Topics;
+  /** Highest offset processed so far per partition, by anyone. */
+  processed: Record<string, number>;
+  /** Messages sent during the last step, both directions. */
+  sent: Msg[];
+  metrics: Metrics;
+}
+
+/** One nondeterministic decision, described by meaning so that it can be stored and replayed. */
+export type Choice =
+  | { kind: 'deliver'; id: number }
+  | { kind: 'drop'; id: number }
+  | { kind: 'fire'; target: string; timer: string }
+  | { kind: 'start'; client: string }
+  | { kind: 'close'; client: string }
+  | { kind: 'crash'; client: string }
+  | { kind: 'stall'; client: string }
+  | { kind: 'resume'; client: string }
+  | { kind: 'process'; client: string }
+  | { kind: 'commit'; client: string }
+  | { kind: 'metadata'; client: string }
+  | { kind: 'addPartition'; topic: string };
+
+export type ChoiceKind = Choice['kind'];

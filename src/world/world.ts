@@ -1,0 +1,192 @@
+import type { AnyMachineSnapshot } from 'xstate';
+import type { ClassicRequest, ClassicResponse } from '../../models/classic/messages.ts';
+import type { ConsumerInput } from '../../models/classic/consumer-state.ts';
+import type { Model } from './model.ts';
+import type { Choice, ClientSlot, Msg, World, WorldConfig } from './types.ts';
+import { coord, ctxOf, isCurrentMember, isLive, liveOwners, nextDeadline } from './view.ts';
+
+// The deterministic world: a virtual clock, the network of in-flight messages, the client
+// processes and the coordinator. `enabled` lists every choice; `step` applies one. The random
+// runner, the explorer and replay all go through these two functions.
+
+export function initialWorld(config: WorldConfig, model: Model): World {
+  const [coordinator] = model.coordinator.initial({ initialRebalanceDelayMs: config.timers.initialRebalanceDelayMs });
+  let w: World = {
+    now: 0,
+    coordinator,
+    coordinatorEpoch: 0,
+    clients: Array.from({ length: config.members }, (_, i) => ({ name: `c${i + 1}`, inc: 0, status: 'absent' as const, snapshot: null })),
+    net: [],
+    nextMsgId: 1,
+    topics: { ...config.topics },
+    processed: {},
+    sent: [],
+    metrics: { overlapMs: 0, zombieMs: 0, duplicateRecords: 0, fencedCommits: 0, rebalances: 0 },
+  };
+  // Every consumer starts at time 0; joins later in a run are restarts of a slot.
+  for (const s of w.clients) w = startClient(w, s.name, config, model);
+  return { ...w, sent: [] };
+}
+
+export function enabled(w: World, config: WorldConfig): Choice[] {
+  const out: Choice[] = [];
+  for (const m of w.net) out.push({ kind: 'deliver', id: m.id });
+  if (config.faults.loss) for (const m of w.net) out.push({ kind: 'drop', id: m.id });
+  const due = nextDeadline(w);
+  if (due !== Infinity) {
+    for (const [name, d] of Object.entries(coord(w).timers)) if (d === due) out.push({ kind: 'fire', target: 'coordinator', timer: name });
+    for (const s of w.clients) {
+      if (!isLive(s)) continue;
+      for (const [name, d] of Object.entries(ctxOf(s).timers)) if (d === due) out.push({ kind: 'fire', target: s.name, timer: name });
+    }
+  }
+  for (const s of w.clients) {
+    if (!isLive(s)) {
+      if (s.status !== 'running') out.push({ kind: 'start', client: s.name });
+      continue;
+    }
+    const c = ctxOf(s);
+    if (config.faults.leave) out.push({ kind: 'close', client: s.name });
+    if (config.faults.crash) out.push({ kind: 'crash', client: s.name });
+    if (config.faults.stall && !c.stalled) out.push({ kind: 'stall', client: s.name });
+    if (c.stalled) out.push({ kind: 'resume', client: s.name });
+    if (!c.stalled && c.owned.length > 0) {
+      out.push({ kind: 'process', client: s.name });
+      if (s.snapshot!.value === 'stable' && c.inflight.commit === undefined) out.push({ kind: 'commit', client: s.name });
+    }
+    if (c.topics.some((t) => c.metadata[t] !== w.topics[t])) out.push({ kind: 'metadata', client: s.name });
+  }
+  for (const t of Object.keys(w.topics)) {
+    if (w.topics[t] - (config.topics[t] ?? 0) < config.faults.addPartitions) out.push({ kind: 'addPartition', topic: t });
+  }
+  return out;
+}
+
+export function step(w0: World, choice: Choice, config: WorldConfig, model: Model): World {
+  const w: World = { ...w0, sent: [] };
+  switch (choice.kind) {
+    case 'deliver':
+    case 'drop': {
+      const msg = w.net.find((m) => m.id === choice.id);
+      if (!msg) throw new Error(`no message #${choice.id} in flight`);
+      w.net = w.net.filter((m) => m !== msg);
+      if (choice.kind === 'deliver') return deliver(w, msg, model);
+      return w;
+    }
+    case 'fire': {
+      const at = nextDeadline(w);
+      const advanced = advanceClock(w, at);
+      if (choice.target === 'coordinator') return toCoordinator(advanced, { type: 'TIMER', now: at, name: choice.timer }, model);
+      return toClient(advanced, choice.target, { type: 'TIMER', now: at, name: choice.timer }, model);
+    }
+    case 'start':
+      return startClient(w, choice.client, config, model);
+    case 'crash':
+      return setSlot(w, choice.client, { status: 'crashed', snapshot: null });
+    case 'close': {
+      const after = toClient(w, choice.client, { type: 'CLOSE', now: w.now }, model);
+      return setSlot(after, choice.client, { status: 'closed', snapshot: null });
+    }
+    case 'stall':
+      return toClient(w, choice.client, { type: 'STALL', now: w.now }, model);
+    case 'resume':
+      return toClient(w, choice.client, { type: 'RESUME', now: w.now }, model);
+    case 'process':
+      return toClient(recordProcessing(w, choice.client), choice.client, { type: 'PROCESS', now: w.now }, model);
+    case 'commit':
+      return toClient(w, choice.client, { type: 'COMMIT', now: w.now }, model);
+    case 'metadata':
+      return toClient(w, choice.client, { type: 'METADATA', now: w.now, topics: { ...w.topics } }, model);
+    case 'addPartition':
+      return { ...w, topics: { ...w.topics, [choice.topic]: w.topics[choice.topic] + 1 } };
+  }
+}
+
+function deliver(w: World, msg: Msg, model: Model): World {
+  if (msg.to === 'coordinator') {
+    const body = msg.body as ClassicRequest;
+    const after = toCoordinator(w, { type: body.kind, now: w.now, msg: body }, model);
+    if (body.kind === 'OffsetCommit') {
+      const r = after.sent.find((m) => (m.body as ClassicResponse).corr === body.corr && m.body.client.client === body.client.client);
+      const error = r && (r.body as ClassicResponse).error;
+      if (error === 'ILLEGAL_GENERATION' || error === 'UNKNOWN_MEMBER_ID') after.metrics = { ...after.metrics, fencedCommits: after.metrics.fencedCommits + 1 };
+    }
+    return after;
+  }
+  const body = msg.body as ClassicResponse;
+  const slot = w.clients.find((s) => s.name === body.client.client);
+  // The connection of a process that died or restarted is gone: the response is lost.
+  if (!slot || !isLive(slot) || slot.inc !== body.client.inc) return w;
+  return toClient(w, slot.name, { type: 'RESPONSE', now: w.now, msg: body }, model);
+}
+
+function toCoordinator(w: World, event: { type: string; now: number; [k: string]: unknown }, model: Model): World {
+  const before = w.coordinator.value;
+  const [coordinator, sends] = model.coordinator.send(w.coordinator, event);
+  const out = enqueue({ ...w, coordinator }, sends as ClassicResponse[], 'client');
+  if (before !== coordinator.value && coordinator.value === 'CompletingRebalance') {
+    out.metrics = { ...out.metrics, rebalances: out.metrics.rebalances + 1 };
+  }
+  return out;
+}
+
+function toClient(w: World, name: string, event: { type: string; now: number; [k: string]: unknown }, model: Model): World {
+  const slot = w.clients.find((s) => s.name === name)!;
+  if (!isLive(slot)) return w;
+  const [snapshot, sends] = model.consumer.send(slot.snapshot!, event);
+  return enqueue(setSlot(w, name, { snapshot }), sends as ClassicRequest[], 'coordinator');
+}
+
+function startClient(w: World, name: string, config: WorldConfig, model: Model): World {
+  const slot = w.clients.find((s) => s.name === name)!;
+  const inc = slot.inc + 1;
+  const input: ConsumerInput = {
+    client: name,
+    inc,
+    now: w.now,
+    assignors: [config.assignor],
+    protocol: config.protocol,
+    topics: Object.keys(config.topics),
+    metadata: { ...w.topics },
+    settings: config.timers,
+    autoCommit: config.autoCommit,
+  };
+  const [snapshot, sends] = model.consumer.initial(input);
+  return enqueue(setSlot(w, name, { inc, status: 'running', snapshot: snapshot as AnyMachineSnapshot }), sends as ClassicRequest[], 'coordinator');
+}
+
+function setSlot(w: World, name: string, patch: Partial<ClientSlot>): World {
+  return { ...w, clients: w.clients.map((s) => (s.name === name ? { ...s, ...patch } : s)) };
+}
+
+function enqueue(w: World, bodies: Array<ClassicRequest | ClassicResponse>, to: Msg['to']): World {
+  if (bodies.length === 0) return w;
+  let id = w.nextMsgId;
+  const msgs = bodies.map((body) => ({ id: id++, to, body }));
+  return { ...w, net: [...w.net, ...msgs], nextMsgId: id, sent: [...w.sent, ...msgs] };
+}
+
+/** Moves the clock and charges the elapsed time to the ownership figures. */
+function advanceClock(w: World, to: number): World {
+  const dt = to - w.now;
+  if (dt <= 0) return w;
+  let overlap = 0;
+  for (const owners of liveOwners(w).values()) if (owners.length > 1) overlap += dt;
+  let zombie = 0;
+  for (const s of w.clients) if (isLive(s) && ctxOf(s).owned.length > 0 && !isCurrentMember(w, s)) zombie += dt;
+  if (overlap === 0 && zombie === 0) return { ...w, now: to };
+  return { ...w, now: to, metrics: { ...w.metrics, overlapMs: w.metrics.overlapMs + overlap, zombieMs: w.metrics.zombieMs + zombie } };
+}
+
+/** Counts records that an earlier owner had already processed. */
+function recordProcessing(w: World, name: string): World {
+  const c = ctxOf(w.clients.find((s) => s.name === name)!);
+  const processed = { ...w.processed };
+  let dup = 0;
+  for (const p of c.owned) {
+    const offset = c.positions[p] ?? 0;
+    if (offset < (processed[p] ?? 0)) dup++;
+    processed[p] = Math.max(processed[p] ?? 0, offset + 1);
+  }
+  return { ...w, processed, metrics: dup ? { ...w.metrics, duplicateRecords: w.metrics.duplicateRecords + dup } : w.metrics };
+}
