@@ -14,6 +14,8 @@ type Ctx = ConsumerContext;
 type Ev = ConsumerEvent;
 type Response<K extends ClassicResponse['kind']> = Extract<ClassicResponse, { kind: K }>;
 const resp = (e: Ev) => (e as Extract<Ev, { type: 'RESPONSE' }>).msg;
+/** Virtual time of an event; the initial transition carries it in the machine's input. */
+const nowOf = (e: Ev): number => (e as { now?: number }).now ?? (e as unknown as { input: ConsumerInput }).input.now;
 const timerName = (e: Ev) => (e as Extract<Ev, { type: 'TIMER' }>).name;
 const without = (timers: Record<string, number>, ...names: string[]) => {
   const t = { ...timers };
@@ -63,7 +65,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         enqueue.assign({
           nextCorr: context.nextCorr + 1,
           inflight: { ...context.inflight, commit: sent },
-          timers: { ...context.timers, 'req:commit': event.now + context.settings.requestTimeoutMs },
+          timers: { ...context.timers, 'req:commit': nowOf(event) + context.settings.requestTimeoutMs },
         });
         enqueue({ type: 'send', params: msg });
       }),
@@ -90,7 +92,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
           // Client-side JoinGroup timeout: max(request.timeout.ms, rebalance timeout + 5 s).
           timers: {
             ...without(context.timers, 'req:sync', 'retry'),
-            'req:join': event.now + Math.max(context.settings.requestTimeoutMs, context.settings.maxPollIntervalMs + 5000),
+            'req:join': nowOf(event) + Math.max(context.settings.requestTimeoutMs, context.settings.maxPollIntervalMs + 5000),
           },
         });
         enqueue({ type: 'send', params: msg });
@@ -137,17 +139,17 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         enqueue.assign({
           nextCorr: context.nextCorr + 1,
           inflight: { ...context.inflight, sync: sent },
-          timers: { ...context.timers, 'req:sync': event.now + context.settings.requestTimeoutMs },
+          timers: { ...context.timers, 'req:sync': nowOf(event) + context.settings.requestTimeoutMs },
         });
         enqueue({ type: 'send', params: msg });
       }),
       /** The heartbeat thread runs in COMPLETING_REBALANCE and STABLE. */
       startHeartbeats: assign(({ context, event }) =>
-        'heartbeat' in context.timers ? {} : { timers: { ...context.timers, heartbeat: event.now + context.settings.heartbeatIntervalMs } },
+        'heartbeat' in context.timers ? {} : { timers: { ...context.timers, heartbeat: nowOf(event) + context.settings.heartbeatIntervalMs } },
       ),
       scheduleRetry: assign(({ context, event }) => ({
         inflight: { ...context.inflight, join: undefined, sync: undefined },
-        timers: { ...without(context.timers, 'req:join', 'req:sync'), retry: event.now + context.settings.retryBackoffMs },
+        timers: { ...without(context.timers, 'req:join', 'req:sync'), retry: nowOf(event) + context.settings.retryBackoffMs },
       })),
 
       // ---- SyncGroup response -------------------------------------------------------
@@ -169,7 +171,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
 
       // ---- heartbeat thread ---------------------------------------------------------
       sendHeartbeat: enqueueActions(({ context, event, enqueue }) => {
-        const timers: Record<string, number> = { ...context.timers, heartbeat: event.now + context.settings.heartbeatIntervalMs };
+        const timers: Record<string, number> = { ...context.timers, heartbeat: nowOf(event) + context.settings.heartbeatIntervalMs };
         if (context.inflight.heartbeat) {
           enqueue.assign({ timers });
           return;
@@ -180,7 +182,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
           instanceId: context.instanceId,
           generation: context.generation,
         });
-        timers['req:heartbeat'] = event.now + context.settings.requestTimeoutMs;
+        timers['req:heartbeat'] = nowOf(event) + context.settings.requestTimeoutMs;
         enqueue.assign({ nextCorr: context.nextCorr + 1, inflight: { ...context.inflight, heartbeat: sent }, timers });
         enqueue({ type: 'send', params: msg });
       }),
@@ -212,13 +214,13 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         enqueue.assign({
           nextCorr: context.nextCorr + 1,
           inflight: { ...context.inflight, commit: sent },
-          timers: { ...context.timers, 'req:commit': event.now + context.settings.requestTimeoutMs },
+          timers: { ...context.timers, 'req:commit': nowOf(event) + context.settings.requestTimeoutMs },
         });
         enqueue({ type: 'send', params: msg });
       }),
       stall: assign(({ context, event }) => ({
         stalled: true,
-        timers: { ...context.timers, poll: event.now + context.settings.maxPollIntervalMs },
+        timers: { ...context.timers, poll: nowOf(event) + context.settings.maxPollIntervalMs },
       })),
       resume: assign(({ context }) => ({ stalled: false, timers: without(context.timers, 'poll') })),
       /** KIP-62: max.poll.interval.ms passed without poll(): leave proactively (dynamic members send LeaveGroup). */

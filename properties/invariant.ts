@@ -1,0 +1,19 @@
+import type { Choice, Protocol, World, WorldConfig } from '../src/world/types.ts';
+
+/**
+ * A named predicate over one step. `check` returns a message naming what went wrong, or
+ * nothing. The same list serves the random runner, replay and the command line.
+ */
+export interface Invariant {
+  id: string;
+  /** One line, in the terms of Kafka's protocol. */
+  statement: string;
+  protocols: Protocol[];
+  /**
+   * `safety` invariants are checked after every step; `liveness` ones once per run, after the
+   * faults stop: `before` is the world when they stopped, `after` the world at the end of the
+   * fair schedule, `choice` is null.
+   */
+  kind: 'safety' | 'liveness';
+  check(before: World, choice: Choice | null, after: World, config: WorldConfig): string | undefined;
+}
