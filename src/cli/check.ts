@@ -1,0 +1,105 @@
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { campaign, type CampaignResult } from '../check/campaign.ts';
+import { allFaults, assignorsFor, noFaults, protocols, session, worldConfig } from '../check/config.ts';
+import { catalogue, findVariant } from '../explore/catalogue.ts';
+import type { Protocol } from '../world/types.ts';
+import { UsageError, positiveInt } from './errors.ts';
+import { printResult } from './report.ts';
+
+interface CheckOptions {
+  protocol: string;
+  assignor?: string;
+  members: number;
+  partitions: number;
+  runs: number;
+  seed: number;
+  maxSteps: number;
+  variant?: string;
+  faults: boolean;
+  liveness: boolean;
+  path?: string;
+  json?: boolean;
+}
+
+export function registerCheck(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('check')
+    .description('check the invariants over random event sequences (exit 0: all hold, 1: violation, 2: bad usage)')
+    .option('--protocol <name>', `rebalance protocol: ${protocols.join(', ')}`, 'eager')
+    .option('--assignor <name>', 'assignor (default: every assignor the protocol supports, one after another)')
+    .option('--members <n>', 'consumer processes', positiveInt('--members', 1, 16), 3)
+    .option('--partitions <n>', 'partitions of the topic', positiveInt('--partitions', 1, 256), 6)
+    .option('--runs <n>', 'random runs per assignor', positiveInt('--runs', 1, 10_000_000), 1000)
+    .option('--seed <n>', 'seed: same seed and options, same runs', positiveInt('--seed', 0, 2 ** 31 - 1), 42)
+    .option('--max-steps <n>', 'longest random prefix of a run, in steps', positiveInt('--max-steps', 1, 100_000), 60)
+    .option('--variant <name>', `a design variant from the catalogue: ${catalogue.map((v) => v.name).join(', ')}`)
+    .option('--no-faults', 'no message loss, crashes, leaves, stalls or new partitions (delays and reordering remain)')
+    .option('--no-liveness', 'skip the fair schedule and the eventual-stability check after each run')
+    .option('--path <path>', 'fast-check replay path printed by a failure')
+    .option('--json', 'print the results as JSON')
+    .action((opts: CheckOptions) => setExit(runCheck(opts)));
+}
+
+function runCheck(opts: CheckOptions): number {
+  if (!protocols.includes(opts.protocol as Protocol)) throw new UsageError(`unknown --protocol '${opts.protocol}' (known: ${protocols.join(', ')})`);
+  const protocol = opts.protocol as Protocol;
+  const variant = opts.variant === undefined ? undefined : findVariant(opts.variant);
+  if (opts.variant !== undefined && !variant) throw new UsageError(`unknown --variant '${opts.variant}' (known: ${catalogue.map((v) => v.name).join(', ')})`);
+  const known = assignorsFor(protocol, variant);
+  if (opts.assignor !== undefined && !known.includes(opts.assignor))
+    throw new UsageError(`unknown --assignor '${opts.assignor}' for protocol ${protocol} (known: ${known.join(', ')})`);
+  // A variant that replaces an assignor is checked with that assignor.
+  const assignors = opts.assignor ? [opts.assignor] : variant?.assignors ? Object.keys(variant.assignors) : known;
+
+  const results: Array<{ label: string; result: CampaignResult; replay: string }> = [];
+  let failed = false;
+  for (const assignor of assignors) {
+    const config = worldConfig({ protocol, assignor, members: opts.members, partitions: opts.partitions, faults: opts.faults ? allFaults : noFaults, variant });
+    const s = session(config, variant, opts.liveness);
+    const label = `${protocol}/${assignor}${variant ? ` variant ${variant.name}` : ''} (${opts.members} members x ${opts.partitions} partitions)`;
+    const progress = progressLine(label, opts.runs, opts.json === true);
+    const started = performance.now();
+    const result = campaign(s, { runs: opts.runs, seed: opts.seed, maxSteps: opts.maxSteps, path: opts.path, onRun: progress.tick });
+    progress.done();
+    const replay = replayCommand(opts, protocol, assignor, result);
+    results.push({ label, result, replay });
+    if (!opts.json) printResult({ label, result, replay, session: s, seconds: (performance.now() - started) / 1000 });
+    if (result.failure) {
+      failed = true;
+      break;
+    }
+  }
+  if (opts.json) console.log(JSON.stringify({ ok: !failed, results }, null, 2));
+  return failed ? 1 : 0;
+}
+
+function replayCommand(opts: CheckOptions, protocol: string, assignor: string, result: CampaignResult): string {
+  const parts = ['npx rebalance-check check', `--protocol ${protocol}`, `--assignor ${assignor}`, `--members ${opts.members}`, `--partitions ${opts.partitions}`];
+  if (opts.variant) parts.push(`--variant ${opts.variant}`);
+  if (!opts.faults) parts.push('--no-faults');
+  if (!opts.liveness) parts.push('--no-liveness');
+  parts.push(`--max-steps ${opts.maxSteps}`, `--seed ${result.seed}`);
+  if (result.failure) parts.push(`--path ${result.failure.path}`);
+  return parts.join(' ');
+}
+
+/** A single updating line on a terminal; nothing when output is piped (CI logs stay short). */
+function progressLine(label: string, total: number, quiet: boolean) {
+  const tty = process.stderr.isTTY && !quiet;
+  const start = performance.now();
+  let last = 0;
+  return {
+    tick(done: number) {
+      if (!tty) return;
+      const now = performance.now();
+      if (now - last < 200 && done !== total) return;
+      last = now;
+      const rate = Math.round(done / ((now - start) / 1000));
+      process.stderr.write(`\r${pc.dim(`${label}: ${done}/${total} runs, ${rate} runs/s`)}\x1b[K`);
+    },
+    done() {
+      if (tty) process.stderr.write('\r\x1b[K');
+    },
+  };
+}

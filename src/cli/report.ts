@@ -1,0 +1,62 @@
+import pc from 'picocolors';
+import type { CampaignResult } from '../check/campaign.ts';
+import type { Session } from '../check/run.ts';
+import { timeline } from '../trace/timeline.ts';
+
+export interface Labeled {
+  label: string;
+  result: CampaignResult;
+  replay: string;
+  session: Session;
+  seconds: number;
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+export function printResult({ label, result, replay, session, seconds }: Labeled): void {
+  const m = result.metrics;
+  const rate = seconds > 0 ? ` (${n(Math.round(result.runs / seconds))} runs/s)` : '';
+  if (!result.failure) {
+    console.log(`${pc.green('✓')} ${label}: ${n(result.runs)} runs, ${n(result.steps)} steps, all invariants hold${rate}`);
+    console.log(
+      pc.dim(
+        `  zombies: longest ${n(m.maxZombieMs)} ms with partitions outside the current generation; ` +
+          `${n(m.maxOverlapMs)} ms max double ownership; ${n(m.duplicateRecords)} records processed twice; ` +
+          `${n(m.fencedCommits)} stale commits fenced; ${n(m.rebalances)} rebalances`,
+      ),
+    );
+    return;
+  }
+  const f = result.failure;
+  const v = f.violation;
+  console.log(`${pc.red('✗')} ${label}: invariant ${pc.bold(v.invariant)} violated after ${f.choices.length} random steps (shrunk from ${f.originalSteps} in ${f.shrinks} shrinks)`);
+  console.log(`  ${v.statement}`);
+  console.log(`  ${pc.red(v.message)}`);
+  console.log(pc.dim('  Steps (number, virtual ms, choice; ~ marks the fair schedule that runs after the faults stop):'));
+  const rows = timeline(session, f.choices);
+  const last = v.step;
+  let hidden = 0;
+  const flushHidden = () => {
+    if (hidden > 0) console.log(pc.dim(`  ~         (${hidden} heartbeat steps of the fair schedule)`));
+    hidden = 0;
+  };
+  for (const r of rows) {
+    if (r.index > last) break;
+    if (r.fair && r.index !== last && isRoutineHeartbeat(r.choice)) {
+      hidden++;
+      continue;
+    }
+    flushHidden();
+    const mark = r.index === last ? pc.red('✗') : r.fair ? pc.dim('~') : ' ';
+    const line = `  ${mark} ${String(r.index + 1).padStart(3)} ${String(r.now).padStart(7)}  ${r.choice}`;
+    console.log(r.fair ? pc.dim(line) : line);
+    if (r.index === last || r.index === -1) console.log(pc.dim(`              ${r.state}`));
+  }
+  flushHidden();
+  if (v.choice === null) console.log(pc.dim(`              ${rows[rows.length - 1].state}`));
+  console.log(`  Replay: ${pc.bold(replay)}`);
+}
+
+/** Heartbeats answered NONE are the background of every fair schedule: shown as a count. */
+const isRoutineHeartbeat = (choice: string): boolean =>
+  /\.heartbeat$/.test(choice) || /deliver Heartbeat#/.test(choice) || /HeartbeatResponse#\d+ \S+ NONE$/.test(choice);

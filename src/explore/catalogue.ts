@@ -1,0 +1,95 @@
+import { assign } from 'xstate';
+import { range } from '../../models/assignors/range.ts';
+import type { Assignor } from '../../models/assignors/types.ts';
+import { defineVariant, type Variant } from './variant.ts';
+
+// Deliberately broken designs. Each one shows that the invariants it names can fail:
+// the test suite runs every variant and asserts the violation it declares is found.
+
+/** Wraps range so the variant changes only the assignment, under the name members advertise. */
+const rangeWith = (change: (out: ReturnType<Assignor['assign']>) => ReturnType<Assignor['assign']>): Assignor => ({
+  ...range,
+  assign: (input) => change(range.assign(input)),
+});
+
+export const catalogue: Variant[] = [
+  defineVariant({
+    name: 'no-generation-bump',
+    description: 'The coordinator completes a join phase without incrementing the generation id.',
+    breaks: ['generation-advance'],
+    coordinator: { actions: { bumpGeneration: assign({}) } },
+  }),
+  defineVariant({
+    name: 'commit-any-generation',
+    description: 'The coordinator stores offset commits whatever generation they carry.',
+    breaks: ['commit-fencing'],
+    coordinator: { guards: { isCommitGenerationStale: () => false } },
+  }),
+  defineVariant({
+    name: 'leader-not-rechosen',
+    description: 'When the leader leaves or expires, the coordinator keeps its id as leader.',
+    breaks: ['leader-is-member'],
+    coordinator: { actions: { rechooseLeader: assign({}) } },
+  }),
+  defineVariant({
+    name: 'double-assign',
+    description: 'The range assignor also hands the first partition to the last member.',
+    breaks: ['single-owner'],
+    assignors: {
+      range: rangeWith((out) => {
+        const ids = Object.keys(out).sort();
+        const first = Object.values(out).flat().sort()[0];
+        if (ids.length > 1 && first !== undefined && !out[ids[ids.length - 1]].includes(first)) out[ids[ids.length - 1]].push(first);
+        return out;
+      }),
+    },
+  }),
+  defineVariant({
+    name: 'forgetful-assignor',
+    description: 'The range assignor leaves the last partition of every topic unassigned.',
+    breaks: ['stable-coverage'],
+    assignors: {
+      range: rangeWith((out) => {
+        const all = Object.values(out).flat();
+        const lastOf = new Map<string, string>();
+        for (const p of all) {
+          const topic = p.slice(0, p.lastIndexOf('-'));
+          const cur = lastOf.get(topic);
+          if (!cur || Number(p.slice(p.lastIndexOf('-') + 1)) > Number(cur.slice(cur.lastIndexOf('-') + 1))) lastOf.set(topic, p);
+        }
+        const drop = new Set(lastOf.values());
+        return Object.fromEntries(Object.entries(out).map(([m, ps]) => [m, ps.filter((p) => !drop.has(p))]));
+      }),
+    },
+  }),
+  defineVariant({
+    name: 'greedy-leader',
+    description: 'The range assignor gives every partition to the first member.',
+    breaks: ['idle-only-when-outnumbered'],
+    assignors: {
+      range: rangeWith((out) => {
+        const ids = Object.keys(out).sort();
+        const all = Object.values(out).flat().sort();
+        return Object.fromEntries(ids.map((m, i) => [m, i === 0 ? all : []]));
+      }),
+    },
+  }),
+  defineVariant({
+    name: 'eager-no-revoke',
+    description: 'An eager consumer sends JoinGroup without revoking its partitions first.',
+    protocols: ['eager'],
+    breaks: ['eager-revoke-before-join'],
+    consumer: { actions: { revokeAllOwned: assign({}) } },
+  }),
+  defineVariant({
+    name: 'no-session-expiry',
+    description: 'The coordinator never expires a member whose heartbeats stopped.',
+    breaks: ['eventually-stable'],
+    coordinator: { guards: { sessionExpired: () => false } },
+    settings: { faults: { loss: false, crash: true, leave: false, stall: false, addPartitions: 0 } },
+  }),
+];
+
+export function findVariant(name: string): Variant | undefined {
+  return catalogue.find((v) => v.name === name);
+}
