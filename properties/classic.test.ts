@@ -1,0 +1,33 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect } from 'vitest';
+import { picksArbitrary } from '../src/check/campaign.ts';
+import { allFaults, session, worldConfig } from '../src/check/config.ts';
+import { runPicks } from '../src/check/run.ts';
+import { describeChoice } from '../src/trace/describe.ts';
+
+// The correct classic models keep every invariant over random runs with all faults on.
+
+describe.each(['range', 'roundrobin'])('eager/%s, 3 members x 6 partitions, all faults', (assignor) => {
+  const s = session(worldConfig({ protocol: 'eager', assignor, members: 3, partitions: 6, faults: allFaults }));
+  test.prop([picksArbitrary(60)], { numRuns: 400, seed: 7 })('every invariant holds after every step', (picks) => {
+    const r = runPicks(s, picks);
+    expect(r.violation, r.violation && `${r.violation.invariant}: ${r.violation.message} at ${describeChoice(r.violation.choice)}`).toBeUndefined();
+  });
+});
+
+describe('eager/range with more members than partitions', () => {
+  const s = session(worldConfig({ protocol: 'eager', assignor: 'range', members: 4, partitions: 2, faults: allFaults }));
+  test.prop([picksArbitrary(60)], { numRuns: 200, seed: 11 })('idle members appear and no invariant fails', (picks) => {
+    expect(runPicks(s, picks).violation).toBeUndefined();
+  });
+});
+
+describe('fault-free runs settle', () => {
+  const s = session(worldConfig({ protocol: 'eager', assignor: 'range', members: 3, partitions: 6, faults: { loss: false, crash: false, leave: false, stall: false, addPartitions: 0 } }));
+  test.prop([fc.array(fc.nat(), { maxLength: 40 })], { numRuns: 100, seed: 3 })('and every partition ends with one owner', (picks) => {
+    const r = runPicks(s, picks);
+    expect(r.violation).toBeUndefined();
+    const owned = r.world.clients.flatMap((c) => ((c.snapshot?.context as { owned?: string[] })?.owned ?? []));
+    expect(owned.sort()).toEqual(['t0-0', 't0-1', 't0-2', 't0-3', 't0-4', 't0-5']);
+  });
+});
