@@ -13,6 +13,8 @@ import type { AssignInput, MemberSubscription } from './types.ts';
 //   We walk `memberOrder`, by default ascending member id, so the result is a function of the input.
 // * Claims of partitions that do not exist (index >= partition count) are dropped; Kafka never sees
 //   them because partition counts only grow.
+// * Java compares a claimant's generation from memberData() (for StickyAssignor, its user data)
+//   with the earlier claimant's subscription GenerationId field; both are `generationId` here.
 // * Java keeps `maxGeneration` in an assignor field that is never reset between assign() calls;
 //   here it is recomputed per call (the functions are pure).
 // * General builder: the previous-generation shortcut only moves a partition back to its earlier

@@ -175,8 +175,9 @@ interface Scenario {
 /**
  * 1-6 members, 1-3 topics of 0-12 partitions, non-empty subscriptions (identical or not). Each
  * partition of a topic is claimed by at most one subscriber, plus, when `conflicts`, sometimes by
- * a second subscriber; generations are drawn from -1..4 so conflicts tie or differ. Members also
- * claim a partition of a topic the metadata no longer has.
+ * a second subscriber; generations are drawn from -1..4 so conflicts tie or differ. Members may
+ * claim a partition of a topic the metadata no longer has, and, with `stale`, partitions of
+ * topics they no longer subscribe to (as after a subscription change).
  */
 function scenarioArb(identical: boolean, conflicts: boolean): fc.Arbitrary<Scenario> {
   return fc
@@ -188,8 +189,9 @@ function scenarioArb(identical: boolean, conflicts: boolean): fc.Arbitrary<Scena
       second: fc.array(fc.integer({ min: -1, max: 5 }), { minLength: 36, maxLength: 36 }),
       generations: fc.array(fc.integer({ min: -1, max: 4 }), { minLength: 6, maxLength: 6 }),
       ghostClaim: fc.boolean(),
+      stale: fc.boolean(),
     })
-    .map(({ counts, members, masks, owners, second, generations, ghostClaim }) => {
+    .map(({ counts, members, masks, owners, second, generations, ghostClaim, stale }) => {
       const topicNames = counts.map((_, i) => `t${i}`);
       const ids = Array.from({ length: members }, (_, i) => `m${i}`);
       const topicsOf = (i: number): string[] => {
@@ -201,7 +203,7 @@ function scenarioArb(identical: boolean, conflicts: boolean): fc.Arbitrary<Scena
       partitionsOf(Object.fromEntries(topicNames.map((t, i) => [t, counts[i]])), topicNames).forEach((p, j) => {
         const { topic } = parseTp(p);
         const first = owners[j];
-        if (first < 0 || first >= members || !topicsOf(first).includes(topic)) return;
+        if (first < 0 || first >= members || !(stale || topicsOf(first).includes(topic))) return;
         owned[first].push(p);
         const other = second[j];
         if (conflicts && other >= 0 && other < members && other !== first && topicsOf(other).includes(topic)) {
@@ -288,6 +290,30 @@ describe('properties', () => {
           expect(kept, `${a.name}: ${m}`).toBeGreaterThanOrEqual(Math.min(owned.length, floor));
         }
       }
+    }), RUNS);
+  });
+
+  it('sticky: members whose counts differ by 2+ share no topic (Kafka\'s verifyValidityAndBalance)', () => {
+    fc.assert(fc.property(anyScenario, ({ input }) => {
+      const out = Object.entries(sticky.assign(input));
+      const topicsOf = (ps: TopicPartition[]): Set<string> => new Set(ps.map((p) => parseTp(p).topic));
+      for (const [a, pa] of out) {
+        for (const [b, pb] of out) {
+          if (pa.length < pb.length + 2) continue;
+          const shared = [...topicsOf(pa)].filter((t) => topicsOf(pb).has(t));
+          expect(shared, `${a} has ${pa.length}, ${b} has ${pb.length}`).toEqual([]);
+        }
+      }
+    }), RUNS);
+  });
+
+  it('cooperative-sticky, identical subscriptions: a partition two members claim in one generation goes to nobody this round', () => {
+    fc.assert(fc.property(scenarioArb(true, true), ({ input }) => {
+      const claimants = new Map<TopicPartition, number[]>();
+      for (const s of Object.values(input.subscriptions)) s.ownedPartitions.forEach((p) => claimants.set(p, [...(claimants.get(p) ?? []), s.generationId]));
+      const tied = [...claimants].filter(([, gens]) => gens.length === 2 && gens[0] === gens[1]).map(([p]) => p);
+      const assigned = new Set(Object.values(cooperativeSticky.assign(input)).flat());
+      expect(tied.filter((p) => assigned.has(p))).toEqual([]);
     }), RUNS);
   });
 

@@ -28,7 +28,7 @@ type Body<T> = T extends unknown ? Omit<T, 'corr' | 'client'> : never;
 function request(ctx: Ctx, body: Body<ClassicRequest>): { msg: ClassicRequest; sent: Sent } {
   const corr = ctx.nextCorr;
   return {
-    msg: { ...body, corr, client: { client: ctx.client, inc: ctx.inc } } as ClassicRequest,
+    msg: { ...body, corr, client: { client: ctx.cfg.client, inc: ctx.cfg.inc } } as ClassicRequest,
     sent: { corr, generation: ctx.generation, memberId: ctx.memberId },
   };
 }
@@ -58,14 +58,14 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         const { msg, sent } = request(context, {
           kind: 'OffsetCommit',
           memberId: context.memberId,
-          instanceId: context.instanceId,
+          instanceId: context.cfg.instanceId,
           generation: context.generation,
           offsets,
         });
         enqueue.assign({
           nextCorr: context.nextCorr + 1,
           inflight: { ...context.inflight, commit: sent },
-          timers: { ...context.timers, 'req:commit': nowOf(event) + context.settings.requestTimeoutMs },
+          timers: { ...context.timers, 'req:commit': nowOf(event) + context.cfg.settings.requestTimeoutMs },
         });
         enqueue({ type: 'send', params: msg });
       }),
@@ -75,16 +75,16 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         const { msg, sent } = request(context, {
           kind: 'JoinGroup',
           memberId: context.memberId,
-          instanceId: context.instanceId,
-          protocols: context.assignors,
+          instanceId: context.cfg.instanceId,
+          protocols: context.cfg.assignors,
           subscription: {
-            topics: context.topics,
-            ownedPartitions: context.protocol === 'cooperative' ? context.owned : [],
+            topics: context.cfg.topics,
+            ownedPartitions: context.cfg.protocol === 'cooperative' ? context.owned : [],
             generationId: context.generation,
-            groupInstanceId: context.instanceId,
+            groupInstanceId: context.cfg.instanceId,
           },
-          sessionTimeoutMs: context.settings.sessionTimeoutMs,
-          rebalanceTimeoutMs: context.settings.maxPollIntervalMs,
+          sessionTimeoutMs: context.cfg.settings.sessionTimeoutMs,
+          rebalanceTimeoutMs: context.cfg.settings.maxPollIntervalMs,
         });
         enqueue.assign({
           nextCorr: context.nextCorr + 1,
@@ -92,7 +92,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
           // Client-side JoinGroup timeout: max(request.timeout.ms, rebalance timeout + 5 s).
           timers: {
             ...without(context.timers, 'req:sync', 'retry'),
-            'req:join': nowOf(event) + Math.max(context.settings.requestTimeoutMs, context.settings.maxPollIntervalMs + 5000),
+            'req:join': nowOf(event) + Math.max(context.cfg.settings.requestTimeoutMs, context.cfg.settings.maxPollIntervalMs + 5000),
           },
         });
         enqueue({ type: 'send', params: msg });
@@ -132,24 +132,24 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         const { msg, sent } = request(context, {
           kind: 'SyncGroup',
           memberId: context.memberId,
-          instanceId: context.instanceId,
+          instanceId: context.cfg.instanceId,
           generation: context.generation,
           assignments,
         });
         enqueue.assign({
           nextCorr: context.nextCorr + 1,
           inflight: { ...context.inflight, sync: sent },
-          timers: { ...context.timers, 'req:sync': nowOf(event) + context.settings.requestTimeoutMs },
+          timers: { ...context.timers, 'req:sync': nowOf(event) + context.cfg.settings.requestTimeoutMs },
         });
         enqueue({ type: 'send', params: msg });
       }),
       /** The heartbeat thread runs in COMPLETING_REBALANCE and STABLE. */
       startHeartbeats: assign(({ context, event }) =>
-        'heartbeat' in context.timers ? {} : { timers: { ...context.timers, heartbeat: nowOf(event) + context.settings.heartbeatIntervalMs } },
+        'heartbeat' in context.timers ? {} : { timers: { ...context.timers, heartbeat: nowOf(event) + context.cfg.settings.heartbeatIntervalMs } },
       ),
       scheduleRetry: assign(({ context, event }) => ({
         inflight: { ...context.inflight, join: undefined, sync: undefined },
-        timers: { ...without(context.timers, 'req:join', 'req:sync'), retry: nowOf(event) + context.settings.retryBackoffMs },
+        timers: { ...without(context.timers, 'req:join', 'req:sync'), retry: nowOf(event) + context.cfg.settings.retryBackoffMs },
       })),
 
       // ---- SyncGroup response -------------------------------------------------------
@@ -171,7 +171,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
 
       // ---- heartbeat thread ---------------------------------------------------------
       sendHeartbeat: enqueueActions(({ context, event, enqueue }) => {
-        const timers: Record<string, number> = { ...context.timers, heartbeat: nowOf(event) + context.settings.heartbeatIntervalMs };
+        const timers: Record<string, number> = { ...context.timers, heartbeat: nowOf(event) + context.cfg.settings.heartbeatIntervalMs };
         if (context.inflight.heartbeat) {
           enqueue.assign({ timers });
           return;
@@ -179,10 +179,10 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         const { msg, sent } = request(context, {
           kind: 'Heartbeat',
           memberId: context.memberId,
-          instanceId: context.instanceId,
+          instanceId: context.cfg.instanceId,
           generation: context.generation,
         });
-        timers['req:heartbeat'] = nowOf(event) + context.settings.requestTimeoutMs;
+        timers['req:heartbeat'] = nowOf(event) + context.cfg.settings.requestTimeoutMs;
         enqueue.assign({ nextCorr: context.nextCorr + 1, inflight: { ...context.inflight, heartbeat: sent }, timers });
         enqueue({ type: 'send', params: msg });
       }),
@@ -207,25 +207,25 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         const { msg, sent } = request(context, {
           kind: 'OffsetCommit',
           memberId: context.memberId,
-          instanceId: context.instanceId,
+          instanceId: context.cfg.instanceId,
           generation: context.generation,
           offsets: Object.fromEntries(context.owned.map((p) => [p, context.positions[p] ?? 0])),
         });
         enqueue.assign({
           nextCorr: context.nextCorr + 1,
           inflight: { ...context.inflight, commit: sent },
-          timers: { ...context.timers, 'req:commit': nowOf(event) + context.settings.requestTimeoutMs },
+          timers: { ...context.timers, 'req:commit': nowOf(event) + context.cfg.settings.requestTimeoutMs },
         });
         enqueue({ type: 'send', params: msg });
       }),
       stall: assign(({ context, event }) => ({
         stalled: true,
-        timers: { ...context.timers, poll: nowOf(event) + context.settings.maxPollIntervalMs },
+        timers: { ...context.timers, poll: nowOf(event) + context.cfg.settings.maxPollIntervalMs },
       })),
       resume: assign(({ context }) => ({ stalled: false, timers: without(context.timers, 'poll') })),
       /** KIP-62: max.poll.interval.ms passed without poll(): leave proactively (dynamic members send LeaveGroup). */
       leaveOnPollTimeout: enqueueActions(({ context, enqueue }) => {
-        if (context.instanceId === null && context.memberId !== '') {
+        if (context.cfg.instanceId === null && context.memberId !== '') {
           const { msg } = request(context, { kind: 'LeaveGroup', memberId: context.memberId, instanceId: null });
           enqueue.assign({ nextCorr: context.nextCorr + 1 });
           enqueue({ type: 'send', params: msg });
@@ -233,7 +233,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       }),
       /** close(): onLeavePrepare revokes everything; dynamic members send LeaveGroup (KIP-345: static ones do not). */
       leaveOnClose: enqueueActions(({ context, enqueue }) => {
-        if (context.instanceId === null && context.memberId !== '') {
+        if (context.cfg.instanceId === null && context.memberId !== '') {
           const { msg } = request(context, { kind: 'LeaveGroup', memberId: context.memberId, instanceId: null });
           enqueue({ type: 'send', params: msg });
         }
@@ -251,7 +251,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       noCommitInFlight: ({ context }) => context.inflight.commit === undefined,
       /** Auto-commit before revoking, only with a valid generation and something to commit. */
       shouldCommitBeforeRevoke: ({ context }) =>
-        context.autoCommit && context.owned.length > 0 && context.generation >= 0 && context.memberId !== '',
+        context.cfg.autoCommit && context.owned.length > 0 && context.generation >= 0 && context.memberId !== '',
       answersJoin: ({ context, event }) => answers(context, 'join', event),
       answersSync: ({ context, event }) => answers(context, 'sync', event),
       answersHeartbeat: ({ context, event }) => answers(context, 'heartbeat', event),

@@ -15,7 +15,7 @@ export const eagerRevokeBeforeJoin: Invariant = {
       const slot = after.clients.find((s) => s.name === req.client.client);
       if (!slot?.snapshot) continue;
       const c = ctxOf(slot);
-      if (c.protocol === 'eager' && c.owned.length > 0) return `${slot.name} sent JoinGroup while still owning ${c.owned.join(', ')}`;
+      if (c.cfg.protocol === 'eager' && c.owned.length > 0) return `${slot.name} sent JoinGroup while still owning ${c.owned.join(', ')}`;
     }
     return undefined;
   },

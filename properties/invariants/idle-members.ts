@@ -17,9 +17,9 @@ export const idleOnlyWhenOutnumbered: Invariant = {
     for (const s of live) {
       const c = ctxOf(s);
       if (c.owned.length > 0) continue;
-      const outnumbered = c.topics.some((t) => live.filter((o) => ctxOf(o).topics.includes(t)).length > (after.topics[t] ?? 0));
+      const outnumbered = c.cfg.topics.some((t) => live.filter((o) => ctxOf(o).cfg.topics.includes(t)).length > (after.topics[t] ?? 0));
       if (!outnumbered) {
-        const counts = c.topics.map((t) => `${t}: ${after.topics[t] ?? 0} partitions`).join(', ');
+        const counts = c.cfg.topics.map((t) => `${t}: ${after.topics[t] ?? 0} partitions`).join(', ');
         return `${s.name} is idle with ${live.length} members and ${counts}`;
       }
     }

@@ -41,7 +41,7 @@ export function liveOwners(w: World): Map<string, string[]> {
 /** Topics subscribed by at least one live process. */
 export function subscribedTopics(w: World): string[] {
   const topics = new Set<string>();
-  for (const s of liveClients(w)) for (const t of ctxOf(s).topics) topics.add(t);
+  for (const s of liveClients(w)) for (const t of ctxOf(s).cfg.topics) topics.add(t);
   return [...topics].sort();
 }
 
@@ -59,7 +59,7 @@ export function isSettled(w: World): boolean {
   for (const s of live) {
     const c = ctxOf(s);
     if (!isCurrentMember(w, s) || c.rejoinNeeded || c.stalled) return false;
-    for (const t of c.topics) if (c.metadata[t] !== w.topics[t]) return false;
+    for (const t of c.cfg.topics) if (c.metadata[t] !== w.topics[t]) return false;
   }
   return true;
 }

@@ -54,7 +54,7 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
       out.push({ kind: 'process', client: s.name });
       if (s.snapshot!.value === 'stable' && c.inflight.commit === undefined) out.push({ kind: 'commit', client: s.name });
     }
-    if (c.topics.some((t) => c.metadata[t] !== w.topics[t])) out.push({ kind: 'metadata', client: s.name });
+    if (c.cfg.topics.some((t) => c.metadata[t] !== w.topics[t])) out.push({ kind: 'metadata', client: s.name });
   }
   for (const t of Object.keys(w.topics)) {
     if (w.topics[t] - (config.topics[t] ?? 0) < config.faults.addPartitions) out.push({ kind: 'addPartition', topic: t });
