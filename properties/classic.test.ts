@@ -7,9 +7,16 @@ import { describeChoice } from '../src/trace/describe.ts';
 
 // The correct classic models keep every invariant over random runs with all faults on.
 
-describe.each(['range', 'roundrobin'])('eager/%s, 3 members x 6 partitions, all faults', (assignor) => {
-  const s = session(worldConfig({ protocol: 'eager', assignor, members: 3, partitions: 6, faults: allFaults }));
-  test.prop([picksArbitrary(60)], { numRuns: 400, seed: 7 })('every invariant holds after every step', (picks) => {
+describe.each([
+  ['eager', 'range', 1],
+  ['eager', 'roundrobin', 1],
+  ['eager', 'sticky', 2],
+  ['eager', 'cooperative-sticky', 2],
+  ['cooperative', 'cooperative-sticky', 1],
+  ['cooperative', 'cooperative-sticky', 2],
+] as const)('%s/%s, 3 members x %i topics of 6 partitions, all faults', (protocol, assignor, topics) => {
+  const s = session(worldConfig({ protocol, assignor, members: 3, partitions: 6, topics, faults: allFaults }));
+  test.prop([picksArbitrary(60)], { numRuns: 300, seed: 7 })('every invariant holds after every step', (picks) => {
     const r = runPicks(s, picks);
     expect(r.violation, r.violation && `${r.violation.invariant}: ${r.violation.message} at ${describeChoice(r.violation.choice)}`).toBeUndefined();
   });

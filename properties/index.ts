@@ -1,12 +1,18 @@
 import type { Invariant } from './invariant.ts';
+import { balancedWhenStable } from './invariants/balance.ts';
 import { commitFencing } from './invariants/commit-fencing.ts';
+import { cooperativeKeepsUnmoved } from './invariants/cooperative-keeps.ts';
+import { cooperativeNoDirectTransfer } from './invariants/cooperative-transfer.ts';
 import { eagerRevokeBeforeJoin } from './invariants/eager-revoke.ts';
 import { eventuallyStable } from './invariants/eventually-stable.ts';
 import { generationAdvance } from './invariants/generation-advance.ts';
 import { idleOnlyWhenOutnumbered } from './invariants/idle-members.ts';
 import { leaderIsMember } from './invariants/leader.ts';
+import { offsetHandover } from './invariants/offset-handover.ts';
+import { revokeBeforeAssign } from './invariants/revoke-before-assign.ts';
 import { singleOwner } from './invariants/single-owner.ts';
 import { stableCoverage } from './invariants/stable-coverage.ts';
+import { noDropOnStale } from './invariants/stale-responses.ts';
 
 export type { Invariant } from './invariant.ts';
 
@@ -19,6 +25,12 @@ export const invariants: Invariant[] = [
   idleOnlyWhenOutnumbered,
   generationAdvance,
   leaderIsMember,
+  cooperativeKeepsUnmoved,
+  cooperativeNoDirectTransfer,
+  revokeBeforeAssign,
+  noDropOnStale,
+  balancedWhenStable,
+  offsetHandover,
   eventuallyStable,
 ];
 

@@ -10,8 +10,9 @@ import { catalogue } from '../src/explore/catalogue.ts';
 
 describe.each(catalogue.map((v) => [v.name, v] as const))('variant %s', (_name, variant) => {
   test(`is caught by ${variant.breaks.join(', ')}`, () => {
-    const assignor = variant.assignors ? Object.keys(variant.assignors)[0] : assignorsFor('eager')[0];
-    const config = worldConfig({ protocol: 'eager', assignor, members: 3, partitions: 6, faults: allFaults, variant });
+    const protocol = variant.protocols?.[0] ?? 'eager';
+    const assignor = variant.assignors ? Object.keys(variant.assignors)[0] : assignorsFor(protocol).includes('range') ? 'range' : assignorsFor(protocol)[0];
+    const config = worldConfig({ protocol, assignor, members: 3, partitions: 6, faults: allFaults, variant });
     const s = session(config, variant);
     const r = campaign(s, { runs: 3000, seed: 42, maxSteps: 60 });
     expect(r.failure, 'no violation found').toBeDefined();

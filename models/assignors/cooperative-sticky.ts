@@ -29,6 +29,7 @@ function transferringFromDiff(subs: Record<string, MemberSubscription>, assignme
 export const cooperativeSticky: Assignor = {
   name: 'cooperative-sticky',
   supportedProtocols: ['cooperative', 'eager'],
+  balance: 'global',
   assign(input: AssignInput): AssignOutput {
     const { assignment, transferring } = stickyAssign(input);
     for (const [p, m] of transferring ?? transferringFromDiff(input.subscriptions, assignment)) {

@@ -9,6 +9,7 @@ import { sortedMembers, type Assignor, type AssignInput, type AssignOutput } fro
 export const range: Assignor = {
   name: 'range',
   supportedProtocols: ['eager'],
+  balance: 'per-topic',
   assign({ topics, subscriptions }: AssignInput): AssignOutput {
     const members = sortedMembers(subscriptions);
     const out: AssignOutput = {};

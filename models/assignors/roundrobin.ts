@@ -10,6 +10,7 @@ import { sortedMembers, type Assignor, type AssignInput, type AssignOutput } fro
 export const roundrobin: Assignor = {
   name: 'roundrobin',
   supportedProtocols: ['eager'],
+  balance: 'global',
   assign({ topics, subscriptions }: AssignInput): AssignOutput {
     const members = sortedMembers(subscriptions);
     const out: AssignOutput = {};

@@ -13,6 +13,7 @@ import type { Assignor, AssignInput, AssignOutput } from './types.ts';
 export const sticky: Assignor = {
   name: 'sticky',
   supportedProtocols: ['eager'],
+  balance: 'global',
   assign(input: AssignInput): AssignOutput {
     return Object.fromEntries(stickyAssign(input).assignment);
   },

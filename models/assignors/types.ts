@@ -29,6 +29,11 @@ export interface Assignor {
   /** The protocol name the member advertises in JoinGroup (e.g. `range`). */
   name: string;
   supportedProtocols: RebalanceProtocol[];
+  /**
+   * What the assignor promises with identical subscriptions: `global` balance (member counts
+   * differ by at most one), `per-topic` balance (range), or none. Checked when the group is stable.
+   */
+  balance?: 'global' | 'per-topic';
   assign(input: AssignInput): AssignOutput;
 }
 

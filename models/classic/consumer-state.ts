@@ -45,6 +45,8 @@ export interface ConsumerContext {
   rejoinNeeded: boolean;
   /** The partitions this process believes it owns and fetches from. */
   owned: TopicPartition[];
+  /** The last assignment received (what the eager sticky assignor keeps in its user data). */
+  lastAssignment: TopicPartition[];
   /** Next offset to process, per owned partition. */
   positions: Record<TopicPartition, number>;
   /** The application stopped calling poll() (long processing, GC pause). */
@@ -98,6 +100,7 @@ export function initialConsumerContext(input: ConsumerInput): ConsumerContext {
     isLeader: false,
     rejoinNeeded: true,
     owned: [],
+    lastAssignment: [],
     positions: {},
     stalled: false,
     nextCorr: 1,

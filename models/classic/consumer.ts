@@ -41,6 +41,22 @@ const answers = (ctx: Ctx, slot: keyof Ctx['inflight'], e: Ev): boolean =>
 const unchangedSince = (ctx: Ctx, sent: Sent | undefined): boolean =>
   sent !== undefined && sent.generation === ctx.generation && sent.memberId === ctx.memberId;
 
+const topicOf = (p: string) => p.slice(0, p.lastIndexOf('-'));
+const pick = (positions: Record<string, number>, keep: string[]) => Object.fromEntries(keep.map((p) => [p, positions[p]]));
+
+/** KIP-429: some partition is added to one member while revoked from another in the same round. */
+function movesDirectly(subs: Record<string, { ownedPartitions: string[] }>, assignments: Record<string, string[]>): boolean {
+  const added = new Set<string>();
+  const revoked = new Set<string>();
+  for (const [m, sub] of Object.entries(subs)) {
+    const a = assignments[m] ?? [];
+    for (const p of a) if (!sub.ownedPartitions.includes(p)) added.add(p);
+    for (const p of sub.ownedPartitions) if (!a.includes(p)) revoked.add(p);
+  }
+  for (const p of added) if (revoked.has(p)) return true;
+  return false;
+}
+
 const sameTopics = (a: Topics | null, b: Topics, topics: string[]): boolean =>
   a !== null && topics.every((t) => a[t] === b[t]);
 
@@ -71,6 +87,14 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       }),
       /** EAGER: onPartitionsRevoked (or onPartitionsLost after a reset) for everything owned. */
       revokeAllOwned: assign({ owned: [], positions: {} }),
+      /**
+       * COOPERATIVE onJoinPrepare: after a generation reset everything is lost; otherwise only
+       * partitions of topics no longer subscribed are revoked. The rest keeps being consumed.
+       */
+      revokeLostOrUnsubscribed: assign(({ context }) => {
+        const keep = context.generation < 0 || context.memberId === '' ? [] : context.owned.filter((p) => context.cfg.topics.includes(topicOf(p)));
+        return keep.length === context.owned.length ? {} : { owned: keep, positions: pick(context.positions, keep) };
+      }),
       sendJoinGroup: enqueueActions(({ context, event, enqueue }) => {
         const { msg, sent } = request(context, {
           kind: 'JoinGroup',
@@ -79,7 +103,10 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
           protocols: context.cfg.assignors,
           subscription: {
             topics: context.cfg.topics,
-            ownedPartitions: context.cfg.protocol === 'cooperative' ? context.owned : [],
+            // KIP-429: cooperative members claim what they own. Eager members own nothing here;
+            // the eager sticky assignor reads its previous assignment from its user data instead.
+            ownedPartitions:
+              context.cfg.protocol === 'cooperative' ? context.owned : context.cfg.assignors.includes('sticky') ? context.lastAssignment : [],
             generationId: context.generation,
             groupInstanceId: context.cfg.instanceId,
           },
@@ -128,6 +155,13 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
           const assignor = assignors[context.protocolName ?? ''];
           assignments = assignor ? assignor.assign({ topics: context.metadata, subscriptions: r.members }) : {};
           enqueue.assign({ assignedMetadata: context.metadata });
+          // ConsumerCoordinator.validateCooperativeAssignment: the leader throws instead of
+          // syncing; the rebalance fails on the leader and its poll() retries (modelled as
+          // no SyncGroup and a rejoin when the sync request times out).
+          if (context.cfg.protocol === 'cooperative' && context.protocolName !== 'cooperative-sticky' && movesDirectly(r.members, assignments)) {
+            enqueue.assign({ timers: { ...context.timers, 'req:sync': nowOf(event) + context.cfg.settings.requestTimeoutMs } });
+            return;
+          }
         }
         const { msg, sent } = request(context, {
           kind: 'SyncGroup',
@@ -156,14 +190,18 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       /** onJoinComplete: install the assignment, start from the committed offsets. */
       installAssignment: assign(({ context, event }) => {
         const r = resp(event) as Response<'SyncGroupResponse'>;
+        // Retained partitions keep their position; added ones start from the committed offset.
         const positions: Record<string, number> = {};
-        for (const p of r.assignment) positions[p] = r.committed[p] ?? 0;
+        for (const p of r.assignment) positions[p] = context.owned.includes(p) ? context.positions[p] : (r.committed[p] ?? 0);
+        // COOPERATIVE: onPartitionsRevoked(owned - assigned), and a follow-up rebalance if any.
+        const revoked = context.owned.some((p) => !r.assignment.includes(p));
         // The leader rejoins at once if metadata moved while it was assigning.
         const stale = context.isLeader && !sameTopics(context.assignedMetadata, context.metadata, Object.keys(context.metadata));
         return {
           owned: [...r.assignment],
+          lastAssignment: [...r.assignment],
           positions,
-          rejoinNeeded: stale,
+          rejoinNeeded: stale || revoked,
           inflight: { ...context.inflight, sync: undefined },
           timers: without(context.timers, 'req:sync'),
         };
@@ -260,8 +298,12 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       isCoordinatorError: ({ event }) => resp(event).error === 'NOT_COORDINATOR' || resp(event).error === 'COORDINATOR_NOT_AVAILABLE',
       isFatalError: ({ event }) => resp(event).error === 'FENCED_INSTANCE_ID' || resp(event).error === 'INCONSISTENT_GROUP_PROTOCOL',
       /** Heartbeat/commit errors only reset state if the generation did not move since sending. */
-      heartbeatErrorCurrent: ({ context, event }, code: string) => resp(event).error === code && unchangedSince(context, context.inflight.heartbeat),
-      commitErrorCurrent: ({ context, event }, code: string) => resp(event).error === code && unchangedSince(context, context.inflight.commit),
+      // A response to a request abandoned after its timeout never arrives in Kafka (the client
+      // drops the connection), hence the correlation check before the generation check.
+      heartbeatErrorCurrent: ({ context, event }, code: string) =>
+        answers(context, 'heartbeat', event) && resp(event).error === code && unchangedSince(context, context.inflight.heartbeat),
+      commitErrorCurrent: ({ context, event }, code: string) =>
+        answers(context, 'commit', event) && resp(event).error === code && unchangedSince(context, context.inflight.commit),
       syncStillCurrent: ({ context }) => unchangedSince(context, context.inflight.sync),
       isTimer: ({ event }, name: string) => timerName(event) === name,
       hasOwned: ({ context }) => context.owned.length > 0 && !context.stalled,
@@ -300,11 +342,12 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       unjoined: {
         always: { guard: 'canRejoin', target: 'committing', actions: 'stopHeartbeats' },
       },
-      /** onJoinPrepare: commit what was processed (bounded by the request timeout), then join. */
+      /**
+       * onJoinPrepare: wait for the auto-commit sent when leaving STABLE (bounded by the request
+       * timeout), then join. Kafka runs onJoinPrepare once per rebalance and commits with the
+       * generation only while STABLE, so retries after a failed join or sync do not commit.
+       */
       committing: {
-        entry: enqueueActions(({ check, enqueue }) => {
-          if (check('shouldCommitBeforeRevoke')) enqueue('sendAutoCommit');
-        }),
         always: { guard: 'noCommitInFlight', target: 'joining' },
         on: {
           RESPONSE: [
@@ -316,7 +359,10 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       },
       /** PREPARING_REBALANCE: revoke (EAGER) and send JoinGroup; resent on every retry. */
       joining: {
-        entry: ['revokeAllOwned', 'sendJoinGroup'],
+        entry: [
+          enqueueActions(({ context, enqueue }) => enqueue(context.cfg.protocol === 'eager' ? 'revokeAllOwned' : 'revokeLostOrUnsubscribed')),
+          'sendJoinGroup',
+        ],
         on: {
           RESPONSE: [
             { guard: and(['answersJoin', { type: 'isError', params: 'NONE' }]), target: 'syncing', actions: ['adoptGeneration', 'startHeartbeats', 'sendSyncGroup'] },
@@ -353,7 +399,13 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         },
       },
       stable: {
-        always: { guard: 'canRejoin', target: 'committing', actions: 'stopHeartbeats' },
+        always: {
+          guard: 'canRejoin',
+          target: 'committing',
+          actions: ['stopHeartbeats', enqueueActions(({ check, enqueue }) => {
+            if (check('shouldCommitBeforeRevoke')) enqueue('sendAutoCommit');
+          })],
+        },
         on: {
           COMMIT: { guard: 'canCommit', actions: 'sendCommit' },
           RESPONSE: [

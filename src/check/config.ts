@@ -6,7 +6,7 @@ import { buildModel } from '../world/model.ts';
 import type { FaultSettings, Protocol, WorldConfig } from '../world/types.ts';
 import type { Session } from './run.ts';
 
-export const protocols: Protocol[] = ['eager'];
+export const protocols: Protocol[] = ['eager', 'cooperative'];
 
 export const allFaults: FaultSettings = { loss: true, crash: true, leave: true, stall: true, addPartitions: 2 };
 export const noFaults: FaultSettings = { loss: false, crash: false, leave: false, stall: false, addPartitions: 0 };
@@ -15,12 +15,15 @@ export interface CheckConfigInput {
   protocol: Protocol;
   assignor: string;
   members: number;
+  /** Partitions of each topic. */
   partitions: number;
+  /** Number of topics (t0, t1, ...), every member subscribed to all of them. */
+  topics?: number;
   faults?: FaultSettings;
   variant?: Variant;
 }
 
-/** Assignors a protocol can use: the EAGER client runs any assignor that supports EAGER. */
+/** Assignors a protocol can use: a client is COOPERATIVE only if its assignor supports it. */
 export function assignorsFor(protocol: Protocol, variant?: Variant): string[] {
   const all = { ...builtinAssignors, ...variant?.assignors };
   return Object.values(all)
@@ -34,7 +37,7 @@ export function worldConfig(input: CheckConfigInput): WorldConfig {
     protocol: input.protocol,
     assignor: input.assignor,
     members: input.members,
-    topics: { t0: input.partitions },
+    topics: Object.fromEntries(Array.from({ length: input.topics ?? 1 }, (_, i) => [`t${i}`, input.partitions])),
     timers: defaultTimers,
     faults: input.faults ?? allFaults,
     autoCommit: true,

@@ -8,10 +8,11 @@ import { UsageError, positiveInt } from './errors.ts';
 import { printResult } from './report.ts';
 
 interface CheckOptions {
-  protocol: string;
+  protocol?: string;
   assignor?: string;
   members: number;
   partitions: number;
+  topics: number;
   runs: number;
   seed: number;
   maxSteps: number;
@@ -26,10 +27,11 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
   program
     .command('check')
     .description('check the invariants over random event sequences (exit 0: all hold, 1: violation, 2: bad usage)')
-    .option('--protocol <name>', `rebalance protocol: ${protocols.join(', ')}`, 'eager')
+    .option('--protocol <name>', `rebalance protocol: ${protocols.join(', ')} (default: eager, or the variant's)`)
     .option('--assignor <name>', 'assignor (default: every assignor the protocol supports, one after another)')
     .option('--members <n>', 'consumer processes', positiveInt('--members', 1, 16), 3)
-    .option('--partitions <n>', 'partitions of the topic', positiveInt('--partitions', 1, 256), 6)
+    .option('--partitions <n>', 'partitions of each topic', positiveInt('--partitions', 1, 256), 6)
+    .option('--topics <n>', 'topics, every member subscribed to all', positiveInt('--topics', 1, 8), 1)
     .option('--runs <n>', 'random runs per assignor', positiveInt('--runs', 1, 10_000_000), 1000)
     .option('--seed <n>', 'seed: same seed and options, same runs', positiveInt('--seed', 0, 2 ** 31 - 1), 42)
     .option('--max-steps <n>', 'longest random prefix of a run, in steps', positiveInt('--max-steps', 1, 100_000), 60)
@@ -42,22 +44,37 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
 }
 
 function runCheck(opts: CheckOptions): number {
-  if (!protocols.includes(opts.protocol as Protocol)) throw new UsageError(`unknown --protocol '${opts.protocol}' (known: ${protocols.join(', ')})`);
-  const protocol = opts.protocol as Protocol;
   const variant = opts.variant === undefined ? undefined : findVariant(opts.variant);
   if (opts.variant !== undefined && !variant) throw new UsageError(`unknown --variant '${opts.variant}' (known: ${catalogue.map((v) => v.name).join(', ')})`);
-  const known = assignorsFor(protocol, variant);
-  if (opts.assignor !== undefined && !known.includes(opts.assignor))
-    throw new UsageError(`unknown --assignor '${opts.assignor}' for protocol ${protocol} (known: ${known.join(', ')})`);
-  // A variant that replaces an assignor is checked with that assignor.
-  const assignors = opts.assignor ? [opts.assignor] : variant?.assignors ? Object.keys(variant.assignors) : known;
+  if (opts.protocol !== undefined && !protocols.includes(opts.protocol as Protocol))
+    throw new UsageError(`unknown --protocol '${opts.protocol}' (known: ${protocols.join(', ')})`);
+  // Without --protocol: every protocol (a variant's own protocols if it names them).
+  const chosen = opts.protocol !== undefined ? [opts.protocol as Protocol] : (variant?.protocols ?? protocols);
+  if (variant?.protocols && !chosen.every((p) => variant.protocols!.includes(p)))
+    throw new UsageError(`variant ${variant.name} applies to ${variant.protocols.join(', ')}, not ${chosen.join(', ')}`);
+  const combos: Array<[Protocol, string]> = [];
+  for (const protocol of chosen) {
+    const known = assignorsFor(protocol, variant);
+    if (opts.assignor !== undefined && !known.includes(opts.assignor)) {
+      if (opts.protocol !== undefined || chosen.length === 1) throw new UsageError(`unknown --assignor '${opts.assignor}' for protocol ${protocol} (known: ${known.join(', ')})`);
+      continue;
+    }
+    // A variant that replaces an assignor is checked with that assignor.
+    const names = opts.assignor ? [opts.assignor] : variant?.assignors ? Object.keys(variant.assignors).filter((a) => known.includes(a)) : known;
+    for (const a of names) combos.push([protocol, a]);
+  }
+  if (combos.length === 0) {
+    const all = [...new Set(chosen.flatMap((p) => assignorsFor(p, variant)))].sort();
+    throw new UsageError(`unknown --assignor '${opts.assignor}' (known: ${all.join(', ')})`);
+  }
 
   const results: Array<{ label: string; result: CampaignResult; replay: string }> = [];
   let failed = false;
-  for (const assignor of assignors) {
-    const config = worldConfig({ protocol, assignor, members: opts.members, partitions: opts.partitions, faults: opts.faults ? allFaults : noFaults, variant });
+  for (const [protocol, assignor] of combos) {
+    const config = worldConfig({ protocol, assignor, members: opts.members, partitions: opts.partitions, topics: opts.topics, faults: opts.faults ? allFaults : noFaults, variant });
     const s = session(config, variant, opts.liveness);
-    const label = `${protocol}/${assignor}${variant ? ` variant ${variant.name}` : ''} (${opts.members} members x ${opts.partitions} partitions)`;
+    const shape = opts.topics > 1 ? `${opts.topics} topics x ${opts.partitions} partitions` : `${opts.partitions} partitions`;
+    const label = `${protocol}/${assignor}${variant ? ` variant ${variant.name}` : ''} (${opts.members} members x ${shape})`;
     const progress = progressLine(label, opts.runs, opts.json === true);
     const started = performance.now();
     const result = campaign(s, { runs: opts.runs, seed: opts.seed, maxSteps: opts.maxSteps, path: opts.path, onRun: progress.tick });
@@ -76,6 +93,7 @@ function runCheck(opts: CheckOptions): number {
 
 function replayCommand(opts: CheckOptions, protocol: string, assignor: string, result: CampaignResult): string {
   const parts = ['npx rebalance-check check', `--protocol ${protocol}`, `--assignor ${assignor}`, `--members ${opts.members}`, `--partitions ${opts.partitions}`];
+  if (opts.topics > 1) parts.push(`--topics ${opts.topics}`);
   if (opts.variant) parts.push(`--variant ${opts.variant}`);
   if (!opts.faults) parts.push('--no-faults');
   if (!opts.liveness) parts.push('--no-liveness');

@@ -1,5 +1,6 @@
 import { assign } from 'xstate';
 import { range } from '../../models/assignors/range.ts';
+import { sticky } from '../../models/assignors/sticky.ts';
 import type { Assignor } from '../../models/assignors/types.ts';
 import { defineVariant, type Variant } from './variant.ts';
 
@@ -80,6 +81,59 @@ export const catalogue: Variant[] = [
     protocols: ['eager'],
     breaks: ['eager-revoke-before-join'],
     consumer: { actions: { revokeAllOwned: assign({}) } },
+  }),
+  defineVariant({
+    name: 'lopsided-range',
+    description: 'The range assignor moves one partition from the last member to the first.',
+    breaks: ['balanced-when-stable'],
+    assignors: {
+      range: rangeWith((out) => {
+        const ids = Object.keys(out).sort();
+        const last = out[ids[ids.length - 1]];
+        if (ids.length > 1 && last.length > 1) out[ids[0]].push(last.pop()!);
+        return out;
+      }),
+    },
+  }),
+  defineVariant({
+    name: 'offsets-from-zero',
+    description: 'A consumer starts newly assigned partitions at offset 0 instead of the committed offset.',
+    breaks: ['offset-handover'],
+    consumer: {
+      actions: {
+        installAssignment: assign(({ context, event }) => {
+          const r = (event as unknown as { msg: { assignment: string[] } }).msg;
+          const { sync: _, ...inflight } = context.inflight;
+          const { 'req:sync': __, ...timers } = context.timers;
+          return { owned: [...r.assignment], lastAssignment: [...r.assignment], positions: {}, rejoinNeeded: false, inflight, timers };
+        }),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'cooperative-revokes-all',
+    description: 'A cooperative consumer revokes everything before it rejoins, as an eager one would.',
+    protocols: ['cooperative'],
+    breaks: ['cooperative-keeps-unmoved'],
+    consumer: { actions: { revokeLostOrUnsubscribed: assign({ owned: [], positions: {} }) } },
+  }),
+  defineVariant({
+    name: 'cooperative-direct-transfer',
+    description: 'cooperative-sticky without adjustAssignment: moving partitions go straight to their new owner.',
+    protocols: ['cooperative'],
+    breaks: ['cooperative-no-direct-transfer', 'revoke-before-assign'],
+    assignors: { 'cooperative-sticky': { ...sticky, name: 'cooperative-sticky', supportedProtocols: ['cooperative', 'eager'] } },
+  }),
+  defineVariant({
+    name: 'stale-heartbeat-resets',
+    description: 'A consumer acts on a heartbeat error even when its generation changed since the heartbeat was sent.',
+    breaks: ['no-drop-on-stale-response'],
+    consumer: {
+      guards: {
+        heartbeatErrorCurrent: ({ context, event }: { context: { inflight: { heartbeat?: { corr: number } } }; event: { type: string; msg?: { corr: number; error: string } } }, code: string) =>
+          event.type === 'RESPONSE' && event.msg!.error === code && context.inflight.heartbeat?.corr === event.msg!.corr,
+      } as never,
+    },
   }),
   defineVariant({
     name: 'no-session-expiry',

@@ -1,0 +1,31 @@
+import type { Invariant } from '../invariant.ts';
+import { responseTo, sameProcesses } from '../step-facts.ts';
+import { ctxOf } from '../../src/world/view.ts';
+
+const slotOf = { JoinGroupResponse: 'join', SyncGroupResponse: 'sync', HeartbeatResponse: 'heartbeat', OffsetCommitResponse: 'commit' } as const;
+
+/**
+ * Responses are judged against the request they answer (Kafka's sentGeneration): one that
+ * answers an abandoned request, or was sent under a generation the member has since left,
+ * changes nothing; a commit that fails with REBALANCE_IN_PROGRESS only asks for a rejoin.
+ */
+export const noDropOnStale: Invariant = {
+  id: 'no-drop-on-stale-response',
+  statement: 'No member drops partitions because of a stale response or a REBALANCE_IN_PROGRESS commit error.',
+  protocols: ['eager', 'cooperative'],
+  kind: 'safety',
+  check(before, choice, after) {
+    for (const [b, a] of sameProcesses(before, after)) {
+      const r = responseTo(before, choice, a.name);
+      if (!r || r.kind === 'LeaveGroupResponse') continue;
+      const c = ctxOf(b);
+      const sent = c.inflight[slotOf[r.kind]];
+      const stale = sent?.corr !== r.corr || sent.generation !== c.generation || sent.memberId !== c.memberId;
+      const harmless = r.kind === 'OffsetCommitResponse' && r.error === 'REBALANCE_IN_PROGRESS';
+      if (!stale && !harmless) continue;
+      const lost = c.owned.filter((p) => !ctxOf(a).owned.includes(p));
+      if (lost.length > 0) return `${a.name} dropped ${lost.join(', ')} on ${stale ? 'a stale' : 'an'} ${r.kind} ${r.error}`;
+    }
+    return undefined;
+  },
+};
