@@ -1,4 +1,4 @@
-import { assign, enqueueActions, setup } from 'xstate';
+import { and, assign, enqueueActions, setup } from 'xstate';
 import type { ClassicResponse } from './messages.ts';
 import {
   type CoordinatorContext,
@@ -24,6 +24,11 @@ import {
 // Responses leave the machine as `send` actions; the world routes them.
 
 type Ctx = CoordinatorContext;
+/** The slice of enqueueActions' `enqueue` the shared helpers use. */
+interface Enqueue {
+  (action: { type: 'send'; params: ClassicResponse }): void;
+  assign(patch: Partial<Ctx>): void;
+}
 type Ev = CoordinatorEvent;
 const req = (e: Ev) => e as RequestEvent;
 const member = (ctx: Ctx, e: Ev): GroupMember | undefined => ctx.members[req(e).msg.memberId];
@@ -106,9 +111,65 @@ export const coordinatorSetup = setup({
         newMemberAdded: context.initialRebalance ? true : context.newMemberAdded,
       };
     }),
+    /** KIP-345: a static member joins directly (no MEMBER_ID_REQUIRED) with a generated id. */
+    addStaticMember: assign(({ context, event }) => {
+      const { msg, now } = req(event) as Extract<Ev, { type: 'JoinGroup' }>;
+      const id = `${msg.instanceId}-${context.nextMemberSeq}`;
+      const m: GroupMember = {
+        memberId: id,
+        client: msg.client,
+        instanceId: msg.instanceId,
+        protocols: msg.protocols,
+        subscription: msg.subscription,
+        sessionTimeoutMs: msg.sessionTimeoutMs,
+        rebalanceTimeoutMs: msg.rebalanceTimeoutMs,
+        assignment: null,
+        joinCorr: msg.corr,
+        syncCorr: null,
+        isNew: true,
+      };
+      return {
+        nextMemberSeq: context.nextMemberSeq + 1,
+        members: { ...context.members, [id]: m },
+        timers: { ...context.timers, [`session:${id}`]: now + context.newMemberJoinTimeoutMs },
+        newMemberAdded: context.initialRebalance ? true : context.newMemberAdded,
+      };
+    }),
+    /**
+     * KIP-345 static replacement: the instance gets a new member id and keeps its member
+     * record (assignment included); the old id's parked requests get FENCED_INSTANCE_ID and
+     * leadership follows the new id. With `park`, the JoinGroup waits for the join phase.
+     */
+    replaceStaticMember: enqueueActions(({ context, event, enqueue }) => replaceStatic(context, event, enqueue, false)),
+    replaceAndParkStaticMember: enqueueActions(({ context, event, enqueue }) => replaceStatic(context, event, enqueue, true)),
+    /**
+     * Stable, protocol unchanged: no rebalance; the JoinGroup is answered with the current
+     * generation. A returning leader is told it is leader but must not assign (KIP-814).
+     */
+    answerStaticRejoin: enqueueActions(({ context, event, enqueue }) => {
+      const { msg } = req(event) as Extract<Ev, { type: 'JoinGroup' }>;
+      const id = staticMemberOf(context, msg.instanceId)!;
+      const isLeader = context.leaderId === id;
+      enqueue({
+        type: 'send',
+        params: reply(msg, {
+          kind: 'JoinGroupResponse',
+          error: 'NONE',
+          memberId: id,
+          generation: context.generation,
+          protocolName: context.protocolName,
+          leaderId: context.leaderId,
+          members: isLeader ? memberSubscriptions(context) : {},
+          skipAssignment: isLeader,
+        }),
+      });
+    }),
+    rejectFencedInstance: enqueueActions(({ event, enqueue }) => {
+      enqueue({ type: 'send', params: reply(req(event).msg, errorFor(req(event).msg.kind, 'FENCED_INSTANCE_ID')) });
+    }),
     /** The first member of a leaderless group becomes its leader. */
-    chooseFirstJoinerAsLeader: assign(({ context, event }) => ({
-      leaderId: context.leaderId ?? req(event).msg.memberId,
+    chooseFirstJoinerAsLeader: assign(({ context }) => ({
+      leaderId: context.leaderId ?? Object.keys(context.members)[0] ?? null,
     })),
     updateAndParkJoin: assign(({ context, event }) => {
       const { msg } = req(event) as Extract<Ev, { type: 'JoinGroup' }>;
@@ -160,15 +221,19 @@ export const coordinatorSetup = setup({
       timers: { ...withoutTimer(context.timers, 'sync'), join: event.now + groupRebalanceTimeout(context) },
     })),
     /** Leaving CompletingRebalance: parked SyncGroups get REBALANCE_IN_PROGRESS, assignments are cleared. */
-    abortSync: enqueueActions(({ context, enqueue }) => {
+    abortSync: enqueueActions(({ context, event, enqueue }) => {
       const members: Record<string, GroupMember> = {};
+      const timers = { ...context.timers };
       for (const [id, m] of Object.entries(context.members)) {
         if (m.syncCorr !== null) {
           enqueue({ type: 'send', params: reply({ corr: m.syncCorr, client: m.client }, errorFor('SyncGroup', 'REBALANCE_IN_PROGRESS')) });
+          // propagateAssignment reschedules the session of every member it answers: an expiry
+          // ignored while the SyncGroup was parked must not leave the member without one.
+          timers[`session:${id}`] = event.now + m.sessionTimeoutMs;
         }
         members[id] = { ...m, syncCorr: null, assignment: null };
       }
-      enqueue.assign({ members });
+      enqueue.assign({ members, timers });
     }),
     /** Each further new member during the initial delay extends it (KIP-134). */
     extendInitialDelay: assign(({ context, event }) => ({
@@ -373,6 +438,28 @@ export const coordinatorSetup = setup({
       return msg.memberId === '' && msg.instanceId === null;
     },
     isPendingMember: ({ context, event }) => context.pending.includes(req(event).msg.memberId),
+    isNewStaticMember: ({ context, event }) => {
+      const { msg } = req(event);
+      return msg.memberId === '' && msg.instanceId !== null && staticMemberOf(context, msg.instanceId) === undefined;
+    },
+    isStaticReplacement: ({ context, event }) => {
+      const { msg } = req(event);
+      return msg.memberId === '' && msg.instanceId !== null && staticMemberOf(context, msg.instanceId) !== undefined;
+    },
+    /** Stable static replacement that would not change the selected protocol: no rebalance. */
+    staticReplacementKeepsProtocol: ({ context, event }) => {
+      const { msg } = req(event) as Extract<Ev, { type: 'JoinGroup' }>;
+      const id = staticMemberOf(context, msg.instanceId)!;
+      const others = Object.values(context.members).map((m) => (m.memberId === id ? { ...m, protocols: msg.protocols } : m));
+      return selectProtocol(others) === context.protocolName;
+    },
+    /** validateCurrentMember: an instance id mapped to another member id is fenced. */
+    isFencedInstance: ({ context, event }) => {
+      const { msg } = req(event);
+      if (msg.instanceId === null || msg.memberId === '') return false;
+      const mapped = staticMemberOf(context, msg.instanceId);
+      return mapped !== undefined && mapped !== msg.memberId;
+    },
     isUnknownMember: ({ context, event }) => member(context, event) === undefined,
     isLeader: ({ context, event }) => context.leaderId === req(event).msg.memberId,
     joinMetadataUnchanged: ({ context, event }) => {
@@ -405,6 +492,47 @@ export const coordinatorSetup = setup({
   },
 });
 
+function replaceStatic(context: Ctx, event: Ev, enqueue: Enqueue, park: boolean): void {
+  const { msg, now } = req(event) as Extract<Ev, { type: 'JoinGroup' }>;
+  const oldId = staticMemberOf(context, msg.instanceId)!;
+  const old = context.members[oldId];
+  const newId = `${msg.instanceId}-${context.nextMemberSeq}`;
+  if (old.joinCorr !== null) enqueue({ type: 'send', params: reply({ corr: old.joinCorr, client: old.client }, joinError('FENCED_INSTANCE_ID')) });
+  if (old.syncCorr !== null) enqueue({ type: 'send', params: reply({ corr: old.syncCorr, client: old.client }, errorFor('SyncGroup', 'FENCED_INSTANCE_ID')) });
+  const members: Record<string, GroupMember> = {};
+  for (const [id, m] of Object.entries(context.members)) {
+    if (id !== oldId) members[id] = m;
+    else
+      members[newId] = {
+        ...m,
+        memberId: newId,
+        client: msg.client,
+        protocols: msg.protocols,
+        subscription: msg.subscription,
+        sessionTimeoutMs: msg.sessionTimeoutMs,
+        rebalanceTimeoutMs: msg.rebalanceTimeoutMs,
+        joinCorr: park ? msg.corr : null,
+        syncCorr: null,
+      };
+  }
+  const timers = withoutTimer(context.timers, `session:${oldId}`);
+  timers[`session:${newId}`] = now + msg.sessionTimeoutMs;
+  enqueue.assign({
+    nextMemberSeq: context.nextMemberSeq + 1,
+    members,
+    timers: { ...timers },
+    leaderId: context.leaderId === oldId ? newId : context.leaderId,
+    pendingSync: context.pendingSync.map((id) => (id === oldId ? newId : id)),
+  });
+}
+
+/** The member id currently mapped to a group.instance.id (derived: the static map of Kafka). */
+function staticMemberOf(ctx: Ctx, instanceId: string | null): string | undefined {
+  if (instanceId === null) return undefined;
+  for (const m of Object.values(ctx.members)) if (m.instanceId === instanceId) return m.memberId;
+  return undefined;
+}
+
 function memberSubscriptions(ctx: Ctx) {
   return Object.fromEntries(Object.entries(ctx.members).map(([id, m]) => [id, m.subscription]));
 }
@@ -421,19 +549,24 @@ const toPreparingFromCompleting = { target: '#group.PreparingRebalance', actions
 const joinCommon = [
   { guard: 'protocolIncompatible', actions: 'rejectInconsistentProtocol' },
   { guard: 'needsMemberId', actions: 'requireMemberId' },
+  { guard: 'isFencedInstance', actions: 'rejectFencedInstance' },
 ] as const;
 const leaveCommon = [
   { guard: 'isPendingMember', actions: 'removeLeavingPendingMember' },
+  { guard: 'isFencedInstance', actions: 'rejectFencedInstance' },
   { guard: 'isUnknownMember', actions: 'rejectUnknownMember' },
 ] as const;
 const fenceByIdentityAndGeneration = [
+  { guard: 'isFencedInstance', actions: 'rejectFencedInstance' },
   { guard: 'isUnknownMember', actions: 'rejectUnknownMember' },
   { guard: 'isStaleGeneration', actions: 'rejectIllegalGeneration' },
 ] as const;
 const commitFencing = [
+  { guard: 'isFencedInstance', actions: 'rejectFencedInstance' },
   { guard: 'isUnknownMember', actions: 'rejectUnknownMember' },
   { guard: 'isCommitGenerationStale', actions: 'rejectIllegalGeneration' },
 ] as const;
+const parkReplacement = 'replaceAndParkStaticMember';
 const pendingExpiry = { guard: { type: 'isTimerOf', params: 'pending:' }, actions: ['clearTimer', 'expirePendingMember'] } as const;
 
 export const coordinatorMachine = coordinatorSetup.createMachine({
@@ -455,6 +588,7 @@ export const coordinatorMachine = coordinatorSetup.createMachine({
             target: 'PreparingRebalance',
             actions: ['addMember', 'chooseFirstJoinerAsLeader', 'armInitialDelay'],
           },
+          { guard: 'isNewStaticMember', target: 'PreparingRebalance', actions: ['addStaticMember', 'chooseFirstJoinerAsLeader', 'armInitialDelay'] },
           { actions: 'rejectUnknownMember' },
         ],
         SyncGroup: { actions: 'rejectUnknownMember' },
@@ -471,6 +605,8 @@ export const coordinatorMachine = coordinatorSetup.createMachine({
         JoinGroup: [
           ...joinCommon,
           { guard: 'isPendingMember', actions: ['addMember', 'chooseFirstJoinerAsLeader'] },
+          { guard: 'isNewStaticMember', actions: ['addStaticMember', 'chooseFirstJoinerAsLeader'] },
+          { guard: 'isStaticReplacement', actions: parkReplacement },
           { guard: 'isUnknownMember', actions: 'rejectUnknownMember' },
           { actions: 'updateAndParkJoin' },
         ],
@@ -504,6 +640,9 @@ export const coordinatorMachine = coordinatorSetup.createMachine({
         JoinGroup: [
           ...joinCommon,
           { guard: 'isPendingMember', ...toPreparingFromCompleting, actions: ['addMember', 'chooseFirstJoinerAsLeader', ...toPreparingFromCompleting.actions] },
+          { guard: 'isNewStaticMember', ...toPreparingFromCompleting, actions: ['addStaticMember', 'chooseFirstJoinerAsLeader', ...toPreparingFromCompleting.actions] },
+          // The in-flight assignment was computed for the old id: always rebalance.
+          { guard: 'isStaticReplacement', ...toPreparingFromCompleting, actions: [parkReplacement, ...toPreparingFromCompleting.actions] },
           { guard: 'isUnknownMember', actions: 'rejectUnknownMember' },
           // A lost JoinGroup response: the same metadata gets the current generation again.
           { guard: 'joinMetadataUnchanged', actions: 'answerJoinWithCurrentGeneration' },
@@ -534,6 +673,13 @@ export const coordinatorMachine = coordinatorSetup.createMachine({
         JoinGroup: [
           ...joinCommon,
           { guard: 'isPendingMember', ...toPreparingFromStable, actions: ['addMember', 'chooseFirstJoinerAsLeader', ...toPreparingFromStable.actions] },
+          { guard: 'isNewStaticMember', ...toPreparingFromStable, actions: ['addStaticMember', 'chooseFirstJoinerAsLeader', ...toPreparingFromStable.actions] },
+          // A static member restarting within its session: new member id, same assignment, no rebalance.
+          {
+            guard: and(['isStaticReplacement', 'staticReplacementKeepsProtocol']),
+            actions: ['replaceStaticMember', 'persistGroup', 'answerStaticRejoin'],
+          },
+          { guard: 'isStaticReplacement', ...toPreparingFromStable, actions: [parkReplacement, ...toPreparingFromStable.actions] },
           { guard: 'isUnknownMember', actions: 'rejectUnknownMember' },
           // The leader's JoinGroup always rebalances: it is how topic-metadata changes it watches take effect.
           { guard: 'isLeader', ...toPreparingFromStable, actions: ['updateAndParkJoin', ...toPreparingFromStable.actions] },

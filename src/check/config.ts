@@ -20,6 +20,7 @@ export interface CheckConfigInput {
   /** Number of topics (t0, t1, ...), every member subscribed to all of them. */
   topics?: number;
   faults?: FaultSettings;
+  static?: boolean;
   variant?: Variant;
 }
 
@@ -41,6 +42,7 @@ export function worldConfig(input: CheckConfigInput): WorldConfig {
     timers: defaultTimers,
     faults: input.faults ?? allFaults,
     autoCommit: true,
+    static: input.static ?? false,
   };
   return { ...base, ...input.variant?.settings };
 }

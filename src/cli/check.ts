@@ -17,6 +17,7 @@ interface CheckOptions {
   seed: number;
   maxSteps: number;
   variant?: string;
+  static?: boolean;
   faults: boolean;
   liveness: boolean;
   path?: string;
@@ -36,6 +37,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--seed <n>', 'seed: same seed and options, same runs', positiveInt('--seed', 0, 2 ** 31 - 1), 42)
     .option('--max-steps <n>', 'longest random prefix of a run, in steps', positiveInt('--max-steps', 1, 100_000), 60)
     .option('--variant <name>', `a design variant from the catalogue: ${catalogue.map((v) => v.name).join(', ')}`)
+    .option('--static', 'static membership: every consumer has a group.instance.id (KIP-345)')
     .option('--no-faults', 'no message loss, crashes, leaves, stalls or new partitions (delays and reordering remain)')
     .option('--no-liveness', 'skip the fair schedule and the eventual-stability check after each run')
     .option('--path <path>', 'fast-check replay path printed by a failure')
@@ -71,10 +73,10 @@ function runCheck(opts: CheckOptions): number {
   const results: Array<{ label: string; result: CampaignResult; replay: string }> = [];
   let failed = false;
   for (const [protocol, assignor] of combos) {
-    const config = worldConfig({ protocol, assignor, members: opts.members, partitions: opts.partitions, topics: opts.topics, faults: opts.faults ? allFaults : noFaults, variant });
+    const config = worldConfig({ protocol, assignor, members: opts.members, partitions: opts.partitions, topics: opts.topics, faults: opts.faults ? allFaults : noFaults, static: opts.static, variant });
     const s = session(config, variant, opts.liveness);
     const shape = opts.topics > 1 ? `${opts.topics} topics x ${opts.partitions} partitions` : `${opts.partitions} partitions`;
-    const label = `${protocol}/${assignor}${variant ? ` variant ${variant.name}` : ''} (${opts.members} members x ${shape})`;
+    const label = `${protocol}/${assignor}${opts.static || config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${opts.members} members x ${shape})`;
     const progress = progressLine(label, opts.runs, opts.json === true);
     const started = performance.now();
     const result = campaign(s, { runs: opts.runs, seed: opts.seed, maxSteps: opts.maxSteps, path: opts.path, onRun: progress.tick });
@@ -95,6 +97,7 @@ function replayCommand(opts: CheckOptions, protocol: string, assignor: string, r
   const parts = ['npx rebalance-check check', `--protocol ${protocol}`, `--assignor ${assignor}`, `--members ${opts.members}`, `--partitions ${opts.partitions}`];
   if (opts.topics > 1) parts.push(`--topics ${opts.topics}`);
   if (opts.variant) parts.push(`--variant ${opts.variant}`);
+  if (opts.static) parts.push('--static');
   if (!opts.faults) parts.push('--no-faults');
   if (!opts.liveness) parts.push('--no-liveness');
   parts.push(`--max-steps ${opts.maxSteps}`, `--seed ${result.seed}`);

@@ -14,7 +14,7 @@ export interface Variant extends ModelChanges {
   /** Invariant ids this variant is expected to violate (empty for a correct alternative). */
   breaks: string[];
   /** Config changes the variant needs (e.g. a fault it depends on). */
-  settings?: Partial<Pick<WorldConfig, 'members' | 'topics' | 'faults' | 'timers' | 'autoCommit'>>;
+  settings?: Partial<Pick<WorldConfig, 'members' | 'topics' | 'faults' | 'timers' | 'autoCommit' | 'static'>>;
 }
 
 export const defineVariant = (v: Variant): Variant => v;

@@ -30,6 +30,8 @@ export interface WorldConfig {
   faults: FaultSettings;
   /** Application commits offsets (choices `process` and `commit`). */
   autoCommit: boolean;
+  /** Static membership (KIP-345): client slot cN runs with group.instance.id iN. */
+  static: boolean;
 }
 
 export interface Msg {

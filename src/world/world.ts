@@ -144,6 +144,8 @@ function startClient(w: World, name: string, config: WorldConfig, model: Model):
     client: name,
     inc,
     now: w.now,
+    // A restarted static member comes back with the same group.instance.id.
+    instanceId: config.static ? `i${name.slice(1)}` : null,
     assignors: [config.assignor],
     protocol: config.protocol,
     topics: Object.keys(config.topics),
