@@ -7,12 +7,14 @@ import { eagerRevokeBeforeJoin } from './invariants/eager-revoke.ts';
 import { eventuallyStable } from './invariants/eventually-stable.ts';
 import { generationAdvance } from './invariants/generation-advance.ts';
 import { idleOnlyWhenOutnumbered } from './invariants/idle-members.ts';
+import { oneMemberPerInstance } from './invariants/instance-unique.ts';
 import { leaderIsMember } from './invariants/leader.ts';
 import { offsetHandover } from './invariants/offset-handover.ts';
 import { revokeBeforeAssign } from './invariants/revoke-before-assign.ts';
 import { singleOwner } from './invariants/single-owner.ts';
 import { stableCoverage } from './invariants/stable-coverage.ts';
 import { noDropOnStale } from './invariants/stale-responses.ts';
+import { staticRestartNoRebalance } from './invariants/static-restart.ts';
 
 export type { Invariant } from './invariant.ts';
 
@@ -31,6 +33,8 @@ export const invariants: Invariant[] = [
   noDropOnStale,
   balancedWhenStable,
   offsetHandover,
+  staticRestartNoRebalance,
+  oneMemberPerInstance,
   eventuallyStable,
 ];
 

@@ -136,6 +136,20 @@ export const catalogue: Variant[] = [
     },
   }),
   defineVariant({
+    name: 'static-restart-rebalances',
+    description: 'The coordinator rebalances on every static member restart instead of replacing it in place.',
+    breaks: ['static-restart-no-rebalance'],
+    settings: { static: true },
+    coordinator: { guards: { staticReplacementKeepsProtocol: () => false } },
+  }),
+  defineVariant({
+    name: 'duplicate-instance',
+    description: 'A static member rejoining with a known group.instance.id is added as a second member instead of replacing the first.',
+    breaks: ['one-member-per-instance'],
+    settings: { static: true },
+    coordinator: { guards: { isStaticReplacement: () => false, isNewStaticMember: ({ event }: { event: { msg: { memberId: string; instanceId: string | null } } }) => event.msg.memberId === '' && event.msg.instanceId !== null } as never },
+  }),
+  defineVariant({
     name: 'no-session-expiry',
     description: 'The coordinator never expires a member whose heartbeats stopped.',
     breaks: ['eventually-stable'],
