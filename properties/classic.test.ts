@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { picksArbitrary } from '../src/check/campaign.ts';
-import { allFaults, session, worldConfig } from '../src/check/config.ts';
+import { allFaults, noFaults, session, worldConfig } from '../src/check/config.ts';
 import { runPicks } from '../src/check/run.ts';
 import { describeChoice } from '../src/trace/describe.ts';
 
@@ -30,7 +30,7 @@ describe('eager/range with more members than partitions', () => {
 });
 
 describe('fault-free runs settle', () => {
-  const s = session(worldConfig({ protocol: 'eager', assignor: 'range', members: 3, partitions: 6, faults: { loss: false, crash: false, leave: false, stall: false, addPartitions: 0 } }));
+  const s = session(worldConfig({ protocol: 'eager', assignor: 'range', members: 3, partitions: 6, faults: noFaults }));
   test.prop([fc.array(fc.nat(), { maxLength: 40 })], { numRuns: 100, seed: 3 })('and every partition ends with one owner', (picks) => {
     const r = runPicks(s, picks);
     expect(r.violation).toBeUndefined();

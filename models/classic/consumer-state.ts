@@ -1,6 +1,6 @@
 import type { RebalanceProtocol } from '../assignors/types.ts';
 import type { TimerSettings, TopicPartition, Topics } from '../types.ts';
-import type { ClassicRequest, ClassicResponse } from './messages.ts';
+import type { ClassicResponse, ClientRequest } from './messages.ts';
 
 // The classic consumer's group client (AbstractCoordinator + ConsumerCoordinator +
 // the heartbeat thread), reduced to what decides group membership and ownership.
@@ -38,6 +38,8 @@ export interface ConsumerContext {
   metadata: Topics;
   /** Leader only: the metadata its last assignment was computed from. */
   assignedMetadata: Topics | null;
+  /** The coordinator epoch this client talks to; null while it is looking it up. */
+  coordinator: number | null;
   memberId: string;
   generation: number;
   protocolName: string | null;
@@ -52,7 +54,7 @@ export interface ConsumerContext {
   /** The application stopped calling poll() (long processing, GC pause). */
   stalled: boolean;
   nextCorr: number;
-  inflight: { join?: Sent; sync?: Sent; heartbeat?: Sent; commit?: Sent };
+  inflight: { join?: Sent; sync?: Sent; heartbeat?: Sent; commit?: Sent; find?: Sent };
   /** Timer name -> virtual deadline: `heartbeat`, `poll`, `retry`, `req:<kind>`. */
   timers: Record<string, number>;
 }
@@ -78,6 +80,8 @@ export interface ConsumerInput {
   metadata: Topics;
   settings: TimerSettings;
   autoCommit?: boolean;
+  /** The coordinator epoch found at start (the first FindCoordinator round trip is folded in). */
+  coordinator?: number;
 }
 
 export function initialConsumerContext(input: ConsumerInput): ConsumerContext {
@@ -94,6 +98,7 @@ export function initialConsumerContext(input: ConsumerInput): ConsumerContext {
     },
     metadata: input.metadata,
     assignedMetadata: null,
+    coordinator: input.coordinator ?? 0,
     memberId: '',
     generation: -1,
     protocolName: null,
@@ -109,4 +114,4 @@ export function initialConsumerContext(input: ConsumerInput): ConsumerContext {
   };
 }
 
-export type Outgoing = ClassicRequest;
+export type Outgoing = ClientRequest;

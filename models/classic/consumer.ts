@@ -1,7 +1,7 @@
 import { and, assign, enqueueActions, setup } from 'xstate';
 import type { Assignor } from '../assignors/types.ts';
 import { partitionsOf, type Topics } from '../types.ts';
-import type { ClassicRequest, ClassicResponse } from './messages.ts';
+import type { ClassicResponse, ClientRequest } from './messages.ts';
 import { type ConsumerContext, type ConsumerEvent, type ConsumerInput, type Sent, initialConsumerContext } from './consumer-state.ts';
 
 // The classic consumer (ConsumerCoordinator.java and its heartbeat thread).
@@ -22,15 +22,14 @@ const without = (timers: Record<string, number>, ...names: string[]) => {
   for (const n of names) delete t[n];
   return t;
 };
-type Body<T> = T extends unknown ? Omit<T, 'corr' | 'client'> : never;
+type Body<T> = T extends unknown ? Omit<T, 'corr' | 'client' | 'epoch'> : never;
 
-/** Builds a request and the bookkeeping that goes with it. */
-function request(ctx: Ctx, body: Body<ClassicRequest>): { msg: ClassicRequest; sent: Sent } {
+/** Builds a request (addressed to the coordinator the client knows) and its bookkeeping. */
+function request(ctx: Ctx, body: Body<ClientRequest>): { msg: ClientRequest; sent: Sent } {
   const corr = ctx.nextCorr;
-  return {
-    msg: { ...body, corr, client: { client: ctx.cfg.client, inc: ctx.cfg.inc } } as ClassicRequest,
-    sent: { corr, generation: ctx.generation, memberId: ctx.memberId },
-  };
+  const client = { client: ctx.cfg.client, inc: ctx.cfg.inc };
+  const msg = body.kind === 'FindCoordinator' ? { ...body, corr, client } : { ...body, epoch: ctx.coordinator ?? -1, corr, client };
+  return { msg: msg as ClientRequest, sent: { corr, generation: ctx.generation, memberId: ctx.memberId } };
 }
 
 /** Is this response the answer to the request we are still waiting for? */
@@ -65,7 +64,30 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
     types: {} as { context: Ctx; events: Ev; input: ConsumerInput },
     actions: {
       /** Outgoing request; executed by the world, never by the machine. */
-      send: (_: unknown, _request: ClassicRequest) => {},
+      send: (_: unknown, _request: ClientRequest) => {},
+
+      // ---- coordinator discovery ------------------------------------------------------
+      /** NOT_COORDINATOR / COORDINATOR_NOT_AVAILABLE: forget the coordinator and look it up again. */
+      markCoordinatorUnknown: enqueueActions(({ context, event, enqueue }) => {
+        if (context.inflight.find) {
+          enqueue.assign({ coordinator: null });
+          return;
+        }
+        const { msg, sent } = request(context, { kind: 'FindCoordinator' });
+        enqueue.assign({
+          coordinator: null,
+          nextCorr: context.nextCorr + 1,
+          inflight: { ...context.inflight, find: sent },
+          timers: { ...context.timers, 'req:find': nowOf(event) + context.cfg.settings.requestTimeoutMs },
+        });
+        enqueue({ type: 'send', params: msg });
+      }),
+      adoptCoordinator: assign(({ context, event }) => ({
+        coordinator: (resp(event) as Response<'FindCoordinatorResponse'>).epoch,
+        inflight: { ...context.inflight, find: undefined },
+        timers: without(context.timers, 'req:find'),
+      })),
+      clearInflightFind: assign(({ context }) => ({ inflight: { ...context.inflight, find: undefined } })),
 
       // ---- onJoinPrepare ------------------------------------------------------------
       /** Auto-commit before revocation (enable.auto.commit): the join waits for it. */
@@ -96,6 +118,11 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         return keep.length === context.owned.length ? {} : { owned: keep, positions: pick(context.positions, keep) };
       }),
       sendJoinGroup: enqueueActions(({ context, event, enqueue }) => {
+        // ensureCoordinatorReady: wait (and retry after the backoff) until the coordinator is known.
+        if (context.coordinator === null) {
+          enqueue.assign({ timers: { ...context.timers, retry: nowOf(event) + context.cfg.settings.retryBackoffMs } });
+          return;
+        }
         const { msg, sent } = request(context, {
           kind: 'JoinGroup',
           memberId: context.memberId,
@@ -210,7 +237,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       // ---- heartbeat thread ---------------------------------------------------------
       sendHeartbeat: enqueueActions(({ context, event, enqueue }) => {
         const timers: Record<string, number> = { ...context.timers, heartbeat: nowOf(event) + context.cfg.settings.heartbeatIntervalMs };
-        if (context.inflight.heartbeat) {
+        if (context.inflight.heartbeat || context.coordinator === null) {
           enqueue.assign({ timers });
           return;
         }
@@ -263,7 +290,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       resume: assign(({ context }) => ({ stalled: false, timers: without(context.timers, 'poll') })),
       /** KIP-62: max.poll.interval.ms passed without poll(): leave proactively (dynamic members send LeaveGroup). */
       leaveOnPollTimeout: enqueueActions(({ context, enqueue }) => {
-        if (context.cfg.instanceId === null && context.memberId !== '') {
+        if (context.cfg.instanceId === null && context.memberId !== '' && context.coordinator !== null) {
           const { msg } = request(context, { kind: 'LeaveGroup', memberId: context.memberId, instanceId: null });
           enqueue.assign({ nextCorr: context.nextCorr + 1 });
           enqueue({ type: 'send', params: msg });
@@ -271,7 +298,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       }),
       /** close(): onLeavePrepare revokes everything; dynamic members send LeaveGroup (KIP-345: static ones do not). */
       leaveOnClose: enqueueActions(({ context, enqueue }) => {
-        if (context.cfg.instanceId === null && context.memberId !== '') {
+        if (context.cfg.instanceId === null && context.memberId !== '' && context.coordinator !== null) {
           const { msg } = request(context, { kind: 'LeaveGroup', memberId: context.memberId, instanceId: null });
           enqueue({ type: 'send', params: msg });
         }
@@ -307,7 +334,12 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       syncStillCurrent: ({ context }) => unchangedSince(context, context.inflight.sync),
       isTimer: ({ event }, name: string) => timerName(event) === name,
       hasOwned: ({ context }) => context.owned.length > 0 && !context.stalled,
-      canCommit: ({ context }) => context.owned.length > 0 && context.inflight.commit === undefined && !context.stalled,
+      canCommit: ({ context }) => context.owned.length > 0 && context.inflight.commit === undefined && !context.stalled && context.coordinator !== null,
+      answersFind: ({ context, event }) => answers(context, 'find', event),
+      heartbeatCoordinatorError: ({ context, event }) =>
+        answers(context, 'heartbeat', event) && (resp(event).error === 'NOT_COORDINATOR' || resp(event).error === 'COORDINATOR_NOT_AVAILABLE'),
+      commitCoordinatorError: ({ context, event }) =>
+        answers(context, 'commit', event) && (resp(event).error === 'NOT_COORDINATOR' || resp(event).error === 'COORDINATOR_NOT_AVAILABLE'),
     },
   }).createMachine({
     id: 'consumer',
@@ -325,6 +357,9 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         { guard: { type: 'heartbeatErrorCurrent', params: 'UNKNOWN_MEMBER_ID' }, target: '.unjoined', actions: ['clearInflightHeartbeat', 'resetGenerationAndMemberId', 'requestRejoin', 'clearInflightJoinSync'] },
         { guard: { type: 'heartbeatErrorCurrent', params: 'ILLEGAL_GENERATION' }, target: '.unjoined', actions: ['clearInflightHeartbeat', 'resetGeneration', 'requestRejoin', 'clearInflightJoinSync'] },
         { guard: { type: 'heartbeatErrorCurrent', params: 'FENCED_INSTANCE_ID' }, target: '.fatal', actions: ['clearInflightHeartbeat'] },
+        { guard: 'heartbeatCoordinatorError', actions: ['clearInflightHeartbeat', 'markCoordinatorUnknown'] },
+        { guard: 'commitCoordinatorError', actions: ['clearInflightCommit', 'markCoordinatorUnknown'] },
+        { guard: 'answersFind', actions: 'adoptCoordinator' },
         { guard: 'answersHeartbeat', actions: 'clearInflightHeartbeat' },
         // Commit responses outside the pre-revocation commit.
         { guard: { type: 'commitErrorCurrent', params: 'UNKNOWN_MEMBER_ID' }, target: '.unjoined', actions: ['clearInflightCommit', 'resetGenerationAndMemberId', 'requestRejoin', 'clearInflightJoinSync'] },
@@ -334,6 +369,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       TIMER: [
         { guard: { type: 'isTimer', params: 'req:heartbeat' }, actions: ['clearTimer', 'clearInflightHeartbeat'] },
         { guard: { type: 'isTimer', params: 'req:commit' }, actions: ['clearTimer', 'clearInflightCommit'] },
+        { guard: { type: 'isTimer', params: 'req:find' }, actions: ['clearTimer', 'clearInflightFind', 'markCoordinatorUnknown'] },
         { guard: { type: 'isTimer', params: 'poll' }, target: '.unjoined', actions: ['clearTimer', 'leaveOnPollTimeout', 'resetGenerationAndMemberId', 'requestRejoin', 'clearInflightJoinSync', 'stopHeartbeats'] },
         { actions: 'clearTimer' },
       ],
@@ -369,11 +405,12 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
             { guard: and(['answersJoin', { type: 'isError', params: 'MEMBER_ID_REQUIRED' }]), target: 'joining', reenter: true, actions: 'adoptMemberId' },
             { guard: and(['answersJoin', { type: 'isError', params: 'UNKNOWN_MEMBER_ID' }]), target: 'joining', reenter: true, actions: 'resetGenerationAndMemberId' },
             { guard: and(['answersJoin', { type: 'isError', params: 'REBALANCE_IN_PROGRESS' }]), target: 'joining', reenter: true },
-            { guard: and(['answersJoin', 'isCoordinatorError']), actions: 'scheduleRetry' },
+            { guard: and(['answersJoin', 'isCoordinatorError']), actions: ['scheduleRetry', 'markCoordinatorUnknown'] },
             { guard: and(['answersJoin', 'isFatalError']), target: 'fatal' },
           ],
           TIMER: [
-            { guard: { type: 'isTimer', params: 'req:join' }, target: 'joining', reenter: true, actions: 'clearTimer' },
+            // A request timeout is a disconnect: the coordinator is looked up again.
+            { guard: { type: 'isTimer', params: 'req:join' }, target: 'joining', reenter: true, actions: ['clearTimer', 'markCoordinatorUnknown'] },
             { guard: { type: 'isTimer', params: 'retry' }, target: 'joining', reenter: true, actions: 'clearTimer' },
           ],
         },
@@ -389,7 +426,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
             { guard: and(['answersSync', { type: 'isError', params: 'REBALANCE_IN_PROGRESS' }]), target: 'unjoined', actions: ['clearInflightJoinSync', 'requestRejoin'] },
             { guard: and(['answersSync', { type: 'isError', params: 'UNKNOWN_MEMBER_ID' }]), target: 'unjoined', actions: ['clearInflightJoinSync', 'resetGenerationAndMemberId', 'requestRejoin'] },
             { guard: and(['answersSync', { type: 'isError', params: 'ILLEGAL_GENERATION' }]), target: 'unjoined', actions: ['clearInflightJoinSync', 'resetGeneration', 'requestRejoin'] },
-            { guard: and(['answersSync', 'isCoordinatorError']), target: 'unjoined', actions: ['clearInflightJoinSync', 'requestRejoin'] },
+            { guard: and(['answersSync', 'isCoordinatorError']), target: 'unjoined', actions: ['clearInflightJoinSync', 'requestRejoin', 'markCoordinatorUnknown'] },
             { guard: and(['answersSync', 'isFatalError']), target: 'fatal' },
           ],
           TIMER: [

@@ -76,9 +76,37 @@ export type RequestEvent = Extract<CoordinatorEvent, { msg: unknown }>;
 export interface CoordinatorInput {
   initialRebalanceDelayMs: number;
   newMemberJoinTimeoutMs?: number;
+  /** Failover: the group record and offsets read back from __consumer_offsets, at time `now`. */
+  load?: { persisted: PersistedGroup | null; committed: Record<TopicPartition, CommittedOffset>; now: number };
 }
 
 export function initialCoordinatorContext(input: CoordinatorInput): CoordinatorContext {
+  const fresh = emptyContext(input);
+  const p = input.load?.persisted;
+  if (!input.load || !p) return input.load ? { ...fresh, committed: input.load.committed } : fresh;
+  // onElection: the group comes back as it was last written (Stable or Empty); every member
+  // gets a session deadline counted from the load. Any rebalance in progress is gone.
+  const members: Record<string, GroupMember> = {};
+  const timers: Record<string, number> = {};
+  for (const [id, m] of Object.entries(p.members)) {
+    members[id] = { ...m, joinCorr: null, syncCorr: null, isNew: false };
+    timers[`session:${id}`] = input.load.now + m.sessionTimeoutMs;
+  }
+  const nextMemberSeq = 1 + Object.keys(members).reduce((n, id) => Math.max(n, Number(id.slice(id.lastIndexOf('-') + 1)) || 0), 0);
+  return {
+    ...fresh,
+    generation: p.generation,
+    protocolName: p.protocolName,
+    leaderId: p.leaderId,
+    members,
+    timers,
+    nextMemberSeq,
+    committed: input.load.committed,
+    persisted: p,
+  };
+}
+
+function emptyContext(input: CoordinatorInput): CoordinatorContext {
   return {
     generation: 0,
     protocolName: null,

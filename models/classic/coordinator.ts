@@ -438,6 +438,7 @@ export const coordinatorSetup = setup({
       return msg.memberId === '' && msg.instanceId === null;
     },
     isPendingMember: ({ context, event }) => context.pending.includes(req(event).msg.memberId),
+    hasMembers: ({ context }) => Object.keys(context.members).length > 0,
     isNewStaticMember: ({ context, event }) => {
       const { msg } = req(event);
       return msg.memberId === '' && msg.instanceId !== null && staticMemberOf(context, msg.instanceId) === undefined;
@@ -572,13 +573,17 @@ const pendingExpiry = { guard: { type: 'isTimerOf', params: 'pending:' }, action
 export const coordinatorMachine = coordinatorSetup.createMachine({
   id: 'group',
   context: ({ input }) => initialCoordinatorContext(input),
-  initial: 'Empty',
+  initial: 'Loading',
   on: {
     // A timer no state cares about any more is simply dropped.
     TIMER: { actions: 'clearTimer' },
     UNLOAD: { target: '.Dead', actions: 'answerParkedNotCoordinator' },
   },
   states: {
+    /** Transient: a group loaded with members is Stable, otherwise Empty. */
+    Loading: {
+      always: [{ guard: 'hasMembers', target: 'Stable' }, { target: 'Empty' }],
+    },
     Empty: {
       on: {
         JoinGroup: [

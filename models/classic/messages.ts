@@ -28,7 +28,24 @@ interface Base {
   client: Endpoint;
 }
 
-export interface JoinGroupRequest extends Base {
+/** Requests for the group coordinator name the coordinator incarnation the client believes in. */
+interface GroupRequest extends Base {
+  /** Coordinator epoch (bumped by every failover); a stale one meets NOT_COORDINATOR. */
+  epoch: number;
+}
+
+/** FindCoordinator: answered by any broker from metadata, not by the group coordinator. */
+export interface FindCoordinatorRequest extends Base {
+  kind: 'FindCoordinator';
+}
+
+export interface FindCoordinatorResponse extends Base {
+  kind: 'FindCoordinatorResponse';
+  error: ErrorCode;
+  epoch: number;
+}
+
+export interface JoinGroupRequest extends GroupRequest {
   kind: 'JoinGroup';
   memberId: string;
   instanceId: string | null;
@@ -52,7 +69,7 @@ export interface JoinGroupResponse extends Base {
   skipAssignment: boolean;
 }
 
-export interface SyncGroupRequest extends Base {
+export interface SyncGroupRequest extends GroupRequest {
   kind: 'SyncGroup';
   memberId: string;
   instanceId: string | null;
@@ -73,7 +90,7 @@ export interface SyncGroupResponse extends Base {
   committed: Record<TopicPartition, number>;
 }
 
-export interface HeartbeatRequest extends Base {
+export interface HeartbeatRequest extends GroupRequest {
   kind: 'Heartbeat';
   memberId: string;
   instanceId: string | null;
@@ -85,7 +102,7 @@ export interface HeartbeatResponse extends Base {
   error: ErrorCode;
 }
 
-export interface LeaveGroupRequest extends Base {
+export interface LeaveGroupRequest extends GroupRequest {
   kind: 'LeaveGroup';
   memberId: string;
   instanceId: string | null;
@@ -96,7 +113,7 @@ export interface LeaveGroupResponse extends Base {
   error: ErrorCode;
 }
 
-export interface OffsetCommitRequest extends Base {
+export interface OffsetCommitRequest extends GroupRequest {
   kind: 'OffsetCommit';
   memberId: string;
   instanceId: string | null;
@@ -110,7 +127,11 @@ export interface OffsetCommitResponse extends Base {
 }
 
 export type ClassicRequest = JoinGroupRequest | SyncGroupRequest | HeartbeatRequest | LeaveGroupRequest | OffsetCommitRequest;
+/** Everything a consumer sends. */
+export type ClientRequest = ClassicRequest | FindCoordinatorRequest;
+
 export type ClassicResponse =
+  | FindCoordinatorResponse
   | JoinGroupResponse
   | SyncGroupResponse
   | HeartbeatResponse

@@ -16,7 +16,8 @@ export const leaderIsMember: Invariant = {
     for (const s of after.clients) {
       if (!isLive(s)) continue;
       const c = ctxOf(s);
-      if (c.isLeader && c.generation === g.generation && g.members[c.memberId] && c.memberId !== g.leaderId)
+      // Same formation, not just the same number: after a failover a number can be reissued.
+      if (c.isLeader && s.formation === after.formation && c.generation === g.generation && g.members[c.memberId] && c.memberId !== g.leaderId)
         return `${s.name} (${c.memberId}) acts as leader of generation ${g.generation} but the coordinator's leader is ${g.leaderId}`;
     }
     return undefined;

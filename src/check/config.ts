@@ -8,8 +8,8 @@ import type { Session } from './run.ts';
 
 export const protocols: Protocol[] = ['eager', 'cooperative'];
 
-export const allFaults: FaultSettings = { loss: true, crash: true, leave: true, stall: true, addPartitions: 2 };
-export const noFaults: FaultSettings = { loss: false, crash: false, leave: false, stall: false, addPartitions: 0 };
+export { allFaults, noFaults } from './faults.ts';
+import { allFaults } from './faults.ts';
 
 export interface CheckConfigInput {
   protocol: Protocol;

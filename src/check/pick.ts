@@ -17,6 +17,9 @@ export const choiceWeights: Record<ChoiceKind, number> = {
   crash: 1,
   stall: 1,
   addPartition: 1,
+  cut: 1,
+  heal: 3,
+  failover: 1,
 };
 
 const kindOrder = Object.keys(choiceWeights) as ChoiceKind[];

@@ -15,9 +15,11 @@ export function settleBoundMs(config: WorldConfig): number {
   return t.initialRebalanceDelayMs + 4 * (t.maxPollIntervalMs + 5000) + 2 * t.sessionTimeoutMs;
 }
 
-/** Choices that end the faults: stalled applications resume (links heal with issue 3's links). */
+/** Choices that end the faults: cut links heal and stalled applications resume. */
 export function healingChoices(w: World): Choice[] {
-  return w.clients.filter((s) => isLive(s) && ctxOf(s).stalled).map((s) => ({ kind: 'resume', client: s.name }) as Choice);
+  const heal = w.clients.filter((s) => s.cut).map((s) => ({ kind: 'heal', client: s.name }) as Choice);
+  const resume = w.clients.filter((s) => isLive(s) && ctxOf(s).stalled).map((s) => ({ kind: 'resume', client: s.name }) as Choice);
+  return [...heal, ...resume];
 }
 
 /**

@@ -2,6 +2,7 @@ import { assign } from 'xstate';
 import { range } from '../../models/assignors/range.ts';
 import { sticky } from '../../models/assignors/sticky.ts';
 import type { Assignor } from '../../models/assignors/types.ts';
+import { noFaults } from '../check/faults.ts';
 import { defineVariant, type Variant } from './variant.ts';
 
 // Deliberately broken designs. Each one shows that the invariants it names can fail:
@@ -154,7 +155,7 @@ export const catalogue: Variant[] = [
     description: 'The coordinator never expires a member whose heartbeats stopped.',
     breaks: ['eventually-stable'],
     coordinator: { guards: { sessionExpired: () => false } },
-    settings: { faults: { loss: false, crash: true, leave: false, stall: false, addPartitions: 0 } },
+    settings: { faults: { ...noFaults, crash: true } },
   }),
 ];
 

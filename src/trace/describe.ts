@@ -6,6 +6,7 @@ import { clientState, coord, coordState, ctxOf } from '../world/view.ts';
 
 export function describeMessage(m: Msg): string {
   const b = m.body;
+  if (b.kind === 'FindCoordinator') return `FindCoordinator#${m.id} ${b.client.client}->brokers`;
   if (m.to === 'coordinator') {
     const r = b as ClassicRequest;
     const gen = 'generation' in r ? ` gen=${r.generation}` : '';
@@ -17,6 +18,7 @@ export function describeMessage(m: Msg): string {
   if (r.kind === 'JoinGroupResponse' && r.error === 'NONE') extra = ` gen=${r.generation} leader=${r.leaderId}`;
   if (r.kind === 'JoinGroupResponse' && r.error === 'MEMBER_ID_REQUIRED') extra = ` member=${r.memberId}`;
   if (r.kind === 'SyncGroupResponse' && r.error === 'NONE') extra = ` [${r.assignment.join(',')}]`;
+  if (r.kind === 'FindCoordinatorResponse') extra = ` epoch=${r.epoch}`;
   return `${r.kind}#${m.id} coordinator->${r.client.client} ${r.error}${extra}`;
 }
 
@@ -32,6 +34,12 @@ export function describeChoice(c: Choice | null, before?: World): string {
       return `timer ${c.target}.${c.timer}`;
     case 'addPartition':
       return `add a partition to ${c.topic}`;
+    case 'failover':
+      return 'coordinator fails over to another broker';
+    case 'cut':
+      return `cut the link of ${c.client}`;
+    case 'heal':
+      return `heal the link of ${c.client}`;
     default:
       return `${c.kind} ${c.client}`;
   }
@@ -39,14 +47,15 @@ export function describeChoice(c: Choice | null, before?: World): string {
 
 export function describeWorld(w: World): string {
   const g = coord(w);
-  const parts = [`group ${coordState(w)} gen=${g.generation} leader=${g.leaderId ?? '-'}`];
+  const epoch = w.coordinatorEpoch > 0 ? ` epoch=${w.coordinatorEpoch}` : '';
+  const parts = [`group ${coordState(w)} gen=${g.generation} leader=${g.leaderId ?? '-'}${epoch}`];
   for (const s of w.clients) {
     if (!s.snapshot) {
       parts.push(`${s.name}:${s.status}`);
       continue;
     }
     const c = ctxOf(s);
-    const flags = (c.stalled ? ' stalled' : '') + (c.isLeader ? ' L' : '');
+    const flags = (c.stalled ? ' stalled' : '') + (s.cut ? ' cut' : '') + (c.isLeader ? ' L' : '');
     parts.push(`${s.name}:${clientState(s)} g${c.generation}${flags} [${c.owned.join(',')}]`);
   }
   return parts.join(' | ');

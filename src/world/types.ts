@@ -1,6 +1,6 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { RebalanceProtocol } from '../../models/assignors/types.ts';
-import type { ClassicRequest, ClassicResponse } from '../../models/classic/messages.ts';
+import type { ClassicResponse, ClientRequest } from '../../models/classic/messages.ts';
 import type { TimerSettings, Topics } from '../../models/types.ts';
 
 export type Protocol = RebalanceProtocol;
@@ -17,6 +17,10 @@ export interface FaultSettings {
   stall: boolean;
   /** Partitions may be added to a topic, up to this many per topic. */
   addPartitions: number;
+  /** A client's link may be cut (everything it sends or is sent is held) and healed. */
+  cut: boolean;
+  /** The coordinator may move to another broker, at most this many times per run. */
+  failover: number;
 }
 
 /** Everything a run depends on besides its choices: (config, seed) -> run. */
@@ -38,7 +42,12 @@ export interface Msg {
   id: number;
   /** Requests go to the coordinator; responses to a client process. */
   to: 'coordinator' | 'client';
-  body: ClassicRequest | ClassicResponse;
+  body: ClientRequest | ClassicResponse;
+  /**
+   * Observer's tag, not on the wire: the generation formation the sender acted in (see
+   * World.formation). Lets invariants tell apart two generations with the same number.
+   */
+  formation: number | null;
 }
 
 export interface ClientSlot {
@@ -47,6 +56,10 @@ export interface ClientSlot {
   inc: number;
   status: 'absent' | 'running' | 'crashed' | 'closed';
   snapshot: AnyMachineSnapshot | null;
+  /** The link to the brokers is cut: messages to and from this client wait (or are lost). */
+  cut: boolean;
+  /** Observer's record: the generation formation whose JoinGroup response this process adopted. */
+  formation: number | null;
 }
 
 /** Figures measured along a run, not part of the protocol state. */
@@ -68,6 +81,15 @@ export interface World {
   coordinator: AnyMachineSnapshot;
   /** Bumps at every coordinator failover; generations are only compared within one. */
   coordinatorEpoch: number;
+  /**
+   * Observer's bookkeeping, invisible to the machines. Every join completion forms a new
+   * generation; across a failover Kafka can issue the same generation number twice (the move
+   * to CompletingRebalance is never persisted), so formations get world-unique ids.
+   */
+  formation: number;
+  formations: number;
+  /** The formation of the generation in the last persisted group record (what a failover loads). */
+  persistedFormation: number;
   clients: ClientSlot[];
   net: Msg[];
   nextMsgId: number;
@@ -93,6 +115,9 @@ export type Choice =
   | { kind: 'process'; client: string }
   | { kind: 'commit'; client: string }
   | { kind: 'metadata'; client: string }
-  | { kind: 'addPartition'; topic: string };
+  | { kind: 'addPartition'; topic: string }
+  | { kind: 'cut'; client: string }
+  | { kind: 'heal'; client: string }
+  | { kind: 'failover' };
 
 export type ChoiceKind = Choice['kind'];

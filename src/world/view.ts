@@ -21,7 +21,7 @@ export function isCurrentMember(w: World, s: ClientSlot): boolean {
   if (!isLive(s)) return false;
   const c = ctxOf(s);
   const g = coord(w);
-  return s.snapshot!.value === 'stable' && c.generation === g.generation && g.members[c.memberId] !== undefined;
+  return s.snapshot!.value === 'stable' && c.generation === g.generation && s.formation === w.formation && g.members[c.memberId] !== undefined;
 }
 
 /** Partition -> names of live processes that believe they own it. */

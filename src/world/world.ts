@@ -1,6 +1,8 @@
 import type { AnyMachineSnapshot } from 'xstate';
-import type { ClassicRequest, ClassicResponse } from '../../models/classic/messages.ts';
-import type { ConsumerInput } from '../../models/classic/consumer-state.ts';
+import type { ClassicRequest, ClassicResponse, ClientRequest } from '../../models/classic/messages.ts';
+import { errorFor, reply } from '../../models/classic/coordinator-state.ts';
+import type { ConsumerContext, ConsumerInput } from '../../models/classic/consumer-state.ts';
+import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
 import type { Model } from './model.ts';
 import type { Choice, ClientSlot, Msg, World, WorldConfig } from './types.ts';
 import { coord, ctxOf, isCurrentMember, isLive, liveOwners, nextDeadline } from './view.ts';
@@ -15,7 +17,10 @@ export function initialWorld(config: WorldConfig, model: Model): World {
     now: 0,
     coordinator,
     coordinatorEpoch: 0,
-    clients: Array.from({ length: config.members }, (_, i) => ({ name: `c${i + 1}`, inc: 0, status: 'absent' as const, snapshot: null })),
+    formation: 0,
+    formations: 0,
+    persistedFormation: 0,
+    clients: Array.from({ length: config.members }, (_, i) => ({ name: `c${i + 1}`, inc: 0, status: 'absent' as const, snapshot: null, cut: false, formation: null })),
     net: [],
     nextMsgId: 1,
     topics: { ...config.topics },
@@ -30,7 +35,7 @@ export function initialWorld(config: WorldConfig, model: Model): World {
 
 export function enabled(w: World, config: WorldConfig): Choice[] {
   const out: Choice[] = [];
-  for (const m of w.net) out.push({ kind: 'deliver', id: m.id });
+  for (const m of w.net) if (!linkCut(w, m)) out.push({ kind: 'deliver', id: m.id });
   if (config.faults.loss) for (const m of w.net) out.push({ kind: 'drop', id: m.id });
   const due = nextDeadline(w);
   if (due !== Infinity) {
@@ -41,6 +46,8 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
     }
   }
   for (const s of w.clients) {
+    if (s.cut) out.push({ kind: 'heal', client: s.name });
+    else if (config.faults.cut && isLive(s)) out.push({ kind: 'cut', client: s.name });
     if (!isLive(s)) {
       if (s.status !== 'running') out.push({ kind: 'start', client: s.name });
       continue;
@@ -59,6 +66,7 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
   for (const t of Object.keys(w.topics)) {
     if (w.topics[t] - (config.topics[t] ?? 0) < config.faults.addPartitions) out.push({ kind: 'addPartition', topic: t });
   }
+  if (w.coordinatorEpoch < config.faults.failover) out.push({ kind: 'failover' });
   return out;
 }
 
@@ -99,12 +107,41 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
       return toClient(w, choice.client, { type: 'METADATA', now: w.now, topics: { ...w.topics } }, model);
     case 'addPartition':
       return { ...w, topics: { ...w.topics, [choice.topic]: w.topics[choice.topic] + 1 } };
+    case 'cut':
+    case 'heal':
+      return setSlot(w, choice.client, { cut: choice.kind === 'cut' });
+    case 'failover':
+      return failover(w, config, model);
   }
 }
 
+/** Messages to or from a client whose link is cut cannot be delivered (they may still be lost). */
+const linkCut = (w: World, m: Msg): boolean => w.clients.find((s) => s.name === m.body.client.client)!.cut;
+
+/**
+ * The coordinator moves: the old one unloads (parked requests get NOT_COORDINATOR) and the new
+ * one loads the group from what was persisted. Requests still addressed to the old epoch are
+ * answered NOT_COORDINATOR by the old broker until clients look the coordinator up again.
+ */
+function failover(w: World, config: WorldConfig, model: Model): World {
+  const unloaded = toCoordinator(w, { type: 'UNLOAD', now: w.now }, model);
+  const old = coord(unloaded);
+  const [coordinator] = model.coordinator.initial({
+    initialRebalanceDelayMs: config.timers.initialRebalanceDelayMs,
+    load: { persisted: old.persisted, committed: old.committed, now: w.now },
+  });
+  return { ...unloaded, coordinator, coordinatorEpoch: w.coordinatorEpoch + 1, formation: w.persistedFormation };
+}
+
 function deliver(w: World, msg: Msg, model: Model): World {
+  if (msg.body.kind === 'FindCoordinator') {
+    const b = msg.body;
+    return enqueue(w, [{ kind: 'FindCoordinatorResponse', error: 'NONE', epoch: w.coordinatorEpoch, corr: b.corr, client: b.client }], 'client');
+  }
   if (msg.to === 'coordinator') {
     const body = msg.body as ClassicRequest;
+    // The broker this was sent to is no longer the coordinator.
+    if (body.epoch !== w.coordinatorEpoch) return enqueue(w, [reply(body, errorFor(body.kind, 'NOT_COORDINATOR'))], 'client');
     const after = toCoordinator(w, { type: body.kind, now: w.now, msg: body }, model);
     if (body.kind === 'OffsetCommit') {
       const r = after.sent.find((m) => (m.body as ClassicResponse).corr === body.corr && m.body.client.client === body.client.client);
@@ -117,14 +154,24 @@ function deliver(w: World, msg: Msg, model: Model): World {
   const slot = w.clients.find((s) => s.name === body.client.client);
   // The connection of a process that died or restarted is gone: the response is lost.
   if (!slot || !isLive(slot) || slot.inc !== body.client.inc) return w;
-  return toClient(w, slot.name, { type: 'RESPONSE', now: w.now, msg: body }, model);
+  const after = toClient(w, slot.name, { type: 'RESPONSE', now: w.now, msg: body }, model);
+  if (body.kind === 'JoinGroupResponse' && body.error === 'NONE') {
+    const s = after.clients.find((x) => x.name === slot.name)!;
+    if (isLive(s) && ctxOf(s).generation === body.generation && ctxOf(s).memberId === body.memberId) return setSlot(after, slot.name, { formation: msg.formation });
+  }
+  return after;
 }
 
 function toCoordinator(w: World, event: { type: string; now: number; [k: string]: unknown }, model: Model): World {
-  const before = w.coordinator.value;
+  const before = w.coordinator;
   const [coordinator, sends] = model.coordinator.send(w.coordinator, event);
-  const out = enqueue({ ...w, coordinator }, sends as ClassicResponse[], 'client');
-  if (before !== coordinator.value && coordinator.value === 'CompletingRebalance') {
+  let next: World = { ...w, coordinator };
+  const g0 = before.context as CoordinatorContext;
+  const g1 = coordinator.context as CoordinatorContext;
+  if (g1.generation !== g0.generation) next = { ...next, formations: w.formations + 1, formation: w.formations + 1 };
+  if (g1.persisted !== g0.persisted) next.persistedFormation = next.formation;
+  const out = enqueue(next, sends as ClassicResponse[], 'client', next.formation);
+  if (before.value !== coordinator.value && coordinator.value === 'CompletingRebalance') {
     out.metrics = { ...out.metrics, rebalances: out.metrics.rebalances + 1 };
   }
   return out;
@@ -134,7 +181,9 @@ function toClient(w: World, name: string, event: { type: string; now: number; [k
   const slot = w.clients.find((s) => s.name === name)!;
   if (!isLive(slot)) return w;
   const [snapshot, sends] = model.consumer.send(slot.snapshot!, event);
-  return enqueue(setSlot(w, name, { snapshot }), sends as ClassicRequest[], 'coordinator');
+  // A process that forgot its generation no longer belongs to any formation.
+  const formation = (snapshot.context as ConsumerContext).generation < 0 ? null : slot.formation;
+  return enqueue(setSlot(w, name, { snapshot, formation }), sends as ClientRequest[], 'coordinator', formation);
 }
 
 function startClient(w: World, name: string, config: WorldConfig, model: Model): World {
@@ -152,19 +201,20 @@ function startClient(w: World, name: string, config: WorldConfig, model: Model):
     metadata: { ...w.topics },
     settings: config.timers,
     autoCommit: config.autoCommit,
+    coordinator: w.coordinatorEpoch,
   };
   const [snapshot, sends] = model.consumer.initial(input);
-  return enqueue(setSlot(w, name, { inc, status: 'running', snapshot: snapshot as AnyMachineSnapshot }), sends as ClassicRequest[], 'coordinator');
+  return enqueue(setSlot(w, name, { inc, status: 'running', snapshot: snapshot as AnyMachineSnapshot, formation: null }), sends as ClientRequest[], 'coordinator');
 }
 
 function setSlot(w: World, name: string, patch: Partial<ClientSlot>): World {
   return { ...w, clients: w.clients.map((s) => (s.name === name ? { ...s, ...patch } : s)) };
 }
 
-function enqueue(w: World, bodies: Array<ClassicRequest | ClassicResponse>, to: Msg['to']): World {
+function enqueue(w: World, bodies: Array<ClientRequest | ClassicResponse>, to: Msg['to'], formation: number | null = null): World {
   if (bodies.length === 0) return w;
   let id = w.nextMsgId;
-  const msgs = bodies.map((body) => ({ id: id++, to, body }));
+  const msgs = bodies.map((body) => ({ id: id++, to, body, formation }));
   return { ...w, net: [...w.net, ...msgs], nextMsgId: id, sent: [...w.sent, ...msgs] };
 }
 
