@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { picksArbitrary } from '../src/check/campaign.ts';
+import { runArbitrary } from '../src/check/campaign.ts';
 import { allFaults, noFaults, session, worldConfig } from '../src/check/config.ts';
 import { runPicks } from '../src/check/run.ts';
 import { describeChoice } from '../src/trace/describe.ts';
@@ -16,7 +16,7 @@ describe.each([
   ['cooperative', 'cooperative-sticky', 2],
 ] as const)('%s/%s, 3 members x %i topics of 6 partitions, all faults', (protocol, assignor, topics) => {
   const s = session(worldConfig({ protocol, assignor, members: 3, partitions: 6, topics, faults: allFaults }));
-  test.prop([picksArbitrary(60)], { numRuns: 300, seed: 7 })('every invariant holds after every step', (picks) => {
+  test.prop([runArbitrary(60)], { numRuns: 300, seed: 7 })('every invariant holds after every step', (picks) => {
     const r = runPicks(s, picks);
     expect(r.violation, r.violation && `${r.violation.invariant}: ${r.violation.message} at ${describeChoice(r.violation.choice)}`).toBeUndefined();
   });
@@ -24,14 +24,14 @@ describe.each([
 
 describe('eager/range with more members than partitions', () => {
   const s = session(worldConfig({ protocol: 'eager', assignor: 'range', members: 4, partitions: 2, faults: allFaults }));
-  test.prop([picksArbitrary(60)], { numRuns: 200, seed: 11 })('idle members appear and no invariant fails', (picks) => {
+  test.prop([runArbitrary(60)], { numRuns: 200, seed: 11 })('idle members appear and no invariant fails', (picks) => {
     expect(runPicks(s, picks).violation).toBeUndefined();
   });
 });
 
 describe('fault-free runs settle', () => {
   const s = session(worldConfig({ protocol: 'eager', assignor: 'range', members: 3, partitions: 6, faults: noFaults }));
-  test.prop([fc.array(fc.nat(), { maxLength: 40 })], { numRuns: 100, seed: 3 })('and every partition ends with one owner', (picks) => {
+  test.prop([fc.array(fc.nat(), { maxLength: 40 })], { numRuns: 100, seed: 3 })('and every partition ends with one owner', (picks: number[]) => {
     const r = runPicks(s, picks);
     expect(r.violation).toBeUndefined();
     const owned = r.world.clients.flatMap((c) => ((c.snapshot?.context as { owned?: string[] })?.owned ?? []));

@@ -1,6 +1,7 @@
 import type { Invariant } from './invariant.ts';
 import { balancedWhenStable } from './invariants/balance.ts';
 import { commitFencing } from './invariants/commit-fencing.ts';
+import { commitFormation } from './invariants/commit-formation.ts';
 import { cooperativeKeepsUnmoved } from './invariants/cooperative-keeps.ts';
 import { cooperativeNoDirectTransfer } from './invariants/cooperative-transfer.ts';
 import { eagerRevokeBeforeJoin } from './invariants/eager-revoke.ts';
@@ -22,6 +23,7 @@ export type { Invariant } from './invariant.ts';
 export const invariants: Invariant[] = [
   singleOwner,
   commitFencing,
+  commitFormation,
   eagerRevokeBeforeJoin,
   stableCoverage,
   idleOnlyWhenOutnumbered,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Choice, Metrics } from '../world/types.ts';
-import { runChoices, runPicks, type RunResult, type Session, type Violation } from './run.ts';
+import { swarmMax } from './pick.ts';
+import { runChoices, runPicks, type RunInput, type RunResult, type Session, type Violation } from './run.ts';
 
 export interface CampaignOptions {
   runs: number;
@@ -35,13 +36,17 @@ export interface CampaignResult {
 export const picksArbitrary = (maxSteps: number) =>
   fc.array(fc.nat({ max: 0x7fffffff }), { minLength: 1, maxLength: maxSteps, size: 'max' });
 
+/** A run with swarm testing: a random subset of fault kinds, and the picks. Shrinks towards fewer kinds. */
+export const runArbitrary = (maxSteps: number): fc.Arbitrary<RunInput> =>
+  fc.record({ swarm: fc.nat({ max: swarmMax }), picks: picksArbitrary(maxSteps) });
+
 export function campaign(session: Session, opts: CampaignOptions): CampaignResult {
   let runs = 0;
   let steps = 0;
   const metrics = { overlapMs: 0, zombieMs: 0, duplicateRecords: 0, fencedCommits: 0, rebalances: 0, maxOverlapMs: 0, maxZombieMs: 0 };
   let firstFailureSteps = 0;
-  const property = fc.property(picksArbitrary(opts.maxSteps), (picks) => {
-    const r = runPicks(session, picks);
+  const property = fc.property(runArbitrary(opts.maxSteps), (input) => {
+    const r = runPicks(session, input);
     if (!r.violation) {
       runs++;
       steps += r.trace.length;

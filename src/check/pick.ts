@@ -24,20 +24,40 @@ export const choiceWeights: Record<ChoiceKind, number> = {
 
 const kindOrder = Object.keys(choiceWeights) as ChoiceKind[];
 
-export function pickChoice(choices: Choice[], pick: number): Choice {
+/**
+ * Swarm testing: each run switches some kinds of choice off entirely, so that a run without,
+ * say, message loss and crashes can get deep into rebalances and commits. Deliveries, timers
+ * and the healing choices are never switched off.
+ */
+export const swarmKinds: ChoiceKind[] = ['drop', 'process', 'commit', 'metadata', 'start', 'close', 'crash', 'stall', 'addPartition', 'cut', 'failover'];
+/** One more swarm bit: deliver the newest messages first, so that old ones linger (long delays). */
+const NEWEST_FIRST = 1 << swarmKinds.length;
+export const allKinds = (1 << swarmKinds.length) - 1;
+export const swarmMax = (NEWEST_FIRST << 1) - 1;
+
+/** `swarm` is a bit set over swarmKinds: bit i set = that kind may be chosen in this run. */
+export function pickChoice(choices: Choice[], pick: number, swarm = allKinds): Choice {
   const byKind = new Map<ChoiceKind, Choice[]>();
   for (const c of choices) {
     const list = byKind.get(c.kind);
     if (list) list.push(c);
     else byKind.set(c.kind, [c]);
   }
+  if ((swarm & allKinds) !== allKinds) {
+    for (let i = 0; i < swarmKinds.length; i++) if (!(swarm & (1 << i))) byKind.delete(swarmKinds[i]);
+    if (byKind.size === 0) return pickChoice(choices, pick);
+  }
+  const newestFirst = (swarm & NEWEST_FIRST) !== 0;
   let total = 0;
   for (const k of kindOrder) if (byKind.has(k)) total += choiceWeights[k];
   let u = (pick & 0xffff) % total;
   for (const k of kindOrder) {
     const list = byKind.get(k);
     if (!list) continue;
-    if (u < choiceWeights[k]) return list[(pick >>> 16) % list.length];
+    if (u < choiceWeights[k]) {
+      if (k === 'deliver' && newestFirst) return list[list.length - 1 - ((pick >>> 16) % Math.min(list.length, 2))];
+      return list[(pick >>> 16) % list.length];
+    }
     u -= choiceWeights[k];
   }
   throw new Error('unreachable: weights exhausted');

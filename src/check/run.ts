@@ -2,7 +2,7 @@ import type { Invariant } from '../../properties/invariant.ts';
 import type { Model } from '../world/model.ts';
 import type { Choice, World, WorldConfig } from '../world/types.ts';
 import { enabled, initialWorld, step } from '../world/world.ts';
-import { pickChoice } from './pick.ts';
+import { allKinds, pickChoice } from './pick.ts';
 import { fairSchedule } from './quiesce.ts';
 
 export interface Violation {
@@ -31,11 +31,18 @@ export interface Session {
   liveness: boolean;
 }
 
+/** One random run: the kinds of choice it may use (swarm bit set) and one number per step. */
+export interface RunInput {
+  swarm: number;
+  picks: readonly number[];
+}
+
 /** Applies random picks, then the fair schedule, checking every invariant after every step. */
-export function runPicks(session: Session, picks: readonly number[]): RunResult {
+export function runPicks(session: Session, input: RunInput | readonly number[]): RunResult {
+  const { swarm, picks } = Array.isArray(input) ? { swarm: allKinds, picks: input as readonly number[] } : (input as RunInput);
   return run(session, (w) => {
     const choices = enabled(w, session.config);
-    return choices.length === 0 ? undefined : (i) => (i < picks.length ? pickChoice(choices, picks[i]) : undefined);
+    return choices.length === 0 ? undefined : (i) => (i < picks.length ? pickChoice(choices, picks[i], swarm) : undefined);
   });
 }
 

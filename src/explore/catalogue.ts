@@ -24,7 +24,7 @@ export const catalogue: Variant[] = [
   defineVariant({
     name: 'commit-any-generation',
     description: 'The coordinator stores offset commits whatever generation they carry.',
-    breaks: ['commit-fencing'],
+    breaks: ['commit-fencing', 'commit-formation'],
     coordinator: { guards: { isCommitGenerationStale: () => false } },
   }),
   defineVariant({
