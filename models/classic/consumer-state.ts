@@ -67,7 +67,8 @@ export type ConsumerEvent =
   | { type: 'STALL'; now: number }
   | { type: 'RESUME'; now: number }
   | { type: 'CLOSE'; now: number }
-  | { type: 'METADATA'; now: number; topics: Topics };
+  | { type: 'METADATA'; now: number; topics: Topics }
+  | { type: 'SUBSCRIBE'; now: number; topics: string[] };
 
 export interface ConsumerInput {
   client: string;

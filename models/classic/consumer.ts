@@ -304,6 +304,11 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         }
         enqueue.assign({ owned: [], positions: {}, timers: {}, inflight: {} });
       }),
+      /** subscribe() with other topics: the next poll rejoins (cooperative: revoking dropped topics first). */
+      changeSubscription: assign(({ context, event }) => ({
+        cfg: { ...context.cfg, topics: (event as Extract<Ev, { type: 'SUBSCRIBE' }>).topics },
+        rejoinNeeded: true,
+      })),
       updateMetadata: assign(({ context, event }) => {
         const topics = (event as Extract<Ev, { type: 'METADATA' }>).topics;
         // The leader watches the metadata of every subscribed topic and rejoins when it changes.
@@ -352,6 +357,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       RESUME: { actions: 'resume' },
       CLOSE: { target: '.closed', actions: 'leaveOnClose' },
       METADATA: { actions: 'updateMetadata' },
+      SUBSCRIBE: { actions: 'changeSubscription' },
       RESPONSE: [
         // Heartbeat responses, wherever they arrive.
         { guard: { type: 'heartbeatErrorCurrent', params: 'UNKNOWN_MEMBER_ID' }, target: '.unjoined', actions: ['clearInflightHeartbeat', 'resetGenerationAndMemberId', 'requestRejoin', 'clearInflightJoinSync'] },

@@ -419,6 +419,10 @@ describe('Heartbeat error order (PROTOCOL.md 2.7; GroupCoordinator.validateHeart
     // A stale generation does not count (ILLEGAL_GENERATION, deadline unchanged).
     g.at(4_000).call(hbReq(a, 0));
     expect(g.ctx.timers[`session:${a}`]).toBe(3_000 + SESSION);
+    g.call(joinReq('a', a));
+    expect(g.state).toBe('CompletingRebalance');
+    g.at(6_000).call(hbReq(a, 2));
+    expect(g.ctx.timers[`session:${a}`]).toBe(6_000 + SESSION);
   });
 });
 

@@ -20,6 +20,7 @@ export const choiceWeights: Record<ChoiceKind, number> = {
   cut: 1,
   heal: 3,
   failover: 1,
+  subscribe: 1,
 };
 
 const kindOrder = Object.keys(choiceWeights) as ChoiceKind[];
@@ -29,7 +30,7 @@ const kindOrder = Object.keys(choiceWeights) as ChoiceKind[];
  * say, message loss and crashes can get deep into rebalances and commits. Deliveries, timers
  * and the healing choices are never switched off.
  */
-export const swarmKinds: ChoiceKind[] = ['drop', 'process', 'commit', 'metadata', 'start', 'close', 'crash', 'stall', 'addPartition', 'cut', 'failover'];
+export const swarmKinds: ChoiceKind[] = ['drop', 'process', 'commit', 'metadata', 'start', 'close', 'crash', 'stall', 'addPartition', 'cut', 'failover', 'subscribe'];
 /** One more swarm bit: deliver the newest messages first, so that old ones linger (long delays). */
 const NEWEST_FIRST = 1 << swarmKinds.length;
 export const allKinds = (1 << swarmKinds.length) - 1;

@@ -21,6 +21,8 @@ export interface FaultSettings {
   cut: boolean;
   /** The coordinator may move to another broker, at most this many times per run. */
   failover: number;
+  /** With several topics, a consumer may subscribe to fewer or more of them. */
+  subscribe: boolean;
 }
 
 /** Everything a run depends on besides its choices: (config, seed) -> run. */
@@ -118,6 +120,7 @@ export type Choice =
   | { kind: 'addPartition'; topic: string }
   | { kind: 'cut'; client: string }
   | { kind: 'heal'; client: string }
-  | { kind: 'failover' };
+  | { kind: 'failover' }
+  | { kind: 'subscribe'; client: string; topics: string[] };
 
 export type ChoiceKind = Choice['kind'];

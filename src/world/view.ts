@@ -56,10 +56,11 @@ export function isSettled(w: World): boolean {
   if (live.length === 0) return coordState(w) === 'Empty' || Object.keys(g.members).length === 0;
   if (coordState(w) !== 'Stable') return false;
   if (Object.keys(g.members).length !== live.length) return false;
+  const topics = subscribedTopics(w);
   for (const s of live) {
     const c = ctxOf(s);
     if (!isCurrentMember(w, s) || c.rejoinNeeded || c.stalled) return false;
-    for (const t of c.cfg.topics) if (c.metadata[t] !== w.topics[t]) return false;
+    for (const t of topics) if (c.metadata[t] !== w.topics[t]) return false;
   }
   return true;
 }

@@ -61,7 +61,14 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
       out.push({ kind: 'process', client: s.name });
       if (s.snapshot!.value === 'stable' && c.inflight.commit === undefined) out.push({ kind: 'commit', client: s.name });
     }
-    if (c.cfg.topics.some((t) => c.metadata[t] !== w.topics[t])) out.push({ kind: 'metadata', client: s.name });
+    // The leader tracks every topic the group subscribes to, so refreshes cover all topics.
+    if (Object.keys(w.topics).some((t) => c.metadata[t] !== w.topics[t])) out.push({ kind: 'metadata', client: s.name });
+    const all = Object.keys(config.topics);
+    if (config.faults.subscribe && all.length > 1) {
+      // Drop the last subscribed topic, or go back to all of them.
+      const topics = c.cfg.topics.length > 1 ? c.cfg.topics.slice(0, -1) : all;
+      out.push({ kind: 'subscribe', client: s.name, topics });
+    }
   }
   for (const t of Object.keys(w.topics)) {
     if (w.topics[t] - (config.topics[t] ?? 0) < config.faults.addPartitions) out.push({ kind: 'addPartition', topic: t });
@@ -107,6 +114,8 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
       return toClient(w, choice.client, { type: 'METADATA', now: w.now, topics: { ...w.topics } }, model);
     case 'addPartition':
       return { ...w, topics: { ...w.topics, [choice.topic]: w.topics[choice.topic] + 1 } };
+    case 'subscribe':
+      return toClient(w, choice.client, { type: 'SUBSCRIBE', now: w.now, topics: choice.topics }, model);
     case 'cut':
     case 'heal':
       return setSlot(w, choice.client, { cut: choice.kind === 'cut' });
