@@ -36,6 +36,8 @@ export interface ConsumerContext {
   cfg: ConsumerConfig;
   /** This client's view of topic metadata. */
   metadata: Topics;
+  /** The topics of the subscription sent in the last JoinGroup (Kafka's joinedSubscription). */
+  joinedTopics: string[];
   /** Leader only: the metadata its last assignment was computed from. */
   assignedMetadata: Topics | null;
   /** The coordinator epoch this client talks to; null while it is looking it up. */
@@ -99,6 +101,7 @@ export function initialConsumerContext(input: ConsumerInput): ConsumerContext {
     },
     metadata: input.metadata,
     assignedMetadata: null,
+    joinedTopics: [],
     coordinator: input.coordinator ?? 0,
     memberId: '',
     generation: -1,

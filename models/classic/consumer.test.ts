@@ -363,8 +363,8 @@ describe('poll timeout (KIP-62; AbstractCoordinator.HeartbeatThread / handlePoll
 
 // ---- where the model differs from Kafka ------------------------------------------------------
 
-describe('model vs Kafka', () => {
-  // MODEL DIFFERS: the brief expects "JoinGroup after the commit response or its request
+describe('behaviours the model once got wrong', () => {
+  // FIXED (was a model difference): the brief expects "JoinGroup after the commit response or its request
   // timeout", but in Kafka a request timeout is a disconnection (NetworkClient.handleTimedOutRequests:
   // "will be treated as a disconnection"; ConsumerNetworkClient raises DisconnectException), which
   // marks the coordinator unknown (CoordinatorResponseHandler.onFailure) and is retriable, and
@@ -372,7 +372,7 @@ describe('model vs Kafka', () => {
   // joinPrepareTimer not expired)": it returns false, and the next poll() rediscovers the
   // coordinator and re-sends the auto-commit. Only joinPrepareTimer (rebalance timeout =
   // max.poll.interval.ms) or a non-retriable failure lets it join without the commit.
-  test.fails('a timed-out pre-revocation auto-commit is retried after coordinator rediscovery, not followed by JoinGroup', () => {
+  test('a timed-out pre-revocation auto-commit is retried after coordinator rediscovery, not followed by JoinGroup', () => {
     const c = stableConsumer();
     c.fire('heartbeat');
     c.reply(c.sent('Heartbeat'), heartbeat('REBALANCE_IN_PROGRESS'));
@@ -384,12 +384,12 @@ describe('model vs Kafka', () => {
     expect(c.ctx.owned).toEqual(['t-0', 't-1']);
   });
 
-  // MODEL DIFFERS: EAGER onJoinPrepare marks every assigned partition "pending revocation" when it
+  // FIXED (was a model difference): EAGER onJoinPrepare marks every assigned partition "pending revocation" when it
   // sends the auto-commit (ConsumerCoordinator.maybeMarkPartitionsPendingRevocation: "which stops
   // the Fetcher from sending new fetches or returning data from previous fetches to the user"), so
   // the position cannot move past the offsets being committed. The model keeps processing owned
   // partitions while `committing`.
-  test.fails('no records are processed while the pre-revocation auto-commit is in flight (partitions pending revocation)', () => {
+  test('no records are processed while the pre-revocation auto-commit is in flight (partitions pending revocation)', () => {
     const c = stableConsumer();
     c.fire('heartbeat');
     c.reply(c.sent('Heartbeat'), heartbeat('REBALANCE_IN_PROGRESS'));
@@ -398,12 +398,12 @@ describe('model vs Kafka', () => {
     expect(c.ctx.positions).toEqual(commit.offsets);
   });
 
-  // MODEL DIFFERS: onJoinPrepare (and its commit wait) runs while the state is still STABLE;
+  // FIXED (was a model difference): onJoinPrepare (and its commit wait) runs while the state is still STABLE;
   // initiateJoinGroup sets PREPARING_REBALANCE only afterwards (AbstractCoordinator.joinGroupIfNeeded).
   // The HeartbeatThread disables itself only when state.hasNotJoinedGroup() (UNJOINED or
   // PREPARING_REBALANCE), so heartbeats continue during the commit wait (which may last up to the
   // rebalance timeout). The model stops the heartbeat timer when it leaves `stable`.
-  test.fails('the heartbeat thread keeps heartbeating while onJoinPrepare waits for the auto-commit', () => {
+  test('the heartbeat thread keeps heartbeating while onJoinPrepare waits for the auto-commit', () => {
     const c = stableConsumer();
     c.fire('heartbeat');
     c.reply(c.sent('Heartbeat'), heartbeat('REBALANCE_IN_PROGRESS'));
@@ -412,11 +412,11 @@ describe('model vs Kafka', () => {
     expect(c.sent('Heartbeat').generation).toBe(1);
   });
 
-  // MODEL DIFFERS: the poll timeout is only checked by the HeartbeatThread, which first does
+  // FIXED (was a model difference): the poll timeout is only checked by the HeartbeatThread, which first does
   // "if (state.hasNotJoinedGroup() || hasFailed()) { disable(); continue; }": while
   // PREPARING_REBALANCE (or UNJOINED) no LeaveGroup is sent and nothing is reset. The model fires
   // its `poll` timer in every state.
-  test.fails('a poll timeout while PREPARING_REBALANCE sends no LeaveGroup and keeps the member id', () => {
+  test('a poll timeout while PREPARING_REBALANCE sends no LeaveGroup and keeps the member id', () => {
     const c = new Consumer();
     c.reply(c.sent('JoinGroup'), joinError('MEMBER_ID_REQUIRED', ME));
     c.sent('JoinGroup'); // in flight: PREPARING_REBALANCE
@@ -426,12 +426,12 @@ describe('model vs Kafka', () => {
     expect(c.ctx.memberId).toBe(ME);
   });
 
-  // MODEL DIFFERS: maybeLeaveGroup sends LeaveGroup only if "isDynamicMember() &&
+  // FIXED (was a model difference): maybeLeaveGroup sends LeaveGroup only if "isDynamicMember() &&
   // !coordinatorUnknown() && state != MemberState.UNJOINED && generation.hasMemberId()". After
   // ILLEGAL_GENERATION the heartbeat thread leaves the member UNJOINED with its member id (until the
   // next poll() rejoins); a close() then sends nothing. The model checks the member id only. (The
   // model reaches UNJOINED-with-member-id only while stalled, since it otherwise rejoins at once.)
-  test.fails('close() while UNJOINED with a retained member id sends no LeaveGroup', () => {
+  test('close() while UNJOINED with a retained member id sends no LeaveGroup', () => {
     const c = stableConsumer();
     c.fire('heartbeat');
     const hb = c.sent('Heartbeat');
@@ -443,11 +443,11 @@ describe('model vs Kafka', () => {
     c.none('LeaveGroup');
   });
 
-  // MODEL DIFFERS: a heartbeat request timeout is a disconnection (see above) and
+  // FIXED (was a model difference): a heartbeat request timeout is a disconnection (see above) and
   // CoordinatorResponseHandler.onFailure does "if (e instanceof DisconnectException)
   // markCoordinatorUnknown(true, ...)"; the heartbeat thread then looks the coordinator up
   // (lookupCoordinator). The model only forgets the in-flight heartbeat.
-  test.fails('a heartbeat request timeout marks the coordinator unknown', () => {
+  test('a heartbeat request timeout marks the coordinator unknown', () => {
     const c = stableConsumer();
     c.fire('heartbeat');
     c.sent('Heartbeat');

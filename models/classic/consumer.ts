@@ -1,4 +1,4 @@
-import { and, assign, enqueueActions, setup } from 'xstate';
+import { and, assign, enqueueActions, or, setup, stateIn } from 'xstate';
 import type { Assignor } from '../assignors/types.ts';
 import { partitionsOf, type Topics } from '../types.ts';
 import type { ClassicResponse, ClientRequest } from './messages.ts';
@@ -100,13 +100,21 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
           generation: context.generation,
           offsets,
         });
+        const now = nowOf(event);
         enqueue.assign({
           nextCorr: context.nextCorr + 1,
           inflight: { ...context.inflight, commit: sent },
-          timers: { ...context.timers, 'req:commit': nowOf(event) + context.cfg.settings.requestTimeoutMs },
+          timers: {
+            ...context.timers,
+            'req:commit': now + context.cfg.settings.requestTimeoutMs,
+            // onJoinPrepare retries a retriable commit failure until the rebalance timeout.
+            joinPrepare: context.timers.joinPrepare ?? now + context.cfg.settings.maxPollIntervalMs,
+          },
         });
         enqueue({ type: 'send', params: msg });
       }),
+      armRetry: assign(({ context, event }) => ({ timers: { ...context.timers, retry: nowOf(event) + context.cfg.settings.retryBackoffMs } })),
+      endJoinPrepare: assign(({ context }) => ({ timers: without(context.timers, 'joinPrepare', 'retry', 'req:commit') })),
       /** EAGER: onPartitionsRevoked (or onPartitionsLost after a reset) for everything owned. */
       revokeAllOwned: assign({ owned: [], positions: {} }),
       /**
@@ -142,6 +150,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         });
         enqueue.assign({
           nextCorr: context.nextCorr + 1,
+          joinedTopics: context.cfg.topics,
           inflight: { ...context.inflight, join: sent, sync: undefined },
           // Client-side JoinGroup timeout: max(request.timeout.ms, rebalance timeout + 5 s).
           timers: {
@@ -302,8 +311,11 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
           const { msg } = request(context, { kind: 'LeaveGroup', memberId: context.memberId, instanceId: null });
           enqueue({ type: 'send', params: msg });
         }
-        enqueue.assign({ owned: [], positions: {}, timers: {}, inflight: {} });
+        enqueue('releaseAll');
       }),
+      releaseAll: assign({ owned: [], positions: {}, timers: {}, inflight: {} }),
+      /** The heartbeat thread is disabled here; it checks the poll timer again once re-enabled. */
+      recheckPollLater: assign(({ context, event }) => ({ timers: { ...context.timers, poll: nowOf(event) + context.cfg.settings.heartbeatIntervalMs } })),
       /** subscribe() with other topics: the next poll rejoins (cooperative: revoking dropped topics first). */
       changeSubscription: assign(({ context, event }) => ({
         cfg: { ...context.cfg, topics: (event as Extract<Ev, { type: 'SUBSCRIBE' }>).topics },
@@ -317,8 +329,12 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       }),
     },
     guards: {
-      canRejoin: ({ context }) => context.rejoinNeeded && !context.stalled,
-      noCommitInFlight: ({ context }) => context.inflight.commit === undefined,
+      // rejoinNeededOrPending: also when the subscription changed since the last JoinGroup.
+      canRejoin: ({ context }) => (context.rejoinNeeded || context.joinedTopics.join() !== context.cfg.topics.join()) && !context.stalled,
+      /** onJoinPrepare is done: no commit in flight and none waiting to be retried. */
+      joinPrepareDone: ({ context }) => context.inflight.commit === undefined && !('joinPrepare' in context.timers),
+      coordinatorKnown: ({ context }) => context.coordinator !== null,
+      isCooperative: ({ context }) => context.cfg.protocol === 'cooperative',
       /** Auto-commit before revoking, only with a valid generation and something to commit. */
       shouldCommitBeforeRevoke: ({ context }) =>
         context.cfg.autoCommit && context.owned.length > 0 && context.generation >= 0 && context.memberId !== '',
@@ -373,35 +389,58 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         { guard: 'answersCommit', actions: 'clearInflightCommit' },
       ],
       TIMER: [
-        { guard: { type: 'isTimer', params: 'req:heartbeat' }, actions: ['clearTimer', 'clearInflightHeartbeat'] },
-        { guard: { type: 'isTimer', params: 'req:commit' }, actions: ['clearTimer', 'clearInflightCommit'] },
+        // A request timeout is a disconnect: the coordinator is looked up again.
+        { guard: { type: 'isTimer', params: 'req:heartbeat' }, actions: ['clearTimer', 'clearInflightHeartbeat', 'markCoordinatorUnknown'] },
+        { guard: { type: 'isTimer', params: 'req:commit' }, actions: ['clearTimer', 'clearInflightCommit', 'markCoordinatorUnknown'] },
         { guard: { type: 'isTimer', params: 'req:find' }, actions: ['clearTimer', 'clearInflightFind', 'markCoordinatorUnknown'] },
-        { guard: { type: 'isTimer', params: 'poll' }, target: '.unjoined', actions: ['clearTimer', 'leaveOnPollTimeout', 'resetGenerationAndMemberId', 'requestRejoin', 'clearInflightJoinSync', 'stopHeartbeats'] },
+        // KIP-62, checked by the heartbeat thread, which only runs while the member has joined.
+        {
+          guard: and([{ type: 'isTimer', params: 'poll' }, or([stateIn('stable'), stateIn('syncing'), stateIn('committing')])]),
+          target: '.unjoined',
+          actions: ['clearTimer', 'leaveOnPollTimeout', 'resetGenerationAndMemberId', 'requestRejoin', 'clearInflightJoinSync', 'stopHeartbeats'],
+        },
+        { guard: { type: 'isTimer', params: 'poll' }, actions: 'recheckPollLater' },
         { actions: 'clearTimer' },
       ],
     },
     states: {
       unjoined: {
-        always: { guard: 'canRejoin', target: 'committing', actions: 'stopHeartbeats' },
+        always: { guard: 'canRejoin', target: 'committing' },
+        // maybeLeaveGroup: no LeaveGroup from an UNJOINED member.
+        on: { CLOSE: { target: 'closed', actions: 'releaseAll' } },
       },
       /**
-       * onJoinPrepare: wait for the auto-commit sent when leaving STABLE (bounded by the request
-       * timeout), then join. Kafka runs onJoinPrepare once per rebalance and commits with the
+       * onJoinPrepare: wait for the auto-commit sent when leaving STABLE (retried after retriable
+       * failures, bounded by the rebalance timeout), then join. Kafka runs onJoinPrepare once per rebalance and commits with the
        * generation only while STABLE, so retries after a failed join or sync do not commit.
        */
       committing: {
-        always: { guard: 'noCommitInFlight', target: 'joining' },
+        always: { guard: 'joinPrepareDone', target: 'joining', actions: 'endJoinPrepare' },
         on: {
           RESPONSE: [
-            { guard: { type: 'commitErrorCurrent', params: 'UNKNOWN_MEMBER_ID' }, target: 'joining', actions: ['clearInflightCommit', 'resetGenerationAndMemberId'] },
-            { guard: { type: 'commitErrorCurrent', params: 'ILLEGAL_GENERATION' }, target: 'joining', actions: ['clearInflightCommit', 'resetGeneration'] },
-            { guard: 'answersCommit', target: 'joining', actions: 'clearInflightCommit' },
+            { guard: { type: 'commitErrorCurrent', params: 'UNKNOWN_MEMBER_ID' }, target: 'joining', actions: ['clearInflightCommit', 'endJoinPrepare', 'resetGenerationAndMemberId'] },
+            { guard: { type: 'commitErrorCurrent', params: 'ILLEGAL_GENERATION' }, target: 'joining', actions: ['clearInflightCommit', 'endJoinPrepare', 'resetGeneration'] },
+            // Retriable: rediscover the coordinator and commit again.
+            { guard: 'commitCoordinatorError', actions: ['clearInflightCommit', 'markCoordinatorUnknown', 'armRetry'] },
+            { guard: 'answersCommit', target: 'joining', actions: ['clearInflightCommit', 'endJoinPrepare'] },
           ],
+          TIMER: [
+            { guard: { type: 'isTimer', params: 'req:commit' }, actions: ['clearTimer', 'clearInflightCommit', 'markCoordinatorUnknown', 'armRetry'] },
+            { guard: and([{ type: 'isTimer', params: 'retry' }, 'coordinatorKnown']), actions: ['clearTimer', 'sendAutoCommit'] },
+            { guard: { type: 'isTimer', params: 'retry' }, actions: 'armRetry' },
+            // The rebalance timeout bounds onJoinPrepare: join without the commit.
+            { guard: { type: 'isTimer', params: 'joinPrepare' }, target: 'joining', actions: ['clearInflightCommit', 'endJoinPrepare'] },
+            { guard: { type: 'isTimer', params: 'heartbeat' }, actions: 'sendHeartbeat' },
+          ],
+          // EAGER: the partitions are pending revocation, the fetcher returns nothing for them.
+          PROCESS: [{ guard: 'isCooperative', actions: 'processRecords' }, { actions: [] }],
         },
       },
       /** PREPARING_REBALANCE: revoke (EAGER) and send JoinGroup; resent on every retry. */
       joining: {
         entry: [
+          // PREPARING_REBALANCE: the heartbeat thread disables itself.
+          'stopHeartbeats',
           enqueueActions(({ context, enqueue }) => enqueue(context.cfg.protocol === 'eager' ? 'revokeAllOwned' : 'revokeLostOrUnsubscribed')),
           'sendJoinGroup',
         ],
@@ -445,9 +484,9 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         always: {
           guard: 'canRejoin',
           target: 'committing',
-          actions: ['stopHeartbeats', enqueueActions(({ check, enqueue }) => {
+          actions: enqueueActions(({ check, enqueue }) => {
             if (check('shouldCommitBeforeRevoke')) enqueue('sendAutoCommit');
-          })],
+          }),
         },
         on: {
           COMMIT: { guard: 'canCommit', actions: 'sendCommit' },

@@ -593,13 +593,13 @@ describe('JoinGroup in Stable (PROTOCOL.md 2.4 step 5; GroupCoordinator.doCurren
 
 // ---- where the model differs from Kafka ------------------------------------------------------
 
-describe('model vs Kafka', () => {
-  // MODEL DIFFERS: at join completion Kafka first removes every dynamic member that has not
+describe('behaviours the model once got wrong', () => {
+  // FIXED (was a model difference): at join completion Kafka first removes every dynamic member that has not
   // rejoined ("notYetRejoinedDynamicMembers ... group.remove"), and only then, if no member
   // rejoined and members remain (static ones), re-arms the join timer. GroupCoordinator.scala
-  // onCompleteJoin; GroupMetadataManager.java completeClassicGroupJoin. The model checks
-  // `nobodyRejoined` before `removeMissedMembers`, so the dynamic member stays.
-  test.fails('nobody rejoined: dynamic members are removed even though the phase is extended for a static one', () => {
+  // onCompleteJoin; GroupMetadataManager.java completeClassicGroupJoin. The model used to check
+  // `nobodyRejoined` before `removeMissedMembers` and kept the dynamic member.
+  test('nobody rejoined: dynamic members are removed even though the phase is extended for a static one', () => {
     const { g, ids } = stableGroup(['a', { client: 's', instanceId: 'si' }, 'e']);
     const [a, s, e] = ids;
     g.call(leaveReq(e)); // Stable -> PreparingRebalance; neither a nor s rejoins
@@ -610,22 +610,22 @@ describe('model vs Kafka', () => {
     expect(Object.keys(g.ctx.members)).toEqual([s]);
   });
 
-  // MODEL DIFFERS: a commit with generation -1 to an Empty group is accepted (admin tools,
+  // FIXED: a commit with generation -1 to an Empty group is accepted (admin tools,
   // manual assignment): GroupCoordinator.validateOffsetCommit "generationId < 0 && group.is(Empty)
   // => None"; ClassicGroup.validateOffsetCommit "if (generationId < 0 && isInState(EMPTY)) return".
-  // PROTOCOL.md 2.10 step 3. The model answers every OffsetCommit in Empty with UNKNOWN_MEMBER_ID.
-  test.fails('an OffsetCommit with generation -1 and no member id is accepted by an Empty group', () => {
+  // PROTOCOL.md 2.10 step 3. The model used to answer every OffsetCommit in Empty with UNKNOWN_MEMBER_ID.
+  test('an OffsetCommit with generation -1 and no member id is accepted by an Empty group', () => {
     const g = new Coordinator();
     expect(error(g.call(commitReq('', -1, { 't-0': 5 })).reply)).toBe('NONE');
     expect(g.ctx.committed['t-0']?.offset).toBe(5);
   });
 
-  // MODEL DIFFERS: supportsProtocols counts the *current* protocols of every member, the
+  // FIXED: supportsProtocols counts the *current* protocols of every member, the
   // rejoining member's old ones included: "memberProtocols.exists(supportedProtocols(_) ==
   // members.size)" (GroupMetadata.scala) / "supportedProtocols.getOrDefault(name, 0) ==
-  // members.size()" (ClassicGroup.java). The model's protocolIncompatible leaves the joining
-  // member out, so a member switching to a protocol it did not advertise before is accepted.
-  test.fails('an existing member switching to a protocol it did not support before gets INCONSISTENT_GROUP_PROTOCOL', () => {
+  // members.size()" (ClassicGroup.java). The model's protocolIncompatible used to leave the
+  // joining member out and accept a member switching to a protocol it never advertised.
+  test('an existing member switching to a protocol it did not support before gets INCONSISTENT_GROUP_PROTOCOL', () => {
     const g = new Coordinator();
     const a = memberIdRequired(g, 'a');
     const b = memberIdRequired(g, 'b');

@@ -429,8 +429,8 @@ export const coordinatorSetup = setup({
     protocolIncompatible: ({ context, event }) => {
       const { msg } = req(event) as Extract<Ev, { type: 'JoinGroup' }>;
       if (msg.protocols.length === 0) return true;
-      const others = Object.values(context.members).filter((m) => m.memberId !== msg.memberId);
-      const common = candidateProtocols(others);
+      // Kafka's supportsProtocols counts every member's current list, the joiner's old one included.
+      const common = candidateProtocols(Object.values(context.members));
       return common !== null && !msg.protocols.some((p) => common.has(p));
     },
     needsMemberId: ({ event }) => {
@@ -472,6 +472,10 @@ export const coordinatorSetup = setup({
     /** OffsetCommit fencing by generation (member id is checked by isUnknownMember first). */
     isCommitGenerationStale: ({ context, event }) =>
       (req(event) as Extract<Ev, { type: 'OffsetCommit' }>).msg.generation !== context.generation,
+    isCommitWithoutGroup: ({ event }) => {
+      const { msg } = req(event) as Extract<Ev, { type: 'OffsetCommit' }>;
+      return msg.generation < 0 && msg.memberId === '' && msg.instanceId === null;
+    },
     isFromLeader: ({ context, event }) => context.leaderId === req(event).msg.memberId,
     /** Early completion: every member has rejoined and no KIP-394 member is pending; never for the initial rebalance. */
     allMembersRejoined: ({ context }) =>
@@ -599,7 +603,8 @@ export const coordinatorMachine = coordinatorSetup.createMachine({
         SyncGroup: { actions: 'rejectUnknownMember' },
         Heartbeat: { actions: 'rejectUnknownMember' },
         LeaveGroup: [...leaveCommon, { actions: 'rejectUnknownMember' }],
-        OffsetCommit: { actions: 'rejectUnknownMember' },
+        // Manual assignment / admin tools: no identity, generation -1.
+        OffsetCommit: [{ guard: 'isCommitWithoutGroup', actions: 'storeCommit' }, { actions: 'rejectUnknownMember' }],
         TIMER: [pendingExpiry, { actions: 'clearTimer' }],
       },
     },
@@ -633,7 +638,8 @@ export const coordinatorMachine = coordinatorSetup.createMachine({
       always: [
         { guard: 'initialDelayExtends', target: 'PreparingRebalance', actions: 'extendInitialDelay' },
         { guard: 'noMemberRemainsAfterJoin', target: 'Empty', actions: ['removeMissedMembers', 'bumpGeneration', 'becomeEmpty', 'persistGroup'] },
-        { guard: 'nobodyRejoined', target: 'PreparingRebalance', actions: 'rearmJoinTimer' },
+        // Only static members that did not rejoin are left: wait for their sessions to expire.
+        { guard: 'nobodyRejoined', target: 'PreparingRebalance', actions: ['removeMissedMembers', 'rechooseLeader', 'rearmJoinTimer'] },
         {
           target: 'CompletingRebalance',
           actions: ['removeMissedMembers', 'electRejoinedLeader', 'bumpGeneration', 'selectGroupProtocol', 'answerParkedJoins', 'armSyncTimer'],

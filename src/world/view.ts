@@ -59,7 +59,7 @@ export function isSettled(w: World): boolean {
   const topics = subscribedTopics(w);
   for (const s of live) {
     const c = ctxOf(s);
-    if (!isCurrentMember(w, s) || c.rejoinNeeded || c.stalled) return false;
+    if (!isCurrentMember(w, s) || c.rejoinNeeded || c.stalled || c.joinedTopics.join() !== c.cfg.topics.join()) return false;
     for (const t of topics) if (c.metadata[t] !== w.topics[t]) return false;
   }
   return true;
