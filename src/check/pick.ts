@@ -38,28 +38,27 @@ export const swarmMax = (NEWEST_FIRST << 1) - 1;
 
 /** `swarm` is a bit set over swarmKinds: bit i set = that kind may be chosen in this run. */
 export function pickChoice(choices: Choice[], pick: number, swarm = allKinds): Choice {
-  const byKind = new Map<ChoiceKind, Choice[]>();
-  for (const c of choices) {
-    const list = byKind.get(c.kind);
-    if (list) list.push(c);
-    else byKind.set(c.kind, [c]);
-  }
-  if ((swarm & allKinds) !== allKinds) {
-    for (let i = 0; i < swarmKinds.length; i++) if (!(swarm & (1 << i))) byKind.delete(swarmKinds[i]);
-    if (byKind.size === 0) return pickChoice(choices, pick);
-  }
-  const newestFirst = (swarm & NEWEST_FIRST) !== 0;
+  // Weighted over the kinds present (and allowed by the swarm), then uniform within the kind.
   let total = 0;
-  for (const k of kindOrder) if (byKind.has(k)) total += choiceWeights[k];
+  const present = kindsPresent(choices, swarm);
+  if (present.size === 0) return pickChoice(choices, pick);
+  for (const k of kindOrder) if (present.has(k)) total += choiceWeights[k];
   let u = (pick & 0xffff) % total;
   for (const k of kindOrder) {
-    const list = byKind.get(k);
-    if (!list) continue;
+    if (!present.has(k)) continue;
     if (u < choiceWeights[k]) {
-      if (k === 'deliver' && newestFirst) return list[list.length - 1 - ((pick >>> 16) % Math.min(list.length, 2))];
+      const list = choices.filter((c) => c.kind === k);
+      if (k === 'deliver' && (swarm & NEWEST_FIRST) !== 0) return list[list.length - 1 - ((pick >>> 16) % Math.min(list.length, 2))];
       return list[(pick >>> 16) % list.length];
     }
     u -= choiceWeights[k];
   }
   throw new Error('unreachable: weights exhausted');
+}
+
+function kindsPresent(choices: Choice[], swarm: number): Set<ChoiceKind> {
+  const present = new Set<ChoiceKind>();
+  for (const c of choices) present.add(c.kind);
+  if ((swarm & allKinds) !== allKinds) for (let i = 0; i < swarmKinds.length; i++) if (!(swarm & (1 << i))) present.delete(swarmKinds[i]);
+  return present;
 }

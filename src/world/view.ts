@@ -50,7 +50,15 @@ export function subscribedTopics(w: World): string[] {
  * process is a current member with nothing left to do, and the leader has seen the brokers'
  * topic metadata. This is the "stable group" the coverage and idle invariants talk about.
  */
+const settledCache = new WeakMap<World, boolean>();
+
 export function isSettled(w: World): boolean {
+  let v = settledCache.get(w);
+  if (v === undefined) settledCache.set(w, (v = computeSettled(w)));
+  return v;
+}
+
+function computeSettled(w: World): boolean {
   const live = liveClients(w);
   const g = coord(w);
   if (live.length === 0) return coordState(w) === 'Empty' || Object.keys(g.members).length === 0;
