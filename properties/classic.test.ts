@@ -38,3 +38,11 @@ describe('fault-free runs settle', () => {
     expect(owned.sort()).toEqual(['t0-0', 't0-1', 't0-2', 't0-3', 't0-4', 't0-5']);
   });
 });
+
+describe('rolling upgrade eager -> cooperative (two bounces), all faults', () => {
+  const s = session(worldConfig({ protocol: 'eager', assignor: 'range', members: 3, partitions: 6, faults: allFaults, upgrade: true }));
+  test.prop([runArbitrary(60)], { numRuns: 300, seed: 13 })('every invariant holds while eager and cooperative members mix', (input) => {
+    const r = runPicks(s, input);
+    expect(r.violation, r.violation && `${r.violation.invariant}: ${r.violation.message}`).toBeUndefined();
+  });
+});

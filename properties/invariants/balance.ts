@@ -1,6 +1,6 @@
 import type { Invariant } from '../invariant.ts';
 import { builtinAssignors } from '../../models/assignors/index.ts';
-import { ctxOf, isSettled, liveClients } from '../../src/world/view.ts';
+import { coord, ctxOf, isSettled, liveClients } from '../../src/world/view.ts';
 
 const spread = (counts: number[]) => (counts.length === 0 ? 0 : Math.max(...counts) - Math.min(...counts));
 
@@ -10,8 +10,9 @@ export const balancedWhenStable: Invariant = {
   statement: 'In a stable group with identical subscriptions, member partition counts differ by at most one (per topic for range).',
   protocols: ['eager', 'cooperative'],
   kind: 'safety',
-  check(_before, _choice, after, config) {
-    const promise = builtinAssignors[config.assignor]?.balance;
+  check(_before, _choice, after) {
+    // What the assignor the group actually selected promises.
+    const promise = builtinAssignors[coord(after).protocolName ?? '']?.balance;
     if (!promise || !isSettled(after)) return undefined;
     const live = liveClients(after).map(ctxOf);
     const topics = live[0]?.cfg.topics.join(',');

@@ -21,6 +21,7 @@ export interface CheckConfigInput {
   topics?: number;
   faults?: FaultSettings;
   static?: boolean;
+  upgrade?: boolean;
   variant?: Variant;
 }
 
@@ -43,10 +44,13 @@ export function worldConfig(input: CheckConfigInput): WorldConfig {
     faults: input.faults ?? allFaults,
     autoCommit: true,
     static: input.static ?? false,
+    upgrade: input.upgrade ?? false,
   };
   return { ...base, ...input.variant?.settings };
 }
 
 export function session(config: WorldConfig, variant?: Variant, liveness = true): Session {
-  return { config, model: buildModel(variant), invariants: invariantsFor(config.protocol), liveness };
+  // A rolling upgrade runs eager and cooperative members side by side: every invariant applies.
+  const invariants = config.upgrade ? [...new Set([...invariantsFor('eager'), ...invariantsFor('cooperative')])] : invariantsFor(config.protocol);
+  return { config, model: buildModel(variant), invariants, liveness };
 }

@@ -21,6 +21,7 @@ export const choiceWeights: Record<ChoiceKind, number> = {
   heal: 3,
   failover: 1,
   subscribe: 1,
+  bounce: 6,
 };
 
 const kindOrder = Object.keys(choiceWeights) as ChoiceKind[];

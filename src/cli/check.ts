@@ -18,6 +18,7 @@ interface CheckOptions {
   maxSteps: number;
   variant?: string;
   static?: boolean;
+  upgrade?: boolean;
   faults: boolean;
   liveness: boolean;
   path?: string;
@@ -38,6 +39,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--max-steps <n>', 'longest random prefix of a run, in steps', positiveInt('--max-steps', 1, 100_000), 60)
     .option('--variant <name>', `a design variant from the catalogue: ${catalogue.map((v) => v.name).join(', ')}`)
     .option('--static', 'static membership: every consumer has a group.instance.id (KIP-345)')
+    .option('--upgrade', 'rolling upgrade from eager range to cooperative-sticky in two bounces (KIP-429)')
     .option('--no-faults', 'no message loss, crashes, leaves, stalls or new partitions (delays and reordering remain)')
     .option('--no-liveness', 'skip the fair schedule and the eventual-stability check after each run')
     .option('--path <path>', 'fast-check replay path printed by a failure')
@@ -65,6 +67,8 @@ function runCheck(opts: CheckOptions): number {
     const names = opts.assignor ? [opts.assignor] : variant?.assignors ? Object.keys(variant.assignors).filter((a) => known.includes(a)) : known;
     for (const a of names) combos.push([protocol, a]);
   }
+  // The upgrade scenario fixes its own assignors and protocols.
+  if (opts.upgrade) combos.splice(0, combos.length, ['eager', 'range']);
   if (combos.length === 0) {
     const all = [...new Set(chosen.flatMap((p) => assignorsFor(p, variant)))].sort();
     throw new UsageError(`unknown --assignor '${opts.assignor}' (known: ${all.join(', ')})`);
@@ -73,10 +77,10 @@ function runCheck(opts: CheckOptions): number {
   const results: Array<{ label: string; result: CampaignResult; replay: string }> = [];
   let failed = false;
   for (const [protocol, assignor] of combos) {
-    const config = worldConfig({ protocol, assignor, members: opts.members, partitions: opts.partitions, topics: opts.topics, faults: opts.faults ? allFaults : noFaults, static: opts.static, variant });
+    const config = worldConfig({ protocol, assignor, members: opts.members, partitions: opts.partitions, topics: opts.topics, faults: opts.faults ? allFaults : noFaults, static: opts.static, upgrade: opts.upgrade, variant });
     const s = session(config, variant, opts.liveness);
     const shape = opts.topics > 1 ? `${opts.topics} topics x ${opts.partitions} partitions` : `${opts.partitions} partitions`;
-    const label = `${protocol}/${assignor}${opts.static || config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${opts.members} members x ${shape})`;
+    const label = `${opts.upgrade ? 'upgrade eager range -> cooperative-sticky' : `${protocol}/${assignor}`}${opts.static || config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${opts.members} members x ${shape})`;
     const progress = progressLine(label, opts.runs, opts.json === true);
     const started = performance.now();
     const result = campaign(s, { runs: opts.runs, seed: opts.seed, maxSteps: opts.maxSteps, path: opts.path, onRun: progress.tick });
@@ -98,6 +102,7 @@ function replayCommand(opts: CheckOptions, protocol: string, assignor: string, r
   if (opts.topics > 1) parts.push(`--topics ${opts.topics}`);
   if (opts.variant) parts.push(`--variant ${opts.variant}`);
   if (opts.static) parts.push('--static');
+  if (opts.upgrade) parts.push('--upgrade');
   if (!opts.faults) parts.push('--no-faults');
   if (!opts.liveness) parts.push('--no-liveness');
   parts.push(`--max-steps ${opts.maxSteps}`, `--seed ${result.seed}`);

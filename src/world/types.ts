@@ -38,6 +38,12 @@ export interface WorldConfig {
   autoCommit: boolean;
   /** Static membership (KIP-345): client slot cN runs with group.instance.id iN. */
   static: boolean;
+  /**
+   * Rolling upgrade from eager to cooperative (KIP-429's two bounces): consumers start on
+   * `range`; a first bounce moves each to [cooperative-sticky, range] (still EAGER), and once
+   * every consumer has had it, a second bounce to [cooperative-sticky] (COOPERATIVE).
+   */
+  upgrade: boolean;
 }
 
 export interface Msg {
@@ -62,6 +68,8 @@ export interface ClientSlot {
   cut: boolean;
   /** Observer's record: the generation formation whose JoinGroup response this process adopted. */
   formation: number | null;
+  /** Rolling upgrade step of this slot's configuration (0, 1, 2). */
+  phase: number;
 }
 
 /** Figures measured along a run, not part of the protocol state. */
@@ -121,6 +129,7 @@ export type Choice =
   | { kind: 'cut'; client: string }
   | { kind: 'heal'; client: string }
   | { kind: 'failover' }
-  | { kind: 'subscribe'; client: string; topics: string[] };
+  | { kind: 'subscribe'; client: string; topics: string[] }
+  | { kind: 'bounce'; client: string };
 
 export type ChoiceKind = Choice['kind'];

@@ -20,7 +20,7 @@ export function initialWorld(config: WorldConfig, model: Model): World {
     formation: 0,
     formations: 0,
     persistedFormation: 0,
-    clients: Array.from({ length: config.members }, (_, i) => ({ name: `c${i + 1}`, inc: 0, status: 'absent' as const, snapshot: null, cut: false, formation: null })),
+    clients: Array.from({ length: config.members }, (_, i) => ({ name: `c${i + 1}`, inc: 0, status: 'absent' as const, snapshot: null, cut: false, formation: null, phase: 0 })),
     net: [],
     nextMsgId: 1,
     topics: { ...config.topics },
@@ -70,6 +70,10 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
       out.push({ kind: 'subscribe', client: s.name, topics });
     }
   }
+  if (config.upgrade) {
+    const allBounced = w.clients.every((s) => s.phase >= 1);
+    for (const s of w.clients) if (isLive(s) && (s.phase === 0 || (s.phase === 1 && allBounced))) out.push({ kind: 'bounce', client: s.name });
+  }
   for (const t of Object.keys(w.topics)) {
     if (w.topics[t] - (config.topics[t] ?? 0) < config.faults.addPartitions) out.push({ kind: 'addPartition', topic: t });
   }
@@ -114,6 +118,12 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
       return toClient(w, choice.client, { type: 'METADATA', now: w.now, topics: { ...w.topics } }, model);
     case 'addPartition':
       return { ...w, topics: { ...w.topics, [choice.topic]: w.topics[choice.topic] + 1 } };
+    case 'bounce': {
+      // A rolling restart step: close gracefully, come back with the next configuration.
+      const closed = toClient(w, choice.client, { type: 'CLOSE', now: w.now }, model);
+      const slot = closed.clients.find((s) => s.name === choice.client)!;
+      return startClient(setSlot(closed, choice.client, { status: 'closed', snapshot: null, phase: slot.phase + 1 }), choice.client, config, model);
+    }
     case 'subscribe':
       return toClient(w, choice.client, { type: 'SUBSCRIBE', now: w.now, topics: choice.topics }, model);
     case 'cut':
@@ -204,8 +214,7 @@ function startClient(w: World, name: string, config: WorldConfig, model: Model):
     now: w.now,
     // A restarted static member comes back with the same group.instance.id.
     instanceId: config.static ? `i${name.slice(1)}` : null,
-    assignors: [config.assignor],
-    protocol: config.protocol,
+    ...clientAssignors(config, slot.phase),
     topics: Object.keys(config.topics),
     metadata: { ...w.topics },
     settings: config.timers,
@@ -214,6 +223,17 @@ function startClient(w: World, name: string, config: WorldConfig, model: Model):
   };
   const [snapshot, sends] = model.consumer.initial(input);
   return enqueue(setSlot(w, name, { inc, status: 'running', snapshot: snapshot as AnyMachineSnapshot, formation: null }), sends as ClientRequest[], 'coordinator');
+}
+
+/** The assignor list and rebalance protocol a client is configured with. */
+function clientAssignors(config: WorldConfig, phase: number): { assignors: string[]; protocol: WorldConfig['protocol'] } {
+  if (!config.upgrade) return { assignors: [config.assignor], protocol: config.protocol };
+  // The client's protocol is the best one every listed assignor supports (ConsumerCoordinator).
+  return [
+    { assignors: ['range'], protocol: 'eager' as const },
+    { assignors: ['cooperative-sticky', 'range'], protocol: 'eager' as const },
+    { assignors: ['cooperative-sticky'], protocol: 'cooperative' as const },
+  ][phase];
 }
 
 function setSlot(w: World, name: string, patch: Partial<ClientSlot>): World {
