@@ -32,6 +32,23 @@ function request(ctx: Ctx, body: Body<ClientRequest>): { msg: ClientRequest; sen
   return { msg: msg as ClientRequest, sent: { corr, generation: ctx.generation, memberId: ctx.memberId } };
 }
 
+/** An OffsetCommit of the positions of every owned partition, and the context change that tracks it. */
+function commitRequest(ctx: Ctx, now: number) {
+  const { msg, sent } = request(ctx, {
+    kind: 'OffsetCommit',
+    memberId: ctx.memberId,
+    instanceId: ctx.cfg.instanceId,
+    generation: ctx.generation,
+    offsets: Object.fromEntries(ctx.owned.map((p) => [p, ctx.positions[p] ?? 0])),
+  });
+  const patch = {
+    nextCorr: ctx.nextCorr + 1,
+    inflight: { ...ctx.inflight, commit: sent },
+    timers: { ...ctx.timers, 'req:commit': now + ctx.cfg.settings.requestTimeoutMs } as Record<string, number>,
+  };
+  return { msg, patch };
+}
+
 /** Is this response the answer to the request we are still waiting for? */
 const answers = (ctx: Ctx, slot: keyof Ctx['inflight'], e: Ev): boolean =>
   e.type === 'RESPONSE' && ctx.inflight[slot]?.corr === e.msg.corr;
@@ -92,25 +109,11 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       // ---- onJoinPrepare ------------------------------------------------------------
       /** Auto-commit before revocation (enable.auto.commit): the join waits for it. */
       sendAutoCommit: enqueueActions(({ context, event, enqueue }) => {
-        const offsets = Object.fromEntries(context.owned.map((p) => [p, context.positions[p] ?? 0]));
-        const { msg, sent } = request(context, {
-          kind: 'OffsetCommit',
-          memberId: context.memberId,
-          instanceId: context.cfg.instanceId,
-          generation: context.generation,
-          offsets,
-        });
         const now = nowOf(event);
-        enqueue.assign({
-          nextCorr: context.nextCorr + 1,
-          inflight: { ...context.inflight, commit: sent },
-          timers: {
-            ...context.timers,
-            'req:commit': now + context.cfg.settings.requestTimeoutMs,
-            // onJoinPrepare retries a retriable commit failure until the rebalance timeout.
-            joinPrepare: context.timers.joinPrepare ?? now + context.cfg.settings.maxPollIntervalMs,
-          },
-        });
+        const { msg, patch } = commitRequest(context, now);
+        // onJoinPrepare retries a retriable commit failure until the rebalance timeout.
+        patch.timers.joinPrepare = context.timers.joinPrepare ?? now + context.cfg.settings.maxPollIntervalMs;
+        enqueue.assign(patch);
         enqueue({ type: 'send', params: msg });
       }),
       armRetry: assign(({ context, event }) => ({ timers: { ...context.timers, retry: nowOf(event) + context.cfg.settings.retryBackoffMs } })),
@@ -277,19 +280,10 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         for (const p of context.owned) positions[p] = (positions[p] ?? 0) + 1;
         return { positions };
       }),
+      /** commitAsync of every owned position; the application goes on while it is in flight. */
       sendCommit: enqueueActions(({ context, event, enqueue }) => {
-        const { msg, sent } = request(context, {
-          kind: 'OffsetCommit',
-          memberId: context.memberId,
-          instanceId: context.cfg.instanceId,
-          generation: context.generation,
-          offsets: Object.fromEntries(context.owned.map((p) => [p, context.positions[p] ?? 0])),
-        });
-        enqueue.assign({
-          nextCorr: context.nextCorr + 1,
-          inflight: { ...context.inflight, commit: sent },
-          timers: { ...context.timers, 'req:commit': nowOf(event) + context.cfg.settings.requestTimeoutMs },
-        });
+        const { msg, patch } = commitRequest(context, nowOf(event));
+        enqueue.assign(patch);
         enqueue({ type: 'send', params: msg });
       }),
       stall: assign(({ context, event }) => ({

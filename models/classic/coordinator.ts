@@ -88,24 +88,11 @@ export const coordinatorSetup = setup({
     /** addMemberAndRebalance: the pending member becomes a member with a parked JoinGroup. */
     addMember: assign(({ context, event }) => {
       const { msg, now } = req(event) as Extract<Ev, { type: 'JoinGroup' }>;
-      const m: GroupMember = {
-        memberId: msg.memberId,
-        client: msg.client,
-        instanceId: msg.instanceId,
-        protocols: msg.protocols,
-        subscription: msg.subscription,
-        sessionTimeoutMs: msg.sessionTimeoutMs,
-        rebalanceTimeoutMs: msg.rebalanceTimeoutMs,
-        assignment: null,
-        joinCorr: msg.corr,
-        syncCorr: null,
-        isNew: true,
-      };
       const timers = withoutTimer({ ...context.timers }, `pending:${msg.memberId}`);
       // A parked new member cannot heartbeat: its liveness is the new-member join timeout.
       timers[`session:${msg.memberId}`] = now + context.newMemberJoinTimeoutMs;
       return {
-        members: { ...context.members, [msg.memberId]: m },
+        members: { ...context.members, [msg.memberId]: newMember(msg, msg.memberId) },
         pending: context.pending.filter((id) => id !== msg.memberId),
         timers,
         newMemberAdded: context.initialRebalance ? true : context.newMemberAdded,
@@ -115,22 +102,9 @@ export const coordinatorSetup = setup({
     addStaticMember: assign(({ context, event }) => {
       const { msg, now } = req(event) as Extract<Ev, { type: 'JoinGroup' }>;
       const id = `${msg.instanceId}-${context.nextMemberSeq}`;
-      const m: GroupMember = {
-        memberId: id,
-        client: msg.client,
-        instanceId: msg.instanceId,
-        protocols: msg.protocols,
-        subscription: msg.subscription,
-        sessionTimeoutMs: msg.sessionTimeoutMs,
-        rebalanceTimeoutMs: msg.rebalanceTimeoutMs,
-        assignment: null,
-        joinCorr: msg.corr,
-        syncCorr: null,
-        isNew: true,
-      };
       return {
         nextMemberSeq: context.nextMemberSeq + 1,
-        members: { ...context.members, [id]: m },
+        members: { ...context.members, [id]: newMember(msg, id) },
         timers: { ...context.timers, [`session:${id}`]: now + context.newMemberJoinTimeoutMs },
         newMemberAdded: context.initialRebalance ? true : context.newMemberAdded,
       };
@@ -529,6 +503,23 @@ function replaceStatic(context: Ctx, event: Ev, enqueue: Enqueue, park: boolean)
     leaderId: context.leaderId === oldId ? newId : context.leaderId,
     pendingSync: context.pendingSync.map((id) => (id === oldId ? newId : id)),
   });
+}
+
+/** A member record for a JoinGroup, parked until the join phase completes. */
+function newMember(msg: Extract<Ev, { type: 'JoinGroup' }>['msg'], memberId: string): GroupMember {
+  return {
+    memberId,
+    client: msg.client,
+    instanceId: msg.instanceId,
+    protocols: msg.protocols,
+    subscription: msg.subscription,
+    sessionTimeoutMs: msg.sessionTimeoutMs,
+    rebalanceTimeoutMs: msg.rebalanceTimeoutMs,
+    assignment: null,
+    joinCorr: msg.corr,
+    syncCorr: null,
+    isNew: true,
+  };
 }
 
 /** The member id currently mapped to a group.instance.id (derived: the static map of Kafka). */
