@@ -42,13 +42,13 @@ export function printResult({ label, result, replay, session, seconds }: Labeled
   };
   for (const r of rows) {
     if (r.index > last) break;
-    if (r.fair && r.index !== last && isRoutineHeartbeat(r.choice)) {
+    if (r.fair && r.index !== last && isRoutineHeartbeat(r.text)) {
       hidden++;
       continue;
     }
     flushHidden();
     const mark = r.index === last ? pc.red('✗') : r.fair ? pc.dim('~') : ' ';
-    const line = `  ${mark} ${String(r.index + 1).padStart(3)} ${String(r.now).padStart(7)}  ${r.choice}`;
+    const line = `  ${mark} ${String(r.index + 1).padStart(3)} ${String(r.now).padStart(7)}  ${r.text}`;
     console.log(r.fair ? pc.dim(line) : line);
     if (r.index === last || r.index === -1) console.log(pc.dim(`              ${r.state}`));
   }

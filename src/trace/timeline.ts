@@ -1,25 +1,109 @@
 import type { Session } from '../check/run.ts';
-import type { Choice, World } from '../world/types.ts';
+import type { Choice, Msg, World } from '../world/types.ts';
 import { initialWorld, step } from '../world/world.ts';
 import { fairSchedule } from '../check/quiesce.ts';
-import { describeChoice, describeWorld } from './describe.ts';
+import { clientState, coord, coordState, ctxOf } from '../world/view.ts';
+import { describeChoice, describeMessage, describeWorld } from './describe.ts';
 
-export interface TimelineRow {
-  index: number;
-  now: number;
-  choice: string;
+/** One consumer process as a timeline row shows it. */
+export interface MemberView {
+  name: string;
+  /** Machine state (`joining`, `stable`, ...) or the slot status (`crashed`, `closed`, `absent`). */
   state: string;
-  fair: boolean;
+  live: boolean;
+  generation: number;
+  memberId: string;
+  owned: string[];
+  isLeader: boolean;
+  stalled: boolean;
+  cut: boolean;
+  protocol: 'eager' | 'cooperative' | null;
 }
 
-/** Re-executes choices (then the fair schedule) and returns one row per step. */
+/** A message sent during a step. */
+export interface MessageView {
+  id: number;
+  kind: string;
+  /** `c1`, ..., `coordinator` or `brokers`. */
+  from: string;
+  to: string;
+  error: string | null;
+  text: string;
+}
+
+export interface TimelineRow {
+  /** Step index in the trace; -1 for the initial state. */
+  index: number;
+  /** Virtual time after the step, in ms. */
+  now: number;
+  choice: Choice | null;
+  /** The choice in words. */
+  text: string;
+  /** The step belongs to the fair schedule that runs after the faults stop. */
+  fair: boolean;
+  group: { state: string; generation: number; leader: string | null; epoch: number; members: string[] };
+  members: MemberView[];
+  /** Messages the step sent (requests and responses). */
+  sent: MessageView[];
+  /** The message the step delivered or dropped, if any. */
+  handled: MessageView | null;
+  /** The whole state in one line, for terminals. */
+  state: string;
+}
+
+function messageView(m: Msg): MessageView {
+  const b = m.body;
+  const fromClient = m.to === 'coordinator';
+  const peer = b.kind === 'FindCoordinator' || b.kind === 'FindCoordinatorResponse' ? 'brokers' : 'coordinator';
+  return {
+    id: m.id,
+    kind: b.kind,
+    from: fromClient ? b.client.client : peer,
+    to: fromClient ? peer : b.client.client,
+    error: 'error' in b ? b.error : null,
+    text: describeMessage(m),
+  };
+}
+
+export function rowOf(index: number, choice: Choice | null, before: World | null, after: World, fair: boolean): TimelineRow {
+  const g = coord(after);
+  const handled = choice && (choice.kind === 'deliver' || choice.kind === 'drop') ? before?.net.find((m) => m.id === choice.id) : undefined;
+  return {
+    index,
+    now: after.now,
+    choice,
+    text: choice ? describeChoice(choice, before ?? undefined) : 'start',
+    fair,
+    group: { state: coordState(after), generation: g.generation, leader: g.leaderId, epoch: after.coordinatorEpoch, members: Object.keys(g.members) },
+    members: after.clients.map((s) => {
+      const c = s.snapshot ? ctxOf(s) : null;
+      return {
+        name: s.name,
+        state: clientState(s),
+        live: c !== null && s.snapshot!.status === 'active',
+        generation: c?.generation ?? -1,
+        memberId: c?.memberId ?? '',
+        owned: c ? [...c.owned] : [],
+        isLeader: c?.isLeader ?? false,
+        stalled: c?.stalled ?? false,
+        cut: s.cut,
+        protocol: c?.cfg.protocol ?? null,
+      };
+    }),
+    sent: after.sent.map(messageView),
+    handled: handled ? messageView(handled) : null,
+    state: describeWorld(after),
+  };
+}
+
+/** Re-executes choices (then the fair schedule) and returns one row per step, the initial state first. */
 export function timeline(session: Session, choices: readonly Choice[]): TimelineRow[] {
   const { config, model } = session;
   let w: World = initialWorld(config, model);
-  const rows: TimelineRow[] = [{ index: -1, now: 0, choice: 'start', state: describeWorld(w), fair: false }];
+  const rows: TimelineRow[] = [rowOf(-1, null, null, w, false)];
   choices.forEach((c, i) => {
     const after = step(w, c, config, model);
-    rows.push({ index: i, now: after.now, choice: describeChoice(c, w), state: describeWorld(after), fair: false });
+    rows.push(rowOf(i, c, w, after, false));
     w = after;
   });
   if (!session.liveness) return rows;
@@ -27,7 +111,7 @@ export function timeline(session: Session, choices: readonly Choice[]): Timeline
   const fair = fairSchedule(w, config, model);
   for (let r = fair.next(); !r.done; r = fair.next()) {
     const [c, after] = r.value;
-    rows.push({ index: i++, now: after.now, choice: describeChoice(c, w), state: describeWorld(after), fair: true });
+    rows.push(rowOf(i++, c, w, after, true));
     w = after;
   }
   return rows;
