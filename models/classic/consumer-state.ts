@@ -26,6 +26,8 @@ export interface ConsumerConfig {
   topics: string[];
   settings: TimerSettings;
   autoCommit: boolean;
+  /** onPartitionsRevoked takes time: it ends with a CALLBACK_DONE event. */
+  slowCallbacks: boolean;
 }
 
 /**
@@ -49,7 +51,10 @@ export interface ConsumerContext {
   rejoinNeeded: boolean;
   /** The partitions this process believes it owns and fetches from. */
   owned: TopicPartition[];
-  /** The last assignment received (what the eager sticky assignor keeps in its user data). */
+  /**
+   * The last assignment received (what the eager sticky assignor keeps in its user data); while
+   * a slow cooperative onPartitionsRevoked runs, the assignment that takes effect after it.
+   */
   lastAssignment: TopicPartition[];
   /** Next offset to process, per owned partition. */
   positions: Record<TopicPartition, number>;
@@ -70,7 +75,8 @@ export type ConsumerEvent =
   | { type: 'RESUME'; now: number }
   | { type: 'CLOSE'; now: number }
   | { type: 'METADATA'; now: number; topics: Topics }
-  | { type: 'SUBSCRIBE'; now: number; topics: string[] };
+  | { type: 'SUBSCRIBE'; now: number; topics: string[] }
+  | { type: 'CALLBACK_DONE'; now: number };
 
 export interface ConsumerInput {
   client: string;
@@ -85,6 +91,7 @@ export interface ConsumerInput {
   autoCommit?: boolean;
   /** The coordinator epoch found at start (the first FindCoordinator round trip is folded in). */
   coordinator?: number;
+  slowCallbacks?: boolean;
 }
 
 export function initialConsumerContext(input: ConsumerInput): ConsumerContext {
@@ -98,6 +105,7 @@ export function initialConsumerContext(input: ConsumerInput): ConsumerContext {
       topics: input.topics,
       settings: input.settings,
       autoCommit: input.autoCommit ?? true,
+      slowCallbacks: input.slowCallbacks ?? false,
     },
     metadata: input.metadata,
     assignedMetadata: null,

@@ -226,6 +226,28 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       })),
 
       // ---- SyncGroup response -------------------------------------------------------
+      /** COOPERATIVE onJoinComplete with a slow revocation: keep the old assignment until it ends. */
+      awaitRevocation: assign(({ context, event }) => {
+        const r = resp(event) as Response<'SyncGroupResponse'>;
+        const positions = { ...context.positions };
+        for (const p of r.assignment) if (!context.owned.includes(p)) positions[p] = r.committed[p] ?? 0;
+        return {
+          lastAssignment: [...r.assignment],
+          positions,
+          rejoinNeeded: true,
+          inflight: { ...context.inflight, sync: undefined },
+          timers: without(context.timers, 'req:sync'),
+        };
+      }),
+      /** onPartitionsRevoked returned: the new assignment takes effect (onPartitionsAssigned). */
+      completeRevocation: assign(({ context }) => ({
+        owned: [...context.lastAssignment],
+        positions: pick(context.positions, context.lastAssignment),
+      })),
+      armPollTimer: assign(({ context, event }) =>
+        context.stalled ? {} : { timers: { ...context.timers, poll: nowOf(event) + context.cfg.settings.maxPollIntervalMs } },
+      ),
+      disarmPollTimer: assign(({ context }) => (context.stalled ? {} : { timers: without(context.timers, 'poll') })),
       /** onJoinComplete: install the assignment, start from the committed offsets. */
       installAssignment: assign(({ context, event }) => {
         const r = resp(event) as Response<'SyncGroupResponse'>;
@@ -328,7 +350,10 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       /** onJoinPrepare is done: no commit in flight and none waiting to be retried. */
       joinPrepareDone: ({ context }) => context.inflight.commit === undefined && !('joinPrepare' in context.timers),
       coordinatorKnown: ({ context }) => context.coordinator !== null,
+      slowRevocation: ({ context }) => context.cfg.slowCallbacks && context.owned.length > 0,
+      assignmentRevokes: ({ context, event }) => context.owned.some((p) => !(resp(event) as Response<'SyncGroupResponse'>).assignment.includes(p)),
       isCooperative: ({ context }) => context.cfg.protocol === 'cooperative',
+      isEager: ({ context }) => context.cfg.protocol === 'eager',
       /** Auto-commit before revoking, only with a valid generation and something to commit. */
       shouldCommitBeforeRevoke: ({ context }) =>
         context.cfg.autoCommit && context.owned.length > 0 && context.generation >= 0 && context.memberId !== '',
@@ -389,7 +414,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         { guard: { type: 'isTimer', params: 'req:find' }, actions: ['clearTimer', 'clearInflightFind', 'markCoordinatorUnknown'] },
         // KIP-62, checked by the heartbeat thread, which only runs while the member has joined.
         {
-          guard: and([{ type: 'isTimer', params: 'poll' }, or([stateIn('stable'), stateIn('syncing'), stateIn('committing')])]),
+          guard: and([{ type: 'isTimer', params: 'poll' }, or([stateIn('stable'), stateIn('syncing'), stateIn('committing'), stateIn('revoking')])]),
           target: '.unjoined',
           actions: ['clearTimer', 'leaveOnPollTimeout', 'resetGenerationAndMemberId', 'requestRejoin', 'clearInflightJoinSync', 'stopHeartbeats'],
         },
@@ -409,25 +434,46 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
        * generation only while STABLE, so retries after a failed join or sync do not commit.
        */
       committing: {
-        always: { guard: 'joinPrepareDone', target: 'joining', actions: 'endJoinPrepare' },
+        always: [
+          { guard: and(['joinPrepareDone', 'slowRevocation', 'isEager']), target: 'revoking', actions: 'endJoinPrepare' },
+          { guard: 'joinPrepareDone', target: 'joining', actions: 'endJoinPrepare' },
+        ],
         on: {
           RESPONSE: [
-            { guard: { type: 'commitErrorCurrent', params: 'UNKNOWN_MEMBER_ID' }, target: 'joining', actions: ['clearInflightCommit', 'endJoinPrepare', 'resetGenerationAndMemberId'] },
-            { guard: { type: 'commitErrorCurrent', params: 'ILLEGAL_GENERATION' }, target: 'joining', actions: ['clearInflightCommit', 'endJoinPrepare', 'resetGeneration'] },
+            // The commit is over either way; `always` then moves on to the revocation and JoinGroup.
+            { guard: { type: 'commitErrorCurrent', params: 'UNKNOWN_MEMBER_ID' }, actions: ['clearInflightCommit', 'endJoinPrepare', 'resetGenerationAndMemberId'] },
+            { guard: { type: 'commitErrorCurrent', params: 'ILLEGAL_GENERATION' }, actions: ['clearInflightCommit', 'endJoinPrepare', 'resetGeneration'] },
             // Retriable: rediscover the coordinator and commit again.
             { guard: 'commitCoordinatorError', actions: ['clearInflightCommit', 'markCoordinatorUnknown', 'armRetry'] },
-            { guard: 'answersCommit', target: 'joining', actions: ['clearInflightCommit', 'endJoinPrepare'] },
+            { guard: 'answersCommit', actions: ['clearInflightCommit', 'endJoinPrepare'] },
           ],
           TIMER: [
             { guard: { type: 'isTimer', params: 'req:commit' }, actions: ['clearTimer', 'clearInflightCommit', 'markCoordinatorUnknown', 'armRetry'] },
             { guard: and([{ type: 'isTimer', params: 'retry' }, 'coordinatorKnown']), actions: ['clearTimer', 'sendAutoCommit'] },
             { guard: { type: 'isTimer', params: 'retry' }, actions: 'armRetry' },
             // The rebalance timeout bounds onJoinPrepare: join without the commit.
-            { guard: { type: 'isTimer', params: 'joinPrepare' }, target: 'joining', actions: ['clearInflightCommit', 'endJoinPrepare'] },
+            { guard: { type: 'isTimer', params: 'joinPrepare' }, actions: ['clearInflightCommit', 'endJoinPrepare'] },
             { guard: { type: 'isTimer', params: 'heartbeat' }, actions: 'sendHeartbeat' },
           ],
           // EAGER: the partitions are pending revocation, the fetcher returns nothing for them.
           PROCESS: [{ guard: 'isCooperative', actions: 'processRecords' }, { actions: [] }],
+        },
+      },
+      /**
+       * A slow onPartitionsRevoked runs on the application thread (inside poll(): nothing is
+       * processed, the poll timer runs, the heartbeat thread goes on). EAGER: before JoinGroup.
+       * COOPERATIVE: after SyncGroup, before the new assignment takes effect.
+       */
+      revoking: {
+        entry: 'armPollTimer',
+        exit: 'disarmPollTimer',
+        on: {
+          CALLBACK_DONE: [
+            { guard: 'isCooperative', target: 'stable', actions: 'completeRevocation' },
+            { target: 'joining' },
+          ],
+          PROCESS: { actions: [] },
+          TIMER: { guard: { type: 'isTimer', params: 'heartbeat' }, actions: 'sendHeartbeat' },
         },
       },
       /** PREPARING_REBALANCE: revoke (EAGER) and send JoinGroup; resent on every retry. */
@@ -458,6 +504,11 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       syncing: {
         on: {
           RESPONSE: [
+            {
+              guard: and(['answersSync', { type: 'isError', params: 'NONE' }, 'syncStillCurrent', 'slowRevocation', 'assignmentRevokes']),
+              target: 'revoking',
+              actions: 'awaitRevocation',
+            },
             { guard: and(['answersSync', { type: 'isError', params: 'NONE' }, 'syncStillCurrent']), target: 'stable', actions: 'installAssignment' },
             // NONE after the heartbeat thread reset the generation counts as ILLEGAL_GENERATION.
             { guard: and(['answersSync', { type: 'isError', params: 'NONE' }]), target: 'unjoined', actions: ['clearInflightJoinSync', 'requestRejoin'] },

@@ -20,7 +20,9 @@ export const cooperativeKeepsUnmoved: Invariant = {
       if (gone.length === 0) continue;
       if (c.generation < 0 || c.memberId === '') continue; // lost, not revoked
       const r = responseTo(before, choice, a.name);
-      const assignment = r?.kind === 'SyncGroupResponse' && r.error === 'NONE' ? r.assignment : null;
+      // The assignment that takes effect now: from SyncGroup, or after a slow revocation callback.
+      const assignment =
+        r?.kind === 'SyncGroupResponse' && r.error === 'NONE' ? r.assignment : choice?.kind === 'callback' && choice.client === a.name ? c.lastAssignment : null;
       const kept = gone.filter((p) => (assignment ? assignment.includes(p) : c.cfg.topics.includes(p.slice(0, p.lastIndexOf('-')))));
       if (kept.length > 0)
         return `${a.name} revoked ${kept.join(', ')} although ${assignment ? 'its new assignment keeps them' : 'it is still subscribed and its generation is valid'}`;

@@ -22,6 +22,7 @@ export const choiceWeights: Record<ChoiceKind, number> = {
   failover: 1,
   subscribe: 1,
   bounce: 6,
+  callback: 6,
 };
 
 const kindOrder = Object.keys(choiceWeights) as ChoiceKind[];

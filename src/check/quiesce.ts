@@ -10,6 +10,8 @@ import { enabled, step } from '../world/world.ts';
  * the rebalance timeout and the first one at least the initial delay. Four rounds of the
  * longest of these cover a crash found mid-rebalance followed by the rebalance it causes.
  */
+export const MAX_FAIR_STEPS = 20_000;
+
 export function settleBoundMs(config: WorldConfig): number {
   const t = config.timers;
   return t.initialRebalanceDelayMs + 4 * (t.maxPollIntervalMs + 5000) + 2 * t.sessionTimeoutMs;
@@ -23,8 +25,8 @@ export function healingChoices(w: World): Choice[] {
 }
 
 /**
- * The fair schedule: deliver the oldest message, otherwise refresh stale metadata, otherwise
- * fire the earliest timer. Stops as
+ * The fair schedule: deliver the oldest message, otherwise finish a running rebalance callback,
+ * otherwise refresh stale metadata, otherwise fire the earliest timer. Stops as
  * soon as the group is settled or the bound has passed. Yields every step so the caller can
  * check safety invariants on it too.
  */
@@ -35,14 +37,16 @@ export function* fairSchedule(w: World, config: WorldConfig, model: Model): Gene
     w = next;
   }
   const deadline = w.now + settleBoundMs(config);
-  while (!isSettled(w)) {
+  // Steps that take no virtual time (deliveries, callbacks) are bounded too: a cycle among
+  // them would otherwise never reach the time bound.
+  for (let steps = 0; !isSettled(w) && steps < MAX_FAIR_STEPS; steps++) {
     // Oldest message first, then metadata that reached the brokers but not a member yet
     // (Kafka refreshes it every metadata.max.age.ms), then the earliest timer.
     let choice: Choice | undefined;
     if (w.net.length > 0) choice = { kind: 'deliver', id: w.net[0].id };
     else {
       const choices = enabled(w, config);
-      choice = choices.find((c) => c.kind === 'metadata') ?? choices.find((c) => c.kind === 'fire');
+      choice = choices.find((c) => c.kind === 'callback') ?? choices.find((c) => c.kind === 'metadata') ?? choices.find((c) => c.kind === 'fire');
     }
     if (!choice) break;
     const next = step(w, choice, config, model);

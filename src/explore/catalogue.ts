@@ -128,6 +128,8 @@ export const catalogue: Variant[] = [
   defineVariant({
     name: 'stale-heartbeat-resets',
     description: 'A consumer acts on a heartbeat error even when its generation changed since the heartbeat was sent.',
+    // Cooperative members keep their partitions through a rebalance, so a stale reset shows quickly.
+    protocols: ['cooperative', 'eager'],
     breaks: ['no-drop-on-stale-response'],
     consumer: {
       guards: {

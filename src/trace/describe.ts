@@ -38,6 +38,8 @@ export function describeChoice(c: Choice | null, before?: World): string {
       return 'coordinator fails over to another broker';
     case 'cut':
       return `cut the link of ${c.client}`;
+    case 'callback':
+      return `${c.client}'s onPartitionsRevoked returns`;
     case 'bounce':
       return `rolling restart of ${c.client} with its next configuration`;
     case 'subscribe':

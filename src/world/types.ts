@@ -23,6 +23,8 @@ export interface FaultSettings {
   failover: number;
   /** With several topics, a consumer may subscribe to fewer or more of them. */
   subscribe: boolean;
+  /** onPartitionsRevoked takes time: it finishes with a separate `callback` choice. */
+  slowCallbacks: boolean;
 }
 
 /** Everything a run depends on besides its choices: (config, seed) -> run. */
@@ -130,6 +132,7 @@ export type Choice =
   | { kind: 'heal'; client: string }
   | { kind: 'failover' }
   | { kind: 'subscribe'; client: string; topics: string[] }
-  | { kind: 'bounce'; client: string };
+  | { kind: 'bounce'; client: string }
+  | { kind: 'callback'; client: string };
 
 export type ChoiceKind = Choice['kind'];

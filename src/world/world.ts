@@ -57,6 +57,7 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
     if (config.faults.crash) out.push({ kind: 'crash', client: s.name });
     if (config.faults.stall && !c.stalled) out.push({ kind: 'stall', client: s.name });
     if (c.stalled) out.push({ kind: 'resume', client: s.name });
+    if (s.snapshot!.value === 'revoking') out.push({ kind: 'callback', client: s.name });
     if (!c.stalled && c.owned.length > 0) {
       out.push({ kind: 'process', client: s.name });
       if (s.snapshot!.value === 'stable' && c.inflight.commit === undefined) out.push({ kind: 'commit', client: s.name });
@@ -124,6 +125,8 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
       const slot = closed.clients.find((s) => s.name === choice.client)!;
       return startClient(setSlot(closed, choice.client, { status: 'closed', snapshot: null, phase: slot.phase + 1 }), choice.client, config, model);
     }
+    case 'callback':
+      return toClient(w, choice.client, { type: 'CALLBACK_DONE', now: w.now }, model);
     case 'subscribe':
       return toClient(w, choice.client, { type: 'SUBSCRIBE', now: w.now, topics: choice.topics }, model);
     case 'cut':
@@ -220,6 +223,7 @@ function startClient(w: World, name: string, config: WorldConfig, model: Model):
     settings: config.timers,
     autoCommit: config.autoCommit,
     coordinator: w.coordinatorEpoch,
+    slowCallbacks: config.faults.slowCallbacks,
   };
   const [snapshot, sends] = model.consumer.initial(input);
   return enqueue(setSlot(w, name, { inc, status: 'running', snapshot: snapshot as AnyMachineSnapshot, formation: null }), sends as ClientRequest[], 'coordinator');
