@@ -233,8 +233,10 @@ function swimLanes(rows: TimelineRow[], sc: Scale, id: string, violation?: HtmlR
   const markZone = 7;
   const laneH = markZone + Math.max(1, P) * (barH + 1) + 5;
   const laneGap = 4;
-  const stepAxisY = 10;
-  const groupTop = 24;
+  // With a violation, its label gets a row of its own at the top.
+  const top0 = violation ? 15 : 0;
+  const stepAxisY = top0 + 10;
+  const groupTop = top0 + 24;
   const groupH = 14;
   const lanesTop = groupTop + groupH + 4;
   // The consumer lanes, then one more lane: partitions that have no running owner.
@@ -398,8 +400,8 @@ function swimLanes(rows: TimelineRow[], sc: Scale, id: string, violation?: HtmlR
     const label = `✗ ${violation.invariant}${after ? ' (after the last step)' : ` at step ${violation.step}`}: ${violation.message}`;
     const maxChars = Math.max(20, Math.floor(Math.max(vx - LEFT, x(n) - vx) / 6.4));
     const right = x(n) - vx >= vx - LEFT;
-    out.push(`<line x1="${vx}" y1="0" x2="${vx}" y2="${lanesBottom + 4}" stroke="${RED}" stroke-width="2.5"><title>${esc(label)}</title></line>`);
-    out.push(`<text class="viol-label" x="${right ? vx + 4 : vx - 4}" y="${groupTop - 1}" text-anchor="${right ? 'start' : 'end'}">${esc(cut(label, maxChars))}<title>${esc(label)}</title></text>`);
+    out.push(`<line x1="${vx}" y1="2" x2="${vx}" y2="${lanesBottom + 4}" stroke="${RED}" stroke-width="2.5"><title>${esc(label)}</title></line>`);
+    out.push(`<text class="viol-label" x="${right ? vx + 5 : vx - 5}" y="11" text-anchor="${right ? 'start' : 'end'}">${esc(cut(label, maxChars))}<title>${esc(label)}</title></text>`);
   }
   out.push('</svg>');
   return out.join('');
@@ -418,7 +420,7 @@ function sequence(rows: TimelineRow[], id: string, violation?: HtmlReport['viola
   const lanes = ['coordinator', ...(usesBrokers ? ['brokers'] : []), ...members];
   const laneX = new Map(lanes.map((l, i) => [l, SEQ_LEFT + 70 + i * SEQ_LANE]));
   const textX = SEQ_LEFT + 70 + (lanes.length - 1) * SEQ_LANE + 90;
-  const width = textX + 560;
+  const width = textX + 470;
   const n = rows.length;
   const height = n * SEQ_ROW + 12;
   const y = (j: number) => j * SEQ_ROW + SEQ_ROW / 2 + 4;
@@ -476,7 +478,7 @@ function sequence(rows: TimelineRow[], id: string, violation?: HtmlReport['viola
     const timeChanged = j === 0 || rows[j - 1].now !== r.now;
     out.push(`<a href="#${id}-step-${r.index}"><text class="gutter" x="8" y="${y(j) + 4}">${r.fair ? '~' : ''}${r.index < 0 ? 'init' : r.index}</text></a>`);
     out.push(`<text class="gutter${timeChanged ? ' strong' : ' faint'}" x="${SEQ_LEFT - 6}" y="${y(j) + 4}" text-anchor="end">${esc(ms(r.now).replace(' ms', ''))}</text>`);
-    out.push(`<text class="choice${j === violationRow ? ' viol-text' : ''}" x="${textX}" y="${y(j) + 4}">${esc(cut((j === violationRow ? '✗ ' : '') + r.text, 88))}<title>${esc(rowTooltip(r))}</title></text>`);
+    out.push(`<text class="choice${j === violationRow ? ' viol-text' : ''}" x="${textX}" y="${y(j) + 4}">${esc(cut((j === violationRow ? '✗ ' : '') + r.text, 76))}<title>${esc(rowTooltip(r))}</title></text>`);
   });
 
   // Events that are not messages: timers, process starts and stops, faults.
