@@ -2,6 +2,11 @@
 // Runs the TypeScript sources directly (no build step): tsx registers an ESM loader.
 import { register } from 'tsx/esm/api';
 
+// Output piped into `head` and closed early is not an error of ours.
+process.stdout.on('error', (e) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 register();
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv);

@@ -51,7 +51,8 @@ export function runChoices(session: Session, choices: readonly Choice[]): RunRes
   return run(session, () => (i) => choices[i]);
 }
 
-function run(session: Session, next: (w: World) => ((i: number) => Choice | undefined) | undefined): RunResult {
+/** Runs choices given by `next(world)(stepIndex)` until it returns nothing, then the fair schedule. */
+export function run(session: Session, next: (w: World) => ((i: number) => Choice | undefined) | undefined): RunResult {
   const { config, model } = session;
   const safety = session.invariants.filter((i) => i.kind === 'safety');
   const trace: Choice[] = [];

@@ -1,13 +1,19 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { campaign, type CampaignResult } from '../check/campaign.ts';
-import { allFaults, assignorsFor, noFaults, protocols, session, worldConfig } from '../check/config.ts';
+import type { CampaignResult } from '../check/campaign.ts';
+import { allFaults, assignorsFor, noFaults, protocols, worldConfig } from '../check/config.ts';
 import { catalogue, findVariant } from '../explore/catalogue.ts';
 import type { Protocol } from '../world/types.ts';
 import { UsageError, positiveInt } from './errors.ts';
-import { printResult } from './report.ts';
+import { printPass, printViolation } from './report.ts';
+import { findCounterexample } from '../check/find.ts';
+import { timeline } from '../trace/timeline.ts';
+import { writeCounterexample } from '../trace/save.ts';
 
 interface CheckOptions {
+  out: string;
+  save: boolean;
+  shrinkInstance: boolean;
   protocol?: string;
   assignor?: string;
   members: number;
@@ -42,7 +48,10 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--upgrade', 'rolling upgrade from eager range to cooperative-sticky in two bounces (KIP-429)')
     .option('--no-faults', 'no message loss, crashes, leaves, stalls or new partitions (delays and reordering remain)')
     .option('--no-liveness', 'skip the fair schedule and the eventual-stability check after each run')
-    .option('--path <path>', 'fast-check replay path printed by a failure')
+    .option('--path <path>', 'fast-check replay path (re-runs one case of a campaign)')
+    .option('--out <dir>', 'where failing checks write counterexample files', 'counterexamples')
+    .option('--no-save', 'do not write a counterexample file')
+    .option('--no-shrink-instance', 'keep the instance size of the first failure (skip trying fewer members, partitions, topics)')
     .option('--json', 'print the results as JSON')
     .action((opts: CheckOptions) => setExit(runCheck(opts)));
 }
@@ -74,24 +83,39 @@ function runCheck(opts: CheckOptions): number {
     throw new UsageError(`unknown --assignor '${opts.assignor}' (known: ${all.join(', ')})`);
   }
 
-  const results: Array<{ label: string; result: CampaignResult; replay: string }> = [];
+  const results: Array<{ label: string; result: CampaignResult; file?: string; replay: string }> = [];
   let failed = false;
   for (const [protocol, assignor] of combos) {
     const config = worldConfig({ protocol, assignor, members: opts.members, partitions: opts.partitions, topics: opts.topics, faults: opts.faults ? allFaults : noFaults, static: opts.static, upgrade: opts.upgrade, variant });
-    const s = session(config, variant, opts.liveness);
     const shape = opts.topics > 1 ? `${opts.topics} topics x ${opts.partitions} partitions` : `${opts.partitions} partitions`;
     const label = `${opts.upgrade ? 'upgrade eager range -> cooperative-sticky' : `${protocol}/${assignor}`}${opts.static || config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${opts.members} members x ${shape})`;
     const progress = progressLine(label, opts.runs, opts.json === true);
     const started = performance.now();
-    const result = campaign(s, { runs: opts.runs, seed: opts.seed, maxSteps: opts.maxSteps, path: opts.path, onRun: progress.tick });
+    const found = findCounterexample(config, variant, { ...opts, onRun: progress.tick });
     progress.done();
-    const replay = replayCommand(opts, protocol, assignor, result);
-    results.push({ label, result, replay });
-    if (!opts.json) printResult({ label, result, replay, session: s, seconds: (performance.now() - started) / 1000 });
-    if (result.failure) {
-      failed = true;
-      break;
+    const { result } = found;
+    if (!found.counterexample || !found.failure) {
+      results.push({ label, result, replay: '' });
+      if (!opts.json) printPass(label, result, (performance.now() - started) / 1000);
+      continue;
     }
+    failed = true;
+    const cx = found.counterexample;
+    const f = found.failure;
+    const file = opts.save ? writeCounterexample(opts.out, cx) : undefined;
+    const replay = file ? `npx rebalance-check replay ${file}` : replayCommand(opts, protocol, assignor, result);
+    results.push({ label, result, file, replay });
+    if (!opts.json) {
+      const b = cx.shrink.before;
+      const a = cx.shrink.after;
+      const header =
+        `${label}: invariant ${pc.bold(f.violation.invariant)} violated after ${a.steps} random steps with ${a.members} members x ${a.partitions} partitions` +
+        ` (shrunk from ${b.steps} steps, ${b.members} members x ${b.partitions} partitions)`;
+      printViolation(header, f.violation, timeline(found.session, f.choices), f.violation.choice === null);
+      if (file) console.log(`  Saved: ${file}`);
+      console.log(`  Replay: ${pc.bold(replay)}`);
+    }
+    break;
   }
   if (opts.json) console.log(JSON.stringify({ ok: !failed, results }, null, 2));
   return failed ? 1 : 0;

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerCheck } from './check.ts';
+import { registerReplay } from './replay.ts';
 import { UsageError } from './errors.ts';
 
 const version = '0.1.0';
@@ -14,6 +15,7 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: () => {} })
     .showSuggestionAfterError(true);
   registerCheck(program, (c) => (code = c));
+  registerReplay(program, (c) => (code = c));
   try {
     await program.parseAsync(argv);
     return code;

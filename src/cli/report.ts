@@ -1,39 +1,29 @@
 import pc from 'picocolors';
 import type { CampaignResult } from '../check/campaign.ts';
-import type { Session } from '../check/run.ts';
-import { timeline } from '../trace/timeline.ts';
-
-export interface Labeled {
-  label: string;
-  result: CampaignResult;
-  replay: string;
-  session: Session;
-  seconds: number;
-}
+import type { Violation } from '../check/run.ts';
+import type { TimelineRow } from '../trace/timeline.ts';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
-export function printResult({ label, result, replay, session, seconds }: Labeled): void {
+export function printPass(label: string, result: CampaignResult, seconds: number): void {
   const m = result.metrics;
   const rate = seconds > 0 ? ` (${n(Math.round(result.runs / seconds))} runs/s)` : '';
-  if (!result.failure) {
-    console.log(`${pc.green('✓')} ${label}: ${n(result.runs)} runs, ${n(result.steps)} steps, all invariants hold${rate}`);
-    console.log(
-      pc.dim(
-        `  zombies: longest ${n(m.maxZombieMs)} ms with partitions outside the current generation; ` +
-          `${n(m.maxOverlapMs)} ms max double ownership; ${n(m.duplicateRecords)} records processed twice; ` +
-          `${n(m.fencedCommits)} stale commits fenced; ${n(m.rebalances)} rebalances`,
-      ),
-    );
-    return;
-  }
-  const f = result.failure;
-  const v = f.violation;
-  console.log(`${pc.red('✗')} ${label}: invariant ${pc.bold(v.invariant)} violated after ${f.choices.length} random steps (shrunk from ${f.originalSteps} in ${f.shrinks} shrinks)`);
+  console.log(`${pc.green('✓')} ${label}: ${n(result.runs)} runs, ${n(result.steps)} steps, all invariants hold${rate}`);
+  console.log(
+    pc.dim(
+      `  zombies: longest ${n(m.maxZombieMs)} ms with partitions outside the current generation; ` +
+        `${n(m.maxOverlapMs)} ms max double ownership; ${n(m.duplicateRecords)} records processed twice; ` +
+        `${n(m.fencedCommits)} stale commits fenced; ${n(m.rebalances)} rebalances`,
+    ),
+  );
+}
+
+/** The header line, the invariant, the message, then the timeline up to the failing step. */
+export function printViolation(header: string, v: Pick<Violation, 'statement' | 'message' | 'step'>, rows: TimelineRow[], liveness: boolean): void {
+  console.log(`${pc.red('✗')} ${header}`);
   console.log(`  ${v.statement}`);
   console.log(`  ${pc.red(v.message)}`);
   console.log(pc.dim('  Steps (number, virtual ms, choice; ~ marks the fair schedule that runs after the faults stop):'));
-  const rows = timeline(session, f.choices);
   const last = v.step;
   let hidden = 0;
   const flushHidden = () => {
@@ -53,8 +43,7 @@ export function printResult({ label, result, replay, session, seconds }: Labeled
     if (r.index === last || r.index === -1) console.log(pc.dim(`              ${r.state}`));
   }
   flushHidden();
-  if (v.choice === null) console.log(pc.dim(`              ${rows[rows.length - 1].state}`));
-  console.log(`  Replay: ${pc.bold(replay)}`);
+  if (liveness) console.log(pc.dim(`              ${rows[rows.length - 1].state}`));
 }
 
 /** Heartbeats answered NONE are the background of every fair schedule: shown as a count. */

@@ -394,8 +394,9 @@ function swimLanes(rows: TimelineRow[], sc: Scale, id: string, violation?: HtmlR
 
   // The violation.
   if (violation) {
-    const j = Math.min(n - 1, rows.findIndex((r) => r.index === violation.step) >= 0 ? rows.findIndex((r) => r.index === violation.step) : n - 1);
-    const after = rows.findIndex((r) => r.index === violation.step) < 0;
+    // A liveness violation comes after the last step: the line goes at the right end.
+    const j = rows.findIndex((r) => r.index === violation.step);
+    const after = j < 0;
     const vx = after ? x(n) : x(j) + W / 2;
     const label = `✗ ${violation.invariant}${after ? ' (after the last step)' : ` at step ${violation.step}`}: ${violation.message}`;
     const maxChars = Math.max(20, Math.floor(Math.max(vx - LEFT, x(n) - vx) / 6.4));
@@ -418,8 +419,11 @@ function sequence(rows: TimelineRow[], id: string, violation?: HtmlReport['viola
   const members = [...new Set(rows.flatMap((r) => r.members.map((m) => m.name)))];
   const usesBrokers = rows.some((r) => [...r.sent, ...(r.handled ? [r.handled] : [])].some((m) => m.from === 'brokers' || m.to === 'brokers'));
   const lanes = ['coordinator', ...(usesBrokers ? ['brokers'] : []), ...members];
-  const laneX = new Map(lanes.map((l, i) => [l, SEQ_LEFT + 70 + i * SEQ_LANE]));
-  const textX = SEQ_LEFT + 70 + (lanes.length - 1) * SEQ_LANE + 90;
+  // Lanes closer together when there are many, so that the page stays about 1,300 px wide.
+  const gap = Math.max(100, Math.min(SEQ_LANE, Math.floor(560 / Math.max(1, lanes.length - 1))));
+  const firstLane = SEQ_LEFT + 112;
+  const laneX = new Map(lanes.map((l, i) => [l, firstLane + i * gap]));
+  const textX = firstLane + (lanes.length - 1) * gap + 90;
   const width = textX + 470;
   const n = rows.length;
   const height = n * SEQ_ROW + 12;
@@ -427,7 +431,7 @@ function sequence(rows: TimelineRow[], id: string, violation?: HtmlReport['viola
   const violationRow = violation ? rows.findIndex((r) => r.index === violation.step) : -1;
 
   const head: string[] = [`<svg class="seq-head" width="${width}" height="26" viewBox="0 0 ${width} 26">`];
-  head.push(`<text class="axis-title" x="8" y="17">step</text><text class="axis-title" x="${SEQ_LEFT - 6}" y="17" text-anchor="end">ms</text>`);
+  head.push(`<text class="axis-title" x="8" y="17">step</text><text class="axis-title" x="${SEQ_LEFT - 6}" y="17" text-anchor="end">ms</text><text class="axis-title" x="${SEQ_LEFT + 4}" y="17">gen</text>`);
   for (const l of lanes) {
     const lx = laneX.get(l)!;
     head.push(`<rect x="${lx - 52}" y="3" width="104" height="20" rx="4" fill="${l === 'coordinator' ? '#37474f' : l === 'brokers' ? '#607d8b' : '#455a64'}"/><text class="seq-lane" x="${lx}" y="17" text-anchor="middle">${esc(l)}</text>`);
@@ -465,11 +469,10 @@ function sequence(rows: TimelineRow[], id: string, violation?: HtmlReport['viola
       else out.push(`<rect x="${lx - 3}" y="${y0}" width="6" height="${h}" fill="${memberStrip(s.key)}" stroke="#9e9e9e" stroke-width="0.5"><title>${esc(`${name} ${s.key}`)}</title></rect>`);
     }
   }
-  // Generation changes on the coordinator's lifeline.
+  // Generation changes, in a gutter column of their own (the coordinator's events sit on its lifeline).
   for (let j = 1; j < n; j++) {
     if (rows[j].group.generation !== rows[j - 1].group.generation || rows[j].group.epoch !== rows[j - 1].group.epoch) {
-      const lx = laneX.get('coordinator')!;
-      out.push(`<text class="gen" x="${lx - 8}" y="${y(j) + 4}" text-anchor="end">g${rows[j].group.generation}${rows[j].group.epoch !== rows[j - 1].group.epoch ? ` e${rows[j].group.epoch}` : ''}</text>`);
+      out.push(`<text class="gen" x="${SEQ_LEFT + 4}" y="${y(j) + 4}">g${rows[j].group.generation}${rows[j].group.epoch !== rows[j - 1].group.epoch ? ` e${rows[j].group.epoch}` : ''}</text>`);
     }
   }
 
@@ -490,7 +493,7 @@ function sequence(rows: TimelineRow[], id: string, violation?: HtmlReport['viola
     const timer = c.kind === 'fire';
     const label = timer ? c.timer : c.kind === 'addPartition' ? `+partition ${c.topic}` : c.kind;
     const bad = ['crash', 'close', 'stall', 'cut', 'failover'].includes(c.kind);
-    const w = Math.min(SEQ_LANE - 14, label.length * 5.6 + (timer ? 22 : 12));
+    const w = Math.min(gap - 14, label.length * 5.6 + (timer ? 22 : 12));
     const tx = lx + (timer ? 6 : 0);
     // A timer gets a small clock face (drawn, so that it needs no glyph from the fonts).
     const clock = timer
@@ -731,7 +734,7 @@ export function renderHtml(report: HtmlReport): string {
     }
     compare.forEach((c, i) => {
       const isMain = c.rows === report.rows;
-      parts.push(timelineDetails(c.rows, sc, `t${i}`, c.label, isMain || (mainInCompare < 0 ? false : i === 0), isMain ? v : undefined));
+      parts.push(timelineDetails(c.rows, sc, `t${i}`, c.label, isMain, isMain ? v : undefined));
     });
   } else {
     parts.push('<h2>Partition ownership</h2>');
