@@ -5,7 +5,7 @@ import { allFaults, assignorsFor, noFaults, protocols, worldConfig } from '../ch
 import { catalogue, findVariant } from '../explore/catalogue.ts';
 import type { Protocol } from '../world/types.ts';
 import { UsageError, positiveInt } from './errors.ts';
-import { printPass, printViolation } from './report.ts';
+import { count, printPass, printViolation } from './report.ts';
 import { findCounterexample } from '../check/find.ts';
 import { timeline } from '../trace/timeline.ts';
 import { writeCounterexample } from '../trace/save.ts';
@@ -109,8 +109,8 @@ function runCheck(opts: CheckOptions): number {
       const b = cx.shrink.before;
       const a = cx.shrink.after;
       const header =
-        `${label}: invariant ${pc.bold(f.violation.invariant)} violated after ${a.steps} random steps with ${a.members} members x ${a.partitions} partitions` +
-        ` (shrunk from ${b.steps} steps, ${b.members} members x ${b.partitions} partitions)`;
+        `${label}: invariant ${pc.bold(f.violation.invariant)} violated after ${count(a.steps, 'random step')} with ${count(a.members, 'member')} x ${count(a.partitions, 'partition')}` +
+        ` (shrunk from ${count(b.steps, 'step')}, ${count(b.members, 'member')} x ${count(b.partitions, 'partition')})`;
       printViolation(header, f.violation, timeline(found.session, f.choices), f.violation.choice === null);
       if (file) console.log(`  Saved: ${file}`);
       console.log(`  Replay: ${pc.bold(replay)}`);

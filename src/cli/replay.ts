@@ -7,7 +7,7 @@ import { CounterexampleError, readCounterexample } from '../trace/counterexample
 import { replayStored } from '../trace/replay.ts';
 import { timeline } from '../trace/timeline.ts';
 import { UsageError } from './errors.ts';
-import { printViolation } from './report.ts';
+import { count, printViolation } from './report.ts';
 
 interface ReplayOptions {
   html?: string;
@@ -30,7 +30,7 @@ async function runReplay(file: string, opts: ReplayOptions): Promise<number> {
     const s = session(cx.config, variant);
     const { result, choices } = replayStored(s, cx.choices, file);
     const rows = timeline(s, choices);
-    const what = `${cx.protocol}/${cx.assignor}${cx.variant ? ` variant ${cx.variant}` : ''} (${cx.config.members} members, ${Object.entries(cx.config.topics).map(([t, n]) => `${t}: ${n}`).join(', ')})`;
+    const what = `${cx.protocol}/${cx.assignor}${cx.variant ? ` variant ${cx.variant}` : ''} (${count(cx.config.members, 'member')}, ${Object.entries(cx.config.topics).map(([t, n]) => `${t}: ${n}`).join(', ')})`;
     const v = result.violation;
     if (opts.html) await writeHtml(opts.html, file, rows, v);
     if (!v) {

@@ -5,6 +5,9 @@ import type { TimelineRow } from '../trace/timeline.ts';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
+/** `1 member`, `3 members`. */
+export const count = (x: number, word: string) => `${n(x)} ${word}${x === 1 ? '' : 's'}`;
+
 export function printPass(label: string, result: CampaignResult, seconds: number): void {
   const m = result.metrics;
   const rate = seconds > 0 ? ` (${n(Math.round(result.runs / seconds))} runs/s)` : '';

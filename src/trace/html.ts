@@ -96,7 +96,9 @@ function memberLine(m: MemberView): string {
 const groupLine = (r: TimelineRow) =>
   `group ${r.group.state} gen=${r.group.generation} leader=${r.group.leader ?? '-'}${r.group.epoch > 0 ? ` epoch=${r.group.epoch}` : ''}`;
 
-const stepLabel = (r: TimelineRow) => (r.index < 0 ? 'initial state' : `step ${r.index}`);
+// Steps are numbered from 1 as in the terminal timeline and the replay header (0 is the start).
+const stepNo = (r: TimelineRow) => r.index + 1;
+const stepLabel = (r: TimelineRow) => (r.index < 0 ? 'initial state' : `step ${stepNo(r)}`);
 
 // ---------------------------------------------------------------------------------------------
 // Pauses
@@ -258,11 +260,11 @@ function swimLanes(rows: TimelineRow[], sc: Scale, id: string, violation?: HtmlR
   const every = [1, 2, 5, 10, 20, 50, 100, 200, 500].find((k) => k * W >= 28) ?? 1000;
   out.push(`<text class="axis-title" x="${LEFT - 6}" y="${stepAxisY}" text-anchor="end">step</text>`);
   rows.forEach((r, j) => {
-    if (r.index >= 0 && r.index % every === 0) out.push(`<text class="axis" x="${x(j) + W / 2}" y="${stepAxisY}" text-anchor="middle">${r.index}</text>`);
+    if (r.index >= 0 && r.index % every === 0) out.push(`<text class="axis" x="${x(j) + W / 2}" y="${stepAxisY}" text-anchor="middle">${stepNo(r)}</text>`);
   });
   // Fair schedule: a thin band under the step numbers.
   for (const f of runs(n, (j) => (rows[j].fair ? 'fair' : null))) {
-    out.push(`<rect x="${x(f.from)}" y="${stepAxisY + 4}" width="${(f.to - f.from) * W}" height="4" fill="#b39ddb"><title>fair schedule (after the faults stop): steps ${rows[f.from].index}–${rows[f.to - 1].index}</title></rect>`);
+    out.push(`<rect x="${x(f.from)}" y="${stepAxisY + 4}" width="${(f.to - f.from) * W}" height="4" fill="#b39ddb"><title>fair schedule (after the faults stop): steps ${stepNo(rows[f.from])}–${stepNo(rows[f.to - 1])}</title></rect>`);
   }
 
   // Coordinator: state strip, rebalance bands across the lanes, generation ticks.
@@ -398,7 +400,7 @@ function swimLanes(rows: TimelineRow[], sc: Scale, id: string, violation?: HtmlR
     const j = rows.findIndex((r) => r.index === violation.step);
     const after = j < 0;
     const vx = after ? x(n) : x(j) + W / 2;
-    const label = `✗ ${violation.invariant}${after ? ' (after the last step)' : ` at step ${violation.step}`}: ${violation.message}`;
+    const label = `✗ ${violation.invariant}${after ? ' (after the last step)' : ` at step ${violation.step + 1}`}: ${violation.message}`;
     const maxChars = Math.max(20, Math.floor(Math.max(vx - LEFT, x(n) - vx) / 6.4));
     const right = x(n) - vx >= vx - LEFT;
     out.push(`<line x1="${vx}" y1="2" x2="${vx}" y2="${lanesBottom + 4}" stroke="${RED}" stroke-width="2.5"><title>${esc(label)}</title></line>`);
@@ -479,7 +481,7 @@ function sequence(rows: TimelineRow[], id: string, violation?: HtmlReport['viola
   // Gutter and choice text.
   rows.forEach((r, j) => {
     const timeChanged = j === 0 || rows[j - 1].now !== r.now;
-    out.push(`<a href="#${id}-step-${r.index}"><text class="gutter" x="8" y="${y(j) + 4}">${r.fair ? '~' : ''}${r.index < 0 ? 'init' : r.index}</text></a>`);
+    out.push(`<a href="#${id}-step-${r.index}"><text class="gutter" x="8" y="${y(j) + 4}">${r.fair ? '~' : ''}${r.index < 0 ? 'init' : stepNo(r)}</text></a>`);
     out.push(`<text class="gutter${timeChanged ? ' strong' : ' faint'}" x="${SEQ_LEFT - 6}" y="${y(j) + 4}" text-anchor="end">${esc(ms(r.now).replace(' ms', ''))}</text>`);
     out.push(`<text class="choice${j === violationRow ? ' viol-text' : ''}" x="${textX}" y="${y(j) + 4}">${esc(cut((j === violationRow ? '✗ ' : '') + r.text, 76))}<title>${esc(rowTooltip(r))}</title></text>`);
   });
@@ -542,7 +544,7 @@ function sequence(rows: TimelineRow[], id: string, violation?: HtmlReport['viola
         dash = ' stroke-dasharray="4,3"';
         endMark = '';
         extra = `<path d="M${x2e - 4},${ye - 4} L${x2e + 4},${ye + 4} M${x2e - 4},${ye + 4} L${x2e + 4},${ye - 4}" stroke="${RED}" stroke-width="2"/>`;
-        note = ` (dropped at step ${rows[k].index})`;
+        note = ` (dropped at step ${stepNo(rows[k])})`;
       } else if (!isReq) {
         const before = rows[k - 1]?.members.find((x) => x.name === m.to);
         if (before && !before.live) {
@@ -552,7 +554,7 @@ function sequence(rows: TimelineRow[], id: string, violation?: HtmlReport['viola
           note = ` (discarded: ${m.to} is ${before.state})`;
         }
       }
-      if (k !== undefined && rows[k].choice?.kind !== 'drop') note ||= ` (delivered at step ${rows[k].index})`;
+      if (k !== undefined && rows[k].choice?.kind !== 'drop') note ||= ` (delivered at step ${stepNo(rows[k])})`;
       const title = `${stepLabel(r)}: ${m.text}${note}`;
       const lx = x1 + (x2e - x1) * 0.5;
       const ly = ys + (ye - ys) * 0.5 - 3;
@@ -580,7 +582,7 @@ function stepsTable(rows: TimelineRow[], sc: Scale, id: string, violation?: Html
     const prev = rows[j - 1];
     const cls = [j === vIndex ? 'viol' : '', r.fair ? 'fair' : ''].filter(Boolean).join(' ');
     out.push(`<tr id="${id}-step-${r.index}"${cls ? ` class="${cls}"` : ''}>`);
-    out.push(`<td class="num">${r.fair ? '~' : ''}${r.index < 0 ? '' : r.index}</td><td class="num">${esc(ms(r.now).replace(' ms', ''))}</td>`);
+    out.push(`<td class="num">${r.fair ? '~' : ''}${r.index < 0 ? '' : stepNo(r)}</td><td class="num">${esc(ms(r.now).replace(' ms', ''))}</td>`);
     out.push(`<td class="choice-cell">${j === vIndex ? '<b>✗</b> ' : ''}${esc(r.text)}</td>`);
     const g = `${r.group.state} g${r.group.generation}${r.group.leader ? ` L=${r.group.leader}` : ''}${r.group.epoch > 0 ? ` e${r.group.epoch}` : ''}`;
     const gPrev = prev ? `${prev.group.state} g${prev.group.generation}${prev.group.leader ? ` L=${prev.group.leader}` : ''}${prev.group.epoch > 0 ? ` e${prev.group.epoch}` : ''}` : '';
