@@ -3,7 +3,7 @@ import pc from 'picocolors';
 import type { CampaignResult } from '../check/campaign.ts';
 import { allFaults, assignorsFor, noFaults, protocols, worldConfig } from '../check/config.ts';
 import { catalogue, findVariant } from '../explore/catalogue.ts';
-import type { Protocol } from '../world/types.ts';
+import type { Protocol, WorldConfig } from '../world/types.ts';
 import { UsageError, positiveInt } from './errors.ts';
 import { count, printPass, printViolation } from './report.ts';
 import { findCounterexample } from '../check/find.ts';
@@ -110,7 +110,7 @@ function runCheck(opts: CheckOptions): number {
       const a = cx.shrink.after;
       const header =
         `${label}: invariant ${pc.bold(f.violation.invariant)} violated after ${count(a.steps, 'random step')} with ${count(a.members, 'member')} x ${count(a.partitions, 'partition')}` +
-        ` (shrunk from ${count(b.steps, 'step')}, ${count(b.members, 'member')} x ${count(b.partitions, 'partition')})`;
+        ` (shrunk from ${count(b.steps, 'step')}, ${count(b.members, 'member')} x ${count(b.partitions, 'partition')}${timerChanges(b.timers, a.timers)})`;
       printViolation(header, f.violation, timeline(found.session, f.choices), f.violation.choice === null);
       if (file) console.log(`  Saved: ${file}`);
       console.log(`  Replay: ${pc.bold(replay)}`);
@@ -119,6 +119,13 @@ function runCheck(opts: CheckOptions): number {
   }
   if (opts.json) console.log(JSON.stringify({ ok: !failed, results }, null, 2));
   return failed ? 1 : 0;
+}
+
+/** `; timers: initialRebalanceDelayMs 3000 -> 0, ...` for the settings instance shrinking changed. */
+function timerChanges(before: WorldConfig['timers'] | undefined, after: WorldConfig['timers'] | undefined): string {
+  if (!before || !after) return '';
+  const changed = (Object.keys(before) as Array<keyof typeof before>).filter((k) => before[k] !== after[k]);
+  return changed.length ? `; timers: ${changed.map((k) => `${k} ${before[k]} -> ${after[k]}`).join(', ')}` : '';
 }
 
 function replayCommand(opts: CheckOptions, protocol: string, assignor: string, result: CampaignResult): string {

@@ -43,6 +43,13 @@ test('a broken variant exits 1, saves a counterexample, and its printed replay c
   expect(readdirSync(out)).toHaveLength(1);
   expect(r.code).toBe(1);
   expect(r.out).toContain('invariant leader-is-member violated');
+  // The instance and the timers were shrunk too: the failure needs one member and no delay.
+  const { shrink, config } = JSON.parse(readFileSync(join(out, readdirSync(out)[0]), 'utf8'));
+  expect(shrink.before).toMatchObject({ members: 3, partitions: 6 });
+  expect(shrink.after).toMatchObject({ members: 1, partitions: 1, timers: config.timers });
+  expect(config.timers.initialRebalanceDelayMs).toBe(0);
+  expect(config.timers.sessionTimeoutMs).toBeLessThan(shrink.before.timers.sessionTimeoutMs);
+  expect(r.out).toContain('initialRebalanceDelayMs 3000 -> 0');
   const replay = r.out.match(/Replay: npx rebalance-check (.*)/)![1].trim().split(/\s+/);
   const again = cli(...replay);
   expect(again.code).toBe(1);

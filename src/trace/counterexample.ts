@@ -14,6 +14,8 @@ export interface InstanceSize {
   members: number;
   topics: number;
   partitions: number;
+  /** The timer settings (absent in files written before timers were shrunk). */
+  timers?: WorldConfig['timers'];
 }
 
 export interface Counterexample {
@@ -45,19 +47,20 @@ const choice = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('failover') }),
 ]);
 const positive = z.number().int().nonnegative();
+const timers = z.object({
+  sessionTimeoutMs: positive,
+  heartbeatIntervalMs: positive,
+  maxPollIntervalMs: positive,
+  initialRebalanceDelayMs: positive,
+  requestTimeoutMs: positive,
+  retryBackoffMs: positive,
+});
 const config = z.object({
   protocol: z.enum(['eager', 'cooperative']),
   assignor: z.string(),
   members: z.number().int().min(1).max(64),
   topics: z.record(z.string(), z.number().int().min(0).max(10_000)),
-  timers: z.object({
-    sessionTimeoutMs: positive,
-    heartbeatIntervalMs: positive,
-    maxPollIntervalMs: positive,
-    initialRebalanceDelayMs: positive,
-    requestTimeoutMs: positive,
-    retryBackoffMs: positive,
-  }),
+  timers,
   faults: z.object({
     loss: z.boolean(),
     crash: z.boolean(),
@@ -73,7 +76,7 @@ const config = z.object({
   static: z.boolean(),
   upgrade: z.boolean(),
 });
-const size = z.object({ steps: positive, members: positive, topics: positive, partitions: positive });
+const size = z.object({ steps: positive, members: positive, topics: positive, partitions: positive, timers: timers.optional() });
 const schema = z.object({
   format: z.literal(FORMAT),
   tool: z.object({ name: z.literal('rebalance-check'), version: z.string() }),
@@ -130,6 +133,7 @@ export const sizeOf = (config: WorldConfig, steps: number): InstanceSize => ({
   members: config.members,
   topics: Object.keys(config.topics).length,
   partitions: Object.values(config.topics).reduce((a, b) => a + b, 0),
+  timers: config.timers,
 });
 
 export function violationOf(v: Violation) {
