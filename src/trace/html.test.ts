@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
@@ -258,7 +258,8 @@ describe('in a headless browser', () => {
 
   test('a replayed counterexample renders its lanes and the violation', { timeout: 30_000 }, () => {
     // What `replay FILE --html` writes, for a corpus file: one consumer keeps t0-0 into JoinGroup.
-    const file = join(import.meta.dirname, '..', '..', 'counterexamples', 'eager-no-revoke-eager-revoke-before-join-b8b6ab24.json');
+    const corpus = join(import.meta.dirname, '..', '..', 'counterexamples');
+    const file = join(corpus, readdirSync(corpus).find((f) => f.startsWith('eager-no-revoke-'))!);
     const cx = readCounterexample(file);
     const s = session(cx.config, findVariant(cx.variant!));
     const { result, choices } = replayStored(s, cx.choices, file);
