@@ -15,7 +15,7 @@ export interface CheckAssignorOptions {
   timeoutMs?: number;
   /** Runs of the protocol model campaign for a COOPERATIVE assignor (default 30; 0 skips it). */
   modelRuns?: number;
-  /** Claims that replace the assignor's own (for an assignor you cannot edit). */
+  /** Claims that replace the assignor's own (for an assignor you cannot edit); a key set to undefined withdraws that claim. */
   claims?: Partial<AssignorClaims>;
 }
 
@@ -62,7 +62,7 @@ export function checkAssignor(target: string | UserAssignor, options: CheckAssig
 export function checkCallee(callee: Callee, options: CheckAssignorOptions = {}): AssignorReport {
   const seed = options.seed ?? 42;
   const runs = options.runs ?? 200;
-  const meta: AssignorMeta = { ...callee.meta, ...definedOnly(options.claims ?? {}) };
+  const meta: AssignorMeta = { ...callee.meta, ...options.claims };
   const results: PropertyResult[] = [];
   assignorProperties.forEach((p, i) => {
     if (!p.applies(meta)) return results.push({ id: p.id, statement: p.statement, status: 'not-claimed', runs: 0 });
@@ -72,8 +72,6 @@ export function checkCallee(callee: Callee, options: CheckAssignorOptions = {}):
   results.push(modelResult(callee, meta, results[0].status === 'fails', options.modelRuns ?? 30, seed));
   return { assignor: meta, seed, results, ok: results.every((r) => r.status !== 'fails') };
 }
-
-const definedOnly = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 /** Calls through the callee and the output guard; failures become CallFailed. */
 function assignVia(callee: Callee): Assign {

@@ -29,9 +29,10 @@ export function scenarioArb(identical: boolean, conflicts: boolean): fc.Arbitrar
       counts: fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 1, maxLength: 3 }),
       members: fc.integer({ min: 1, max: 6 }),
       masks: fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 6, maxLength: 6 }),
-      owners: fc.array(fc.integer({ min: -1, max: 5 }), { minLength: 36, maxLength: 36 }),
-      second: fc.array(fc.integer({ min: -1, max: 5 }), { minLength: 36, maxLength: 36 }),
-      generations: fc.array(fc.integer({ min: -1, max: 4 }), { minLength: 6, maxLength: 6 }),
+      // Drawn from 0 up and shifted down by one, so that they shrink to -1: no claim, no generation.
+      owners: fc.array(fc.integer({ min: 0, max: 6 }).map((n) => n - 1), { minLength: 36, maxLength: 36 }),
+      second: fc.array(fc.integer({ min: 0, max: 6 }).map((n) => n - 1), { minLength: 36, maxLength: 36 }),
+      generations: fc.array(fc.integer({ min: 0, max: 5 }).map((n) => n - 1), { minLength: 6, maxLength: 6 }),
       ghostClaim: fc.boolean(),
       stale: fc.boolean(),
     })
