@@ -15,6 +15,11 @@ export interface CheckAssignorOptions {
   timeoutMs?: number;
   /** Runs of the protocol model campaign for a COOPERATIVE assignor (default 30; 0 skips it). */
   modelRuns?: number;
+  /**
+   * Time budget of one property, runs and shrinking together, in ms (default 60000): a slow
+   * assignor costs a time limit per call, so its counterexample is shrunk as far as this allows.
+   */
+  budgetMs?: number;
   /** Claims that replace the assignor's own (for an assignor you cannot edit); a key set to undefined withdraws that claim. */
   claims?: Partial<AssignorClaims>;
 }
@@ -29,6 +34,8 @@ export interface PropertyResult {
   runs: number;
   /** Why a property was not checked. */
   reason?: string;
+  /** The time budget ran out (fewer runs, or a counterexample shrunk only part of the way). */
+  interrupted?: boolean;
   /** The shrunk failing input and what the assignor made of it. */
   counterexample?: { input: AssignInput; failure: Failure; shrinks: number };
   /** The model campaign's finding. */
@@ -67,7 +74,7 @@ export function checkCallee(callee: Callee, options: CheckAssignorOptions = {}):
   assignorProperties.forEach((p, i) => {
     if (!p.applies(meta)) return results.push({ id: p.id, statement: p.statement, status: 'not-claimed', runs: 0 });
     if (results[0]?.status === 'fails') return results.push({ id: p.id, statement: p.statement, status: 'not-checked', runs: 0, reason: 'assign is not well-formed' });
-    results.push(runProperty(p, callee, meta, { runs, seed: seed + i }));
+    results.push(runProperty(p, callee, meta, { runs, seed: seed + i, budgetMs: options.budgetMs ?? 60_000 }));
   });
   results.push(modelResult(callee, meta, results[0].status === 'fails', options.modelRuns ?? 30, seed));
   return { assignor: meta, seed, results, ok: results.every((r) => r.status !== 'fails') };
@@ -84,7 +91,7 @@ function assignVia(callee: Callee): Assign {
   };
 }
 
-function runProperty(p: AssignorProperty, callee: Callee, meta: AssignorMeta, opts: { runs: number; seed: number }): PropertyResult {
+function runProperty(p: AssignorProperty, callee: Callee, meta: AssignorMeta, opts: { runs: number; seed: number; budgetMs: number }): PropertyResult {
   const assign = assignVia(callee);
   // fast-check ends on the last failing case it shrank to: the last failure recorded is its.
   let failure: Failure | undefined;
@@ -99,8 +106,8 @@ function runProperty(p: AssignorProperty, callee: Callee, meta: AssignorMeta, op
     if (found) failure = found;
     return found === undefined;
   });
-  const details = fc.check(property, { numRuns: opts.runs, seed: opts.seed });
-  const base = { id: p.id, statement: p.statement, runs: details.numRuns };
+  const details = fc.check(property, { numRuns: opts.runs, seed: opts.seed, interruptAfterTimeLimit: opts.budgetMs });
+  const base = { id: p.id, statement: p.statement, runs: details.numRuns, ...(details.interrupted ? { interrupted: true } : {}) };
   if (!details.failed) return { ...base, status: 'holds' };
   if (!details.counterexample || !failure) throw details.errorInstance ?? new Error(`internal: property ${p.id} failed without a counterexample`);
   return { ...base, status: 'fails', counterexample: { input: details.counterexample[0], failure, shrinks: details.numShrinks } };

@@ -23,14 +23,15 @@ const outputLines = (out: AssignOutput): string[] => Object.entries(out).map(([m
 
 /** One property's lines: the verdict, then, when it fails, the shrunk input and the outputs. */
 export function propertyLines(p: PropertyResult): string[] {
-  if (p.status === 'holds') return [`${pc.green('✓')} ${p.id}: ${p.statement} ${pc.dim(`(${p.runs} ${p.id === 'cooperative-in-model' ? 'runs' : 'groups'})`)}`];
+  const budget = p.interrupted ? ', stopped at the time budget' : '';
+  if (p.status === 'holds') return [`${pc.green('✓')} ${p.id}: ${p.statement} ${pc.dim(`(${p.runs} ${p.id === 'cooperative-in-model' ? 'runs' : 'groups'}${budget})`)}`];
   if (p.status === 'not-claimed') return [pc.dim(`- ${p.id}: not claimed`)];
   if (p.status === 'not-checked') return [pc.dim(`- ${p.id}: not checked (${p.reason})`)];
   const lines = [`${pc.red('✗')} ${p.id}: ${p.statement}`];
   const cx = p.counterexample;
   if (cx) {
     lines.push(`    ${pc.red(cx.failure.message)}`);
-    lines.push(pc.dim(`    input (group ${p.runs} failed; shrunk in ${cx.shrinks} steps):`));
+    lines.push(pc.dim(`    input (group ${p.runs} failed; shrunk in ${cx.shrinks} steps${budget}):`));
     lines.push(...inputLines(cx.input).map((l) => `      ${l}`));
     for (const o of cx.failure.outputs) {
       lines.push(pc.dim(`    ${o.label}:`));

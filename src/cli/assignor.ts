@@ -14,6 +14,7 @@ interface AssignorOptions {
   seed: number;
   timeout: number;
   modelRuns: number;
+  budget: number;
   balance?: string;
   sticky?: string;
   protocols?: string;
@@ -27,6 +28,7 @@ export function registerAssignor(program: Command, setExit: (code: number) => vo
     .option('--runs <n>', 'generated groups per property', positiveInt('--runs', 1, 100_000), 200)
     .option('--seed <n>', 'seed: same seed and options, same report', positiveInt('--seed', 0, 2 ** 31 - 1), 42)
     .option('--timeout <ms>', 'per-call time limit of assign', positiveInt('--timeout', 1, 600_000), 2000)
+    .option('--budget <ms>', 'time budget of one property, runs and shrinking together', positiveInt('--budget', 1, 3_600_000), 60_000)
     .option('--model-runs <n>', 'protocol model runs for a COOPERATIVE assignor (0 skips them)', positiveInt('--model-runs', 0, 100_000), 30)
     .option('--balance <kind>', "claim to check instead of the assignor's own: global, per-topic or none")
     .option('--sticky <yes|no>', "claim stickiness (or not) instead of the assignor's own")
@@ -56,7 +58,7 @@ function claimFlags(opts: AssignorOptions): Partial<AssignorClaims> {
 function runAssignorCheck(file: string, opts: AssignorOptions): number {
   const path = resolve(file);
   if (!existsSync(path)) throw new UsageError(`no such file: ${file}`);
-  const options: CheckAssignorOptions = { runs: opts.runs, seed: opts.seed, timeoutMs: opts.timeout, modelRuns: opts.modelRuns, claims: claimFlags(opts) };
+  const options: CheckAssignorOptions = { runs: opts.runs, seed: opts.seed, timeoutMs: opts.timeout, modelRuns: opts.modelRuns, budgetMs: opts.budget, claims: claimFlags(opts) };
   let report;
   try {
     report = checkAssignor(path, options);
