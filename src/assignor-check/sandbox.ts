@@ -23,6 +23,12 @@ function startThread(file: string): Thread {
   return { worker, port: port1, flag: new Int32Array(shared) };
 }
 
+/** Ends the thread; the port is closed too, or it would keep the process alive. */
+function stop(t: Thread): void {
+  t.port.close();
+  void t.worker.terminate();
+}
+
 /** Waits synchronously for the thread's next answer; undefined if none came in time. */
 function awaitAnswer(t: Thread, timeoutMs: number): CallOutcome | undefined {
   Atomics.wait(t.flag, 0, 0, timeoutMs);
@@ -45,8 +51,14 @@ export function workerCallee(file: string, opts: { timeoutMs: number; loadTimeou
   const load = (): AssignorMeta => {
     thread = startThread(file);
     const answer = awaitAnswer(thread, loadTimeoutMs);
-    if (answer?.ok) return claimsOf(answer.value);
-    void thread.worker.terminate();
+    try {
+      if (answer?.ok) return claimsOf(answer.value);
+    } catch (e) {
+      stop(thread);
+      thread = undefined;
+      throw e;
+    }
+    stop(thread);
     thread = undefined;
     throw new AssignorLoadError(answer ? answer.message : `did not finish loading within ${loadTimeoutMs} ms`);
   };
@@ -59,12 +71,12 @@ export function workerCallee(file: string, opts: { timeoutMs: number; loadTimeou
       t.port.postMessage(input);
       const answer = awaitAnswer(t, opts.timeoutMs);
       if (answer) return answer;
-      void t.worker.terminate();
+      stop(t);
       thread = undefined;
       return { ok: false, problem: 'timeout', message: `did not return within ${opts.timeoutMs} ms` };
     },
     close() {
-      void thread?.worker.terminate();
+      if (thread) stop(thread);
       thread = undefined;
     },
   };

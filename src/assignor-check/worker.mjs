@@ -5,6 +5,7 @@
 // notify, so the main thread can wait synchronously (Atomics.wait) with a time limit.
 import { workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
+import { register as registerCjs } from 'tsx/cjs/api';
 import { register } from 'tsx/esm/api';
 
 const { file, port, shared } = workerData;
@@ -36,7 +37,9 @@ function exported(mod) {
 
 let assignor;
 try {
+  // Both hooks: a .ts file outside an ESM package is loaded as CommonJS.
   register();
+  registerCjs();
   const mod = await import(pathToFileURL(file).href);
   assignor = exported(mod);
   if (assignor === null || typeof assignor !== 'object') {
