@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import type { AssignInput } from '../../models/assignors/types.ts';
-import { guardOutput } from './guard.ts';
+import { assignVia, CallFailed } from './guard.ts';
 import { runInModel, type InModelResult } from './in-model.ts';
-import { assignorProperties, CallFailed, type Assign, type AssignorProperty, type Failure } from './properties.ts';
+import { assignorProperties, type AssignorProperty, type Failure } from './properties.ts';
 import { inThreadCallee, workerCallee } from './sandbox.ts';
 import type { AssignorClaims, AssignorMeta, Callee, UserAssignor } from './types.ts';
 
@@ -78,17 +78,6 @@ export function checkCallee(callee: Callee, options: CheckAssignorOptions = {}):
   });
   results.push(modelResult(callee, meta, results[0].status === 'fails', options.modelRuns ?? 30, seed));
   return { assignor: meta, seed, results, ok: results.every((r) => r.status !== 'fails') };
-}
-
-/** Calls through the callee and the output guard; failures become CallFailed. */
-function assignVia(callee: Callee): Assign {
-  return (input) => {
-    const r = callee.call(input);
-    if (!r.ok) throw new CallFailed(r.message);
-    const g = guardOutput(input, r.value);
-    if ('problem' in g) throw new CallFailed(g.problem);
-    return g.output;
-  };
 }
 
 function runProperty(p: AssignorProperty, callee: Callee, meta: AssignorMeta, opts: { runs: number; seed: number; budgetMs: number }): PropertyResult {

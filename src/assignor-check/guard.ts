@@ -1,4 +1,19 @@
 import type { AssignInput, AssignOutput } from '../../models/assignors/types.ts';
+import type { Callee } from './types.ts';
+
+/** The assignor gave no usable assignment: it threw, overran, or returned a bad shape. */
+export class CallFailed extends Error {}
+
+/** Calls through the callee and the output guard; a failed call throws CallFailed. */
+export function assignVia(callee: Callee): (input: AssignInput) => AssignOutput {
+  return (input) => {
+    const r = callee.call(input);
+    if (!r.ok) throw new CallFailed(r.message);
+    const g = guardOutput(input, r.value);
+    if ('problem' in g) throw new CallFailed(g.problem);
+    return g.output;
+  };
+}
 
 /**
  * Checks that what assign returned has the shape of an assignment for this input: an object

@@ -3,8 +3,7 @@ import { campaign } from '../check/campaign.ts';
 import { allFaults, session, worldConfig } from '../check/config.ts';
 import { defineVariant } from '../explore/variant.ts';
 import { timeline, type TimelineRow } from '../trace/timeline.ts';
-import { guardOutput } from './guard.ts';
-import { CallFailed } from './properties.ts';
+import { assignVia, CallFailed } from './guard.ts';
 import type { AssignorMeta, Callee } from './types.ts';
 
 /** The protocol name the checked assignor runs under, so it cannot be mistaken for a built-in. */
@@ -28,17 +27,7 @@ export const inModelShape = { members: 3, topics: 2, partitions: 3 };
  * (single owner, no direct transfer, revoke before assign, eventual stability, ...).
  */
 export function runInModel(callee: Callee, meta: AssignorMeta, opts: { runs: number; seed: number; maxSteps?: number }): InModelResult {
-  const assignor: Assignor = {
-    name: underCheck,
-    supportedProtocols: meta.supportedProtocols,
-    assign(input) {
-      const r = callee.call(input);
-      if (!r.ok) throw new CallFailed(r.message);
-      const g = guardOutput(input, r.value);
-      if ('problem' in g) throw new CallFailed(g.problem);
-      return g.output;
-    },
-  };
+  const assignor: Assignor = { name: underCheck, supportedProtocols: meta.supportedProtocols, assign: assignVia(callee) };
   const variant = defineVariant({ name: underCheck, description: `the assignor ${meta.name}`, breaks: [], assignors: { [underCheck]: assignor } });
   const config = worldConfig({ protocol: 'cooperative', assignor: underCheck, ...inModelShape, faults: allFaults, variant });
   const s = session(config, variant);

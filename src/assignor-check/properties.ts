@@ -7,8 +7,6 @@ import type { AssignorMeta } from './types.ts';
 /** Runs the assignor under check; throws `CallFailed` when it gives no usable assignment. */
 export type Assign = (input: AssignInput) => AssignOutput;
 
-export class CallFailed extends Error {}
-
 /** What went wrong on one input, with the outputs that show it. */
 export interface Failure {
   message: string;
