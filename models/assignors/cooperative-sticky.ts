@@ -30,6 +30,7 @@ export const cooperativeSticky: Assignor = {
   name: 'cooperative-sticky',
   supportedProtocols: ['cooperative', 'eager'],
   balance: 'global',
+  sticky: true,
   assign(input: AssignInput): AssignOutput {
     const { assignment, transferring } = stickyAssign(input);
     for (const [p, m] of transferring ?? transferringFromDiff(input.subscriptions, assignment)) {

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseTp, partitionsOf, tp, type TopicPartition } from '../types.ts';
+import { parseTp, type TopicPartition } from '../types.ts';
+import { addedAndRevoked, anyScenario, followUp, scenarioArb, subscribedPartitions, subscription } from '../../src/assignor-check/scenarios.ts';
 import { cooperativeSticky } from './cooperative-sticky.ts';
 import { sticky } from './sticky.ts';
 import { stickyAssign } from './sticky-engine.ts';
-import type { AssignInput, AssignOutput, MemberSubscription } from './types.ts';
+import type { AssignInput, AssignOutput } from './types.ts';
 
-const sub = (topics: string[], ownedPartitions: TopicPartition[] = [], generationId = -1): MemberSubscription =>
-  ({ topics, ownedPartitions, generationId, groupInstanceId: null });
+const sub = subscription;
 const sorted = (ps: TopicPartition[] | undefined): TopicPartition[] => [...(ps ?? [])].sort();
 
 /**
@@ -165,66 +165,7 @@ describe('examples from Kafka unit tests', () => {
 // ---------------------------------------------------------------------------------------------
 // Properties over generated groups.
 
-interface Scenario {
-  input: AssignInput;
-  identical: boolean;
-  /** Whether some partition is claimed by two members. */
-  conflicting: boolean;
-}
-
-/**
- * 1-6 members, 1-3 topics of 0-12 partitions, non-empty subscriptions (identical or not). Each
- * partition of a topic is claimed by at most one subscriber, plus, when `conflicts`, sometimes by
- * a second subscriber; generations are drawn from -1..4 so conflicts tie or differ. Members may
- * claim a partition of a topic the metadata no longer has, and, with `stale`, partitions of
- * topics they no longer subscribe to (as after a subscription change).
- */
-function scenarioArb(identical: boolean, conflicts: boolean): fc.Arbitrary<Scenario> {
-  return fc
-    .record({
-      counts: fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 1, maxLength: 3 }),
-      members: fc.integer({ min: 1, max: 6 }),
-      masks: fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 6, maxLength: 6 }),
-      owners: fc.array(fc.integer({ min: -1, max: 5 }), { minLength: 36, maxLength: 36 }),
-      second: fc.array(fc.integer({ min: -1, max: 5 }), { minLength: 36, maxLength: 36 }),
-      generations: fc.array(fc.integer({ min: -1, max: 4 }), { minLength: 6, maxLength: 6 }),
-      ghostClaim: fc.boolean(),
-      stale: fc.boolean(),
-    })
-    .map(({ counts, members, masks, owners, second, generations, ghostClaim, stale }) => {
-      const topicNames = counts.map((_, i) => `t${i}`);
-      const ids = Array.from({ length: members }, (_, i) => `m${i}`);
-      const topicsOf = (i: number): string[] => {
-        const mask = (identical ? masks[0] : masks[i]) & ((1 << counts.length) - 1) || 1;
-        return topicNames.filter((_, k) => mask & (1 << k));
-      };
-      const owned: TopicPartition[][] = ids.map(() => []);
-      let conflicting = false;
-      partitionsOf(Object.fromEntries(topicNames.map((t, i) => [t, counts[i]])), topicNames).forEach((p, j) => {
-        const { topic } = parseTp(p);
-        const first = owners[j];
-        if (first < 0 || first >= members || !(stale || topicsOf(first).includes(topic))) return;
-        owned[first].push(p);
-        const other = second[j];
-        if (conflicts && other >= 0 && other < members && other !== first && topicsOf(other).includes(topic)) {
-          owned[other].push(p);
-          conflicting = true;
-        }
-      });
-      if (ghostClaim) owned[0].push(tp('gone', 0));
-      const subscriptions = Object.fromEntries(ids.map((m, i) => [m, sub(topicsOf(i), owned[i], generations[i])]));
-      const topics = Object.fromEntries(topicNames.map((t, i) => [t, counts[i]]));
-      return { input: { topics, subscriptions }, identical, conflicting };
-    });
-}
-
-const anyScenario = fc.oneof(scenarioArb(true, false), scenarioArb(true, true), scenarioArb(false, false), scenarioArb(false, true));
 const RUNS = { numRuns: 400, seed: 42 };
-
-/** Every partition of every subscribed topic, sorted. */
-function subscribedPartitions({ topics, subscriptions }: AssignInput): TopicPartition[] {
-  return partitionsOf(topics, [...new Set(Object.values(subscriptions).flatMap((s) => s.topics))]);
-}
 
 function checkValid(input: AssignInput, out: AssignOutput): void {
   expect(Object.keys(out).sort()).toEqual(Object.keys(input.subscriptions).sort());
@@ -244,17 +185,6 @@ function checkCompleteAndBalanced(input: AssignInput, out: AssignOutput): void {
   expect(Object.values(out).flat().sort()).toEqual(subscribedPartitions(input).sort());
   const sizes = Object.values(out).map((ps) => ps.length);
   expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
-}
-
-/** KIP-429 / ConsumerCoordinator.validateCooperativeAssignment over the raw OwnedPartitions. */
-function addedAndRevoked(input: AssignInput, out: AssignOutput): TopicPartition[] {
-  const added = new Set<TopicPartition>();
-  const revoked = new Set<TopicPartition>();
-  for (const [m, s] of Object.entries(input.subscriptions)) {
-    out[m].filter((p) => !s.ownedPartitions.includes(p)).forEach((p) => added.add(p));
-    s.ownedPartitions.filter((p) => !out[m].includes(p)).forEach((p) => revoked.add(p));
-  }
-  return [...added].filter((p) => revoked.has(p));
 }
 
 describe('properties', () => {
@@ -333,13 +263,10 @@ describe('properties', () => {
 
   it('cooperative-sticky, identical subscriptions: the follow-up rebalance completes a balanced assignment', () => {
     fc.assert(fc.property(fc.oneof(scenarioArb(true, false), scenarioArb(true, true)), ({ input }) => {
-      const first = cooperativeSticky.assign(input);
-      const generation = Math.max(...Object.values(input.subscriptions).map((s) => s.generationId)) + 1;
-      const subscriptions = Object.fromEntries(Object.entries(input.subscriptions).map(([m, s]) => [m, sub(s.topics, first[m], generation)]));
-      const followUp = { topics: input.topics, subscriptions };
-      const second = cooperativeSticky.assign(followUp);
-      expect(addedAndRevoked(followUp, second)).toEqual([]);
-      checkCompleteAndBalanced(followUp, second);
+      const next = followUp(input, cooperativeSticky.assign(input));
+      const second = cooperativeSticky.assign(next);
+      expect(addedAndRevoked(next, second)).toEqual([]);
+      checkCompleteAndBalanced(next, second);
     }), RUNS);
   });
 

@@ -14,6 +14,7 @@ export const sticky: Assignor = {
   name: 'sticky',
   supportedProtocols: ['eager'],
   balance: 'global',
+  sticky: true,
   assign(input: AssignInput): AssignOutput {
     return Object.fromEntries(stickyAssign(input).assignment);
   },

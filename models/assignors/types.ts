@@ -34,6 +34,8 @@ export interface Assignor {
    * differ by at most one), `per-topic` balance (range), or none. Checked when the group is stable.
    */
   balance?: 'global' | 'per-topic';
+  /** Whether it promises to keep members' valid owned partitions as far as balance allows. */
+  sticky?: boolean;
   assign(input: AssignInput): AssignOutput;
 }
 

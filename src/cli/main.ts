@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCheck } from './check.ts';
 import { registerReplay } from './replay.ts';
+import { registerAssignor } from './assignor.ts';
 import { UsageError } from './errors.ts';
 
 const version = '0.1.0';
@@ -16,6 +17,7 @@ export async function main(argv: string[]): Promise<number> {
     .showSuggestionAfterError(true);
   registerCheck(program, (c) => (code = c));
   registerReplay(program, (c) => (code = c));
+  registerAssignor(program, (c) => (code = c));
   try {
     await program.parseAsync(argv);
     return code;

@@ -1,0 +1,3 @@
+// Defines an assignor but forgets to export it.
+const assignor = { name: 'forgotten', assign: () => ({}) };
+export const version = assignor.name.length;
