@@ -37,7 +37,7 @@ export function modelConfig(s: Scenario): WorldConfig | null {
   const joins = s.steps.filter((st) => st.action.kind === 'join').length;
   return {
     protocol: s.protocol,
-    assignor: s.protocol === 'eager' ? 'range' : 'cooperative-sticky',
+    assignor: s.assignor ?? (s.protocol === 'eager' ? 'range' : 'cooperative-sticky'),
     members: s.initial + joins,
     topics: { [TOPIC]: s.partitions },
     timers: {
@@ -107,6 +107,9 @@ function act(walk: Walk, a: Action, joined: () => string, config: WorldConfig, m
       return apply(walk, { kind: 'crash', client: a.member }, config, model);
     case 'coordinatorMove':
       return apply(walk, { kind: 'failover' }, config, model);
+    case 'cut':
+    case 'heal':
+      return apply(walk, { kind: a.kind, client: a.member }, config, model);
     case 'brokerDown':
       if (!a.coordinator) return;
       for (const c of live) apply(walk, { kind: 'cut', client: c }, config, model);

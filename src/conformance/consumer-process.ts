@@ -66,7 +66,7 @@ const conf: Record<string, unknown> = {
   },
 };
 if (classic) {
-  conf['partition.assignment.strategy'] = spec.protocol === 'eager' ? 'range' : 'cooperative-sticky';
+  conf['partition.assignment.strategy'] = spec.assignor ?? (spec.protocol === 'eager' ? 'range' : 'cooperative-sticky');
   conf['session.timeout.ms'] = spec.sessionTimeoutMs;
   conf['heartbeat.interval.ms'] = spec.heartbeatIntervalMs;
 } else {

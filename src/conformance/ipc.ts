@@ -9,6 +9,8 @@ export interface ConsumerSpec {
   group: string;
   topics: string[];
   protocol: RealProtocol;
+  /** Classic only: partition.assignment.strategy (default range for eager, cooperative-sticky for cooperative). */
+  assignor?: string;
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   maxPollIntervalMs: number;

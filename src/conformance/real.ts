@@ -10,7 +10,7 @@ import { BROKERS, FIRST_COORDINATOR, TOPIC, type Action, type Scenario } from '.
 
 export type RealEvent =
   | { t: number; member: string; kind: 'assign' | 'revoke'; partitions: string[]; lost: boolean; seq: number }
-  | { t: number; member: string; kind: 'start' | 'ready' | 'leave' | 'closed' | 'crash' }
+  | { t: number; member: string; kind: 'start' | 'ready' | 'leave' | 'closed' | 'crash' | 'cut' | 'heal' }
   | { t: number; kind: 'brokerDown' | 'brokerUp'; broker: number; coordinator: boolean }
   | { t: number; kind: 'coordinatorMove'; broker: number }
   | { t: number; kind: 'quiet' };
@@ -77,6 +77,7 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
       group,
       topics: [TOPIC],
       protocol: scenario.protocol,
+      assignor: scenario.assignor,
       sessionTimeoutMs: timing.sessionTimeoutMs,
       heartbeatIntervalMs: timing.heartbeatIntervalMs,
       maxPollIntervalMs: timing.maxPollIntervalMs,
@@ -100,12 +101,17 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
     lastCallback = nowRel();
   };
 
+  const allReady = () => [...children.keys()].every((n) => events.some((e) => 'member' in e && e.member === n && e.kind === 'ready'));
+  const waitReady = async () => {
+    const deadline = nowRel() + maxWaitMs;
+    while (nowRel() < deadline && !allReady()) await sleep(20);
+  };
+
   const waitQuiet = async (): Promise<boolean> => {
     const deadline = nowRel() + maxWaitMs;
     // Nobody is quiet before every started process has subscribed.
     while (nowRel() < deadline) {
-      const allReady = [...children.keys()].every((n) => events.some((e) => 'member' in e && e.member === n && e.kind === 'ready'));
-      if (allReady && nowRel() - lastCallback >= quietMs) return true;
+      if (allReady() && nowRel() - lastCallback >= quietMs) return true;
       await sleep(50);
     }
     return false;
@@ -144,6 +150,11 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
         log({ t: nowRel(), kind: 'brokerUp', broker: a.broker, coordinator: a.broker === coordinator });
         return;
       }
+      case 'cut':
+      case 'heal':
+        children.get(a.member)?.kill(a.kind === 'cut' ? 'SIGSTOP' : 'SIGCONT');
+        log({ t: nowRel(), member: a.member, kind: a.kind });
+        return;
       case 'coordinatorMove':
         mock.setCoordinator(group, a.broker);
         coordinator = a.broker;
@@ -155,6 +166,8 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
   let quiet = false;
   try {
     for (let i = 0; i < scenario.initial; i++) start();
+    // Gaps count from the moment every first consumer has subscribed (process start-up takes ~1 s).
+    await waitReady();
     for (const s of scenario.steps) {
       if (s.settle) await waitQuiet();
       await sleep(s.gapMs);

@@ -22,7 +22,9 @@ export type Action =
   /** A broker goes down and comes back after `downMs`; `coordinator` says whether it is the group's. */
   | { kind: 'brokerDown'; broker: number; coordinator: boolean; downMs: number }
   /** The group's coordinator moves to another broker. */
-  | { kind: 'coordinatorMove'; broker: number };
+  | { kind: 'coordinatorMove'; broker: number }
+  /** (Replay only) a process is frozen with SIGSTOP: nothing in or out, like the model's cut link; `heal` sends SIGCONT. */
+  | { kind: 'cut' | 'heal'; member: string };
 
 export interface Step {
   /** Wait for the group to go quiet before the action (otherwise it may land mid-rebalance). */
@@ -41,6 +43,8 @@ export interface Timing {
 export interface Scenario {
   name: string;
   protocol: RealProtocol;
+  /** Classic only; by default range for eager and cooperative-sticky for cooperative. */
+  assignor?: string;
   partitions: number;
   /** Consumers started at time 0 (c1..cN); joins add c(N+1), ... */
   initial: number;
@@ -56,6 +60,8 @@ export function describeAction(a: Action): string {
       return 'join';
     case 'leave':
     case 'crash':
+    case 'cut':
+    case 'heal':
       return `${a.kind} ${a.member}`;
     case 'brokerDown':
       return `broker ${a.broker}${a.coordinator ? ' (coordinator)' : ''} down ${a.downMs} ms`;

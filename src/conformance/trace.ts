@@ -38,6 +38,8 @@ export function describeEvent(e: RealEvent): string {
     case 'leave':
     case 'closed':
     case 'crash':
+    case 'cut':
+    case 'heal':
       return `${e.member} ${e.kind}`;
     case 'brokerDown':
     case 'brokerUp':
@@ -129,7 +131,7 @@ export function judge(run: RealRun, steps: RealStep[] = toTrace(run)): RealJudge
   });
   const last = steps.at(-1)?.owned ?? {};
   if (!run.quiet) fail('eventually-stable', -1, `no quiet period of the required length within the bound after the last fault`);
-  else {
+  else if (Object.keys(last).length > 0) {
     const owners = new Map<string, string[]>();
     for (const [m, ps] of Object.entries(last)) for (const p of ps) owners.set(p, [...(owners.get(p) ?? []), m]);
     for (const p of partitionsOf({ [TOPIC]: run.scenario.partitions }, [TOPIC])) {
