@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { runScenario } from './conformance.ts';
+import { main } from '../cli/main.ts';
 import { missingInstall } from './install.ts';
 import { defaultTiming, type Scenario } from './scenario.ts';
 
@@ -49,5 +50,18 @@ describe.skipIf(missing !== null)('real librdkafka consumers on the mock cluster
     const closed = r.steps.findIndex((s) => s.event.kind === 'closed' && s.event.member === 'c1');
     expect(revoke).toBeGreaterThanOrEqual(0);
     expect(closed).toBeGreaterThan(revoke);
+  });
+
+  test('replay --real: the model bug of leader-not-rechosen does not happen in librdkafka', { timeout: 30_000 }, async () => {
+    const out: string[] = [];
+    const orig = console.log;
+    console.log = (m: string) => out.push(m);
+    try {
+      expect(await main(['node', 'rebalance-check', 'replay', '--real', 'counterexamples/leader-not-rechosen-leader-is-member-275b5aca.json'])).toBe(0);
+    } finally {
+      console.log = orig;
+    }
+    expect(out.join('\n')).toMatch(/c1 leave[\s\S]*c1 closed/);
+    expect(out.at(-1)).toMatch(/every invariant held/);
   });
 });

@@ -10,7 +10,7 @@ import { BROKERS, FIRST_COORDINATOR, TOPIC, type Action, type Scenario } from '.
 
 export type RealEvent =
   | { t: number; member: string; kind: 'assign' | 'revoke'; partitions: string[]; lost: boolean; seq: number }
-  | { t: number; member: string; kind: 'start' | 'ready' | 'leave' | 'closed' | 'crash' | 'cut' | 'heal' }
+  | { t: number; member: string; kind: 'start' | 'ready' | 'leave' | 'closed' | 'crash' | 'exit' | 'cut' | 'heal' }
   | { t: number; kind: 'brokerDown' | 'brokerUp'; broker: number; coordinator: boolean }
   | { t: number; kind: 'coordinatorMove'; broker: number }
   | { t: number; kind: 'quiet' };
@@ -68,6 +68,8 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
   let coordinator = FIRST_COORDINATOR;
   const children = new Map<string, ChildProcess>();
   let started = 0;
+  /** The scenario is over: the remaining processes are killed, not crashed. */
+  let ending = false;
 
   const start = () => {
     const name = `c${++started}`;
@@ -85,9 +87,10 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
     const child = fork(childScript, [JSON.stringify(spec)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let stderr = '';
     child.stderr?.on('data', (d) => (stderr += String(d)));
-    child.on('exit', (code, signal) => {
-      if (code && code !== 0) notes.push(`${name} exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
-      void signal;
+    child.on('exit', (code) => {
+      if (code && code !== 0) notes.push(`${name} exited with ${code}: ${stderr.trim().split('\n').slice(-5).join(' | ')}`);
+      // A process that ended without closing (or being killed by us) is dead all the same.
+      if (!ending && !events.some((e) => 'member' in e && e.member === name && (e.kind === 'closed' || e.kind === 'crash'))) log({ t: nowRel(), member: name, kind: 'exit' });
     });
     child.on('message', (m: ChildMessage) => {
       if (m.type === 'callback') {
@@ -123,6 +126,8 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
         return start();
       case 'leave': {
         const child = children.get(a.member)!;
+        // A consumer still starting up cannot close yet: librdkafka's close needs a connected client.
+        await waitReady();
         log({ t: nowRel(), member: a.member, kind: 'leave' });
         const closed = new Promise<void>((r) => child.once('exit', () => r()));
         child.send({ type: 'close' });
@@ -178,6 +183,7 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
     quiet = await waitQuiet();
     if (quiet) log({ t: nowRel(), kind: 'quiet' });
   } finally {
+    ending = true;
     for (const [, child] of children) child.kill('SIGKILL');
     await Promise.all([...children.values()].map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : null)));
     mock.destroy();

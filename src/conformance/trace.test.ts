@@ -3,6 +3,9 @@ import type { RealEvent, RealRun } from './real.ts';
 import { defaultTiming, generateScenarios, type Scenario } from './scenario.ts';
 import { judge, realInvariants } from './trace.ts';
 import { runModel } from './compare.ts';
+import { planRealReplay } from './replay-real.ts';
+import { readCounterexample } from '../trace/counterexample.ts';
+import { main } from '../cli/main.ts';
 
 // The invariants on real traces, each shown able to fail on a broken trace, and the scenario
 // generator and model side of the comparison (no real client needed).
@@ -74,5 +77,32 @@ describe('scenarios', () => {
     expect(out.stable).toBe(true);
     expect(out.final).toEqual({ c2: ['t0-0', 't0-1'], c3: ['t0-2', 't0-3'] });
     expect(runModel({ ...s, protocol: 'consumer' })).toBeNull();
+  });
+});
+
+describe('replay --real planning', () => {
+  const corpus = 'counterexamples';
+
+  test('starts, closes and failovers map onto real actions; deliveries and timers are left to the client', () => {
+    const file = `${corpus}/commit-any-generation-commit-formation-0bf39412.json`;
+    const plan = planRealReplay(readCounterexample(file), file);
+    expect(plan.scenario.steps.map((s) => s.action.kind)).toEqual(['coordinatorMove', 'leave']);
+    expect(plan.scenario.assignor).toBe('range');
+    expect(plan.notes.join(' ')).toMatch(/29 steps .* left to the real client/);
+  });
+
+  test('steps with no real counterpart are refused in one line, exit 2', async () => {
+    const file = `${corpus}/lopsided-range-balanced-when-stable-28072366.json`;
+    expect(() => planRealReplay(readCounterexample(file), file)).toThrow(/steps 1 \(addPartition\), 2 \(stall\), 3 \(addPartition\) have no real counterpart/);
+    const errors: string[] = [];
+    const orig = console.error;
+    console.error = (m: string) => errors.push(m);
+    try {
+      expect(await main(['node', 'rebalance-check', 'replay', '--real', file])).toBe(2);
+    } finally {
+      console.error = orig;
+    }
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).not.toContain('\n');
   });
 });

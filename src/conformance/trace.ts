@@ -23,7 +23,7 @@ function isZombie(steps: RealStep[], from: number, member: string, p: string): b
   for (let j = from + 1; j < steps.length; j++) {
     const e = steps[j].event;
     if (e.kind === 'revoke' && e.member === member && e.partitions.includes(p)) return e.lost;
-    if ((e.kind === 'crash' || e.kind === 'closed') && e.member === member) return false;
+    if ((e.kind === 'crash' || e.kind === 'closed' || e.kind === 'exit') && e.member === member) return false;
   }
   return false;
 }
@@ -38,6 +38,7 @@ export function describeEvent(e: RealEvent): string {
     case 'leave':
     case 'closed':
     case 'crash':
+    case 'exit':
     case 'cut':
     case 'heal':
       return `${e.member} ${e.kind}`;
@@ -58,7 +59,7 @@ export function toTrace(run: RealRun): RealStep[] {
     if ('member' in e) {
       const m = e.member;
       if (e.kind === 'start') owned[m] = [];
-      else if (e.kind === 'crash' || e.kind === 'closed') delete owned[m];
+      else if (e.kind === 'crash' || e.kind === 'closed' || e.kind === 'exit') delete owned[m];
       else if (e.kind === 'assign' && m in owned) owned[m] = sortedUnique([...owned[m], ...e.partitions]);
       else if (e.kind === 'revoke' && m in owned) owned[m] = owned[m].filter((p) => !e.partitions.includes(p));
     }
