@@ -37,6 +37,8 @@ export interface RunOptions {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const childScript = join(here, 'consumer-process.ts');
+// Resolved here, not from the working directory: the command may run from anywhere.
+const tsxLoader = import.meta.resolve('tsx');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let groupCounter = 0;
 
@@ -84,7 +86,7 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
       heartbeatIntervalMs: timing.heartbeatIntervalMs,
       maxPollIntervalMs: timing.maxPollIntervalMs,
     };
-    const child = fork(childScript, [JSON.stringify(spec)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(childScript, [JSON.stringify(spec)], { execArgv: ['--import', tsxLoader], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let stderr = '';
     child.stderr?.on('data', (d) => (stderr += String(d)));
     child.on('exit', (code) => {

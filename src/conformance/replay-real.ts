@@ -94,6 +94,7 @@ export function planRealReplay(cx: Counterexample, file: string): RealReplayPlan
   });
   const own = cx.choices.filter((c) => OWN.includes(c.kind)).length;
   if (own > 0) notes.push(`${own} step${own > 1 ? 's' : ''} (deliveries, timers, metadata, processing, commits) left to the real client, which does them by itself`);
+  if (cx.variant) notes.push(`the real run is compared with the model without the variant`);
   const [[, partitions]] = topics;
   const scenario: Scenario = { name: `replay ${cx.violation.invariant}`, protocol: cx.protocol, assignor, partitions, initial: cx.config.members, steps, timing: defaultTiming };
   return { scenario, notes };
