@@ -64,3 +64,18 @@ export function summarize(results: ScenarioResult[]): Summary {
     byDifference,
   };
 }
+
+/** One row per scenario: name, actions, invariant verdict, zombie overlaps, what differs from the model. */
+export function formatTable(results: ScenarioResult[]): string {
+  const rows = results.map((r) => [
+    r.scenario.name,
+    `${r.scenario.partitions}p/${r.scenario.initial}c ${r.scenario.steps.length} actions`,
+    r.judgement.violations.length === 0 ? 'hold' : r.judgement.violations.map((v) => v.invariant).join(','),
+    String(r.judgement.zombieOverlaps.length),
+    r.comparison.model ? r.comparison.differences.map((d) => d.split(':')[0]).join(', ') || 'none' : 'no model',
+  ]);
+  const head = ['scenario', 'size', 'invariants', 'zombies', 'differs from the model'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  return [line(head), ...rows.map(line)].join('\n');
+}

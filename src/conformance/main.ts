@@ -1,6 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import pc from 'picocolors';
-import { formatResult, runScenario, summarize, type ScenarioResult } from './conformance.ts';
+import { formatResult, formatTable, runScenario, summarize, type ScenarioResult } from './conformance.ts';
 import type { RealProtocol } from './ipc.ts';
 import { missingInstall } from './install.ts';
 import { generateScenarios, realProtocols } from './scenario.ts';
@@ -55,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
     results.push(r);
     console.log(formatResult(r, opts.trace));
   }
+  console.log(`\n${formatTable(results)}`);
   const sum = summarize(results);
   const inv = Object.entries(sum.byInvariant).map(([k, n]) => `${k} ${n}`).join(', ');
   const diff = Object.entries(sum.byDifference).map(([k, n]) => `${k} ${n}`).join(', ');

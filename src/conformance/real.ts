@@ -98,7 +98,11 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
       if (m.type === 'callback') {
         lastCallback = rel(m.t);
         log({ t: rel(m.t), member: name, kind: m.kind, partitions: m.partitions, lost: m.lost, seq: m.seq });
-      } else if (m.type === 'ready' || m.type === 'closed') log({ t: rel(m.t), member: name, kind: m.type });
+      } else if (m.type === 'ready' || m.type === 'closed') {
+        // A consumer that has just subscribed (or left) starts a rebalance: quiet counts from here.
+        lastCallback = Math.max(lastCallback, rel(m.t));
+        log({ t: rel(m.t), member: name, kind: m.type });
+      }
       else if (m.type === 'error') notes.push(`${name}: ${m.message}`);
     });
     children.set(name, child);
