@@ -116,11 +116,14 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
     while (nowRel() < deadline && !allReady()) await sleep(20);
   };
 
+  // Every live consumer has been through a join phase (librdkafka calls back even with nothing to assign).
+  const allJoined = () => [...children.keys()].every((n) => events.some((e) => 'member' in e && e.member === n && e.kind === 'assign'));
+
   const waitQuiet = async (): Promise<boolean> => {
     const deadline = nowRel() + maxWaitMs;
     // Nobody is quiet before every started process has subscribed.
     while (nowRel() < deadline) {
-      if (allReady() && nowRel() - lastCallback >= quietMs) return true;
+      if (allReady() && allJoined() && nowRel() - lastCallback >= quietMs) return true;
       await sleep(50);
     }
     return false;
