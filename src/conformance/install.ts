@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 export const conformanceDir = resolve(dirname(fileURLToPath(import.meta.url)), '../../conformance');
 const requireThere = createRequire(join(conformanceDir, 'package.json'));
 
-export const INSTALL_HINT = 'run `npm run conformance:install` (builds librdkafka from the npm package, about a minute)';
+export const INSTALL_HINT = 'run `npm run conformance:install` (builds librdkafka from the npm package: a few minutes)';
 
 /** Path of the installed @confluentinc/kafka-javascript package, or null. */
 export function clientPackageDir(): string | null {
