@@ -11,6 +11,7 @@ import { count, printViolation } from './report.ts';
 
 interface ReplayOptions {
   html?: string;
+  real?: boolean;
 }
 
 export function registerReplay(program: Command, setExit: (code: number) => void): void {
@@ -19,12 +20,18 @@ export function registerReplay(program: Command, setExit: (code: number) => void
     .argument('<file>', 'a counterexample file written by check')
     .description('re-execute a counterexample and print its timeline (exit 1: the violation reproduces, 0: it no longer does, 2: bad file)')
     .option('--html <file>', 'also write a self-contained HTML report with swim lanes and the message sequence')
+    .option('--real', 'replay the starts, closes, crashes, cuts and failovers on real librdkafka consumers against its mock cluster (needs `npm run conformance:install`; exit 1: an invariant fails on the real trace)')
     .action(async (file: string, opts: ReplayOptions) => setExit(await runReplay(file, opts)));
 }
 
 async function runReplay(file: string, opts: ReplayOptions): Promise<number> {
   try {
     const cx = readCounterexample(file);
+    if (opts.real) {
+      // Loaded lazily: the real client is a separate install.
+      const { replayReal } = await import('../conformance/replay-real.ts');
+      return await replayReal(cx, file);
+    }
     const variant = cx.variant === null ? undefined : findVariant(cx.variant);
     if (cx.variant !== null && !variant) throw new CounterexampleError(`${file}: unknown variant "${cx.variant}"`);
     const s = session(cx.config, variant);

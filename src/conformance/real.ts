@@ -1,0 +1,202 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChildMessage, ConsumerSpec } from './ipc.ts';
+import { MockCluster } from './mock.ts';
+import { BROKERS, FIRST_COORDINATOR, TOPIC, type Action, type Scenario } from './scenario.ts';
+
+// Runs a scenario on real librdkafka consumers (one process each) against the mock cluster
+// hosted in this process, and records what happened as a time-ordered event log.
+
+export type RealEvent =
+  | { t: number; member: string; kind: 'assign' | 'revoke'; partitions: string[]; lost: boolean; seq: number }
+  | { t: number; member: string; kind: 'start' | 'ready' | 'leave' | 'closed' | 'crash' | 'exit' | 'cut' | 'heal' }
+  | { t: number; kind: 'brokerDown' | 'brokerUp'; broker: number; coordinator: boolean }
+  | { t: number; kind: 'coordinatorMove'; broker: number }
+  | { t: number; kind: 'quiet' };
+
+export interface RealRun {
+  scenario: Scenario;
+  /** Events in time order, `t` in ms since the scenario started. */
+  events: RealEvent[];
+  /** The group went quiet (no callback for the quiet period) before the bound after the last step. */
+  quiet: boolean;
+  /** Errors and client log lines worth showing. */
+  notes: string[];
+  wallMs: number;
+}
+
+export interface RunOptions {
+  /** No callback for this long means the group has settled. */
+  quietMs?: number;
+  /** Longest wait for quiet, between steps and at the end. */
+  maxWaitMs?: number;
+  /** Print events as they happen. */
+  verbose?: boolean;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const childScript = join(here, 'consumer-process.ts');
+// Resolved here, not from the working directory: the command may run from anywhere.
+const tsxLoader = import.meta.resolve('tsx');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let groupCounter = 0;
+
+export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promise<RealRun> {
+  const timing = scenario.timing;
+  // A crash is noticed after the session timeout, then a join phase runs: quiet must outlast both.
+  const quietMs = opts.quietMs ?? timing.sessionTimeoutMs + 1500;
+  const maxWaitMs = opts.maxWaitMs ?? 6 * timing.sessionTimeoutMs + quietMs;
+  const t0 = performance.timeOrigin + performance.now();
+  const rel = (t: number) => Math.round((t - t0) * 10) / 10;
+  const nowRel = () => rel(performance.timeOrigin + performance.now());
+  const events: RealEvent[] = [];
+  const notes: string[] = [];
+  const log = (e: RealEvent) => {
+    events.push(e);
+    if (opts.verbose) console.log(`  ${e.t.toFixed(0).padStart(6)} ms  ${JSON.stringify(e)}`);
+  };
+  let lastCallback = nowRel();
+
+  const mock = new MockCluster({
+    brokers: BROKERS,
+    initialRebalanceDelayMs: 0,
+    consumerSessionTimeoutMs: timing.sessionTimeoutMs,
+    consumerHeartbeatIntervalMs: timing.heartbeatIntervalMs,
+  });
+  const group = `rc-${process.pid}-${++groupCounter}`;
+  mock.createTopic(TOPIC, scenario.partitions);
+  mock.setCoordinator(group, FIRST_COORDINATOR);
+  let coordinator = FIRST_COORDINATOR;
+  const children = new Map<string, ChildProcess>();
+  let started = 0;
+  /** The scenario is over: the remaining processes are killed, not crashed. */
+  let ending = false;
+
+  const start = () => {
+    const name = `c${++started}`;
+    const spec: ConsumerSpec = {
+      name,
+      bootstraps: mock.bootstraps,
+      group,
+      topics: [TOPIC],
+      protocol: scenario.protocol,
+      assignor: scenario.assignor,
+      sessionTimeoutMs: timing.sessionTimeoutMs,
+      heartbeatIntervalMs: timing.heartbeatIntervalMs,
+      maxPollIntervalMs: timing.maxPollIntervalMs,
+    };
+    const child = fork(childScript, [JSON.stringify(spec)], { execArgv: ['--import', tsxLoader], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    let stderr = '';
+    child.stderr?.on('data', (d) => (stderr += String(d)));
+    child.on('exit', (code) => {
+      if (code && code !== 0) notes.push(`${name} exited with ${code}: ${stderr.trim().split('\n').slice(-5).join(' | ')}`);
+      // A process that ended without closing (or being killed by us) is dead all the same.
+      if (!ending && !events.some((e) => 'member' in e && e.member === name && (e.kind === 'closed' || e.kind === 'crash'))) log({ t: nowRel(), member: name, kind: 'exit' });
+    });
+    child.on('message', (m: ChildMessage) => {
+      if (m.type === 'callback') {
+        lastCallback = rel(m.t);
+        log({ t: rel(m.t), member: name, kind: m.kind, partitions: m.partitions, lost: m.lost, seq: m.seq });
+      } else if (m.type === 'ready' || m.type === 'closed') {
+        // A consumer that has just subscribed (or left) starts a rebalance: quiet counts from here.
+        lastCallback = Math.max(lastCallback, rel(m.t));
+        log({ t: rel(m.t), member: name, kind: m.type });
+      }
+      else if (m.type === 'error') notes.push(`${name}: ${m.message}`);
+    });
+    children.set(name, child);
+    log({ t: nowRel(), member: name, kind: 'start' });
+    lastCallback = nowRel();
+  };
+
+  const allReady = () => [...children.keys()].every((n) => events.some((e) => 'member' in e && e.member === n && e.kind === 'ready'));
+  const waitReady = async () => {
+    const deadline = nowRel() + maxWaitMs;
+    while (nowRel() < deadline && !allReady()) await sleep(20);
+  };
+
+  // Every live consumer has been through a join phase (librdkafka calls back even with nothing to assign).
+  const allJoined = () => [...children.keys()].every((n) => events.some((e) => 'member' in e && e.member === n && e.kind === 'assign'));
+
+  const waitQuiet = async (): Promise<boolean> => {
+    const deadline = nowRel() + maxWaitMs;
+    // Nobody is quiet before every started process has subscribed.
+    while (nowRel() < deadline) {
+      if (allReady() && allJoined() && nowRel() - lastCallback >= quietMs) return true;
+      await sleep(50);
+    }
+    return false;
+  };
+
+  const apply = async (a: Action) => {
+    switch (a.kind) {
+      case 'join':
+        return start();
+      case 'leave': {
+        const child = children.get(a.member)!;
+        // A consumer still starting up cannot close yet: librdkafka's close needs a connected client.
+        await waitReady();
+        log({ t: nowRel(), member: a.member, kind: 'leave' });
+        const closed = new Promise<void>((r) => child.once('exit', () => r()));
+        child.send({ type: 'close' });
+        // Bounded: a close stuck behind a down coordinator is cut short by a kill.
+        await Promise.race([closed, sleep(timing.sessionTimeoutMs + 2000)]);
+        if (child.exitCode === null) {
+          notes.push(`${a.member} did not close in time; killed`);
+          child.kill('SIGKILL');
+        }
+        children.delete(a.member);
+        return;
+      }
+      case 'crash': {
+        const child = children.get(a.member)!;
+        child.kill('SIGKILL');
+        log({ t: nowRel(), member: a.member, kind: 'crash' });
+        children.delete(a.member);
+        return;
+      }
+      case 'brokerDown': {
+        mock.brokerDown(a.broker);
+        log({ t: nowRel(), kind: 'brokerDown', broker: a.broker, coordinator: a.broker === coordinator });
+        await sleep(a.downMs);
+        mock.brokerUp(a.broker);
+        log({ t: nowRel(), kind: 'brokerUp', broker: a.broker, coordinator: a.broker === coordinator });
+        return;
+      }
+      case 'cut':
+      case 'heal':
+        children.get(a.member)?.kill(a.kind === 'cut' ? 'SIGSTOP' : 'SIGCONT');
+        log({ t: nowRel(), member: a.member, kind: a.kind });
+        return;
+      case 'coordinatorMove':
+        mock.setCoordinator(group, a.broker);
+        coordinator = a.broker;
+        log({ t: nowRel(), kind: 'coordinatorMove', broker: a.broker });
+        return;
+    }
+  };
+
+  let quiet = false;
+  try {
+    for (let i = 0; i < scenario.initial; i++) start();
+    // Gaps count from the moment every first consumer has subscribed (process start-up takes ~1 s).
+    await waitReady();
+    for (const s of scenario.steps) {
+      if (s.settle) await waitQuiet();
+      await sleep(s.gapMs);
+      await apply(s.action);
+      // The action opens a new quiet window: its effects (a session expiring) come later.
+      lastCallback = nowRel();
+    }
+    quiet = await waitQuiet();
+    if (quiet) log({ t: nowRel(), kind: 'quiet' });
+  } finally {
+    ending = true;
+    for (const [, child] of children) child.kill('SIGKILL');
+    await Promise.all([...children.values()].map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+    mock.destroy();
+  }
+  events.sort((a, b) => a.t - b.t);
+  return { scenario, events, quiet, notes, wallMs: nowRel() };
+}

@@ -1,0 +1,122 @@
+import pc from 'picocolors';
+import { session } from '../check/config.ts';
+import { findVariant } from '../explore/catalogue.ts';
+import { CounterexampleError, type Counterexample } from '../trace/counterexample.ts';
+import { replayStored } from '../trace/replay.ts';
+import type { Choice, ChoiceKind } from '../world/types.ts';
+import { initialWorld, step } from '../world/world.ts';
+import { formatResult, invariantsOf, runScenario } from './conformance.ts';
+import { realInvariants } from './trace.ts';
+import { missingInstall } from './install.ts';
+import { BROKERS, defaultTiming, FIRST_COORDINATOR, type Action, type Scenario } from './scenario.ts';
+
+// replay --real: a counterexample's steps on real librdkafka consumers. Process and
+// coordinator faults map onto real actions; the network and the timers are the real client's
+// own (its messages are delivered and its timers fire by themselves); faults with no real
+// counterpart make the file unplayable, said in one line.
+
+/** Steps the real client takes by itself. */
+const OWN: ChoiceKind[] = ['deliver', 'fire', 'metadata', 'process', 'commit', 'callback'];
+/** Steps with a real counterpart. */
+const MAPPED: ChoiceKind[] = ['start', 'close', 'crash', 'cut', 'heal', 'failover'];
+/** Longest real wait between two mapped steps. */
+const MAX_GAP_MS = 10_000;
+
+export interface RealReplayPlan {
+  scenario: Scenario;
+  notes: string[];
+}
+
+export function planRealReplay(cx: Counterexample, file: string): RealReplayPlan {
+  const notes: string[] = [];
+  if (cx.config.static) throw new CounterexampleError(`${file}: cannot replay on the real client: static membership is not driven on the real client`);
+  if (cx.config.upgrade) throw new CounterexampleError(`${file}: cannot replay on the real client: rolling upgrades are not driven on the real client`);
+  const topics = Object.entries(cx.config.topics);
+  if (topics.length !== 1) throw new CounterexampleError(`${file}: cannot replay on the real client: only one topic is supported (the file has ${topics.length})`);
+  const unmappable = cx.choices.map((c, i) => [i + 1, c.kind] as const).filter(([, k]) => !OWN.includes(k) && !MAPPED.includes(k));
+  if (unmappable.length > 0) {
+    throw new CounterexampleError(
+      `${file}: cannot replay on the real client: step${unmappable.length > 1 ? 's' : ''} ${unmappable.map(([i, k]) => `${i} (${k})`).join(', ')} ha${unmappable.length > 1 ? 've' : 's'} no real counterpart (mapped: ${MAPPED.join(', ')}; left to the real client: ${OWN.join(', ')})`,
+    );
+  }
+  // librdkafka's cooperative-sticky always rebalances COOPERATIVELY and it has no eager sticky.
+  let assignor = cx.assignor;
+  if (cx.protocol === 'eager' && !['range', 'roundrobin'].includes(assignor)) {
+    notes.push(`librdkafka has no eager ${assignor}: the real consumers use range`);
+    assignor = 'range';
+  }
+  if (cx.protocol === 'cooperative' && assignor !== 'cooperative-sticky') {
+    notes.push(`librdkafka rebalances cooperatively only with cooperative-sticky: the real consumers use it instead of ${assignor}`);
+    assignor = 'cooperative-sticky';
+  }
+  // The virtual time of every step, from the model's own replay of the file.
+  const variant = cx.variant === null ? undefined : findVariant(cx.variant);
+  if (cx.variant !== null && !variant) throw new CounterexampleError(`${file}: unknown variant "${cx.variant}"`);
+  const s = session(cx.config, variant, false);
+  const { choices } = replayStored(s, cx.choices, file);
+  const times: number[] = [];
+  let w = initialWorld(cx.config, s.model);
+  for (const c of choices) {
+    w = step(w, c, cx.config, s.model);
+    times.push(w.now);
+  }
+  // Real timers are shorter than the model's: gaps shrink in the same ratio.
+  const scale = defaultTiming.sessionTimeoutMs / cx.config.timers.sessionTimeoutMs;
+  const proc = new Map<string, string>();
+  for (let i = 1; i <= cx.config.members; i++) proc.set(`c${i}`, `c${i}`);
+  let started = cx.config.members;
+  let coordinator = FIRST_COORDINATOR;
+  let last = 0;
+  const steps: Scenario['steps'] = [];
+  choices.forEach((c: Choice, i) => {
+    let action: Action | undefined;
+    switch (c.kind) {
+      case 'start':
+        proc.set(c.client, `c${++started}`);
+        action = { kind: 'join' };
+        break;
+      case 'close':
+        action = { kind: 'leave', member: proc.get(c.client)! };
+        break;
+      case 'crash':
+      case 'cut':
+      case 'heal':
+        action = { kind: c.kind, member: proc.get(c.client)! };
+        break;
+      case 'failover':
+        coordinator = 1 + (coordinator % BROKERS);
+        action = { kind: 'coordinatorMove', broker: coordinator };
+        break;
+    }
+    if (!action) return;
+    steps.push({ settle: false, gapMs: Math.min(MAX_GAP_MS, Math.round((times[i] - last) * scale)), action });
+    last = times[i];
+  });
+  const own = cx.choices.filter((c) => OWN.includes(c.kind)).length;
+  if (own > 0) notes.push(`${own} step${own > 1 ? 's' : ''} (deliveries, timers, metadata, processing, commits) left to the real client, which does them by itself`);
+  if (cx.variant) notes.push(`the real run is compared with the model without the variant`);
+  const [[, partitions]] = topics;
+  const scenario: Scenario = { name: `replay ${cx.violation.invariant}`, protocol: cx.protocol, assignor, partitions, initial: cx.config.members, steps, timing: defaultTiming };
+  return { scenario, notes };
+}
+
+/** Runs the plan on the real client and prints what happened; exit 1 if an invariant failed on the real trace. */
+export async function replayReal(cx: Counterexample, file: string): Promise<number> {
+  const plan = planRealReplay(cx, file);
+  const why = missingInstall();
+  if (why) throw new CounterexampleError(why);
+  console.log(`${file}: the model${cx.variant ? ` (variant ${cx.variant})` : ''} violated ${pc.bold(cx.violation.invariant)}: ${cx.violation.message}`);
+  for (const n of plan.notes) console.log(`  note: ${n}`);
+  if (!realInvariants.some((i) => i.id === cx.violation.invariant)) {
+    console.log(`  note: ${cx.violation.invariant} is not observable from rebalance callbacks; the real trace is judged by ${invariantsOf(plan.scenario).map((i) => i.id).join(', ')}`);
+  }
+  const r = await runScenario(plan.scenario);
+  console.log(formatResult(r, true));
+  const failed = r.judgement.violations.map((v) => v.invariant);
+  console.log(
+    failed.length === 0
+      ? `${pc.green('✓')} on real librdkafka every invariant held: the model's failure did not reproduce`
+      : `${pc.red('✗')} on real librdkafka: ${failed.join(', ')} violated${failed.includes(cx.violation.invariant) ? ' (the same invariant as the model)' : ''}`,
+  );
+  return failed.length === 0 ? 0 : 1;
+}
