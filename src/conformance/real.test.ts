@@ -57,7 +57,7 @@ describe.skipIf(missing !== null)('real librdkafka consumers on the mock cluster
     const orig = console.log;
     console.log = (m: string) => out.push(m);
     try {
-      expect(await main(['node', 'rebalance-check', 'replay', '--real', 'counterexamples/leader-not-rechosen-leader-is-member-275b5aca.json'])).toBe(0);
+      expect(await main(['node', 'rebalance-check', 'replay', '--real', 'src/conformance/fixtures/leader-not-rechosen-leader-is-member-275b5aca.json'])).toBe(0);
     } finally {
       console.log = orig;
     }

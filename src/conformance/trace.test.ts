@@ -81,7 +81,8 @@ describe('scenarios', () => {
 });
 
 describe('replay --real planning', () => {
-  const corpus = 'counterexamples';
+  // Fixed copies of corpus files: the plans below depend on their exact steps.
+  const corpus = 'src/conformance/fixtures';
 
   test('starts, closes and failovers map onto real actions; deliveries and timers are left to the client', () => {
     const file = `${corpus}/commit-any-generation-commit-formation-0bf39412.json`;
