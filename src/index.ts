@@ -1,0 +1,9 @@
+// The package entry (`import { defineVariant } from 'rebalance-check'`): plain re-exports.
+
+export { defineVariant, isVariant } from './explore/variant.ts';
+export type { Variant, VariantInput, VariantSettings } from './explore/variant.ts';
+export type { Overrides } from './world/model.ts';
+export type { Assignor, AssignInput, AssignOutput, MemberSubscription, RebalanceProtocol } from '../models/assignors/types.ts';
+export type { TimerSettings } from '../models/types.ts';
+export type { FaultSettings, Protocol } from './world/types.ts';
+export { assign, enqueueActions } from 'xstate';
