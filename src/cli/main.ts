@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerCheck } from './check.ts';
 import { registerReplay } from './replay.ts';
+import { registerCompare } from './compare.ts';
+import { registerVariants } from './variants.ts';
 import { UsageError } from './errors.ts';
 
 const version = '0.1.0';
@@ -16,6 +18,8 @@ export async function main(argv: string[]): Promise<number> {
     .showSuggestionAfterError(true);
   registerCheck(program, (c) => (code = c));
   registerReplay(program, (c) => (code = c));
+  registerCompare(program, (c) => (code = c));
+  registerVariants(program, (c) => (code = c));
   try {
     await program.parseAsync(argv);
     return code;

@@ -256,6 +256,7 @@ export interface DesignResult {
 }
 
 export interface ComparisonResult {
+  timing: Timing;
   scenario: { name: string; description: string; members: number; partitions: number; changes: string[] };
   runs: number;
   seed: number;
@@ -263,11 +264,12 @@ export interface ComparisonResult {
 }
 
 /** Runs `runs` seeds (seed, seed+1, ...) of the scenario through every design. */
-export function compareDesigns(designs: Design[], sc: CompareScenario, opts: { runs: number; seed: number; timelines?: boolean }): ComparisonResult {
+export function compareDesigns(designs: Design[], sc: CompareScenario, opts: { runs: number; seed: number; timelines?: boolean; timing?: Timing }): ComparisonResult {
+  const timing = opts.timing ?? defaultTiming;
   const keys = metricInfo.map((m) => m.key).filter((k): k is MetricName => k !== 'timeToStableMs' && k !== 'violations');
   const results = designs.map((d): DesignResult => {
     const s = scenarioSession(d, sc);
-    const runs = Array.from({ length: opts.runs }, (_, i) => runScenario(s, sc, opts.seed + i));
+    const runs = Array.from({ length: opts.runs }, (_, i) => runScenario(s, sc, opts.seed + i, timing));
     const violations: DesignResult['violations'] = {};
     for (const r of runs) for (const v of r.violations) violations[v.invariant] = { runs: (violations[v.invariant]?.runs ?? 0) + 1, message: violations[v.invariant]?.message ?? v.message };
     return {
@@ -286,6 +288,7 @@ export function compareDesigns(designs: Design[], sc: CompareScenario, opts: { r
     };
   });
   return {
+    timing,
     scenario: { name: sc.name, description: sc.description, members: sc.members, partitions: sc.partitions, changes: sc.changes.map((c) => c.label) },
     runs: opts.runs,
     seed: opts.seed,
