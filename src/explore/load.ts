@@ -37,7 +37,7 @@ export async function loadVariant(spec: string, cwd = process.cwd()): Promise<Va
     // tsx's own loader: .ts files load without the CLI's loader, as ES modules or, in a project
     // without "type": "module", as CommonJS (whose exports arrive under `default`).
     mod = (await tsImport(file, import.meta.url)) as Record<string, unknown>;
-    if (isRecord(mod.default) && !('name' in mod.default) && ('default' in mod.default || 'variant' in mod.default)) mod = mod.default;
+    if (isRecord(mod.default) && mod.default.__esModule === true) mod = mod.default;
   } catch (e) {
     throw new VariantError(`cannot load variant file ${spec}: ${oneLine(e)}`);
   }
