@@ -2,7 +2,7 @@ import seedrandom from 'seedrandom';
 import { assignorsFor, noFaults, session as makeSession, worldConfig } from '../check/config.ts';
 import { MAX_FAIR_STEPS, settleBoundMs } from '../check/quiesce.ts';
 import type { Session } from '../check/run.ts';
-import { timeline, type TimelineRow } from '../trace/timeline.ts';
+import { rowOf, type TimelineRow } from '../trace/timeline.ts';
 import type { Choice, Protocol, World } from '../world/types.ts';
 import { isLive, isSettled, nextDeadline } from '../world/view.ts';
 import { enabled, initialWorld, step } from '../world/world.ts';
@@ -76,8 +76,10 @@ export interface ViolationSeen {
 export interface ScenarioRun {
   metrics: RunMetrics;
   violations: ViolationSeen[];
-  /** Every choice applied, from the initial world: `timeline` re-executes them. */
+  /** Every choice applied, from the initial world. */
   choices: Choice[];
+  /** With `record`: one timeline row per step, at the times of this run (latency included). */
+  rows?: TimelineRow[];
 }
 
 /**
@@ -94,7 +96,7 @@ export interface Timing {
 export const defaultTiming: Timing = { latencyMs: [1, 10], revocationCallbackMs: 250 };
 
 /** Runs one scenario for one design with one seed. Every invariant is checked; a violation is recorded and the run goes on. */
-export function runScenario(s: Session, sc: CompareScenario, seed: number, timing: Timing = defaultTiming): ScenarioRun {
+export function runScenario(s: Session, sc: CompareScenario, seed: number, timing: Timing = defaultTiming, record = false): ScenarioRun {
   const { config, model } = s;
   const rng = seedrandom(`${sc.name}:${seed}`);
   const latency = () => timing.latencyMs[0] + Math.floor(rng() * (timing.latencyMs[1] - timing.latencyMs[0] + 1));
@@ -107,6 +109,7 @@ export function runScenario(s: Session, sc: CompareScenario, seed: number, timin
   const choices: Choice[] = [];
   let recorder: MetricsRecorder | null = null;
   let w: World = initialWorld(config, model);
+  const rows: TimelineRow[] | undefined = record ? [rowOf(-1, null, null, w, false)] : undefined;
   /** Message id -> virtual time it reaches the other side. */
   const arrival = new Map<number, number>(w.net.map((m) => [m.id, w.now + latency()]));
   /** Client (name#incarnation) -> when its revocation callback finishes. */
@@ -128,6 +131,7 @@ export function runScenario(s: Session, sc: CompareScenario, seed: number, timin
     }
     recorder?.step(w, after);
     for (const m of after.sent) arrival.set(m.id, after.now + latency());
+    rows?.push(rowOf(choices.length, c, w, after, false));
     choices.push(c);
     w = after;
     trackCallbacks();
@@ -212,7 +216,7 @@ export function runScenario(s: Session, sc: CompareScenario, seed: number, timin
     recorder.changeSettled(from, settle());
     hold();
   }
-  return { metrics: recorder.result(w), violations, choices };
+  return { metrics: recorder.result(w), violations, choices, ...(rows && { rows }) };
 }
 
 export interface Stat {
@@ -269,7 +273,7 @@ export function compareDesigns(designs: Design[], sc: CompareScenario, opts: { r
   const keys = metricInfo.map((m) => m.key).filter((k): k is MetricName => k !== 'timeToStableMs' && k !== 'violations');
   const results = designs.map((d): DesignResult => {
     const s = scenarioSession(d, sc);
-    const runs = Array.from({ length: opts.runs }, (_, i) => runScenario(s, sc, opts.seed + i, timing));
+    const runs = Array.from({ length: opts.runs }, (_, i) => runScenario(s, sc, opts.seed + i, timing, i === 0 && opts.timelines === true));
     const violations: DesignResult['violations'] = {};
     for (const r of runs) for (const v of r.violations) violations[v.invariant] = { runs: (violations[v.invariant]?.runs ?? 0) + 1, message: violations[v.invariant]?.message ?? v.message };
     return {
@@ -284,7 +288,7 @@ export function compareDesigns(designs: Design[], sc: CompareScenario, opts: { r
       }),
       violations,
       violatingRuns: runs.filter((r) => r.violations.length > 0).length,
-      ...(opts.timelines && { rows: timeline({ ...s, liveness: false }, runs[0].choices) }),
+      ...(runs[0].rows && { rows: runs[0].rows }),
     };
   });
   return {
