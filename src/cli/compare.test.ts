@@ -48,3 +48,15 @@ test.each([
   expect(r.err.trim().split('\n')).toHaveLength(1);
   expect(r.err).toContain(message);
 });
+
+test('variants lists the catalogue with expected breaks; --names prints every overridable name', async () => {
+  const { catalogue } = await import('../explore/catalogue.ts');
+  const { overridableNames } = await import('../explore/overrides.ts');
+  const list = cli('variants', '--json');
+  expect(list.code).toBe(0);
+  expect(JSON.parse(list.out).map((v: { name: string; breaks: string[] }) => [v.name, v.breaks])).toEqual(catalogue.map((v) => [v.name, v.breaks]));
+  const names = cli('variants', '--names');
+  expect(names.code).toBe(0);
+  for (const n of [...overridableNames('coordinator').guards, ...overridableNames('consumer').actions]) expect(names.out).toContain(`  ${n} `);
+  expect(names.out).not.toContain('(undocumented)');
+});
