@@ -80,3 +80,13 @@ test('the HTML page is self-contained and has a bar chart per metric and a timel
   expect(html).toContain('<h3>eager</h3>');
   expect(html).toContain('<h3>cooperative</h3>');
 });
+
+test('cold-start: the initial rebalance delay buys one rebalance for a later start', async () => {
+  const sc = findScenario('cold-start')!;
+  const [withDelay, without] = compareDesigns([designs[0], await parseDesign('eager+no-initial-delay')], sc, { runs: 2, seed: 1 }).designs;
+  expect(mean(withDelay, 'rebalances')).toBe(1);
+  expect(mean(without, 'rebalances')).toBeGreaterThan(1);
+  expect(mean(without, 'revokedReturned')).toBeGreaterThan(0);
+  expect(mean(withDelay, 'stopTheWorldMs')).toBeGreaterThan(mean(without, 'stopTheWorldMs'));
+  expect(without.violations).toEqual({});
+});

@@ -1,3 +1,4 @@
+import { coldStart } from './cold-start.ts';
 import { coordinatorFailover } from './coordinator-failover.ts';
 import { crash } from './crash.ts';
 import { networkFlap } from './network-flap.ts';
@@ -10,6 +11,6 @@ import type { CompareScenario } from './types.ts';
 export type { Change, CompareScenario, ScriptStep } from './types.ts';
 
 /** The built-in workloads of `compare --scenario NAME`, in the order `--scenario all` runs them. */
-export const compareScenarios: CompareScenario[] = [scaleOut, scaleIn, rollingRestartDynamic, rollingRestartStatic, crash, networkFlap, partitionsAdded, coordinatorFailover];
+export const compareScenarios: CompareScenario[] = [scaleOut, scaleIn, rollingRestartDynamic, rollingRestartStatic, crash, networkFlap, partitionsAdded, coordinatorFailover, coldStart];
 
 export const findScenario = (name: string): CompareScenario | undefined => compareScenarios.find((s) => s.name === name);
