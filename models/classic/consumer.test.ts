@@ -167,6 +167,18 @@ describe('leader and follower SyncGroup (AbstractCoordinator.onLeaderElected / o
     expect(sync.assignments).toEqual({ [ME]: ['t-0', 't-1'], 'c2-2': ['t-2', 't-3'] });
   });
 
+  test('a restarted static leader told SkipAssignment (KIP-814) installs its assignment without asking to rejoin', () => {
+    const c = new Consumer({ instanceId: 'i1' });
+    const join = c.sent('JoinGroup');
+    c.reply(join, { ...joinOk(ME, 3, ME, { [ME]: join.subscription }), skipAssignment: true });
+    expect(c.ctx.isLeader).toBe(true);
+    expect(c.sent('SyncGroup').assignments ?? {}).toEqual({});
+    c.reply(c.sent('SyncGroup'), syncOk(['t-0', 't-1']));
+    expect(c.state).toBe('stable');
+    // ConsumerCoordinator.rejoinNeededOrPending: no assignmentSnapshot, so no metadata-change rejoin.
+    expect(c.ctx.rejoinNeeded).toBe(false);
+  });
+
   test('a follower sends no assignments', () => {
     const c = new Consumer();
     c.reply(c.sent('JoinGroup'), joinError('MEMBER_ID_REQUIRED', ME));

@@ -256,8 +256,10 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         for (const p of r.assignment) positions[p] = context.owned.includes(p) ? context.positions[p] : (r.committed[p] ?? 0);
         // COOPERATIVE: onPartitionsRevoked(owned - assigned), and a follow-up rebalance if any.
         const revoked = context.owned.some((p) => !r.assignment.includes(p));
-        // The leader rejoins at once if metadata moved while it was assigning.
-        const stale = context.isLeader && !sameTopics(context.assignedMetadata, context.metadata, Object.keys(context.metadata));
+        // The leader rejoins at once if metadata moved while it was assigning. A leader that
+        // assigned nothing (KIP-814 SkipAssignment) has no snapshot and does not rejoin
+        // (ConsumerCoordinator.rejoinNeededOrPending: assignmentSnapshot != null && ...).
+        const stale = context.isLeader && context.assignedMetadata !== null && !sameTopics(context.assignedMetadata, context.metadata, Object.keys(context.metadata));
         return {
           owned: [...r.assignment],
           lastAssignment: [...r.assignment],

@@ -33,7 +33,8 @@ export function findCounterexample(
     tool: { name: 'rebalance-check', version: TOOL_VERSION },
     protocol: config.protocol,
     assignor: config.assignor,
-    variant: variant?.name ?? null,
+    // A user's variant file is stored by path, so that replay can load it again.
+    variant: variant?.source ?? variant?.name ?? null,
     config: found.config,
     seed: opts.seed,
     choices: storeChoices(final, f.choices),

@@ -2,8 +2,10 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import type { CampaignResult } from '../check/campaign.ts';
 import { allFaults, assignorsFor, noFaults, protocols, worldConfig } from '../check/config.ts';
-import { catalogue, findVariant } from '../explore/catalogue.ts';
+import { catalogue } from '../explore/catalogue.ts';
+import { loadVariant } from '../explore/load.ts';
 import type { Protocol, WorldConfig } from '../world/types.ts';
+import type { Variant } from '../explore/variant.ts';
 import { UsageError, positiveInt } from './errors.ts';
 import { count, printPass, printViolation } from './report.ts';
 import { findCounterexample } from '../check/find.ts';
@@ -43,7 +45,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--runs <n>', 'random runs per assignor', positiveInt('--runs', 1, 10_000_000), 1000)
     .option('--seed <n>', 'seed: same seed and options, same runs', positiveInt('--seed', 0, 2 ** 31 - 1), 42)
     .option('--max-steps <n>', 'longest random prefix of a run, in steps', positiveInt('--max-steps', 1, 100_000), 60)
-    .option('--variant <name>', `a design variant from the catalogue: ${catalogue.map((v) => v.name).join(', ')}`)
+    .option('--variant <name|file>', `a design variant: a catalogue name (${catalogue.map((v) => v.name).join(', ')}) or a variant file (./my-variant.ts)`)
     .option('--static', 'static membership: every consumer has a group.instance.id (KIP-345)')
     .option('--upgrade', 'rolling upgrade from eager range to cooperative-sticky in two bounces (KIP-429)')
     .option('--no-faults', 'no message loss, crashes, leaves, stalls or new partitions (delays and reordering remain)')
@@ -53,12 +55,10 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--no-save', 'do not write a counterexample file')
     .option('--no-shrink-instance', 'keep the instance size of the first failure (skip trying fewer members, partitions, topics)')
     .option('--json', 'print the results as JSON')
-    .action((opts: CheckOptions) => setExit(runCheck(opts)));
+    .action(async (opts: CheckOptions) => setExit(runCheck(opts, opts.variant === undefined ? undefined : await loadVariant(opts.variant))));
 }
 
-function runCheck(opts: CheckOptions): number {
-  const variant = opts.variant === undefined ? undefined : findVariant(opts.variant);
-  if (opts.variant !== undefined && !variant) throw new UsageError(`unknown --variant '${opts.variant}' (known: ${catalogue.map((v) => v.name).join(', ')})`);
+function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
   if (opts.protocol !== undefined && !protocols.includes(opts.protocol as Protocol))
     throw new UsageError(`unknown --protocol '${opts.protocol}' (known: ${protocols.join(', ')})`);
   // Without --protocol: every protocol (a variant's own protocols if it names them).

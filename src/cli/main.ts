@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { registerCheck } from './check.ts';
 import { registerReplay } from './replay.ts';
 import { registerAssignor } from './assignor.ts';
+import { registerCompare } from './compare.ts';
+import { registerVariants } from './variants.ts';
 import { UsageError } from './errors.ts';
 
 const version = '0.1.0';
@@ -18,6 +20,8 @@ export async function main(argv: string[]): Promise<number> {
   registerCheck(program, (c) => (code = c));
   registerReplay(program, (c) => (code = c));
   registerAssignor(program, (c) => (code = c));
+  registerCompare(program, (c) => (code = c));
+  registerVariants(program, (c) => (code = c));
   try {
     await program.parseAsync(argv);
     return code;

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { session } from '../check/config.ts';
 import { findVariant } from '../explore/catalogue.ts';
+import { isVariantPath, loadVariant } from '../explore/load.ts';
 import { CounterexampleError, readCounterexample } from '../trace/counterexample.ts';
 import { replayStored } from '../trace/replay.ts';
 import { timeline } from '../trace/timeline.ts';
@@ -32,8 +33,11 @@ async function runReplay(file: string, opts: ReplayOptions): Promise<number> {
       const { replayReal } = await import('../conformance/replay-real.ts');
       return await replayReal(cx, file);
     }
-    const variant = cx.variant === null ? undefined : findVariant(cx.variant);
-    if (cx.variant !== null && !variant) throw new CounterexampleError(`${file}: unknown variant "${cx.variant}"`);
+    // A catalogue name, or the path of a user's variant file (relative to the working directory).
+    if (cx.variant !== null && !isVariantPath(cx.variant) && !findVariant(cx.variant)) throw new CounterexampleError(`${file}: unknown variant "${cx.variant}"`);
+    const variant = cx.variant === null ? undefined : await loadVariant(cx.variant).catch((e: Error) => {
+      throw new CounterexampleError(`${file}: ${e.message}`);
+    });
     const s = session(cx.config, variant);
     const { result, choices } = replayStored(s, cx.choices, file);
     const rows = timeline(s, choices);

@@ -3,6 +3,8 @@ import { range } from '../../models/assignors/range.ts';
 import { sticky } from '../../models/assignors/sticky.ts';
 import type { Assignor } from '../../models/assignors/types.ts';
 import { noFaults } from '../check/faults.ts';
+import { defaultTimers } from '../../models/types.ts';
+import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
 import { defineVariant, type Variant } from './variant.ts';
 
 // Deliberately broken designs. Each one shows that the invariants it names can fail:
@@ -36,7 +38,8 @@ export const catalogue: Variant[] = [
   defineVariant({
     name: 'double-assign',
     description: 'The range assignor also hands the first partition to the last member.',
-    breaks: ['single-owner'],
+    // Two owners: not owned exactly once when stable, and given while another member owns it.
+    breaks: ['single-owner', 'stable-coverage', 'revoke-before-assign'],
     assignors: {
       range: rangeWith((out) => {
         const ids = Object.keys(out).sort();
@@ -49,7 +52,8 @@ export const catalogue: Variant[] = [
   defineVariant({
     name: 'forgetful-assignor',
     description: 'The range assignor leaves the last partition of every topic unassigned.',
-    breaks: ['stable-coverage'],
+    // Dropping a partition from a member also unbalances the counts.
+    breaks: ['stable-coverage', 'balanced-when-stable'],
     assignors: {
       range: rangeWith((out) => {
         const all = Object.values(out).flat();
@@ -67,7 +71,7 @@ export const catalogue: Variant[] = [
   defineVariant({
     name: 'greedy-leader',
     description: 'The range assignor gives every partition to the first member.',
-    breaks: ['idle-only-when-outnumbered'],
+    breaks: ['idle-only-when-outnumbered', 'balanced-when-stable'],
     assignors: {
       range: rangeWith((out) => {
         const ids = Object.keys(out).sort();
@@ -80,7 +84,9 @@ export const catalogue: Variant[] = [
     name: 'eager-no-revoke',
     description: 'An eager consumer sends JoinGroup without revoking its partitions first.',
     protocols: ['eager'],
-    breaks: ['eager-revoke-before-join'],
+    // A member that keeps its partitions through JoinGroup still owns them when they are given to another.
+    // ... and the group can fail to settle.
+    breaks: ['eager-revoke-before-join', 'revoke-before-assign', 'eventually-stable'],
     consumer: { actions: { revokeAllOwned: assign({}) } },
   }),
   defineVariant({
@@ -148,7 +154,8 @@ export const catalogue: Variant[] = [
   defineVariant({
     name: 'duplicate-instance',
     description: 'A static member rejoining with a known group.instance.id is added as a second member instead of replacing the first.',
-    breaks: ['one-member-per-instance'],
+    // Adding the restarted instance as a new member also makes its restart rebalance.
+    breaks: ['one-member-per-instance', 'static-restart-no-rebalance'],
     settings: { static: true },
     coordinator: { guards: { isStaticReplacement: () => false, isNewStaticMember: ({ event }: { event: { msg: { memberId: string; instanceId: string | null } } }) => event.msg.memberId === '' && event.msg.instanceId !== null } as never },
   }),
@@ -160,6 +167,60 @@ export const catalogue: Variant[] = [
     settings: { faults: { ...noFaults, crash: true } },
   }),
 ];
+
+// Alternative designs: correct protocols that decide differently. They declare no broken
+// invariant (the catalogue test checks that none breaks); `compare` measures what they cost.
+const lastOf = (ids: string[]) => ids[ids.length - 1] ?? null;
+
+export const alternatives: Variant[] = [
+  defineVariant({
+    name: 'no-initial-delay',
+    description: 'group.initial.rebalance.delay.ms = 0: the first rebalance of an empty group completes at once, so members arriving just after it cause another one.',
+    settings: { timers: { ...defaultTimers, initialRebalanceDelayMs: 0 } },
+  }),
+  defineVariant({
+    name: 'last-joiner-leader',
+    description:
+      'The coordinator makes the newest member the leader as soon as it joins (Kafka: the first joiner keeps it). Broken: the leader changes while the old generation, with its old leader, is still current.',
+    breaks: ['leader-is-member'],
+    coordinator: {
+      actions: {
+        chooseFirstJoinerAsLeader: assign(({ context }: { context: CoordinatorContext }) => ({ leaderId: lastOf(Object.keys(context.members)) })),
+        rechooseLeader: assign(({ context }: { context: CoordinatorContext }) =>
+          context.leaderId !== null && context.members[context.leaderId] ? {} : { leaderId: lastOf(Object.keys(context.members)) },
+        ),
+        electRejoinedLeader: assign(({ context }: { context: CoordinatorContext }) => {
+          const leader = context.leaderId === null ? undefined : context.members[context.leaderId];
+          if (leader && leader.joinCorr !== null) return {};
+          return { leaderId: lastOf(Object.values(context.members).filter((m) => m.joinCorr !== null).map((m) => m.memberId)) };
+        }),
+      } as never,
+    },
+  }),
+  defineVariant({
+    name: 'newest-leader-at-completion',
+    description: 'At every join completion the most recently joined of the rejoined members becomes leader (Kafka keeps the leader if it rejoined).',
+    coordinator: {
+      actions: {
+        electRejoinedLeader: assign(({ context }: { context: CoordinatorContext }) => {
+          const rejoined = Object.values(context.members).filter((m) => m.joinCorr !== null).map((m) => m.memberId);
+          return { leaderId: lastOf(rejoined) ?? context.leaderId };
+        }),
+      } as never,
+    },
+  }),
+  defineVariant({
+    name: 'short-session-timeout',
+    description: 'session.timeout.ms = 4 s, heartbeat.interval.ms = 1 s: crashed members are found sooner, but a link cut for longer than 4 s costs a rebalance.',
+    settings: { timers: { ...defaultTimers, sessionTimeoutMs: 4_000, heartbeatIntervalMs: 1_000 } },
+  }),
+  defineVariant({
+    name: 'long-session-timeout',
+    description: 'session.timeout.ms = 30 s: network flaps cost nothing, but a crashed member keeps its partitions unprocessed for 30 s.',
+    settings: { timers: { ...defaultTimers, sessionTimeoutMs: 30_000 } },
+  }),
+];
+catalogue.push(...alternatives);
 
 export function findVariant(name: string): Variant | undefined {
   return catalogue.find((v) => v.name === name);

@@ -1,10 +1,16 @@
-import type { ModelChanges } from '../world/model.ts';
+import type { Assignor } from '../../models/assignors/types.ts';
+import { defaultTimers, type TimerSettings } from '../../models/types.ts';
+import type { ModelChanges, Overrides } from '../world/model.ts';
 import type { Protocol, WorldConfig } from '../world/types.ts';
+
+/** Config changes a variant may make (e.g. a fault it depends on, or other timer settings). */
+export type VariantSettings = Partial<Pick<WorldConfig, 'members' | 'topics' | 'faults' | 'timers' | 'autoCommit' | 'static'>>;
 
 /**
  * A design variant: named overrides of the machines' guards and actions (xstate's
  * `provide`), replacement assignors, and settings. Broken variants declare the invariants
- * they are expected to break; the catalogue test holds them to it.
+ * they are expected to break; the catalogue test holds them to it. This is the one shape
+ * every part of the tool reads; `defineVariant` also accepts the spellings of `VariantInput`.
  */
 export interface Variant extends ModelChanges {
   name: string;
@@ -14,7 +20,54 @@ export interface Variant extends ModelChanges {
   /** Invariant ids this variant is expected to violate (empty for a correct alternative). */
   breaks: string[];
   /** Config changes the variant needs (e.g. a fault it depends on). */
-  settings?: Partial<Pick<WorldConfig, 'members' | 'topics' | 'faults' | 'timers' | 'autoCommit' | 'static'>>;
+  settings?: VariantSettings;
+  /** Where a user's variant was loaded from (set by `loadVariant`; counterexample files store it). */
+  source?: string;
 }
 
-export const defineVariant = (v: Variant): Variant => v;
+/**
+ * What a variant file writes. `protocol` and `assignor` are the singular spellings of
+ * `protocols` and `assignors`; `breaks` defaults to none (a design to compare, not a bug).
+ */
+export interface VariantInput {
+  name: string;
+  description: string;
+  /** The protocol(s) the variant applies to: `'eager'`, `'cooperative'` or a list. */
+  protocol?: Protocol | Protocol[];
+  protocols?: Protocol[];
+  /** Overrides of the coordinator machine's named guards and actions (see docs/overrides.md). */
+  coordinator?: Overrides;
+  /** Overrides of the consumer machine's named guards and actions (see docs/overrides.md). */
+  consumer?: Overrides;
+  /** An assignor (or several) added to or replacing the built-ins, under its `name`. */
+  assignor?: Assignor | Assignor[];
+  assignors?: Record<string, Assignor>;
+  /** Config changes; `timers` may name only the settings it changes (the rest keep their defaults). */
+  settings?: Omit<VariantSettings, 'timers'> & { timers?: Partial<TimerSettings> };
+  /** Invariant ids the variant is expected to break (default: none). */
+  breaks?: string[];
+}
+
+const VARIANT = Symbol.for('rebalance-check/variant');
+
+/** Declares a variant; the result is the normalised `Variant` (and is recognised by `isVariant`). */
+export function defineVariant(input: VariantInput): Variant {
+  const protocols = input.protocols ?? (input.protocol === undefined ? undefined : Array.isArray(input.protocol) ? input.protocol : [input.protocol]);
+  const listed = input.assignor === undefined ? [] : Array.isArray(input.assignor) ? input.assignor : [input.assignor];
+  const assignors = listed.length > 0 || input.assignors ? { ...input.assignors, ...Object.fromEntries(listed.map((a) => [a.name, a])) } : undefined;
+  const v: Variant = {
+    name: input.name,
+    description: input.description,
+    breaks: input.breaks ?? [],
+    ...(protocols && { protocols }),
+    ...(input.coordinator && { coordinator: input.coordinator }),
+    ...(input.consumer && { consumer: input.consumer }),
+    ...(assignors && { assignors }),
+    ...(input.settings && { settings: { ...input.settings, ...(input.settings.timers && { timers: { ...defaultTimers, ...input.settings.timers } }) } as VariantSettings }),
+  };
+  Object.defineProperty(v, VARIANT, { value: true, enumerable: false });
+  return v;
+}
+
+/** A value made by `defineVariant` (in this process, whichever copy of the module made it). */
+export const isVariant = (x: unknown): x is Variant => typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[VARIANT] === true;

@@ -13,6 +13,8 @@ export interface HtmlReport {
   violation?: { invariant: string; statement: string; message: string; step: number };
   /** Timelines to compare on the same scales (e.g. eager vs cooperative for one scenario). */
   compare?: Array<{ label: string; rows: TimelineRow[] }>;
+  /** Trusted HTML (inline only, no external resource) placed after the subtitle, e.g. compare's bar charts. */
+  extra?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -709,6 +711,7 @@ export function renderHtml(report: HtmlReport): string {
   parts.push(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(report.title)}</title><style>${CSS}</style></head><body>`);
   parts.push(`<h1>${esc(report.title)}</h1>`);
   if (report.subtitle) parts.push(`<p class="sub">${esc(report.subtitle)}</p>`);
+  if (report.extra) parts.push(report.extra);
   if (v) {
     parts.push(`<div class="violation"><b>✗ ${esc(v.invariant)}</b> violated ${v.step >= 0 ? `at step ${v.step}` : ''}: ${esc(v.message)}<br><span class="note">${esc(v.statement)}</span></div>`);
   }

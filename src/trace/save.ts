@@ -8,7 +8,9 @@ export function writeCounterexample(dir: string, cx: Counterexample): string {
   const text = `${JSON.stringify(cx, null, 2)}\n`;
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 8);
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${cx.variant ?? cx.protocol}-${cx.violation.invariant}-${hash}.json`);
+  // A variant file's path becomes its base name.
+  const label = cx.variant === null ? cx.protocol : cx.variant.replace(/^.*[\\/]/, '').replace(/\.[mc]?[tj]s$/, '');
+  const path = join(dir, `${label}-${cx.violation.invariant}-${hash}.json`);
   writeFileSync(path, text);
   return path;
 }

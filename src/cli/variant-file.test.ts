@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { expect, test } from 'vitest';
+
+// A variant file written as a new user would from the README: in a project of its own that
+// has rebalance-check installed (a symlink stands in for `npm install rebalance-check`).
+
+const repo = resolve(import.meta.dirname, '../..');
+const project = mkdtempSync(join(tmpdir(), 'rebalance-check-user-'));
+mkdirSync(join(project, 'node_modules'));
+symlinkSync(repo, join(project, 'node_modules', 'rebalance-check'));
+
+const cli = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [join(repo, 'bin/rebalance-check.js'), ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+/** The README's example, verbatim. */
+const readmeExample = (() => {
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  const m = /<!-- variant-example -->\s*```ts\n([\s\S]*?)```/.exec(readme);
+  if (!m) throw new Error('README.md has no variant example marked <!-- variant-example -->');
+  return m[1];
+})();
+
+test("the README's variant file is loaded, checked, caught, saved by path and replayed", () => {
+  writeFileSync(join(project, 'my-variant.ts'), readmeExample);
+  const r = cli('check', '--variant', './my-variant.ts', '--assignor', 'range', '--runs', '50', '--no-shrink-instance', '--out', 'cx');
+  expect(r.err).toBe('');
+  expect(r.code).toBe(1);
+  expect(r.out).toContain('variant sticky-leader');
+  expect(r.out).toContain('invariant leader-is-member violated');
+  const [file] = readdirSync(join(project, 'cx'));
+  expect(JSON.parse(readFileSync(join(project, 'cx', file), 'utf8')).variant).toBe('./my-variant.ts');
+  const again = cli('replay', join('cx', file));
+  expect(again.code).toBe(1);
+  expect(again.out).toContain('invariant leader-is-member violated');
+});
+
+test.each([
+  ['no export', 'export const x = 1;\n', 'exports no variant'],
+  ['a default export that is no variant', 'export default 42;\n', 'not a variant'],
+  ['an override name the machine does not have', "import { defineVariant } from 'rebalance-check';\nexport default defineVariant({ name: 'typo', description: 'd', coordinator: { guards: { isCommitGenStale: () => false } } });\n", 'coordinator has no guard "isCommitGenStale"'],
+  ['a syntax error', 'export default defineVariant({{{\n', 'cannot load variant file'],
+  ['code that throws while loading', "throw new Error('boom');\n", 'cannot load variant file ./bad.ts: boom'],
+])('a file with %s: one line, exit 2', (what, text, message) => {
+  writeFileSync(join(project, 'bad.ts'), text);
+  // compare loads variants the same way (loadVariant); once is enough to show it.
+  const commands = [['check', '--variant', './bad.ts', '--runs', '1'], ...(what === 'a syntax error' ? [['compare', 'eager', './bad.ts', '--scenario', 'scale-out']] : [])];
+  for (const args of commands) {
+    const r = cli(...args);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toContain(message);
+    expect(r.err).not.toMatch(/\bat .*\.ts:\d+/);
+  }
+});
+
+test('a missing file: one line, exit 2', () => {
+  const r = cli('check', '--variant', './nope.ts');
+  expect(r.code).toBe(2);
+  expect(r.err.trim()).toBe('rebalance-check: variant file ./nope.ts not found');
+});
