@@ -71,12 +71,14 @@ export function checkCallee(callee: Callee, options: CheckAssignorOptions = {}):
   const runs = options.runs ?? 200;
   const meta: AssignorMeta = { ...callee.meta, ...options.claims };
   const results: PropertyResult[] = [];
+  // The other properties need usable outputs: once `well-formed` (checked first) fails, they wait for a fix.
+  const illFormed = () => results.some((r) => r.id === 'well-formed' && r.status === 'fails');
   assignorProperties.forEach((p, i) => {
     if (!p.applies(meta)) return results.push({ id: p.id, statement: p.statement, status: 'not-claimed', runs: 0 });
-    if (results[0]?.status === 'fails') return results.push({ id: p.id, statement: p.statement, status: 'not-checked', runs: 0, reason: 'assign is not well-formed' });
+    if (illFormed()) return results.push({ id: p.id, statement: p.statement, status: 'not-checked', runs: 0, reason: 'assign is not well-formed' });
     results.push(runProperty(p, callee, meta, { runs, seed: seed + i, budgetMs: options.budgetMs ?? 60_000 }));
   });
-  results.push(modelResult(callee, meta, results[0].status === 'fails', options.modelRuns ?? 30, seed));
+  results.push(modelResult(callee, meta, illFormed(), options.modelRuns ?? 30, seed));
   return { assignor: meta, seed, results, ok: results.every((r) => r.status !== 'fails') };
 }
 
