@@ -87,8 +87,10 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
   let failed = false;
   for (const [protocol, assignor] of combos) {
     const config = worldConfig({ protocol, assignor, members: opts.members, partitions: opts.partitions, topics: opts.topics, faults: opts.faults ? allFaults : noFaults, static: opts.static, upgrade: opts.upgrade, variant });
-    const shape = opts.topics > 1 ? `${opts.topics} topics x ${opts.partitions} partitions` : `${opts.partitions} partitions`;
-    const label = `${opts.upgrade ? 'upgrade eager range -> cooperative-sticky' : `${protocol}/${assignor}`}${opts.static || config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${opts.members} members x ${shape})`;
+    // The instance actually checked: a variant's settings may change it.
+    const counts = Object.values(config.topics);
+    const shape = counts.length > 1 ? `${counts.length} topics x ${count(counts[0], 'partition')}` : count(counts[0], 'partition');
+    const label = `${opts.upgrade ? 'upgrade eager range -> cooperative-sticky' : `${protocol}/${assignor}`}${opts.static || config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${shape})`;
     const progress = progressLine(label, opts.runs, opts.json === true);
     const started = performance.now();
     const found = findCounterexample(config, variant, { ...opts, onRun: progress.tick });
