@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerCheck } from './check.ts';
+import { registerExplore } from './explore.ts';
 import { registerReplay } from './replay.ts';
 import { UsageError } from './errors.ts';
 
@@ -16,6 +17,7 @@ export async function main(argv: string[]): Promise<number> {
     .showSuggestionAfterError(true);
   registerCheck(program, (c) => (code = c));
   registerReplay(program, (c) => (code = c));
+  registerExplore(program, (c) => (code = c));
   try {
     await program.parseAsync(argv);
     return code;
