@@ -140,7 +140,9 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
     const path = pathTo(n.id);
     const message =
       o.kind === 'cycle'
-        ? `once faults stop the fair schedule cycles through ${o.cycle.length} steps without the group becoming stable (a lasso: ${path.length} steps, then ${o.stem.length} fair steps, then the cycle)`
+        ? o.cycle.length > 0
+          ? `once faults stop the fair schedule cycles through ${o.cycle.length} steps without the group becoming stable (a lasso: ${path.length} steps, then ${o.stem.length} fair steps, then the cycle)`
+          : `once faults stop the fair schedule reaches, after ${o.stem.length} steps, a state where nothing more can happen and the group is not stable (a dead end: it stays so forever)`
         : (liveness.check(n.world, null, { ...n.world, now: n.world.now + o.ms }, config) ?? `group not stable ${o.ms} ms after faults stopped`);
     return {
       invariant: liveness.id,

@@ -1,6 +1,7 @@
 import type { Choice, World, WorldConfig } from '../world/types.ts';
 import type { Model } from '../world/model.ts';
 import { isSettled } from '../world/view.ts';
+import { enabled } from '../world/world.ts';
 import { canonicalKey, fingerprint } from './canonical.ts';
 import { fairSchedule, healingChoices, settleBoundMs } from './quiesce.ts';
 
@@ -13,10 +14,15 @@ import { fairSchedule, healingChoices, settleBoundMs } from './quiesce.ts';
 /** Result of one walk: settled in `ms`, or never (a cycle), or not within the bound. */
 export type Outcome =
   | { kind: 'settles'; ms: number }
+  /** A lasso; an empty cycle is a dead end (nothing left to happen: the state repeats forever). */
   | { kind: 'cycle'; stem: Choice[]; cycle: Choice[] }
   | { kind: 'slow'; ms: number; steps: Choice[] };
 
 const NEVER = -1;
+
+/** The fair schedule has something to do: a message, a callback, stale metadata or a timer. */
+const hasFairChoice = (w: World, config: WorldConfig): boolean =>
+  w.net.length > 0 || enabled(w, config).some((c) => c.kind === 'callback' || c.kind === 'metadata' || c.kind === 'fire');
 
 export class LivenessChecker {
   /** Fingerprint of a fair-schedule state (ordered, no symmetry) -> ms until settled, or NEVER. */
@@ -76,7 +82,13 @@ export class LivenessChecker {
         return this.outcome(v, bound, steps);
       }
     }
-    if (!isSettled(w)) return { kind: 'slow', ms: w.now - start.now, steps };
+    if (!isSettled(w)) {
+      if (!hasFairChoice(w, this.config)) {
+        finish(() => NEVER);
+        return { kind: 'cycle', stem: steps, cycle: [] };
+      }
+      return { kind: 'slow', ms: w.now - start.now, steps };
+    }
     const end = w.now;
     finish((i) => end - path[i].now);
     return this.outcome(end - start.now, bound, steps);

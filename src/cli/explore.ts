@@ -10,7 +10,7 @@ import { exploreParallel, type MergedResult } from '../check/explore-parallel.ts
 import { specSession, type ExploreSpec } from '../check/explore-spec.ts';
 import { parseShard } from '../check/shard.ts';
 import { catalogue, findVariant } from '../explore/catalogue.ts';
-import { describeChoice } from '../trace/describe.ts';
+import { describeChoice, describeWorld } from '../trace/describe.ts';
 import { writeCounterexample } from '../trace/save.ts';
 import { timeline } from '../trace/timeline.ts';
 import type { Choice, Protocol, World } from '../world/types.ts';
@@ -183,7 +183,9 @@ async function runExplore(opts: ExploreOptions): Promise<number> {
   for (const line of coverageLines) console.log(pc.dim(`  ${line}`));
   if (!r.violation) return 0;
   const v = r.violation;
-  printViolation(`${label}: invariant ${pc.bold(v.invariant)} violated after ${v.path.length} steps (shortest within the bounds; ${head})`, v, timeline(session, v.path), v.choice === null);
+  // A liveness violation shows the path here and the fair schedule after it as the lasso below.
+  const shown = v.lasso ? { ...v, step: v.path.length - 1 } : v;
+  printViolation(`${label}: invariant ${pc.bold(v.invariant)} violated after ${v.path.length} steps (shortest within the bounds; ${head})`, shown, timeline(session, v.path), false);
   if (v.lasso) printLasso(session, v.path, v.lasso);
   if (file) console.log(`  Saved: ${file}`);
   if (file) console.log(`  Replay: ${pc.bold(`npx rebalance-check replay ${file}`)}`);
@@ -199,9 +201,11 @@ function printLasso(session: ReturnType<typeof specSession>['session'], path: Ch
     w = step(w, c, session.config, session.model);
     console.log(pc.dim(`  ${mark} ${String(w.now).padStart(7)}  ${text}`));
   };
-  console.log(pc.dim(`  Lasso: after the ${path.length} steps above, faults stop; the fair schedule takes ${lasso.stem.length} steps, then repeats these ${lasso.cycle.length} forever (same state up to a time shift):`));
+  const then = lasso.cycle.length > 0 ? `then repeats these ${lasso.cycle.length} forever (the same state up to a time shift)` : 'then nothing more can happen';
+  console.log(pc.dim(`  Lasso: after the ${path.length} steps above, faults stop; the fair schedule takes ${lasso.stem.length} steps, ${then}:`));
   for (const c of lasso.stem) show(c, '~');
   for (const c of lasso.cycle) show(c, '↻');
+  console.log(pc.dim(`              ${describeWorld(w)}`));
 }
 
 /** States, states/s, queue and depth: an updating line on a terminal, a line every 10 s otherwise. */
