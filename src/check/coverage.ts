@@ -30,13 +30,35 @@ export interface CoverageReport {
   choices: CoverageSection;
 }
 
-/** Every state node and every transition candidate of a machine, named `machine:state` and `machine:state event#i`. */
+type Guard = string | { type?: string; params?: unknown; guards?: Guard[]; name?: string } | ((...a: never[]) => unknown) | undefined;
+
+/** A guard in words: `isFencedInstance`, `isTimer(poll)`, `answersJoin & isError`. */
+function guardText(g: Guard): string {
+  if (g === undefined) return 'otherwise';
+  if (typeof g === 'string') return g;
+  const inner = (g as { guards?: Guard[] }).guards;
+  if (inner) return inner.map(guardText).join(' & ');
+  const o = g as { type?: string; params?: unknown; name?: string };
+  if (o.type) return o.params === undefined ? o.type : `${o.type}(${String(o.params)})`;
+  return o.name || 'inline';
+}
+
+/** `machine:State` (the root is "any state"). */
+const stateName = (name: string, machine: AnyStateMachine, id: string): string =>
+  `${name}:${id === machine.id ? '(any state)' : id.slice(machine.id.length + 1)}`;
+
+/** `machine:State Event#i [guard]`: the i-th candidate of that state for that event. */
+const transitionName = (name: string, machine: AnyStateMachine, id: string, event: string, i: number, guard: Guard): string =>
+  `${stateName(name, machine, id)} ${event}#${i + 1} [${guardText(guard)}]`;
+
+/** Every state node and every transition candidate of a machine. */
 function inventory(name: string, machine: AnyStateMachine): { states: string[]; transitions: string[] } {
   const states: string[] = [];
   const transitions: string[] = [];
   const walk = (node: StateNodeLike) => {
-    if (node !== (machine.root as unknown)) states.push(`${name}:${node.id}`);
-    for (const [event, candidates] of node.transitions) candidates.forEach((_, i) => transitions.push(`${name}:${node.id} ${event}#${i + 1}`));
+    if (node !== (machine.root as unknown)) states.push(stateName(name, machine, node.id));
+    for (const [event, candidates] of node.transitions)
+      candidates.forEach((t, i) => transitions.push(transitionName(name, machine, node.id, event, i, (t as { guard?: Guard }).guard)));
     for (const child of Object.values(node.states)) walk(child);
   };
   walk(machine.root as unknown as StateNodeLike);
@@ -69,19 +91,19 @@ export class Coverage {
       initial: (input) => {
         const r = runner.initial(input);
         // The initial state may be transient (Loading): it is entered before the eventless move.
-        for (const t of (machine.root as unknown as { initial?: { target: ReadonlyArray<{ id: string }> } }).initial?.target ?? []) seen.states.add(`${name}:${t.id}`);
-        seen.states.add(`${name}:${machine.id}.${String(r[0].value)}`);
+        for (const t of (machine.root as unknown as { initial?: { target: ReadonlyArray<{ id: string }> } }).initial?.target ?? []) seen.states.add(stateName(name, machine, t.id));
+        seen.states.add(stateName(name, machine, `${machine.id}.${String(r[0].value)}`));
         return r;
       },
       send: (snapshot: AnyMachineSnapshot, event) => {
-        for (const t of machine.getTransitionData(snapshot as never, event as never) as unknown as Array<{ source: StateNodeLike; eventType: string; target?: ReadonlyArray<{ id: string }> }>) {
+        for (const t of machine.getTransitionData(snapshot as never, event as never) as unknown as Array<{ source: StateNodeLike; eventType: string; guard?: Guard; target?: ReadonlyArray<{ id: string }> }>) {
           const i = t.source.transitions.get(t.eventType)?.indexOf(t as never) ?? -1;
-          seen.transitions.add(`${name}:${t.source.id} ${t.eventType}#${i + 1}`);
+          seen.transitions.add(transitionName(name, machine, t.source.id, t.eventType, i, t.guard));
           // Transient states (left at once by an eventless transition) show only as targets.
-          for (const target of t.target ?? []) seen.states.add(`${name}:${target.id}`);
+          for (const target of t.target ?? []) seen.states.add(stateName(name, machine, target.id));
         }
         const r = runner.send(snapshot, event);
-        seen.states.add(`${name}:${machine.id}.${String(r[0].value)}`);
+        seen.states.add(stateName(name, machine, `${machine.id}.${String(r[0].value)}`));
         return r;
       },
     };

@@ -121,7 +121,7 @@ test('coverage lists what explore never reached', () => {
   expect(report.choices.missing).toContain('crash'); // no crash budget
   expect(report.choices.missing).not.toContain('deliver');
   expect(report.errors.missing).toContain('FENCED_INSTANCE_ID'); // no static members
-  expect(report.states.missing).toContain('consumer:consumer.fatal');
+  expect(report.states.missing).toContain('consumer:fatal');
   expect(report.states.reached + report.states.missing.length).toBe(report.states.total);
 });
 
