@@ -132,7 +132,7 @@ async function runExplore(opts: ExploreOptions): Promise<number> {
   if (!quiet) console.log(pc.dim(`exploring ${label}: ${boundsText}; symmetry ${spec.symmetry ? 'on' : 'off'}, liveness ${spec.liveness ? 'on' : 'off'}${spec.shard ? `, shard ${spec.shard.index + 1}/${spec.shard.count}` : ''}, ${opts.workers} worker${opts.workers > 1 ? 's' : ''}`));
   const r = await exploreParallel(spec, opts.workers, quiet ? undefined : progressPrinter());
   if (process.stderr.isTTY && !quiet) process.stderr.write('\r\x1b[K');
-  const reduction = opts.measureReduction && spec.symmetry && !r.violation ? await exploreParallel({ ...spec, symmetry: false, coverage: false }, opts.workers) : undefined;
+  const reduction = opts.measureReduction && spec.symmetry && !r.violation ? await exploreParallel({ ...spec, symmetry: false, coverage: false, liveness: false }, opts.workers) : undefined;
   let coverageLines: string[] = [];
   let coverageReport;
   if (r.coverage) {
