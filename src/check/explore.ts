@@ -2,7 +2,7 @@ import type { Invariant } from '../../properties/invariant.ts';
 import type { Choice, World } from '../world/types.ts';
 import { enabled, initialWorld, step } from '../world/world.ts';
 import { budgetIndex, budgetedKinds, withinBudget, type Bounds } from './bounds.ts';
-import { canonicalKey, fingerprint } from './canonical.ts';
+import { stateHash } from './canonical.ts';
 import { LivenessChecker } from './liveness.ts';
 import type { Session, Violation } from './run.ts';
 
@@ -100,7 +100,7 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
   const seen = new FingerprintSet();
   const parent = new IntList();
   const via = new IntList(); // index of the choice among the parent's enabled choices
-  const hashOf = (w: World, used: Uint8Array) => fingerprint(`${used.join(',')}|${canonicalKey(w, keyOpts)}`);
+  const hashOf = (w: World, used: Uint8Array) => stateHash(w, keyOpts, used.join(','));
   const started = performance.now();
   let heap = 0;
   const cut = { depth: 0, inFlight: 0, time: 0 };

@@ -2,7 +2,7 @@ import type { Choice, World, WorldConfig } from '../world/types.ts';
 import type { Model } from '../world/model.ts';
 import { isSettled } from '../world/view.ts';
 import { enabled } from '../world/world.ts';
-import { canonicalKey, fingerprint } from './canonical.ts';
+import { stateHash } from './canonical.ts';
 import { fairSchedule, healingChoices, settleBoundMs } from './quiesce.ts';
 
 // Liveness for the explorer: from every reachable state, stop the faults and follow the fair
@@ -36,7 +36,7 @@ export class LivenessChecker {
   ) {}
 
   private key(w: World): number {
-    return fingerprint(canonicalKey(w, { symmetry: false, ordered: true }));
+    return stateHash(w, { symmetry: false, ordered: true });
   }
 
   check(start: World): Outcome {
