@@ -24,6 +24,8 @@ export interface ExploreOptions {
   observe?: (before: World, choice: Choice, after: World) => void;
   /** Keep the fingerprints (to merge shards, or to compare runs in tests). */
   keepFingerprints?: boolean;
+  /** Give up after this many distinct states (the result says `stopped`). */
+  maxStates?: number;
 }
 
 export interface Progress {
@@ -48,6 +50,8 @@ export interface ExploreResult {
   violation?: Violation & { path: Choice[]; lasso?: { stem: Choice[]; cycle: Choice[] } };
   liveness?: { walks: number; steps: number };
   fingerprints?: Float64Array;
+  /** The search gave up at `maxStates` before the bounds were exhausted. */
+  stopped?: boolean;
 }
 
 interface Node {
@@ -200,6 +204,7 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
         const v = live(child);
         if (v) return result(v);
         next.push(child);
+        if (opts.maxStates !== undefined && seen.size >= opts.maxStates) return { ...result(), stopped: true };
       }
       if (opts.onProgress) {
         const now = performance.now();
