@@ -91,7 +91,9 @@ function specOf(opts: ExploreOptions): ExploreSpec {
   const variant = opts.variant === undefined ? undefined : findVariant(opts.variant);
   if (opts.variant !== undefined && !variant) throw new UsageError(`unknown --variant '${opts.variant}' (known: ${catalogue.map((v) => v.name).join(', ')})`);
   if (opts.protocol !== undefined && !protocols.includes(opts.protocol as Protocol)) throw new UsageError(`unknown --protocol '${opts.protocol}' (known: ${protocols.join(', ')})`);
-  const protocol = (opts.protocol as Protocol | undefined) ?? variant?.protocols?.[0] ?? 'cooperative';
+  // A variant that replaces an assignor is explored under a protocol that assignor supports.
+  const assignorProtocol = variant?.assignors ? protocols.find((p) => Object.keys(variant.assignors!).some((a) => assignorsFor(p, variant).includes(a))) : undefined;
+  const protocol = (opts.protocol as Protocol | undefined) ?? variant?.protocols?.[0] ?? assignorProtocol ?? 'cooperative';
   if (variant?.protocols && !variant.protocols.includes(protocol)) throw new UsageError(`variant ${variant.name} applies to ${variant.protocols.join(', ')}, not ${protocol}`);
   const known = assignorsFor(protocol, variant);
   const variantAssignor = variant?.assignors ? Object.keys(variant.assignors).find((a) => known.includes(a)) : undefined;
