@@ -1,11 +1,10 @@
 import { readdirSync } from 'node:fs';
-import { budgetsOf, faultsFor } from '../check/bounds.ts';
+import { boundsOfPath, configFor } from '../check/bounds.ts';
 import { session } from '../check/config.ts';
 import { explore } from '../check/explore.ts';
 import { findVariant } from '../explore/catalogue.ts';
 import { readCounterexample } from '../trace/counterexample.ts';
 import { replayStored } from '../trace/replay.ts';
-import { initialWorld, step } from '../world/world.ts';
 
 // npm run explore:variants: for every broken variant in the corpus (what random checking
 // found, shrunk), explore with the fault budgets that path used, its length as the depth
@@ -25,19 +24,11 @@ for (const f of files) {
   const s0 = session(cx.config, variant);
   const random = replayStored(s0, cx.choices, f).result;
   const path = random.trace.slice(0, random.violation!.step + 1);
-  const budgets = budgetsOf(path);
-  // The most messages in flight along the random path: a tighter bound that still contains it.
-  let w = initialWorld(cx.config, s0.model);
-  let inFlight = w.net.length;
-  for (const c of path) {
-    w = step(w, c, cx.config, s0.model);
-    inFlight = Math.max(inFlight, w.net.length);
-  }
-  const config = { ...cx.config, faults: { ...faultsFor(budgets), slowCallbacks: cx.config.faults.slowCallbacks } };
-  const r = explore(session(config, variant), { budgets, maxDepth: path.length, maxInFlight: inFlight, maxTimeMs: Infinity }, { symmetry: true, liveness: cx.violation.invariant === 'eventually-stable', maxStates: MAX_STATES });
+  const bounds = boundsOfPath(cx.config, s0.model, path);
+  const r = explore(session(configFor(cx.config, bounds.budgets), variant), bounds, { symmetry: true, liveness: cx.violation.invariant === 'eventually-stable', maxStates: MAX_STATES });
   const found = r.violation ? String(r.violation.path.length) : r.stopped ? `>${MAX_STATES / 1000}k states` : 'none';
   if (r.violation && r.violation.path.length > path.length) worse++;
-  const used = [`in flight ${inFlight}`, ...Object.entries(budgets).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`)].join(', ');
+  const used = [`in flight ${bounds.maxInFlight}`, ...Object.entries(bounds.budgets).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`)].join(', ');
   console.log(`${cx.variant.padEnd(28)} ${(r.violation?.invariant ?? cx.violation.invariant).padEnd(30)} ${String(path.length).padStart(6)} ${found.padStart(7)} ${r.states.toLocaleString('en-US').padStart(9)} ${r.seconds.toFixed(1).padStart(6)}  ${used}`);
 }
 process.exitCode = worse > 0 ? 1 : 0;

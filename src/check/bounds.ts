@@ -1,4 +1,6 @@
-import type { Choice, ChoiceKind, FaultSettings } from '../world/types.ts';
+import type { Model } from '../world/model.ts';
+import type { Choice, ChoiceKind, FaultSettings, WorldConfig } from '../world/types.ts';
+import { initialWorld, step } from '../world/world.ts';
 import { noFaults } from './faults.ts';
 
 // Explorer-only bounds. The world is unchanged: the explorer offers a budgeted kind of choice
@@ -58,3 +60,20 @@ export function budgetsOf(choices: readonly Choice[]): Budgets {
   }
   return b;
 }
+
+/**
+ * The tightest bounds that still contain a path: its fault budgets, its length as the depth and
+ * its most messages in flight. Explored within them, a shortest violation is no longer than it.
+ */
+export function boundsOfPath(config: WorldConfig, model: Model, path: readonly Choice[]): Bounds {
+  let w = initialWorld(config, model);
+  let inFlight = w.net.length;
+  for (const c of path) {
+    w = step(w, c, config, model);
+    inFlight = Math.max(inFlight, w.net.length);
+  }
+  return { budgets: budgetsOf(path), maxDepth: path.length, maxInFlight: inFlight, maxTimeMs: Infinity };
+}
+
+/** The world config to explore within `budgets`: only the budgeted faults are on. */
+export const configFor = (config: WorldConfig, budgets: Budgets): WorldConfig => ({ ...config, faults: { ...faultsFor(budgets), slowCallbacks: config.faults.slowCallbacks } });

@@ -4,7 +4,7 @@ import { findVariant } from '../explore/catalogue.ts';
 import { readCounterexample } from '../trace/counterexample.ts';
 import { replayStored } from '../trace/replay.ts';
 import { initialWorld } from '../world/world.ts';
-import { budgetsOf, faultsFor, noBudgets } from './bounds.ts';
+import { boundsOfPath, configFor, noBudgets } from './bounds.ts';
 import { campaign } from './campaign.ts';
 import { stateHash } from './canonical.ts';
 import { allFaults, session, worldConfig } from './config.ts';
@@ -69,20 +69,19 @@ test('a time bound keeps the clock in the state and cuts off later successors', 
 });
 
 describe('explore finds each broken variant with a path no longer than random checking found', () => {
-  // The corpus holds what `check` found (shrunk). Explore with the fault budgets that path
-  // used and its length as the depth bound: the shortest path can only be as short or shorter.
+  // The corpus holds what `check` found (shrunk). Explore within the tightest bounds that
+  // contain that path (boundsOfPath): the shortest path can only be as short or shorter.
   const corpus = readdirSync('counterexamples').filter((f) => f.endsWith('.json'));
-  const fast = ['no-generation-bump', 'forgetful-assignor', 'duplicate-instance', 'cooperative-revokes-all', 'leader-not-rechosen'];
+  const fast = ['no-generation-bump', 'forgetful-assignor', 'duplicate-instance', 'cooperative-revokes-all', 'leader-not-rechosen', 'eager-no-revoke', 'double-assign'];
   test.each(fast)('%s', (name) => {
     const file = corpus.find((f) => f.startsWith(`${name}-`))!;
     const cx = readCounterexample(`counterexamples/${file}`);
     const variant = findVariant(name)!;
     const random = replayStored(session(cx.config, variant), cx.choices, file).result;
     const randomPath = random.trace.slice(0, random.violation!.step + 1);
-    const budgets = budgetsOf(randomPath);
-    const config = { ...cx.config, faults: { ...faultsFor(budgets), slowCallbacks: cx.config.faults.slowCallbacks } };
-    const s = session(config, variant);
-    const r = explore(s, { budgets, maxDepth: randomPath.length, maxInFlight: 100, maxTimeMs: Infinity }, { symmetry: true, liveness: false });
+    const bounds = boundsOfPath(cx.config, session(cx.config, variant).model, randomPath);
+    const s = session(configFor(cx.config, bounds.budgets), variant);
+    const r = explore(s, bounds, { symmetry: true, liveness: false });
     expect(r.violation).toBeDefined();
     expect(variant.breaks).toContain(r.violation!.invariant);
     expect(r.violation!.path.length).toBeLessThanOrEqual(randomPath.length);
