@@ -70,7 +70,7 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
     .option('--static', 'static membership (KIP-345)')
     .option('--slow-callbacks', 'onPartitionsRevoked takes time (a separate callback choice)')
     .option('--variant <name>', `a design variant from the catalogue: ${catalogue.map((v) => v.name).join(', ')}`)
-    .option('--max-depth <n>', 'do not expand states this many steps from the start', positiveInt('--max-depth', 0, 10_000), 20)
+    .option('--max-depth <n>', 'do not expand states this many steps from the start', positiveInt('--max-depth', 0, 10_000), 8)
     .option('--max-in-flight <n>', 'cut off successors with more messages in flight', positiveInt('--max-in-flight', 1, 1000), 8)
     .option('--max-time <ms>', 'cut off successors whose virtual clock passed this (keeps the clock in the state)', positiveInt('--max-time', 0, 10_000_000));
   for (const [flag, what, def] of Object.values(budgetFlags)) cmd.option(`${flag} <n>`, `at most this many ${what} per path`, positiveInt(flag, 0, 100), def);
