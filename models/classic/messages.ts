@@ -5,16 +5,20 @@ import type { MemberSubscription } from '../assignors/types.ts';
 // `from`/`to` name the client process (slot and incarnation) so that the world can route
 // a response back over the connection the request came on, as a broker does.
 
-export type ErrorCode =
-  | 'NONE'
-  | 'MEMBER_ID_REQUIRED'
-  | 'UNKNOWN_MEMBER_ID'
-  | 'ILLEGAL_GENERATION'
-  | 'REBALANCE_IN_PROGRESS'
-  | 'FENCED_INSTANCE_ID'
-  | 'INCONSISTENT_GROUP_PROTOCOL'
-  | 'NOT_COORDINATOR'
-  | 'COORDINATOR_NOT_AVAILABLE';
+/** Every error code the model's coordinator and brokers answer with (a runtime list for coverage reports). */
+export const errorCodes = [
+  'NONE',
+  'MEMBER_ID_REQUIRED',
+  'UNKNOWN_MEMBER_ID',
+  'ILLEGAL_GENERATION',
+  'REBALANCE_IN_PROGRESS',
+  'FENCED_INSTANCE_ID',
+  'INCONSISTENT_GROUP_PROTOCOL',
+  'NOT_COORDINATOR',
+  'COORDINATOR_NOT_AVAILABLE',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
 
 export interface Endpoint {
   /** Client slot name, e.g. `c1`. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { Choice, Metrics } from '../world/types.ts';
 import { swarmMax } from './pick.ts';
+import { ownsRun, type Shard } from './shard.ts';
 import { runChoices, runPicks, type RunInput, type RunResult, type Session, type Violation } from './run.ts';
 
 export interface CampaignOptions {
@@ -12,6 +13,8 @@ export interface CampaignOptions {
   path?: string;
   /** Called after every run with the number of runs done. */
   onRun?: (done: number) => void;
+  /** Run only this shard's share of the runs (run i goes to shard i mod n); ignored with `path`. */
+  shard?: Shard;
 }
 
 export interface CampaignResult {
@@ -45,7 +48,11 @@ export function campaign(session: Session, opts: CampaignOptions): CampaignResul
   let steps = 0;
   const metrics = { overlapMs: 0, zombieMs: 0, duplicateRecords: 0, fencedCommits: 0, rebalances: 0, maxOverlapMs: 0, maxZombieMs: 0 };
   let firstFailureSteps = 0;
+  const shard = opts.path ? undefined : opts.shard;
+  let index = 0;
   const property = fc.property(runArbitrary(opts.maxSteps), (input) => {
+    // Other shards' runs pass untried; once a run fails, every call is fast-check shrinking it.
+    if (firstFailureSteps === 0 && !ownsRun(shard, index++)) return true;
     const r = runPicks(session, input);
     if (!r.violation) {
       runs++;

@@ -4,6 +4,7 @@ import { FORMAT, TOOL_VERSION, sizeOf, violationOf, type Counterexample } from '
 import { storeChoices } from '../trace/replay.ts';
 import { campaign, type CampaignOptions, type CampaignResult } from './campaign.ts';
 import { session } from './config.ts';
+import type { Coverage } from './coverage.ts';
 import type { Session } from './run.ts';
 import { shrinkInstance, type Failure } from './shrink-instance.ts';
 
@@ -20,9 +21,10 @@ export interface Found {
 export function findCounterexample(
   config: WorldConfig,
   variant: Variant | undefined,
-  opts: CampaignOptions & { liveness?: boolean; shrinkInstance?: boolean },
+  opts: CampaignOptions & { liveness?: boolean; shrinkInstance?: boolean; coverage?: Coverage },
 ): Found {
-  const s = session(config, variant, opts.liveness ?? true);
+  const plain = session(config, variant, opts.liveness ?? true);
+  const s = opts.coverage ? { ...plain, model: opts.coverage.wrap(plain.model), observe: opts.coverage.observe } : plain;
   const result = campaign(s, opts);
   if (!result.failure) return { result, session: s };
   const found = opts.shrinkInstance !== false && !opts.path ? shrinkInstance(config, variant, result.failure, s.invariants, opts) : { config, failure: result.failure };

@@ -29,6 +29,8 @@ export interface Session {
   invariants: Invariant[];
   /** Run the fair schedule and the liveness invariants after the random steps. */
   liveness: boolean;
+  /** Sees every step (coverage); absent on the hot path. */
+  observe?: (before: World, choice: Choice, after: World) => void;
 }
 
 /** One random run: the kinds of choice it may use (swarm bit set) and one number per step. */
@@ -63,6 +65,7 @@ export function run(session: Session, next: (w: World) => ((i: number) => Choice
     if (!choice) break;
     const after = step(w, choice, config, model);
     trace.push(choice);
+    session.observe?.(w, choice, after);
     const v = checkSafety(safety, w, choice, after, config, trace.length - 1);
     if (v) return { violation: v, trace, randomSteps: trace.length, world: after };
     w = after;
@@ -78,6 +81,7 @@ export function run(session: Session, next: (w: World) => ((i: number) => Choice
     }
     const [choice, after] = r.value;
     trace.push(choice);
+    session.observe?.(w, choice, after);
     const v = checkSafety(safety, w, choice, after, config, trace.length - 1);
     if (v) return { violation: v, trace, randomSteps, world: after };
     w = after;

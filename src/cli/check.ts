@@ -8,7 +8,10 @@ import type { Protocol, WorldConfig } from '../world/types.ts';
 import type { Variant } from '../explore/variant.ts';
 import { UsageError, positiveInt } from './errors.ts';
 import { count, printPass, printViolation } from './report.ts';
+import { Coverage, formatCoverage } from '../check/coverage.ts';
 import { findCounterexample } from '../check/find.ts';
+import { parseShard } from '../check/shard.ts';
+import { buildModel } from '../world/model.ts';
 import { timeline } from '../trace/timeline.ts';
 import { writeCounterexample } from '../trace/save.ts';
 
@@ -31,6 +34,8 @@ interface CheckOptions {
   liveness: boolean;
   path?: string;
   json?: boolean;
+  coverage?: boolean;
+  shard?: string;
 }
 
 export function registerCheck(program: Command, setExit: (code: number) => void): void {
@@ -54,6 +59,8 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--out <dir>', 'where failing checks write counterexample files', 'counterexamples')
     .option('--no-save', 'do not write a counterexample file')
     .option('--no-shrink-instance', 'keep the instance size of the first failure (skip trying fewer members, partitions, topics)')
+    .option('--coverage', 'report which machine states, transitions, error codes and choices the runs reached, and which never')
+    .option('--shard <i/n>', 'run only shard i of n (run k goes to shard k mod n); the n shards together are the whole campaign')
     .option('--json', 'print the results as JSON')
     .action(async (opts: CheckOptions) => setExit(runCheck(opts, opts.variant === undefined ? undefined : await loadVariant(opts.variant))));
 }
@@ -83,6 +90,7 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     throw new UsageError(`unknown --assignor '${opts.assignor}' (known: ${all.join(', ')})`);
   }
 
+  const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
   const results: Array<{ label: string; result: CampaignResult; file?: string; replay: string }> = [];
   let failed = false;
   for (const [protocol, assignor] of combos) {
@@ -93,12 +101,17 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     const label = `${opts.upgrade ? 'upgrade eager range -> cooperative-sticky' : `${protocol}/${assignor}`}${opts.static || config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${shape})`;
     const progress = progressLine(label, opts.runs, opts.json === true);
     const started = performance.now();
-    const found = findCounterexample(config, variant, { ...opts, onRun: progress.tick });
+    const coverage = opts.coverage ? new Coverage(buildModel(variant).machines) : undefined;
+    const found = findCounterexample(config, variant, { ...opts, shard, coverage, onRun: progress.tick });
     progress.done();
+    const printCoverage = () => {
+      if (coverage && !opts.json) for (const line of formatCoverage(coverage.report())) console.log(pc.dim(`  ${line}`));
+    };
     const { result } = found;
     if (!found.counterexample || !found.failure) {
       results.push({ label, result, replay: '' });
       if (!opts.json) printPass(label, result, (performance.now() - started) / 1000);
+      printCoverage();
       continue;
     }
     failed = true;
@@ -117,6 +130,7 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
       if (file) console.log(`  Saved: ${file}`);
       console.log(`  Replay: ${pc.bold(replay)}`);
     }
+    printCoverage();
     break;
   }
   if (opts.json) console.log(JSON.stringify({ ok: !failed, results }, null, 2));

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerCheck } from './check.ts';
+import { registerExplore } from './explore.ts';
 import { registerReplay } from './replay.ts';
 import { registerAssignor } from './assignor.ts';
 import { registerCompare } from './compare.ts';
@@ -22,6 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   registerAssignor(program, (c) => (code = c));
   registerCompare(program, (c) => (code = c));
   registerVariants(program, (c) => (code = c));
+  registerExplore(program, (c) => (code = c));
   try {
     await program.parseAsync(argv);
     return code;

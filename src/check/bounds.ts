@@ -1,0 +1,79 @@
+import type { Model } from '../world/model.ts';
+import type { Choice, ChoiceKind, FaultSettings, WorldConfig } from '../world/types.ts';
+import { initialWorld, step } from '../world/world.ts';
+import { noFaults } from './faults.ts';
+
+// Explorer-only bounds. The world is unchanged: the explorer offers a budgeted kind of choice
+// only while its count along the path is under the budget, and carries the counts in the
+// search node (they are part of the node's identity: the same world with more crashes left
+// has more futures).
+
+/** Kinds of choice that make the state space grow without end, and so have a budget. */
+export const budgetedKinds = ['crash', 'start', 'close', 'drop', 'stall', 'cut', 'addPartition', 'failover', 'subscribe', 'process', 'commit'] as const;
+export type BudgetedKind = (typeof budgetedKinds)[number];
+export type Budgets = Record<BudgetedKind, number>;
+
+export const noBudgets: Budgets = Object.fromEntries(budgetedKinds.map((k) => [k, 0])) as Budgets;
+
+export interface Bounds {
+  budgets: Budgets;
+  /** Do not expand states at this depth (steps from the initial world). */
+  maxDepth: number;
+  /** Successors with more messages in flight are cut off. */
+  maxInFlight: number;
+  /** Successors whose clock passed this many virtual ms are cut off (measured on the path that first reached them). */
+  maxTimeMs: number;
+}
+
+const index = new Map<ChoiceKind, number>(budgetedKinds.map((k, i) => [k, i]));
+export const budgetIndex = (kind: ChoiceKind): number | undefined => index.get(kind);
+
+/** The world's fault settings that offer every budgeted fault at all. */
+export function faultsFor(budgets: Budgets): FaultSettings {
+  return {
+    ...noFaults,
+    loss: budgets.drop > 0,
+    crash: budgets.crash > 0,
+    leave: budgets.close > 0,
+    stall: budgets.stall > 0,
+    cut: budgets.cut > 0,
+    addPartitions: budgets.addPartition,
+    failover: budgets.failover,
+    subscribe: budgets.subscribe > 0,
+  };
+}
+
+/** Choices within budget, given the counts used so far (indexed like budgetedKinds). */
+export function withinBudget(choices: Choice[], used: ArrayLike<number>, budgets: Budgets): Choice[] {
+  return choices.filter((c) => {
+    const i = index.get(c.kind);
+    return i === undefined || used[i] < budgets[budgetedKinds[i]];
+  });
+}
+
+/** The budgets a path uses: explore with these and the path is inside the explored space. */
+export function budgetsOf(choices: readonly Choice[]): Budgets {
+  const b = { ...noBudgets };
+  for (const c of choices) {
+    const i = index.get(c.kind);
+    if (i !== undefined) b[budgetedKinds[i]]++;
+  }
+  return b;
+}
+
+/**
+ * The tightest bounds that still contain a path: its fault budgets, its length as the depth and
+ * its most messages in flight. Explored within them, a shortest violation is no longer than it.
+ */
+export function boundsOfPath(config: WorldConfig, model: Model, path: readonly Choice[]): Bounds {
+  let w = initialWorld(config, model);
+  let inFlight = w.net.length;
+  for (const c of path) {
+    w = step(w, c, config, model);
+    inFlight = Math.max(inFlight, w.net.length);
+  }
+  return { budgets: budgetsOf(path), maxDepth: path.length, maxInFlight: inFlight, maxTimeMs: Infinity };
+}
+
+/** The world config to explore within `budgets`: only the budgeted faults are on. */
+export const configFor = (config: WorldConfig, budgets: Budgets): WorldConfig => ({ ...config, faults: { ...faultsFor(budgets), slowCallbacks: config.faults.slowCallbacks } });

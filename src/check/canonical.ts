@@ -1,0 +1,255 @@
+import type { AnyMachineSnapshot } from 'xstate';
+import type { ConsumerContext } from '../../models/classic/consumer-state.ts';
+import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
+import type { Msg, World } from '../world/types.ts';
+
+// The canonical form of a world for the explorer: two worlds with the same key have the same
+// futures and the same invariant verdicts. What is left out or renumbered, and why it is safe:
+// - observer bookkeeping that no choice or invariant reads: `metrics`, `processed` (feeds only
+//   metrics), `sent` (what the last step sent: invariants read it from the step's result),
+//   `formations` (only a source of fresh ids);
+// - message ids (renumbered by position; choices name messages by id only within one world);
+// - correlation ids, kept as the distance below the client's next one (the machines and the
+//   invariants only compare them for equality, and new ones are always above every old one),
+//   and dropped for processes that are gone (nothing addressed to them is delivered any more);
+// - formations, replaced by their rank (invariants only compare them for equality);
+// - time: every deadline is kept relative to `now` (the machines only read `now` to set
+//   deadlines `now + x`, the world fires the earliest one, and the only invariant that reads
+//   the clock, eventually-stable, measures durations). So a heartbeat round that ends where it
+//   began, one interval later, is the same state.
+// With `symmetry`, client slots are interchangeable: the key is the smallest over renamings of
+// c1..cN (member ids, instance ids and timer names carry the name and are renamed with it).
+// Without `ordered`, the in-flight messages are a multiset: `enabled` offers every message
+// whatever its position and `step` appends, so the order only matters to the fair schedule.
+
+export interface KeyOptions {
+  symmetry: boolean;
+  /** Keep the absolute clock (a bound on virtual time needs it). */
+  absoluteTime?: boolean;
+  /** Keep the order of in-flight messages (the fair schedule delivers the oldest first). */
+  ordered: boolean;
+}
+
+type Endpoint = { client: string; inc: number };
+
+// Parts of a world that a step did not change are the same objects in the next world, so
+// their serializations are cached by identity (and their renamings by string).
+const jsonCache = new WeakMap<object, string>();
+const cached = (o: object, make: () => string): string => {
+  let s = jsonCache.get(o);
+  if (s === undefined) jsonCache.set(o, (s = make()));
+  return s;
+};
+
+const timersText = (timers: Record<string, number>, now: number): string => {
+  let out = '';
+  for (const k in timers) out += `${k}=${timers[k] - now},`;
+  return out;
+};
+
+/** Rank of each value among the sorted distinct values. */
+function ranks(values: Array<number | null>): Map<number, number> {
+  const sorted = [...new Set(values.filter((v): v is number => v !== null))].sort((a, b) => a - b);
+  return new Map(sorted.map((v, i) => [v, i]));
+}
+
+/**
+ * Correlation ids as distances below the endpoint's next one (a new id is always above every
+ * old one, and ids are only compared for equality). An endpoint that is not the live process
+ * of its slot never receives anything again (the world drops responses to it), so its ids are 0.
+ */
+function corrOf(w: World, e: Endpoint, corr: number | null | undefined): number | null {
+  if (corr === null || corr === undefined) return null;
+  for (const s of w.clients) {
+    if (s.name !== e.client) continue;
+    if (s.inc !== e.inc || s.status !== 'running' || !s.snapshot || s.snapshot.status !== 'active') return 0;
+    return (s.snapshot.context as ConsumerContext).nextCorr - corr;
+  }
+  return 0;
+}
+
+function snapshotText(snap: AnyMachineSnapshot): string {
+  return cached(snap, () => {
+    const c = snap.context as ConsumerContext;
+    const inflight: Record<string, unknown> = {};
+    for (const k in c.inflight) {
+      const x = c.inflight[k as keyof ConsumerContext['inflight']];
+      if (x) inflight[k] = { ...x, corr: c.nextCorr - x.corr };
+    }
+    // cfg holds the construction settings; only what a bounce or a subscription change can vary is kept.
+    const { cfg, timers: _t, nextCorr: _n, inflight: _i, ...rest } = c;
+    return JSON.stringify([snap.value, snap.status, cfg.protocol, cfg.assignors, cfg.topics, rest, inflight]);
+  });
+}
+
+function coordinatorText(snap: AnyMachineSnapshot): string {
+  return cached(snap, () => {
+    const g = snap.context as CoordinatorContext;
+    const members: Record<string, unknown> = {};
+    for (const id in g.members) {
+      const { joinCorr: _j, syncCorr: _s, ...m } = g.members[id];
+      members[id] = m;
+    }
+    const { timers: _t, ...rest } = g;
+    return JSON.stringify([snap.value, snap.status, { ...rest, members }]);
+  });
+}
+
+const messageText = (m: Msg): string =>
+  cached(m, () => {
+    const { corr: _c, ...body } = m.body;
+    return JSON.stringify([m.to, body]);
+  });
+
+/**
+ * The parts of the key: one string per client slot (in slot order), the rest, and one per
+ * message, each still naming clients as in the world (renaming is done on the strings).
+ */
+function parts(w: World, ordered: boolean, absoluteTime: boolean): { slots: string[][]; rest: string[]; net: string[][] } {
+  const formation = ranks([w.formation, w.persistedFormation, ...w.clients.map((s) => s.formation), ...w.net.map((m) => m.formation)]);
+  const rf = (f: number | null) => (f === null ? null : formation.get(f));
+  const slots = w.clients.map((s) => {
+    const head = `${s.name},${s.inc},${s.status},${s.cut},${rf(s.formation)},${s.phase}`;
+    if (!s.snapshot) return [head];
+    return [head, snapshotText(s.snapshot), timersText((s.snapshot.context as ConsumerContext).timers, w.now)];
+  });
+  const g = w.coordinator.context as CoordinatorContext;
+  let parked = '';
+  for (const id in g.members) {
+    const m = g.members[id];
+    if (m.joinCorr !== null || m.syncCorr !== null) parked += `${id}:${corrOf(w, m.client, m.joinCorr)}/${corrOf(w, m.client, m.syncCorr)},`;
+  }
+  const rest = [
+    `${absoluteTime ? w.now : 0},${w.coordinatorEpoch},${rf(w.formation)},${rf(w.persistedFormation)},${JSON.stringify(w.topics)}`,
+    coordinatorText(w.coordinator),
+    parked,
+    timersText(g.timers, w.now),
+  ];
+  const net = w.net.map((m: Msg) => [messageText(m), `${rf(m.formation)},${corrOf(w, m.body.client, m.body.corr)}`]);
+  if (!ordered) net.sort((a, b) => compareParts(a, b));
+  return { slots, rest, net };
+}
+
+const compareParts = (a: string[], b: string[]): number => {
+  for (let i = 0; i < a.length && i < b.length; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
+  return a.length - b.length;
+};
+
+// Client names (c1), instance ids (i1) and member ids (c1-4) as they appear inside strings.
+const NAME = /\b([ci])([1-9]\d*)\b/g;
+const HAS_NAME = /\b[ci][1-9]/;
+
+const renameCache = new Map<string, Map<string, string>>();
+function rename(s: string, to: readonly number[], permKey: string): string {
+  if (!HAS_NAME.test(s)) return s;
+  let byPerm = renameCache.get(s);
+  if (!byPerm) {
+    if (renameCache.size > 200_000) renameCache.clear();
+    renameCache.set(s, (byPerm = new Map()));
+  }
+  let r = byPerm.get(permKey);
+  if (r === undefined) byPerm.set(permKey, (r = s.replace(NAME, (_, p: string, n: string) => `${p}${to[Number(n) - 1] + 1}`)));
+  return r;
+}
+const renameAll = (xs: string[], to: readonly number[], permKey: string) => xs.map((x) => rename(x, to, permKey));
+
+function permutations(n: number): number[][] {
+  if (n <= 1) return [[0]];
+  const out: number[][] = [];
+  for (const p of permutations(n - 1)) for (let i = 0; i <= p.length; i++) out.push([...p.slice(0, i), n - 1, ...p.slice(i)]);
+  return out;
+}
+const permCache = new Map<number, number[][]>();
+const signatureCache = new Map<string, string>();
+const signatureOf = (slot: string[]): string =>
+  slot
+    .map((x) => {
+      let sig = signatureCache.get(x);
+      if (sig === undefined) {
+        if (signatureCache.size > 200_000) signatureCache.clear();
+        signatureCache.set(x, (sig = x.replace(NAME, '#')));
+      }
+      return sig;
+    })
+    .join('\u0001');
+
+/** The key as a list of strings: the rest, then each slot, then each message, with markers between. */
+const flatten = (rest: string[], slots: string[][], net: string[][]): string[] => {
+  const out = [...rest];
+  for (const s of slots) out.push('\u0002', ...s);
+  out.push('\u0003');
+  for (const m of net) out.push('\u0002', ...m);
+  return out;
+};
+
+/** The canonical key of a world as a list of strings (see the file comment). */
+export function canonicalParts(w: World, opts: KeyOptions): string[] {
+  const { slots, rest, net } = parts(w, opts.ordered, opts.absoluteTime ?? false);
+  const n = slots.length;
+  if (!opts.symmetry || n === 1) return flatten(rest, slots, net);
+  // Only renamings that sort the slots by their name-blind signature can give the smallest key;
+  // the minimum over those is the same for every member of a symmetry class.
+  const signature = slots.map(signatureOf);
+  let perms = permCache.get(n);
+  if (!perms) permCache.set(n, (perms = permutations(n)));
+  let best: string[] | undefined;
+  for (const perm of perms) {
+    // perm[i]: the new index of slot i. Keep it only if it sorts the signatures.
+    const order: number[] = new Array(n);
+    for (let i = 0; i < n; i++) order[perm[i]] = i;
+    let sorted = true;
+    for (let j = 1; j < n && sorted; j++) if (signature[order[j - 1]] > signature[order[j]]) sorted = false;
+    if (!sorted) continue;
+    const permKey = perm.join('');
+    const renamedNet = net.map((m) => renameAll(m, perm, permKey));
+    if (!opts.ordered) renamedNet.sort(compareParts);
+    const key = flatten(renameAll(rest, perm, permKey), order.map((i) => renameAll(slots[i], perm, permKey)), renamedNet);
+    if (best === undefined || compareParts(key, best) < 0) best = key;
+  }
+  return best!;
+}
+
+/** The canonical key as one string (tests, debugging). */
+export const canonicalKey = (w: World, opts: KeyOptions): string => canonicalParts(w, opts).join('\u0001');
+
+/** A 53-bit hash of a string (cyrb53): the explorer stores fingerprints, as TLC does. */
+export function fingerprint(s: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+// Fingerprints of the (mostly cached, long) parts are cached too, then combined in order.
+const partHash = new Map<string, number>();
+function cachedFingerprint(s: string): number {
+  if (s.length < 64) return fingerprint(s);
+  let h = partHash.get(s);
+  if (h === undefined) {
+    if (partHash.size > 500_000) partHash.clear();
+    partHash.set(s, (h = fingerprint(s)));
+  }
+  return h;
+}
+
+/** A 53-bit fingerprint of a list of strings, position by position, after an optional prefix. */
+export function fingerprintParts(parts: readonly string[], prefix = ''): number {
+  let h1 = 0x9e3779b9 ^ fingerprint(prefix);
+  let h2 = 0x85ebca6b;
+  for (const p of parts) {
+    const f = cachedFingerprint(p);
+    h1 = Math.imul(h1 ^ (f >>> 0), 2654435761);
+    h2 = Math.imul(h2 ^ Math.floor(f / 4294967296), 1597334677) ^ (h1 >>> 15);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+export const stateHash = (w: World, opts: KeyOptions, prefix = ''): number => fingerprintParts(canonicalParts(w, opts), prefix);

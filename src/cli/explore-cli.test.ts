@@ -1,0 +1,44 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+
+// `explore` as a user meets it: the summary, a counterexample that replays, one-line errors.
+
+const cli = (...args: string[]) => {
+  const r = spawnSync(process.execPath, ['bin/rebalance-check.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+test('a correct small instance: exit 0 and the summary', () => {
+  const r = cli('explore', '--members', '2', '--partitions', '1', '--max-depth', '4', '--workers', '2', '--measure-reduction', '--coverage');
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/✓ cooperative\/cooperative-sticky \(2 members x 1 partitions\): [\d,]+ distinct states, [\d,]+ transitions, diameter 4, /);
+  expect(r.out).toMatch(/states\/s/);
+  expect(r.out).toMatch(/reduction x\d\.\d\d/);
+  expect(r.out).toMatch(/2 workers explored/);
+  expect(r.out).toMatch(/never reached choice kinds \(\d+\): .*drop/);
+});
+
+test('a broken variant: exit 1, a shortest counterexample file, and replay reproduces it', () => {
+  const out = mkdtempSync(join(tmpdir(), 'rebalance-explore-'));
+  const r = cli('explore', '--variant', 'leader-not-rechosen', '--protocol', 'eager', '--members', '1', '--partitions', '1', '--leaves', '1', '--restarts', '0', '--crashes', '0', '--max-depth', '6', '--workers', '1', '--out', out);
+  expect(r.code).toBe(1);
+  expect(r.out).toContain('invariant leader-is-member violated after');
+  const files = readdirSync(out);
+  expect(files).toHaveLength(1);
+  const replay = cli('replay', join(out, files[0]));
+  expect(replay.code).toBe(1);
+  expect(replay.out).toContain('leader-is-member');
+});
+
+test.each([
+  [['explore', '--shard', '3/2'], '--shard 3/2'],
+  [['check', '--shard', '0/3'], '--shard 0/3'],
+])('bad usage %j exits 2 with one line', (args, message) => {
+  const r = cli(...args);
+  expect(r.code).toBe(2);
+  expect(r.err.trim().split('\n')).toHaveLength(1);
+  expect(r.err).toContain(message);
+});

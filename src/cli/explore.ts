@@ -1,0 +1,223 @@
+import { availableParallelism } from 'node:os';
+import type { Command } from 'commander';
+import pc from 'picocolors';
+import { budgetedKinds, noBudgets, type Budgets } from '../check/bounds.ts';
+import { assignorsFor, protocols } from '../check/config.ts';
+import { Coverage, formatCoverage } from '../check/coverage.ts';
+import type { Progress } from '../check/explore.ts';
+import { exploreCounterexample } from '../check/explore-counterexample.ts';
+import { exploreParallel, type MergedResult } from '../check/explore-parallel.ts';
+import { specSession, type ExploreSpec } from '../check/explore-spec.ts';
+import { parseShard } from '../check/shard.ts';
+import { catalogue, findVariant } from '../explore/catalogue.ts';
+import { describeChoice, describeWorld } from '../trace/describe.ts';
+import { writeCounterexample } from '../trace/save.ts';
+import { timeline } from '../trace/timeline.ts';
+import type { Choice, Protocol, World } from '../world/types.ts';
+import { initialWorld, step } from '../world/world.ts';
+import { UsageError, positiveInt } from './errors.ts';
+import { printViolation } from './report.ts';
+
+interface ExploreOptions {
+  protocol?: string;
+  assignor?: string;
+  members: number;
+  partitions: number;
+  topics: number;
+  static?: boolean;
+  slowCallbacks?: boolean;
+  variant?: string;
+  maxDepth: number;
+  maxInFlight: number;
+  maxTime?: number;
+  symmetry: boolean;
+  liveness: boolean;
+  measureReduction?: boolean;
+  coverage?: boolean;
+  workers: number;
+  shard?: string;
+  out: string;
+  save: boolean;
+  json?: boolean;
+  [budget: string]: unknown;
+}
+
+/** CLI flag of each budget (how many of that kind of choice a path may take). */
+const budgetFlags: Record<(typeof budgetedKinds)[number], [string, string, number]> = {
+  crash: ['--crashes', 'crashes (a process dies without a word)', 1],
+  start: ['--restarts', 'restarts of a crashed or closed process', 1],
+  close: ['--leaves', 'graceful closes (LeaveGroup)', 0],
+  drop: ['--drops', 'lost messages', 0],
+  stall: ['--stalls', 'application stalls past max.poll.interval.ms', 0],
+  cut: ['--cuts', 'cut links (the client keeps fetching)', 0],
+  addPartition: ['--add-partitions', 'partitions added to a topic', 0],
+  failover: ['--failovers', 'coordinator failovers', 0],
+  subscribe: ['--subscribes', 'subscription changes (with several topics)', 0],
+  process: ['--processes', 'record-processing steps', 0],
+  commit: ['--commits', 'offset commits', 0],
+};
+const camel = (flag: string) => flag.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+
+export function registerExplore(program: Command, setExit: (code: number) => void): void {
+  const cmd = program
+    .command('explore')
+    .description('explore every reachable state of a small instance within bounds (exit 0: no violation, 1: violation, 2: bad usage)')
+    .option('--protocol <name>', `rebalance protocol: ${protocols.join(', ')} (default: cooperative, or the variant's)`)
+    .option('--assignor <name>', "assignor (default: cooperative-sticky, or the variant's)")
+    .option('--members <n>', 'consumer processes', positiveInt('--members', 1, 4), 3)
+    .option('--partitions <n>', 'partitions of each topic', positiveInt('--partitions', 1, 64), 3)
+    .option('--topics <n>', 'topics, every member subscribed to all', positiveInt('--topics', 1, 4), 1)
+    .option('--static', 'static membership (KIP-345)')
+    .option('--slow-callbacks', 'onPartitionsRevoked takes time (a separate callback choice)')
+    .option('--variant <name>', `a design variant from the catalogue: ${catalogue.map((v) => v.name).join(', ')}`)
+    .option('--max-depth <n>', 'do not expand states this many steps from the start', positiveInt('--max-depth', 0, 10_000), 8)
+    .option('--max-in-flight <n>', 'cut off successors with more messages in flight', positiveInt('--max-in-flight', 1, 1000), 8)
+    .option('--max-time <ms>', 'cut off successors whose virtual clock passed this (keeps the clock in the state)', positiveInt('--max-time', 0, 10_000_000));
+  for (const [flag, what, def] of Object.values(budgetFlags)) cmd.option(`${flag} <n>`, `at most this many ${what} per path`, positiveInt(flag, 0, 100), def);
+  cmd
+    .option('--no-symmetry', 'treat the clients as distinct (no symmetry reduction)')
+    .option('--no-liveness', 'skip the check that every state settles once faults stop')
+    .option('--measure-reduction', 'explore again without symmetry and print the reduction factor')
+    .option('--coverage', 'report which machine states, transitions, error codes and choices were reached')
+    .option('--workers <n>', 'worker threads (default: every core)', positiveInt('--workers', 1, 256), availableParallelism())
+    .option('--shard <i/n>', 'explore only shard i of n (first-level subtrees by state hash); run all n to cover the space')
+    .option('--out <dir>', 'where a violation writes its counterexample file', 'counterexamples')
+    .option('--no-save', 'do not write a counterexample file')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: ExploreOptions) => setExit(await runExplore(opts)));
+}
+
+function specOf(opts: ExploreOptions): ExploreSpec {
+  const variant = opts.variant === undefined ? undefined : findVariant(opts.variant);
+  if (opts.variant !== undefined && !variant) throw new UsageError(`unknown --variant '${opts.variant}' (known: ${catalogue.map((v) => v.name).join(', ')})`);
+  if (opts.protocol !== undefined && !protocols.includes(opts.protocol as Protocol)) throw new UsageError(`unknown --protocol '${opts.protocol}' (known: ${protocols.join(', ')})`);
+  // A variant that replaces an assignor is explored under a protocol that assignor supports.
+  const assignorProtocol = variant?.assignors ? protocols.find((p) => Object.keys(variant.assignors!).some((a) => assignorsFor(p, variant).includes(a))) : undefined;
+  const protocol = (opts.protocol as Protocol | undefined) ?? variant?.protocols?.[0] ?? assignorProtocol ?? 'cooperative';
+  if (variant?.protocols && !variant.protocols.includes(protocol)) throw new UsageError(`variant ${variant.name} applies to ${variant.protocols.join(', ')}, not ${protocol}`);
+  const known = assignorsFor(protocol, variant);
+  const variantAssignor = variant?.assignors ? Object.keys(variant.assignors).find((a) => known.includes(a)) : undefined;
+  const assignor = opts.assignor ?? variantAssignor ?? (known.includes('cooperative-sticky') ? 'cooperative-sticky' : known[0]);
+  if (!known.includes(assignor)) throw new UsageError(`unknown --assignor '${assignor}' for protocol ${protocol} (known: ${known.join(', ')})`);
+  const budgets: Budgets = { ...noBudgets };
+  for (const [kind, [flag]] of Object.entries(budgetFlags)) budgets[kind as keyof Budgets] = opts[camel(flag)] as number;
+  return {
+    protocol,
+    assignor,
+    members: opts.members,
+    partitions: opts.partitions,
+    topics: opts.topics,
+    static: opts.static === true,
+    slowCallbacks: opts.slowCallbacks === true,
+    variant: variant?.name ?? null,
+    bounds: { budgets, maxDepth: opts.maxDepth, maxInFlight: opts.maxInFlight, maxTimeMs: opts.maxTime ?? Infinity },
+    symmetry: opts.symmetry,
+    liveness: opts.liveness,
+    coverage: opts.coverage === true,
+    shard: opts.shard === undefined ? undefined : parseShard(opts.shard),
+  };
+}
+
+const n = (x: number) => Math.round(x).toLocaleString('en-US');
+
+async function runExplore(opts: ExploreOptions): Promise<number> {
+  const spec = specOf(opts);
+  const { session, variant } = specSession(spec);
+  const b = spec.bounds;
+  const budgetText = Object.entries(budgetFlags)
+    .filter(([k]) => b.budgets[k as keyof Budgets] > 0)
+    .map(([k, [flag]]) => `${flag.slice(2)} ${b.budgets[k as keyof Budgets]}`)
+    .join(', ');
+  const label = `${spec.protocol}/${spec.assignor}${session.config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${spec.members} members x ${spec.partitions} partitions${spec.topics > 1 ? ` x ${spec.topics} topics` : ''})`;
+  const boundsText = `depth <= ${b.maxDepth}, in flight <= ${b.maxInFlight}${Number.isFinite(b.maxTimeMs) ? `, time <= ${b.maxTimeMs} ms` : ''}; faults: ${budgetText || 'none'}`;
+  const quiet = opts.json === true;
+  if (!quiet) console.log(pc.dim(`exploring ${label}: ${boundsText}; symmetry ${spec.symmetry ? 'on' : 'off'}, liveness ${spec.liveness ? 'on' : 'off'}${spec.shard ? `, shard ${spec.shard.index + 1}/${spec.shard.count}` : ''}, ${opts.workers} worker${opts.workers > 1 ? 's' : ''}`));
+  const r = await exploreParallel(spec, opts.workers, quiet ? undefined : progressPrinter());
+  if (process.stderr.isTTY && !quiet) process.stderr.write('\r\x1b[K');
+  const reduction = opts.measureReduction && spec.symmetry && !r.violation ? await exploreParallel({ ...spec, symmetry: false, coverage: false, liveness: false }, opts.workers) : undefined;
+  let coverageLines: string[] = [];
+  let coverageReport;
+  if (r.coverage) {
+    const cov = new Coverage(session.model.machines);
+    cov.merge(r.coverage);
+    coverageReport = cov.report();
+    coverageLines = formatCoverage(coverageReport);
+  }
+  const summary = {
+    label,
+    bounds: b,
+    states: r.states,
+    transitions: r.transitions,
+    diameter: r.diameter,
+    seconds: r.seconds,
+    statesPerSecond: r.states / Math.max(r.seconds, 1e-9),
+    heapBytes: r.heapBytes,
+    workers: r.workers,
+    statesSummedOverWorkers: r.statesSummed,
+    cut: r.cut,
+    symmetry: spec.symmetry,
+    reduction: reduction && { statesWithout: reduction.states, factor: reduction.states / r.states },
+    liveness: r.liveness,
+    violation: r.violation && { invariant: r.violation.invariant, message: r.violation.message, steps: r.violation.path.length, lasso: r.violation.lasso && { stem: r.violation.lasso.stem.length, cycle: r.violation.lasso.cycle.length } },
+    coverage: coverageReport,
+  };
+  let file: string | undefined;
+  if (r.violation) {
+    const cx = exploreCounterexample(session, variant, r.violation);
+    if (opts.save) file = writeCounterexample(opts.out, cx);
+  }
+  if (quiet) {
+    console.log(JSON.stringify({ ok: !r.violation, ...summary, file }, null, 2));
+    return r.violation ? 1 : 0;
+  }
+  const mb = (x: number) => `${n(x / 1e6)} MB`;
+  const head = `${n(r.states)} distinct states, ${n(r.transitions)} transitions, diameter ${r.diameter}, ${r.seconds.toFixed(1)} s (${n(summary.statesPerSecond)} states/s), heap ${mb(r.heapBytes)}`;
+  if (!r.violation) {
+    console.log(`${pc.green('✓')} ${label}: ${head}; every invariant holds in every state`);
+  }
+  const cutParts = [r.cut.depth && `${n(r.cut.depth)} states at depth ${b.maxDepth} not expanded`, r.cut.inFlight && `${n(r.cut.inFlight)} successors over ${b.maxInFlight} messages in flight`, r.cut.time && `${n(r.cut.time)} successors past ${b.maxTimeMs} ms`].filter(Boolean);
+  const exhausted = cutParts.length === 0;
+  if (!r.violation) console.log(pc.dim(`  ${exhausted ? 'complete: no bound cut anything off (the space within the fault budgets is exhausted)' : `bounded: ${cutParts.join('; ')}`}`));
+  if (!r.violation && r.workers > 1) console.log(pc.dim(`  ${r.workers} workers explored ${n(r.statesSummed)} states in all (overlapping subtrees), ${n(r.states)} distinct`));
+  if (!r.violation && spec.symmetry)
+    console.log(pc.dim(`  symmetry: ${spec.members} interchangeable clients${reduction ? `; ${n(reduction.states)} states without it: reduction x${(reduction.states / r.states).toFixed(2)}` : ' (--measure-reduction prints the factor)'}`));
+  if (!r.violation && r.liveness) console.log(pc.dim(`  liveness: every state settles once faults stop (${n(r.liveness.walks)} fair-schedule walks, ${n(r.liveness.steps)} steps)`));
+  for (const line of coverageLines) console.log(pc.dim(`  ${line}`));
+  if (!r.violation) return 0;
+  const v = r.violation;
+  // A liveness violation shows the path here and the fair schedule after it as the lasso below.
+  const shown = v.lasso ? { ...v, step: v.path.length - 1 } : v;
+  printViolation(`${label}: invariant ${pc.bold(v.invariant)} violated after ${v.path.length} steps (shortest within the bounds; ${head})`, shown, timeline(session, v.path), false);
+  if (v.lasso) printLasso(session, v.path, v.lasso);
+  if (file) console.log(`  Saved: ${file}`);
+  if (file) console.log(`  Replay: ${pc.bold(`npx rebalance-check replay ${file}`)}`);
+  return 1;
+}
+
+/** The lasso of a liveness violation: where the fair schedule goes, and the cycle it never leaves. */
+function printLasso(session: ReturnType<typeof specSession>['session'], path: Choice[], lasso: { stem: Choice[]; cycle: Choice[] }): void {
+  let w: World = initialWorld(session.config, session.model);
+  for (const c of path) w = step(w, c, session.config, session.model);
+  const show = (c: Choice, mark: string) => {
+    const text = describeChoice(c, w);
+    w = step(w, c, session.config, session.model);
+    console.log(pc.dim(`  ${mark} ${String(w.now).padStart(7)}  ${text}`));
+  };
+  const then = lasso.cycle.length > 0 ? `then repeats these ${lasso.cycle.length} forever (the same state up to a time shift)` : 'then nothing more can happen';
+  console.log(pc.dim(`  Lasso: after the ${path.length} steps above, faults stop; the fair schedule takes ${lasso.stem.length} steps, ${then}:`));
+  for (const c of lasso.stem) show(c, '~');
+  for (const c of lasso.cycle) show(c, '↻');
+  console.log(pc.dim(`              ${describeWorld(w)}`));
+}
+
+/** States, states/s, queue and depth: an updating line on a terminal, a line every 10 s otherwise. */
+function progressPrinter(): (p: Progress) => void {
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  return (p) => {
+    if (!tty && p.seconds - last < 10) return;
+    last = p.seconds;
+    const line = `${n(p.states)} states, ${n(p.states / Math.max(p.seconds, 1e-9))} states/s, queue ${n(p.queue)}, depth ${p.depth}, ${p.seconds.toFixed(0)} s`;
+    process.stderr.write(tty ? `\r${pc.dim(line)}\x1b[K` : `${line}\n`);
+  };
+}
