@@ -3,6 +3,7 @@ import pc from 'picocolors';
 import type { CampaignResult } from '../check/campaign.ts';
 import { allFaults, assignorsFor, noFaults, protocols, worldConfig } from '../check/config.ts';
 import { catalogue, findVariant } from '../explore/catalogue.ts';
+import { variantAssignors, variantProtocols } from '../explore/variant.ts';
 import type { Protocol } from '../world/types.ts';
 import { UsageError, positiveInt } from './errors.ts';
 import { printPass, printViolation } from './report.ts';
@@ -62,9 +63,9 @@ function runCheck(opts: CheckOptions): number {
   if (opts.protocol !== undefined && !protocols.includes(opts.protocol as Protocol))
     throw new UsageError(`unknown --protocol '${opts.protocol}' (known: ${protocols.join(', ')})`);
   // Without --protocol: every protocol (a variant's own protocols if it names them).
-  const chosen = opts.protocol !== undefined ? [opts.protocol as Protocol] : (variant?.protocols ?? protocols);
-  if (variant?.protocols && !chosen.every((p) => variant.protocols!.includes(p)))
-    throw new UsageError(`variant ${variant.name} applies to ${variant.protocols.join(', ')}, not ${chosen.join(', ')}`);
+  const chosen = opts.protocol !== undefined ? [opts.protocol as Protocol] : variant ? variantProtocols(variant) : protocols;
+  if (variant && !chosen.every((p) => variantProtocols(variant).includes(p)))
+    throw new UsageError(`variant ${variant.name} applies to ${variantProtocols(variant).join(', ')}, not ${chosen.join(', ')}`);
   const combos: Array<[Protocol, string]> = [];
   for (const protocol of chosen) {
     const known = assignorsFor(protocol, variant);
@@ -73,7 +74,8 @@ function runCheck(opts: CheckOptions): number {
       continue;
     }
     // A variant that replaces an assignor is checked with that assignor.
-    const names = opts.assignor ? [opts.assignor] : variant?.assignors ? Object.keys(variant.assignors).filter((a) => known.includes(a)) : known;
+    const replaced = variant && variantAssignors(variant);
+    const names = opts.assignor ? [opts.assignor] : replaced ? replaced.filter((a) => known.includes(a)) : known;
     for (const a of names) combos.push([protocol, a]);
   }
   // The upgrade scenario fixes its own assignors and protocols.

@@ -9,7 +9,7 @@ import type { Protocol, WorldConfig } from '../world/types.ts';
 export interface Variant extends ModelChanges {
   name: string;
   description: string;
-  /** Protocols the variant applies to (default: all). */
+  /** Protocols the variant applies to (default: the classic ones, eager and cooperative). */
   protocols?: Protocol[];
   /** Invariant ids this variant is expected to violate (empty for a correct alternative). */
   breaks: string[];
@@ -18,3 +18,10 @@ export interface Variant extends ModelChanges {
 }
 
 export const defineVariant = (v: Variant): Variant => v;
+
+/** The protocols a variant runs on. */
+export const variantProtocols = (v: Variant): Protocol[] => v.protocols ?? ['eager', 'cooperative'];
+
+/** The assignors a variant replaces (client-side ones, or server-side ones of the consumer protocol). */
+export const variantAssignors = (v: Variant): string[] | undefined =>
+  v.assignors ? Object.keys(v.assignors) : v.serverAssignors ? Object.keys(v.serverAssignors) : undefined;
