@@ -44,7 +44,7 @@ export interface TimelineRow {
   /** The step belongs to the fair schedule that runs after the faults stop. */
   fair: boolean;
   /** `generation` is the group epoch in the consumer protocol (no leader there). */
-  group: { state: string; generation: number; leader: string | null; epoch: number; members: string[] };
+  group: { state: string; generation: number; leader: string | null; epoch: number; members: string[]; family: World['family'] };
   members: MemberView[];
   /** Messages the step sent (requests and responses). */
   sent: MessageView[];
@@ -71,10 +71,10 @@ function messageView(m: Msg): MessageView {
 function groupView(w: World): TimelineRow['group'] {
   if (w.family === 'consumer') {
     const g = groupOf(w);
-    return { state: groupState(w), generation: g.groupEpoch, leader: null, epoch: w.coordinatorEpoch, members: Object.keys(g.members) };
+    return { state: groupState(w), generation: g.groupEpoch, leader: null, epoch: w.coordinatorEpoch, members: Object.keys(g.members), family: w.family };
   }
   const g = coord(w);
-  return { state: coordState(w), generation: g.generation, leader: g.leaderId, epoch: w.coordinatorEpoch, members: Object.keys(g.members) };
+  return { state: coordState(w), generation: g.generation, leader: g.leaderId, epoch: w.coordinatorEpoch, members: Object.keys(g.members), family: w.family };
 }
 
 export function rowOf(index: number, choice: Choice | null, before: World | null, after: World, fair: boolean): TimelineRow {
