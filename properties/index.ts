@@ -13,6 +13,7 @@ import { ownerBookkeeping } from './invariants/owner-bookkeeping.ts';
 import { reachesTarget } from './invariants/reaches-target.ts';
 import { releaseAcknowledged } from './invariants/release-acknowledged.ts';
 import { staleRequestsNoEffect } from './invariants/stale-requests-no-effect.ts';
+import { staticRejoinNoBump } from './invariants/static-rejoin.ts';
 import { generationAdvance } from './invariants/generation-advance.ts';
 import { idleOnlyWhenOutnumbered } from './invariants/idle-members.ts';
 import { oneMemberPerInstance } from './invariants/instance-unique.ts';
@@ -51,6 +52,7 @@ export const invariants: Invariant[] = [
   epochsGrow,
   fencedReleasesFirst,
   staleRequestsNoEffect,
+  staticRejoinNoBump,
   reachesTarget,
   eventuallyStable,
 ];

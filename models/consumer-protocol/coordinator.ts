@@ -110,6 +110,58 @@ export const bumpPatch =
     return { groupEpoch: next(context), subscriptionMetadata: meta };
   };
 
+/** Creates, replaces (static) or updates the member record; notes whether the group epoch must go up. */
+export function admitPatch({ context, event }: { context: Ctx; event: Ev }): Partial<Ctx> {
+  const msg = hb(event);
+  const a = admission(context, msg) as Exclude<ReturnType<typeof admission>, ConsumerErrorCode>;
+  let members = context.members;
+  let target = context.target;
+  let partitionEpochs = context.partitionEpochs;
+  let timers = context.timers;
+  let before: ConsumerGroupMember | undefined = members[msg.memberId];
+  if (a.kind === 'replace') {
+    // The new member id takes the parked record's place: same assignment, epoch 0, its target moved.
+    const old = members[a.previous];
+    const replacement: ConsumerGroupMember = { ...old, memberId: msg.memberId, client: msg.client, memberEpoch: 0, previousEpoch: 0 };
+    members = { ...without(members, a.previous), [msg.memberId]: replacement };
+    target = { ...without(target, a.previous), [msg.memberId]: target[a.previous] ?? [] };
+    partitionEpochs = movePartitionEpochs(partitionEpochs, old, replacement);
+    timers = without(timers, `session:${a.previous}`, `rebalance:${a.previous}`);
+    before = replacement;
+  } else if (a.kind === 'new') {
+    before = undefined;
+  }
+  const base: ConsumerGroupMember = before ?? {
+    memberId: msg.memberId,
+    client: msg.client,
+    instanceId: msg.instanceId,
+    memberEpoch: 0,
+    previousEpoch: 0,
+    state: 'stable',
+    assigned: [],
+    pendingRevocation: [],
+    topics: [],
+    assignor: null,
+    rebalanceTimeoutMs: msg.rebalanceTimeoutMs ?? 0,
+    rebalanceEpoch: null,
+  };
+  const updated: ConsumerGroupMember = {
+    ...base,
+    client: msg.client,
+    topics: msg.topics ?? base.topics,
+    assignor: msg.assignor ?? base.assignor,
+    rebalanceTimeoutMs: msg.rebalanceTimeoutMs ?? base.rebalanceTimeoutMs,
+  };
+  const subscriptionChanged = updated.topics.join() !== base.topics.join() || before === undefined;
+  const full = msg.memberEpoch === 0 || (msg.rebalanceTimeoutMs !== null && msg.topics !== null && msg.owned !== null);
+  return {
+    members: { ...members, [msg.memberId]: updated },
+    target,
+    partitionEpochs,
+    timers,
+    round: { memberId: msg.memberId, assignedBefore: before ? before.assigned : null, full, subscriptionChanged },
+  };
+}
 /** The reconciliation of the heartbeating member under the given rules (Kafka's by default). */
 export const reconcilePatch =
   (rules: ReconcileRules) =>
@@ -182,58 +234,7 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
       }),
 
       // ---- a regular heartbeat ------------------------------------------------------------
-      /** Creates, replaces (static) or updates the member record; notes whether the group epoch must go up. */
-      admitMember: assign(({ context, event }) => {
-        const msg = hb(event);
-        const a = admission(context, msg) as Exclude<ReturnType<typeof admission>, ConsumerErrorCode>;
-        let members = context.members;
-        let target = context.target;
-        let partitionEpochs = context.partitionEpochs;
-        let timers = context.timers;
-        let before: ConsumerGroupMember | undefined = members[msg.memberId];
-        if (a.kind === 'replace') {
-          // The new member id takes the parked record's place: same assignment, epoch 0, its target moved.
-          const old = members[a.previous];
-          const replacement: ConsumerGroupMember = { ...old, memberId: msg.memberId, client: msg.client, memberEpoch: 0, previousEpoch: 0 };
-          members = { ...without(members, a.previous), [msg.memberId]: replacement };
-          target = { ...without(target, a.previous), [msg.memberId]: target[a.previous] ?? [] };
-          partitionEpochs = movePartitionEpochs(partitionEpochs, old, replacement);
-          timers = without(timers, `session:${a.previous}`, `rebalance:${a.previous}`);
-          before = replacement;
-        } else if (a.kind === 'new') {
-          before = undefined;
-        }
-        const base: ConsumerGroupMember = before ?? {
-          memberId: msg.memberId,
-          client: msg.client,
-          instanceId: msg.instanceId,
-          memberEpoch: 0,
-          previousEpoch: 0,
-          state: 'stable',
-          assigned: [],
-          pendingRevocation: [],
-          topics: [],
-          assignor: null,
-          rebalanceTimeoutMs: msg.rebalanceTimeoutMs ?? 0,
-          rebalanceEpoch: null,
-        };
-        const updated: ConsumerGroupMember = {
-          ...base,
-          client: msg.client,
-          topics: msg.topics ?? base.topics,
-          assignor: msg.assignor ?? base.assignor,
-          rebalanceTimeoutMs: msg.rebalanceTimeoutMs ?? base.rebalanceTimeoutMs,
-        };
-        const subscriptionChanged = updated.topics.join() !== base.topics.join() || before === undefined;
-        const full = msg.memberEpoch === 0 || (msg.rebalanceTimeoutMs !== null && msg.topics !== null && msg.owned !== null);
-        return {
-          members: { ...members, [msg.memberId]: updated },
-          target,
-          partitionEpochs,
-          timers,
-          round: { memberId: msg.memberId, assignedBefore: before ? before.assigned : null, full, subscriptionChanged },
-        };
-      }),
+      admitMember: assign(admitPatch),
       bumpGroupEpochIfNeeded: assign(bumpPatch((ctx) => ctx.groupEpoch + 1)),
       /** groupEpoch > targetEpoch: the preferred server assignor recomputes every member's target, seeded with the old one. */
       computeTargetIfNeeded: assign(({ context }) => {

@@ -3,7 +3,7 @@ import { range } from '../../models/assignors/range.ts';
 import { sticky } from '../../models/assignors/sticky.ts';
 import type { Assignor } from '../../models/assignors/types.ts';
 import { uniform } from '../../models/consumer-protocol/assignors.ts';
-import { bumpPatch, leaver, reconcilePatch, removeMember } from '../../models/consumer-protocol/coordinator.ts';
+import { admission, admitPatch, bumpPatch, leaver, reconcilePatch, removeMember } from '../../models/consumer-protocol/coordinator.ts';
 import { kafkaRules, type ConsumerGroupMember, type GroupContext, type GroupEvent } from '../../models/consumer-protocol/coordinator-state.ts';
 import { replyTo, type ConsumerGroupHeartbeatRequest, type ConsumerResponse } from '../../models/consumer-protocol/messages.ts';
 import type { MemberContext, MemberEvent } from '../../models/consumer-protocol/member-state.ts';
@@ -243,6 +243,22 @@ const consumerVariants: Variant[] = [
       guards: {
         heartbeatOk: ({ event }: { event: MemberEvent }) => event.type === 'RESPONSE' && event.msg.kind === 'ConsumerGroupHeartbeatResponse' && event.msg.error === 'NONE',
       } as never,
+    },
+  }),
+  defineVariant({
+    name: 'static-rejoin-bumps',
+    description: 'A static member replacing its parked (-2) record is treated as a new member: the group epoch goes up and everything is reassigned.',
+    protocols: ['consumer'],
+    breaks: ['static-rejoin-no-bump'],
+    settings: { static: true },
+    coordinator: {
+      actions: {
+        admitMember: assign((args: { context: GroupContext; event: GroupEvent }) => {
+          const patch = admitPatch(args);
+          const a = admission(args.context, (args.event as { msg: ConsumerGroupHeartbeatRequest }).msg);
+          return typeof a !== 'string' && a.kind === 'replace' ? { ...patch, round: { ...patch.round!, subscriptionChanged: true } } : patch;
+        }),
+      },
     },
   }),
   defineVariant({
