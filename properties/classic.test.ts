@@ -3,7 +3,7 @@ import { describe, expect } from 'vitest';
 import { runArbitrary } from '../src/check/campaign.ts';
 import { allFaults, noFaults, session, worldConfig } from '../src/check/config.ts';
 import { runPicks } from '../src/check/run.ts';
-import { describeChoice } from '../src/trace/describe.ts';
+import { everyInvariantHolds } from './holds.ts';
 
 // The correct classic models keep every invariant over random runs with all faults on.
 
@@ -15,11 +15,7 @@ describe.each([
   ['cooperative', 'cooperative-sticky', 1],
   ['cooperative', 'cooperative-sticky', 2],
 ] as const)('%s/%s, 3 members x %i topics of 6 partitions, all faults', (protocol, assignor, topics) => {
-  const s = session(worldConfig({ protocol, assignor, members: 3, partitions: 6, topics, faults: allFaults }));
-  test.prop([runArbitrary(60)], { numRuns: 300, seed: 7 })('every invariant holds after every step', (picks) => {
-    const r = runPicks(s, picks);
-    expect(r.violation, r.violation && `${r.violation.invariant}: ${r.violation.message} at ${describeChoice(r.violation.choice)}`).toBeUndefined();
-  });
+  everyInvariantHolds(session(worldConfig({ protocol, assignor, members: 3, partitions: 6, topics, faults: allFaults })), { numRuns: 300, seed: 7 });
 });
 
 describe('eager/range with more members than partitions', () => {
@@ -41,8 +37,5 @@ describe('fault-free runs settle', () => {
 
 describe('rolling upgrade eager -> cooperative (two bounces), all faults', () => {
   const s = session(worldConfig({ protocol: 'eager', assignor: 'range', members: 3, partitions: 6, faults: allFaults, upgrade: true }));
-  test.prop([runArbitrary(60)], { numRuns: 300, seed: 13 })('every invariant holds while eager and cooperative members mix', (input) => {
-    const r = runPicks(s, input);
-    expect(r.violation, r.violation && `${r.violation.invariant}: ${r.violation.message}`).toBeUndefined();
-  });
+  everyInvariantHolds(s, { numRuns: 300, seed: 13 }, 'every invariant holds while eager and cooperative members mix');
 });

@@ -5,7 +5,15 @@ import { commitFormation } from './invariants/commit-formation.ts';
 import { cooperativeKeepsUnmoved } from './invariants/cooperative-keeps.ts';
 import { cooperativeNoDirectTransfer } from './invariants/cooperative-transfer.ts';
 import { eagerRevokeBeforeJoin } from './invariants/eager-revoke.ts';
+import { epochsGrow } from './invariants/epochs-grow.ts';
 import { eventuallyStable } from './invariants/eventually-stable.ts';
+import { exclusiveHolding } from './invariants/exclusive-holding.ts';
+import { fencedReleasesFirst } from './invariants/fenced-releases-first.ts';
+import { ownerBookkeeping } from './invariants/owner-bookkeeping.ts';
+import { reachesTarget } from './invariants/reaches-target.ts';
+import { releaseAcknowledged } from './invariants/release-acknowledged.ts';
+import { staleRequestsNoEffect } from './invariants/stale-requests-no-effect.ts';
+import { staticRejoinNoBump } from './invariants/static-rejoin.ts';
 import { generationAdvance } from './invariants/generation-advance.ts';
 import { idleOnlyWhenOutnumbered } from './invariants/idle-members.ts';
 import { oneMemberPerInstance } from './invariants/instance-unique.ts';
@@ -37,6 +45,15 @@ export const invariants: Invariant[] = [
   offsetHandover,
   staticRestartNoRebalance,
   oneMemberPerInstance,
+  // KIP-848 consumer protocol only.
+  exclusiveHolding,
+  releaseAcknowledged,
+  ownerBookkeeping,
+  epochsGrow,
+  fencedReleasesFirst,
+  staleRequestsNoEffect,
+  staticRejoinNoBump,
+  reachesTarget,
   eventuallyStable,
 ];
 

@@ -1,6 +1,6 @@
 import type { ClassicResponse } from '../models/classic/messages.ts';
 import type { Choice, ClientSlot, Msg, World } from '../src/world/types.ts';
-import { ctxOf, isLive } from '../src/world/view.ts';
+import { common, isLive } from '../src/world/view.ts';
 
 // Facts about one step that several invariants need.
 
@@ -28,5 +28,5 @@ export function sameProcesses(before: World, after: World): Array<[ClientSlot, C
 export const minus = (xs: readonly string[], ys: readonly string[]): string[] => xs.filter((x) => !ys.includes(x));
 
 /** Partitions the process gained in this step. */
-export const gained = (b: ClientSlot, a: ClientSlot): string[] => minus(ctxOf(a).owned, ctxOf(b).owned);
-export const dropped = (b: ClientSlot, a: ClientSlot): string[] => minus(ctxOf(b).owned, ctxOf(a).owned);
+export const gained = (b: ClientSlot, a: ClientSlot): string[] => minus(common(a).owned, common(b).owned);
+export const dropped = (b: ClientSlot, a: ClientSlot): string[] => minus(common(b).owned, common(a).owned);

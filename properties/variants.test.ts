@@ -4,6 +4,7 @@ import { campaign } from '../src/check/campaign.ts';
 import { allFaults, assignorsFor, protocols, session, worldConfig } from '../src/check/config.ts';
 import { runChoices } from '../src/check/run.ts';
 import { catalogue } from '../src/explore/catalogue.ts';
+import { variantAssignors, variantProtocols } from '../src/explore/variant.ts';
 
 // Every broken variant is caught, by an invariant it declares, and its shrunk
 // counterexample replays by meaning. Together they show every invariant can fail.
@@ -12,8 +13,8 @@ const cases = catalogue.flatMap((v) => v.breaks.map((id) => [v.name, id, v] as c
 
 describe.each(cases)('variant %s', (_name, id, variant) => {
   test(`breaks ${id} (checked alone)`, () => {
-    const protocol = variant.protocols?.[0] ?? 'eager';
-    const assignor = variant.assignors ? Object.keys(variant.assignors)[0] : assignorsFor(protocol).includes('range') ? 'range' : assignorsFor(protocol)[0];
+    const protocol = variantProtocols(variant)[0];
+    const assignor = variantAssignors(variant)?.[0] ?? (assignorsFor(protocol).includes('range') ? 'range' : assignorsFor(protocol)[0]);
     const config = worldConfig({ protocol, assignor, members: 3, partitions: 6, faults: allFaults, variant });
     const s = { ...session(config, variant), invariants: invariants.filter((i) => i.id === id) };
     const r = campaign(s, { runs: 20000, seed: 42, maxSteps: 60 });
@@ -24,8 +25,8 @@ describe.each(cases)('variant %s', (_name, id, variant) => {
 });
 
 test.each(catalogue.filter((v) => v.breaks.length > 0).map((v) => [v.name, v] as const))('with every invariant on, %s is caught by one it declares', (_name, variant) => {
-  const protocol = variant.protocols?.[0] ?? 'eager';
-  const assignor = variant.assignors ? Object.keys(variant.assignors)[0] : assignorsFor(protocol).includes('range') ? 'range' : assignorsFor(protocol)[0];
+  const protocol = variantProtocols(variant)[0];
+  const assignor = variantAssignors(variant)?.[0] ?? (assignorsFor(protocol).includes('range') ? 'range' : assignorsFor(protocol)[0]);
   const s = session(worldConfig({ protocol, assignor, members: 3, partitions: 6, faults: allFaults, variant }), variant);
   const r = campaign(s, { runs: 20000, seed: 42, maxSteps: 60 });
   expect(variant.breaks).toContain(r.failure?.violation.invariant);

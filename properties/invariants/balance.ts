@@ -1,6 +1,5 @@
 import type { Invariant } from '../invariant.ts';
-import { builtinAssignors } from '../../models/assignors/index.ts';
-import { coord, ctxOf, isSettled, liveClients } from '../../src/world/view.ts';
+import { balancePromise, common, isSettled, liveClients } from '../../src/world/view.ts';
 
 const spread = (counts: number[]) => (counts.length === 0 ? 0 : Math.max(...counts) - Math.min(...counts));
 
@@ -8,13 +7,13 @@ const spread = (counts: number[]) => (counts.length === 0 ? 0 : Math.max(...coun
 export const balancedWhenStable: Invariant = {
   id: 'balanced-when-stable',
   statement: 'In a stable group with identical subscriptions, member partition counts differ by at most one (per topic for range).',
-  protocols: ['eager', 'cooperative'],
+  protocols: ['eager', 'cooperative', 'consumer'],
   kind: 'safety',
   check(_before, _choice, after) {
     // What the assignor the group actually selected promises.
-    const promise = builtinAssignors[coord(after).protocolName ?? '']?.balance;
+    const promise = balancePromise(after);
     if (!promise || !isSettled(after)) return undefined;
-    const live = liveClients(after).map(ctxOf);
+    const live = liveClients(after).map(common);
     const topics = live[0]?.cfg.topics.join(',');
     if (live.some((c) => c.cfg.topics.join(',') !== topics)) return undefined;
     if (promise === 'global') {

@@ -1,4 +1,5 @@
 import type { Invariant } from '../invariant.ts';
+import type { OffsetCommitRequest } from '../../models/classic/messages.ts';
 import { delivered } from '../step-facts.ts';
 import { coord } from '../../src/world/view.ts';
 
@@ -16,7 +17,7 @@ export const commitFormation: Invariant = {
     const m = delivered(before, choice);
     if (m?.body.kind !== 'OffsetCommit' || coord(after).committed === coord(before).committed) return undefined;
     if (m.formation !== before.formation)
-      return `commit from ${m.body.client.client} made in formation ${m.formation ?? 'none'} (generation ${m.body.generation}) was accepted in formation ${before.formation}`;
+      return `commit from ${m.body.client.client} made in formation ${m.formation ?? 'none'} (generation ${(m.body as OffsetCommitRequest).generation}) was accepted in formation ${before.formation}`;
     return undefined;
   },
 };

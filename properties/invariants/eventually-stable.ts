@@ -1,6 +1,6 @@
 import type { Invariant } from '../invariant.ts';
 import { settleBoundMs } from '../../src/check/quiesce.ts';
-import { coordState, isSettled } from '../../src/world/view.ts';
+import { groupStateName, isSettled } from '../../src/world/view.ts';
 
 /**
  * CL1/CL2: after the faults stop (links heal, stalled applications resume, nothing crashes
@@ -9,10 +9,10 @@ import { coordState, isSettled } from '../../src/world/view.ts';
 export const eventuallyStable: Invariant = {
   id: 'eventually-stable',
   statement: 'Once faults stop, the group becomes stable again within a bounded virtual time.',
-  protocols: ['eager', 'cooperative'],
+  protocols: ['eager', 'cooperative', 'consumer'],
   kind: 'liveness',
   check(before, _choice, after, config) {
     if (isSettled(after)) return undefined;
-    return `group not stable ${after.now - before.now} ms after faults stopped (bound ${settleBoundMs(config)} ms); coordinator is ${coordState(after)}`;
+    return `group not stable ${after.now - before.now} ms after faults stopped (bound ${settleBoundMs(config)} ms); coordinator is ${groupStateName(after)}`;
   },
 };

@@ -1,5 +1,5 @@
 import type { Invariant } from '../invariant.ts';
-import { ctxOf, isSettled, liveClients } from '../../src/world/view.ts';
+import { common, isSettled, liveClients } from '../../src/world/view.ts';
 
 /**
  * A member gets nothing only when its topics have fewer partitions than subscribers. Stated
@@ -9,15 +9,15 @@ import { ctxOf, isSettled, liveClients } from '../../src/world/view.ts';
 export const idleOnlyWhenOutnumbered: Invariant = {
   id: 'idle-only-when-outnumbered',
   statement: 'In a stable group a member owns no partition only if, for some topic it subscribes to, members outnumber partitions.',
-  protocols: ['eager', 'cooperative'],
+  protocols: ['eager', 'cooperative', 'consumer'],
   kind: 'safety',
   check(_before, _choice, after) {
     if (!isSettled(after)) return undefined;
     const live = liveClients(after);
     for (const s of live) {
-      const c = ctxOf(s);
+      const c = common(s);
       if (c.owned.length > 0) continue;
-      const outnumbered = c.cfg.topics.some((t) => live.filter((o) => ctxOf(o).cfg.topics.includes(t)).length > (after.topics[t] ?? 0));
+      const outnumbered = c.cfg.topics.some((t) => live.filter((o) => common(o).cfg.topics.includes(t)).length > (after.topics[t] ?? 0));
       if (!outnumbered) {
         const counts = c.cfg.topics.map((t) => `${t}: ${after.topics[t] ?? 0} partitions`).join(', ');
         return `${s.name} is idle with ${live.length} members and ${counts}`;

@@ -1,5 +1,5 @@
 import type { Invariant } from '../invariant.ts';
-import { coord, ctxOf, isLive } from '../../src/world/view.ts';
+import { actsAsMember, common, groupMembers } from '../../src/world/view.ts';
 
 /**
  * ST1 / CS5: one member id per group.instance.id in the coordinator, and at most one live
@@ -8,12 +8,11 @@ import { coord, ctxOf, isLive } from '../../src/world/view.ts';
 export const oneMemberPerInstance: Invariant = {
   id: 'one-member-per-instance',
   statement: 'At most one member, and one live process acting as a member, per group.instance.id.',
-  protocols: ['eager', 'cooperative'],
+  protocols: ['eager', 'cooperative', 'consumer'],
   kind: 'safety',
   check(_before, _choice, after) {
-    const g = coord(after);
     const seen = new Map<string, string>();
-    for (const m of Object.values(g.members)) {
+    for (const m of groupMembers(after)) {
       if (m.instanceId === null) continue;
       const other = seen.get(m.instanceId);
       if (other) return `instance ${m.instanceId} is mapped to both ${other} and ${m.memberId}`;
@@ -21,9 +20,8 @@ export const oneMemberPerInstance: Invariant = {
     }
     const acting = new Map<string, string>();
     for (const s of after.clients) {
-      if (!isLive(s)) continue;
-      const c = ctxOf(s);
-      if (c.cfg.instanceId === null || !g.members[c.memberId] || c.generation !== g.generation) continue;
+      const c = s.snapshot ? common(s) : null;
+      if (!c || c.cfg.instanceId === null || !actsAsMember(after, s)) continue;
       const other = acting.get(c.cfg.instanceId);
       if (other) return `instance ${c.cfg.instanceId} is acted on by both ${other} and ${s.name}`;
       acting.set(c.cfg.instanceId, s.name);

@@ -1,12 +1,13 @@
 import { invariantsFor } from '../../properties/index.ts';
 import { builtinAssignors } from '../../models/assignors/index.ts';
+import { serverAssignors } from '../../models/consumer-protocol/assignors.ts';
 import { defaultTimers } from '../../models/types.ts';
 import type { Variant } from '../explore/variant.ts';
 import { buildModel } from '../world/model.ts';
-import type { FaultSettings, Protocol, WorldConfig } from '../world/types.ts';
+import { familyOf, type FaultSettings, type Protocol, type WorldConfig } from '../world/types.ts';
 import type { Session } from './run.ts';
 
-export const protocols: Protocol[] = ['eager', 'cooperative'];
+export const protocols: Protocol[] = ['eager', 'cooperative', 'consumer'];
 
 export { allFaults, noFaults } from './faults.ts';
 import { allFaults } from './faults.ts';
@@ -25,11 +26,15 @@ export interface CheckConfigInput {
   variant?: Variant;
 }
 
-/** Assignors a protocol can use: a client is COOPERATIVE only if its assignor supports it. */
+/**
+ * Assignors a protocol can use: a classic client is COOPERATIVE only if its assignor supports
+ * it; the consumer protocol (KIP-848) uses the coordinator's server-side assignors.
+ */
 export function assignorsFor(protocol: Protocol, variant?: Variant): string[] {
+  if (protocol === 'consumer') return Object.keys({ ...serverAssignors, ...variant?.serverAssignors }).sort();
   const all = { ...builtinAssignors, ...variant?.assignors };
   return Object.values(all)
-    .filter((a) => a.supportedProtocols.includes(protocol))
+    .filter((a) => a.supportedProtocols.includes(protocol as (typeof a.supportedProtocols)[number]))
     .map((a) => a.name)
     .sort();
 }
@@ -52,5 +57,5 @@ export function worldConfig(input: CheckConfigInput): WorldConfig {
 export function session(config: WorldConfig, variant?: Variant, liveness = true): Session {
   // A rolling upgrade runs eager and cooperative members side by side: every invariant applies.
   const invariants = config.upgrade ? [...new Set([...invariantsFor('eager'), ...invariantsFor('cooperative')])] : invariantsFor(config.protocol);
-  return { config, model: buildModel(variant), invariants, liveness };
+  return { config, model: buildModel(variant, 'fast', familyOf(config.protocol)), invariants, liveness };
 }

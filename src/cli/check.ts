@@ -4,8 +4,8 @@ import type { CampaignResult } from '../check/campaign.ts';
 import { allFaults, assignorsFor, noFaults, protocols, worldConfig } from '../check/config.ts';
 import { catalogue } from '../explore/catalogue.ts';
 import { loadVariant } from '../explore/load.ts';
+import { variantAssignors, variantProtocols, type Variant } from '../explore/variant.ts';
 import type { Protocol, WorldConfig } from '../world/types.ts';
-import type { Variant } from '../explore/variant.ts';
 import { UsageError, positiveInt } from './errors.ts';
 import { count, printPass, printViolation } from './report.ts';
 import { Coverage, formatCoverage } from '../check/coverage.ts';
@@ -42,8 +42,8 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
   program
     .command('check')
     .description('check the invariants over random event sequences (exit 0: all hold, 1: violation, 2: bad usage)')
-    .option('--protocol <name>', `rebalance protocol: ${protocols.join(', ')} (default: eager, or the variant's)`)
-    .option('--assignor <name>', 'assignor (default: every assignor the protocol supports, one after another)')
+    .option('--protocol <name>', `rebalance protocol: ${protocols.join(', ')} (default: all of them, or the variant's)`)
+    .option('--assignor <name>', 'assignor (default: every assignor the protocol supports, one after another; consumer protocol: the server-side uniform, range)')
     .option('--members <n>', 'consumer processes', positiveInt('--members', 1, 16), 3)
     .option('--partitions <n>', 'partitions of each topic', positiveInt('--partitions', 1, 256), 6)
     .option('--topics <n>', 'topics, every member subscribed to all', positiveInt('--topics', 1, 8), 1)
@@ -69,9 +69,9 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
   if (opts.protocol !== undefined && !protocols.includes(opts.protocol as Protocol))
     throw new UsageError(`unknown --protocol '${opts.protocol}' (known: ${protocols.join(', ')})`);
   // Without --protocol: every protocol (a variant's own protocols if it names them).
-  const chosen = opts.protocol !== undefined ? [opts.protocol as Protocol] : (variant?.protocols ?? protocols);
-  if (variant?.protocols && !chosen.every((p) => variant.protocols!.includes(p)))
-    throw new UsageError(`variant ${variant.name} applies to ${variant.protocols.join(', ')}, not ${chosen.join(', ')}`);
+  const chosen = opts.protocol !== undefined ? [opts.protocol as Protocol] : variant ? variantProtocols(variant) : protocols;
+  if (variant && !chosen.every((p) => variantProtocols(variant).includes(p)))
+    throw new UsageError(`variant ${variant.name} applies to ${variantProtocols(variant).join(', ')}, not ${chosen.join(', ')}`);
   const combos: Array<[Protocol, string]> = [];
   for (const protocol of chosen) {
     const known = assignorsFor(protocol, variant);
@@ -80,7 +80,8 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
       continue;
     }
     // A variant that replaces an assignor is checked with that assignor.
-    const names = opts.assignor ? [opts.assignor] : variant?.assignors ? Object.keys(variant.assignors).filter((a) => known.includes(a)) : known;
+    const replaced = variant && variantAssignors(variant);
+    const names = opts.assignor ? [opts.assignor] : replaced ? replaced.filter((a) => known.includes(a)) : known;
     for (const a of names) combos.push([protocol, a]);
   }
   // The upgrade scenario fixes its own assignors and protocols.

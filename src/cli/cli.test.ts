@@ -18,6 +18,8 @@ describe('bad usage exits 2 with one line naming the problem', () => {
     [['check', '--protocol', 'nope'], "unknown --protocol 'nope'"],
     [['check', '--assignor', 'nope'], "unknown --assignor 'nope'"],
     [['check', '--variant', 'nope'], "unknown --variant 'nope'"],
+    [['check', '--protocol', 'consumer', '--assignor', 'sticky'], "unknown --assignor 'sticky' for protocol consumer (known: range, uniform)"],
+    [['check', '--protocol', 'eager', '--variant', 'premature-grant'], 'variant premature-grant applies to consumer, not eager'],
     [['check', '--runs', '0'], '--runs must be between'],
     [['check', '--frobnicate'], "unknown option '--frobnicate'"],
   ])('%j', (args, message) => {

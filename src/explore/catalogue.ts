@@ -1,9 +1,14 @@
-import { assign } from 'xstate';
+import { assign, enqueueActions } from 'xstate';
 import { range } from '../../models/assignors/range.ts';
 import { sticky } from '../../models/assignors/sticky.ts';
 import type { Assignor } from '../../models/assignors/types.ts';
-import { noFaults } from '../check/faults.ts';
+import { uniform } from '../../models/consumer-protocol/assignors.ts';
+import { admission, admitPatch, bumpPatch, leaver, reconcilePatch, removeMember } from '../../models/consumer-protocol/coordinator.ts';
+import { kafkaRules, type ConsumerGroupMember, type GroupContext, type GroupEvent } from '../../models/consumer-protocol/coordinator-state.ts';
+import { replyTo, type ConsumerGroupHeartbeatRequest, type ConsumerResponse } from '../../models/consumer-protocol/messages.ts';
+import type { MemberContext, MemberEvent } from '../../models/consumer-protocol/member-state.ts';
 import { defaultTimers } from '../../models/types.ts';
+import { noFaults } from '../check/faults.ts';
 import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
 import { defineVariant, type Variant } from './variant.ts';
 
@@ -225,6 +230,121 @@ export const alternatives: Variant[] = [
   }),
 ];
 catalogue.push(...alternatives);
+
+/** Broken designs of the KIP-848 consumer protocol (coordinator and member). */
+const consumerVariants: Variant[] = [
+  defineVariant({
+    name: 'premature-grant',
+    description: 'The coordinator hands out a target partition while another member still holds it (no UNRELEASED_PARTITIONS wait).',
+    protocols: ['consumer'],
+    breaks: ['exclusive-holding'],
+    coordinator: { actions: { reconcileMember: assign(reconcilePatch({ ...kafkaRules, waitForRelease: false })) } },
+  }),
+  defineVariant({
+    name: 'advance-before-ack',
+    description: 'The coordinator moves a member to the new epoch and frees its revoked partitions without waiting for the acknowledgement.',
+    protocols: ['consumer'],
+    breaks: ['release-acknowledged', 'exclusive-holding'],
+    coordinator: { actions: { reconcileMember: assign(reconcilePatch({ ...kafkaRules, waitForRevocation: false })) } },
+  }),
+  defineVariant({
+    name: 'unreleased-never-retried',
+    description: 'A member waiting for unreleased partitions is never reconciled again, so it never gets them.',
+    protocols: ['consumer'],
+    breaks: ['reaches-target', 'eventually-stable'],
+    coordinator: { actions: { reconcileMember: assign(reconcilePatch({ ...kafkaRules, retryUnreleased: false })) } },
+  }),
+  defineVariant({
+    name: 'epoch-from-target',
+    description: 'The coordinator bumps the group epoch from the target assignment epoch, not from the group epoch.',
+    protocols: ['consumer'],
+    breaks: ['epochs-grow'],
+    coordinator: {
+      actions: {
+        bumpGroupEpochIfNeeded: assign(bumpPatch((ctx) => ctx.targetEpoch + 1)),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'leave-keeps-bookkeeping',
+    description: 'A member leaving with epoch -1 is removed, but its partitions stay recorded as held.',
+    protocols: ['consumer'],
+    breaks: ['owner-bookkeeping'],
+    coordinator: {
+      actions: {
+        fenceLeavingMember: enqueueActions(({ context, event, enqueue }: { context: GroupContext; event: GroupEvent; enqueue: { assign(p: Partial<GroupContext>): void; (a: { type: 'send'; params: ConsumerResponse }): void } }) => {
+          const msg = (event as { msg: ConsumerGroupHeartbeatRequest }).msg;
+          const m = leaver(context, msg) as ConsumerGroupMember;
+          enqueue.assign({ ...removeMember(context, m.memberId, (event as { topics?: GroupContext['subscriptionMetadata'] }).topics), partitionEpochs: context.partitionEpochs });
+          enqueue({ type: 'send', params: replyTo(msg, { kind: 'ConsumerGroupHeartbeatResponse', error: 'NONE', memberId: m.memberId, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null, committed: {} }) });
+        }) as never,
+      },
+    },
+  }),
+  defineVariant({
+    name: 'fenced-keeps-partitions',
+    description: 'A fenced consumer rejoins with epoch 0 but keeps fetching the partitions it owned.',
+    protocols: ['consumer'],
+    breaks: ['fenced-releases-first'],
+    // A short session timeout so that cut-off members are fenced within a short run.
+    settings: { timers: { ...defaultTimers, sessionTimeoutMs: 4000, heartbeatIntervalMs: 1000 } },
+    consumer: {
+      actions: {
+        fence: assign(({ context }: { context: MemberContext }) => {
+          const { heartbeat: _hb, ...timers } = context.timers;
+          const { 'req:heartbeat': _req, ...rest } = timers;
+          return { memberEpoch: 0, target: null, reconciling: null, sendFull: true, ackPending: false, inflight: { ...context.inflight, heartbeat: undefined }, timers: rest };
+        }),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'stale-response-applied',
+    description: 'A consumer applies any successful heartbeat response, also one to a heartbeat it abandoned after a timeout.',
+    protocols: ['consumer'],
+    breaks: ['stale-requests-no-effect'],
+    consumer: {
+      guards: {
+        heartbeatOk: ({ event }: { event: MemberEvent }) => event.type === 'RESPONSE' && event.msg.kind === 'ConsumerGroupHeartbeatResponse' && event.msg.error === 'NONE',
+      } as never,
+    },
+  }),
+  defineVariant({
+    name: 'static-rejoin-bumps',
+    description: 'A static member replacing its parked (-2) record is treated as a new member: the group epoch goes up and everything is reassigned.',
+    protocols: ['consumer'],
+    breaks: ['static-rejoin-no-bump'],
+    settings: { static: true },
+    coordinator: {
+      actions: {
+        admitMember: assign((args: { context: GroupContext; event: GroupEvent }) => {
+          const patch = admitPatch(args);
+          const a = admission(args.context, (args.event as { msg: ConsumerGroupHeartbeatRequest }).msg);
+          return typeof a !== 'string' && a.kind === 'replace' ? { ...patch, round: { ...patch.round!, subscriptionChanged: true } } : patch;
+        }),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'lopsided-uniform',
+    description: 'The uniform server assignor moves one partition from the last member to the first.',
+    protocols: ['consumer'],
+    breaks: ['balanced-when-stable'],
+    serverAssignors: {
+      uniform: {
+        ...uniform,
+        assign: (input) => {
+          const out = uniform.assign(input);
+          const ids = Object.keys(out).sort();
+          const last = out[ids[ids.length - 1]];
+          if (ids.length > 1 && last.length > 1) out[ids[0]].push(last.pop()!);
+          return out;
+        },
+      },
+    },
+  }),
+];
+catalogue.push(...consumerVariants);
 
 export function findVariant(name: string): Variant | undefined {
   return catalogue.find((v) => v.name === name);

@@ -15,7 +15,7 @@ export type VariantSettings = Partial<Pick<WorldConfig, 'members' | 'topics' | '
 export interface Variant extends ModelChanges {
   name: string;
   description: string;
-  /** Protocols the variant applies to (default: all). */
+  /** Protocols the variant applies to (default: the classic ones, eager and cooperative). */
   protocols?: Protocol[];
   /** Invariant ids this variant is expected to violate (empty for a correct alternative). */
   breaks: string[];
@@ -42,6 +42,8 @@ export interface VariantInput {
   /** An assignor (or several) added to or replacing the built-ins, under its `name`. */
   assignor?: Assignor | Assignor[];
   assignors?: Record<string, Assignor>;
+  /** Server-side assignors of the consumer protocol (KIP-848) added or replaced, by name. */
+  serverAssignors?: ModelChanges['serverAssignors'];
   /** Config changes; `timers` may name only the settings it changes (the rest keep their defaults). */
   settings?: Omit<VariantSettings, 'timers'> & { timers?: Partial<TimerSettings> };
   /** Invariant ids the variant is expected to break (default: none). */
@@ -63,6 +65,7 @@ export function defineVariant(input: VariantInput): Variant {
     ...(input.coordinator && { coordinator: input.coordinator }),
     ...(input.consumer && { consumer: input.consumer }),
     ...(assignors && { assignors }),
+    ...(input.serverAssignors && { serverAssignors: input.serverAssignors }),
     ...(input.settings && { settings: { ...input.settings, ...(input.settings.timers && { timers: { ...defaultTimers, ...input.settings.timers } }) } as VariantSettings }),
   };
   Object.defineProperty(v, VARIANT, { value: true, enumerable: false });
@@ -71,3 +74,10 @@ export function defineVariant(input: VariantInput): Variant {
 
 /** A value made by `defineVariant` (in this process, whichever copy of the module made it). */
 export const isVariant = (x: unknown): x is Variant => typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[VARIANT] === true;
+
+/** The protocols a variant runs on. */
+export const variantProtocols = (v: Variant): Protocol[] => v.protocols ?? ['eager', 'cooperative'];
+
+/** The assignors a variant replaces (client-side ones, or server-side ones of the consumer protocol). */
+export const variantAssignors = (v: Variant): string[] | undefined =>
+  v.assignors ? Object.keys(v.assignors) : v.serverAssignors ? Object.keys(v.serverAssignors) : undefined;

@@ -56,7 +56,7 @@ const timers = z.object({
   retryBackoffMs: positive,
 });
 const config = z.object({
-  protocol: z.enum(['eager', 'cooperative']),
+  protocol: z.enum(['eager', 'cooperative', 'consumer']),
   assignor: z.string(),
   members: z.number().int().min(1).max(64),
   topics: z.record(z.string(), z.number().int().min(0).max(10_000)),
@@ -80,7 +80,7 @@ const size = z.object({ steps: positive, members: positive, topics: positive, pa
 const schema = z.object({
   format: z.literal(FORMAT),
   tool: z.object({ name: z.literal('rebalance-check'), version: z.string() }),
-  protocol: z.enum(['eager', 'cooperative']),
+  protocol: z.enum(['eager', 'cooperative', 'consumer']),
   assignor: z.string(),
   variant: z.string().nullable(),
   config,

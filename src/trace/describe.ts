@@ -1,12 +1,38 @@
 import type { ClassicRequest, ClassicResponse } from '../../models/classic/messages.ts';
 import type { Choice, Msg, World } from '../world/types.ts';
+import type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, ConsumerOffsetCommitRequest } from '../../models/consumer-protocol/messages.ts';
+import { groupOf, groupState, memberCtxOf } from '../world/consumer-view.ts';
 import { clientState, coord, coordState, ctxOf } from '../world/view.ts';
 
 // Human-readable text for choices, messages and world states (timelines, failures).
 
+const list = (ps: readonly string[] | null) => (ps === null ? '-' : `[${ps.join(',')}]`);
+
+/** KIP-848 messages: epochs and assignments instead of generations and leaders. */
+function describeConsumerMessage(m: Msg): string | undefined {
+  const b = m.body;
+  if (b.kind === 'ConsumerGroupHeartbeat') {
+    const r = b as ConsumerGroupHeartbeatRequest;
+    const extra = (r.topics ? ` topics=${r.topics.join(',')}` : '') + (r.owned !== null ? ` owned=${list(r.owned)}` : '');
+    return `ConsumerGroupHeartbeat#${m.id} ${r.client.client}->coordinator member=${r.memberId} epoch=${r.memberEpoch}${extra}`;
+  }
+  if (b.kind === 'ConsumerGroupHeartbeatResponse') {
+    const r = b as ConsumerGroupHeartbeatResponse;
+    const extra = r.error === 'NONE' ? ` epoch=${r.memberEpoch}${r.assignment !== null ? ` ${list(r.assignment)}` : ''}` : '';
+    return `ConsumerGroupHeartbeatResponse#${m.id} coordinator->${r.client.client} ${r.error}${extra}`;
+  }
+  if (b.kind === 'OffsetCommit' && 'memberEpoch' in b) {
+    const r = b as ConsumerOffsetCommitRequest;
+    return `OffsetCommit#${m.id} ${r.client.client}->coordinator member=${r.memberId} epoch=${r.memberEpoch}`;
+  }
+  return undefined;
+}
+
 export function describeMessage(m: Msg): string {
   const b = m.body;
   if (b.kind === 'FindCoordinator') return `FindCoordinator#${m.id} ${b.client.client}->brokers`;
+  const kip848 = describeConsumerMessage(m);
+  if (kip848) return kip848;
   if (m.to === 'coordinator') {
     const r = b as ClassicRequest;
     const gen = 'generation' in r ? ` gen=${r.generation}` : '';
@@ -51,7 +77,25 @@ export function describeChoice(c: Choice | null, before?: World): string {
   }
 }
 
+/** The group and every process: `group <state> epoch=<group epoch> target=<target epoch> | c1:stable e5 [..]`. */
+function describeConsumerWorld(w: World): string {
+  const g = groupOf(w);
+  const epoch = w.coordinatorEpoch > 0 ? ` coordinator=${w.coordinatorEpoch}` : '';
+  const parts = [`group ${groupState(w)} epoch=${g.groupEpoch} target=${g.targetEpoch}${epoch}`];
+  for (const s of w.clients) {
+    if (!s.snapshot) {
+      parts.push(`${s.name}:${s.status}`);
+      continue;
+    }
+    const c = memberCtxOf(s);
+    const flags = (c.stalled ? ' stalled' : '') + (s.cut ? ' cut' : '');
+    parts.push(`${s.name}:${clientState(s)} e${c.memberEpoch}${flags} [${c.owned.join(',')}]`);
+  }
+  return parts.join(' | ');
+}
+
 export function describeWorld(w: World): string {
+  if (w.family === 'consumer') return describeConsumerWorld(w);
   const g = coord(w);
   const epoch = w.coordinatorEpoch > 0 ? ` epoch=${w.coordinatorEpoch}` : '';
   const parts = [`group ${coordState(w)} gen=${g.generation} leader=${g.leaderId ?? '-'}${epoch}`];

@@ -89,14 +89,20 @@ function sortPartitions(ps: Iterable<string>): string[] {
 
 const partitionsOf = (rows: TimelineRow[]) => rows.flatMap((r) => r.members.flatMap((m) => m.owned));
 
+/** Generations (classic) are `g<n>`; in the consumer protocol the group epoch is `ge<n>` and a member epoch `e<n>`. */
+const genOf = (g: TimelineRow['group']) => `${g.family === 'consumer' ? 'ge' : 'g'}${g.generation}`;
+const memberGen = (m: MemberView) => `${m.protocol === 'consumer' ? 'e' : 'g'}${m.generation}`;
+
 function memberLine(m: MemberView): string {
   if (!m.live) return `${m.name}: ${m.state}`;
   const flags = [m.isLeader ? 'leader' : '', m.stalled ? 'stalled' : '', m.cut ? 'link cut' : ''].filter(Boolean).join(', ');
-  return `${m.name}: ${m.state} g${m.generation}${flags ? ` (${flags})` : ''} [${m.owned.join(', ')}]`;
+  return `${m.name}: ${m.state} ${memberGen(m)}${flags ? ` (${flags})` : ''} [${m.owned.join(', ')}]`;
 }
 
 const groupLine = (r: TimelineRow) =>
-  `group ${r.group.state} gen=${r.group.generation} leader=${r.group.leader ?? '-'}${r.group.epoch > 0 ? ` epoch=${r.group.epoch}` : ''}`;
+  r.group.family === 'consumer'
+    ? `group ${r.group.state} group epoch=${r.group.generation}${r.group.epoch > 0 ? ` coordinator epoch=${r.group.epoch}` : ''}`
+    : `group ${r.group.state} gen=${r.group.generation} leader=${r.group.leader ?? '-'}${r.group.epoch > 0 ? ` epoch=${r.group.epoch}` : ''}`;
 
 // Steps are numbered from 1 as in the terminal timeline and the replay header (0 is the start).
 const stepNo = (r: TimelineRow) => r.index + 1;
@@ -288,7 +294,7 @@ function swimLanes(rows: TimelineRow[], sc: Scale, id: string, violation?: HtmlR
     const gx = x(j);
     out.push(`<line x1="${gx}" y1="${groupTop - 6}" x2="${gx}" y2="${lanesBottom}" stroke="#555" stroke-width="1" stroke-dasharray="2,3"/>`);
     out.push(`<line x1="${gx}" y1="${groupTop - 7}" x2="${gx}" y2="${groupTop + groupH}" stroke="#222" stroke-width="2"/>`);
-    const label = `g${b.generation}${b.epoch !== a.epoch ? ` e${b.epoch}` : ''}`;
+    const label = `${genOf(b)}${b.epoch !== a.epoch ? ` e${b.epoch}` : ''}`;
     out.push(`<text class="gen" x="${gx + 3}" y="${groupTop - 1}">${esc(label)}<title>${esc(`${stepLabel(rows[j])}: generation ${a.generation} → ${b.generation}${b.epoch !== a.epoch ? `, coordinator epoch ${b.epoch}` : ''}`)}</title></text>`);
   }
 
@@ -476,7 +482,7 @@ function sequence(rows: TimelineRow[], id: string, violation?: HtmlReport['viola
   // Generation changes, in a gutter column of their own (the coordinator's events sit on its lifeline).
   for (let j = 1; j < n; j++) {
     if (rows[j].group.generation !== rows[j - 1].group.generation || rows[j].group.epoch !== rows[j - 1].group.epoch) {
-      out.push(`<text class="gen" x="${SEQ_LEFT + 4}" y="${y(j) + 4}">g${rows[j].group.generation}${rows[j].group.epoch !== rows[j - 1].group.epoch ? ` e${rows[j].group.epoch}` : ''}</text>`);
+      out.push(`<text class="gen" x="${SEQ_LEFT + 4}" y="${y(j) + 4}">${genOf(rows[j].group)}${rows[j].group.epoch !== rows[j - 1].group.epoch ? ` e${rows[j].group.epoch}` : ''}</text>`);
     }
   }
 
@@ -586,8 +592,8 @@ function stepsTable(rows: TimelineRow[], sc: Scale, id: string, violation?: Html
     out.push(`<tr id="${id}-step-${r.index}"${cls ? ` class="${cls}"` : ''}>`);
     out.push(`<td class="num">${r.fair ? '~' : ''}${r.index < 0 ? '' : stepNo(r)}</td><td class="num">${esc(ms(r.now).replace(' ms', ''))}</td>`);
     out.push(`<td class="choice-cell">${j === vIndex ? '<b>✗</b> ' : ''}${esc(r.text)}</td>`);
-    const g = `${r.group.state} g${r.group.generation}${r.group.leader ? ` L=${r.group.leader}` : ''}${r.group.epoch > 0 ? ` e${r.group.epoch}` : ''}`;
-    const gPrev = prev ? `${prev.group.state} g${prev.group.generation}${prev.group.leader ? ` L=${prev.group.leader}` : ''}${prev.group.epoch > 0 ? ` e${prev.group.epoch}` : ''}` : '';
+    const g = `${r.group.state} ${genOf(r.group)}${r.group.leader ? ` L=${r.group.leader}` : ''}${r.group.epoch > 0 ? ` e${r.group.epoch}` : ''}`;
+    const gPrev = prev ? `${prev.group.state} ${genOf(prev.group)}${prev.group.leader ? ` L=${prev.group.leader}` : ''}${prev.group.epoch > 0 ? ` e${prev.group.epoch}` : ''}` : '';
     out.push(`<td class="${g !== gPrev ? 'changed' : ''}"><span class="gs" style="background:${GROUP_FILL[r.group.state] ?? '#eee'}">${esc(g)}</span></td>`);
     for (const name of members) {
       const m = r.members.find((x) => x.name === name);
@@ -598,7 +604,7 @@ function stepsTable(rows: TimelineRow[], sc: Scale, id: string, violation?: Html
       }
       const key = (v?: MemberView) => (v ? `${v.state}|${v.generation}|${v.owned.join()}|${v.stalled}|${v.cut}|${v.isLeader}` : '');
       const flags = [m.isLeader ? 'L' : '', m.stalled ? 'stalled' : '', m.cut ? 'cut' : ''].filter(Boolean).join(' ');
-      const body = m.live ? `${esc(m.state)} g${m.generation}${flags ? ` ${esc(flags)}` : ''} ${m.owned.map(chip).join('')}` : `<span class="dead">${esc(m.state)}${m.cut ? ' cut' : ''}</span>`;
+      const body = m.live ? `${esc(m.state)} ${memberGen(m)}${flags ? ` ${esc(flags)}` : ''} ${m.owned.map(chip).join('')}` : `<span class="dead">${esc(m.state)}${m.cut ? ' cut' : ''}</span>`;
       out.push(`<td class="${key(m) !== key(pm) ? 'changed' : ''}">${body}</td>`);
     }
     out.push('</tr>');

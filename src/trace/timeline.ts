@@ -2,7 +2,8 @@ import type { Session } from '../check/run.ts';
 import type { Choice, Msg, World } from '../world/types.ts';
 import { initialWorld, step } from '../world/world.ts';
 import { fairSchedule } from '../check/quiesce.ts';
-import { clientState, coord, coordState, ctxOf } from '../world/view.ts';
+import { groupOf, groupState } from '../world/consumer-view.ts';
+import { clientState, common, coord, coordState, ctxOf, epochOf } from '../world/view.ts';
 import { describeChoice, describeMessage, describeWorld } from './describe.ts';
 
 /** One consumer process as a timeline row shows it. */
@@ -11,13 +12,14 @@ export interface MemberView {
   /** Machine state (`joining`, `stable`, ...) or the slot status (`crashed`, `closed`, `absent`). */
   state: string;
   live: boolean;
+  /** Classic: the generation; consumer protocol: the member epoch. */
   generation: number;
   memberId: string;
   owned: string[];
   isLeader: boolean;
   stalled: boolean;
   cut: boolean;
-  protocol: 'eager' | 'cooperative' | null;
+  protocol: 'eager' | 'cooperative' | 'consumer' | null;
 }
 
 /** A message sent during a step. */
@@ -41,7 +43,8 @@ export interface TimelineRow {
   text: string;
   /** The step belongs to the fair schedule that runs after the faults stop. */
   fair: boolean;
-  group: { state: string; generation: number; leader: string | null; epoch: number; members: string[] };
+  /** `generation` is the group epoch in the consumer protocol (no leader there). */
+  group: { state: string; generation: number; leader: string | null; epoch: number; members: string[]; family: World['family'] };
   members: MemberView[];
   /** Messages the step sent (requests and responses). */
   sent: MessageView[];
@@ -65,8 +68,16 @@ function messageView(m: Msg): MessageView {
   };
 }
 
+function groupView(w: World): TimelineRow['group'] {
+  if (w.family === 'consumer') {
+    const g = groupOf(w);
+    return { state: groupState(w), generation: g.groupEpoch, leader: null, epoch: w.coordinatorEpoch, members: Object.keys(g.members), family: w.family };
+  }
+  const g = coord(w);
+  return { state: coordState(w), generation: g.generation, leader: g.leaderId, epoch: w.coordinatorEpoch, members: Object.keys(g.members), family: w.family };
+}
+
 export function rowOf(index: number, choice: Choice | null, before: World | null, after: World, fair: boolean): TimelineRow {
-  const g = coord(after);
   const handled = choice && (choice.kind === 'deliver' || choice.kind === 'drop') ? before?.net.find((m) => m.id === choice.id) : undefined;
   return {
     index,
@@ -74,20 +85,20 @@ export function rowOf(index: number, choice: Choice | null, before: World | null
     choice,
     text: choice ? describeChoice(choice, before ?? undefined) : 'start',
     fair,
-    group: { state: coordState(after), generation: g.generation, leader: g.leaderId, epoch: after.coordinatorEpoch, members: Object.keys(g.members) },
+    group: groupView(after),
     members: after.clients.map((s) => {
-      const c = s.snapshot ? ctxOf(s) : null;
+      const c = s.snapshot ? common(s) : null;
       return {
         name: s.name,
         state: clientState(s),
         live: c !== null && s.snapshot!.status === 'active',
-        generation: c?.generation ?? -1,
+        generation: c ? epochOf(s) : -1,
         memberId: c?.memberId ?? '',
         owned: c ? [...c.owned] : [],
-        isLeader: c?.isLeader ?? false,
+        isLeader: c && after.family === 'classic' ? ctxOf(s).isLeader : false,
         stalled: c?.stalled ?? false,
         cut: s.cut,
-        protocol: c?.cfg.protocol ?? null,
+        protocol: (c?.cfg.protocol as MemberView['protocol']) ?? null,
       };
     }),
     sent: after.sent.map(messageView),

@@ -3,6 +3,10 @@ import { builtinAssignors } from '../../models/assignors/index.ts';
 import type { Assignor } from '../../models/assignors/types.ts';
 import { coordinatorMachine } from '../../models/classic/coordinator.ts';
 import { createConsumerMachine } from '../../models/classic/consumer.ts';
+import { serverAssignors, type ServerAssignor } from '../../models/consumer-protocol/assignors.ts';
+import { createGroupCoordinatorMachine } from '../../models/consumer-protocol/coordinator.ts';
+import { createMemberMachine } from '../../models/consumer-protocol/member.ts';
+import type { ProtocolFamily } from './types.ts';
 import { fastRunner, plainRunner, type MachineRunner } from './runtime.ts';
 
 /** Named guard and action overrides, passed to xstate's `machine.provide`. */
@@ -17,6 +21,8 @@ export interface ModelChanges {
   consumer?: Overrides;
   /** Extra or replacement assignors, by protocol name. */
   assignors?: Record<string, Assignor>;
+  /** Extra or replacement server-side assignors of the consumer protocol (KIP-848), by name. */
+  serverAssignors?: Record<string, ServerAssignor>;
 }
 
 /** The machines of one run, wrapped for the world. */
@@ -27,10 +33,11 @@ export interface Model {
   machines: { coordinator: AnyStateMachine; consumer: AnyStateMachine };
 }
 
-export function buildModel(changes: ModelChanges = {}, mode: 'fast' | 'plain' = 'fast'): Model {
+/** The machines of one run: the classic ones, or (family `consumer`) the KIP-848 ones. */
+export function buildModel(changes: ModelChanges = {}, mode: 'fast' | 'plain' = 'fast', family: ProtocolFamily = 'classic'): Model {
   const assignors = { ...builtinAssignors, ...changes.assignors };
-  let coordinator: AnyStateMachine = coordinatorMachine;
-  let consumer: AnyStateMachine = createConsumerMachine(assignors);
+  let coordinator: AnyStateMachine = family === 'consumer' ? createGroupCoordinatorMachine({ ...serverAssignors, ...changes.serverAssignors }) : coordinatorMachine;
+  let consumer: AnyStateMachine = family === 'consumer' ? createMemberMachine() : createConsumerMachine(assignors);
   if (changes.coordinator) coordinator = coordinator.provide(changes.coordinator as never);
   if (changes.consumer) consumer = consumer.provide(changes.consumer as never);
   const wrap = mode === 'fast' ? fastRunner : plainRunner;

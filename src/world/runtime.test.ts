@@ -36,3 +36,22 @@ test('fast runner equals xstate transition() on 200 random walks of 80 steps', (
   }
   expect(compared).toBe(16_000);
 });
+
+test('the same holds for the consumer-protocol (KIP-848) machines: 50 random walks of 80 steps', () => {
+  const config = worldConfig({ protocol: 'consumer', assignor: 'uniform', members: 3, partitions: 6, faults: allFaults, static: true });
+  const fast = buildModel({}, 'fast', 'consumer');
+  const plain = buildModel({}, 'plain', 'consumer');
+  const rng = seedrandom('runtime-equivalence-consumer');
+  for (let run = 0; run < 50; run++) {
+    let a = initialWorld(config, fast);
+    let b = initialWorld(config, plain);
+    for (let i = 0; i < 80; i++) {
+      const choices = enabled(a, config);
+      expect(enabled(b, config)).toEqual(choices);
+      const c = choices[Math.floor(rng() * choices.length)];
+      a = step(a, c, config, fast);
+      b = step(b, c, config, plain);
+      expect(canonical(a)).toBe(canonical(b));
+    }
+  }
+});

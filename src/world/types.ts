@@ -1,9 +1,15 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { RebalanceProtocol } from '../../models/assignors/types.ts';
 import type { ClassicResponse, ClientRequest } from '../../models/classic/messages.ts';
+import type { ConsumerResponse, MemberRequest } from '../../models/consumer-protocol/messages.ts';
 import type { TimerSettings, Topics } from '../../models/types.ts';
 
-export type Protocol = RebalanceProtocol;
+/** eager and cooperative run the classic protocol; `consumer` is KIP-848 (group.protocol=consumer). */
+export type Protocol = RebalanceProtocol | 'consumer';
+
+/** The machines a protocol runs on: the classic ones or the KIP-848 ones. */
+export type ProtocolFamily = 'classic' | 'consumer';
+export const familyOf = (p: Protocol): ProtocolFamily => (p === 'consumer' ? 'consumer' : 'classic');
 
 /** Which faults the world may inject. */
 export interface FaultSettings {
@@ -52,7 +58,7 @@ export interface Msg {
   id: number;
   /** Requests go to the coordinator; responses to a client process. */
   to: 'coordinator' | 'client';
-  body: ClientRequest | ClassicResponse;
+  body: ClientRequest | ClassicResponse | MemberRequest | ConsumerResponse;
   /**
    * Observer's tag, not on the wire: the generation formation the sender acted in (see
    * World.formation). Lets invariants tell apart two generations with the same number.
@@ -89,6 +95,8 @@ export interface Metrics {
 }
 
 export interface World {
+  /** Which machines run: views dispatch on it. */
+  family: ProtocolFamily;
   now: number;
   coordinator: AnyMachineSnapshot;
   /** Bumps at every coordinator failover; generations are only compared within one. */

@@ -2,8 +2,14 @@ import type { AnyMachineSnapshot } from 'xstate';
 import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
 import type { ConsumerContext } from '../../models/classic/consumer-state.ts';
 import type { ClientSlot, World } from './types.ts';
+import { builtinAssignors } from '../../models/assignors/index.ts';
+import type { TopicPartition, Topics } from '../../models/types.ts';
+import * as consumer from './consumer-view.ts';
 
 // Read-only views of a world, shared by the world itself, the invariants and the reports.
+// `coord` and `ctxOf` read the classic machines; the protocol-neutral views below (isSettled,
+// isCurrentMember, groupStateName, common, ...) work for both the classic and the KIP-848
+// consumer protocol, dispatching on `world.family`.
 
 export const coord = (w: World): CoordinatorContext => w.coordinator.context as CoordinatorContext;
 export const coordState = (w: World): string => w.coordinator.value as string;
@@ -16,8 +22,48 @@ export const liveClients = (w: World): ClientSlot[] => w.clients.filter(isLive);
 
 export const clientState = (s: ClientSlot): string => (s.snapshot ? String(s.snapshot.value) : s.status);
 
-/** A live process that completed SyncGroup for the coordinator's current generation and is still a member. */
+/** What every client context has, in both protocols. */
+export interface ClientCommon {
+  cfg: { topics: string[]; instanceId: string | null; protocol: string };
+  owned: TopicPartition[];
+  positions: Record<TopicPartition, number>;
+  stalled: boolean;
+  metadata: Topics;
+  memberId: string;
+  timers: Record<string, number>;
+  inflight: { commit?: unknown };
+}
+export const common = (s: ClientSlot): ClientCommon => (s.snapshot as AnyMachineSnapshot).context as ClientCommon;
+
+/** The group's state by the protocol's own names (classic: Empty..Stable, Dead; consumer: Empty, Assigning, Reconciling, Stable). */
+export const groupStateName = (w: World): string => (w.family === 'consumer' ? consumer.groupState(w) : coordState(w));
+
+/** The generation (classic) or member epoch (consumer) a process acts in. */
+export const epochOf = (s: ClientSlot): number => (common(s).cfg.protocol === 'consumer' ? consumer.memberCtxOf(s).memberEpoch : ctxOf(s).generation);
+
+/** Offsets the coordinator has stored, in both protocols. */
+export const committedOffsets = (w: World): Record<TopicPartition, { offset: number }> => (w.coordinator.context as { committed: Record<TopicPartition, { offset: number }> }).committed;
+
+/** The coordinator's members: id and group.instance.id. */
+export const groupMembers = (w: World): Array<{ memberId: string; instanceId: string | null }> =>
+  Object.values((w.coordinator.context as { members: Record<string, { memberId: string; instanceId: string | null }> }).members);
+
+/** A live process acting as a member: the coordinator knows its id at the generation (epoch) it has. */
+export function actsAsMember(w: World, s: ClientSlot): boolean {
+  if (!isLive(s)) return false;
+  if (w.family === 'consumer') return consumer.isCurrentMember(w, s);
+  const c = ctxOf(s);
+  const g = coord(w);
+  return g.members[c.memberId] !== undefined && c.generation === g.generation;
+}
+
+/** What the group's assignor promises with identical subscriptions. */
+export const balancePromise = (w: World): 'global' | 'per-topic' | undefined =>
+  w.family === 'consumer' ? consumer.balancePromise(w) : builtinAssignors[coord(w).protocolName ?? '']?.balance;
+
+/** A live process that is a member in good standing: classic, completed SyncGroup for the current generation; consumer, known at its epoch. */
 export function isCurrentMember(w: World, s: ClientSlot): boolean {
+  if (w.family === 'consumer') return consumer.isCurrentMember(w, s);
   if (!isLive(s)) return false;
   const c = ctxOf(s);
   const g = coord(w);
@@ -29,7 +75,7 @@ export function liveOwners(w: World): Map<string, string[]> {
   const owners = new Map<string, string[]>();
   for (const s of w.clients) {
     if (!isLive(s)) continue;
-    for (const p of ctxOf(s).owned) {
+    for (const p of common(s).owned) {
       const list = owners.get(p);
       if (list) list.push(s.name);
       else owners.set(p, [s.name]);
@@ -41,7 +87,7 @@ export function liveOwners(w: World): Map<string, string[]> {
 /** Topics subscribed by at least one live process. */
 export function subscribedTopics(w: World): string[] {
   const topics = new Set<string>();
-  for (const s of liveClients(w)) for (const t of ctxOf(s).cfg.topics) topics.add(t);
+  for (const s of liveClients(w)) for (const t of common(s).cfg.topics) topics.add(t);
   return [...topics].sort();
 }
 
@@ -54,7 +100,7 @@ const settledCache = new WeakMap<World, boolean>();
 
 export function isSettled(w: World): boolean {
   let v = settledCache.get(w);
-  if (v === undefined) settledCache.set(w, (v = computeSettled(w)));
+  if (v === undefined) settledCache.set(w, (v = w.family === 'consumer' ? consumer.isSettled(w) : computeSettled(w)));
   return v;
 }
 
@@ -76,10 +122,10 @@ function computeSettled(w: World): boolean {
 /** Earliest timer deadline anywhere in the world, or Infinity. */
 export function nextDeadline(w: World): number {
   let min = Infinity;
-  for (const d of Object.values(coord(w).timers)) if (d < min) min = d;
+  for (const d of Object.values((w.coordinator.context as { timers: Record<string, number> }).timers)) if (d < min) min = d;
   for (const s of w.clients) {
     if (!isLive(s)) continue;
-    for (const d of Object.values(ctxOf(s).timers)) if (d < min) min = d;
+    for (const d of Object.values(common(s).timers)) if (d < min) min = d;
   }
   return min;
 }

@@ -1,19 +1,25 @@
 import type { AnyMachineSnapshot } from 'xstate';
-import type { ClassicRequest, ClassicResponse, ClientRequest } from '../../models/classic/messages.ts';
-import { errorFor, reply } from '../../models/classic/coordinator-state.ts';
-import type { ConsumerContext, ConsumerInput } from '../../models/classic/consumer-state.ts';
-import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
 import type { Model } from './model.ts';
-import type { Choice, ClientSlot, Msg, World, WorldConfig } from './types.ts';
-import { coord, ctxOf, isCurrentMember, isLive, liveOwners, nextDeadline } from './view.ts';
+import type { ProtocolAdapter } from './protocols/adapter.ts';
+import { classicAdapter } from './protocols/classic.ts';
+import { consumerAdapter } from './protocols/consumer.ts';
+import { familyOf, type Choice, type ClientSlot, type Msg, type World, type WorldConfig } from './types.ts';
+import { common, isCurrentMember, isLive, liveOwners, nextDeadline } from './view.ts';
 
 // The deterministic world: a virtual clock, the network of in-flight messages, the client
 // processes and the coordinator. `enabled` lists every choice; `step` applies one. The random
-// runner, the explorer and replay all go through these two functions.
+// runner, the explorer and replay all go through these two functions. What differs between
+// the classic and the KIP-848 protocol (machine inputs, request routing, observer's
+// bookkeeping) sits behind a ProtocolAdapter (src/world/protocols/).
+
+const adapters: Record<World['family'], ProtocolAdapter> = { classic: classicAdapter, consumer: consumerAdapter };
+const adapterOf = (w: World): ProtocolAdapter => adapters[w.family];
 
 export function initialWorld(config: WorldConfig, model: Model): World {
-  const [coordinator] = model.coordinator.initial({ initialRebalanceDelayMs: config.timers.initialRebalanceDelayMs });
+  const family = familyOf(config.protocol);
+  const [coordinator] = model.coordinator.initial(adapters[family].coordinatorInput(config, 0));
   let w: World = {
+    family,
     now: 0,
     coordinator,
     coordinatorEpoch: 0,
@@ -35,14 +41,22 @@ export function initialWorld(config: WorldConfig, model: Model): World {
 
 export function enabled(w: World, config: WorldConfig): Choice[] {
   const out: Choice[] = [];
-  for (const m of w.net) if (!linkCut(w, m)) out.push({ kind: 'deliver', id: m.id });
+  const ordered = adapterOf(w).orderedRequests;
+  const blocked = new Set<string>();
+  for (const m of w.net) {
+    const toCoordinator = m.to === 'coordinator' && m.body.kind !== 'FindCoordinator';
+    const conn = `${m.body.client.client}/${m.body.client.inc}`;
+    if (ordered && toCoordinator && blocked.has(conn)) continue;
+    if (ordered && toCoordinator) blocked.add(conn);
+    if (!linkCut(w, m)) out.push({ kind: 'deliver', id: m.id });
+  }
   if (config.faults.loss) for (const m of w.net) out.push({ kind: 'drop', id: m.id });
   const due = nextDeadline(w);
   if (due !== Infinity) {
-    for (const [name, d] of Object.entries(coord(w).timers)) if (d === due) out.push({ kind: 'fire', target: 'coordinator', timer: name });
+    for (const [name, d] of Object.entries((w.coordinator.context as { timers: Record<string, number> }).timers)) if (d === due) out.push({ kind: 'fire', target: 'coordinator', timer: name });
     for (const s of w.clients) {
       if (!isLive(s)) continue;
-      for (const [name, d] of Object.entries(ctxOf(s).timers)) if (d === due) out.push({ kind: 'fire', target: s.name, timer: name });
+      for (const [name, d] of Object.entries(common(s).timers)) if (d === due) out.push({ kind: 'fire', target: s.name, timer: name });
     }
   }
   for (const s of w.clients) {
@@ -52,7 +66,7 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
       if (s.status !== 'running') out.push({ kind: 'start', client: s.name });
       continue;
     }
-    const c = ctxOf(s);
+    const c = common(s);
     if (config.faults.leave) out.push({ kind: 'close', client: s.name });
     if (config.faults.crash) out.push({ kind: 'crash', client: s.name });
     if (config.faults.stall && !c.stalled) out.push({ kind: 'stall', client: s.name });
@@ -96,7 +110,7 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
     case 'fire': {
       const at = nextDeadline(w);
       const advanced = advanceClock(w, at);
-      if (choice.target === 'coordinator') return toCoordinator(advanced, { type: 'TIMER', now: at, name: choice.timer }, model);
+      if (choice.target === 'coordinator') return toCoordinator(advanced, { type: 'TIMER', now: at, name: choice.timer, topics: advanced.topics }, model);
       return toClient(advanced, choice.target, { type: 'TIMER', now: at, name: choice.timer }, model);
     }
     case 'start':
@@ -147,104 +161,62 @@ const linkCut = (w: World, m: Msg): boolean => w.clients.find((s) => s.name === 
  */
 function failover(w: World, config: WorldConfig, model: Model): World {
   const unloaded = toCoordinator(w, { type: 'UNLOAD', now: w.now }, model);
-  const old = coord(unloaded);
-  const [coordinator] = model.coordinator.initial({
-    initialRebalanceDelayMs: config.timers.initialRebalanceDelayMs,
-    load: { persisted: old.persisted, committed: old.committed, now: w.now },
-  });
-  return { ...unloaded, coordinator, coordinatorEpoch: w.coordinatorEpoch + 1, formation: w.persistedFormation };
+  const [coordinator] = model.coordinator.initial(adapterOf(w).coordinatorInput(config, w.now, unloaded.coordinator));
+  return { ...unloaded, coordinator, coordinatorEpoch: w.coordinatorEpoch + 1, formation: adapterOf(w).formationAfterFailover(w) };
 }
 
 function deliver(w: World, msg: Msg, model: Model): World {
+  const adapter = adapterOf(w);
   if (msg.body.kind === 'FindCoordinator') {
     const b = msg.body;
     return enqueue(w, [{ kind: 'FindCoordinatorResponse', error: 'NONE', epoch: w.coordinatorEpoch, corr: b.corr, client: b.client }], 'client');
   }
   if (msg.to === 'coordinator') {
-    const body = msg.body as ClassicRequest;
+    const body = msg.body as Msg['body'] & { epoch: number; corr: number };
     // The broker this was sent to is no longer the coordinator.
-    if (body.epoch !== w.coordinatorEpoch) return enqueue(w, [reply(body, errorFor(body.kind, 'NOT_COORDINATOR'))], 'client');
-    const after = toCoordinator(w, { type: body.kind, now: w.now, msg: body }, model);
+    if (body.epoch !== w.coordinatorEpoch) return enqueue(w, [adapter.notCoordinator(body)], 'client');
+    const after = toCoordinator(w, adapter.requestEvent(w, body), model);
     if (body.kind === 'OffsetCommit') {
-      const r = after.sent.find((m) => (m.body as ClassicResponse).corr === body.corr && m.body.client.client === body.client.client);
-      const error = r && (r.body as ClassicResponse).error;
-      if (error === 'ILLEGAL_GENERATION' || error === 'UNKNOWN_MEMBER_ID') after.metrics = { ...after.metrics, fencedCommits: after.metrics.fencedCommits + 1 };
+      const r = after.sent.find((m) => m.body.corr === body.corr && m.body.client.client === body.client.client);
+      const error = r && (r.body as { error?: string }).error;
+      if (error && adapter.fencedCommitError(error)) after.metrics = { ...after.metrics, fencedCommits: after.metrics.fencedCommits + 1 };
     }
     return after;
   }
-  const body = msg.body as ClassicResponse;
+  const body = msg.body;
   const slot = w.clients.find((s) => s.name === body.client.client);
   // The connection of a process that died or restarted is gone: the response is lost.
   if (!slot || !isLive(slot) || slot.inc !== body.client.inc) return w;
   const after = toClient(w, slot.name, { type: 'RESPONSE', now: w.now, msg: body }, model);
-  if (body.kind === 'JoinGroupResponse' && body.error === 'NONE') {
-    const s = after.clients.find((x) => x.name === slot.name)!;
-    if (isLive(s) && ctxOf(s).generation === body.generation && ctxOf(s).memberId === body.memberId) return setSlot(after, slot.name, { formation: msg.formation });
-  }
-  return after;
+  return adapter.afterResponse(after, slot.name, msg);
 }
 
 function toCoordinator(w: World, event: { type: string; now: number; [k: string]: unknown }, model: Model): World {
-  const before = w.coordinator;
   const [coordinator, sends] = model.coordinator.send(w.coordinator, event);
-  let next: World = { ...w, coordinator };
-  const g0 = before.context as CoordinatorContext;
-  const g1 = coordinator.context as CoordinatorContext;
-  if (g1.generation !== g0.generation) next = { ...next, formations: w.formations + 1, formation: w.formations + 1 };
-  if (g1.persisted !== g0.persisted) next.persistedFormation = next.formation;
-  const out = enqueue(next, sends as ClassicResponse[], 'client', next.formation);
-  if (before.value !== coordinator.value && coordinator.value === 'CompletingRebalance') {
-    out.metrics = { ...out.metrics, rebalances: out.metrics.rebalances + 1 };
-  }
-  return out;
+  const next = adapterOf(w).afterCoordinator(w, { ...w, coordinator });
+  return enqueue(next, sends as Msg['body'][], 'client', next.formation);
 }
 
 function toClient(w: World, name: string, event: { type: string; now: number; [k: string]: unknown }, model: Model): World {
   const slot = w.clients.find((s) => s.name === name)!;
   if (!isLive(slot)) return w;
   const [snapshot, sends] = model.consumer.send(slot.snapshot!, event);
-  // A process that forgot its generation no longer belongs to any formation.
-  const formation = (snapshot.context as ConsumerContext).generation < 0 ? null : slot.formation;
-  return enqueue(setSlot(w, name, { snapshot, formation }), sends as ClientRequest[], 'coordinator', formation);
+  const formation = adapterOf(w).clientFormation(slot, snapshot);
+  return enqueue(setSlot(w, name, { snapshot, formation }), sends as Msg['body'][], 'coordinator', formation);
 }
 
 function startClient(w: World, name: string, config: WorldConfig, model: Model): World {
   const slot = w.clients.find((s) => s.name === name)!;
   const inc = slot.inc + 1;
-  const input: ConsumerInput = {
-    client: name,
-    inc,
-    now: w.now,
-    // A restarted static member comes back with the same group.instance.id.
-    instanceId: config.static ? `i${name.slice(1)}` : null,
-    ...clientAssignors(config, slot.phase),
-    topics: Object.keys(config.topics),
-    metadata: { ...w.topics },
-    settings: config.timers,
-    autoCommit: config.autoCommit,
-    coordinator: w.coordinatorEpoch,
-    slowCallbacks: config.faults.slowCallbacks,
-  };
-  const [snapshot, sends] = model.consumer.initial(input);
-  return enqueue(setSlot(w, name, { inc, status: 'running', snapshot: snapshot as AnyMachineSnapshot, formation: null }), sends as ClientRequest[], 'coordinator');
-}
-
-/** The assignor list and rebalance protocol a client is configured with. */
-function clientAssignors(config: WorldConfig, phase: number): { assignors: string[]; protocol: WorldConfig['protocol'] } {
-  if (!config.upgrade) return { assignors: [config.assignor], protocol: config.protocol };
-  // The client's protocol is the best one every listed assignor supports (ConsumerCoordinator).
-  return [
-    { assignors: ['range'], protocol: 'eager' as const },
-    { assignors: ['cooperative-sticky', 'range'], protocol: 'eager' as const },
-    { assignors: ['cooperative-sticky'], protocol: 'cooperative' as const },
-  ][phase];
+  const [snapshot, sends] = model.consumer.initial(adapterOf(w).clientInput(config, slot, inc, w));
+  return enqueue(setSlot(w, name, { inc, status: 'running', snapshot: snapshot as AnyMachineSnapshot, formation: null }), sends as Msg['body'][], 'coordinator');
 }
 
 function setSlot(w: World, name: string, patch: Partial<ClientSlot>): World {
   return { ...w, clients: w.clients.map((s) => (s.name === name ? { ...s, ...patch } : s)) };
 }
 
-function enqueue(w: World, bodies: Array<ClientRequest | ClassicResponse>, to: Msg['to'], formation: number | null = null): World {
+function enqueue(w: World, bodies: Array<Msg['body']>, to: Msg['to'], formation: number | null = null): World {
   if (bodies.length === 0) return w;
   let id = w.nextMsgId;
   const msgs = bodies.map((body) => ({ id: id++, to, body, formation }));
@@ -258,14 +230,14 @@ function advanceClock(w: World, to: number): World {
   let overlap = 0;
   for (const owners of liveOwners(w).values()) if (owners.length > 1) overlap += dt;
   let zombie = 0;
-  for (const s of w.clients) if (isLive(s) && ctxOf(s).owned.length > 0 && !isCurrentMember(w, s)) zombie += dt;
+  for (const s of w.clients) if (isLive(s) && common(s).owned.length > 0 && !isCurrentMember(w, s)) zombie += dt;
   if (overlap === 0 && zombie === 0) return { ...w, now: to };
   return { ...w, now: to, metrics: { ...w.metrics, overlapMs: w.metrics.overlapMs + overlap, zombieMs: w.metrics.zombieMs + zombie } };
 }
 
 /** Counts records that an earlier owner had already processed. */
 function recordProcessing(w: World, name: string): World {
-  const c = ctxOf(w.clients.find((s) => s.name === name)!);
+  const c = common(w.clients.find((s) => s.name === name)!);
   const processed = { ...w.processed };
   let dup = 0;
   for (const p of c.owned) {

@@ -1,0 +1,203 @@
+import type { Endpoint } from '../classic/messages.ts';
+import type { TopicPartition, Topics } from '../types.ts';
+import type { ConsumerGroupHeartbeatRequest, ConsumerOffsetCommitRequest } from './messages.ts';
+
+// The KIP-848 group coordinator's data (ConsumerGroup / ConsumerGroupMember in Kafka's
+// group-coordinator module) and the pure helpers its named actions are built from.
+
+/** ConsumerGroupMember.state (MemberState on the server). */
+export type MemberState = 'stable' | 'unrevoked' | 'unreleased';
+
+export interface ConsumerGroupMember {
+  memberId: string;
+  client: Endpoint;
+  instanceId: string | null;
+  /** Epoch of the assignment the member was moved to; 0 joining, -2 static member away. */
+  memberEpoch: number;
+  previousEpoch: number;
+  state: MemberState;
+  /** Partitions the member may own now (what the coordinator sends it). */
+  assigned: TopicPartition[];
+  /** Partitions it still holds but must give up. */
+  pendingRevocation: TopicPartition[];
+  topics: string[];
+  assignor: string | null;
+  rebalanceTimeoutMs: number;
+  /** The member epoch its rebalance (revocation) timer was armed at, if armed. */
+  rebalanceEpoch: number | null;
+}
+
+export interface CommittedOffset {
+  offset: number;
+  memberId: string;
+  /** The member epoch the commit carried. */
+  generation: number;
+}
+
+/** Keep this under 20 top-level keys (see the classic context-size test). */
+export interface GroupContext {
+  groupEpoch: number;
+  /** Epoch the current target assignment was computed for; <= groupEpoch. */
+  targetEpoch: number;
+  /** Insertion order is join order. */
+  members: Record<string, ConsumerGroupMember>;
+  /** Target assignment, member id -> partitions. */
+  target: Record<string, TopicPartition[]>;
+  /** ConsumerGroup.partitionEpochs: partition -> epoch of the member holding it (assigned or pending revocation). */
+  partitionEpochs: Record<TopicPartition, number>;
+  /** Partition counts of the subscribed topics as last computed (subscription metadata). */
+  subscriptionMetadata: Topics;
+  committed: Record<TopicPartition, CommittedOffset>;
+  /** Timer name -> virtual deadline: `session:<id>`, `rebalance:<id>`. */
+  timers: Record<string, number>;
+  /** group.consumer.session.timeout.ms and group.consumer.heartbeat.interval.ms. */
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  /** Set by the request handler for the response of the heartbeat being handled. */
+  round: { memberId: string; assignedBefore: TopicPartition[] | null; full: boolean; subscriptionChanged: boolean } | null;
+}
+
+export type GroupEvent =
+  | { type: 'ConsumerGroupHeartbeat'; now: number; msg: ConsumerGroupHeartbeatRequest; topics: Topics }
+  | { type: 'OffsetCommit'; now: number; msg: ConsumerOffsetCommitRequest; topics: Topics }
+  | { type: 'TIMER'; now: number; name: string; topics?: Topics }
+  | { type: 'UNLOAD'; now: number };
+
+export interface GroupInput {
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  /**
+   * Failover: every change of a consumer group is written as records before it is answered,
+   * so the new coordinator replays the whole state; only the timers are re-armed, at `now`.
+   */
+  load?: { context: GroupContext; now: number };
+}
+
+export function initialGroupContext(input: GroupInput): GroupContext {
+  if (input.load) {
+    const { context, now } = input.load;
+    const timers: Record<string, number> = {};
+    for (const m of Object.values(context.members)) {
+      timers[`session:${m.memberId}`] = now + context.sessionTimeoutMs;
+      if (m.state === 'unrevoked') timers[`rebalance:${m.memberId}`] = now + m.rebalanceTimeoutMs;
+    }
+    return { ...context, timers, round: null };
+  }
+  return {
+    groupEpoch: 0,
+    targetEpoch: 0,
+    members: {},
+    target: {},
+    partitionEpochs: {},
+    subscriptionMetadata: {},
+    committed: {},
+    timers: {},
+    sessionTimeoutMs: input.sessionTimeoutMs,
+    heartbeatIntervalMs: input.heartbeatIntervalMs,
+    round: null,
+  };
+}
+
+/** ConsumerGroup.maybeUpdateGroupState: the group state is a function of the members and epochs. */
+export function groupStateOf(ctx: GroupContext): 'Empty' | 'Assigning' | 'Reconciling' | 'Stable' {
+  const members = Object.values(ctx.members);
+  if (members.length === 0) return 'Empty';
+  if (ctx.groupEpoch > ctx.targetEpoch) return 'Assigning';
+  if (members.some((m) => m.state !== 'stable' || m.memberEpoch !== ctx.targetEpoch)) return 'Reconciling';
+  return 'Stable';
+}
+
+/** The member a static instance id maps to. */
+export const memberOfInstance = (ctx: GroupContext, instanceId: string | null): ConsumerGroupMember | undefined =>
+  instanceId === null ? undefined : Object.values(ctx.members).find((m) => m.instanceId === instanceId);
+
+export const without = <T>(rec: Record<string, T>, ...keys: string[]): Record<string, T> => {
+  const out = { ...rec };
+  for (const k of keys) delete out[k];
+  return out;
+};
+
+/** The partition epochs after a member's holdings change from `before` to `after`. */
+export function movePartitionEpochs(
+  epochs: Record<TopicPartition, number>,
+  before: ConsumerGroupMember | undefined,
+  after: ConsumerGroupMember | undefined,
+): Record<TopicPartition, number> {
+  const out = { ...epochs };
+  if (before) for (const p of [...before.assigned, ...before.pendingRevocation]) delete out[p];
+  if (after) for (const p of [...after.assigned, ...after.pendingRevocation]) out[p] = after.memberEpoch;
+  return out;
+}
+
+/** Options of the reconciliation engine; the defaults are Kafka's, variants change them. */
+export interface ReconcileRules {
+  /** A partition held by another member is withheld until released (Kafka: always). */
+  waitForRelease: boolean;
+  /** A member keeps its epoch until it stops reporting the partitions it must revoke (Kafka: always). */
+  waitForRevocation: boolean;
+  /** UNRELEASED_PARTITIONS members pick up partitions as they are freed (Kafka: every heartbeat). */
+  retryUnreleased: boolean;
+}
+
+export const kafkaRules: ReconcileRules = { waitForRelease: true, waitForRevocation: true, retryUnreleased: true };
+
+/**
+ * CurrentAssignmentBuilder.computeNextAssignment for one member: revoke first (the member
+ * keeps its epoch until it acknowledges), then take the target partitions that are free; those
+ * still held elsewhere wait (UNRELEASED_PARTITIONS). `owned` is what the member reported.
+ */
+export function computeNext(
+  m: ConsumerGroupMember,
+  target: TopicPartition[],
+  targetEpoch: number,
+  epochIfRevoking: number,
+  owned: TopicPartition[] | null,
+  heldElsewhere: (p: TopicPartition) => boolean,
+  rules: ReconcileRules,
+): ConsumerGroupMember {
+  const keep = m.assigned.filter((p) => target.includes(p));
+  const revoke = m.assigned.filter((p) => !target.includes(p));
+  const stillOwns = owned === null || owned.some((p) => revoke.includes(p));
+  if (revoke.length > 0 && stillOwns && rules.waitForRevocation) {
+    return { ...m, state: 'unrevoked', previousEpoch: m.memberEpoch, memberEpoch: epochIfRevoking, assigned: keep, pendingRevocation: revoke };
+  }
+  const wanted = target.filter((p) => !keep.includes(p));
+  const unreleased = rules.waitForRelease ? wanted.filter(heldElsewhere) : [];
+  const newly = wanted.filter((p) => !unreleased.includes(p));
+  return {
+    ...m,
+    state: unreleased.length > 0 ? 'unreleased' : 'stable',
+    previousEpoch: m.memberEpoch,
+    memberEpoch: targetEpoch,
+    assigned: [...keep, ...newly].sort(),
+    pendingRevocation: [],
+  };
+}
+
+/**
+ * CurrentAssignmentBuilder.build: the per-state step. STABLE at the target epoch and
+ * UNREVOKED_PARTITIONS still reporting a pending partition do not change.
+ */
+export function reconcileStep(
+  m: ConsumerGroupMember,
+  target: TopicPartition[],
+  targetEpoch: number,
+  owned: TopicPartition[] | null,
+  heldElsewhere: (p: TopicPartition) => boolean,
+  rules: ReconcileRules,
+): ConsumerGroupMember {
+  switch (m.state) {
+    case 'stable':
+      return m.memberEpoch === targetEpoch ? m : computeNext(m, target, targetEpoch, m.memberEpoch, owned, heldElsewhere, rules);
+    case 'unrevoked': {
+      const stillOwns = owned === null || owned.some((p) => m.pendingRevocation.includes(p));
+      if (stillOwns && rules.waitForRevocation) return m;
+      // The acknowledgement: what was pending is released. The Oct-2024 code passed memberEpoch + 1
+      // as the epoch-if-revoking; later trunk passes memberEpoch (modelled).
+      return computeNext({ ...m, pendingRevocation: [] }, target, targetEpoch, m.memberEpoch, owned, heldElsewhere, rules);
+    }
+    case 'unreleased':
+      if (!rules.retryUnreleased) return m;
+      return computeNext(m, target, targetEpoch, m.memberEpoch, owned, heldElsewhere, rules);
+  }
+}

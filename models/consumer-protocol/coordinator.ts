@@ -1,0 +1,346 @@
+import { and, assign, enqueueActions, setup } from 'xstate';
+import type { Topics } from '../types.ts';
+import { defaultServerAssignor, serverAssignors, type ServerAssignor } from './assignors.ts';
+import {
+  type ConsumerGroupMember,
+  type GroupContext,
+  type GroupEvent,
+  type GroupInput,
+  type ReconcileRules,
+  initialGroupContext,
+  kafkaRules,
+  memberOfInstance,
+  movePartitionEpochs,
+  reconcileStep,
+  without,
+} from './coordinator-state.ts';
+import { LEAVE_EPOCH, STATIC_LEAVE_EPOCH, errorReply, replyTo, type ConsumerErrorCode, type ConsumerGroupHeartbeatRequest, type ConsumerResponse } from './messages.ts';
+
+// The KIP-848 group coordinator for one consumer group (GroupMetadataManager.consumerGroupHeartbeat,
+// ConsumerGroup, CurrentAssignmentBuilder in Kafka's group-coordinator module, 4.0 code line).
+// Every heartbeat is answered at once: there is no join barrier and no leader. Each protocol
+// decision is a named guard or action so a variant can replace it with `provide`; responses
+// leave as `send` actions that the world routes. The group state (Empty, Assigning,
+// Reconciling, Stable) is derived from the context (groupStateOf), as in Kafka.
+
+type Ctx = GroupContext;
+type Ev = GroupEvent;
+type HeartbeatEvent = Extract<Ev, { type: 'ConsumerGroupHeartbeat' }>;
+type CommitEvent = Extract<Ev, { type: 'OffsetCommit' }>;
+const hb = (e: Ev) => (e as HeartbeatEvent).msg;
+const topicsOf = (e: Ev): Topics | undefined => (e as { topics?: Topics }).topics;
+const timerName = (e: Ev) => (e as Extract<Ev, { type: 'TIMER' }>).name;
+const timerMember = (e: Ev) => timerName(e).slice(timerName(e).indexOf(':') + 1);
+const subset = (xs: readonly string[], ys: readonly string[]) => xs.every((x) => ys.includes(x));
+const sameSet = (xs: readonly string[], ys: readonly string[]) => xs.length === ys.length && subset(xs, ys);
+
+/** The partition counts of every topic some member subscribes to (ConsumerGroup.computeSubscriptionMetadata). */
+function subscriptionMetadata(members: Record<string, ConsumerGroupMember>, topics: Topics | undefined, fallback: Topics): Topics {
+  const source = topics ?? fallback;
+  const out: Topics = {};
+  for (const m of Object.values(members)) for (const t of m.topics) if (source[t] !== undefined) out[t] = source[t];
+  return out;
+}
+const sameTopics = (a: Topics, b: Topics) => Object.keys(a).length === Object.keys(b).length && Object.keys(a).every((t) => a[t] === b[t]);
+
+/**
+ * The member lookup of consumerGroupHeartbeat (getOrMaybeSubscribe{Dynamic,Static}ConsumerGroupMember
+ * and throwIfConsumerGroupMemberEpochIsInvalid): the error to answer, or how the member is admitted.
+ */
+export function admission(ctx: Ctx, msg: ConsumerGroupHeartbeatRequest): ConsumerErrorCode | { kind: 'new' } | { kind: 'existing' } | { kind: 'replace'; previous: string } {
+  if (msg.instanceId !== null) {
+    const existing = memberOfInstance(ctx, msg.instanceId);
+    if (msg.memberEpoch === 0) {
+      if (!existing) return ctx.members[msg.memberId] ? epochCheck(ctx.members[msg.memberId], msg) : { kind: 'new' };
+      // Only a member that left temporarily (-2) can be replaced; an active one keeps its instance id
+      // (also against itself rejoining with its own id: 4.0 behaviour, fatal for the Java client).
+      if (existing.memberEpoch === STATIC_LEAVE_EPOCH) return { kind: 'replace', previous: existing.memberId };
+      return 'UNRELEASED_INSTANCE_ID';
+    }
+    if (!existing) return 'UNKNOWN_MEMBER_ID';
+    if (existing.memberId !== msg.memberId) return 'FENCED_INSTANCE_ID';
+    return epochCheck(existing, msg);
+  }
+  const m = ctx.members[msg.memberId];
+  if (!m) return msg.memberEpoch === 0 ? { kind: 'new' } : 'UNKNOWN_MEMBER_ID';
+  // 4.0 applies the epoch check to epoch 0 too: a fenced member rejoining with its member id is
+  // fenced again until its old record expires (fixed in later Kafka releases).
+  return epochCheck(m, msg);
+}
+
+/** throwIfConsumerGroupMemberEpochIsInvalid: an older epoch passes only as the previous epoch, owning a subset (lost response). */
+function epochCheck(m: ConsumerGroupMember, msg: ConsumerGroupHeartbeatRequest): ConsumerErrorCode | { kind: 'existing' } {
+  if (msg.memberEpoch > m.memberEpoch) return 'FENCED_MEMBER_EPOCH';
+  if (msg.memberEpoch < m.memberEpoch && (msg.memberEpoch !== m.previousEpoch || msg.owned === null || !subset(msg.owned, m.assigned))) return 'FENCED_MEMBER_EPOCH';
+  return { kind: 'existing' };
+}
+
+/** The member leaving or parking with -1 / -2: lookup by instance id for static members (consumerGroupLeave). */
+export function leaver(ctx: Ctx, msg: ConsumerGroupHeartbeatRequest): ConsumerGroupMember | ConsumerErrorCode {
+  if (msg.instanceId !== null) {
+    const m = memberOfInstance(ctx, msg.instanceId);
+    if (!m) return 'UNKNOWN_MEMBER_ID';
+    return m.memberId === msg.memberId ? m : 'FENCED_INSTANCE_ID';
+  }
+  return ctx.members[msg.memberId] ?? 'UNKNOWN_MEMBER_ID';
+}
+
+/** consumerGroupFenceMember / removeMember: its partitions are free at once and the group epoch goes up. */
+export function removeMember(ctx: Ctx, id: string, topics: Topics | undefined): Partial<Ctx> {
+  const m = ctx.members[id];
+  if (!m) return {};
+  const members = without(ctx.members, id);
+  return {
+    members,
+    target: without(ctx.target, id),
+    partitionEpochs: movePartitionEpochs(ctx.partitionEpochs, m, undefined),
+    groupEpoch: ctx.groupEpoch + 1,
+    subscriptionMetadata: subscriptionMetadata(members, topics, ctx.subscriptionMetadata),
+    timers: without(ctx.timers, `session:${id}`, `rebalance:${id}`),
+  };
+}
+
+/** A changed subscription or changed partition counts of subscribed topics bump the group epoch (to `next`). */
+export const bumpPatch =
+  (next: (ctx: Ctx) => number) =>
+  ({ context, event }: { context: Ctx; event: Ev }): Partial<Ctx> => {
+    const meta = subscriptionMetadata(context.members, topicsOf(event), context.subscriptionMetadata);
+    const metaChanged = !sameTopics(meta, context.subscriptionMetadata);
+    if (!context.round!.subscriptionChanged && !metaChanged) return {};
+    return { groupEpoch: next(context), subscriptionMetadata: meta };
+  };
+
+/** Creates, replaces (static) or updates the member record; notes whether the group epoch must go up. */
+export function admitPatch({ context, event }: { context: Ctx; event: Ev }): Partial<Ctx> {
+  const msg = hb(event);
+  const a = admission(context, msg) as Exclude<ReturnType<typeof admission>, ConsumerErrorCode>;
+  let members = context.members;
+  let target = context.target;
+  let partitionEpochs = context.partitionEpochs;
+  let timers = context.timers;
+  let before: ConsumerGroupMember | undefined = members[msg.memberId];
+  if (a.kind === 'replace') {
+    // The new member id takes the parked record's place: same assignment, epoch 0, its target moved.
+    const old = members[a.previous];
+    const replacement: ConsumerGroupMember = { ...old, memberId: msg.memberId, client: msg.client, memberEpoch: 0, previousEpoch: 0 };
+    members = { ...without(members, a.previous), [msg.memberId]: replacement };
+    target = { ...without(target, a.previous), [msg.memberId]: target[a.previous] ?? [] };
+    partitionEpochs = movePartitionEpochs(partitionEpochs, old, replacement);
+    timers = without(timers, `session:${a.previous}`, `rebalance:${a.previous}`);
+    before = replacement;
+  } else if (a.kind === 'new') {
+    before = undefined;
+  }
+  const base: ConsumerGroupMember = before ?? {
+    memberId: msg.memberId,
+    client: msg.client,
+    instanceId: msg.instanceId,
+    memberEpoch: 0,
+    previousEpoch: 0,
+    state: 'stable',
+    assigned: [],
+    pendingRevocation: [],
+    topics: [],
+    assignor: null,
+    rebalanceTimeoutMs: msg.rebalanceTimeoutMs ?? 0,
+    rebalanceEpoch: null,
+  };
+  const updated: ConsumerGroupMember = {
+    ...base,
+    client: msg.client,
+    topics: msg.topics ?? base.topics,
+    assignor: msg.assignor ?? base.assignor,
+    rebalanceTimeoutMs: msg.rebalanceTimeoutMs ?? base.rebalanceTimeoutMs,
+  };
+  const subscriptionChanged = updated.topics.join() !== base.topics.join() || before === undefined;
+  const full = msg.memberEpoch === 0 || (msg.rebalanceTimeoutMs !== null && msg.topics !== null && msg.owned !== null);
+  return {
+    members: { ...members, [msg.memberId]: updated },
+    target,
+    partitionEpochs,
+    timers,
+    round: { memberId: msg.memberId, assignedBefore: before ? before.assigned : null, full, subscriptionChanged },
+  };
+}
+/** The reconciliation of the heartbeating member under the given rules (Kafka's by default). */
+export const reconcilePatch =
+  (rules: ReconcileRules) =>
+  ({ context, event }: { context: Ctx; event: Ev }): Partial<Ctx> => {
+    const msg = hb(event);
+    const now = (event as HeartbeatEvent).now;
+    const id = context.round!.memberId;
+    const m = context.members[id];
+    const held = (p: string) => context.partitionEpochs[p] !== undefined && !m.assigned.includes(p);
+    const next = reconcileStep(m, context.target[id] ?? [], context.targetEpoch, msg.owned, held, rules);
+    if (next === m) return {};
+    let timers = context.timers;
+    let rebalanceEpoch = next.rebalanceEpoch;
+    // The rebalance timer runs while the member is asked to revoke; re-armed at a new epoch.
+    if (next.state === 'unrevoked' && (m.state !== 'unrevoked' || m.memberEpoch !== next.memberEpoch)) {
+      timers = { ...timers, [`rebalance:${id}`]: now + next.rebalanceTimeoutMs };
+      rebalanceEpoch = next.memberEpoch;
+    } else if (next.state !== 'unrevoked') {
+      timers = without(timers, `rebalance:${id}`);
+      rebalanceEpoch = null;
+    }
+    const updated = { ...next, rebalanceEpoch };
+    return { members: { ...context.members, [id]: updated }, partitionEpochs: movePartitionEpochs(context.partitionEpochs, m, updated), timers };
+  };
+
+/** The server assignor the most members name (ties: first in group.consumer.assignors order), else the default. */
+function preferredAssignor(ctx: Ctx, assignors: Record<string, ServerAssignor>): ServerAssignor {
+  const votes = new Map<string, number>();
+  for (const m of Object.values(ctx.members)) if (m.assignor && assignors[m.assignor]) votes.set(m.assignor, (votes.get(m.assignor) ?? 0) + 1);
+  let best: string | null = null;
+  for (const name of Object.keys(assignors)) if ((votes.get(name) ?? 0) > (best === null ? 0 : votes.get(best)!)) best = name;
+  return assignors[best ?? defaultServerAssignor] ?? Object.values(assignors)[0];
+}
+
+export function createGroupCoordinatorMachine(assignors: Record<string, ServerAssignor> = serverAssignors) {
+  return setup({
+    types: {} as { context: Ctx; events: Ev; input: GroupInput },
+    actions: {
+      /** Outgoing response; executed by the world, never by the machine. */
+      send: (_: unknown, _response: ConsumerResponse) => {},
+
+      rejectHeartbeat: enqueueActions(({ context, event, enqueue }) => {
+        const msg = hb(event);
+        const code = msg.memberEpoch === LEAVE_EPOCH || msg.memberEpoch === STATIC_LEAVE_EPOCH ? (leaver(context, msg) as ConsumerErrorCode) : (admission(context, msg) as ConsumerErrorCode);
+        enqueue({ type: 'send', params: errorReply(msg, code) });
+      }),
+
+      // ---- leaving ------------------------------------------------------------------------
+      /** Epoch -1: the member is removed, its partitions freed, the group epoch bumped. */
+      fenceLeavingMember: enqueueActions(({ context, event, enqueue }) => {
+        const msg = hb(event);
+        const m = leaver(context, msg) as ConsumerGroupMember;
+        enqueue.assign(removeMember(context, m.memberId, topicsOf(event)));
+        enqueue({ type: 'send', params: replyTo(msg, { kind: 'ConsumerGroupHeartbeatResponse', error: 'NONE', memberId: m.memberId, memberEpoch: LEAVE_EPOCH, heartbeatIntervalMs: 0, assignment: null, committed: {} }) });
+      }),
+      /**
+       * Epoch -2 (static members): the record stays with epoch -2 and its assigned partitions
+       * reserved; pending revocations are freed; no epoch bump; the session timer keeps running.
+       */
+      parkStaticMember: enqueueActions(({ context, event, enqueue }) => {
+        const msg = hb(event);
+        const m = leaver(context, msg) as ConsumerGroupMember;
+        const parked: ConsumerGroupMember = { ...m, memberEpoch: STATIC_LEAVE_EPOCH, pendingRevocation: [], rebalanceEpoch: null };
+        enqueue.assign({
+          members: { ...context.members, [m.memberId]: parked },
+          partitionEpochs: movePartitionEpochs(context.partitionEpochs, m, parked),
+          timers: without(context.timers, `rebalance:${m.memberId}`),
+        });
+        enqueue({ type: 'send', params: replyTo(msg, { kind: 'ConsumerGroupHeartbeatResponse', error: 'NONE', memberId: m.memberId, memberEpoch: STATIC_LEAVE_EPOCH, heartbeatIntervalMs: 0, assignment: null, committed: {} }) });
+      }),
+
+      // ---- a regular heartbeat ------------------------------------------------------------
+      admitMember: assign(admitPatch),
+      bumpGroupEpochIfNeeded: assign(bumpPatch((ctx) => ctx.groupEpoch + 1)),
+      /** groupEpoch > targetEpoch: the preferred server assignor recomputes every member's target, seeded with the old one. */
+      computeTargetIfNeeded: assign(({ context }) => {
+        if (context.groupEpoch <= context.targetEpoch) return {};
+        const assignor = preferredAssignor(context, assignors);
+        const members = Object.fromEntries(Object.values(context.members).map((m) => [m.memberId, { topics: m.topics, instanceId: m.instanceId }]));
+        const target = assignor.assign({ topics: context.subscriptionMetadata, members, previous: context.target });
+        return { target, targetEpoch: context.groupEpoch };
+      }),
+      reconcileMember: assign(reconcilePatch(kafkaRules)),
+      armSession: assign(({ context, event }) => ({
+        timers: { ...context.timers, [`session:${context.round!.memberId}`]: event.now + context.sessionTimeoutMs },
+      })),
+      /** The assignment is sent for full requests and whenever the member's assigned partitions changed. */
+      respondHeartbeat: enqueueActions(({ context, event, enqueue }) => {
+        const msg = hb(event);
+        const r = context.round!;
+        const m = context.members[r.memberId];
+        const include = r.full || r.assignedBefore === null || !sameSet(r.assignedBefore, m.assigned);
+        const committed = include ? Object.fromEntries(m.assigned.filter((p) => context.committed[p]).map((p) => [p, context.committed[p].offset])) : {};
+        enqueue.assign({ round: null });
+        enqueue({
+          type: 'send',
+          params: replyTo(msg, {
+            kind: 'ConsumerGroupHeartbeatResponse',
+            error: 'NONE',
+            memberId: m.memberId,
+            memberEpoch: m.memberEpoch,
+            heartbeatIntervalMs: context.heartbeatIntervalMs,
+            assignment: include ? [...m.assigned] : null,
+            committed,
+          }),
+        });
+      }),
+
+      // ---- timers ---------------------------------------------------------------------------
+      /** Session expiry: the member is fenced (removed, partitions freed, epoch bumped). */
+      expireSession: assign(({ context, event }) => {
+        const timers = without(context.timers, timerName(event));
+        return { timers, ...removeMember({ ...context, timers }, timerMember(event), topicsOf(event)) };
+      }),
+      /** Rebalance timeout: fenced if it still has not acknowledged the revocation it was asked at that epoch. */
+      expireRebalance: assign(({ context, event }) => {
+        const m = context.members[timerMember(event)];
+        const timers = without(context.timers, timerName(event));
+        if (!m || m.state !== 'unrevoked' || m.memberEpoch !== m.rebalanceEpoch) return { timers };
+        return removeMember({ ...context, timers }, m.memberId, topicsOf(event));
+      }),
+
+      // ---- offset commits ---------------------------------------------------------------------
+      rejectCommit: enqueueActions(({ context, event, enqueue }) => {
+        const { msg } = event as CommitEvent;
+        enqueue({ type: 'send', params: errorReply(msg, context.members[msg.memberId] ? 'STALE_MEMBER_EPOCH' : 'UNKNOWN_MEMBER_ID') });
+      }),
+      storeCommit: enqueueActions(({ context, event, enqueue }) => {
+        const { msg } = event as CommitEvent;
+        const committed = { ...context.committed };
+        for (const [p, offset] of Object.entries(msg.offsets)) committed[p] = { offset, memberId: msg.memberId, generation: msg.memberEpoch };
+        enqueue.assign({ committed });
+        enqueue({ type: 'send', params: replyTo(msg, { kind: 'OffsetCommitResponse', error: 'NONE' }) });
+      }),
+      rejectNotCoordinator: enqueueActions(({ event, enqueue }) => {
+        if ('msg' in event) enqueue({ type: 'send', params: errorReply(event.msg, 'NOT_COORDINATOR') });
+      }),
+    },
+    guards: {
+      isLeave: ({ event }) => hb(event).memberEpoch === LEAVE_EPOCH,
+      isStaticLeave: ({ event }) => hb(event).memberEpoch === STATIC_LEAVE_EPOCH && hb(event).instanceId !== null,
+      leaverKnown: ({ context, event }) => typeof leaver(context, hb(event)) !== 'string',
+      heartbeatAdmitted: ({ context, event }) => typeof admission(context, hb(event)) !== 'string',
+      isTimer: ({ event }, prefix: string) => event.type === 'TIMER' && event.name.startsWith(`${prefix}:`),
+      /** ConsumerGroup.validateOffsetCommit (4.0): a known member carrying its current epoch; epoch < 0 only in an empty group. */
+      commitAccepted: ({ context, event }) => {
+        const { msg } = event as CommitEvent;
+        const m = context.members[msg.memberId];
+        if (msg.memberEpoch < 0 && Object.keys(context.members).length === 0) return true;
+        return m !== undefined && m.memberEpoch === msg.memberEpoch;
+      },
+    },
+  }).createMachine({
+    id: 'consumer-group-coordinator',
+    context: ({ input }) => initialGroupContext(input),
+    initial: 'active',
+    states: {
+      active: {
+        on: {
+          ConsumerGroupHeartbeat: [
+            { guard: and(['isLeave', 'leaverKnown']), actions: 'fenceLeavingMember' },
+            { guard: and(['isStaticLeave', 'leaverKnown']), actions: 'parkStaticMember' },
+            { guard: 'heartbeatAdmitted', actions: ['admitMember', 'bumpGroupEpochIfNeeded', 'computeTargetIfNeeded', 'reconcileMember', 'armSession', 'respondHeartbeat'] },
+            { actions: 'rejectHeartbeat' },
+          ],
+          OffsetCommit: [{ guard: 'commitAccepted', actions: 'storeCommit' }, { actions: 'rejectCommit' }],
+          TIMER: [
+            { guard: { type: 'isTimer', params: 'session' }, actions: 'expireSession' },
+            { guard: { type: 'isTimer', params: 'rebalance' }, actions: 'expireRebalance' },
+          ],
+          UNLOAD: { target: 'unloaded' },
+        },
+      },
+      /** The group moved to another broker: everything is answered NOT_COORDINATOR. */
+      unloaded: {
+        on: { ConsumerGroupHeartbeat: { actions: 'rejectNotCoordinator' }, OffsetCommit: { actions: 'rejectNotCoordinator' } },
+      },
+    },
+  });
+}
+
+export const groupCoordinatorMachine = createGroupCoordinatorMachine();

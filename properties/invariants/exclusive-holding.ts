@@ -1,0 +1,50 @@
+import type { Invariant } from '../invariant.ts';
+import { groupOf, memberCtxOf, recordOf } from '../../src/world/consumer-view.ts';
+import { isLive } from '../../src/world/view.ts';
+
+const held = (m: { assigned: string[]; pendingRevocation: string[] }) => [...m.assigned, ...m.pendingRevocation];
+
+/**
+ * KS1/KS2 (ConsumerGroup.addPartitionEpochs asserts it): a partition is held (assigned or
+ * pending revocation) by at most one member; a member is given a partition only if no other
+ * member held it before the step; and no two processes the coordinator counts as members own
+ * the same partition.
+ */
+export const exclusiveHolding: Invariant = {
+  id: 'exclusive-holding',
+  statement: 'A partition is never owned by two members at once: the coordinator hands a partition out only after its previous owner released it.',
+  protocols: ['consumer'],
+  kind: 'safety',
+  check(before, _choice, after) {
+    const g = groupOf(after);
+    const holder = new Map<string, string>();
+    for (const m of Object.values(g.members)) {
+      for (const p of held(m)) {
+        const other = holder.get(p);
+        if (other) return `${p} is held by both ${other} and ${m.memberId} in the coordinator`;
+        holder.set(p, m.memberId);
+      }
+    }
+    const g0 = groupOf(before);
+    for (const m of Object.values(g.members)) {
+      // A static replacement takes over the parked record of its instance.
+      const prev = g0.members[m.memberId] ?? Object.values(g0.members).find((o) => o.instanceId !== null && o.instanceId === m.instanceId && !g.members[o.memberId]);
+      const had = prev ? held(prev) : [];
+      for (const p of m.assigned) {
+        if (had.includes(p)) continue;
+        const owner = Object.values(g0.members).find((o) => o !== prev && held(o).includes(p));
+        if (owner) return `${p} was assigned to ${m.memberId} while ${owner.memberId} still held it`;
+      }
+    }
+    const owners = new Map<string, string>();
+    for (const s of after.clients) {
+      if (!isLive(s) || !recordOf(after, s)) continue;
+      for (const p of memberCtxOf(s).owned) {
+        const other = owners.get(p);
+        if (other) return `${p} is owned by both ${other} and ${s.name}, both members of the group`;
+        owners.set(p, s.name);
+      }
+    }
+    return undefined;
+  },
+};

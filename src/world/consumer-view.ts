@@ -1,0 +1,57 @@
+import type { AnyMachineSnapshot } from 'xstate';
+import { defaultServerAssignor, serverAssignors } from '../../models/consumer-protocol/assignors.ts';
+import { groupStateOf, type ConsumerGroupMember, type GroupContext } from '../../models/consumer-protocol/coordinator-state.ts';
+import type { MemberContext } from '../../models/consumer-protocol/member-state.ts';
+import type { ClientSlot, World } from './types.ts';
+
+// Read-only views of a world running the KIP-848 consumer protocol. src/world/view.ts
+// dispatches its protocol-neutral views here when `world.family` is `consumer`.
+
+export const groupOf = (w: World): GroupContext => w.coordinator.context as GroupContext;
+export const memberCtxOf = (s: ClientSlot): MemberContext => (s.snapshot as AnyMachineSnapshot).context as MemberContext;
+const live = (s: ClientSlot): boolean => s.status === 'running' && s.snapshot !== null && s.snapshot.status === 'active';
+const sameSet = (xs: readonly string[], ys: readonly string[]) => xs.length === ys.length && xs.every((x) => ys.includes(x));
+
+/** Empty, Assigning, Reconciling, Stable (derived as in ConsumerGroup), or Unloaded after a failover. */
+export const groupState = (w: World): string => (w.coordinator.value === 'unloaded' ? 'Unloaded' : groupStateOf(groupOf(w)));
+
+/** The coordinator's record of the process's member id, if it has one. */
+export function recordOf(w: World, s: ClientSlot): ConsumerGroupMember | undefined {
+  if (!live(s)) return undefined;
+  return groupOf(w).members[memberCtxOf(s).memberId];
+}
+
+/** A live process that the coordinator counts as a member at the epoch the process has. */
+export function isCurrentMember(w: World, s: ClientSlot): boolean {
+  const r = recordOf(w, s);
+  return r !== undefined && memberCtxOf(s).memberEpoch > 0 && r.memberEpoch === memberCtxOf(s).memberEpoch;
+}
+
+/**
+ * Settled: the group is Stable (target computed for the current group epoch, every member
+ * STABLE at it), every live process is a member that owns exactly what the coordinator
+ * assigned it and has nothing left to tell it (subscription sent), and the coordinator has
+ * seen the brokers' partition counts for the subscribed topics.
+ */
+export function isSettled(w: World): boolean {
+  const g = groupOf(w);
+  const procs = w.clients.filter(live);
+  const members = Object.values(g.members);
+  if (procs.length === 0) return members.length === 0;
+  if (groupState(w) !== 'Stable' || members.length !== procs.length) return false;
+  for (const s of procs) {
+    const c = memberCtxOf(s);
+    const r = g.members[c.memberId];
+    if (!r || s.snapshot!.value !== 'stable' || c.stalled || c.memberEpoch !== r.memberEpoch || c.target !== null) return false;
+    if (!sameSet(c.owned, r.assigned) || !sameSet(r.assigned, g.target[r.memberId] ?? [])) return false;
+    if (r.topics.join() !== c.cfg.topics.join()) return false;
+    for (const t of c.cfg.topics) if (g.subscriptionMetadata[t] !== w.topics[t]) return false;
+  }
+  return true;
+}
+
+/** What the group's server assignor promises when subscriptions are identical. */
+export function balancePromise(w: World): 'global' | 'per-topic' | undefined {
+  const first = Object.values(groupOf(w).members)[0];
+  return serverAssignors[first?.assignor ?? defaultServerAssignor]?.balance;
+}

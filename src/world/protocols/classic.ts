@@ -1,0 +1,64 @@
+import type { AnyMachineSnapshot } from 'xstate';
+import { errorFor, reply, type CoordinatorContext } from '../../../models/classic/coordinator-state.ts';
+import type { ConsumerContext, ConsumerInput } from '../../../models/classic/consumer-state.ts';
+import type { ClassicRequest, ClassicResponse } from '../../../models/classic/messages.ts';
+import type { ClientSlot, Msg, World, WorldConfig } from '../types.ts';
+import { ctxOf, isLive } from '../view.ts';
+import { commonClientInput, type ProtocolAdapter } from './adapter.ts';
+
+/** The assignor list and rebalance protocol a client is configured with. */
+function clientAssignors(config: WorldConfig, phase: number): { assignors: string[]; protocol: ConsumerInput['protocol'] } {
+  if (!config.upgrade) return { assignors: [config.assignor], protocol: config.protocol as ConsumerInput['protocol'] };
+  // The client's protocol is the best one every listed assignor supports (ConsumerCoordinator).
+  return [
+    { assignors: ['range'], protocol: 'eager' as const },
+    { assignors: ['cooperative-sticky', 'range'], protocol: 'eager' as const },
+    { assignors: ['cooperative-sticky'], protocol: 'cooperative' as const },
+  ][phase];
+}
+
+/** The classic protocol: JoinGroup/SyncGroup/Heartbeat with generations (eager and cooperative). */
+export const classicAdapter: ProtocolAdapter = {
+  coordinatorInput(config, now, previous) {
+    const base = { initialRebalanceDelayMs: config.timers.initialRebalanceDelayMs };
+    if (!previous) return base;
+    const old = previous.context as CoordinatorContext;
+    return { ...base, load: { persisted: old.persisted, committed: old.committed, now } };
+  },
+  clientInput(config, slot, inc, w): ConsumerInput {
+    return { ...commonClientInput(config, slot, inc, w), ...clientAssignors(config, slot.phase) };
+  },
+  requestEvent(w, body) {
+    const b = body as ClassicRequest;
+    return { type: b.kind, now: w.now, msg: b };
+  },
+  notCoordinator(body) {
+    const b = body as ClassicRequest;
+    return reply(b, errorFor(b.kind, 'NOT_COORDINATOR'));
+  },
+  fencedCommitError: (error) => error === 'ILLEGAL_GENERATION' || error === 'UNKNOWN_MEMBER_ID',
+  afterCoordinator(before, after) {
+    const g0 = before.coordinator.context as CoordinatorContext;
+    const g1 = after.coordinator.context as CoordinatorContext;
+    let next = after;
+    if (g1.generation !== g0.generation) next = { ...next, formations: before.formations + 1, formation: before.formations + 1 };
+    if (g1.persisted !== g0.persisted) next = { ...next, persistedFormation: next.formation };
+    if (before.coordinator.value !== after.coordinator.value && after.coordinator.value === 'CompletingRebalance') {
+      next = { ...next, metrics: { ...next.metrics, rebalances: next.metrics.rebalances + 1 } };
+    }
+    return next;
+  },
+  // A process that forgot its generation no longer belongs to any formation.
+  clientFormation: (slot: ClientSlot, snapshot: AnyMachineSnapshot) => ((snapshot.context as ConsumerContext).generation < 0 ? null : slot.formation),
+  afterResponse(after: World, slotName: string, msg: Msg) {
+    const body = msg.body as ClassicResponse;
+    if (body.kind !== 'JoinGroupResponse' || body.error !== 'NONE') return after;
+    const s = after.clients.find((x) => x.name === slotName)!;
+    if (isLive(s) && ctxOf(s).generation === body.generation && ctxOf(s).memberId === body.memberId) {
+      return { ...after, clients: after.clients.map((x) => (x.name === slotName ? { ...x, formation: msg.formation } : x)) };
+    }
+    return after;
+  },
+  formationAfterFailover: (w) => w.persistedFormation,
+  orderedRequests: false,
+};
