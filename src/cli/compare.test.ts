@@ -25,6 +25,16 @@ test('compare prints a table for every built-in scenario and writes self-contain
   }
 });
 
+test('compare eager consumer --scenario scale-out: one table with both protocols', () => {
+  const r = cli('compare', 'eager', 'consumer', '--scenario', 'scale-out', '--runs', '1');
+  expect(r.err).toBe('');
+  expect(r.code).toBe(0);
+  const header = r.out.split('\n').find((l) => l.includes('eager'))!;
+  expect(header).toMatch(/eager.*consumer/);
+  for (const m of ['rebalances', 'generations / group epochs', 'stop-the-world', 'time to stable']) expect(r.out).toContain(m);
+  expect(r.out.match(/scale-out: /g)).toHaveLength(1);
+});
+
 test('compare --json: per design, per metric mean/min/max', () => {
   const r = cli('compare', 'eager/range', 'cooperative+short-session-timeout', '--scenario', 'network-flap', '--runs', '2', '--json');
   expect(r.code).toBe(0);

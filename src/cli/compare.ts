@@ -27,7 +27,7 @@ function latencyRange(raw: string): [number, number] {
 export function registerCompare(program: Command, setExit: (code: number) => void): void {
   program
     .command('compare')
-    .argument('<designs...>', `two or more designs: ${Object.keys(protocolDesigns).join(', ')}, PROTOCOL/ASSIGNOR (eager/range, cooperative/cooperative-sticky), a variant (catalogue name or ./file.ts), or PROTOCOL[/ASSIGNOR]+VARIANT`)
+    .argument('<designs...>', `two or more designs: ${Object.keys(protocolDesigns).join(', ')}, PROTOCOL/ASSIGNOR (eager/range, cooperative/cooperative-sticky, consumer/uniform), a variant (catalogue name or ./file.ts), or PROTOCOL[/ASSIGNOR]+VARIANT`)
     .description('run the same seeded workloads through several designs and compare rebalances, moved partitions, pauses and time to stable (exit 0; 2: bad usage)')
     .option('--scenario <name>', `workload: ${compareScenarios.map((s) => s.name).join(', ')}, or all`, 'all')
     .option('--runs <n>', 'seeded runs per design (seeds seed, seed+1, ...)', positiveInt('--runs', 1, 1000), 5)

@@ -4,7 +4,7 @@ import { MAX_FAIR_STEPS, settleBoundMs } from '../check/quiesce.ts';
 import type { Session } from '../check/run.ts';
 import { rowOf, type TimelineRow } from '../trace/timeline.ts';
 import type { Choice, Protocol, World } from '../world/types.ts';
-import { isLive, isSettled, nextDeadline } from '../world/view.ts';
+import { inRevocationCallback, isSettled, nextDeadline } from '../world/view.ts';
 import { enabled, initialWorld, step } from '../world/world.ts';
 import { UsageError } from '../cli/errors.ts';
 import { loadVariant } from './load.ts';
@@ -19,6 +19,7 @@ import type { Variant } from './variant.ts';
 export const protocolDesigns: Record<string, { protocol: Protocol; defaultAssignor: string }> = {
   eager: { protocol: 'eager', defaultAssignor: 'range' },
   cooperative: { protocol: 'cooperative', defaultAssignor: 'cooperative-sticky' },
+  consumer: { protocol: 'consumer', defaultAssignor: 'uniform' },
 };
 
 export interface Design {
@@ -117,7 +118,7 @@ export function runScenario(s: Session, sc: CompareScenario, seed: number, timin
   const trackCallbacks = () => {
     for (const c of w.clients) {
       const key = `${c.name}#${c.inc}`;
-      const revoking = isLive(c) && c.snapshot!.value === 'revoking';
+      const revoking = inRevocationCallback(c);
       if (revoking && !callbackDone.has(key)) callbackDone.set(key, w.now + timing.revocationCallbackMs);
       if (!revoking) callbackDone.delete(key);
     }
@@ -197,6 +198,11 @@ export function runScenario(s: Session, sc: CompareScenario, seed: number, timin
     return ok ? w.now : null;
   };
   const hold = () => runFor(config.timers.heartbeatIntervalMs);
+  /** Until no message to or from the closed process is in flight, or request.timeout.ms passed. */
+  const awaitClosed = (name: string) => {
+    const limit = w.now + config.timers.requestTimeoutMs;
+    while (w.now < limit && w.net.some((m) => m.body.client.client === name)) runFor(1);
+  };
 
   // Slots that join later are closed at time 0 and their first JoinGroup dropped (the choices
   // are not enabled without faults; the world applies them all the same).
@@ -210,6 +216,7 @@ export function runScenario(s: Session, sc: CompareScenario, seed: number, timin
   for (const change of sc.changes) {
     for (const st of change.steps as ScriptStep[]) {
       if (st.kind === 'wait') runFor(st.ms);
+      else if (st.kind === 'closed') awaitClosed(st.client);
       else apply(st);
     }
     const from = w.now;
@@ -232,7 +239,7 @@ export type MetricName = Exclude<keyof RunMetrics, 'timeToStableMs'>;
 /** The metrics in table order, with their labels and units. */
 export const metricInfo: Array<{ key: MetricName | 'timeToStableMs' | 'violations'; label: string; unit: string }> = [
   { key: 'rebalances', label: 'rebalances', unit: '' },
-  { key: 'generations', label: 'generations', unit: '' },
+  { key: 'generations', label: 'generations / group epochs', unit: '' },
   { key: 'moved', label: 'partitions moved', unit: '' },
   { key: 'revokedReturned', label: 'revoked, came back to same owner', unit: '' },
   { key: 'unownedPartitionSeconds', label: 'partition-seconds without an owner', unit: 's' },

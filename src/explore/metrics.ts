@@ -1,5 +1,5 @@
 import type { World } from '../world/types.ts';
-import { coord, ctxOf, isLive, liveOwners } from '../world/view.ts';
+import { canProcess, common, groupEpoch, liveOwners } from '../world/view.ts';
 import { partitionsOf } from '../../models/types.ts';
 
 // What a design costs in one scripted run, measured from the world after every step. Owners
@@ -8,9 +8,9 @@ import { partitionsOf } from '../../models/types.ts';
 // millisecond figures count waits for heartbeats, join delays and session timeouts.
 
 export interface RunMetrics {
-  /** Join phases the coordinator completed. */
+  /** Classic: join phases the coordinator completed; consumer protocol: new target assignments (target epoch bumps). */
   rebalances: number;
-  /** Times the generation (or, after a failover, the coordinator) changed. */
+  /** Times the generation or group epoch (or, after a failover, the coordinator) changed. */
   generations: number;
   /** Partitions taken up by a different process than their previous owner. */
   moved: number;
@@ -28,21 +28,10 @@ export interface RunMetrics {
   timeToStableMs: Array<number | null>;
 }
 
-/**
- * Partitions some live process is processing: it owns them, is not stalled, and its state lets
- * the application fetch (models/classic/consumer.ts: nothing is processed inside
- * onPartitionsRevoked, `revoking`, and an eager member fetches nothing in onJoinPrepare,
- * `committing`).
- */
+/** Partitions some live process is processing: it owns them and can fetch (see canProcess). */
 export function served(w: World): Set<string> {
   const out = new Set<string>();
-  for (const s of w.clients) {
-    if (!isLive(s)) continue;
-    const c = ctxOf(s);
-    const state = s.snapshot!.value;
-    if (c.stalled || state === 'revoking' || (state === 'committing' && c.cfg.protocol === 'eager')) continue;
-    for (const p of c.owned) out.add(p);
-  }
+  for (const s of w.clients) if (canProcess(s)) for (const p of common(s).owned) out.add(p);
   return out;
 }
 
@@ -93,9 +82,7 @@ export class MetricsRecorder {
       this.pausedMs += paused * dt;
       if (paused > 0 && paused === all.length) this.allStopped += dt;
     }
-    const g0 = coord(before);
-    const g1 = coord(after);
-    if (g0.generation !== g1.generation || before.coordinatorEpoch !== after.coordinatorEpoch) this.generations++;
+    if (groupEpoch(before) !== groupEpoch(after) || before.coordinatorEpoch !== after.coordinatorEpoch) this.generations++;
     const prev = liveOwners(before);
     const cur = liveOwners(after);
     const busy = served(after);

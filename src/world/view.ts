@@ -41,6 +41,23 @@ export const groupStateName = (w: World): string => (w.family === 'consumer' ? c
 /** The generation (classic) or member epoch (consumer) a process acts in. */
 export const epochOf = (s: ClientSlot): number => (common(s).cfg.protocol === 'consumer' ? consumer.memberCtxOf(s).memberEpoch : ctxOf(s).generation);
 
+/** The group's generation (classic) or group epoch (consumer): bumped by every membership or subscription change the coordinator records. */
+export const groupEpoch = (w: World): number => (w.family === 'consumer' ? consumer.groupOf(w).groupEpoch : coord(w).generation);
+
+/** The process is inside onPartitionsRevoked (both protocols name the state `revoking`). */
+export const inRevocationCallback = (s: ClientSlot): boolean => isLive(s) && s.snapshot!.value === 'revoking';
+
+/**
+ * A live process whose application can fetch what it owns: not stalled, not inside
+ * onPartitionsRevoked, and (classic eager) not in onJoinPrepare, `committing`, where nothing is
+ * fetched until the join round ends. A KIP-848 member keeps fetching while it commits before a
+ * revocation (`reconciling`), as the Java client does.
+ */
+export function canProcess(s: ClientSlot): boolean {
+  if (!isLive(s) || common(s).stalled || inRevocationCallback(s)) return false;
+  return !(s.snapshot!.value === 'committing' && common(s).cfg.protocol === 'eager');
+}
+
 /** Offsets the coordinator has stored, in both protocols. */
 export const committedOffsets = (w: World): Record<TopicPartition, { offset: number }> => (w.coordinator.context as { committed: Record<TopicPartition, { offset: number }> }).committed;
 

@@ -1,7 +1,12 @@
 import type { Choice, FaultSettings } from '../../world/types.ts';
 
-/** A scripted step: a world choice, or letting `ms` of virtual time pass (messages and timers run). */
-export type ScriptStep = Choice | { kind: 'wait'; ms: number };
+/**
+ * A scripted step: a world choice; letting `ms` of virtual time pass (messages and timers run);
+ * or waiting until a closed process's last requests are answered (at most request.timeout.ms):
+ * close() blocks on them (AbstractCoordinator.close awaits pending requests; the KIP-848 client
+ * awaits its leave heartbeat), so a restart cannot overtake the old process's leave.
+ */
+export type ScriptStep = Choice | { kind: 'wait'; ms: number } | { kind: 'closed'; client: string };
 
 /** One change to a stable group: its steps run back to back, then the group is left to settle. */
 export interface Change {
