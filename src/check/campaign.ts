@@ -11,6 +11,8 @@ export interface CampaignOptions {
   maxSteps: number;
   /** fast-check replay path of a failing case (printed by an earlier failure). */
   path?: string;
+  /** Shrink a failure (default). Off, the first failing run is reported as found: faster when only finding matters. */
+  shrink?: boolean;
   /** Called after every run with the number of runs done. */
   onRun?: (done: number) => void;
   /** Run only this shard's share of the runs (run i goes to shard i mod n); ignored with `path`. */
@@ -71,7 +73,7 @@ export function campaign(session: Session, opts: CampaignOptions): CampaignResul
     }
     return r.violation === undefined;
   });
-  const details = fc.check(property, { numRuns: opts.runs, seed: opts.seed, path: opts.path, endOnFailure: false });
+  const details = fc.check(property, { numRuns: opts.runs, seed: opts.seed, path: opts.path, endOnFailure: opts.shrink === false });
   if (!details.failed) return { runs, steps, seed: opts.seed, metrics };
   // A property that threw (a model bug, not a violation) is reported as the error it is.
   if (details.errorInstance && !details.counterexample) throw details.errorInstance;

@@ -237,14 +237,14 @@ const consumerVariants: Variant[] = [
     name: 'premature-grant',
     description: 'The coordinator hands out a target partition while another member still holds it (no UNRELEASED_PARTITIONS wait).',
     protocols: ['consumer'],
-    breaks: ['exclusive-holding'],
+    breaks: ['exclusive-holding', 'single-owner', 'owner-bookkeeping', 'offset-handover'],
     coordinator: { actions: { reconcileMember: assign(reconcilePatch({ ...kafkaRules, waitForRelease: false })) } },
   }),
   defineVariant({
     name: 'advance-before-ack',
     description: 'The coordinator moves a member to the new epoch and frees its revoked partitions without waiting for the acknowledgement.',
     protocols: ['consumer'],
-    breaks: ['release-acknowledged', 'exclusive-holding'],
+    breaks: ['release-acknowledged', 'exclusive-holding', 'single-owner', 'offset-handover'],
     coordinator: { actions: { reconcileMember: assign(reconcilePatch({ ...kafkaRules, waitForRevocation: false })) } },
   }),
   defineVariant({
@@ -269,7 +269,7 @@ const consumerVariants: Variant[] = [
     name: 'leave-keeps-bookkeeping',
     description: 'A member leaving with epoch -1 is removed, but its partitions stay recorded as held.',
     protocols: ['consumer'],
-    breaks: ['owner-bookkeeping'],
+    breaks: ['owner-bookkeeping', 'reaches-target', 'eventually-stable'],
     coordinator: {
       actions: {
         fenceLeavingMember: enqueueActions(({ context, event, enqueue }: { context: GroupContext; event: GroupEvent; enqueue: { assign(p: Partial<GroupContext>): void; (a: { type: 'send'; params: ConsumerResponse }): void } }) => {
@@ -285,7 +285,7 @@ const consumerVariants: Variant[] = [
     name: 'fenced-keeps-partitions',
     description: 'A fenced consumer rejoins with epoch 0 but keeps fetching the partitions it owned.',
     protocols: ['consumer'],
-    breaks: ['fenced-releases-first'],
+    breaks: ['fenced-releases-first', 'exclusive-holding', 'single-owner', 'offset-handover', 'reaches-target', 'eventually-stable'],
     // A short session timeout so that cut-off members are fenced within a short run.
     settings: { timers: { ...defaultTimers, sessionTimeoutMs: 4000, heartbeatIntervalMs: 1000 } },
     consumer: {
@@ -302,7 +302,7 @@ const consumerVariants: Variant[] = [
     name: 'stale-response-applied',
     description: 'A consumer applies any successful heartbeat response, also one to a heartbeat it abandoned after a timeout.',
     protocols: ['consumer'],
-    breaks: ['stale-requests-no-effect'],
+    breaks: ['stale-requests-no-effect', 'single-owner', 'exclusive-holding', 'epochs-grow', 'reaches-target', 'eventually-stable'],
     consumer: {
       guards: {
         heartbeatOk: ({ event }: { event: MemberEvent }) => event.type === 'RESPONSE' && event.msg.kind === 'ConsumerGroupHeartbeatResponse' && event.msg.error === 'NONE',
