@@ -7,6 +7,7 @@ import { protocols } from '../check/config.ts';
 import { catalogue, findVariant } from './catalogue.ts';
 import { overridableNames, type ImplementationKind, type MachineName } from './overrides.ts';
 import { defineVariant, isVariant, type Variant, type VariantInput } from './variant.ts';
+import type { Protocol } from '../world/types.ts';
 
 // Loading a variant named on the command line: a catalogue name, or a user's file (a
 // TypeScript or JavaScript module; the CLI runs under tsx, so .ts imports work).
@@ -71,18 +72,24 @@ export function validate(raw: unknown, where: string): Variant {
   for (const k of Object.keys(r)) if (!known.has(k)) fail(`unknown field "${k}" (known: ${[...known].join(', ')})`);
   const ps = r.protocols ?? r.protocol;
   for (const p of ps === undefined ? [] : Array.isArray(ps) ? ps : [ps]) if (!protocols.includes(p as never)) fail(`unknown protocol ${JSON.stringify(p)} (known: ${protocols.join(', ')})`);
+  const listed = (ps === undefined ? [] : Array.isArray(ps) ? ps : [ps]) as Protocol[];
+  // Like variantProtocols: no protocol named means the classic ones.
+  const variantProtocolList: Protocol[] = listed.length > 0 ? listed : ['eager'];
   for (const m of ['coordinator', 'consumer'] as MachineName[]) {
     const o = r[m];
     if (o === undefined) continue;
     if (!isRecord(o)) fail(`"${m}" must be an object with "guards" and/or "actions"`);
     for (const k of Object.keys(o as object)) if (k !== 'guards' && k !== 'actions') fail(`"${m}.${k}": only "guards" and "actions" can be overridden`);
-    const names = overridableNames(m);
     for (const kind of ['guards', 'actions'] as ImplementationKind[]) {
       const given = (o as Record<string, unknown>)[kind];
       if (given === undefined) continue;
       if (!isRecord(given)) fail(`"${m}.${kind}" must be an object of named ${kind}`);
       for (const [name, impl] of Object.entries(given as object)) {
-        if (!names[kind].includes(name)) fail(`${m} has no ${kind === 'guards' ? 'guard' : 'action'} "${name}" (see docs/overrides.md, or: rebalance-check variants --names)`);
+        // The name must exist in the machines of every protocol the variant applies to.
+        for (const p of variantProtocolList) {
+          if (!overridableNames(m, p)[kind].includes(name))
+            fail(`${m} ${p === 'consumer' ? '(consumer protocol) ' : ''}has no ${kind === 'guards' ? 'guard' : 'action'} "${name}" (see docs/overrides.md, or: rebalance-check variants --names)`);
+        }
         if (kind === 'guards' && typeof impl !== 'function') fail(`${m} guard "${name}" must be a function`);
         if (kind === 'actions' && typeof impl !== 'function' && !isRecord(impl)) fail(`${m} action "${name}" must be an action (assign(...), enqueueActions(...) or a function)`);
       }
