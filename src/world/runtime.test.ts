@@ -3,7 +3,7 @@ import { expect, test } from 'vitest';
 import { allFaults, worldConfig } from '../check/config.ts';
 import { buildModel } from './model.ts';
 import { enabled, initialWorld, step } from './world.ts';
-import type { World } from './types.ts';
+import type { World, WorldConfig } from './types.ts';
 
 // The hot loop's reused-scope transition must be indistinguishable from xstate's transition().
 
@@ -14,17 +14,17 @@ const canonical = (w: World) =>
     clients: w.clients.map((c) => ({ ...c, snapshot: c.snapshot && { value: c.snapshot.value, status: c.snapshot.status, context: c.snapshot.context } })),
   });
 
-test('fast runner equals xstate transition() on 200 random walks of 80 steps', () => {
-  const config = worldConfig({ protocol: 'eager', assignor: 'range', members: 3, partitions: 6, faults: allFaults });
-  const fast = buildModel({}, 'fast');
-  const plain = buildModel({}, 'plain');
-  const rng = seedrandom('runtime-equivalence');
+/** Walks both runners through the same random choices; returns the number of steps compared. */
+function walkBoth(config: WorldConfig, family: 'classic' | 'consumer', seed: string, runs: number, steps: number): number {
+  const fast = buildModel({}, 'fast', family);
+  const plain = buildModel({}, 'plain', family);
+  const rng = seedrandom(seed);
   let compared = 0;
-  for (let run = 0; run < 200; run++) {
+  for (let run = 0; run < runs; run++) {
     let a = initialWorld(config, fast);
     let b = initialWorld(config, plain);
     expect(canonical(a)).toBe(canonical(b));
-    for (let i = 0; i < 80; i++) {
+    for (let i = 0; i < steps; i++) {
       const choices = enabled(a, config);
       expect(enabled(b, config)).toEqual(choices);
       const c = choices[Math.floor(rng() * choices.length)];
@@ -34,24 +34,15 @@ test('fast runner equals xstate transition() on 200 random walks of 80 steps', (
       compared++;
     }
   }
-  expect(compared).toBe(16_000);
+  return compared;
+}
+
+test('fast runner equals xstate transition() on 200 random walks of 80 steps', () => {
+  const config = worldConfig({ protocol: 'eager', assignor: 'range', members: 3, partitions: 6, faults: allFaults });
+  expect(walkBoth(config, 'classic', 'runtime-equivalence', 200, 80)).toBe(16_000);
 });
 
 test('the same holds for the consumer-protocol (KIP-848) machines: 50 random walks of 80 steps', () => {
   const config = worldConfig({ protocol: 'consumer', assignor: 'uniform', members: 3, partitions: 6, faults: allFaults, static: true });
-  const fast = buildModel({}, 'fast', 'consumer');
-  const plain = buildModel({}, 'plain', 'consumer');
-  const rng = seedrandom('runtime-equivalence-consumer');
-  for (let run = 0; run < 50; run++) {
-    let a = initialWorld(config, fast);
-    let b = initialWorld(config, plain);
-    for (let i = 0; i < 80; i++) {
-      const choices = enabled(a, config);
-      expect(enabled(b, config)).toEqual(choices);
-      const c = choices[Math.floor(rng() * choices.length)];
-      a = step(a, c, config, fast);
-      b = step(b, c, config, plain);
-      expect(canonical(a)).toBe(canonical(b));
-    }
-  }
+  expect(walkBoth(config, 'consumer', 'runtime-equivalence-consumer', 50, 80)).toBe(4_000);
 });
