@@ -28,6 +28,8 @@ export interface KeyOptions {
   absoluteTime?: boolean;
   /** Keep the order of in-flight messages (the fair schedule delivers the oldest first). */
   ordered: boolean;
+  /** Keep how long each message has been in flight (a bounded-delay search reads it). */
+  messageAge?: boolean;
 }
 
 type Endpoint = { client: string; inc: number };
@@ -105,7 +107,7 @@ const messageText = (m: Msg): string =>
  * The parts of the key: one string per client slot (in slot order), the rest, and one per
  * message, each still naming clients as in the world (renaming is done on the strings).
  */
-function parts(w: World, ordered: boolean, absoluteTime: boolean): { slots: string[][]; rest: string[]; net: string[][] } {
+function parts(w: World, ordered: boolean, absoluteTime: boolean, messageAge: boolean): { slots: string[][]; rest: string[]; net: string[][] } {
   const formation = ranks([w.formation, w.persistedFormation, ...w.clients.map((s) => s.formation), ...w.net.map((m) => m.formation)]);
   const rf = (f: number | null) => (f === null ? null : formation.get(f));
   const slots = w.clients.map((s) => {
@@ -125,7 +127,7 @@ function parts(w: World, ordered: boolean, absoluteTime: boolean): { slots: stri
     parked,
     timersText(g.timers, w.now),
   ];
-  const net = w.net.map((m: Msg) => [messageText(m), `${rf(m.formation)},${corrOf(w, m.body.client, m.body.corr)}`]);
+  const net = w.net.map((m: Msg) => [messageText(m), `${rf(m.formation)},${corrOf(w, m.body.client, m.body.corr)}${messageAge ? `,${w.now - m.sentAt}` : ''}`]);
   if (!ordered) net.sort((a, b) => compareParts(a, b));
   return { slots, rest, net };
 }
@@ -184,7 +186,7 @@ const flatten = (rest: string[], slots: string[][], net: string[][]): string[] =
 
 /** The canonical key of a world as a list of strings (see the file comment). */
 export function canonicalParts(w: World, opts: KeyOptions): string[] {
-  const { slots, rest, net } = parts(w, opts.ordered, opts.absoluteTime ?? false);
+  const { slots, rest, net } = parts(w, opts.ordered, opts.absoluteTime ?? false, opts.messageAge ?? false);
   const n = slots.length;
   if (!opts.symmetry || n === 1) return flatten(rest, slots, net);
   // Only renamings that sort the slots by their name-blind signature can give the smallest key;

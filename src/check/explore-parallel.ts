@@ -53,6 +53,7 @@ export async function exploreParallel(spec: ExploreSpec, workers: number, onProg
       depth: results.reduce((a, r) => a + r.cut.depth, 0),
       inFlight: results.reduce((a, r) => a + r.cut.inFlight, 0),
       time: results.reduce((a, r) => a + r.cut.time, 0),
+      delay: results.reduce((a, r) => a + r.cut.delay, 0),
     },
     violation: violating[0]?.violation,
     liveness: spec.liveness ? { walks: results.reduce((a, r) => a + (r.liveness?.walks ?? 0), 0), steps: results.reduce((a, r) => a + (r.liveness?.steps ?? 0), 0) } : undefined,

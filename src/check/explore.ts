@@ -1,7 +1,7 @@
 import type { Invariant } from '../../properties/invariant.ts';
 import type { Choice, World } from '../world/types.ts';
 import { enabled, initialWorld, step } from '../world/world.ts';
-import { budgetIndex, budgetedKinds, withinBudget, type Bounds } from './bounds.ts';
+import { budgetIndex, budgetedKinds, delayBoundHoldsTimers, withinBudget, type Bounds } from './bounds.ts';
 import { stateHash } from './canonical.ts';
 import { LivenessChecker } from './liveness.ts';
 import type { Session, Violation } from './run.ts';
@@ -45,7 +45,7 @@ export interface ExploreResult {
   /** Peak heap during the search, in bytes. */
   heapBytes: number;
   /** Successors cut off by each bound: nothing cut off means the space within the budgets was exhausted. */
-  cut: { depth: number; inFlight: number; time: number };
+  cut: { depth: number; inFlight: number; time: number; delay: number };
   /** A shortest path to a violated invariant, by concrete choices from the initial world. */
   violation?: Violation & { path: Choice[]; lasso?: { stem: Choice[]; cycle: Choice[] } };
   liveness?: { walks: number; steps: number };
@@ -101,17 +101,25 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
   const checker = liveness ? new LivenessChecker(config, model) : undefined;
   // A bound on virtual time needs the clock in the key, or a state first met late would hide its earlier twin.
   const keyOpts = { symmetry: opts.symmetry, ordered: false, absoluteTime: Number.isFinite(bounds.maxTimeMs) };
+  // With bounded delays a message's age decides whether time may pass, so it is part of the state.
+  const maxDelay = bounds.maxDelayMs ?? Infinity;
+  if (Number.isFinite(maxDelay)) Object.assign(keyOpts, { messageAge: true });
   const seen = new FingerprintSet();
   const parent = new IntList();
   const via = new IntList(); // index of the choice among the parent's enabled choices
   const hashOf = (w: World, used: Uint8Array) => stateHash(w, keyOpts, used.join(','));
   const started = performance.now();
   let heap = 0;
-  const cut = { depth: 0, inFlight: 0, time: 0 };
+  const cut = { depth: 0, inFlight: 0, time: 0, delay: 0 };
   let transitions = 0;
   let diameter = 0;
 
-  const choicesOf = (n: Node) => withinBudget(enabled(n.world, config), n.used, bounds.budgets);
+  const choicesOf = (n: Node, expanding = false) => {
+    const all = withinBudget(enabled(n.world, config), n.used, bounds.budgets);
+    if (!delayBoundHoldsTimers(n.world, maxDelay)) return all;
+    if (expanding) cut.delay++;
+    return all.filter((c) => c.kind !== 'fire');
+  };
   const pathTo = (id: number, last?: number): Choice[] => {
     const idx: number[] = last === undefined ? [] : [last];
     for (let i = id; parent.data[i] >= 0; i = parent.data[i]) idx.push(via.data[i]);
@@ -175,7 +183,7 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
         cut.depth++;
         continue;
       }
-      const choices = choicesOf(n);
+      const choices = choicesOf(n, true);
       for (let ci = 0; ci < choices.length; ci++) {
         const c = choices[ci];
         const after = step(n.world, c, config, model);

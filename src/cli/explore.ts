@@ -30,6 +30,7 @@ interface ExploreOptions {
   maxDepth: number;
   maxInFlight: number;
   maxTime?: number;
+  maxDelay?: number;
   symmetry: boolean;
   liveness: boolean;
   measureReduction?: boolean;
@@ -72,7 +73,8 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
     .option('--variant <name>', `a design variant from the catalogue: ${catalogue.map((v) => v.name).join(', ')}`)
     .option('--max-depth <n>', 'do not expand states this many steps from the start', positiveInt('--max-depth', 0, 10_000), 8)
     .option('--max-in-flight <n>', 'cut off successors with more messages in flight', positiveInt('--max-in-flight', 1, 1000), 8)
-    .option('--max-time <ms>', 'cut off successors whose virtual clock passed this (keeps the clock in the state)', positiveInt('--max-time', 0, 10_000_000));
+    .option('--max-time <ms>', 'cut off successors whose virtual clock passed this (keeps the clock in the state)', positiveInt('--max-time', 0, 10_000_000))
+    .option('--max-delay <ms>', 'bounded-delay network: no timer fires while a message has been in flight longer than this (makes small instances finite)', positiveInt('--max-delay', 0, 10_000_000));
   for (const [flag, what, def] of Object.values(budgetFlags)) cmd.option(`${flag} <n>`, `at most this many ${what} per path`, positiveInt(flag, 0, 100), def);
   cmd
     .option('--no-symmetry', 'treat the clients as distinct (no symmetry reduction)')
@@ -110,7 +112,7 @@ function specOf(opts: ExploreOptions): ExploreSpec {
     static: opts.static === true,
     slowCallbacks: opts.slowCallbacks === true,
     variant: variant?.name ?? null,
-    bounds: { budgets, maxDepth: opts.maxDepth, maxInFlight: opts.maxInFlight, maxTimeMs: opts.maxTime ?? Infinity },
+    bounds: { budgets, maxDepth: opts.maxDepth, maxInFlight: opts.maxInFlight, maxTimeMs: opts.maxTime ?? Infinity, maxDelayMs: opts.maxDelay ?? Infinity },
     symmetry: opts.symmetry,
     liveness: opts.liveness,
     coverage: opts.coverage === true,
@@ -129,7 +131,7 @@ async function runExplore(opts: ExploreOptions): Promise<number> {
     .map(([k, [flag]]) => `${flag.slice(2)} ${b.budgets[k as keyof Budgets]}`)
     .join(', ');
   const label = `${spec.protocol}/${spec.assignor}${session.config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${spec.members} members x ${spec.partitions} partitions${spec.topics > 1 ? ` x ${spec.topics} topics` : ''})`;
-  const boundsText = `depth <= ${b.maxDepth}, in flight <= ${b.maxInFlight}${Number.isFinite(b.maxTimeMs) ? `, time <= ${b.maxTimeMs} ms` : ''}; faults: ${budgetText || 'none'}`;
+  const boundsText = `depth <= ${b.maxDepth}, in flight <= ${b.maxInFlight}${Number.isFinite(b.maxTimeMs) ? `, time <= ${b.maxTimeMs} ms` : ''}${Number.isFinite(b.maxDelayMs ?? Infinity) ? `, message delay <= ${b.maxDelayMs} ms` : ''}; faults: ${budgetText || 'none'}`;
   const quiet = opts.json === true;
   if (!quiet) console.log(pc.dim(`exploring ${label}: ${boundsText}; symmetry ${spec.symmetry ? 'on' : 'off'}, liveness ${spec.liveness ? 'on' : 'off'}${spec.shard ? `, shard ${spec.shard.index + 1}/${spec.shard.count}` : ''}, ${opts.workers} worker${opts.workers > 1 ? 's' : ''}`));
   const r = await exploreParallel(spec, opts.workers, quiet ? undefined : progressPrinter());
@@ -177,7 +179,8 @@ async function runExplore(opts: ExploreOptions): Promise<number> {
   }
   const cutParts = [r.cut.depth && `${n(r.cut.depth)} states at depth ${b.maxDepth} not expanded`, r.cut.inFlight && `${n(r.cut.inFlight)} successors over ${b.maxInFlight} messages in flight`, r.cut.time && `${n(r.cut.time)} successors past ${b.maxTimeMs} ms`].filter(Boolean);
   const exhausted = cutParts.length === 0;
-  if (!r.violation) console.log(pc.dim(`  ${exhausted ? 'complete: no bound cut anything off (the space within the fault budgets is exhausted)' : `bounded: ${cutParts.join('; ')}`}`));
+  const delayed = r.cut.delay > 0 ? ` within the delay bound (timers held back in ${n(r.cut.delay)} states)` : '';
+  if (!r.violation) console.log(pc.dim(`  ${exhausted ? `complete: no bound cut anything off (the space within the fault budgets is exhausted${delayed})` : `bounded: ${cutParts.join('; ')}`}`));
   if (!r.violation && r.workers > 1) console.log(pc.dim(`  ${r.workers} workers explored ${n(r.statesSummed)} states in all (overlapping subtrees), ${n(r.states)} distinct`));
   if (!r.violation && spec.symmetry)
     console.log(pc.dim(`  symmetry: ${spec.members} interchangeable clients${reduction ? `; ${n(reduction.states)} states without it: reduction x${(reduction.states / r.states).toFixed(2)}` : ' (--measure-reduction prints the factor)'}`));
