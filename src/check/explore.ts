@@ -1,5 +1,6 @@
 import type { Invariant } from '../../properties/invariant.ts';
 import type { Choice, World } from '../world/types.ts';
+import { memoModel } from '../world/memo.ts';
 import { enabled, initialWorld, step } from '../world/world.ts';
 import { budgetIndex, budgetedKinds, delayBoundHoldsTimers, withinBudget, type Bounds } from './bounds.ts';
 import { stateHash } from './canonical.ts';
@@ -95,7 +96,8 @@ class FingerprintSet {
 }
 
 export function explore(session: Session, bounds: Bounds, opts: ExploreOptions): ExploreResult {
-  const { config, model } = session;
+  const { config } = session;
+  const model = memoModel(session.model);
   const safety: Invariant[] = session.invariants.filter((i) => i.kind === 'safety');
   const liveness = opts.liveness ? session.invariants.find((i) => i.kind === 'liveness') : undefined;
   const checker = liveness ? new LivenessChecker(config, model) : undefined;
