@@ -97,8 +97,9 @@ function coordinatorText(snap: AnyMachineSnapshot): string {
   });
 }
 
+// By body: the explorer's memoised transitions hand the same body to every world that sends it.
 const messageText = (m: Msg): string =>
-  cached(m, () => {
+  cached(m.body, () => {
     const { corr: _c, ...body } = m.body;
     return JSON.stringify([m.to, body]);
   });
@@ -250,6 +251,8 @@ const start = (seed: number): Uint32Array => {
 // (indexed like permutations(n)), filled as needed.
 const plainHash = new Map<string, number>();
 function partFingerprint(s: string): number {
+  // Short parts are mostly new strings (heads, relative timers): hashing them is cheaper than a lookup.
+  if (s.length < 64) return fingerprint(s);
   let h = plainHash.get(s);
   if (h === undefined) {
     if (plainHash.size > 500_000) plainHash.clear();
