@@ -51,8 +51,12 @@ const timersText = (timers: Record<string, number>, now: number): string => {
 
 /** Rank of each value among the sorted distinct values. */
 function ranks(values: Array<number | null>): Map<number, number> {
-  const sorted = [...new Set(values.filter((v): v is number => v !== null))].sort((a, b) => a - b);
-  return new Map(sorted.map((v, i) => [v, i]));
+  const sorted: number[] = [];
+  for (const v of values) if (v !== null && !sorted.includes(v)) sorted.push(v);
+  sorted.sort((a, b) => a - b);
+  const out = new Map<number, number>();
+  for (let i = 0; i < sorted.length; i++) out.set(sorted[i], i);
+  return out;
 }
 
 /**
@@ -112,7 +116,8 @@ function parts(w: World, ordered: boolean, absoluteTime: boolean, messageAge: bo
   const formation = ranks([w.formation, w.persistedFormation, ...w.clients.map((s) => s.formation), ...w.net.map((m) => m.formation)]);
   const rf = (f: number | null) => (f === null ? null : formation.get(f));
   const slots = w.clients.map((s) => {
-    const head = `${s.name},${s.inc},${s.status},${s.cut},${rf(s.formation)},${s.phase}`;
+    // No name: a slot's name is its position (after renaming, the position it is moved to).
+    const head = `${s.inc},${s.status},${s.cut},${rf(s.formation)},${s.phase}`;
     if (!s.snapshot) return [head];
     return [head, snapshotText(s.snapshot), timersText((s.snapshot.context as ConsumerContext).timers, w.now)];
   });
@@ -264,6 +269,8 @@ const renamedHash = new Map<number, Map<string, Float64Array>>();
 function renamedFingerprint(s: string, pi: number, perms: number[][], permKeys: string[]): number {
   let byString = renamedHash.get(perms.length);
   if (!byString) renamedHash.set(perms.length, (byString = new Map()));
+  // Short parts are mostly new strings (heads, relative timers, message tags): no caching.
+  if (s.length < 64 && !HAS_NAME.test(s)) return fingerprint(s);
   let hs = byString.get(s);
   if (hs === undefined) {
     if (byString.size > 500_000) byString.clear();

@@ -29,8 +29,15 @@ function eventKey(event: Record<string, unknown>): string {
 
 export function memoRunner(runner: MachineRunner): MachineRunner {
   const memo = new WeakMap<AnyMachineSnapshot, Map<string, [AnyMachineSnapshot, unknown[]]>>();
+  // Starts and failovers: few distinct inputs (the input holds only plain data and a previous snapshot).
+  const initials = new Map<string, [AnyMachineSnapshot, unknown[]]>();
   return {
-    initial: (input) => runner.initial(input),
+    initial(input) {
+      const k = eventKey(input as Record<string, unknown>);
+      let r = initials.get(k);
+      if (r === undefined) initials.set(k, (r = runner.initial(input)));
+      return r;
+    },
     send(snapshot, event) {
       let bySnapshot = memo.get(snapshot);
       if (!bySnapshot) memo.set(snapshot, (bySnapshot = new Map()));
