@@ -5,9 +5,17 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { exploreSpec } = await import('./explore-spec.ts');
-const result = exploreSpec(workerData.spec, {
-  keepFingerprints: true,
+const { spec, share, stop } = workerData;
+const result = exploreSpec(spec, {
+  checkShare: share,
+  stopAt: () => Atomics.load(stop, 0),
   progressMs: 1000,
   onProgress: (p) => parentPort.postMessage({ type: 'progress', progress: p }),
 });
-parentPort.postMessage({ type: 'done', result }, [result.fingerprints.buffer]);
+// Tell the others where to stop: the earliest position wins.
+if (result.violationAt !== undefined) {
+  for (let cur = Atomics.load(stop, 0); result.violationAt < cur; cur = Atomics.load(stop, 0)) {
+    if (Atomics.compareExchange(stop, 0, cur, result.violationAt) === cur) break;
+  }
+}
+parentPort.postMessage({ type: 'done', result });

@@ -27,6 +27,14 @@ export interface ExploreOptions {
   keepFingerprints?: boolean;
   /** Give up after this many distinct states (the result says `stopped`). */
   maxStates?: number;
+  /**
+   * Split the checking between threads that all walk the same graph: this one checks only the
+   * states whose fingerprint falls in its share (the invariants on the steps out of them, the
+   * liveness walk from them). Expansion is repeated; the checks, most of the cost, are not.
+   */
+  checkShare?: { index: number; count: number };
+  /** Stop at this position in the search order (another thread found a violation there); polled. */
+  stopAt?: () => number;
 }
 
 export interface Progress {
@@ -53,6 +61,10 @@ export interface ExploreResult {
   fingerprints?: Float64Array;
   /** The search gave up at `maxStates` before the bounds were exhausted. */
   stopped?: boolean;
+  /** Where in the search order the violation was met (2 x transition, +1 for a liveness walk): the earliest is what one thread finds. */
+  violationAt?: number;
+  /** Stopped because `stopAt` said another thread had found an earlier violation. */
+  cancelled?: boolean;
 }
 
 interface Node {
@@ -60,6 +72,7 @@ interface Node {
   used: Uint8Array;
   id: number;
   depth: number;
+  hash: number;
 }
 
 /** Growable Int32Array for per-state parent links. */
@@ -126,7 +139,7 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
     const idx: number[] = last === undefined ? [] : [last];
     for (let i = id; parent.data[i] >= 0; i = parent.data[i]) idx.push(via.data[i]);
     idx.reverse();
-    let n: Node = { world: initialWorld(config, model), used: new Uint8Array(budgetedKinds.length), id: 0, depth: 0 };
+    let n: Node = { world: initialWorld(config, model), used: new Uint8Array(budgetedKinds.length), id: 0, depth: 0, hash: 0 };
     const out: Choice[] = [];
     for (const i of idx) {
       const c = choicesOf(n)[i];
@@ -135,7 +148,10 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
     }
     return out;
   };
-  const result = (violation?: ExploreResult['violation']): ExploreResult => ({
+  const share = opts.checkShare;
+  const owns = (h: number) => !share || h % share.count === share.index;
+  const stopAt = opts.stopAt ?? (() => Infinity);
+  const result = (violation?: ExploreResult['violation'], violationAt?: number): ExploreResult => ({
     states: seen.size,
     transitions,
     diameter,
@@ -145,6 +161,7 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
     violation,
     liveness: checker && { walks: checker.walks, steps: checker.walkSteps },
     fingerprints: opts.keepFingerprints ? seen.values() : undefined,
+    violationAt: violation ? violationAt : undefined,
   });
   /** Runs the liveness check on a newly reached state; a violation if it fails. */
   const live = (n: Node): ExploreResult['violation'] | undefined => {
@@ -169,12 +186,14 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
     };
   };
 
-  const root: Node = { world: initialWorld(config, model), used: new Uint8Array(budgetedKinds.length), id: 0, depth: 0 };
-  seen.add(hashOf(root.world, root.used));
+  const rootWorld = initialWorld(config, model);
+  const rootUsed = new Uint8Array(budgetedKinds.length);
+  const root: Node = { world: rootWorld, used: rootUsed, id: 0, depth: 0, hash: hashOf(rootWorld, rootUsed) };
+  seen.add(root.hash);
   parent.push(-1);
   via.push(0);
-  const rootViolation = live(root);
-  if (rootViolation) return result(rootViolation);
+  const rootViolation = owns(root.hash) ? live(root) : undefined;
+  if (rootViolation) return result(rootViolation, 1);
   let queue: Node[] = [root];
   let lastProgress = started;
   for (let depth = 0; queue.length > 0; depth++) {
@@ -190,10 +209,14 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
         const c = choices[ci];
         const after = step(n.world, c, config, model);
         transitions++;
-        opts.observe?.(n.world, c, after);
-        for (const inv of safety) {
-          const message = inv.check(n.world, c, after, config);
-          if (message) return result({ invariant: inv.id, statement: inv.statement, message, step: n.depth, choice: c, path: pathTo(n.id, ci) });
+        if (2 * transitions >= stopAt()) return { ...result(), cancelled: true };
+        const mine = owns(n.hash);
+        if (mine) {
+          opts.observe?.(n.world, c, after);
+          for (const inv of safety) {
+            const message = inv.check(n.world, c, after, config);
+            if (message) return result({ invariant: inv.id, statement: inv.statement, message, step: n.depth, choice: c, path: pathTo(n.id, ci) }, 2 * transitions);
+          }
         }
         if (after.net.length > bounds.maxInFlight) {
           cut.inFlight++;
@@ -207,12 +230,12 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
         const h = hashOf(after, used);
         if (depth === 0 && opts.shard && h % opts.shard.count !== opts.shard.index) continue;
         if (!seen.add(h)) continue;
-        const child: Node = { world: after, used, id: parent.length, depth: n.depth + 1 };
+        const child: Node = { world: after, used, id: parent.length, depth: n.depth + 1, hash: h };
         parent.push(n.id);
         via.push(ci);
         diameter = Math.max(diameter, child.depth);
-        const v = live(child);
-        if (v) return result(v);
+        const v = owns(h) ? live(child) : undefined;
+        if (v) return result(v, 2 * transitions + 1);
         next.push(child);
         if (opts.maxStates !== undefined && seen.size >= opts.maxStates) return { ...result(), stopped: true };
       }

@@ -155,7 +155,6 @@ async function runExplore(opts: ExploreOptions): Promise<number> {
     statesPerSecond: r.states / Math.max(r.seconds, 1e-9),
     heapBytes: r.heapBytes,
     workers: r.workers,
-    statesSummedOverWorkers: r.statesSummed,
     cut: r.cut,
     symmetry: spec.symmetry,
     reduction: reduction && { statesWithout: reduction.states, factor: reduction.states / r.states },
@@ -181,7 +180,7 @@ async function runExplore(opts: ExploreOptions): Promise<number> {
   const exhausted = cutParts.length === 0;
   const delayed = r.cut.delay > 0 ? ` within the delay bound (timers held back in ${n(r.cut.delay)} states)` : '';
   if (!r.violation) console.log(pc.dim(`  ${exhausted ? `complete: no bound cut anything off (the space within the fault budgets is exhausted${delayed})` : `bounded: ${cutParts.join('; ')}`}`));
-  if (!r.violation && r.workers > 1) console.log(pc.dim(`  ${r.workers} workers explored ${n(r.statesSummed)} states in all (overlapping subtrees), ${n(r.states)} distinct`));
+  if (!r.violation && r.workers > 1) console.log(pc.dim(`  ${r.workers} workers walked the same graph, each checking its share of the states`));
   if (!r.violation && spec.symmetry)
     console.log(pc.dim(`  symmetry: ${spec.members} interchangeable clients${reduction ? `; ${n(reduction.states)} states without it: reduction x${(reduction.states / r.states).toFixed(2)}` : ' (--measure-reduction prints the factor)'}`));
   if (!r.violation && r.liveness) console.log(pc.dim(`  liveness: every state settles once faults stop (${n(r.liveness.walks)} fair-schedule walks, ${n(r.liveness.steps)} steps)`));
