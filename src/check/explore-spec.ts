@@ -39,7 +39,7 @@ export interface SpecResult extends ExploreResult {
 }
 
 /** Runs one exploration of a spec in this thread. */
-export function exploreSpec(spec: ExploreSpec, extra: Pick<ExploreOptions, 'onProgress' | 'progressMs' | 'keepFingerprints' | 'checkShare' | 'stopAt'> = {}): SpecResult {
+export function exploreSpec(spec: ExploreSpec, extra: Pick<ExploreOptions, 'onProgress' | 'progressMs' | 'keepFingerprints' | 'checkShare' | 'stopAt' | 'memo'> = {}): SpecResult {
   const { session: s } = specSession(spec);
   const coverage = spec.coverage ? new Coverage(s.model.machines) : undefined;
   const run = coverage ? { ...s, model: coverage.wrap(s.model) } : s;

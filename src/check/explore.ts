@@ -33,6 +33,8 @@ export interface ExploreOptions {
    * liveness walk from them). Expansion is repeated; the checks, most of the cost, are not.
    */
   checkShare?: { index: number; count: number };
+  /** Reuse machine transitions met before (default on; off only to measure what it saves). */
+  memo?: boolean;
   /** Stop at this position in the search order (another thread found a violation there); polled. */
   stopAt?: () => number;
 }
@@ -110,7 +112,7 @@ class FingerprintSet {
 
 export function explore(session: Session, bounds: Bounds, opts: ExploreOptions): ExploreResult {
   const { config } = session;
-  const model = memoModel(session.model);
+  const model = opts.memo === false ? session.model : memoModel(session.model);
   const safety: Invariant[] = session.invariants.filter((i) => i.kind === 'safety');
   const liveness = opts.liveness ? session.invariants.find((i) => i.kind === 'liveness') : undefined;
   const checker = liveness ? new LivenessChecker(config, model) : undefined;
