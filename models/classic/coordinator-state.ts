@@ -92,7 +92,7 @@ export function initialCoordinatorContext(input: CoordinatorInput): CoordinatorC
     members[id] = { ...m, joinCorr: null, syncCorr: null, isNew: false };
     timers[`session:${id}`] = input.load.now + m.sessionTimeoutMs;
   }
-  const nextMemberSeq = 1 + Object.keys(members).reduce((n, id) => Math.max(n, Number(id.slice(id.lastIndexOf('-') + 1)) || 0), 0);
+  const nextMemberSeq = 1 + Object.keys(members).reduce((n, id) => Math.max(n, memberIdSeq(id)), 0);
   return {
     ...fresh,
     generation: p.generation,
@@ -197,3 +197,18 @@ export const sameMetadata = (m: GroupMember, msg: { protocols: string[]; subscri
 
 /** Session-expiry rule of MemberMetadata.hasSatisfiedHeartbeat: parked requests keep a non-new member alive. */
 export const keptAliveByParkedRequest = (m: GroupMember): boolean => !m.isNew && (m.joinCorr !== null || m.syncCorr !== null);
+
+/**
+ * A dynamic member's id: Kafka's is `client.id-UUID`, ordered by nothing in particular. The
+ * model numbers members in the order the coordinator first sees them and puts the number first,
+ * so that the id order the assignors sort by (string order) depends on that number alone, not on
+ * which client it is. Renaming the clients is then a symmetry of the model, which the explorer's
+ * symmetry reduction relies on; the client's name stays in the id for the reader.
+ */
+export const dynamicMemberId = (seq: number, client: string): string => `m${seq}-${client}`;
+
+/** The number in a member id: `m4-c1` (dynamic) or `i1-4` (static: `group.instance.id-n`). */
+export function memberIdSeq(id: string): number {
+  const m = /^m(\d+)-|-(\d+)$/.exec(id);
+  return m ? Number(m[1] ?? m[2]) : 0;
+}

@@ -16,6 +16,7 @@ import {
   sameMetadata,
   selectProtocol,
   withoutTimer,
+  dynamicMemberId,
 } from './coordinator-state.ts';
 
 // The classic group coordinator (GroupCoordinator.scala / GroupMetadataManager.java),
@@ -77,7 +78,7 @@ export const coordinatorSetup = setup({
     /** KIP-394: a dynamic member's first JoinGroup gets an id and must come back with it. */
     requireMemberId: enqueueActions(({ context, event, enqueue }) => {
       const { msg, now } = req(event) as Extract<Ev, { type: 'JoinGroup' }>;
-      const id = `${msg.client.client}-${context.nextMemberSeq}`;
+      const id = dynamicMemberId(context.nextMemberSeq, msg.client.client);
       enqueue.assign({
         nextMemberSeq: context.nextMemberSeq + 1,
         pending: [...context.pending, id],

@@ -1,5 +1,5 @@
 import type { Invariant } from '../../properties/invariant.ts';
-import type { Choice, World } from '../world/types.ts';
+import { familyOf, type Choice, type World, type WorldConfig } from '../world/types.ts';
 import { memoModel } from '../world/memo.ts';
 import { enabled, initialWorld, step } from '../world/world.ts';
 import { budgetIndex, budgetedKinds, delayBoundHoldsTimers, withinBudget, type Bounds } from './bounds.ts';
@@ -117,7 +117,7 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
   const liveness = opts.liveness ? session.invariants.find((i) => i.kind === 'liveness') : undefined;
   const checker = liveness ? new LivenessChecker(config, model) : undefined;
   // A bound on virtual time needs the clock in the key, or a state first met late would hide its earlier twin.
-  const keyOpts = { symmetry: opts.symmetry, ordered: false, absoluteTime: Number.isFinite(bounds.maxTimeMs) };
+  const keyOpts = { symmetry: opts.symmetry && symmetryHolds(config), ordered: false, absoluteTime: Number.isFinite(bounds.maxTimeMs) };
   // With bounded delays a message's age decides whether time may pass, so it is part of the state.
   const maxDelay = bounds.maxDelayMs ?? Infinity;
   if (Number.isFinite(maxDelay)) Object.assign(keyOpts, { messageAge: true });
@@ -255,6 +255,17 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
   }
   return result();
 }
+
+/**
+ * Renaming the clients maps behaviours to behaviours only if nothing orders members by the
+ * client's name. Classic dynamic member ids put the coordinator's join number first
+ * (dynamicMemberId), so their order does not depend on the client. Static members are ordered
+ * by group.instance.id (Kafka's assignor order), and a KIP-848 member's id is the client's own
+ * (`c1-1`, standing in for its UUID) and the server assignors sort by it: no symmetry then.
+ * (Numbering KIP-848 ids by start order instead would be symmetric but merge nothing: the
+ * processes start in slot order, so a state and its mirror image are never both reachable.)
+ */
+export const symmetryHolds = (config: WorldConfig): boolean => !config.static && familyOf(config.protocol) === 'classic';
 
 function spend(used: Uint8Array, c: Choice): Uint8Array {
   const i = budgetIndex(c.kind);

@@ -4,7 +4,7 @@ import pc from 'picocolors';
 import { budgetedKinds, noBudgets, type Budgets } from '../check/bounds.ts';
 import { assignorsFor, protocols } from '../check/config.ts';
 import { Coverage, formatCoverage } from '../check/coverage.ts';
-import type { Progress } from '../check/explore.ts';
+import { symmetryHolds, type Progress } from '../check/explore.ts';
 import { exploreCounterexample } from '../check/explore-counterexample.ts';
 import { exploreParallel, type MergedResult } from '../check/explore-parallel.ts';
 import { specSession, type ExploreSpec } from '../check/explore-spec.ts';
@@ -123,8 +123,11 @@ function specOf(opts: ExploreOptions): ExploreSpec {
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 
 async function runExplore(opts: ExploreOptions): Promise<number> {
-  const spec = specOf(opts);
-  const { session, variant } = specSession(spec);
+  const requested = specOf(opts);
+  const { session, variant } = specSession(requested);
+  // The explorer would drop it anyway; say so, and do not measure a reduction that cannot happen.
+  const noSymmetry = requested.symmetry && !symmetryHolds(session.config);
+  const spec = noSymmetry ? { ...requested, symmetry: false } : requested;
   const b = spec.bounds;
   const budgetText = Object.entries(budgetFlags)
     .filter(([k]) => b.budgets[k as keyof Budgets] > 0)
@@ -134,6 +137,7 @@ async function runExplore(opts: ExploreOptions): Promise<number> {
   const boundsText = `depth <= ${b.maxDepth}, in flight <= ${b.maxInFlight}${Number.isFinite(b.maxTimeMs) ? `, time <= ${b.maxTimeMs} ms` : ''}${Number.isFinite(b.maxDelayMs ?? Infinity) ? `, message delay <= ${b.maxDelayMs} ms` : ''}; faults: ${budgetText || 'none'}`;
   const quiet = opts.json === true;
   if (!quiet) console.log(pc.dim(`exploring ${label}: ${boundsText}; symmetry ${spec.symmetry ? 'on' : 'off'}, liveness ${spec.liveness ? 'on' : 'off'}${spec.shard ? `, shard ${spec.shard.index + 1}/${spec.shard.count}` : ''}, ${opts.workers} worker${opts.workers > 1 ? 's' : ''}`));
+  if (noSymmetry && !quiet) console.log(pc.dim(`  symmetry off: ${session.config.static ? 'static members are ordered by group.instance.id' : 'KIP-848 members are ordered by their client-made member id'}, which names the client, so clients are not interchangeable`));
   const r = await exploreParallel(spec, opts.workers, quiet ? undefined : progressPrinter());
   if (process.stderr.isTTY && !quiet) process.stderr.write('\r\x1b[K');
   const reduction = opts.measureReduction && spec.symmetry && !r.violation ? await exploreParallel({ ...spec, symmetry: false, coverage: false, liveness: false }, opts.workers) : undefined;

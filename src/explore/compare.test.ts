@@ -45,7 +45,10 @@ test.each(['scale-in', 'rolling-restart-dynamic', 'crash', 'partitions-added'])(
   const [eager, coop] = all(name);
   expect(mean(coop, 'stopTheWorldMs')).toBe(0);
   expect(mean(eager, 'stopTheWorldMs')).toBeGreaterThan(0);
-  expect(mean(coop, 'revokedReturned')).toBeLessThan(mean(eager, 'revokedReturned'));
+  // In a rolling restart each bounced member's own partitions come back to it under both
+  // protocols; eager also reshuffles the others (a restarted member's new id sorts last).
+  if (name === 'rolling-restart-dynamic') expect(mean(coop, 'moved')).toBeLessThan(mean(eager, 'moved'));
+  else expect(mean(coop, 'revokedReturned')).toBeLessThan(mean(eager, 'revokedReturned'));
   expect(mean(coop, 'pausedPartitionSeconds')).toBeLessThan(mean(eager, 'pausedPartitionSeconds'));
 });
 
