@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { Variant } from '../explore/variant.ts';
 import type { Progress } from './explore.ts';
 import { exploreSpec, type ExploreSpec, type SpecResult } from './explore-spec.ts';
 
@@ -14,10 +15,11 @@ export interface MergedResult extends SpecResult {
   statesSummed: number;
 }
 
-export async function exploreParallel(spec: ExploreSpec, workers: number, onProgress?: (p: Progress) => void): Promise<MergedResult> {
+/** `loaded`: the variant already loaded in this thread (a file variant; workers load `spec.variantFile` again). */
+export async function exploreParallel(spec: ExploreSpec, workers: number, onProgress?: (p: Progress) => void, loaded?: Variant): Promise<MergedResult> {
   const outer = spec.shard ?? { index: 0, count: 1 };
   if (workers <= 1) {
-    const r = exploreSpec(spec, { onProgress, progressMs: 1000 });
+    const r = exploreSpec(spec, { onProgress, progressMs: 1000 }, loaded);
     return { ...r, workers: 1, statesSummed: r.states };
   }
   const started = performance.now();

@@ -5,9 +5,16 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { exploreSpec } = await import('./explore-spec.ts');
-const result = exploreSpec(workerData.spec, {
-  keepFingerprints: true,
-  progressMs: 1000,
-  onProgress: (p) => parentPort.postMessage({ type: 'progress', progress: p }),
-});
+// A variant file is a module: each worker imports it again (functions do not cross threads).
+const { loadVariant } = await import('../explore/load.ts');
+const variant = workerData.spec.variantFile === undefined ? undefined : await loadVariant(workerData.spec.variantFile);
+const result = exploreSpec(
+  workerData.spec,
+  {
+    keepFingerprints: true,
+    progressMs: 1000,
+    onProgress: (p) => parentPort.postMessage({ type: 'progress', progress: p }),
+  },
+  variant,
+);
 parentPort.postMessage({ type: 'done', result }, [result.fingerprints.buffer]);
