@@ -24,7 +24,7 @@ const instance = (s: ExploreSpec): string => {
   return [`${s.protocol}/${s.assignor}${s.static ? ' static' : ''} ${s.members}x${s.partitions}${s.topics > 1 ? `x${s.topics}` : ''}`, `depth ${b.maxDepth}`, `in flight ${b.maxInFlight}`, ...budgets, ...(s.liveness ? ['liveness'] : [])].join(', ');
 };
 
-console.log(`${'variant'.padEnd(28)} ${'invariant'.padEnd(30)} ${'random'.padStart(6)} ${'explore'.padStart(7)} ${'states'.padStart(7)} ${'s'.padStart(5)}  ${'instance (the variant\'s explore settings)'.padEnd(78)} ${'within random bounds'.padStart(21)}`);
+console.log(`${'variant'.padEnd(28)} ${'invariant'.padEnd(30)} ${'random'.padStart(6)} ${'explore'.padStart(7)} ${'states'.padStart(7)} ${'s'.padStart(5)}  ${'instance (the variant\'s explore settings)'.padEnd(92)} ${'within random bounds'.padStart(21)}`);
 let bad = 0;
 for (const f of files) {
   const cx = readCounterexample(`counterexamples/${f}`);
@@ -42,7 +42,7 @@ for (const f of files) {
   const other = old.violation && old.violation.invariant !== r.violation?.invariant ? `, ${old.violation.invariant}` : '';
   const oldFound = old.violation ? `${old.violation.path.length} (${old.states.toLocaleString('en-US')} states${other})` : old.stopped ? `>${MAX_STATES / 1000}k states` : 'none';
   console.log(
-    `${cx.variant.padEnd(28)} ${(r.violation?.invariant ?? '-').padEnd(30)} ${String(path.length).padStart(6)} ${found.padStart(7)} ${r.states.toLocaleString('en-US').padStart(7)} ${r.seconds.toFixed(1).padStart(5)}  ${instance(spec).padEnd(78)} ${oldFound.padStart(21)}`,
+    `${cx.variant.padEnd(28)} ${(r.violation?.invariant ?? '-').padEnd(30)} ${String(path.length).padStart(6)} ${found.padStart(7)} ${r.states.toLocaleString('en-US').padStart(7)} ${r.seconds.toFixed(1).padStart(5)}  ${instance(spec).padEnd(92)} ${oldFound.padStart(21)}`,
   );
 }
 process.exitCode = bad > 0 ? 1 : 0;

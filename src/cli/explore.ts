@@ -20,17 +20,9 @@ import { initialWorld, step } from '../world/world.ts';
 import { positiveInt } from './errors.ts';
 import { printViolation } from './report.ts';
 
-interface ExploreOptions {
-  protocol?: string;
-  assignor?: string;
-  members?: number;
-  partitions?: number;
-  topics?: number;
-  static?: boolean;
-  slowCallbacks?: boolean;
+/** The flags as commander gives them: the instance and bounds only when given. */
+interface ExploreOptions extends Pick<ExploreRequest, 'protocol' | 'assignor' | 'members' | 'partitions' | 'topics' | 'static' | 'slowCallbacks' | 'maxDepth' | 'maxInFlight'> {
   variant?: string;
-  maxDepth?: number;
-  maxInFlight?: number;
   maxTime?: number;
   symmetry: boolean;
   liveness: boolean;
