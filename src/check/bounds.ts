@@ -1,5 +1,6 @@
 import type { Model } from '../world/model.ts';
-import type { Choice, ChoiceKind, FaultSettings, WorldConfig } from '../world/types.ts';
+import type { Choice, ChoiceKind, FaultSettings, World, WorldConfig } from '../world/types.ts';
+import { nextDeadline } from '../world/view.ts';
 import { initialWorld, step } from '../world/world.ts';
 import { noFaults } from './faults.ts';
 
@@ -23,6 +24,14 @@ export interface Bounds {
   maxInFlight: number;
   /** Successors whose clock passed this many virtual ms are cut off (measured on the path that first reached them). */
   maxTimeMs: number;
+  /**
+   * A bounded-delay network: no timer fires while a deliverable message has been in flight
+   * longer than this (virtual ms). Unbounded delay lets timers fire without end while a message
+   * waits, so the space is infinite; with a bound below the request and session timeouts,
+   * timeouts come only from budgeted faults (a drop, a crash, a stall), and small instances can
+   * be explored completely. Messages on a cut link are exempt (they wait for the heal).
+   */
+  maxDelayMs?: number;
 }
 
 const index = new Map<ChoiceKind, number>(budgetedKinds.map((k, i) => [k, i]));
@@ -49,6 +58,18 @@ export function withinBudget(choices: Choice[], used: ArrayLike<number>, budgets
     const i = index.get(c.kind);
     return i === undefined || used[i] < budgets[budgetedKinds[i]];
   });
+}
+
+/** Firing the next timer would leave a deliverable message in flight longer than `maxDelayMs`. */
+export function delayBoundHoldsTimers(w: World, maxDelayMs: number): boolean {
+  if (!Number.isFinite(maxDelayMs) || w.net.length === 0) return false;
+  let oldest = Infinity;
+  for (const m of w.net) {
+    if (m.sentAt >= oldest) continue;
+    if (w.clients.find((s) => s.name === m.body.client.client)!.cut) continue;
+    oldest = m.sentAt;
+  }
+  return nextDeadline(w) - oldest > maxDelayMs;
 }
 
 /** The budgets a path uses: explore with these and the path is inside the explored space. */

@@ -58,3 +58,27 @@ test('mirror images (c1 and c2 swapped) share a key only under symmetry', () => 
   expect(canonicalKey(a, plain)).not.toBe(canonicalKey(b, plain));
   expect(canonicalKey(a, sym)).toBe(canonicalKey(b, sym));
 });
+
+test('the fingerprint tells worlds apart exactly as the key does (every state of a small exploration, each key form)', async () => {
+  const { explore } = await import('./explore.ts');
+  const { stateHash } = await import('./canonical.ts');
+  const worlds: World[] = [];
+  const config = { ...s.config, members: 3, faults: faultsFor({ ...noBudgets, crash: 1, start: 1 }) };
+  const s3 = session(worldConfig({ protocol: 'cooperative', assignor: 'cooperative-sticky', members: 3, partitions: 2, faults: config.faults }));
+  explore(s3, { budgets: { ...noBudgets, crash: 1, start: 1 }, maxDepth: 5, maxInFlight: 8, maxTimeMs: Infinity }, { symmetry: false, liveness: false, observe: (_b, _c, after) => void worlds.push(after) });
+  expect(worlds.length).toBeGreaterThan(2000);
+  for (const opts of [plain, sym, { ...plain, ordered: true }, { ...sym, messageAge: true }]) {
+    const hashOfKey = new Map<string, number>();
+    const keyOfHash = new Map<number, string>();
+    let disagreements = 0;
+    for (const x of worlds) {
+      const k = canonicalKey(x, opts);
+      const h = stateHash(x, opts);
+      if ((hashOfKey.get(k) ?? h) !== h || (keyOfHash.get(h) ?? k) !== k) disagreements++;
+      hashOfKey.set(k, h);
+      keyOfHash.set(h, k);
+    }
+    expect(disagreements).toBe(0);
+    expect(hashOfKey.size).toBeGreaterThan(opts.symmetry ? 100 : 500);
+  }
+});

@@ -28,6 +28,8 @@ export interface KeyOptions {
   absoluteTime?: boolean;
   /** Keep the order of in-flight messages (the fair schedule delivers the oldest first). */
   ordered: boolean;
+  /** Keep how long each message has been in flight (a bounded-delay search reads it). */
+  messageAge?: boolean;
 }
 
 type Endpoint = { client: string; inc: number };
@@ -49,8 +51,12 @@ const timersText = (timers: Record<string, number>, now: number): string => {
 
 /** Rank of each value among the sorted distinct values. */
 function ranks(values: Array<number | null>): Map<number, number> {
-  const sorted = [...new Set(values.filter((v): v is number => v !== null))].sort((a, b) => a - b);
-  return new Map(sorted.map((v, i) => [v, i]));
+  const sorted: number[] = [];
+  for (const v of values) if (v !== null && !sorted.includes(v)) sorted.push(v);
+  sorted.sort((a, b) => a - b);
+  const out = new Map<number, number>();
+  for (let i = 0; i < sorted.length; i++) out.set(sorted[i], i);
+  return out;
 }
 
 /**
@@ -95,8 +101,9 @@ function coordinatorText(snap: AnyMachineSnapshot): string {
   });
 }
 
+// By body: the explorer's memoised transitions hand the same body to every world that sends it.
 const messageText = (m: Msg): string =>
-  cached(m, () => {
+  cached(m.body, () => {
     const { corr: _c, ...body } = m.body;
     return JSON.stringify([m.to, body]);
   });
@@ -105,11 +112,12 @@ const messageText = (m: Msg): string =>
  * The parts of the key: one string per client slot (in slot order), the rest, and one per
  * message, each still naming clients as in the world (renaming is done on the strings).
  */
-function parts(w: World, ordered: boolean, absoluteTime: boolean): { slots: string[][]; rest: string[]; net: string[][] } {
+function parts(w: World, ordered: boolean, absoluteTime: boolean, messageAge: boolean): { slots: string[][]; rest: string[]; net: string[][] } {
   const formation = ranks([w.formation, w.persistedFormation, ...w.clients.map((s) => s.formation), ...w.net.map((m) => m.formation)]);
   const rf = (f: number | null) => (f === null ? null : formation.get(f));
   const slots = w.clients.map((s) => {
-    const head = `${s.name},${s.inc},${s.status},${s.cut},${rf(s.formation)},${s.phase}`;
+    // No name: a slot's name is its position (after renaming, the position it is moved to).
+    const head = `${s.inc},${s.status},${s.cut},${rf(s.formation)},${s.phase}`;
     if (!s.snapshot) return [head];
     return [head, snapshotText(s.snapshot), timersText((s.snapshot.context as ConsumerContext).timers, w.now)];
   });
@@ -125,7 +133,7 @@ function parts(w: World, ordered: boolean, absoluteTime: boolean): { slots: stri
     parked,
     timersText(g.timers, w.now),
   ];
-  const net = w.net.map((m: Msg) => [messageText(m), `${rf(m.formation)},${corrOf(w, m.body.client, m.body.corr)}`]);
+  const net = w.net.map((m: Msg) => [messageText(m), `${rf(m.formation)},${corrOf(w, m.body.client, m.body.corr)}${messageAge ? `,${w.now - m.sentAt}` : ''}`]);
   if (!ordered) net.sort((a, b) => compareParts(a, b));
   return { slots, rest, net };
 }
@@ -184,7 +192,7 @@ const flatten = (rest: string[], slots: string[][], net: string[][]): string[] =
 
 /** The canonical key of a world as a list of strings (see the file comment). */
 export function canonicalParts(w: World, opts: KeyOptions): string[] {
-  const { slots, rest, net } = parts(w, opts.ordered, opts.absoluteTime ?? false);
+  const { slots, rest, net } = parts(w, opts.ordered, opts.absoluteTime ?? false, opts.messageAge ?? false);
   const n = slots.length;
   if (!opts.symmetry || n === 1) return flatten(rest, slots, net);
   // Only renamings that sort the slots by their name-blind signature can give the smallest key;
@@ -226,30 +234,129 @@ export function fingerprint(s: string): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
-// Fingerprints of the (mostly cached, long) parts are cached too, then combined in order.
-const partHash = new Map<string, number>();
-function cachedFingerprint(s: string): number {
+/** Mixes a 53-bit value into a two-lane running hash (h[0], h[1]: 32-bit lanes). */
+function mix(h: Uint32Array, f: number): void {
+  const a = Math.imul(h[0] ^ (f >>> 0), 2654435761);
+  h[1] = Math.imul(h[1] ^ Math.floor(f / 4294967296), 1597334677) ^ (a >>> 15);
+  h[0] = a;
+}
+function finish(h: Uint32Array): number {
+  const h1 = Math.imul(h[0] ^ (h[0] >>> 16), 2246822507) ^ Math.imul(h[1] ^ (h[1] >>> 13), 3266489909);
+  const h2 = Math.imul(h[1] ^ (h[1] >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+const lanes = new Uint32Array(2);
+const start = (seed: number): Uint32Array => {
+  lanes[0] = 0x9e3779b9 ^ seed;
+  lanes[1] = 0x85ebca6b;
+  return lanes;
+};
+
+// Fingerprints of parts, cached by string; under symmetry, one per renaming of the clients
+// (indexed like permutations(n)), filled as needed.
+const plainHash = new Map<string, number>();
+function partFingerprint(s: string): number {
+  // Short parts are mostly new strings (heads, relative timers): hashing them is cheaper than a lookup.
   if (s.length < 64) return fingerprint(s);
-  let h = partHash.get(s);
+  let h = plainHash.get(s);
   if (h === undefined) {
-    if (partHash.size > 500_000) partHash.clear();
-    partHash.set(s, (h = fingerprint(s)));
+    if (plainHash.size > 500_000) plainHash.clear();
+    plainHash.set(s, (h = fingerprint(s)));
   }
   return h;
 }
-
-/** A 53-bit fingerprint of a list of strings, position by position, after an optional prefix. */
-export function fingerprintParts(parts: readonly string[], prefix = ''): number {
-  let h1 = 0x9e3779b9 ^ fingerprint(prefix);
-  let h2 = 0x85ebca6b;
-  for (const p of parts) {
-    const f = cachedFingerprint(p);
-    h1 = Math.imul(h1 ^ (f >>> 0), 2654435761);
-    h2 = Math.imul(h2 ^ Math.floor(f / 4294967296), 1597334677) ^ (h1 >>> 15);
+const renamedHash = new Map<number, Map<string, Float64Array>>();
+function renamedFingerprint(s: string, pi: number, perms: number[][], permKeys: string[]): number {
+  let byString = renamedHash.get(perms.length);
+  if (!byString) renamedHash.set(perms.length, (byString = new Map()));
+  // Short parts are mostly new strings (heads, relative timers, message tags): no caching.
+  if (s.length < 64 && !HAS_NAME.test(s)) return fingerprint(s);
+  let hs = byString.get(s);
+  if (hs === undefined) {
+    if (byString.size > 500_000) byString.clear();
+    // A part that names no client is the same under every renaming.
+    hs = new Float64Array(perms.length).fill(HAS_NAME.test(s) ? -1 : fingerprint(s));
+    byString.set(s, hs);
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+  let h = hs[pi];
+  if (h < 0) hs[pi] = h = fingerprint(rename(s, perms[pi], permKeys[pi]));
+  return h;
 }
 
-export const stateHash = (w: World, opts: KeyOptions, prefix = ''): number => fingerprintParts(canonicalParts(w, opts), prefix);
+/**
+ * The 53-bit fingerprint of a world's canonical form (the explorer's state identity), after an
+ * optional prefix. It is computed from fingerprints of the parts, not from the key's strings:
+ * the in-flight messages are combined by a commutative sum (a multiset) instead of sorted, and
+ * under symmetry the form kept is the renaming with the smallest fingerprint, which, like the
+ * smallest key, is the same for every member of a symmetry class. Equal keys give equal
+ * fingerprints; a test checks the converse on every state of small explorations.
+ */
+export function stateHash(w: World, opts: KeyOptions, prefix = ''): number {
+  const { slots, rest, net } = parts(w, opts.ordered, opts.absoluteTime ?? false, opts.messageAge ?? false);
+  const n = slots.length;
+  const seed = prefix === '' ? 0 : fingerprint(prefix);
+  if (!opts.symmetry || n === 1) return combined(seed, rest, slots, net, opts.ordered, partFingerprint, identity(n));
+  const signature = slots.map(signatureOf);
+  const perms = permsOf(n);
+  const keys = permKeysOf(n);
+  let best = Infinity;
+  const order: number[] = new Array(n);
+  for (let pi = 0; pi < perms.length; pi++) {
+    const perm = perms[pi];
+    for (let i = 0; i < n; i++) order[perm[i]] = i;
+    let sorted = true;
+    for (let j = 1; j < n && sorted; j++) if (signature[order[j - 1]] > signature[order[j]]) sorted = false;
+    if (!sorted) continue;
+    const h = combined(seed, rest, slots, net, opts.ordered, (x) => renamedFingerprint(x, pi, perms, keys), order);
+    if (h < best) best = h;
+  }
+  return best;
+}
+
+function combined(seed: number, rest: string[], slots: string[][], net: string[][], ordered: boolean, hashOf: (s: string) => number, order: readonly number[]): number {
+  let netLo = 0;
+  let netHi = 0;
+  const netOrdered: number[] = [];
+  for (const m of net) {
+    const h = start(0x2545f491);
+    for (const x of m) mix(h, hashOf(x));
+    const f = finish(h);
+    if (ordered) netOrdered.push(f);
+    else {
+      netLo = (netLo + (f >>> 0)) >>> 0;
+      netHi = (netHi + Math.floor(f / 4294967296)) >>> 0;
+    }
+  }
+  const h = start(seed);
+  for (const x of rest) mix(h, hashOf(x));
+  for (let j = 0; j < order.length; j++) {
+    const slot = slots[order[j]];
+    mix(h, slot.length);
+    for (const x of slot) mix(h, hashOf(x));
+  }
+  mix(h, net.length);
+  if (ordered) for (const f of netOrdered) mix(h, f);
+  else {
+    mix(h, netLo);
+    mix(h, netHi);
+  }
+  return finish(h);
+}
+
+const identities = new Map<number, number[]>();
+const identity = (n: number): number[] => {
+  let id = identities.get(n);
+  if (!id) identities.set(n, (id = Array.from({ length: n }, (_, i) => i)));
+  return id;
+};
+const permsOf = (n: number): number[][] => {
+  let perms = permCache.get(n);
+  if (!perms) permCache.set(n, (perms = permutations(n)));
+  return perms;
+};
+const permKeyCache = new Map<number, string[]>();
+const permKeysOf = (n: number): string[] => {
+  let keys = permKeyCache.get(n);
+  if (!keys) permKeyCache.set(n, (keys = permsOf(n).map((p) => p.join(''))));
+  return keys;
+};

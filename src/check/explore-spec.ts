@@ -52,6 +52,7 @@ export interface ExploreRequest {
   maxDepth?: number;
   maxInFlight?: number;
   maxTimeMs?: number;
+  maxDelayMs?: number;
   liveness?: boolean;
   symmetry?: boolean;
   slowCallbacks?: boolean;
@@ -90,7 +91,7 @@ export function resolveSpec(variant: Variant | undefined, req: ExploreRequest): 
     slowCallbacks: req.slowCallbacks ?? false,
     variant: variant?.name ?? null,
     ...(variant?.source && { variantFile: variant.source }),
-    bounds: { budgets, maxDepth: req.maxDepth ?? base.maxDepth, maxInFlight: req.maxInFlight ?? base.maxInFlight, maxTimeMs: req.maxTimeMs ?? Infinity },
+    bounds: { budgets, maxDepth: req.maxDepth ?? base.maxDepth, maxInFlight: req.maxInFlight ?? base.maxInFlight, maxTimeMs: req.maxTimeMs ?? Infinity, maxDelayMs: req.maxDelayMs ?? Infinity },
     symmetry: req.symmetry ?? true,
     liveness: req.liveness ?? (ve ? ve.liveness === true : exploreDefaults.liveness),
     coverage: req.coverage ?? false,
@@ -123,7 +124,7 @@ export interface SpecResult extends ExploreResult {
 }
 
 /** Runs one exploration of a spec in this thread. */
-export function exploreSpec(spec: ExploreSpec, extra: Pick<ExploreOptions, 'onProgress' | 'progressMs' | 'keepFingerprints' | 'maxStates'> = {}, loaded?: Variant): SpecResult {
+export function exploreSpec(spec: ExploreSpec, extra: Pick<ExploreOptions, 'onProgress' | 'progressMs' | 'keepFingerprints' | 'checkShare' | 'stopAt' | 'memo' | 'maxStates'> = {}, loaded?: Variant): SpecResult {
   const { session: s } = specSession(spec, loaded);
   const coverage = spec.coverage ? new Coverage(s.model.machines) : undefined;
   const run = coverage ? { ...s, model: coverage.wrap(s.model) } : s;

@@ -7,14 +7,22 @@ register();
 const { exploreSpec } = await import('./explore-spec.ts');
 // A variant file is a module: each worker imports it again (functions do not cross threads).
 const { loadVariant } = await import('../explore/load.ts');
-const variant = workerData.spec.variantFile === undefined ? undefined : await loadVariant(workerData.spec.variantFile);
+const { spec, share, stop } = workerData;
+const variant = spec.variantFile === undefined ? undefined : await loadVariant(spec.variantFile);
 const result = exploreSpec(
-  workerData.spec,
+  spec,
   {
-    keepFingerprints: true,
+    checkShare: share,
+    stopAt: () => Atomics.load(stop, 0),
     progressMs: 1000,
     onProgress: (p) => parentPort.postMessage({ type: 'progress', progress: p }),
   },
   variant,
 );
-parentPort.postMessage({ type: 'done', result }, [result.fingerprints.buffer]);
+// Tell the others where to stop: the earliest position wins.
+if (result.violationAt !== undefined) {
+  for (let cur = Atomics.load(stop, 0); result.violationAt < cur; cur = Atomics.load(stop, 0)) {
+    if (Atomics.compareExchange(stop, 0, cur, result.violationAt) === cur) break;
+  }
+}
+parentPort.postMessage({ type: 'done', result });

@@ -1,7 +1,8 @@
 import type { Invariant } from '../../properties/invariant.ts';
 import type { Choice, World } from '../world/types.ts';
+import { memoModel } from '../world/memo.ts';
 import { enabled, initialWorld, step } from '../world/world.ts';
-import { budgetIndex, budgetedKinds, withinBudget, type Bounds } from './bounds.ts';
+import { budgetIndex, budgetedKinds, delayBoundHoldsTimers, withinBudget, type Bounds } from './bounds.ts';
 import { stateHash } from './canonical.ts';
 import { LivenessChecker } from './liveness.ts';
 import type { Session, Violation } from './run.ts';
@@ -26,6 +27,16 @@ export interface ExploreOptions {
   keepFingerprints?: boolean;
   /** Give up after this many distinct states (the result says `stopped`). */
   maxStates?: number;
+  /**
+   * Split the checking between threads that all walk the same graph: this one checks only the
+   * states whose fingerprint falls in its share (the invariants on the steps out of them, the
+   * liveness walk from them). Expansion is repeated; the checks, most of the cost, are not.
+   */
+  checkShare?: { index: number; count: number };
+  /** Reuse machine transitions met before (default on; off only to measure what it saves). */
+  memo?: boolean;
+  /** Stop at this position in the search order (another thread found a violation there); polled. */
+  stopAt?: () => number;
 }
 
 export interface Progress {
@@ -45,13 +56,17 @@ export interface ExploreResult {
   /** Peak heap during the search, in bytes. */
   heapBytes: number;
   /** Successors cut off by each bound: nothing cut off means the space within the budgets was exhausted. */
-  cut: { depth: number; inFlight: number; time: number };
+  cut: { depth: number; inFlight: number; time: number; delay: number };
   /** A shortest path to a violated invariant, by concrete choices from the initial world. */
   violation?: Violation & { path: Choice[]; lasso?: { stem: Choice[]; cycle: Choice[] } };
   liveness?: { walks: number; steps: number };
   fingerprints?: Float64Array;
   /** The search gave up at `maxStates` before the bounds were exhausted. */
   stopped?: boolean;
+  /** Where in the search order the violation was met (2 x transition, +1 for a liveness walk): the earliest is what one thread finds. */
+  violationAt?: number;
+  /** Stopped because `stopAt` said another thread had found an earlier violation. */
+  cancelled?: boolean;
 }
 
 interface Node {
@@ -59,6 +74,7 @@ interface Node {
   used: Uint8Array;
   id: number;
   depth: number;
+  hash: number;
 }
 
 /** Growable Int32Array for per-state parent links. */
@@ -95,28 +111,37 @@ class FingerprintSet {
 }
 
 export function explore(session: Session, bounds: Bounds, opts: ExploreOptions): ExploreResult {
-  const { config, model } = session;
+  const { config } = session;
+  const model = opts.memo === false ? session.model : memoModel(session.model);
   const safety: Invariant[] = session.invariants.filter((i) => i.kind === 'safety');
   const liveness = opts.liveness ? session.invariants.find((i) => i.kind === 'liveness') : undefined;
   const checker = liveness ? new LivenessChecker(config, model) : undefined;
   // A bound on virtual time needs the clock in the key, or a state first met late would hide its earlier twin.
   const keyOpts = { symmetry: opts.symmetry, ordered: false, absoluteTime: Number.isFinite(bounds.maxTimeMs) };
+  // With bounded delays a message's age decides whether time may pass, so it is part of the state.
+  const maxDelay = bounds.maxDelayMs ?? Infinity;
+  if (Number.isFinite(maxDelay)) Object.assign(keyOpts, { messageAge: true });
   const seen = new FingerprintSet();
   const parent = new IntList();
   const via = new IntList(); // index of the choice among the parent's enabled choices
   const hashOf = (w: World, used: Uint8Array) => stateHash(w, keyOpts, used.join(','));
   const started = performance.now();
   let heap = 0;
-  const cut = { depth: 0, inFlight: 0, time: 0 };
+  const cut = { depth: 0, inFlight: 0, time: 0, delay: 0 };
   let transitions = 0;
   let diameter = 0;
 
-  const choicesOf = (n: Node) => withinBudget(enabled(n.world, config), n.used, bounds.budgets);
+  const choicesOf = (n: Node, expanding = false) => {
+    const all = withinBudget(enabled(n.world, config), n.used, bounds.budgets);
+    if (!delayBoundHoldsTimers(n.world, maxDelay)) return all;
+    if (expanding) cut.delay++;
+    return all.filter((c) => c.kind !== 'fire');
+  };
   const pathTo = (id: number, last?: number): Choice[] => {
     const idx: number[] = last === undefined ? [] : [last];
     for (let i = id; parent.data[i] >= 0; i = parent.data[i]) idx.push(via.data[i]);
     idx.reverse();
-    let n: Node = { world: initialWorld(config, model), used: new Uint8Array(budgetedKinds.length), id: 0, depth: 0 };
+    let n: Node = { world: initialWorld(config, model), used: new Uint8Array(budgetedKinds.length), id: 0, depth: 0, hash: 0 };
     const out: Choice[] = [];
     for (const i of idx) {
       const c = choicesOf(n)[i];
@@ -125,7 +150,10 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
     }
     return out;
   };
-  const result = (violation?: ExploreResult['violation']): ExploreResult => ({
+  const share = opts.checkShare;
+  const owns = (h: number) => !share || h % share.count === share.index;
+  const stopAt = opts.stopAt ?? (() => Infinity);
+  const result = (violation?: ExploreResult['violation'], violationAt?: number): ExploreResult => ({
     states: seen.size,
     transitions,
     diameter,
@@ -135,6 +163,7 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
     violation,
     liveness: checker && { walks: checker.walks, steps: checker.walkSteps },
     fingerprints: opts.keepFingerprints ? seen.values() : undefined,
+    violationAt: violation ? violationAt : undefined,
   });
   /** Runs the liveness check on a newly reached state; a violation if it fails. */
   const live = (n: Node): ExploreResult['violation'] | undefined => {
@@ -159,12 +188,14 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
     };
   };
 
-  const root: Node = { world: initialWorld(config, model), used: new Uint8Array(budgetedKinds.length), id: 0, depth: 0 };
-  seen.add(hashOf(root.world, root.used));
+  const rootWorld = initialWorld(config, model);
+  const rootUsed = new Uint8Array(budgetedKinds.length);
+  const root: Node = { world: rootWorld, used: rootUsed, id: 0, depth: 0, hash: hashOf(rootWorld, rootUsed) };
+  seen.add(root.hash);
   parent.push(-1);
   via.push(0);
-  const rootViolation = live(root);
-  if (rootViolation) return result(rootViolation);
+  const rootViolation = owns(root.hash) ? live(root) : undefined;
+  if (rootViolation) return result(rootViolation, 1);
   let queue: Node[] = [root];
   let lastProgress = started;
   for (let depth = 0; queue.length > 0; depth++) {
@@ -175,15 +206,19 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
         cut.depth++;
         continue;
       }
-      const choices = choicesOf(n);
+      const choices = choicesOf(n, true);
       for (let ci = 0; ci < choices.length; ci++) {
         const c = choices[ci];
         const after = step(n.world, c, config, model);
         transitions++;
-        opts.observe?.(n.world, c, after);
-        for (const inv of safety) {
-          const message = inv.check(n.world, c, after, config);
-          if (message) return result({ invariant: inv.id, statement: inv.statement, message, step: n.depth, choice: c, path: pathTo(n.id, ci) });
+        if (2 * transitions >= stopAt()) return { ...result(), cancelled: true };
+        const mine = owns(n.hash);
+        if (mine) {
+          opts.observe?.(n.world, c, after);
+          for (const inv of safety) {
+            const message = inv.check(n.world, c, after, config);
+            if (message) return result({ invariant: inv.id, statement: inv.statement, message, step: n.depth, choice: c, path: pathTo(n.id, ci) }, 2 * transitions);
+          }
         }
         if (after.net.length > bounds.maxInFlight) {
           cut.inFlight++;
@@ -197,12 +232,12 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
         const h = hashOf(after, used);
         if (depth === 0 && opts.shard && h % opts.shard.count !== opts.shard.index) continue;
         if (!seen.add(h)) continue;
-        const child: Node = { world: after, used, id: parent.length, depth: n.depth + 1 };
+        const child: Node = { world: after, used, id: parent.length, depth: n.depth + 1, hash: h };
         parent.push(n.id);
         via.push(ci);
         diameter = Math.max(diameter, child.depth);
-        const v = live(child);
-        if (v) return result(v);
+        const v = owns(h) ? live(child) : undefined;
+        if (v) return result(v, 2 * transitions + 1);
         next.push(child);
         if (opts.maxStates !== undefined && seen.size >= opts.maxStates) return { ...result(), stopped: true };
       }

@@ -17,7 +17,7 @@ test('a correct small instance: exit 0 and the summary', () => {
   expect(r.out).toMatch(/✓ cooperative\/cooperative-sticky \(2 members x 1 partitions\): [\d,]+ distinct states, [\d,]+ transitions, diameter 4, /);
   expect(r.out).toMatch(/states\/s/);
   expect(r.out).toMatch(/reduction x\d\.\d\d/);
-  expect(r.out).toMatch(/2 workers explored/);
+  expect(r.out).toMatch(/2 workers walked the same graph/);
   expect(r.out).toMatch(/never reached choice kinds \(\d+\): .*drop/);
 });
 

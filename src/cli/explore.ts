@@ -24,6 +24,7 @@ import { printViolation } from './report.ts';
 interface ExploreOptions extends Pick<ExploreRequest, 'protocol' | 'assignor' | 'members' | 'partitions' | 'topics' | 'static' | 'slowCallbacks' | 'maxDepth' | 'maxInFlight'> {
   variant?: string;
   maxTime?: number;
+  maxDelay?: number;
   symmetry: boolean;
   liveness: boolean;
   measureReduction?: boolean;
@@ -70,7 +71,8 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
     .option('--variant <name|file>', `a design variant: a catalogue name (${catalogue.map((v) => v.name).join(', ')}) or a variant file (./my-variant.ts)`)
     .option('--max-depth <n>', `do not expand states this many steps from the start ${orVariant(exploreDefaults.maxDepth)}`, positiveInt('--max-depth', ...L.maxDepth))
     .option('--max-in-flight <n>', `cut off successors with more messages in flight ${orVariant(exploreDefaults.maxInFlight)}`, positiveInt('--max-in-flight', ...L.maxInFlight))
-    .option('--max-time <ms>', 'cut off successors whose virtual clock passed this (keeps the clock in the state)', positiveInt('--max-time', 0, 10_000_000));
+    .option('--max-time <ms>', 'cut off successors whose virtual clock passed this (keeps the clock in the state)', positiveInt('--max-time', 0, 10_000_000))
+    .option('--max-delay <ms>', 'bounded-delay network: no timer fires while a message has been in flight longer than this (makes small instances finite)', positiveInt('--max-delay', 0, 10_000_000));
   for (const [kind, [flag, what]] of Object.entries(budgetFlags))
     cmd.option(`${flag} <n>`, `at most this many ${what} per path ${orVariant(exploreDefaults.budgets[kind as keyof Budgets])}`, positiveInt(flag, ...L.budget));
   cmd
@@ -105,6 +107,7 @@ function requestOf(opts: ExploreOptions, livenessGiven: boolean): ExploreRequest
     maxDepth: opts.maxDepth,
     maxInFlight: opts.maxInFlight,
     maxTimeMs: opts.maxTime,
+    maxDelayMs: opts.maxDelay,
     liveness: livenessGiven ? opts.liveness : undefined,
     symmetry: opts.symmetry,
     slowCallbacks: opts.slowCallbacks === true,
@@ -142,7 +145,7 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
     .map(([k, [flag]]) => `${flag.slice(2)} ${b.budgets[k as keyof Budgets]}`)
     .join(', ');
   const label = `${spec.protocol}/${spec.assignor}${session.config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${spec.members} members x ${spec.partitions} partitions${spec.topics > 1 ? ` x ${spec.topics} topics` : ''})`;
-  const boundsText = `depth <= ${b.maxDepth}, in flight <= ${b.maxInFlight}${Number.isFinite(b.maxTimeMs) ? `, time <= ${b.maxTimeMs} ms` : ''}; faults: ${budgetText || 'none'}`;
+  const boundsText = `depth <= ${b.maxDepth}, in flight <= ${b.maxInFlight}${Number.isFinite(b.maxTimeMs) ? `, time <= ${b.maxTimeMs} ms` : ''}${Number.isFinite(b.maxDelayMs ?? Infinity) ? `, message delay <= ${b.maxDelayMs} ms` : ''}; faults: ${budgetText || 'none'}`;
   const given = overridden(req);
   const settings = fromVariant ? ` with the variant's explore settings${given.length > 0 ? ` (${given.join(', ')} from the command line)` : ''}` : '';
   const quiet = opts.json === true;
@@ -169,7 +172,6 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
     statesPerSecond: r.states / Math.max(r.seconds, 1e-9),
     heapBytes: r.heapBytes,
     workers: r.workers,
-    statesSummedOverWorkers: r.statesSummed,
     cut: r.cut,
     symmetry: spec.symmetry,
     reduction: reduction && { statesWithout: reduction.states, factor: reduction.states / r.states },
@@ -193,8 +195,9 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
   }
   const cutParts = [r.cut.depth && `${n(r.cut.depth)} states at depth ${b.maxDepth} not expanded`, r.cut.inFlight && `${n(r.cut.inFlight)} successors over ${b.maxInFlight} messages in flight`, r.cut.time && `${n(r.cut.time)} successors past ${b.maxTimeMs} ms`].filter(Boolean);
   const exhausted = cutParts.length === 0;
-  if (!r.violation) console.log(pc.dim(`  ${exhausted ? 'complete: no bound cut anything off (the space within the fault budgets is exhausted)' : `bounded: ${cutParts.join('; ')}`}`));
-  if (!r.violation && r.workers > 1) console.log(pc.dim(`  ${r.workers} workers explored ${n(r.statesSummed)} states in all (overlapping subtrees), ${n(r.states)} distinct`));
+  const delayed = r.cut.delay > 0 ? ` within the delay bound (timers held back in ${n(r.cut.delay)} states)` : '';
+  if (!r.violation) console.log(pc.dim(`  ${exhausted ? `complete: no bound cut anything off (the space within the fault budgets is exhausted${delayed})` : `bounded: ${cutParts.join('; ')}`}`));
+  if (!r.violation && r.workers > 1) console.log(pc.dim(`  ${r.workers} workers walked the same graph, each checking its share of the states`));
   if (!r.violation && spec.symmetry)
     console.log(pc.dim(`  symmetry: ${spec.members} interchangeable clients${reduction ? `; ${n(reduction.states)} states without it: reduction x${(reduction.states / r.states).toFixed(2)}` : ' (--measure-reduction prints the factor)'}`));
   if (!r.violation && r.liveness) console.log(pc.dim(`  liveness: every state settles once faults stop (${n(r.liveness.walks)} fair-schedule walks, ${n(r.liveness.steps)} steps)`));

@@ -64,6 +64,8 @@ export interface Msg {
    * World.formation). Lets invariants tell apart two generations with the same number.
    */
   formation: number | null;
+  /** Virtual time it was sent (the explorer's bounded-delay network reads it; nothing else does). */
+  sentAt: number;
 }
 
 export interface ClientSlot {

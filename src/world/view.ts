@@ -122,10 +122,11 @@ export function isSettled(w: World): boolean {
 }
 
 function computeSettled(w: World): boolean {
-  const live = liveClients(w);
   const g = coord(w);
-  if (live.length === 0) return coordState(w) === 'Empty' || Object.keys(g.members).length === 0;
-  if (coordState(w) !== 'Stable') return false;
+  // Most worlds the explorer asks about are mid-rebalance: the coordinator's state answers first.
+  if (coordState(w) !== 'Stable') return !w.clients.some(isLive) && (coordState(w) === 'Empty' || Object.keys(g.members).length === 0);
+  const live = liveClients(w);
+  if (live.length === 0) return Object.keys(g.members).length === 0;
   if (Object.keys(g.members).length !== live.length) return false;
   const topics = subscribedTopics(w);
   for (const s of live) {

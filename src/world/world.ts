@@ -219,7 +219,7 @@ function setSlot(w: World, name: string, patch: Partial<ClientSlot>): World {
 function enqueue(w: World, bodies: Array<Msg['body']>, to: Msg['to'], formation: number | null = null): World {
   if (bodies.length === 0) return w;
   let id = w.nextMsgId;
-  const msgs = bodies.map((body) => ({ id: id++, to, body, formation }));
+  const msgs = bodies.map((body) => ({ id: id++, to, body, formation, sentAt: w.now }));
   return { ...w, net: [...w.net, ...msgs], nextMsgId: id, sent: [...w.sent, ...msgs] };
 }
 

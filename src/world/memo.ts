@@ -1,0 +1,53 @@
+import type { AnyMachineSnapshot } from 'xstate';
+import type { Model } from './model.ts';
+import type { MachineRunner } from './runtime.ts';
+
+// The explorer meets the same machine transition again and again: when two choices touch
+// different processes, both orders reach the snapshot before the second one with the same
+// event (same message object, same time). Machines are pure functions of (snapshot, event),
+// so the result can be reused; sharing the resulting snapshot object also lets the
+// canonical form's identity caches hit. Results are kept while the snapshot is alive.
+
+const ids = new WeakMap<object, number>();
+let nextId = 1;
+const idOf = (o: object): number => {
+  let id = ids.get(o);
+  if (id === undefined) ids.set(o, (id = nextId++));
+  return id;
+};
+
+/** An event's identity: its fields in order, a message by object identity (messages are never changed). */
+function eventKey(event: Record<string, unknown>): string {
+  let k = '';
+  for (const f in event) {
+    const v = event[f];
+    if (typeof v !== 'object' || v === null) k += `${v}|`;
+    else k += f === 'msg' ? `#${idOf(v)}|` : `${JSON.stringify(v)}|`;
+  }
+  return k;
+}
+
+export function memoRunner(runner: MachineRunner): MachineRunner {
+  const memo = new WeakMap<AnyMachineSnapshot, Map<string, [AnyMachineSnapshot, unknown[]]>>();
+  // Starts and failovers: few distinct inputs (the input holds only plain data and a previous snapshot).
+  const initials = new Map<string, [AnyMachineSnapshot, unknown[]]>();
+  return {
+    initial(input) {
+      const k = eventKey(input as Record<string, unknown>);
+      let r = initials.get(k);
+      if (r === undefined) initials.set(k, (r = runner.initial(input)));
+      return r;
+    },
+    send(snapshot, event) {
+      let bySnapshot = memo.get(snapshot);
+      if (!bySnapshot) memo.set(snapshot, (bySnapshot = new Map()));
+      const k = eventKey(event as Record<string, unknown>);
+      let r = bySnapshot.get(k);
+      if (r === undefined) bySnapshot.set(k, (r = runner.send(snapshot, event)));
+      return r;
+    },
+  };
+}
+
+/** The model with both machines' transitions memoised (the explorer's; random runs gain nothing). */
+export const memoModel = (model: Model): Model => ({ ...model, coordinator: memoRunner(model.coordinator), consumer: memoRunner(model.consumer) });
