@@ -2,21 +2,30 @@ import { readdirSync } from 'node:fs';
 import { boundsOfPath, configFor } from '../check/bounds.ts';
 import { session } from '../check/config.ts';
 import { explore } from '../check/explore.ts';
+import { exploreSpec, resolveSpec, type ExploreSpec } from '../check/explore-spec.ts';
 import { findVariant } from '../explore/catalogue.ts';
 import { readCounterexample } from '../trace/counterexample.ts';
 import { replayStored } from '../trace/replay.ts';
 
 // npm run explore:variants: for every broken variant in the corpus (what random checking
-// found, shrunk), explore with the fault budgets that path used, its length as the depth
-// bound and its most messages in flight as that bound, so that path lies inside the explored
-// space, and compare the lengths. Variants whose
-// space is too big for MAX_STATES are reported as such, not hidden.
+// found, shrunk), the length of that path against the explorer's shortest one on the
+// variant's own small instance (its `explore` settings, what `explore --variant` runs). The
+// last column explores instead within the tightest bounds that contain the random path
+// (boundsOfPath: its instance, fault budgets, length as the depth and most messages in
+// flight); those spaces can be far bigger, so they stop at MAX_STATES and say so.
 
 const MAX_STATES = Number(process.env.MAX_STATES ?? 300_000);
 const only = process.argv.slice(2);
 const files = readdirSync('counterexamples').filter((f) => f.endsWith('.json')).sort();
-console.log(`${'variant'.padEnd(28)} ${'invariant'.padEnd(30)} ${'random'.padStart(6)} ${'explore'.padStart(7)} ${'states'.padStart(9)} ${'s'.padStart(6)}  bounds`);
-let worse = 0;
+
+const instance = (s: ExploreSpec): string => {
+  const b = s.bounds;
+  const budgets = Object.entries(b.budgets).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`);
+  return [`${s.protocol}/${s.assignor}${s.static ? ' static' : ''} ${s.members}x${s.partitions}${s.topics > 1 ? `x${s.topics}` : ''}`, `depth ${b.maxDepth}`, `in flight ${b.maxInFlight}`, ...budgets, ...(s.liveness ? ['liveness'] : [])].join(', ');
+};
+
+console.log(`${'variant'.padEnd(28)} ${'invariant'.padEnd(30)} ${'random'.padStart(6)} ${'explore'.padStart(7)} ${'states'.padStart(7)} ${'s'.padStart(5)}  ${'instance (the variant\'s explore settings)'.padEnd(92)} ${'within random bounds'.padStart(21)}`);
+let bad = 0;
 for (const f of files) {
   const cx = readCounterexample(`counterexamples/${f}`);
   if (!cx.variant || (only.length > 0 && !only.includes(cx.variant))) continue;
@@ -24,11 +33,16 @@ for (const f of files) {
   const s0 = session(cx.config, variant);
   const random = replayStored(s0, cx.choices, f).result;
   const path = random.trace.slice(0, random.violation!.step + 1);
+  const { spec } = resolveSpec(variant, {});
+  const r = exploreSpec(spec);
+  const found = r.violation ? String(r.violation.path.length) : 'none';
+  if (!r.violation || r.violation.path.length > path.length || !variant.breaks.includes(r.violation.invariant)) bad++;
   const bounds = boundsOfPath(cx.config, s0.model, path);
-  const r = explore(session(configFor(cx.config, bounds.budgets), variant), bounds, { symmetry: true, liveness: cx.violation.invariant === 'eventually-stable', maxStates: MAX_STATES });
-  const found = r.violation ? String(r.violation.path.length) : r.stopped ? `>${MAX_STATES / 1000}k states` : 'none';
-  if (r.violation && r.violation.path.length > path.length) worse++;
-  const used = [`in flight ${bounds.maxInFlight}`, ...Object.entries(bounds.budgets).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`)].join(', ');
-  console.log(`${cx.variant.padEnd(28)} ${(r.violation?.invariant ?? cx.violation.invariant).padEnd(30)} ${String(path.length).padStart(6)} ${found.padStart(7)} ${r.states.toLocaleString('en-US').padStart(9)} ${r.seconds.toFixed(1).padStart(6)}  ${used}`);
+  const old = explore(session(configFor(cx.config, bounds.budgets), variant), bounds, { symmetry: true, liveness: cx.violation.invariant === 'eventually-stable', maxStates: MAX_STATES });
+  const other = old.violation && old.violation.invariant !== r.violation?.invariant ? `, ${old.violation.invariant}` : '';
+  const oldFound = old.violation ? `${old.violation.path.length} (${old.states.toLocaleString('en-US')} states${other})` : old.stopped ? `>${MAX_STATES / 1000}k states` : 'none';
+  console.log(
+    `${cx.variant.padEnd(28)} ${(r.violation?.invariant ?? '-').padEnd(30)} ${String(path.length).padStart(6)} ${found.padStart(7)} ${r.states.toLocaleString('en-US').padStart(7)} ${r.seconds.toFixed(1).padStart(5)}  ${instance(spec).padEnd(92)} ${oldFound.padStart(21)}`,
+  );
 }
-process.exitCode = worse > 0 ? 1 : 0;
+process.exitCode = bad > 0 ? 1 : 0;

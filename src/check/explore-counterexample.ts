@@ -17,7 +17,8 @@ export function exploreCounterexample(session: Session, variant: Variant | undef
     tool: { name: 'rebalance-check', version: TOOL_VERSION },
     protocol: config.protocol,
     assignor: config.assignor,
-    variant: variant?.name ?? null,
+    // A user's variant file is stored by path, so that replay can load it again.
+    variant: variant?.source ?? variant?.name ?? null,
     config,
     seed: 0,
     choices: storeChoices(session, violation.path),

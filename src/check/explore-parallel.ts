@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { Variant } from '../explore/variant.ts';
 import type { Progress } from './explore.ts';
 import { exploreSpec, type ExploreSpec, type SpecResult } from './explore-spec.ts';
 
@@ -15,9 +16,10 @@ export interface MergedResult extends SpecResult {
 
 const NONE = 2 ** 31 - 1;
 
-export async function exploreParallel(spec: ExploreSpec, workers: number, onProgress?: (p: Progress) => void): Promise<MergedResult> {
+/** `loaded`: the variant already loaded in this thread (a file variant; workers load `spec.variantFile` again). */
+export async function exploreParallel(spec: ExploreSpec, workers: number, onProgress?: (p: Progress) => void, loaded?: Variant): Promise<MergedResult> {
   if (workers <= 1) {
-    const r = exploreSpec(spec, { onProgress, progressMs: 1000 });
+    const r = exploreSpec(spec, { onProgress, progressMs: 1000 }, loaded);
     return { ...r, workers: 1 };
   }
   const started = performance.now();

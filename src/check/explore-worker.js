@@ -5,13 +5,20 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { exploreSpec } = await import('./explore-spec.ts');
+// A variant file is a module: each worker imports it again (functions do not cross threads).
+const { loadVariant } = await import('../explore/load.ts');
 const { spec, share, stop } = workerData;
-const result = exploreSpec(spec, {
-  checkShare: share,
-  stopAt: () => Atomics.load(stop, 0),
-  progressMs: 1000,
-  onProgress: (p) => parentPort.postMessage({ type: 'progress', progress: p }),
-});
+const variant = spec.variantFile === undefined ? undefined : await loadVariant(spec.variantFile);
+const result = exploreSpec(
+  spec,
+  {
+    checkShare: share,
+    stopAt: () => Atomics.load(stop, 0),
+    progressMs: 1000,
+    onProgress: (p) => parentPort.postMessage({ type: 'progress', progress: p }),
+  },
+  variant,
+);
 // Tell the others where to stop: the earliest position wins.
 if (result.violationAt !== undefined) {
   for (let cur = Atomics.load(stop, 0); result.violationAt < cur; cur = Atomics.load(stop, 0)) {

@@ -33,6 +33,16 @@ test('a broken variant: exit 1, a shortest counterexample file, and replay repro
   expect(replay.out).toContain('leader-is-member');
 });
 
+test("--variant alone explores the variant's own instance and bounds; a flag given replaces its piece", () => {
+  const own = cli('explore', '--variant', 'no-generation-bump', '--workers', '1', '--no-save');
+  expect(own.code).toBe(1);
+  expect(own.out).toContain("(1 members x 1 partitions) with the variant's explore settings: depth <= 4, in flight <= 1; faults: none; symmetry on, liveness off");
+  expect(own.out).toContain('invariant generation-advance violated after 4 steps');
+  const shallower = cli('explore', '--variant', 'no-generation-bump', '--workers', '1', '--no-save', '--max-depth', '3', '--liveness');
+  expect(shallower.code).toBe(0);
+  expect(shallower.out).toContain("with the variant's explore settings (--max-depth, --liveness from the command line): depth <= 3, in flight <= 1; faults: none; symmetry on, liveness on");
+});
+
 test.each([
   [['explore', '--shard', '3/2'], '--shard 3/2'],
   [['check', '--shard', '0/3'], '--shard 0/3'],

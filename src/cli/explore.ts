@@ -1,34 +1,28 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { budgetedKinds, noBudgets, type Budgets } from '../check/bounds.ts';
-import { assignorsFor, protocols } from '../check/config.ts';
+import { budgetedKinds, type Budgets } from '../check/bounds.ts';
+import { protocols } from '../check/config.ts';
 import { Coverage, formatCoverage } from '../check/coverage.ts';
 import { symmetryHolds, type Progress } from '../check/explore.ts';
 import { exploreCounterexample } from '../check/explore-counterexample.ts';
 import { exploreParallel, type MergedResult } from '../check/explore-parallel.ts';
-import { specSession, type ExploreSpec } from '../check/explore-spec.ts';
+import { exploreDefaults, exploreLimits, resolveSpec, specSession, type ExploreRequest } from '../check/explore-spec.ts';
 import { parseShard } from '../check/shard.ts';
-import { catalogue, findVariant } from '../explore/catalogue.ts';
+import { catalogue } from '../explore/catalogue.ts';
+import { loadVariant } from '../explore/load.ts';
+import type { Variant } from '../explore/variant.ts';
 import { describeChoice, describeWorld } from '../trace/describe.ts';
 import { writeCounterexample } from '../trace/save.ts';
 import { timeline } from '../trace/timeline.ts';
-import type { Choice, Protocol, World } from '../world/types.ts';
+import type { Choice, World } from '../world/types.ts';
 import { initialWorld, step } from '../world/world.ts';
-import { UsageError, positiveInt } from './errors.ts';
+import { positiveInt } from './errors.ts';
 import { printViolation } from './report.ts';
 
-interface ExploreOptions {
-  protocol?: string;
-  assignor?: string;
-  members: number;
-  partitions: number;
-  topics: number;
-  static?: boolean;
-  slowCallbacks?: boolean;
+/** The flags as commander gives them: the instance and bounds only when given. */
+interface ExploreOptions extends Pick<ExploreRequest, 'protocol' | 'assignor' | 'members' | 'partitions' | 'topics' | 'static' | 'slowCallbacks' | 'maxDepth' | 'maxInFlight'> {
   variant?: string;
-  maxDepth: number;
-  maxInFlight: number;
   maxTime?: number;
   maxDelay?: number;
   symmetry: boolean;
@@ -44,41 +38,47 @@ interface ExploreOptions {
 }
 
 /** CLI flag of each budget (how many of that kind of choice a path may take). */
-const budgetFlags: Record<(typeof budgetedKinds)[number], [string, string, number]> = {
-  crash: ['--crashes', 'crashes (a process dies without a word)', 1],
-  start: ['--restarts', 'restarts of a crashed or closed process', 1],
-  close: ['--leaves', 'graceful closes (LeaveGroup)', 0],
-  drop: ['--drops', 'lost messages', 0],
-  stall: ['--stalls', 'application stalls past max.poll.interval.ms', 0],
-  cut: ['--cuts', 'cut links (the client keeps fetching)', 0],
-  addPartition: ['--add-partitions', 'partitions added to a topic', 0],
-  failover: ['--failovers', 'coordinator failovers', 0],
-  subscribe: ['--subscribes', 'subscription changes (with several topics)', 0],
-  process: ['--processes', 'record-processing steps', 0],
-  commit: ['--commits', 'offset commits', 0],
+const budgetFlags: Record<(typeof budgetedKinds)[number], [string, string]> = {
+  crash: ['--crashes', 'crashes (a process dies without a word)'],
+  start: ['--restarts', 'restarts of a crashed or closed process'],
+  close: ['--leaves', 'graceful closes (LeaveGroup)'],
+  drop: ['--drops', 'lost messages'],
+  stall: ['--stalls', 'application stalls past max.poll.interval.ms'],
+  cut: ['--cuts', 'cut links (the client keeps fetching)'],
+  addPartition: ['--add-partitions', 'partitions added to a topic'],
+  failover: ['--failovers', 'coordinator failovers'],
+  subscribe: ['--subscribes', 'subscription changes (with several topics)'],
+  process: ['--processes', 'record-processing steps'],
+  commit: ['--commits', 'offset commits'],
 };
 const camel = (flag: string) => flag.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+const L = exploreLimits;
+// The instance and bound options have no commander default: one not given comes from the
+// variant's explore settings, then from exploreDefaults (see resolveSpec).
+const orVariant = (d: number | string) => `(default: ${d}, or the variant's)`;
 
 export function registerExplore(program: Command, setExit: (code: number) => void): void {
   const cmd = program
     .command('explore')
-    .description('explore every reachable state of a small instance within bounds (exit 0: no violation, 1: violation, 2: bad usage)')
+    .description("explore every reachable state of a small instance within bounds; with --variant, the variant's own small instance and bounds unless flags say otherwise (exit 0: no violation, 1: violation, 2: bad usage)")
     .option('--protocol <name>', `rebalance protocol: ${protocols.join(', ')} (default: cooperative, or the variant's)`)
     .option('--assignor <name>', "assignor (default: cooperative-sticky, or the variant's)")
-    .option('--members <n>', 'consumer processes', positiveInt('--members', 1, 4), 3)
-    .option('--partitions <n>', 'partitions of each topic', positiveInt('--partitions', 1, 64), 3)
-    .option('--topics <n>', 'topics, every member subscribed to all', positiveInt('--topics', 1, 4), 1)
+    .option('--members <n>', `consumer processes ${orVariant(exploreDefaults.members)}`, positiveInt('--members', ...L.members))
+    .option('--partitions <n>', `partitions of each topic ${orVariant(exploreDefaults.partitions)}`, positiveInt('--partitions', ...L.partitions))
+    .option('--topics <n>', `topics, every member subscribed to all ${orVariant(exploreDefaults.topics)}`, positiveInt('--topics', ...L.topics))
     .option('--static', 'static membership (KIP-345)')
     .option('--slow-callbacks', 'onPartitionsRevoked takes time (a separate callback choice)')
-    .option('--variant <name>', `a design variant from the catalogue: ${catalogue.map((v) => v.name).join(', ')}`)
-    .option('--max-depth <n>', 'do not expand states this many steps from the start', positiveInt('--max-depth', 0, 10_000), 8)
-    .option('--max-in-flight <n>', 'cut off successors with more messages in flight', positiveInt('--max-in-flight', 1, 1000), 8)
+    .option('--variant <name|file>', `a design variant: a catalogue name (${catalogue.map((v) => v.name).join(', ')}) or a variant file (./my-variant.ts)`)
+    .option('--max-depth <n>', `do not expand states this many steps from the start ${orVariant(exploreDefaults.maxDepth)}`, positiveInt('--max-depth', ...L.maxDepth))
+    .option('--max-in-flight <n>', `cut off successors with more messages in flight ${orVariant(exploreDefaults.maxInFlight)}`, positiveInt('--max-in-flight', ...L.maxInFlight))
     .option('--max-time <ms>', 'cut off successors whose virtual clock passed this (keeps the clock in the state)', positiveInt('--max-time', 0, 10_000_000))
     .option('--max-delay <ms>', 'bounded-delay network: no timer fires while a message has been in flight longer than this (makes small instances finite)', positiveInt('--max-delay', 0, 10_000_000));
-  for (const [flag, what, def] of Object.values(budgetFlags)) cmd.option(`${flag} <n>`, `at most this many ${what} per path`, positiveInt(flag, 0, 100), def);
+  for (const [kind, [flag, what]] of Object.entries(budgetFlags))
+    cmd.option(`${flag} <n>`, `at most this many ${what} per path ${orVariant(exploreDefaults.budgets[kind as keyof Budgets])}`, positiveInt(flag, ...L.budget));
   cmd
     .option('--no-symmetry', 'treat the clients as distinct (no symmetry reduction)')
-    .option('--no-liveness', 'skip the check that every state settles once faults stop')
+    .option('--no-liveness', "skip the check that every state settles once faults stop (default: checked, or as the variant's settings say)")
+    .option('--liveness', 'check that every state settles once faults stop (where the variant\'s settings leave it out)')
     .option('--measure-reduction', 'explore again without symmetry and print the reduction factor')
     .option('--coverage', 'report which machine states, transitions, error codes and choices were reached')
     .option('--workers <n>', 'worker threads (default: every core)', positiveInt('--workers', 1, 256), availableParallelism())
@@ -86,48 +86,62 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
     .option('--out <dir>', 'where a violation writes its counterexample file', 'counterexamples')
     .option('--no-save', 'do not write a counterexample file')
     .option('--json', 'print the result as JSON')
-    .action(async (opts: ExploreOptions) => setExit(await runExplore(opts)));
+    .action(async (opts: ExploreOptions) => {
+      const variant = opts.variant === undefined ? undefined : await loadVariant(opts.variant);
+      setExit(await runExplore(opts, variant, cmd.getOptionValueSource('liveness') === 'cli'));
+    });
 }
 
-function specOf(opts: ExploreOptions): ExploreSpec {
-  const variant = opts.variant === undefined ? undefined : findVariant(opts.variant);
-  if (opts.variant !== undefined && !variant) throw new UsageError(`unknown --variant '${opts.variant}' (known: ${catalogue.map((v) => v.name).join(', ')})`);
-  if (opts.protocol !== undefined && !protocols.includes(opts.protocol as Protocol)) throw new UsageError(`unknown --protocol '${opts.protocol}' (known: ${protocols.join(', ')})`);
-  // A variant that replaces an assignor is explored under a protocol that assignor supports.
-  const assignorProtocol = variant?.assignors ? protocols.find((p) => Object.keys(variant.assignors!).some((a) => assignorsFor(p, variant).includes(a))) : undefined;
-  const protocol = (opts.protocol as Protocol | undefined) ?? variant?.protocols?.[0] ?? assignorProtocol ?? 'cooperative';
-  if (variant?.protocols && !variant.protocols.includes(protocol)) throw new UsageError(`variant ${variant.name} applies to ${variant.protocols.join(', ')}, not ${protocol}`);
-  const known = assignorsFor(protocol, variant);
-  const variantAssignor = variant?.assignors ? Object.keys(variant.assignors).find((a) => known.includes(a)) : undefined;
-  const assignor = opts.assignor ?? variantAssignor ?? (known.includes('cooperative-sticky') ? 'cooperative-sticky' : known[0]);
-  if (!known.includes(assignor)) throw new UsageError(`unknown --assignor '${assignor}' for protocol ${protocol} (known: ${known.join(', ')})`);
-  const budgets: Budgets = { ...noBudgets };
-  for (const [kind, [flag]] of Object.entries(budgetFlags)) budgets[kind as keyof Budgets] = opts[camel(flag)] as number;
+/** The request of the flags actually given (the rest comes from the variant's settings or the defaults). */
+function requestOf(opts: ExploreOptions, livenessGiven: boolean): ExploreRequest {
+  const budgets: Partial<Budgets> = {};
+  for (const [kind, [flag]] of Object.entries(budgetFlags)) if (opts[camel(flag)] !== undefined) budgets[kind as keyof Budgets] = opts[camel(flag)] as number;
   return {
-    protocol,
-    assignor,
+    protocol: opts.protocol,
+    assignor: opts.assignor,
     members: opts.members,
     partitions: opts.partitions,
     topics: opts.topics,
-    static: opts.static === true,
-    slowCallbacks: opts.slowCallbacks === true,
-    variant: variant?.name ?? null,
-    bounds: { budgets, maxDepth: opts.maxDepth, maxInFlight: opts.maxInFlight, maxTimeMs: opts.maxTime ?? Infinity, maxDelayMs: opts.maxDelay ?? Infinity },
+    static: opts.static,
+    budgets,
+    maxDepth: opts.maxDepth,
+    maxInFlight: opts.maxInFlight,
+    maxTimeMs: opts.maxTime,
+    maxDelayMs: opts.maxDelay,
+    liveness: livenessGiven ? opts.liveness : undefined,
     symmetry: opts.symmetry,
-    liveness: opts.liveness,
+    slowCallbacks: opts.slowCallbacks === true,
     coverage: opts.coverage === true,
     shard: opts.shard === undefined ? undefined : parseShard(opts.shard),
   };
 }
 
+/** The pieces of a variant's explore settings that the flags given replace (for the start-up line). */
+function overridden(req: ExploreRequest): string[] {
+  const flags: Array<[unknown, string]> = [
+    [req.protocol, '--protocol'],
+    [req.assignor, '--assignor'],
+    [req.members, '--members'],
+    [req.partitions, '--partitions'],
+    [req.topics, '--topics'],
+    [req.static, '--static'],
+    [req.maxDepth, '--max-depth'],
+    [req.maxInFlight, '--max-in-flight'],
+    [req.liveness, '--liveness'],
+    ...Object.keys(req.budgets ?? {}).map((k): [unknown, string] => [true, budgetFlags[k as keyof Budgets][0]]),
+  ];
+  return flags.filter(([v]) => v !== undefined).map(([, f]) => f);
+}
+
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 
-async function runExplore(opts: ExploreOptions): Promise<number> {
-  const requested = specOf(opts);
-  const { session, variant } = specSession(requested);
+async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, livenessGiven: boolean): Promise<number> {
+  const req = requestOf(opts, livenessGiven);
+  const { spec: resolved, fromVariant } = resolveSpec(loaded, req);
+  const { session, variant } = specSession(resolved, loaded);
   // The explorer would drop it anyway; say so, and do not measure a reduction that cannot happen.
-  const noSymmetry = requested.symmetry && !symmetryHolds(session.config);
-  const spec = noSymmetry ? { ...requested, symmetry: false } : requested;
+  const noSymmetry = resolved.symmetry && !symmetryHolds(session.config);
+  const spec = noSymmetry ? { ...resolved, symmetry: false } : resolved;
   const b = spec.bounds;
   const budgetText = Object.entries(budgetFlags)
     .filter(([k]) => b.budgets[k as keyof Budgets] > 0)
@@ -135,12 +149,14 @@ async function runExplore(opts: ExploreOptions): Promise<number> {
     .join(', ');
   const label = `${spec.protocol}/${spec.assignor}${session.config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${spec.members} members x ${spec.partitions} partitions${spec.topics > 1 ? ` x ${spec.topics} topics` : ''})`;
   const boundsText = `depth <= ${b.maxDepth}, in flight <= ${b.maxInFlight}${Number.isFinite(b.maxTimeMs) ? `, time <= ${b.maxTimeMs} ms` : ''}${Number.isFinite(b.maxDelayMs ?? Infinity) ? `, message delay <= ${b.maxDelayMs} ms` : ''}; faults: ${budgetText || 'none'}`;
+  const given = overridden(req);
+  const settings = fromVariant ? ` with the variant's explore settings${given.length > 0 ? ` (${given.join(', ')} from the command line)` : ''}` : '';
   const quiet = opts.json === true;
-  if (!quiet) console.log(pc.dim(`exploring ${label}: ${boundsText}; symmetry ${spec.symmetry ? 'on' : 'off'}, liveness ${spec.liveness ? 'on' : 'off'}${spec.shard ? `, shard ${spec.shard.index + 1}/${spec.shard.count}` : ''}, ${opts.workers} worker${opts.workers > 1 ? 's' : ''}`));
+  if (!quiet) console.log(pc.dim(`exploring ${label}${settings}: ${boundsText}; symmetry ${spec.symmetry ? 'on' : 'off'}, liveness ${spec.liveness ? 'on' : 'off'}${spec.shard ? `, shard ${spec.shard.index + 1}/${spec.shard.count}` : ''}, ${opts.workers} worker${opts.workers > 1 ? 's' : ''}`));
   if (noSymmetry && !quiet) console.log(pc.dim(`  symmetry off: ${session.config.static ? 'static members are ordered by group.instance.id' : 'KIP-848 members are ordered by their client-made member id'}, which names the client, so clients are not interchangeable`));
-  const r = await exploreParallel(spec, opts.workers, quiet ? undefined : progressPrinter());
+  const r = await exploreParallel(spec, opts.workers, quiet ? undefined : progressPrinter(), loaded);
   if (process.stderr.isTTY && !quiet) process.stderr.write('\r\x1b[K');
-  const reduction = opts.measureReduction && spec.symmetry && !r.violation ? await exploreParallel({ ...spec, symmetry: false, coverage: false, liveness: false }, opts.workers) : undefined;
+  const reduction = opts.measureReduction && spec.symmetry && !r.violation ? await exploreParallel({ ...spec, symmetry: false, coverage: false, liveness: false }, opts.workers, undefined, loaded) : undefined;
   let coverageLines: string[] = [];
   let coverageReport;
   if (r.coverage) {
@@ -151,6 +167,7 @@ async function runExplore(opts: ExploreOptions): Promise<number> {
   }
   const summary = {
     label,
+    variantSettings: fromVariant,
     bounds: b,
     states: r.states,
     transitions: r.transitions,

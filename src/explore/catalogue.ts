@@ -26,12 +26,14 @@ export const catalogue: Variant[] = [
     name: 'no-generation-bump',
     description: 'The coordinator completes a join phase without incrementing the generation id.',
     breaks: ['generation-advance'],
+    explore: { members: 1, partitions: 1, maxDepth: 4, maxInFlight: 1 },
     coordinator: { actions: { bumpGeneration: assign({}) } },
   }),
   defineVariant({
     name: 'commit-any-generation',
     description: 'The coordinator stores offset commits whatever generation they carry.',
     breaks: ['commit-fencing', 'commit-formation'],
+    explore: { members: 1, partitions: 1, static: true, budgets: { commit: 1, addPartition: 1 }, maxDepth: 14, maxInFlight: 2 },
     coordinator: { guards: { isCommitGenerationStale: () => false } },
     // A stale commit needs a zombie whose commit arrives after a newer generation formed: rare
     // (about 1 run in 6,000 at 2 members x 2 partitions, 18,000 at 3 x 2), so the smallest
@@ -42,6 +44,7 @@ export const catalogue: Variant[] = [
     name: 'leader-not-rechosen',
     description: 'When the leader leaves or expires, the coordinator keeps its id as leader.',
     breaks: ['leader-is-member'],
+    explore: { members: 1, partitions: 1, budgets: { close: 1 }, maxDepth: 5, maxInFlight: 2 },
     coordinator: { actions: { rechooseLeader: assign({}) } },
   }),
   defineVariant({
@@ -49,6 +52,7 @@ export const catalogue: Variant[] = [
     description: 'The range assignor also hands the first partition to the last member.',
     // Two owners: not owned exactly once when stable, and given while another member owns it.
     breaks: ['single-owner', 'stable-coverage', 'revoke-before-assign'],
+    explore: { members: 2, partitions: 1, maxDepth: 14, maxInFlight: 2 },
     assignors: {
       range: rangeWith((out) => {
         const ids = Object.keys(out).sort();
@@ -63,6 +67,7 @@ export const catalogue: Variant[] = [
     description: 'The range assignor leaves the last partition of every topic unassigned.',
     // Dropping a partition from a member also unbalances the counts.
     breaks: ['stable-coverage', 'balanced-when-stable'],
+    explore: { members: 1, partitions: 1, maxDepth: 7, maxInFlight: 1 },
     assignors: {
       range: rangeWith((out) => {
         const all = Object.values(out).flat();
@@ -81,6 +86,7 @@ export const catalogue: Variant[] = [
     name: 'greedy-leader',
     description: 'The range assignor gives every partition to the first member.',
     breaks: ['idle-only-when-outnumbered', 'balanced-when-stable'],
+    explore: { members: 2, partitions: 2, maxDepth: 14, maxInFlight: 2 },
     assignors: {
       range: rangeWith((out) => {
         const ids = Object.keys(out).sort();
@@ -96,12 +102,14 @@ export const catalogue: Variant[] = [
     // A member that keeps its partitions through JoinGroup still owns them when they are given to another.
     // ... and the group can fail to settle.
     breaks: ['eager-revoke-before-join', 'revoke-before-assign', 'eventually-stable'],
+    explore: { members: 1, partitions: 1, budgets: { addPartition: 1 }, maxDepth: 11, maxInFlight: 1 },
     consumer: { actions: { revokeAllOwned: assign({}) } },
   }),
   defineVariant({
     name: 'lopsided-range',
     description: 'The range assignor moves one partition from the last member to the first.',
     breaks: ['balanced-when-stable'],
+    explore: { members: 2, partitions: 4, maxDepth: 14, maxInFlight: 2 },
     assignors: {
       range: rangeWith((out) => {
         const ids = Object.keys(out).sort();
@@ -115,6 +123,7 @@ export const catalogue: Variant[] = [
     name: 'offsets-from-zero',
     description: 'A consumer starts newly assigned partitions at offset 0 instead of the committed offset.',
     breaks: ['offset-handover'],
+    explore: { members: 1, partitions: 1, protocol: 'eager', static: true, budgets: { process: 1, commit: 1, crash: 1, start: 1 }, maxDepth: 14, maxInFlight: 2 },
     consumer: {
       actions: {
         installAssignment: assign(({ context, event }) => {
@@ -131,6 +140,7 @@ export const catalogue: Variant[] = [
     description: 'A cooperative consumer revokes everything before it rejoins, as an eager one would.',
     protocols: ['cooperative'],
     breaks: ['cooperative-keeps-unmoved'],
+    explore: { members: 1, partitions: 1, budgets: { addPartition: 1 }, maxDepth: 11, maxInFlight: 1 },
     consumer: { actions: { revokeLostOrUnsubscribed: assign({ owned: [], positions: {} }) } },
   }),
   defineVariant({
@@ -138,6 +148,7 @@ export const catalogue: Variant[] = [
     description: 'cooperative-sticky without adjustAssignment: moving partitions go straight to their new owner.',
     protocols: ['cooperative'],
     breaks: ['cooperative-no-direct-transfer', 'revoke-before-assign'],
+    explore: { members: 2, partitions: 2, maxDepth: 18, maxInFlight: 2 },
     assignors: { 'cooperative-sticky': { ...sticky, name: 'cooperative-sticky', supportedProtocols: ['cooperative', 'eager'] } },
   }),
   defineVariant({
@@ -146,6 +157,7 @@ export const catalogue: Variant[] = [
     // Cooperative members keep their partitions through a rebalance, so a stale reset shows quickly.
     protocols: ['cooperative', 'eager'],
     breaks: ['no-drop-on-stale-response'],
+    explore: { members: 1, partitions: 1, maxDepth: 13, maxInFlight: 3 },
     consumer: {
       guards: {
         heartbeatErrorCurrent: ({ context, event }: { context: { inflight: { heartbeat?: { corr: number } } }; event: { type: string; msg?: { corr: number; error: string } } }, code: string) =>
@@ -157,6 +169,7 @@ export const catalogue: Variant[] = [
     name: 'static-restart-rebalances',
     description: 'The coordinator rebalances on every static member restart instead of replacing it in place.',
     breaks: ['static-restart-no-rebalance'],
+    explore: { members: 1, partitions: 1, budgets: { crash: 1, start: 1 }, maxDepth: 7, maxInFlight: 2 },
     settings: { static: true },
     coordinator: { guards: { staticReplacementKeepsProtocol: () => false } },
   }),
@@ -165,6 +178,7 @@ export const catalogue: Variant[] = [
     description: 'A static member rejoining with a known group.instance.id is added as a second member instead of replacing the first.',
     // Adding the restarted instance as a new member also makes its restart rebalance.
     breaks: ['one-member-per-instance', 'static-restart-no-rebalance'],
+    explore: { members: 1, partitions: 1, budgets: { crash: 1, start: 1 }, maxDepth: 4, maxInFlight: 2 },
     settings: { static: true },
     coordinator: { guards: { isStaticReplacement: () => false, isNewStaticMember: ({ event }: { event: { msg: { memberId: string; instanceId: string | null } } }) => event.msg.memberId === '' && event.msg.instanceId !== null } as never },
   }),
@@ -172,6 +186,7 @@ export const catalogue: Variant[] = [
     name: 'no-session-expiry',
     description: 'The coordinator never expires a member whose heartbeats stopped.',
     breaks: ['eventually-stable'],
+    explore: { members: 1, partitions: 1, budgets: { crash: 1 }, maxDepth: 6, maxInFlight: 2, liveness: true },
     coordinator: { guards: { sessionExpired: () => false } },
     settings: { faults: { ...noFaults, crash: true } },
   }),
@@ -192,6 +207,7 @@ export const alternatives: Variant[] = [
     description:
       'The coordinator makes the newest member the leader as soon as it joins (Kafka: the first joiner keeps it). Broken: the leader changes while the old generation, with its old leader, is still current.',
     breaks: ['leader-is-member'],
+    explore: { members: 2, partitions: 1, protocol: 'eager', maxDepth: 8, maxInFlight: 2 },
     coordinator: {
       actions: {
         chooseFirstJoinerAsLeader: assign(({ context }: { context: CoordinatorContext }) => ({ leaderId: lastOf(Object.keys(context.members)) })),
@@ -238,6 +254,7 @@ const consumerVariants: Variant[] = [
     description: 'The coordinator hands out a target partition while another member still holds it (no UNRELEASED_PARTITIONS wait).',
     protocols: ['consumer'],
     breaks: ['exclusive-holding', 'single-owner', 'owner-bookkeeping', 'offset-handover'],
+    explore: { members: 1, partitions: 1, budgets: { crash: 1, start: 1 }, maxDepth: 4, maxInFlight: 2 },
     coordinator: { actions: { reconcileMember: assign(reconcilePatch({ ...kafkaRules, waitForRelease: false })) } },
   }),
   defineVariant({
@@ -245,6 +262,7 @@ const consumerVariants: Variant[] = [
     description: 'The coordinator moves a member to the new epoch and frees its revoked partitions without waiting for the acknowledgement.',
     protocols: ['consumer'],
     breaks: ['release-acknowledged', 'exclusive-holding', 'single-owner', 'offset-handover'],
+    explore: { members: 2, partitions: 1, maxDepth: 5, maxInFlight: 3 },
     coordinator: { actions: { reconcileMember: assign(reconcilePatch({ ...kafkaRules, waitForRevocation: false })) } },
   }),
   defineVariant({
@@ -252,6 +270,7 @@ const consumerVariants: Variant[] = [
     description: 'A member waiting for unreleased partitions is never reconciled again, so it never gets them.',
     protocols: ['consumer'],
     breaks: ['reaches-target', 'eventually-stable'],
+    explore: { members: 2, partitions: 2, maxDepth: 0, maxInFlight: 2, liveness: true },
     coordinator: { actions: { reconcileMember: assign(reconcilePatch({ ...kafkaRules, retryUnreleased: false })) } },
   }),
   defineVariant({
@@ -259,6 +278,7 @@ const consumerVariants: Variant[] = [
     description: 'The coordinator bumps the group epoch from the target assignment epoch, not from the group epoch.',
     protocols: ['consumer'],
     breaks: ['epochs-grow'],
+    explore: { members: 2, partitions: 1, budgets: { crash: 1 }, maxDepth: 10, maxInFlight: 2 },
     coordinator: {
       actions: {
         bumpGroupEpochIfNeeded: assign(bumpPatch((ctx) => ctx.targetEpoch + 1)),
@@ -270,6 +290,7 @@ const consumerVariants: Variant[] = [
     description: 'A member leaving with epoch -1 is removed, but its partitions stay recorded as held.',
     protocols: ['consumer'],
     breaks: ['owner-bookkeeping', 'reaches-target', 'eventually-stable'],
+    explore: { members: 1, partitions: 1, budgets: { close: 1 }, maxDepth: 3, maxInFlight: 2 },
     coordinator: {
       actions: {
         fenceLeavingMember: enqueueActions(({ context, event, enqueue }: { context: GroupContext; event: GroupEvent; enqueue: { assign(p: Partial<GroupContext>): void; (a: { type: 'send'; params: ConsumerResponse }): void } }) => {
@@ -286,6 +307,7 @@ const consumerVariants: Variant[] = [
     description: 'A fenced consumer rejoins with epoch 0 but keeps fetching the partitions it owned.',
     protocols: ['consumer'],
     breaks: ['fenced-releases-first', 'exclusive-holding', 'single-owner', 'offset-handover', 'reaches-target', 'eventually-stable'],
+    explore: { members: 1, partitions: 1, maxDepth: 5, maxInFlight: 2 },
     // A short session timeout so that cut-off members are fenced within a short run.
     settings: { timers: { ...defaultTimers, sessionTimeoutMs: 4000, heartbeatIntervalMs: 1000 } },
     consumer: {
@@ -303,6 +325,7 @@ const consumerVariants: Variant[] = [
     description: 'A consumer applies any successful heartbeat response, also one to a heartbeat it abandoned after a timeout.',
     protocols: ['consumer'],
     breaks: ['stale-requests-no-effect', 'single-owner', 'exclusive-holding', 'epochs-grow', 'reaches-target', 'eventually-stable'],
+    explore: { members: 1, partitions: 1, maxDepth: 3, maxInFlight: 2 },
     consumer: {
       guards: {
         heartbeatOk: ({ event }: { event: MemberEvent }) => event.type === 'RESPONSE' && event.msg.kind === 'ConsumerGroupHeartbeatResponse' && event.msg.error === 'NONE',
@@ -314,6 +337,7 @@ const consumerVariants: Variant[] = [
     description: 'A static member replacing its parked (-2) record is treated as a new member: the group epoch goes up and everything is reassigned.',
     protocols: ['consumer'],
     breaks: ['static-rejoin-no-bump'],
+    explore: { members: 1, partitions: 1, budgets: { close: 1, start: 1 }, maxDepth: 6, maxInFlight: 2 },
     settings: { static: true },
     coordinator: {
       actions: {
@@ -330,6 +354,7 @@ const consumerVariants: Variant[] = [
     description: 'The uniform server assignor moves one partition from the last member to the first.',
     protocols: ['consumer'],
     breaks: ['balanced-when-stable'],
+    explore: { members: 2, partitions: 4, assignor: 'uniform', maxDepth: 13, maxInFlight: 2 },
     serverAssignors: {
       uniform: {
         ...uniform,

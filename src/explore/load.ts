@@ -3,7 +3,9 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 import { invariants } from '../../properties/index.ts';
 import { UsageError } from '../cli/errors.ts';
+import { budgetedKinds } from '../check/bounds.ts';
 import { protocols } from '../check/config.ts';
+import { exploreLimits } from '../check/explore-spec.ts';
 import { catalogue, findVariant } from './catalogue.ts';
 import { overridableNames, type ImplementationKind, type MachineName } from './overrides.ts';
 import { defineVariant, isVariant, type Variant, type VariantInput } from './variant.ts';
@@ -68,7 +70,7 @@ export function validate(raw: unknown, where: string): Variant {
   const r = raw as Record<string, unknown>;
   if (typeof r.name !== 'string' || r.name === '') fail('"name" must be a non-empty string');
   if (typeof r.description !== 'string') fail('"description" must be a string');
-  const known = new Set(['name', 'description', 'protocol', 'protocols', 'coordinator', 'consumer', 'assignor', 'assignors', 'settings', 'breaks']);
+  const known = new Set(['name', 'description', 'protocol', 'protocols', 'coordinator', 'consumer', 'assignor', 'assignors', 'settings', 'breaks', 'explore']);
   for (const k of Object.keys(r)) if (!known.has(k)) fail(`unknown field "${k}" (known: ${[...known].join(', ')})`);
   const ps = r.protocols ?? r.protocol;
   for (const p of ps === undefined ? [] : Array.isArray(ps) ? ps : [ps]) if (!protocols.includes(p as never)) fail(`unknown protocol ${JSON.stringify(p)} (known: ${protocols.join(', ')})`);
@@ -111,5 +113,35 @@ export function validate(raw: unknown, where: string): Variant {
     const allowed = ['members', 'topics', 'faults', 'timers', 'autoCommit', 'static'];
     for (const k of Object.keys(r.settings as object)) if (!allowed.includes(k)) fail(`"settings.${k}" cannot be set by a variant (allowed: ${allowed.join(', ')})`);
   }
+  if (r.explore !== undefined) validateExplore(r.explore, listed.length > 0 ? listed : ['eager', 'cooperative'], fail);
   return isVariant(raw) ? raw : defineVariant(raw as unknown as VariantInput);
+}
+
+/** The `explore` settings: the instance and bounds within the explorer's ranges. */
+function validateExplore(e: unknown, variantProtocols: Protocol[], fail: (what: string) => never): void {
+  if (!isRecord(e)) fail('"explore" must be an object ({ members, partitions, maxDepth, maxInFlight, ... })');
+  const x = e as Record<string, unknown>;
+  const fields = ['members', 'partitions', 'topics', 'static', 'protocol', 'assignor', 'budgets', 'maxDepth', 'maxInFlight', 'liveness'];
+  for (const k of Object.keys(x)) if (!fields.includes(k)) fail(`unknown field "explore.${k}" (known: ${fields.join(', ')})`);
+  const int = (v: unknown, what: string, [min, max]: readonly [number, number]) => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(`"${what}" must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`);
+  };
+  int(x.members, 'explore.members', exploreLimits.members);
+  int(x.partitions, 'explore.partitions', exploreLimits.partitions);
+  int(x.maxDepth, 'explore.maxDepth', exploreLimits.maxDepth);
+  int(x.maxInFlight, 'explore.maxInFlight', exploreLimits.maxInFlight);
+  if (x.topics !== undefined) int(x.topics, 'explore.topics', exploreLimits.topics);
+  for (const k of ['static', 'liveness']) if (x[k] !== undefined && typeof x[k] !== 'boolean') fail(`"explore.${k}" must be true or false`);
+  if (x.protocol !== undefined) {
+    if (!protocols.includes(x.protocol as Protocol)) fail(`"explore.protocol": unknown protocol ${JSON.stringify(x.protocol)} (known: ${protocols.join(', ')})`);
+    if (!variantProtocols.includes(x.protocol as Protocol)) fail(`"explore.protocol" is ${x.protocol}, not one the variant applies to (${variantProtocols.join(', ')})`);
+  }
+  if (x.assignor !== undefined && typeof x.assignor !== 'string') fail('"explore.assignor" must be an assignor name');
+  if (x.budgets !== undefined) {
+    if (!isRecord(x.budgets)) fail(`"explore.budgets" must be an object of budgets by kind (${budgetedKinds.join(', ')})`);
+    for (const [k, v] of Object.entries(x.budgets as object)) {
+      if (!(budgetedKinds as readonly string[]).includes(k)) fail(`"explore.budgets.${k}" is not a budgeted kind (known: ${budgetedKinds.join(', ')})`);
+      int(v, `explore.budgets.${k}`, exploreLimits.budget);
+    }
+  }
 }

@@ -1,10 +1,35 @@
 import type { Assignor } from '../../models/assignors/types.ts';
+import type { Budgets } from '../check/bounds.ts';
 import { defaultTimers, type TimerSettings } from '../../models/types.ts';
 import type { ModelChanges, Overrides } from '../world/model.ts';
 import type { Protocol, WorldConfig } from '../world/types.ts';
 
 /** Config changes a variant may make (e.g. a fault it depends on, or other timer settings). */
 export type VariantSettings = Partial<Pick<WorldConfig, 'members' | 'topics' | 'faults' | 'timers' | 'autoCommit' | 'static'>>;
+
+/**
+ * The small instance and bounds where `explore` shows a broken variant's violation: what
+ * `explore --variant` runs unless a flag says otherwise. A counterexample on a smaller instance
+ * is still one of the variant, and breadth-first search pays for every interleaving up to the
+ * depth, so these are the smallest found by experiment.
+ */
+export interface VariantExplore {
+  members: number;
+  /** Partitions of each topic. */
+  partitions: number;
+  topics?: number;
+  static?: boolean;
+  /** Default: the variant's first protocol. */
+  protocol?: Protocol;
+  /** Default: the variant's assignor, or the protocol's default one. */
+  assignor?: string;
+  /** Fault budgets per path; a kind not named gets none. */
+  budgets?: Partial<Budgets>;
+  maxDepth: number;
+  maxInFlight: number;
+  /** Run the liveness walks too (default off: they cost most, and only liveness invariants need them). */
+  liveness?: boolean;
+}
 
 /**
  * A design variant: named overrides of the machines' guards and actions (xstate's
@@ -21,6 +46,8 @@ export interface Variant extends ModelChanges {
   breaks: string[];
   /** Config changes the variant needs (e.g. a fault it depends on). */
   settings?: VariantSettings;
+  /** Where `explore` shows the violation (every broken catalogue variant has it). */
+  explore?: VariantExplore;
   /** Where a user's variant was loaded from (set by `loadVariant`; counterexample files store it). */
   source?: string;
 }
@@ -48,6 +75,8 @@ export interface VariantInput {
   settings?: Omit<VariantSettings, 'timers'> & { timers?: Partial<TimerSettings> };
   /** Invariant ids the variant is expected to break (default: none). */
   breaks?: string[];
+  /** The small instance and bounds where `explore --variant` shows the violation. */
+  explore?: VariantExplore;
 }
 
 const VARIANT = Symbol.for('rebalance-check/variant');
@@ -66,6 +95,7 @@ export function defineVariant(input: VariantInput): Variant {
     ...(input.consumer && { consumer: input.consumer }),
     ...(assignors && { assignors }),
     ...(input.serverAssignors && { serverAssignors: input.serverAssignors }),
+    ...(input.explore && { explore: input.explore }),
     ...(input.settings && { settings: { ...input.settings, ...(input.settings.timers && { timers: { ...defaultTimers, ...input.settings.timers } }) } as VariantSettings }),
   };
   Object.defineProperty(v, VARIANT, { value: true, enumerable: false });
