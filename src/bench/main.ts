@@ -124,9 +124,11 @@ if (process.env.BENCH_COMPLETE !== '0') {
   const safetyOnly = Math.min(m[full[3][0]].seconds, m[full[4][0]].seconds);
   console.log(`\ntarget: the complete 3x3 search with one crash and one restart in under 60 s: ${withLiveness < 60 ? 'met' : 'NOT met'} with liveness walks (best ${withLiveness.toFixed(1)} s), ${safetyOnly < 60 ? 'met' : 'NOT met'} safety only (best ${safetyOnly.toFixed(1)} s)`);
 
-  console.log(`\nexplore consumer/uniform (KIP-848) 3 members x 3 partitions completely, the same budgets and network\n`);
+  // KIP-848 has no symmetry (member ids name the client), so 3 members would be 6 times more
+  // states than classic's reduced search (over a million): 2 members x 3 partitions.
+  console.log(`\nexplore consumer/uniform (KIP-848) 2 members x 3 partitions completely, the same budgets and network (no symmetry)\n`);
   header();
-  const consumer: ExploreSpec = { ...complete, protocol: 'consumer', assignor: 'uniform' };
+  const consumer: ExploreSpec = { ...complete, protocol: 'consumer', assignor: 'uniform', members: 2, symmetry: false };
   Object.assign(measured, await table([['consumer: liveness, 1 worker', consumer, 1], ['consumer: safety only, 1 worker', { ...consumer, liveness: false }, 1]]));
 }
 const best = Math.max(...Object.values(measured).map((m) => m.rate));
