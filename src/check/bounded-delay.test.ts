@@ -6,26 +6,13 @@ import { stateHash } from './canonical.ts';
 import { noBudgets, type Bounds } from './bounds.ts';
 import { explore } from './explore.ts';
 import { exploreSpec, specSession, type ExploreSpec } from './explore-spec.ts';
+import { testSpec } from './spec-for-tests.ts';
 
 // A bounded-delay network makes small instances finite: these explorations have no depth
 // bound that cuts anything, so "no violation" covers every behaviour within the budgets.
 
 const bounds = (o: Partial<Bounds> = {}): Bounds => ({ budgets: noBudgets, maxDepth: 10_000, maxInFlight: 8, maxTimeMs: Infinity, maxDelayMs: 0, ...o });
-const spec = (o: Partial<ExploreSpec> = {}): ExploreSpec => ({
-  protocol: 'cooperative',
-  assignor: 'cooperative-sticky',
-  members: 1,
-  partitions: 1,
-  topics: 1,
-  static: false,
-  slowCallbacks: false,
-  variant: null,
-  bounds: bounds(),
-  symmetry: true,
-  liveness: false,
-  coverage: false,
-  ...o,
-});
+const spec = (o: Partial<ExploreSpec> = {}): ExploreSpec => testSpec({ members: 1, bounds: bounds(), ...o });
 
 test.each([
   // [instance, with symmetry, without]

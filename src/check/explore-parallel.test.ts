@@ -2,24 +2,12 @@ import { expect, test } from 'vitest';
 import { noBudgets } from './bounds.ts';
 import { exploreParallel } from './explore-parallel.ts';
 import { exploreSpec, type ExploreSpec } from './explore-spec.ts';
+import { testSpec } from './spec-for-tests.ts';
 
 // Workers split the checking, not the graph: the result must be the one thread's, exactly.
 
-const spec = (o: Partial<ExploreSpec> = {}): ExploreSpec => ({
-  protocol: 'cooperative',
-  assignor: 'cooperative-sticky',
-  members: 2,
-  partitions: 1,
-  topics: 1,
-  static: false,
-  slowCallbacks: false,
-  variant: null,
-  bounds: { budgets: { ...noBudgets, crash: 1, start: 1 }, maxDepth: 10_000, maxInFlight: 8, maxTimeMs: Infinity, maxDelayMs: 0 },
-  symmetry: true,
-  liveness: true,
-  coverage: false,
-  ...o,
-});
+const spec = (o: Partial<ExploreSpec> = {}): ExploreSpec =>
+  testSpec({ liveness: true, bounds: { budgets: { ...noBudgets, crash: 1, start: 1 }, maxDepth: 10_000, maxInFlight: 8, maxTimeMs: Infinity, maxDelayMs: 0 }, ...o });
 
 test('two workers reach the same states, transitions and diameter as one thread, and share the liveness walks', async () => {
   const s = spec({ members: 1 });

@@ -12,22 +12,9 @@ import { Coverage } from './coverage.ts';
 import { explore } from './explore.ts';
 import { exploreCounterexample } from './explore-counterexample.ts';
 import { exploreSpec, resolveSpec, specSession, type ExploreSpec } from './explore-spec.ts';
+import { testSpec } from './spec-for-tests.ts';
 
-const spec = (o: Partial<ExploreSpec> = {}): ExploreSpec => ({
-  protocol: 'cooperative',
-  assignor: 'cooperative-sticky',
-  members: 2,
-  partitions: 1,
-  topics: 1,
-  static: false,
-  slowCallbacks: false,
-  variant: null,
-  bounds: { budgets: { ...noBudgets, crash: 1, start: 1 }, maxDepth: 6, maxInFlight: 8, maxTimeMs: Infinity },
-  symmetry: true,
-  liveness: false,
-  coverage: false,
-  ...o,
-});
+const spec = testSpec;
 const noFaultBounds = (maxDepth: number) => ({ budgets: noBudgets, maxDepth, maxInFlight: 8, maxTimeMs: Infinity });
 
 describe('pinned state counts (a model change that alters the state space shows here)', () => {
