@@ -35,12 +35,22 @@ export interface KeyOptions {
 type Endpoint = { client: string; inc: number };
 
 // Parts of a world that a step did not change are the same objects in the next world, so
-// their serializations are cached by identity (and their renamings by string).
-const jsonCache = new WeakMap<object, string>();
-const cached = (o: object, make: () => string): string => {
-  let s = jsonCache.get(o);
-  if (s === undefined) jsonCache.set(o, (s = make()));
-  return s;
+// their serializations are cached by identity, in a box that also keeps the serialization's
+// fingerprint, its name-blind signature and its fingerprint under each renaming.
+class Text {
+  fp = -1;
+  sig: string | undefined;
+  renamed: Float64Array | undefined;
+  constructor(readonly text: string) {}
+}
+/** A part of the key: a cached serialization, or a short string made anew (heads, relative timers, tags). */
+type Part = string | Text;
+const textOf = (p: Part): string => (typeof p === 'string' ? p : p.text);
+const jsonCache = new WeakMap<object, Text>();
+const cached = (o: object, make: () => string): Text => {
+  let t = jsonCache.get(o);
+  if (t === undefined) jsonCache.set(o, (t = new Text(make())));
+  return t;
 };
 
 const timersText = (timers: Record<string, number>, now: number): string => {
@@ -74,7 +84,7 @@ function corrOf(w: World, e: Endpoint, corr: number | null | undefined): number 
   return 0;
 }
 
-function snapshotText(snap: AnyMachineSnapshot): string {
+function snapshotText(snap: AnyMachineSnapshot): Text {
   return cached(snap, () => {
     const c = snap.context as ConsumerContext;
     const inflight: Record<string, unknown> = {};
@@ -88,7 +98,7 @@ function snapshotText(snap: AnyMachineSnapshot): string {
   });
 }
 
-function coordinatorText(snap: AnyMachineSnapshot): string {
+function coordinatorText(snap: AnyMachineSnapshot): Text {
   return cached(snap, () => {
     const g = snap.context as CoordinatorContext;
     const members: Record<string, unknown> = {};
@@ -102,7 +112,7 @@ function coordinatorText(snap: AnyMachineSnapshot): string {
 }
 
 // By body: the explorer's memoised transitions hand the same body to every world that sends it.
-const messageText = (m: Msg): string =>
+const messageText = (m: Msg): Text =>
   cached(m.body, () => {
     const { corr: _c, ...body } = m.body;
     return JSON.stringify([m.to, body]);
@@ -112,10 +122,10 @@ const messageText = (m: Msg): string =>
  * The parts of the key: one string per client slot (in slot order), the rest, and one per
  * message, each still naming clients as in the world (renaming is done on the strings).
  */
-function parts(w: World, ordered: boolean, absoluteTime: boolean, messageAge: boolean): { slots: string[][]; rest: string[]; net: string[][] } {
+function parts(w: World, ordered: boolean, absoluteTime: boolean, messageAge: boolean): { slots: Part[][]; rest: Part[]; net: Part[][] } {
   const formation = ranks([w.formation, w.persistedFormation, ...w.clients.map((s) => s.formation), ...w.net.map((m) => m.formation)]);
   const rf = (f: number | null) => (f === null ? null : formation.get(f));
-  const slots = w.clients.map((s) => {
+  const slots = w.clients.map((s): Part[] => {
     // No name: a slot's name is its position (after renaming, the position it is moved to).
     const head = `${s.inc},${s.status},${s.cut},${rf(s.formation)},${s.phase}`;
     if (!s.snapshot) return [head];
@@ -133,8 +143,8 @@ function parts(w: World, ordered: boolean, absoluteTime: boolean, messageAge: bo
     parked,
     timersText(g.timers, w.now),
   ];
-  const net = w.net.map((m: Msg) => [messageText(m), `${rf(m.formation)},${corrOf(w, m.body.client, m.body.corr)}${messageAge ? `,${w.now - m.sentAt}` : ''}`]);
-  if (!ordered) net.sort((a, b) => compareParts(a, b));
+  const net = w.net.map((m: Msg): Part[] => [messageText(m), `${rf(m.formation)},${corrOf(w, m.body.client, m.body.corr)}${messageAge ? `,${w.now - m.sentAt}` : ''}`]);
+  if (!ordered) net.sort((a, b) => compareParts(a.map(textOf), b.map(textOf)));
   return { slots, rest, net };
 }
 
@@ -159,6 +169,8 @@ function rename(s: string, to: readonly number[], permKey: string): string {
   if (r === undefined) byPerm.set(permKey, (r = s.replace(NAME, (_, p: string, n: string) => `${p}${to[Number(n) - 1] + 1}`)));
   return r;
 }
+/** Renaming without the string cache (boxed parts keep their own renamed fingerprints). */
+const renameOnce = (s: string, to: readonly number[]): string => s.replace(NAME, (_, p: string, n: string) => `${p}${to[Number(n) - 1] + 1}`);
 const renameAll = (xs: string[], to: readonly number[], permKey: string) => xs.map((x) => rename(x, to, permKey));
 
 function permutations(n: number): number[][] {
@@ -169,9 +181,12 @@ function permutations(n: number): number[][] {
 }
 const permCache = new Map<number, number[][]>();
 const signatureCache = new Map<string, string>();
-const signatureOf = (slot: string[]): string =>
+const signatureOf = (slot: Part[]): string =>
   slot
-    .map((x) => {
+    .map((p) => {
+      if (typeof p !== 'string') return (p.sig ??= p.text.replace(NAME, '#'));
+      const x = p;
+      if (!HAS_NAME.test(x)) return x;
       let sig = signatureCache.get(x);
       if (sig === undefined) {
         if (signatureCache.size > 200_000) signatureCache.clear();
@@ -192,12 +207,16 @@ const flatten = (rest: string[], slots: string[][], net: string[][]): string[] =
 
 /** The canonical key of a world as a list of strings (see the file comment). */
 export function canonicalParts(w: World, opts: KeyOptions): string[] {
-  const { slots, rest, net } = parts(w, opts.ordered, opts.absoluteTime ?? false, opts.messageAge ?? false);
+  const p = parts(w, opts.ordered, opts.absoluteTime ?? false, opts.messageAge ?? false);
+  const signature = p.slots.map(signatureOf);
+  // The reference form works on the strings themselves.
+  const slots = p.slots.map((x) => x.map(textOf));
+  const rest = p.rest.map(textOf);
+  const net = p.net.map((x) => x.map(textOf));
   const n = slots.length;
   if (!opts.symmetry || n === 1) return flatten(rest, slots, net);
   // Only renamings that sort the slots by their name-blind signature can give the smallest key;
   // the minimum over those is the same for every member of a symmetry class.
-  const signature = slots.map(signatureOf);
   let perms = permCache.get(n);
   if (!perms) permCache.set(n, (perms = permutations(n)));
   let best: string[] | undefined;
@@ -255,7 +274,9 @@ const start = (seed: number): Uint32Array => {
 // Fingerprints of parts, cached by string; under symmetry, one per renaming of the clients
 // (indexed like permutations(n)), filled as needed.
 const plainHash = new Map<string, number>();
-function partFingerprint(s: string): number {
+function partFingerprint(p: Part): number {
+  if (typeof p !== 'string') return p.fp >= 0 ? p.fp : (p.fp = fingerprint(p.text));
+  const s = p;
   // Short parts are mostly new strings (heads, relative timers): hashing them is cheaper than a lookup.
   if (s.length < 64) return fingerprint(s);
   let h = plainHash.get(s);
@@ -266,7 +287,15 @@ function partFingerprint(s: string): number {
   return h;
 }
 const renamedHash = new Map<number, Map<string, Float64Array>>();
-function renamedFingerprint(s: string, pi: number, perms: number[][], permKeys: string[]): number {
+function renamedFingerprint(p: Part, pi: number, perms: number[][], permKeys: string[]): number {
+  if (typeof p !== 'string') {
+    // A part that names no client is the same under every renaming.
+    if (p.renamed === undefined || p.renamed.length !== perms.length) p.renamed = new Float64Array(perms.length).fill(HAS_NAME.test(p.text) ? -1 : partFingerprint(p));
+    let h = p.renamed[pi];
+    if (h < 0) p.renamed[pi] = h = fingerprint(renameOnce(p.text, perms[pi]));
+    return h;
+  }
+  const s = p;
   let byString = renamedHash.get(perms.length);
   if (!byString) renamedHash.set(perms.length, (byString = new Map()));
   // Short parts are mostly new strings (heads, relative timers, message tags): no caching.
@@ -313,7 +342,7 @@ export function stateHash(w: World, opts: KeyOptions, prefix = ''): number {
   return best;
 }
 
-function combined(seed: number, rest: string[], slots: string[][], net: string[][], ordered: boolean, hashOf: (s: string) => number, order: readonly number[]): number {
+function combined(seed: number, rest: Part[], slots: Part[][], net: Part[][], ordered: boolean, hashOf: (p: Part) => number, order: readonly number[]): number {
   let netLo = 0;
   let netHi = 0;
   const netOrdered: number[] = [];
