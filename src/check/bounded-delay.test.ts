@@ -5,7 +5,8 @@ import { initialWorld } from '../world/world.ts';
 import { stateHash } from './canonical.ts';
 import { noBudgets, type Bounds } from './bounds.ts';
 import { explore } from './explore.ts';
-import { exploreSpec, specSession, type ExploreSpec } from './explore-spec.ts';
+import { findVariant } from '../explore/catalogue.ts';
+import { exploreSpec, resolveSpec, specSession, type ExploreSpec } from './explore-spec.ts';
 import { testSpec } from './spec-for-tests.ts';
 
 // A bounded-delay network makes small instances finite: these explorations have no depth
@@ -85,4 +86,14 @@ test.each([
   expect([sym.states, plain.states]).toEqual([withSymmetry, without]);
   expect(sym.keys.size).toBe(sym.states);
   expect([...plain.keys].sort()).toEqual([...sym.keys].sort());
+});
+
+test("a variant's explore settings may bound the delay: the search is complete", () => {
+  const variant = { ...findVariant('no-generation-bump')!, explore: { members: 1, partitions: 1, maxDepth: 10_000, maxInFlight: 8, maxDelayMs: 0 } };
+  const { spec: s } = resolveSpec(variant, {});
+  expect(s.bounds.maxDelayMs).toBe(0);
+  const r = explore(specSession(s, variant).session, s.bounds, { symmetry: true, liveness: false });
+  expect(r.violation?.invariant).toBe('generation-advance');
+  // Given on the command line, the bound replaces the variant's.
+  expect(resolveSpec(variant, { maxDelayMs: 50 }).spec.bounds.maxDelayMs).toBe(50);
 });

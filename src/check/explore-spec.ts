@@ -36,6 +36,7 @@ export const exploreLimits = {
   topics: [1, 4],
   maxDepth: [0, 10_000],
   maxInFlight: [1, 1000],
+  maxDelayMs: [0, 10_000_000],
   budget: [0, 100],
 } as const satisfies Record<string, readonly [number, number]>;
 
@@ -91,7 +92,7 @@ export function resolveSpec(variant: Variant | undefined, req: ExploreRequest): 
     slowCallbacks: req.slowCallbacks ?? false,
     variant: variant?.name ?? null,
     ...(variant?.source && { variantFile: variant.source }),
-    bounds: { budgets, maxDepth: req.maxDepth ?? base.maxDepth, maxInFlight: req.maxInFlight ?? base.maxInFlight, maxTimeMs: req.maxTimeMs ?? Infinity, maxDelayMs: req.maxDelayMs ?? Infinity },
+    bounds: { budgets, maxDepth: req.maxDepth ?? base.maxDepth, maxInFlight: req.maxInFlight ?? base.maxInFlight, maxTimeMs: req.maxTimeMs ?? Infinity, maxDelayMs: req.maxDelayMs ?? ve?.maxDelayMs ?? Infinity },
     symmetry: req.symmetry ?? true,
     liveness: req.liveness ?? (ve ? ve.liveness === true : exploreDefaults.liveness),
     coverage: req.coverage ?? false,

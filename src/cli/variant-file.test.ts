@@ -60,6 +60,7 @@ test.each([
   ['a syntax error', 'export default defineVariant({{{\n', 'cannot load variant file'],
   ['code that throws while loading', "throw new Error('boom');\n", 'cannot load variant file ./bad.ts: boom'],
   ['explore settings out of range', "import { defineVariant } from 'rebalance-check';\nexport default defineVariant({ name: 'x', description: 'd', explore: { members: 9, partitions: 1, maxDepth: 5, maxInFlight: 2 } });\n", '"explore.members" must be a whole number from 1 to 4, got 9'],
+  ['a negative delay bound in the explore settings', "import { defineVariant } from 'rebalance-check';\nexport default defineVariant({ name: 'x', description: 'd', explore: { members: 1, partitions: 1, maxDepth: 5, maxInFlight: 2, maxDelayMs: -1 } });\n", '"explore.maxDelayMs" must be a whole number from 0 to 10000000, got -1'],
   ['an unknown budget in the explore settings', "import { defineVariant } from 'rebalance-check';\nexport default defineVariant({ name: 'x', description: 'd', explore: { members: 1, partitions: 1, maxDepth: 5, maxInFlight: 2, budgets: { crashes: 1 } } as never });\n", '"explore.budgets.crashes" is not a budgeted kind'],
 ])('a file with %s: one line, exit 2', (what, text, message) => {
   writeFileSync(join(project, 'bad.ts'), text);

@@ -121,7 +121,7 @@ export function validate(raw: unknown, where: string): Variant {
 function validateExplore(e: unknown, variantProtocols: Protocol[], fail: (what: string) => never): void {
   if (!isRecord(e)) fail('"explore" must be an object ({ members, partitions, maxDepth, maxInFlight, ... })');
   const x = e as Record<string, unknown>;
-  const fields = ['members', 'partitions', 'topics', 'static', 'protocol', 'assignor', 'budgets', 'maxDepth', 'maxInFlight', 'liveness'];
+  const fields = ['members', 'partitions', 'topics', 'static', 'protocol', 'assignor', 'budgets', 'maxDepth', 'maxInFlight', 'maxDelayMs', 'liveness'];
   for (const k of Object.keys(x)) if (!fields.includes(k)) fail(`unknown field "explore.${k}" (known: ${fields.join(', ')})`);
   const int = (v: unknown, what: string, [min, max]: readonly [number, number]) => {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(`"${what}" must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`);
@@ -131,6 +131,7 @@ function validateExplore(e: unknown, variantProtocols: Protocol[], fail: (what: 
   int(x.maxDepth, 'explore.maxDepth', exploreLimits.maxDepth);
   int(x.maxInFlight, 'explore.maxInFlight', exploreLimits.maxInFlight);
   if (x.topics !== undefined) int(x.topics, 'explore.topics', exploreLimits.topics);
+  if (x.maxDelayMs !== undefined) int(x.maxDelayMs, 'explore.maxDelayMs', exploreLimits.maxDelayMs);
   for (const k of ['static', 'liveness']) if (x[k] !== undefined && typeof x[k] !== 'boolean') fail(`"explore.${k}" must be true or false`);
   if (x.protocol !== undefined) {
     if (!protocols.includes(x.protocol as Protocol)) fail(`"explore.protocol": unknown protocol ${JSON.stringify(x.protocol)} (known: ${protocols.join(', ')})`);

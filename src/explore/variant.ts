@@ -27,6 +27,8 @@ export interface VariantExplore {
   budgets?: Partial<Budgets>;
   maxDepth: number;
   maxInFlight: number;
+  /** A bounded-delay network (see Bounds.maxDelayMs); default unbounded. */
+  maxDelayMs?: number;
   /** Run the liveness walks too (default off: they cost most, and only liveness invariants need them). */
   liveness?: boolean;
 }
