@@ -112,7 +112,8 @@ class FingerprintSet {
 
 export function explore(session: Session, bounds: Bounds, opts: ExploreOptions): ExploreResult {
   const { config } = session;
-  const model = opts.memo === false ? session.model : memoModel(session.model);
+  const memo = opts.memo === false ? undefined : memoModel(session.model);
+  const model = memo ?? session.model;
   const safety: Invariant[] = session.invariants.filter((i) => i.kind === 'safety');
   const liveness = opts.liveness ? session.invariants.find((i) => i.kind === 'liveness') : undefined;
   const checker = liveness ? new LivenessChecker(config, model) : undefined;
@@ -199,6 +200,9 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
   let queue: Node[] = [root];
   let lastProgress = started;
   for (let depth = 0; queue.length > 0; depth++) {
+    // Forget transitions not used in this level or the last: keeps the cache from growing with
+    // the graph (a third less heap) for about a fifth more machine transitions.
+    memo?.age();
     const next: Node[] = [];
     for (let qi = 0; qi < queue.length; qi++) {
       const n = queue[qi];

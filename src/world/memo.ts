@@ -27,8 +27,18 @@ function eventKey(event: Record<string, unknown>): string {
   return k;
 }
 
-export function memoRunner(runner: MachineRunner): MachineRunner {
-  const memo = new WeakMap<AnyMachineSnapshot, Map<string, [AnyMachineSnapshot, unknown[]]>>();
+/** A memoising runner; `age` forgets what was not used since the previous call. */
+export interface MemoRunner extends MachineRunner {
+  age(): void;
+}
+
+export function memoRunner(runner: MachineRunner): MemoRunner {
+  // Two generations: a result is kept while its snapshot is alive and was used in this or the
+  // previous one. Without aging, live snapshots keep their successors' results alive, and
+  // theirs, and the cache grows with the explored graph.
+  type Results = Map<string, [AnyMachineSnapshot, unknown[]]>;
+  let young = new WeakMap<AnyMachineSnapshot, Results>();
+  let old = new WeakMap<AnyMachineSnapshot, Results>();
   // Starts and failovers: few distinct inputs (the input holds only plain data and a previous snapshot).
   const initials = new Map<string, [AnyMachineSnapshot, unknown[]]>();
   return {
@@ -39,15 +49,31 @@ export function memoRunner(runner: MachineRunner): MachineRunner {
       return r;
     },
     send(snapshot, event) {
-      let bySnapshot = memo.get(snapshot);
-      if (!bySnapshot) memo.set(snapshot, (bySnapshot = new Map()));
+      let bySnapshot = young.get(snapshot);
+      if (!bySnapshot) young.set(snapshot, (bySnapshot = old.get(snapshot) ?? new Map()));
       const k = eventKey(event as Record<string, unknown>);
       let r = bySnapshot.get(k);
       if (r === undefined) bySnapshot.set(k, (r = runner.send(snapshot, event)));
       return r;
     },
+    age() {
+      old = young;
+      young = new WeakMap();
+    },
   };
 }
 
 /** The model with both machines' transitions memoised (the explorer's; random runs gain nothing). */
-export const memoModel = (model: Model): Model => ({ ...model, coordinator: memoRunner(model.coordinator), consumer: memoRunner(model.consumer) });
+export function memoModel(model: Model): Model & { age(): void } {
+  const coordinator = memoRunner(model.coordinator);
+  const consumer = memoRunner(model.consumer);
+  return {
+    ...model,
+    coordinator,
+    consumer,
+    age: () => {
+      coordinator.age();
+      consumer.age();
+    },
+  };
+}
