@@ -18,7 +18,17 @@ test('a correct small instance: exit 0 and the summary', () => {
   expect(r.out).toMatch(/states\/s/);
   expect(r.out).toMatch(/reduction x\d\.\d\d/);
   expect(r.out).toMatch(/2 workers walked the same graph/);
+  expect(r.out).toMatch(/hint: .*--max-delay 0/);
   expect(r.out).toMatch(/never reached choice kinds \(\d+\): .*drop/);
+});
+
+test('a bounded-delay search of a small instance is complete, and says so', () => {
+  const r = cli('explore', '--members', '1', '--partitions', '1', '--max-depth', '10000', '--max-delay', '0', '--crashes', '0', '--restarts', '0');
+  expect(r.code).toBe(0);
+  expect(r.out).toMatch(/message delay <= 0 ms/);
+  expect(r.out).toMatch(/42 distinct states/);
+  expect(r.out).toMatch(/complete: no bound cut anything off .*within the delay bound/);
+  expect(r.out).not.toMatch(/hint:/);
 });
 
 test('a broken variant: exit 1, a shortest counterexample file, and replay reproduces it', () => {

@@ -201,6 +201,9 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
   const exhausted = cutParts.length === 0;
   const delayed = r.cut.delay > 0 ? ` within the delay bound (timers held back in ${n(r.cut.delay)} states)` : '';
   if (!r.violation) console.log(pc.dim(`  ${exhausted ? `complete: no bound cut anything off (the space within the fault budgets is exhausted${delayed})` : `bounded: ${cutParts.join('; ')}`}`));
+  // Depth is the only bound that ends a search on the unbounded-delay network: say how to end it otherwise.
+  if (!r.violation && r.cut.depth > 0 && !Number.isFinite(b.maxDelayMs ?? Infinity))
+    console.log(pc.dim('  hint: messages may wait in flight while timers fire, so the space has no end; --max-delay 0 --max-depth 10000 explores small instances completely'));
   if (!r.violation && r.workers > 1) console.log(pc.dim(`  ${r.workers} workers walked the same graph, each checking its share of the states`));
   if (!r.violation && spec.symmetry)
     console.log(pc.dim(`  symmetry: ${spec.members} interchangeable clients${reduction ? `; ${n(reduction.states)} states without it: reduction x${(reduction.states / r.states).toFixed(2)}` : ' (--measure-reduction prints the factor)'}`));
