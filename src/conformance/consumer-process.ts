@@ -31,6 +31,7 @@ const ERR_REVOKE = -174;
 const spec = JSON.parse(process.argv[2]) as ConsumerSpec;
 const send = (m: ChildMessage) => process.send?.(m);
 let seq = 0;
+let closing = false;
 const now = () => performance.timeOrigin + performance.now();
 const names = (tps: TopicPartition[]) => tps.map((tp) => `${tp.topic}-${tp.partition}`).sort();
 
@@ -53,9 +54,18 @@ const conf: Record<string, unknown> = {
     const cooperative = this.rebalanceProtocol() === 'COOPERATIVE';
     if (err.code === ERR_ASSIGN) {
       // Ownership starts when the callback is entered.
-      send({ type: 'callback', kind: 'assign', seq: seq++, t: now(), partitions: names(assignment), lost: false });
-      if (cooperative) this.incrementalAssign(assignment);
-      else this.assign(assignment);
+      const t = now();
+      try {
+        if (cooperative) this.incrementalAssign(assignment);
+        else this.assign(assignment);
+      } catch (e) {
+        // A join that completes while disconnect() is under way: the closing client cannot take
+        // the assignment (librdkafka throws), so it never owned it.
+        if (!closing) throw e;
+        send({ type: 'log', message: `assignment refused while closing: ${String((e as Error)?.message ?? e)}` });
+        return;
+      }
+      send({ type: 'callback', kind: 'assign', seq: seq++, t, partitions: names(assignment), lost: false });
     } else if (err.code === ERR_REVOKE) {
       const lost = this.assignmentLost();
       if (cooperative) this.incrementalUnassign(assignment);
@@ -86,6 +96,7 @@ consumer.connect();
 
 process.on('message', (m: ParentMessage) => {
   if (m.type === 'close') {
+    closing = true;
     // Graceful leave: librdkafka revokes (rebalance callback), sends LeaveGroup, then closes.
     consumer.disconnect(() => {
       send({ type: 'closed', t: now() });
