@@ -1,7 +1,7 @@
 import type { Model } from '../world/model.ts';
 import type { Choice, ChoiceKind, FaultSettings, World, WorldConfig } from '../world/types.ts';
 import { nextDeadline } from '../world/view.ts';
-import { initialWorld, step } from '../world/world.ts';
+import { initialWorld, linkCut, step } from '../world/world.ts';
 import { noFaults } from './faults.ts';
 
 // Explorer-only bounds. The world is unchanged: the explorer offers a budgeted kind of choice
@@ -65,9 +65,7 @@ export function delayBoundHoldsTimers(w: World, maxDelayMs: number): boolean {
   if (!Number.isFinite(maxDelayMs) || w.net.length === 0) return false;
   let oldest = Infinity;
   for (const m of w.net) {
-    if (m.sentAt >= oldest) continue;
-    if (w.clients.find((s) => s.name === m.body.client.client)!.cut) continue;
-    oldest = m.sentAt;
+    if (m.sentAt < oldest && !linkCut(w, m)) oldest = m.sentAt;
   }
   return nextDeadline(w) - oldest > maxDelayMs;
 }

@@ -122,7 +122,7 @@ const messageText = (m: Msg): Text =>
  * The parts of the key: one string per client slot (in slot order), the rest, and one per
  * message, each still naming clients as in the world (renaming is done on the strings).
  */
-function parts(w: World, ordered: boolean, absoluteTime: boolean, messageAge: boolean): { slots: Part[][]; rest: Part[]; net: Part[][] } {
+function parts(w: World, absoluteTime: boolean, messageAge: boolean): { slots: Part[][]; rest: Part[]; net: Part[][] } {
   const formation = ranks([w.formation, w.persistedFormation, ...w.clients.map((s) => s.formation), ...w.net.map((m) => m.formation)]);
   const rf = (f: number | null) => (f === null ? null : formation.get(f));
   const slots = w.clients.map((s): Part[] => {
@@ -143,8 +143,8 @@ function parts(w: World, ordered: boolean, absoluteTime: boolean, messageAge: bo
     parked,
     timersText(g.timers, w.now),
   ];
+  // In world order; the string key sorts them when they are a multiset, the fingerprint sums them.
   const net = w.net.map((m: Msg): Part[] => [messageText(m), `${rf(m.formation)},${corrOf(w, m.body.client, m.body.corr)}${messageAge ? `,${w.now - m.sentAt}` : ''}`]);
-  if (!ordered) net.sort((a, b) => compareParts(a.map(textOf), b.map(textOf)));
   return { slots, rest, net };
 }
 
@@ -166,11 +166,13 @@ function rename(s: string, to: readonly number[], permKey: string): string {
     renameCache.set(s, (byPerm = new Map()));
   }
   let r = byPerm.get(permKey);
-  if (r === undefined) byPerm.set(permKey, (r = s.replace(NAME, (_, p: string, n: string) => `${p}${to[Number(n) - 1] + 1}`)));
+  if (r === undefined) byPerm.set(permKey, (r = renameOnce(s, to)));
   return r;
 }
 /** Renaming without the string cache (boxed parts keep their own renamed fingerprints). */
-const renameOnce = (s: string, to: readonly number[]): string => s.replace(NAME, (_, p: string, n: string) => `${p}${to[Number(n) - 1] + 1}`);
+function renameOnce(s: string, to: readonly number[]): string {
+  return s.replace(NAME, (_, p: string, n: string) => `${p}${to[Number(n) - 1] + 1}`);
+}
 const renameAll = (xs: string[], to: readonly number[], permKey: string) => xs.map((x) => rename(x, to, permKey));
 
 function permutations(n: number): number[][] {
@@ -207,18 +209,18 @@ const flatten = (rest: string[], slots: string[][], net: string[][]): string[] =
 
 /** The canonical key of a world as a list of strings (see the file comment). */
 export function canonicalParts(w: World, opts: KeyOptions): string[] {
-  const p = parts(w, opts.ordered, opts.absoluteTime ?? false, opts.messageAge ?? false);
+  const p = parts(w, opts.absoluteTime ?? false, opts.messageAge ?? false);
   const signature = p.slots.map(signatureOf);
   // The reference form works on the strings themselves.
   const slots = p.slots.map((x) => x.map(textOf));
   const rest = p.rest.map(textOf);
   const net = p.net.map((x) => x.map(textOf));
+  if (!opts.ordered) net.sort(compareParts);
   const n = slots.length;
   if (!opts.symmetry || n === 1) return flatten(rest, slots, net);
   // Only renamings that sort the slots by their name-blind signature can give the smallest key;
   // the minimum over those is the same for every member of a symmetry class.
-  let perms = permCache.get(n);
-  if (!perms) permCache.set(n, (perms = permutations(n)));
+  const perms = permsOf(n);
   let best: string[] | undefined;
   for (const perm of perms) {
     // perm[i]: the new index of slot i. Keep it only if it sorts the signatures.
@@ -296,10 +298,10 @@ function renamedFingerprint(p: Part, pi: number, perms: number[][], permKeys: st
     return h;
   }
   const s = p;
-  let byString = renamedHash.get(perms.length);
-  if (!byString) renamedHash.set(perms.length, (byString = new Map()));
   // Short parts are mostly new strings (heads, relative timers, message tags): no caching.
   if (s.length < 64 && !HAS_NAME.test(s)) return fingerprint(s);
+  let byString = renamedHash.get(perms.length);
+  if (!byString) renamedHash.set(perms.length, (byString = new Map()));
   let hs = byString.get(s);
   if (hs === undefined) {
     if (byString.size > 500_000) byString.clear();
@@ -321,7 +323,7 @@ function renamedFingerprint(p: Part, pi: number, perms: number[][], permKeys: st
  * fingerprints; a test checks the converse on every state of small explorations.
  */
 export function stateHash(w: World, opts: KeyOptions, prefix = ''): number {
-  const { slots, rest, net } = parts(w, opts.ordered, opts.absoluteTime ?? false, opts.messageAge ?? false);
+  const { slots, rest, net } = parts(w, opts.absoluteTime ?? false, opts.messageAge ?? false);
   const n = slots.length;
   const seed = prefix === '' ? 0 : fingerprint(prefix);
   if (!opts.symmetry || n === 1) return combined(seed, rest, slots, net, opts.ordered, partFingerprint, identity(n));

@@ -118,10 +118,14 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
   const liveness = opts.liveness ? session.invariants.find((i) => i.kind === 'liveness') : undefined;
   const checker = liveness ? new LivenessChecker(config, model) : undefined;
   // A bound on virtual time needs the clock in the key, or a state first met late would hide its earlier twin.
-  const keyOpts = { symmetry: opts.symmetry && symmetryHolds(config), ordered: false, absoluteTime: Number.isFinite(bounds.maxTimeMs) };
-  // With bounded delays a message's age decides whether time may pass, so it is part of the state.
   const maxDelay = bounds.maxDelayMs ?? Infinity;
-  if (Number.isFinite(maxDelay)) Object.assign(keyOpts, { messageAge: true });
+  const keyOpts = {
+    symmetry: opts.symmetry && symmetryHolds(config),
+    ordered: false,
+    absoluteTime: Number.isFinite(bounds.maxTimeMs),
+    // With bounded delays a message's age decides whether time may pass, so it is part of the state.
+    messageAge: Number.isFinite(maxDelay),
+  };
   const seen = new FingerprintSet();
   const parent = new IntList();
   const via = new IntList(); // index of the choice among the parent's enabled choices
@@ -211,12 +215,12 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
         continue;
       }
       const choices = choicesOf(n, true);
+      const mine = owns(n.hash);
       for (let ci = 0; ci < choices.length; ci++) {
         const c = choices[ci];
         const after = step(n.world, c, config, model);
         transitions++;
         if (2 * transitions >= stopAt()) return { ...result(), cancelled: true };
-        const mine = owns(n.hash);
         if (mine) {
           opts.observe?.(n.world, c, after);
           for (const inv of safety) {

@@ -6,7 +6,8 @@ import type { MachineRunner } from './runtime.ts';
 // different processes, both orders reach the snapshot before the second one with the same
 // event (same message object, same time). Machines are pure functions of (snapshot, event),
 // so the result can be reused; sharing the resulting snapshot object also lets the
-// canonical form's identity caches hit. Results are kept while the snapshot is alive.
+// canonical form's identity caches hit. Results are kept while the snapshot is alive and
+// recently used (see `age`).
 
 const ids = new WeakMap<object, number>();
 let nextId = 1;
@@ -39,7 +40,7 @@ export function memoRunner(runner: MachineRunner): MemoRunner {
   type Results = Map<string, [AnyMachineSnapshot, unknown[]]>;
   let young = new WeakMap<AnyMachineSnapshot, Results>();
   let old = new WeakMap<AnyMachineSnapshot, Results>();
-  // Starts and failovers: few distinct inputs (the input holds only plain data and a previous snapshot).
+  // Starts and failovers: few distinct inputs, all plain data (a failover's is what the old coordinator persisted).
   const initials = new Map<string, [AnyMachineSnapshot, unknown[]]>();
   return {
     initial(input) {

@@ -152,7 +152,7 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
 }
 
 /** Messages to or from a client whose link is cut cannot be delivered (they may still be lost). */
-const linkCut = (w: World, m: Msg): boolean => w.clients.find((s) => s.name === m.body.client.client)!.cut;
+export const linkCut = (w: World, m: Msg): boolean => w.clients.find((s) => s.name === m.body.client.client)!.cut;
 
 /**
  * The coordinator moves: the old one unloads (parked requests get NOT_COORDINATOR) and the new
