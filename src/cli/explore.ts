@@ -71,7 +71,7 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
     .option('--max-depth <n>', `do not expand states this many steps from the start ${orVariant(exploreDefaults.maxDepth)}`, positiveInt('--max-depth', ...L.maxDepth))
     .option('--max-in-flight <n>', `cut off successors with more messages in flight ${orVariant(exploreDefaults.maxInFlight)}`, positiveInt('--max-in-flight', ...L.maxInFlight))
     .option('--max-time <ms>', 'cut off successors whose virtual clock passed this (keeps the clock in the state)', positiveInt('--max-time', 0, 10_000_000))
-    .option('--max-delay <ms>', 'bounded-delay network: no timer fires while a message has been in flight longer than this (makes small instances finite)', positiveInt('--max-delay', 0, 10_000_000));
+    .option('--max-delay <ms>', "bounded-delay network: no timer fires while a message has been in flight longer than this, which makes small instances finite (default: none, or the variant's)", positiveInt('--max-delay', ...L.maxDelayMs));
   for (const [kind, [flag, what]] of Object.entries(budgetFlags))
     cmd.option(`${flag} <n>`, `at most this many ${what} per path ${orVariant(exploreDefaults.budgets[kind as keyof Budgets])}`, positiveInt(flag, ...L.budget));
   cmd
@@ -127,6 +127,7 @@ function overridden(req: ExploreRequest): string[] {
     [req.static, '--static'],
     [req.maxDepth, '--max-depth'],
     [req.maxInFlight, '--max-in-flight'],
+    [req.maxDelayMs, '--max-delay'],
     [req.liveness, '--liveness'],
     ...Object.keys(req.budgets ?? {}).map((k): [unknown, string] => [true, budgetFlags[k as keyof Budgets][0]]),
   ];
