@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['properties/**/*.test.ts', 'src/**/*.test.ts', 'models/**/*.test.ts'],
-    reporters: ['default', './properties/summary-reporter.ts'],
+    reporters: ['default', './src/testing/summary-reporter.ts'],
     testTimeout: 180_000,
     hookTimeout: 120_000,
   },

@@ -1,7 +1,7 @@
 // The package's public API (`import { defineVariant, checkAssignor } from 'rebalance-check'`): plain re-exports.
 
-export { defineVariant, isVariant } from './explore/variant.ts';
-export type { Variant, VariantInput, VariantSettings } from './explore/variant.ts';
+export { defineVariant, isVariant } from './variants/variant.ts';
+export type { Variant, VariantInput, VariantSettings } from './variants/variant.ts';
 export type { Overrides } from './world/model.ts';
 export type { Assignor, AssignInput, AssignOutput, MemberSubscription, RebalanceProtocol } from '../models/assignors/types.ts';
 export type { TimerSettings } from '../models/types.ts';

@@ -1,5 +1,5 @@
 import type { Invariant } from '../invariant.ts';
-import { settleBoundMs } from '../../src/check/quiesce.ts';
+import { settleBoundMs } from '../../src/world/quiesce.ts';
 import { groupStateName, isSettled } from '../../src/world/view.ts';
 
 /**

@@ -1,8 +1,8 @@
 import type { Assignor } from '../../models/assignors/types.ts';
-import { campaign } from '../check/campaign.ts';
-import { allFaults, session, worldConfig } from '../check/config.ts';
-import { defineVariant } from '../explore/variant.ts';
-import { timeline, type TimelineRow } from '../trace/timeline.ts';
+import { campaign } from '../random/campaign.ts';
+import { allFaults, session, worldConfig } from '../run/config.ts';
+import { defineVariant } from '../variants/variant.ts';
+import { timeline, type TimelineRow } from '../replay/timeline.ts';
 import { assignVia, CallFailed } from './guard.ts';
 import type { AssignorMeta, Callee } from './types.ts';
 

@@ -1,11 +1,11 @@
 import { readdirSync } from 'node:fs';
-import { boundsOfPath, configFor } from '../check/bounds.ts';
-import { session } from '../check/config.ts';
-import { explore } from '../check/explore.ts';
-import { exploreSpec, resolveSpec, type ExploreSpec } from '../check/explore-spec.ts';
-import { findVariant } from '../explore/catalogue.ts';
-import { readCounterexample } from '../trace/counterexample.ts';
-import { replayStored } from '../trace/replay.ts';
+import { boundsOfPath, configFor } from '../explore/bounds.ts';
+import { session } from '../run/config.ts';
+import { explore } from '../explore/bfs.ts';
+import { exploreSpec, resolveSpec, type ExploreSpec } from '../explore/spec.ts';
+import { findVariant } from '../variants/catalogue.ts';
+import { readCounterexample } from '../replay/counterexample.ts';
+import { replayStored } from '../replay/replay.ts';
 
 // npm run explore:variants: for every broken variant in the corpus (what random checking
 // found, shrunk), the length of that path against the explorer's shortest one on the

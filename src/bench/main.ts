@@ -1,10 +1,10 @@
 import { availableParallelism } from 'node:os';
 import seedrandom from 'seedrandom';
-import { noBudgets } from '../check/bounds.ts';
-import { exploreParallel } from '../check/explore-parallel.ts';
-import { exploreSpec, type ExploreSpec } from '../check/explore-spec.ts';
-import { allFaults, session, worldConfig } from '../check/config.ts';
-import { runPicks, type Session } from '../check/run.ts';
+import { noBudgets } from '../explore/bounds.ts';
+import { exploreParallel } from '../explore/parallel.ts';
+import { exploreSpec, type ExploreSpec } from '../explore/spec.ts';
+import { allFaults, session, worldConfig } from '../run/config.ts';
+import { runPicks, type Session } from '../run/run.ts';
 import { buildModel } from '../world/model.ts';
 
 // npm run bench: runs/s and steps/s of the random runner on 3 members x 6 partitions,

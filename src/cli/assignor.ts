@@ -6,7 +6,7 @@ import { AssignorLoadError } from '../assignor-check/claims.ts';
 import { inModelShape } from '../assignor-check/in-model.ts';
 import { describeClaims, propertyLines, summaryLine } from '../assignor-check/report.ts';
 import type { AssignorClaims } from '../assignor-check/types.ts';
-import { UsageError, positiveInt } from './errors.ts';
+import { UsageError, positiveInt } from '../core/errors.ts';
 import { printViolation } from './report.ts';
 
 interface AssignorOptions {

@@ -1,19 +1,19 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import type { CampaignResult } from '../check/campaign.ts';
-import { allFaults, assignorsFor, noFaults, protocols, worldConfig } from '../check/config.ts';
-import { catalogue } from '../explore/catalogue.ts';
-import { loadVariant } from '../explore/load.ts';
-import { variantAssignors, variantProtocols, type Variant } from '../explore/variant.ts';
+import type { CampaignResult } from '../random/campaign.ts';
+import { allFaults, assignorsFor, noFaults, protocols, worldConfig } from '../run/config.ts';
+import { catalogue } from '../variants/catalogue.ts';
+import { loadVariant } from '../variants/load.ts';
+import { variantAssignors, variantProtocols, type Variant } from '../variants/variant.ts';
 import type { Protocol, WorldConfig } from '../world/types.ts';
-import { UsageError, positiveInt } from './errors.ts';
+import { UsageError, positiveInt } from '../core/errors.ts';
 import { count, printPass, printViolation } from './report.ts';
-import { Coverage, formatCoverage } from '../check/coverage.ts';
-import { findCounterexample } from '../check/find.ts';
-import { parseShard } from '../check/shard.ts';
+import { Coverage, formatCoverage } from '../run/coverage.ts';
+import { findCounterexample } from '../random/find.ts';
+import { parseShard } from '../core/shard.ts';
 import { buildModel } from '../world/model.ts';
-import { timeline } from '../trace/timeline.ts';
-import { writeCounterexample } from '../trace/save.ts';
+import { timeline } from '../replay/timeline.ts';
+import { writeCounterexample } from '../replay/save.ts';
 
 interface CheckOptions {
   out: string;

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { compareScenarios } from '../explore/scenarios/index.ts';
+import { compareScenarios } from '../compare/scenarios/index.ts';
 
 const cli = (...args: string[]) => {
   const r = spawnSync(process.execPath, ['bin/rebalance-check.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
@@ -60,8 +60,8 @@ test.each([
 });
 
 test('variants lists the catalogue with expected breaks; --names prints every overridable name', async () => {
-  const { catalogue } = await import('../explore/catalogue.ts');
-  const { overridableNames } = await import('../explore/overrides.ts');
+  const { catalogue } = await import('../variants/catalogue.ts');
+  const { overridableNames } = await import('../variants/overrides.ts');
   const list = cli('variants', '--json');
   expect(list.code).toBe(0);
   expect(JSON.parse(list.out).map((v: { name: string; breaks: string[] }) => [v.name, v.breaks])).toEqual(catalogue.map((v) => [v.name, v.breaks]));

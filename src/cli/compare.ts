@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { compareDesigns, defaultTiming, parseDesign, protocolDesigns, type ComparisonResult, type Design } from '../explore/compare.ts';
-import { comparisonHtml, comparisonIndexHtml, comparisonTable } from '../explore/compare-report.ts';
-import { compareScenarios, findScenario } from '../explore/scenarios/index.ts';
-import { UsageError, positiveInt } from './errors.ts';
+import { compareDesigns, defaultTiming, parseDesign, protocolDesigns, type ComparisonResult, type Design } from '../compare/compare.ts';
+import { comparisonHtml, comparisonIndexHtml, comparisonTable } from '../compare/report.ts';
+import { compareScenarios, findScenario } from '../compare/scenarios/index.ts';
+import { UsageError, positiveInt } from '../core/errors.ts';
 
 interface CompareOptions {
   scenario: string;

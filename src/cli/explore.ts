@@ -1,22 +1,22 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { budgetedKinds, type Budgets } from '../check/bounds.ts';
-import { protocols } from '../check/config.ts';
-import { Coverage, formatCoverage } from '../check/coverage.ts';
-import { symmetryHolds, type Progress } from '../check/explore.ts';
-import { exploreCounterexample } from '../check/explore-counterexample.ts';
-import { exploreParallel, type MergedResult } from '../check/explore-parallel.ts';
-import { exploreDefaults, exploreLimits, resolveSpec, specSession, type ExploreRequest } from '../check/explore-spec.ts';
-import { parseShard } from '../check/shard.ts';
-import { catalogue } from '../explore/catalogue.ts';
-import { loadVariant } from '../explore/load.ts';
-import type { Variant } from '../explore/variant.ts';
-import { describeChoice, describeWorld } from '../trace/describe.ts';
-import { writeCounterexample } from '../trace/save.ts';
-import { timeline } from '../trace/timeline.ts';
+import { budgetedKinds, type Budgets } from '../explore/bounds.ts';
+import { protocols } from '../run/config.ts';
+import { Coverage, formatCoverage } from '../run/coverage.ts';
+import { symmetryHolds, type Progress } from '../explore/bfs.ts';
+import { exploreCounterexample } from '../explore/counterexample.ts';
+import { exploreParallel, type MergedResult } from '../explore/parallel.ts';
+import { exploreDefaults, exploreLimits, resolveSpec, specSession, type ExploreRequest } from '../explore/spec.ts';
+import { parseShard } from '../core/shard.ts';
+import { catalogue } from '../variants/catalogue.ts';
+import { loadVariant } from '../variants/load.ts';
+import type { Variant } from '../variants/variant.ts';
+import { describeChoice, describeWorld } from '../world/describe.ts';
+import { writeCounterexample } from '../replay/save.ts';
+import { timeline } from '../replay/timeline.ts';
 import type { Choice, World } from '../world/types.ts';
 import { initialWorld, step } from '../world/world.ts';
-import { positiveInt } from './errors.ts';
+import { positiveInt } from '../core/errors.ts';
 import { printViolation } from './report.ts';
 
 /** The flags as commander gives them: the instance and bounds only when given. */

@@ -5,7 +5,7 @@ import { registerReplay } from './replay.ts';
 import { registerAssignor } from './assignor.ts';
 import { registerCompare } from './compare.ts';
 import { registerVariants } from './variants.ts';
-import { UsageError } from './errors.ts';
+import { UsageError } from '../core/errors.ts';
 
 const version = '0.1.0';
 

@@ -1,13 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { session } from '../check/config.ts';
-import { findVariant } from '../explore/catalogue.ts';
-import { isVariantPath, loadVariant } from '../explore/load.ts';
-import { CounterexampleError, readCounterexample } from '../trace/counterexample.ts';
-import { replayStored } from '../trace/replay.ts';
-import { timeline } from '../trace/timeline.ts';
-import { UsageError } from './errors.ts';
+import { session } from '../run/config.ts';
+import { findVariant } from '../variants/catalogue.ts';
+import { isVariantPath, loadVariant } from '../variants/load.ts';
+import { CounterexampleError, readCounterexample } from '../replay/counterexample.ts';
+import { replayStored } from '../replay/replay.ts';
+import { timeline } from '../replay/timeline.ts';
+import { UsageError } from '../core/errors.ts';
 import { count, printViolation } from './report.ts';
 
 interface ReplayOptions {
@@ -61,6 +61,6 @@ async function runReplay(file: string, opts: ReplayOptions): Promise<number> {
 
 async function writeHtml(out: string, file: string, rows: ReturnType<typeof timeline>, v: { invariant: string; statement: string; message: string; step: number } | undefined) {
   // Loaded lazily: the report renderer is only needed with --html.
-  const { renderHtml } = await import('../trace/html.ts');
+  const { renderHtml } = await import('../replay/html.ts');
   writeFileSync(out, renderHtml({ title: `rebalance-check replay ${file}`, rows, violation: v && { invariant: v.invariant, statement: v.statement, message: v.message, step: v.step } }));
 }

@@ -1,7 +1,7 @@
 import pc from 'picocolors';
-import type { CampaignResult } from '../check/campaign.ts';
-import type { Violation } from '../check/run.ts';
-import type { TimelineRow } from '../trace/timeline.ts';
+import type { CampaignResult } from '../random/campaign.ts';
+import type { Violation } from '../run/run.ts';
+import type { TimelineRow } from '../replay/timeline.ts';
 
 const n = (x: number) => x.toLocaleString('en-US');
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { catalogue } from '../explore/catalogue.ts';
-import { overridesText } from '../explore/overrides-doc.ts';
+import { catalogue } from '../variants/catalogue.ts';
+import { overridesText } from '../variants/overrides-doc.ts';
 
 export function registerVariants(program: Command, setExit: (code: number) => void): void {
   program

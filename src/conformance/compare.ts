@@ -1,5 +1,5 @@
-import { fairSchedule } from '../check/quiesce.ts';
-import { noFaults } from '../check/faults.ts';
+import { fairSchedule } from '../world/quiesce.ts';
+import { noFaults } from '../world/faults.ts';
 import { buildModel, type Model } from '../world/model.ts';
 import type { Choice, World, WorldConfig } from '../world/types.ts';
 import { ctxOf, isLive, isSettled, nextDeadline } from '../world/view.ts';

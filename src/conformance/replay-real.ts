@@ -1,8 +1,8 @@
 import pc from 'picocolors';
-import { session } from '../check/config.ts';
-import { findVariant } from '../explore/catalogue.ts';
-import { CounterexampleError, type Counterexample } from '../trace/counterexample.ts';
-import { replayStored } from '../trace/replay.ts';
+import { session } from '../run/config.ts';
+import { findVariant } from '../variants/catalogue.ts';
+import { CounterexampleError, type Counterexample } from '../replay/counterexample.ts';
+import { replayStored } from '../replay/replay.ts';
 import type { Choice, ChoiceKind } from '../world/types.ts';
 import { initialWorld, step } from '../world/world.ts';
 import { formatResult, invariantsOf, runScenario } from './conformance.ts';

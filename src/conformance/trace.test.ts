@@ -4,7 +4,7 @@ import { defaultTiming, generateScenarios, type Scenario } from './scenario.ts';
 import { judge, realInvariants } from './trace.ts';
 import { runModel } from './compare.ts';
 import { planRealReplay } from './replay-real.ts';
-import { readCounterexample } from '../trace/counterexample.ts';
+import { readCounterexample } from '../replay/counterexample.ts';
 import { main } from '../cli/main.ts';
 
 // The invariants on real traces, each shown able to fail on a broken trace, and the scenario

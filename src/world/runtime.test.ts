@@ -1,6 +1,6 @@
 import seedrandom from 'seedrandom';
 import { expect, test } from 'vitest';
-import { allFaults, worldConfig } from '../check/config.ts';
+import { allFaults, worldConfig } from '../run/config.ts';
 import { buildModel } from './model.ts';
 import { enabled, initialWorld, step } from './world.ts';
 import type { World, WorldConfig } from './types.ts';

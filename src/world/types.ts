@@ -6,6 +6,7 @@ import type { TimerSettings, Topics } from '../../models/types.ts';
 
 /** eager and cooperative run the classic protocol; `consumer` is KIP-848 (group.protocol=consumer). */
 export type Protocol = RebalanceProtocol | 'consumer';
+export const protocols: Protocol[] = ['eager', 'cooperative', 'consumer'];
 
 /** The machines a protocol runs on: the classic ones or the KIP-848 ones. */
 export type ProtocolFamily = 'classic' | 'consumer';

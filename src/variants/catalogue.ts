@@ -1,0 +1,376 @@
+import { assign, enqueueActions } from 'xstate';
+import { range } from '../../models/assignors/range.ts';
+import { sticky } from '../../models/assignors/sticky.ts';
+import type { Assignor } from '../../models/assignors/types.ts';
+import { uniform } from '../../models/consumer-protocol/assignors.ts';
+import { admission, admitPatch, bumpPatch, leaver, reconcilePatch, removeMember } from '../../models/consumer-protocol/coordinator.ts';
+import { kafkaRules, type ConsumerGroupMember, type GroupContext, type GroupEvent } from '../../models/consumer-protocol/coordinator-state.ts';
+import { replyTo, type ConsumerGroupHeartbeatRequest, type ConsumerResponse } from '../../models/consumer-protocol/messages.ts';
+import type { MemberContext, MemberEvent } from '../../models/consumer-protocol/member-state.ts';
+import { defaultTimers } from '../../models/types.ts';
+import { noFaults } from '../world/faults.ts';
+import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
+import { defineVariant, type Variant } from './variant.ts';
+
+// Deliberately broken designs. Each one shows that the invariants it names can fail:
+// the test suite runs every variant and asserts the violation it declares is found.
+
+/** Wraps range so the variant changes only the assignment, under the name members advertise. */
+const rangeWith = (change: (out: ReturnType<Assignor['assign']>) => ReturnType<Assignor['assign']>): Assignor => ({
+  ...range,
+  assign: (input) => change(range.assign(input)),
+});
+
+export const catalogue: Variant[] = [
+  defineVariant({
+    name: 'no-generation-bump',
+    description: 'The coordinator completes a join phase without incrementing the generation id.',
+    breaks: ['generation-advance'],
+    explore: { members: 1, partitions: 1, maxDepth: 4, maxInFlight: 1 },
+    coordinator: { actions: { bumpGeneration: assign({}) } },
+  }),
+  defineVariant({
+    name: 'commit-any-generation',
+    description: 'The coordinator stores offset commits whatever generation they carry.',
+    breaks: ['commit-fencing', 'commit-formation'],
+    explore: { members: 1, partitions: 1, static: true, budgets: { commit: 1, addPartition: 1 }, maxDepth: 14, maxInFlight: 2 },
+    coordinator: { guards: { isCommitGenerationStale: () => false } },
+    // A stale commit needs a zombie whose commit arrives after a newer generation formed: rare
+    // (about 1 run in 6,000 at 2 members x 2 partitions, 18,000 at 3 x 2), so the smallest
+    // instance, where it shows soonest. Use --runs 10000 or more to find it from the CLI.
+    settings: { members: 2, topics: { t0: 2 } },
+  }),
+  defineVariant({
+    name: 'leader-not-rechosen',
+    description: 'When the leader leaves or expires, the coordinator keeps its id as leader.',
+    breaks: ['leader-is-member'],
+    explore: { members: 1, partitions: 1, budgets: { close: 1 }, maxDepth: 5, maxInFlight: 2 },
+    coordinator: { actions: { rechooseLeader: assign({}) } },
+  }),
+  defineVariant({
+    name: 'double-assign',
+    description: 'The range assignor also hands the first partition to the last member.',
+    // Two owners: not owned exactly once when stable, and given while another member owns it.
+    breaks: ['single-owner', 'stable-coverage', 'revoke-before-assign'],
+    explore: { members: 2, partitions: 1, maxDepth: 14, maxInFlight: 2 },
+    assignors: {
+      range: rangeWith((out) => {
+        const ids = Object.keys(out).sort();
+        const first = Object.values(out).flat().sort()[0];
+        if (ids.length > 1 && first !== undefined && !out[ids[ids.length - 1]].includes(first)) out[ids[ids.length - 1]].push(first);
+        return out;
+      }),
+    },
+  }),
+  defineVariant({
+    name: 'forgetful-assignor',
+    description: 'The range assignor leaves the last partition of every topic unassigned.',
+    // Dropping a partition from a member also unbalances the counts.
+    breaks: ['stable-coverage', 'balanced-when-stable'],
+    explore: { members: 1, partitions: 1, maxDepth: 7, maxInFlight: 1 },
+    assignors: {
+      range: rangeWith((out) => {
+        const all = Object.values(out).flat();
+        const lastOf = new Map<string, string>();
+        for (const p of all) {
+          const topic = p.slice(0, p.lastIndexOf('-'));
+          const cur = lastOf.get(topic);
+          if (!cur || Number(p.slice(p.lastIndexOf('-') + 1)) > Number(cur.slice(cur.lastIndexOf('-') + 1))) lastOf.set(topic, p);
+        }
+        const drop = new Set(lastOf.values());
+        return Object.fromEntries(Object.entries(out).map(([m, ps]) => [m, ps.filter((p) => !drop.has(p))]));
+      }),
+    },
+  }),
+  defineVariant({
+    name: 'greedy-leader',
+    description: 'The range assignor gives every partition to the first member.',
+    breaks: ['idle-only-when-outnumbered', 'balanced-when-stable'],
+    explore: { members: 2, partitions: 2, maxDepth: 14, maxInFlight: 2 },
+    assignors: {
+      range: rangeWith((out) => {
+        const ids = Object.keys(out).sort();
+        const all = Object.values(out).flat().sort();
+        return Object.fromEntries(ids.map((m, i) => [m, i === 0 ? all : []]));
+      }),
+    },
+  }),
+  defineVariant({
+    name: 'eager-no-revoke',
+    description: 'An eager consumer sends JoinGroup without revoking its partitions first.',
+    protocols: ['eager'],
+    // A member that keeps its partitions through JoinGroup still owns them when they are given to another.
+    // ... and the group can fail to settle.
+    breaks: ['eager-revoke-before-join', 'revoke-before-assign', 'eventually-stable'],
+    explore: { members: 1, partitions: 1, budgets: { addPartition: 1 }, maxDepth: 11, maxInFlight: 1 },
+    consumer: { actions: { revokeAllOwned: assign({}) } },
+  }),
+  defineVariant({
+    name: 'lopsided-range',
+    description: 'The range assignor moves one partition from the last member to the first.',
+    breaks: ['balanced-when-stable'],
+    explore: { members: 2, partitions: 4, maxDepth: 14, maxInFlight: 2 },
+    assignors: {
+      range: rangeWith((out) => {
+        const ids = Object.keys(out).sort();
+        const last = out[ids[ids.length - 1]];
+        if (ids.length > 1 && last.length > 1) out[ids[0]].push(last.pop()!);
+        return out;
+      }),
+    },
+  }),
+  defineVariant({
+    name: 'offsets-from-zero',
+    description: 'A consumer starts newly assigned partitions at offset 0 instead of the committed offset.',
+    breaks: ['offset-handover'],
+    explore: { members: 1, partitions: 1, protocol: 'eager', static: true, budgets: { process: 1, commit: 1, crash: 1, start: 1 }, maxDepth: 14, maxInFlight: 2 },
+    consumer: {
+      actions: {
+        installAssignment: assign(({ context, event }) => {
+          const r = (event as unknown as { msg: { assignment: string[] } }).msg;
+          const { sync: _, ...inflight } = context.inflight;
+          const { 'req:sync': __, ...timers } = context.timers;
+          return { owned: [...r.assignment], lastAssignment: [...r.assignment], positions: {}, rejoinNeeded: false, inflight, timers };
+        }),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'cooperative-revokes-all',
+    description: 'A cooperative consumer revokes everything before it rejoins, as an eager one would.',
+    protocols: ['cooperative'],
+    breaks: ['cooperative-keeps-unmoved'],
+    explore: { members: 1, partitions: 1, budgets: { addPartition: 1 }, maxDepth: 11, maxInFlight: 1 },
+    consumer: { actions: { revokeLostOrUnsubscribed: assign({ owned: [], positions: {} }) } },
+  }),
+  defineVariant({
+    name: 'cooperative-direct-transfer',
+    description: 'cooperative-sticky without adjustAssignment: moving partitions go straight to their new owner.',
+    protocols: ['cooperative'],
+    breaks: ['cooperative-no-direct-transfer', 'revoke-before-assign'],
+    explore: { members: 2, partitions: 2, maxDepth: 18, maxInFlight: 2 },
+    assignors: { 'cooperative-sticky': { ...sticky, name: 'cooperative-sticky', supportedProtocols: ['cooperative', 'eager'] } },
+  }),
+  defineVariant({
+    name: 'stale-heartbeat-resets',
+    description: 'A consumer acts on a heartbeat error even when its generation changed since the heartbeat was sent.',
+    // Cooperative members keep their partitions through a rebalance, so a stale reset shows quickly.
+    protocols: ['cooperative', 'eager'],
+    breaks: ['no-drop-on-stale-response'],
+    explore: { members: 1, partitions: 1, maxDepth: 13, maxInFlight: 3 },
+    consumer: {
+      guards: {
+        heartbeatErrorCurrent: ({ context, event }: { context: { inflight: { heartbeat?: { corr: number } } }; event: { type: string; msg?: { corr: number; error: string } } }, code: string) =>
+          event.type === 'RESPONSE' && event.msg!.error === code && context.inflight.heartbeat?.corr === event.msg!.corr,
+      } as never,
+    },
+  }),
+  defineVariant({
+    name: 'static-restart-rebalances',
+    description: 'The coordinator rebalances on every static member restart instead of replacing it in place.',
+    breaks: ['static-restart-no-rebalance'],
+    explore: { members: 1, partitions: 1, budgets: { crash: 1, start: 1 }, maxDepth: 7, maxInFlight: 2 },
+    settings: { static: true },
+    coordinator: { guards: { staticReplacementKeepsProtocol: () => false } },
+  }),
+  defineVariant({
+    name: 'duplicate-instance',
+    description: 'A static member rejoining with a known group.instance.id is added as a second member instead of replacing the first.',
+    // Adding the restarted instance as a new member also makes its restart rebalance.
+    breaks: ['one-member-per-instance', 'static-restart-no-rebalance'],
+    explore: { members: 1, partitions: 1, budgets: { crash: 1, start: 1 }, maxDepth: 4, maxInFlight: 2 },
+    settings: { static: true },
+    coordinator: { guards: { isStaticReplacement: () => false, isNewStaticMember: ({ event }: { event: { msg: { memberId: string; instanceId: string | null } } }) => event.msg.memberId === '' && event.msg.instanceId !== null } as never },
+  }),
+  defineVariant({
+    name: 'no-session-expiry',
+    description: 'The coordinator never expires a member whose heartbeats stopped.',
+    breaks: ['eventually-stable'],
+    explore: { members: 1, partitions: 1, budgets: { crash: 1 }, maxDepth: 6, maxInFlight: 2, liveness: true },
+    coordinator: { guards: { sessionExpired: () => false } },
+    settings: { faults: { ...noFaults, crash: true } },
+  }),
+];
+
+// Alternative designs: correct protocols that decide differently. They declare no broken
+// invariant (the catalogue test checks that none breaks); `compare` measures what they cost.
+const lastOf = (ids: string[]) => ids[ids.length - 1] ?? null;
+
+export const alternatives: Variant[] = [
+  defineVariant({
+    name: 'no-initial-delay',
+    description: 'group.initial.rebalance.delay.ms = 0: the first rebalance of an empty group completes at once, so members arriving just after it cause another one.',
+    settings: { timers: { ...defaultTimers, initialRebalanceDelayMs: 0 } },
+  }),
+  defineVariant({
+    name: 'last-joiner-leader',
+    description:
+      'The coordinator makes the newest member the leader as soon as it joins (Kafka: the first joiner keeps it). Broken: the leader changes while the old generation, with its old leader, is still current.',
+    breaks: ['leader-is-member'],
+    explore: { members: 2, partitions: 1, protocol: 'eager', maxDepth: 8, maxInFlight: 2 },
+    coordinator: {
+      actions: {
+        chooseFirstJoinerAsLeader: assign(({ context }: { context: CoordinatorContext }) => ({ leaderId: lastOf(Object.keys(context.members)) })),
+        rechooseLeader: assign(({ context }: { context: CoordinatorContext }) =>
+          context.leaderId !== null && context.members[context.leaderId] ? {} : { leaderId: lastOf(Object.keys(context.members)) },
+        ),
+        electRejoinedLeader: assign(({ context }: { context: CoordinatorContext }) => {
+          const leader = context.leaderId === null ? undefined : context.members[context.leaderId];
+          if (leader && leader.joinCorr !== null) return {};
+          return { leaderId: lastOf(Object.values(context.members).filter((m) => m.joinCorr !== null).map((m) => m.memberId)) };
+        }),
+      } as never,
+    },
+  }),
+  defineVariant({
+    name: 'newest-leader-at-completion',
+    description: 'At every join completion the most recently joined of the rejoined members becomes leader (Kafka keeps the leader if it rejoined).',
+    coordinator: {
+      actions: {
+        electRejoinedLeader: assign(({ context }: { context: CoordinatorContext }) => {
+          const rejoined = Object.values(context.members).filter((m) => m.joinCorr !== null).map((m) => m.memberId);
+          return { leaderId: lastOf(rejoined) ?? context.leaderId };
+        }),
+      } as never,
+    },
+  }),
+  defineVariant({
+    name: 'short-session-timeout',
+    description: 'session.timeout.ms = 4 s, heartbeat.interval.ms = 1 s: crashed members are found sooner, but a link cut for longer than 4 s costs a rebalance.',
+    settings: { timers: { ...defaultTimers, sessionTimeoutMs: 4_000, heartbeatIntervalMs: 1_000 } },
+  }),
+  defineVariant({
+    name: 'long-session-timeout',
+    description: 'session.timeout.ms = 30 s: network flaps cost nothing, but a crashed member keeps its partitions unprocessed for 30 s.',
+    settings: { timers: { ...defaultTimers, sessionTimeoutMs: 30_000 } },
+  }),
+];
+catalogue.push(...alternatives);
+
+/** Broken designs of the KIP-848 consumer protocol (coordinator and member). */
+const consumerVariants: Variant[] = [
+  defineVariant({
+    name: 'premature-grant',
+    description: 'The coordinator hands out a target partition while another member still holds it (no UNRELEASED_PARTITIONS wait).',
+    protocols: ['consumer'],
+    breaks: ['exclusive-holding', 'single-owner', 'owner-bookkeeping', 'offset-handover'],
+    explore: { members: 1, partitions: 1, budgets: { crash: 1, start: 1 }, maxDepth: 4, maxInFlight: 2 },
+    coordinator: { actions: { reconcileMember: assign(reconcilePatch({ ...kafkaRules, waitForRelease: false })) } },
+  }),
+  defineVariant({
+    name: 'advance-before-ack',
+    description: 'The coordinator moves a member to the new epoch and frees its revoked partitions without waiting for the acknowledgement.',
+    protocols: ['consumer'],
+    breaks: ['release-acknowledged', 'exclusive-holding', 'single-owner', 'offset-handover'],
+    explore: { members: 2, partitions: 1, maxDepth: 5, maxInFlight: 3 },
+    coordinator: { actions: { reconcileMember: assign(reconcilePatch({ ...kafkaRules, waitForRevocation: false })) } },
+  }),
+  defineVariant({
+    name: 'unreleased-never-retried',
+    description: 'A member waiting for unreleased partitions is never reconciled again, so it never gets them.',
+    protocols: ['consumer'],
+    breaks: ['reaches-target', 'eventually-stable'],
+    explore: { members: 2, partitions: 2, maxDepth: 0, maxInFlight: 2, liveness: true },
+    coordinator: { actions: { reconcileMember: assign(reconcilePatch({ ...kafkaRules, retryUnreleased: false })) } },
+  }),
+  defineVariant({
+    name: 'epoch-from-target',
+    description: 'The coordinator bumps the group epoch from the target assignment epoch, not from the group epoch.',
+    protocols: ['consumer'],
+    breaks: ['epochs-grow'],
+    explore: { members: 2, partitions: 1, budgets: { crash: 1 }, maxDepth: 10, maxInFlight: 2 },
+    coordinator: {
+      actions: {
+        bumpGroupEpochIfNeeded: assign(bumpPatch((ctx) => ctx.targetEpoch + 1)),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'leave-keeps-bookkeeping',
+    description: 'A member leaving with epoch -1 is removed, but its partitions stay recorded as held.',
+    protocols: ['consumer'],
+    breaks: ['owner-bookkeeping', 'reaches-target', 'eventually-stable'],
+    explore: { members: 1, partitions: 1, budgets: { close: 1 }, maxDepth: 3, maxInFlight: 2 },
+    coordinator: {
+      actions: {
+        fenceLeavingMember: enqueueActions(({ context, event, enqueue }: { context: GroupContext; event: GroupEvent; enqueue: { assign(p: Partial<GroupContext>): void; (a: { type: 'send'; params: ConsumerResponse }): void } }) => {
+          const msg = (event as { msg: ConsumerGroupHeartbeatRequest }).msg;
+          const m = leaver(context, msg) as ConsumerGroupMember;
+          enqueue.assign({ ...removeMember(context, m.memberId, (event as { topics?: GroupContext['subscriptionMetadata'] }).topics), partitionEpochs: context.partitionEpochs });
+          enqueue({ type: 'send', params: replyTo(msg, { kind: 'ConsumerGroupHeartbeatResponse', error: 'NONE', memberId: m.memberId, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null, committed: {} }) });
+        }) as never,
+      },
+    },
+  }),
+  defineVariant({
+    name: 'fenced-keeps-partitions',
+    description: 'A fenced consumer rejoins with epoch 0 but keeps fetching the partitions it owned.',
+    protocols: ['consumer'],
+    breaks: ['fenced-releases-first', 'exclusive-holding', 'single-owner', 'offset-handover', 'reaches-target', 'eventually-stable'],
+    explore: { members: 1, partitions: 1, maxDepth: 5, maxInFlight: 2 },
+    // A short session timeout so that cut-off members are fenced within a short run.
+    settings: { timers: { ...defaultTimers, sessionTimeoutMs: 4000, heartbeatIntervalMs: 1000 } },
+    consumer: {
+      actions: {
+        fence: assign(({ context }: { context: MemberContext }) => {
+          const { heartbeat: _hb, ...timers } = context.timers;
+          const { 'req:heartbeat': _req, ...rest } = timers;
+          return { memberEpoch: 0, target: null, reconciling: null, sendFull: true, ackPending: false, inflight: { ...context.inflight, heartbeat: undefined }, timers: rest };
+        }),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'stale-response-applied',
+    description: 'A consumer applies any successful heartbeat response, also one to a heartbeat it abandoned after a timeout.',
+    protocols: ['consumer'],
+    breaks: ['stale-requests-no-effect', 'single-owner', 'exclusive-holding', 'epochs-grow', 'reaches-target', 'eventually-stable'],
+    explore: { members: 1, partitions: 1, maxDepth: 3, maxInFlight: 2 },
+    consumer: {
+      guards: {
+        heartbeatOk: ({ event }: { event: MemberEvent }) => event.type === 'RESPONSE' && event.msg.kind === 'ConsumerGroupHeartbeatResponse' && event.msg.error === 'NONE',
+      } as never,
+    },
+  }),
+  defineVariant({
+    name: 'static-rejoin-bumps',
+    description: 'A static member replacing its parked (-2) record is treated as a new member: the group epoch goes up and everything is reassigned.',
+    protocols: ['consumer'],
+    breaks: ['static-rejoin-no-bump'],
+    explore: { members: 1, partitions: 1, budgets: { close: 1, start: 1 }, maxDepth: 6, maxInFlight: 2 },
+    settings: { static: true },
+    coordinator: {
+      actions: {
+        admitMember: assign((args: { context: GroupContext; event: GroupEvent }) => {
+          const patch = admitPatch(args);
+          const a = admission(args.context, (args.event as { msg: ConsumerGroupHeartbeatRequest }).msg);
+          return typeof a !== 'string' && a.kind === 'replace' ? { ...patch, round: { ...patch.round!, subscriptionChanged: true } } : patch;
+        }),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'lopsided-uniform',
+    description: 'The uniform server assignor moves one partition from the last member to the first.',
+    protocols: ['consumer'],
+    breaks: ['balanced-when-stable'],
+    explore: { members: 2, partitions: 4, assignor: 'uniform', maxDepth: 13, maxInFlight: 2 },
+    serverAssignors: {
+      uniform: {
+        ...uniform,
+        assign: (input) => {
+          const out = uniform.assign(input);
+          const ids = Object.keys(out).sort();
+          const last = out[ids[ids.length - 1]];
+          if (ids.length > 1 && last.length > 1) out[ids[0]].push(last.pop()!);
+          return out;
+        },
+      },
+    },
+  }),
+];
+catalogue.push(...consumerVariants);
+
+export function findVariant(name: string): Variant | undefined {
+  return catalogue.find((v) => v.name === name);
+}
