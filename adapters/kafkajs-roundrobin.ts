@@ -12,7 +12,13 @@ import type { UserAssignor } from '../src/assignor-check/types.ts';
  */
 const clusterOf = (topics: AssignInput['topics']) => ({
   findTopicPartitionMetadata: (topic: string) =>
-    Array.from({ length: Object.hasOwn(topics, topic) ? topics[topic] : 0 }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [0], isr: [0], partitionErrorCode: 0 })),
+    Array.from({ length: Object.hasOwn(topics, topic) ? topics[topic] : 0 }, (_, partitionId) => ({
+      partitionId,
+      leader: 0,
+      replicas: [0],
+      isr: [0],
+      partitionErrorCode: 0,
+    })),
 });
 
 export const assignor: UserAssignor = {

@@ -7,7 +7,7 @@ import { dirname, join, normalize, relative } from 'node:path';
 import { expect, test } from 'vitest';
 
 /** Lowest first. Folders on one line are peers: they may not import each other. */
-export const layers: string[][] = [
+const layers: string[][] = [
   ['models'],
   ['src/core'],
   ['src/world'],
@@ -27,7 +27,8 @@ const root = join(import.meta.dirname, '..');
 /** The layer's folder (or file) that holds a path, the longest match. */
 function unitOf(path: string): string | undefined {
   let best: string | undefined;
-  for (const unit of layers.flat()) if ((path === unit || path.startsWith(`${unit}/`)) && (best === undefined || unit.length > best.length)) best = unit;
+  for (const unit of layers.flat())
+    if ((path === unit || path.startsWith(`${unit}/`)) && (best === undefined || unit.length > best.length)) best = unit;
   return best;
 }
 const rank = (unit: string) => layers.findIndex((l) => l.includes(unit));
@@ -42,7 +43,7 @@ function* sources(dir: string): Generator<string> {
 }
 
 /** Why `file` may not import `target`, or undefined when it may. */
-export function importProblem(file: string, target: string): string | undefined {
+function importProblem(file: string, target: string): string | undefined {
   const from = unitOf(file);
   const to = unitOf(target);
   if (from === undefined || to === undefined || to === from) return undefined;
@@ -52,7 +53,7 @@ export function importProblem(file: string, target: string): string | undefined 
 
 const specifiers = /(?:from\s+|import\s*\(\s*|new URL\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
 
-export function violations(): string[] {
+function violations(): string[] {
   const found: string[] = [];
   for (const top of ['models', 'properties', 'src', 'adapters', 'examples', 'bin']) {
     for (const file of sources(top)) {

@@ -6,7 +6,10 @@ import type { Assignor, AssignInput, AssignOutput, MemberSubscription } from './
  * CooperativeStickyAssignor.computePartitionsTransferringOwnership, used when the general builder
  * ran: partitions added to one member that some member's raw OwnedPartitions loses.
  */
-function transferringFromDiff(subs: Record<string, MemberSubscription>, assignment: Map<string, TopicPartition[]>): Map<TopicPartition, string> {
+function transferringFromDiff(
+  subs: Record<string, MemberSubscription>,
+  assignment: Map<string, TopicPartition[]>,
+): Map<TopicPartition, string> {
   const added = new Map<TopicPartition, string>();
   const revoked = new Set<TopicPartition>();
   for (const [m, assigned] of assignment) {

@@ -3,11 +3,19 @@ import { range } from './range.ts';
 import { roundrobin } from './roundrobin.ts';
 import type { MemberSubscription } from './types.ts';
 
-const sub = (topics: string[], groupInstanceId: string | null = null): MemberSubscription => ({ topics, ownedPartitions: [], generationId: -1, groupInstanceId });
+const sub = (topics: string[], groupInstanceId: string | null = null): MemberSubscription => ({
+  topics,
+  ownedPartitions: [],
+  generationId: -1,
+  groupInstanceId,
+});
 
 describe('range (RangeAssignorTest)', () => {
   test('two consumers, one topic with three partitions: the first gets the extra one', () => {
-    expect(range.assign({ topics: { t1: 3 }, subscriptions: { c1: sub(['t1']), c2: sub(['t1']) } })).toEqual({ c1: ['t1-0', 't1-1'], c2: ['t1-2'] });
+    expect(range.assign({ topics: { t1: 3 }, subscriptions: { c1: sub(['t1']), c2: sub(['t1']) } })).toEqual({
+      c1: ['t1-0', 't1-1'],
+      c2: ['t1-2'],
+    });
   });
   test('two topics: balance holds per topic, not across topics', () => {
     const out = range.assign({ topics: { t1: 3, t2: 3 }, subscriptions: { c1: sub(['t1', 't2']), c2: sub(['t1', 't2']) } });

@@ -52,7 +52,12 @@ function allPartitions(perTopic: Map<string, number>, topics: string[]): TopicPa
  */
 function partitionsPerTopic({ topics, subscriptions }: AssignInput): Map<string, number> {
   const subscribed = new Set(Object.values(subscriptions).flatMap((s) => s.topics));
-  return new Map([...subscribed].filter((t) => (topics[t] ?? 0) > 0).sort().map((t) => [t, topics[t]]));
+  return new Map(
+    [...subscribed]
+      .filter((t) => (topics[t] ?? 0) > 0)
+      .sort()
+      .map((t) => [t, topics[t]]),
+  );
 }
 
 interface Claims {
@@ -142,7 +147,10 @@ function constrainedAssign(perTopic: Map<string, number>, claims: Claims, order:
     ps.slice(quota).forEach((p) => revoked.add(p));
   };
   for (const m of order) {
-    const owned = claims.owned.get(m)!.filter((p) => !claims.multipleOwners.has(p)).sort(byPartitionThenTopic);
+    const owned = claims.owned
+      .get(m)!
+      .filter((p) => !claims.multipleOwners.has(p))
+      .sort(byPartitionThenTopic);
     if (owned.length < minQuota) {
       keep(m, owned, owned.length);
       underMin.push(m);
@@ -240,7 +248,12 @@ class PartitionMovements {
  * partitions than another subscriber until balanced, reverting if that did not improve the
  * balance score. Balance is best effort.
  */
-function generalAssign(perTopic: Map<string, number>, subs: Record<string, MemberSubscription>, claims: Claims, order: string[]): EngineResult {
+function generalAssign(
+  perTopic: Map<string, number>,
+  subs: Record<string, MemberSubscription>,
+  claims: Claims,
+  order: string[],
+): EngineResult {
   const topicConsumers = new Map([...perTopic.keys()].map((t) => [t, [] as string[]]));
   const consumerTopics = new Map<string, string[]>();
   for (const m of order) {
@@ -270,14 +283,17 @@ function generalAssign(perTopic: Map<string, number>, subs: Record<string, Membe
   let revocationRequired = false;
   const assigned = new Set<TopicPartition>();
   for (const m of order) {
-    current.set(m, current.get(m)!.filter((p) => {
-      if (subs[m].topics.includes(parseTp(p).topic)) {
-        assigned.add(p);
-        return true;
-      }
-      revocationRequired = true;
-      return false; // Java leaves `owner` stale here; the free-partition pass overwrites it
-    }));
+    current.set(
+      m,
+      current.get(m)!.filter((p) => {
+        if (subs[m].topics.includes(parseTp(p).topic)) {
+          assigned.add(p);
+          return true;
+        }
+        revocationRequired = true;
+        return false; // Java leaves `owner` stale here; the free-partition pass overwrites it
+      }),
+    );
   }
   let unassigned = sortedAllPartitions.filter((p) => !assigned.has(p));
 

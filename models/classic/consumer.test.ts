@@ -29,7 +29,12 @@ const ME = 'c1-1';
 
 type Body<R> = R extends unknown ? Omit<R, 'corr' | 'client'> : never;
 
-const joinOk = (memberId: string, generation: number, leaderId: string, members: Record<string, MemberSubscription> = {}): Body<JoinGroupResponse> => ({
+const joinOk = (
+  memberId: string,
+  generation: number,
+  leaderId: string,
+  members: Record<string, MemberSubscription> = {},
+): Body<JoinGroupResponse> => ({
   kind: 'JoinGroupResponse',
   error: 'NONE',
   memberId,
@@ -99,7 +104,10 @@ class Consumer {
   }
   /** The response to `req`, on its connection. */
   reply(req: ClientRequest, body: Body<ClassicResponse>): ClientRequest[] {
-    return this.deliver({ type: 'RESPONSE', now: this.now, msg: { ...body, corr: req.corr, client: req.client } } as { type: string; now: number });
+    return this.deliver({ type: 'RESPONSE', now: this.now, msg: { ...body, corr: req.corr, client: req.client } } as {
+      type: string;
+      now: number;
+    });
   }
   /** Fires an armed timer at its deadline (the clock moves forward to it). */
   fire(name: string): ClientRequest[] {
@@ -300,15 +308,18 @@ describe('heartbeat responses (PROTOCOL.md 3.3; AbstractCoordinator.HeartbeatRes
     return { c, hb };
   }
 
-  test.each(['ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID'] as const)('%s is ignored if the generation changed since the heartbeat was sent', (code) => {
-    const { c, hb } = heartbeatFromOldGeneration();
-    c.reply(hb, heartbeat(code));
-    // "if the generation has changed, then ignore this error"
-    expect(c.ctx.generation).toBe(2);
-    expect(c.ctx.memberId).toBe(ME);
-    expect(c.state).toBe('syncing');
-    expect(c.out).toEqual([]);
-  });
+  test.each(['ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID'] as const)(
+    '%s is ignored if the generation changed since the heartbeat was sent',
+    (code) => {
+      const { c, hb } = heartbeatFromOldGeneration();
+      c.reply(hb, heartbeat(code));
+      // "if the generation has changed, then ignore this error"
+      expect(c.ctx.generation).toBe(2);
+      expect(c.ctx.memberId).toBe(ME);
+      expect(c.state).toBe('syncing');
+      expect(c.out).toEqual([]);
+    },
+  );
 
   test('REBALANCE_IN_PROGRESS in STABLE requests a rejoin', () => {
     const c = stableConsumer({ autoCommit: false });

@@ -1,6 +1,6 @@
 import { and, assign, enqueueActions, or, setup, stateIn } from 'xstate';
 import type { Assignor } from '../assignors/types.ts';
-import { partitionsOf, type Topics } from '../types.ts';
+import type { Topics } from '../types.ts';
 import type { ClassicResponse, ClientRequest } from './messages.ts';
 import { type ConsumerContext, type ConsumerEvent, type ConsumerInput, type Sent, initialConsumerContext } from './consumer-state.ts';
 
@@ -50,8 +50,7 @@ function commitRequest(ctx: Ctx, now: number) {
 }
 
 /** Is this response the answer to the request we are still waiting for? */
-const answers = (ctx: Ctx, slot: keyof Ctx['inflight'], e: Ev): boolean =>
-  e.type === 'RESPONSE' && ctx.inflight[slot]?.corr === e.msg.corr;
+const answers = (ctx: Ctx, slot: keyof Ctx['inflight'], e: Ev): boolean => e.type === 'RESPONSE' && ctx.inflight[slot]?.corr === e.msg.corr;
 
 /** The generation and member id are still those the request was sent with. */
 const unchangedSince = (ctx: Ctx, sent: Sent | undefined): boolean =>
@@ -73,8 +72,7 @@ function movesDirectly(subs: Record<string, { ownedPartitions: string[] }>, assi
   return false;
 }
 
-const sameTopics = (a: Topics | null, b: Topics, topics: string[]): boolean =>
-  a !== null && topics.every((t) => a[t] === b[t]);
+const sameTopics = (a: Topics | null, b: Topics, topics: string[]): boolean => a !== null && topics.every((t) => a[t] === b[t]);
 
 export function createConsumerMachine(assignors: Record<string, Assignor>) {
   return setup({
@@ -116,7 +114,9 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         enqueue.assign(patch);
         enqueue({ type: 'send', params: msg });
       }),
-      armRetry: assign(({ context, event }) => ({ timers: { ...context.timers, retry: nowOf(event) + context.cfg.settings.retryBackoffMs } })),
+      armRetry: assign(({ context, event }) => ({
+        timers: { ...context.timers, retry: nowOf(event) + context.cfg.settings.retryBackoffMs },
+      })),
       endJoinPrepare: assign(({ context }) => ({ timers: without(context.timers, 'joinPrepare', 'retry', 'req:commit') })),
       /** EAGER: onPartitionsRevoked (or onPartitionsLost after a reset) for everything owned. */
       revokeAllOwned: assign({ owned: [], positions: {} }),
@@ -125,7 +125,8 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
        * partitions of topics no longer subscribed are revoked. The rest keeps being consumed.
        */
       revokeLostOrUnsubscribed: assign(({ context }) => {
-        const keep = context.generation < 0 || context.memberId === '' ? [] : context.owned.filter((p) => context.cfg.topics.includes(topicOf(p)));
+        const keep =
+          context.generation < 0 || context.memberId === '' ? [] : context.owned.filter((p) => context.cfg.topics.includes(topicOf(p)));
         return keep.length === context.owned.length ? {} : { owned: keep, positions: pick(context.positions, keep) };
       }),
       sendJoinGroup: enqueueActions(({ context, event, enqueue }) => {
@@ -144,7 +145,11 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
             // KIP-429: cooperative members claim what they own. Eager members own nothing here;
             // the eager sticky assignor reads its previous assignment from its user data instead.
             ownedPartitions:
-              context.cfg.protocol === 'cooperative' ? context.owned : context.cfg.assignors.includes('sticky') ? context.lastAssignment : [],
+              context.cfg.protocol === 'cooperative'
+                ? context.owned
+                : context.cfg.assignors.includes('sticky')
+                  ? context.lastAssignment
+                  : [],
             generationId: context.generation,
             groupInstanceId: context.cfg.instanceId,
           },
@@ -165,7 +170,10 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       }),
 
       // ---- JoinGroup response -------------------------------------------------------
-      adoptMemberId: assign(({ context, event }) => ({ memberId: (resp(event) as Response<'JoinGroupResponse'>).memberId, inflight: { ...context.inflight, join: undefined } })),
+      adoptMemberId: assign(({ context, event }) => ({
+        memberId: (resp(event) as Response<'JoinGroupResponse'>).memberId,
+        inflight: { ...context.inflight, join: undefined },
+      })),
       /** UNKNOWN_MEMBER_ID: forget generation and member id, join as a new member. */
       resetGenerationAndMemberId: assign({ generation: -1, memberId: '', protocolName: null, isLeader: false }),
       /** ILLEGAL_GENERATION: forget the generation, keep the member id. */
@@ -197,7 +205,11 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
           // ConsumerCoordinator.validateCooperativeAssignment: the leader throws instead of
           // syncing; the rebalance fails on the leader and its poll() retries (modelled as
           // no SyncGroup and a rejoin when the sync request times out).
-          if (context.cfg.protocol === 'cooperative' && context.protocolName !== 'cooperative-sticky' && movesDirectly(r.members, assignments)) {
+          if (
+            context.cfg.protocol === 'cooperative' &&
+            context.protocolName !== 'cooperative-sticky' &&
+            movesDirectly(r.members, assignments)
+          ) {
             enqueue.assign({ timers: { ...context.timers, 'req:sync': nowOf(event) + context.cfg.settings.requestTimeoutMs } });
             return;
           }
@@ -218,7 +230,9 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       }),
       /** The heartbeat thread runs in COMPLETING_REBALANCE and STABLE. */
       startHeartbeats: assign(({ context, event }) =>
-        'heartbeat' in context.timers ? {} : { timers: { ...context.timers, heartbeat: nowOf(event) + context.cfg.settings.heartbeatIntervalMs } },
+        'heartbeat' in context.timers
+          ? {}
+          : { timers: { ...context.timers, heartbeat: nowOf(event) + context.cfg.settings.heartbeatIntervalMs } },
       ),
       scheduleRetry: assign(({ context, event }) => ({
         inflight: { ...context.inflight, join: undefined, sync: undefined },
@@ -259,7 +273,10 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         // The leader rejoins at once if metadata moved while it was assigning. A leader that
         // assigned nothing (KIP-814 SkipAssignment) has no snapshot and does not rejoin
         // (ConsumerCoordinator.rejoinNeededOrPending: assignmentSnapshot != null && ...).
-        const stale = context.isLeader && context.assignedMetadata !== null && !sameTopics(context.assignedMetadata, context.metadata, Object.keys(context.metadata));
+        const stale =
+          context.isLeader &&
+          context.assignedMetadata !== null &&
+          !sameTopics(context.assignedMetadata, context.metadata, Object.keys(context.metadata));
         return {
           owned: [...r.assignment],
           lastAssignment: [...r.assignment],
@@ -333,7 +350,9 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       }),
       releaseAll: assign({ owned: [], positions: {}, timers: {}, inflight: {} }),
       /** The heartbeat thread is disabled here; it checks the poll timer again once re-enabled. */
-      recheckPollLater: assign(({ context, event }) => ({ timers: { ...context.timers, poll: nowOf(event) + context.cfg.settings.heartbeatIntervalMs } })),
+      recheckPollLater: assign(({ context, event }) => ({
+        timers: { ...context.timers, poll: nowOf(event) + context.cfg.settings.heartbeatIntervalMs },
+      })),
       /** subscribe() with other topics: the next poll rejoins (cooperative: revoking dropped topics first). */
       changeSubscription: assign(({ context, event }) => ({
         cfg: { ...context.cfg, topics: (event as Extract<Ev, { type: 'SUBSCRIBE' }>).topics },
@@ -342,7 +361,8 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       updateMetadata: assign(({ context, event }) => {
         const topics = (event as Extract<Ev, { type: 'METADATA' }>).topics;
         // The leader watches the metadata of every subscribed topic and rejoins when it changes.
-        const changed = context.isLeader && context.assignedMetadata !== null && !sameTopics(context.assignedMetadata, topics, Object.keys(topics));
+        const changed =
+          context.isLeader && context.assignedMetadata !== null && !sameTopics(context.assignedMetadata, topics, Object.keys(topics));
         return { metadata: topics, rejoinNeeded: context.rejoinNeeded || changed };
       }),
     },
@@ -353,7 +373,8 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       joinPrepareDone: ({ context }) => context.inflight.commit === undefined && !('joinPrepare' in context.timers),
       coordinatorKnown: ({ context }) => context.coordinator !== null,
       slowRevocation: ({ context }) => context.cfg.slowCallbacks && context.owned.length > 0,
-      assignmentRevokes: ({ context, event }) => context.owned.some((p) => !(resp(event) as Response<'SyncGroupResponse'>).assignment.includes(p)),
+      assignmentRevokes: ({ context, event }) =>
+        context.owned.some((p) => !(resp(event) as Response<'SyncGroupResponse'>).assignment.includes(p)),
       isCooperative: ({ context }) => context.cfg.protocol === 'cooperative',
       isEager: ({ context }) => context.cfg.protocol === 'eager',
       /** Auto-commit before revoking, only with a valid generation and something to commit. */
@@ -376,10 +397,12 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       syncStillCurrent: ({ context }) => unchangedSince(context, context.inflight.sync),
       isTimer: ({ event }, name: string) => timerName(event) === name,
       hasOwned: ({ context }) => context.owned.length > 0 && !context.stalled,
-      canCommit: ({ context }) => context.owned.length > 0 && context.inflight.commit === undefined && !context.stalled && context.coordinator !== null,
+      canCommit: ({ context }) =>
+        context.owned.length > 0 && context.inflight.commit === undefined && !context.stalled && context.coordinator !== null,
       answersFind: ({ context, event }) => answers(context, 'find', event),
       heartbeatCoordinatorError: ({ context, event }) =>
-        answers(context, 'heartbeat', event) && (resp(event).error === 'NOT_COORDINATOR' || resp(event).error === 'COORDINATOR_NOT_AVAILABLE'),
+        answers(context, 'heartbeat', event) &&
+        (resp(event).error === 'NOT_COORDINATOR' || resp(event).error === 'COORDINATOR_NOT_AVAILABLE'),
       commitCoordinatorError: ({ context, event }) =>
         answers(context, 'commit', event) && (resp(event).error === 'NOT_COORDINATOR' || resp(event).error === 'COORDINATOR_NOT_AVAILABLE'),
     },
@@ -397,28 +420,57 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       SUBSCRIBE: { actions: 'changeSubscription' },
       RESPONSE: [
         // Heartbeat responses, wherever they arrive.
-        { guard: { type: 'heartbeatErrorCurrent', params: 'UNKNOWN_MEMBER_ID' }, target: '.unjoined', actions: ['clearInflightHeartbeat', 'resetGenerationAndMemberId', 'requestRejoin', 'clearInflightJoinSync'] },
-        { guard: { type: 'heartbeatErrorCurrent', params: 'ILLEGAL_GENERATION' }, target: '.unjoined', actions: ['clearInflightHeartbeat', 'resetGeneration', 'requestRejoin', 'clearInflightJoinSync'] },
+        {
+          guard: { type: 'heartbeatErrorCurrent', params: 'UNKNOWN_MEMBER_ID' },
+          target: '.unjoined',
+          actions: ['clearInflightHeartbeat', 'resetGenerationAndMemberId', 'requestRejoin', 'clearInflightJoinSync'],
+        },
+        {
+          guard: { type: 'heartbeatErrorCurrent', params: 'ILLEGAL_GENERATION' },
+          target: '.unjoined',
+          actions: ['clearInflightHeartbeat', 'resetGeneration', 'requestRejoin', 'clearInflightJoinSync'],
+        },
         { guard: { type: 'heartbeatErrorCurrent', params: 'FENCED_INSTANCE_ID' }, target: '.fatal', actions: ['clearInflightHeartbeat'] },
         { guard: 'heartbeatCoordinatorError', actions: ['clearInflightHeartbeat', 'markCoordinatorUnknown'] },
         { guard: 'commitCoordinatorError', actions: ['clearInflightCommit', 'markCoordinatorUnknown'] },
         { guard: 'answersFind', actions: 'adoptCoordinator' },
         { guard: 'answersHeartbeat', actions: 'clearInflightHeartbeat' },
         // Commit responses outside the pre-revocation commit.
-        { guard: { type: 'commitErrorCurrent', params: 'UNKNOWN_MEMBER_ID' }, target: '.unjoined', actions: ['clearInflightCommit', 'resetGenerationAndMemberId', 'requestRejoin', 'clearInflightJoinSync'] },
-        { guard: { type: 'commitErrorCurrent', params: 'ILLEGAL_GENERATION' }, target: '.unjoined', actions: ['clearInflightCommit', 'resetGeneration', 'requestRejoin', 'clearInflightJoinSync'] },
+        {
+          guard: { type: 'commitErrorCurrent', params: 'UNKNOWN_MEMBER_ID' },
+          target: '.unjoined',
+          actions: ['clearInflightCommit', 'resetGenerationAndMemberId', 'requestRejoin', 'clearInflightJoinSync'],
+        },
+        {
+          guard: { type: 'commitErrorCurrent', params: 'ILLEGAL_GENERATION' },
+          target: '.unjoined',
+          actions: ['clearInflightCommit', 'resetGeneration', 'requestRejoin', 'clearInflightJoinSync'],
+        },
         { guard: 'answersCommit', actions: 'clearInflightCommit' },
       ],
       TIMER: [
         // A request timeout is a disconnect: the coordinator is looked up again.
-        { guard: { type: 'isTimer', params: 'req:heartbeat' }, actions: ['clearTimer', 'clearInflightHeartbeat', 'markCoordinatorUnknown'] },
+        {
+          guard: { type: 'isTimer', params: 'req:heartbeat' },
+          actions: ['clearTimer', 'clearInflightHeartbeat', 'markCoordinatorUnknown'],
+        },
         { guard: { type: 'isTimer', params: 'req:commit' }, actions: ['clearTimer', 'clearInflightCommit', 'markCoordinatorUnknown'] },
         { guard: { type: 'isTimer', params: 'req:find' }, actions: ['clearTimer', 'clearInflightFind', 'markCoordinatorUnknown'] },
         // KIP-62, checked by the heartbeat thread, which only runs while the member has joined.
         {
-          guard: and([{ type: 'isTimer', params: 'poll' }, or([stateIn('stable'), stateIn('syncing'), stateIn('committing'), stateIn('revoking')])]),
+          guard: and([
+            { type: 'isTimer', params: 'poll' },
+            or([stateIn('stable'), stateIn('syncing'), stateIn('committing'), stateIn('revoking')]),
+          ]),
           target: '.unjoined',
-          actions: ['clearTimer', 'leaveOnPollTimeout', 'resetGenerationAndMemberId', 'requestRejoin', 'clearInflightJoinSync', 'stopHeartbeats'],
+          actions: [
+            'clearTimer',
+            'leaveOnPollTimeout',
+            'resetGenerationAndMemberId',
+            'requestRejoin',
+            'clearInflightJoinSync',
+            'stopHeartbeats',
+          ],
         },
         { guard: { type: 'isTimer', params: 'poll' }, actions: 'recheckPollLater' },
         { actions: 'clearTimer' },
@@ -443,14 +495,23 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         on: {
           RESPONSE: [
             // The commit is over either way; `always` then moves on to the revocation and JoinGroup.
-            { guard: { type: 'commitErrorCurrent', params: 'UNKNOWN_MEMBER_ID' }, actions: ['clearInflightCommit', 'endJoinPrepare', 'resetGenerationAndMemberId'] },
-            { guard: { type: 'commitErrorCurrent', params: 'ILLEGAL_GENERATION' }, actions: ['clearInflightCommit', 'endJoinPrepare', 'resetGeneration'] },
+            {
+              guard: { type: 'commitErrorCurrent', params: 'UNKNOWN_MEMBER_ID' },
+              actions: ['clearInflightCommit', 'endJoinPrepare', 'resetGenerationAndMemberId'],
+            },
+            {
+              guard: { type: 'commitErrorCurrent', params: 'ILLEGAL_GENERATION' },
+              actions: ['clearInflightCommit', 'endJoinPrepare', 'resetGeneration'],
+            },
             // Retriable: rediscover the coordinator and commit again.
             { guard: 'commitCoordinatorError', actions: ['clearInflightCommit', 'markCoordinatorUnknown', 'armRetry'] },
             { guard: 'answersCommit', actions: ['clearInflightCommit', 'endJoinPrepare'] },
           ],
           TIMER: [
-            { guard: { type: 'isTimer', params: 'req:commit' }, actions: ['clearTimer', 'clearInflightCommit', 'markCoordinatorUnknown', 'armRetry'] },
+            {
+              guard: { type: 'isTimer', params: 'req:commit' },
+              actions: ['clearTimer', 'clearInflightCommit', 'markCoordinatorUnknown', 'armRetry'],
+            },
             { guard: and([{ type: 'isTimer', params: 'retry' }, 'coordinatorKnown']), actions: ['clearTimer', 'sendAutoCommit'] },
             { guard: { type: 'isTimer', params: 'retry' }, actions: 'armRetry' },
             // The rebalance timeout bounds onJoinPrepare: join without the commit.
@@ -470,10 +531,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         entry: 'armPollTimer',
         exit: 'disarmPollTimer',
         on: {
-          CALLBACK_DONE: [
-            { guard: 'isCooperative', target: 'stable', actions: 'completeRevocation' },
-            { target: 'joining' },
-          ],
+          CALLBACK_DONE: [{ guard: 'isCooperative', target: 'stable', actions: 'completeRevocation' }, { target: 'joining' }],
           PROCESS: { actions: [] },
           TIMER: { guard: { type: 'isTimer', params: 'heartbeat' }, actions: 'sendHeartbeat' },
         },
@@ -483,21 +541,42 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         entry: [
           // PREPARING_REBALANCE: the heartbeat thread disables itself.
           'stopHeartbeats',
-          enqueueActions(({ context, enqueue }) => enqueue(context.cfg.protocol === 'eager' ? 'revokeAllOwned' : 'revokeLostOrUnsubscribed')),
+          enqueueActions(({ context, enqueue }) =>
+            enqueue(context.cfg.protocol === 'eager' ? 'revokeAllOwned' : 'revokeLostOrUnsubscribed'),
+          ),
           'sendJoinGroup',
         ],
         on: {
           RESPONSE: [
-            { guard: and(['answersJoin', { type: 'isError', params: 'NONE' }]), target: 'syncing', actions: ['adoptGeneration', 'startHeartbeats', 'sendSyncGroup'] },
-            { guard: and(['answersJoin', { type: 'isError', params: 'MEMBER_ID_REQUIRED' }]), target: 'joining', reenter: true, actions: 'adoptMemberId' },
-            { guard: and(['answersJoin', { type: 'isError', params: 'UNKNOWN_MEMBER_ID' }]), target: 'joining', reenter: true, actions: 'resetGenerationAndMemberId' },
+            {
+              guard: and(['answersJoin', { type: 'isError', params: 'NONE' }]),
+              target: 'syncing',
+              actions: ['adoptGeneration', 'startHeartbeats', 'sendSyncGroup'],
+            },
+            {
+              guard: and(['answersJoin', { type: 'isError', params: 'MEMBER_ID_REQUIRED' }]),
+              target: 'joining',
+              reenter: true,
+              actions: 'adoptMemberId',
+            },
+            {
+              guard: and(['answersJoin', { type: 'isError', params: 'UNKNOWN_MEMBER_ID' }]),
+              target: 'joining',
+              reenter: true,
+              actions: 'resetGenerationAndMemberId',
+            },
             { guard: and(['answersJoin', { type: 'isError', params: 'REBALANCE_IN_PROGRESS' }]), target: 'joining', reenter: true },
             { guard: and(['answersJoin', 'isCoordinatorError']), actions: ['scheduleRetry', 'markCoordinatorUnknown'] },
             { guard: and(['answersJoin', 'isFatalError']), target: 'fatal' },
           ],
           TIMER: [
             // A request timeout is a disconnect: the coordinator is looked up again.
-            { guard: { type: 'isTimer', params: 'req:join' }, target: 'joining', reenter: true, actions: ['clearTimer', 'markCoordinatorUnknown'] },
+            {
+              guard: { type: 'isTimer', params: 'req:join' },
+              target: 'joining',
+              reenter: true,
+              actions: ['clearTimer', 'markCoordinatorUnknown'],
+            },
             { guard: { type: 'isTimer', params: 'retry' }, target: 'joining', reenter: true, actions: 'clearTimer' },
           ],
         },
@@ -511,18 +590,46 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
               target: 'revoking',
               actions: 'awaitRevocation',
             },
-            { guard: and(['answersSync', { type: 'isError', params: 'NONE' }, 'syncStillCurrent']), target: 'stable', actions: 'installAssignment' },
+            {
+              guard: and(['answersSync', { type: 'isError', params: 'NONE' }, 'syncStillCurrent']),
+              target: 'stable',
+              actions: 'installAssignment',
+            },
             // NONE after the heartbeat thread reset the generation counts as ILLEGAL_GENERATION.
-            { guard: and(['answersSync', { type: 'isError', params: 'NONE' }]), target: 'unjoined', actions: ['clearInflightJoinSync', 'requestRejoin'] },
+            {
+              guard: and(['answersSync', { type: 'isError', params: 'NONE' }]),
+              target: 'unjoined',
+              actions: ['clearInflightJoinSync', 'requestRejoin'],
+            },
             // REBALANCE_IN_PROGRESS keeps generation and member id.
-            { guard: and(['answersSync', { type: 'isError', params: 'REBALANCE_IN_PROGRESS' }]), target: 'unjoined', actions: ['clearInflightJoinSync', 'requestRejoin'] },
-            { guard: and(['answersSync', { type: 'isError', params: 'UNKNOWN_MEMBER_ID' }]), target: 'unjoined', actions: ['clearInflightJoinSync', 'resetGenerationAndMemberId', 'requestRejoin'] },
-            { guard: and(['answersSync', { type: 'isError', params: 'ILLEGAL_GENERATION' }]), target: 'unjoined', actions: ['clearInflightJoinSync', 'resetGeneration', 'requestRejoin'] },
-            { guard: and(['answersSync', 'isCoordinatorError']), target: 'unjoined', actions: ['clearInflightJoinSync', 'requestRejoin', 'markCoordinatorUnknown'] },
+            {
+              guard: and(['answersSync', { type: 'isError', params: 'REBALANCE_IN_PROGRESS' }]),
+              target: 'unjoined',
+              actions: ['clearInflightJoinSync', 'requestRejoin'],
+            },
+            {
+              guard: and(['answersSync', { type: 'isError', params: 'UNKNOWN_MEMBER_ID' }]),
+              target: 'unjoined',
+              actions: ['clearInflightJoinSync', 'resetGenerationAndMemberId', 'requestRejoin'],
+            },
+            {
+              guard: and(['answersSync', { type: 'isError', params: 'ILLEGAL_GENERATION' }]),
+              target: 'unjoined',
+              actions: ['clearInflightJoinSync', 'resetGeneration', 'requestRejoin'],
+            },
+            {
+              guard: and(['answersSync', 'isCoordinatorError']),
+              target: 'unjoined',
+              actions: ['clearInflightJoinSync', 'requestRejoin', 'markCoordinatorUnknown'],
+            },
             { guard: and(['answersSync', 'isFatalError']), target: 'fatal' },
           ],
           TIMER: [
-            { guard: { type: 'isTimer', params: 'req:sync' }, target: 'unjoined', actions: ['clearTimer', 'clearInflightJoinSync', 'requestRejoin'] },
+            {
+              guard: { type: 'isTimer', params: 'req:sync' },
+              target: 'unjoined',
+              actions: ['clearTimer', 'clearInflightJoinSync', 'requestRejoin'],
+            },
             { guard: { type: 'isTimer', params: 'heartbeat' }, actions: 'sendHeartbeat' },
           ],
         },
@@ -539,8 +646,14 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
           COMMIT: { guard: 'canCommit', actions: 'sendCommit' },
           RESPONSE: [
             // Heartbeat REBALANCE_IN_PROGRESS is the rejoin signal (only acted on when STABLE).
-            { guard: and(['answersHeartbeat', { type: 'isError', params: 'REBALANCE_IN_PROGRESS' }]), actions: ['clearInflightHeartbeat', 'requestRejoin'] },
-            { guard: and(['answersCommit', { type: 'isError', params: 'REBALANCE_IN_PROGRESS' }]), actions: ['clearInflightCommit', 'requestRejoin'] },
+            {
+              guard: and(['answersHeartbeat', { type: 'isError', params: 'REBALANCE_IN_PROGRESS' }]),
+              actions: ['clearInflightHeartbeat', 'requestRejoin'],
+            },
+            {
+              guard: and(['answersCommit', { type: 'isError', params: 'REBALANCE_IN_PROGRESS' }]),
+              actions: ['clearInflightCommit', 'requestRejoin'],
+            },
           ],
           TIMER: { guard: { type: 'isTimer', params: 'heartbeat' }, actions: 'sendHeartbeat' },
         },

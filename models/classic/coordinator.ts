@@ -249,16 +249,19 @@ export const coordinatorSetup = setup({
         if (m.joinCorr !== null) {
           enqueue({
             type: 'send',
-            params: reply({ corr: m.joinCorr, client: m.client }, {
-              kind: 'JoinGroupResponse',
-              error: 'NONE',
-              memberId: id,
-              generation: context.generation,
-              protocolName: context.protocolName,
-              leaderId: context.leaderId,
-              members: id === context.leaderId ? subs : {},
-              skipAssignment: false,
-            }),
+            params: reply(
+              { corr: m.joinCorr, client: m.client },
+              {
+                kind: 'JoinGroupResponse',
+                error: 'NONE',
+                memberId: id,
+                generation: context.generation,
+                protocolName: context.protocolName,
+                leaderId: context.leaderId,
+                members: id === context.leaderId ? subs : {},
+                skipAssignment: false,
+              },
+            ),
           });
         }
         members[id] = { ...m, joinCorr: null, isNew: false, assignment: null };
@@ -312,12 +315,15 @@ export const coordinatorSetup = setup({
         if (m.syncCorr !== null) {
           enqueue({
             type: 'send',
-            params: reply({ corr: m.syncCorr, client: m.client }, {
-              kind: 'SyncGroupResponse',
-              error: 'NONE',
-              assignment,
-              committed: committedFor(context, assignment),
-            }),
+            params: reply(
+              { corr: m.syncCorr, client: m.client },
+              {
+                kind: 'SyncGroupResponse',
+                error: 'NONE',
+                assignment,
+                committed: committedFor(context, assignment),
+              },
+            ),
           });
           timers[`session:${id}`] = now + m.sessionTimeoutMs;
         }
@@ -393,8 +399,10 @@ export const coordinatorSetup = setup({
     // ---- unloading --------------------------------------------------------------------
     answerParkedNotCoordinator: enqueueActions(({ context, enqueue }) => {
       for (const m of Object.values(context.members)) {
-        if (m.joinCorr !== null) enqueue({ type: 'send', params: reply({ corr: m.joinCorr, client: m.client }, joinError('NOT_COORDINATOR')) });
-        if (m.syncCorr !== null) enqueue({ type: 'send', params: reply({ corr: m.syncCorr, client: m.client }, errorFor('SyncGroup', 'NOT_COORDINATOR')) });
+        if (m.joinCorr !== null)
+          enqueue({ type: 'send', params: reply({ corr: m.joinCorr, client: m.client }, joinError('NOT_COORDINATOR')) });
+        if (m.syncCorr !== null)
+          enqueue({ type: 'send', params: reply({ corr: m.syncCorr, client: m.client }, errorFor('SyncGroup', 'NOT_COORDINATOR')) });
       }
       enqueue.assign({ timers: {} });
     }),
@@ -455,10 +463,8 @@ export const coordinatorSetup = setup({
     /** Early completion: every member has rejoined and no KIP-394 member is pending; never for the initial rebalance. */
     allMembersRejoined: ({ context }) =>
       !context.initialRebalance && context.pending.length === 0 && Object.values(context.members).every((m) => m.joinCorr !== null),
-    initialDelayExtends: ({ context }) =>
-      context.initialRebalance && context.newMemberAdded && context.initialDelayRemainingMs > 0,
-    noMemberRemainsAfterJoin: ({ context }) =>
-      Object.values(context.members).every((m) => m.joinCorr === null && m.instanceId === null),
+    initialDelayExtends: ({ context }) => context.initialRebalance && context.newMemberAdded && context.initialDelayRemainingMs > 0,
+    noMemberRemainsAfterJoin: ({ context }) => Object.values(context.members).every((m) => m.joinCorr === null && m.instanceId === null),
     nobodyRejoined: ({ context }) => Object.values(context.members).every((m) => m.joinCorr === null),
     isTimer: ({ event }, name: string) => timerName(event) === name,
     isTimerOf: ({ event }, prefix: string) => timerName(event).startsWith(prefix),
@@ -477,8 +483,10 @@ function replaceStatic(context: Ctx, event: Ev, enqueue: Enqueue, park: boolean)
   const oldId = staticMemberOf(context, msg.instanceId)!;
   const old = context.members[oldId];
   const newId = `${msg.instanceId}-${context.nextMemberSeq}`;
-  if (old.joinCorr !== null) enqueue({ type: 'send', params: reply({ corr: old.joinCorr, client: old.client }, joinError('FENCED_INSTANCE_ID')) });
-  if (old.syncCorr !== null) enqueue({ type: 'send', params: reply({ corr: old.syncCorr, client: old.client }, errorFor('SyncGroup', 'FENCED_INSTANCE_ID')) });
+  if (old.joinCorr !== null)
+    enqueue({ type: 'send', params: reply({ corr: old.joinCorr, client: old.client }, joinError('FENCED_INSTANCE_ID')) });
+  if (old.syncCorr !== null)
+    enqueue({ type: 'send', params: reply({ corr: old.syncCorr, client: old.client }, errorFor('SyncGroup', 'FENCED_INSTANCE_ID')) });
   const members: Record<string, GroupMember> = {};
   for (const [id, m] of Object.entries(context.members)) {
     if (id !== oldId) members[id] = m;
@@ -589,7 +597,11 @@ export const coordinatorMachine = coordinatorSetup.createMachine({
             target: 'PreparingRebalance',
             actions: ['addMember', 'chooseFirstJoinerAsLeader', 'armInitialDelay'],
           },
-          { guard: 'isNewStaticMember', target: 'PreparingRebalance', actions: ['addStaticMember', 'chooseFirstJoinerAsLeader', 'armInitialDelay'] },
+          {
+            guard: 'isNewStaticMember',
+            target: 'PreparingRebalance',
+            actions: ['addStaticMember', 'chooseFirstJoinerAsLeader', 'armInitialDelay'],
+          },
           { actions: 'rejectUnknownMember' },
         ],
         SyncGroup: { actions: 'rejectUnknownMember' },
@@ -629,12 +641,23 @@ export const coordinatorMachine = coordinatorSetup.createMachine({
     CompletingJoin: {
       always: [
         { guard: 'initialDelayExtends', target: 'PreparingRebalance', actions: 'extendInitialDelay' },
-        { guard: 'noMemberRemainsAfterJoin', target: 'Empty', actions: ['removeMissedMembers', 'bumpGeneration', 'becomeEmpty', 'persistGroup'] },
+        {
+          guard: 'noMemberRemainsAfterJoin',
+          target: 'Empty',
+          actions: ['removeMissedMembers', 'bumpGeneration', 'becomeEmpty', 'persistGroup'],
+        },
         // Only static members that did not rejoin are left: wait for their sessions to expire.
         { guard: 'nobodyRejoined', target: 'PreparingRebalance', actions: ['removeMissedMembers', 'rechooseLeader', 'rearmJoinTimer'] },
         {
           target: 'CompletingRebalance',
-          actions: ['removeMissedMembers', 'electRejoinedLeader', 'bumpGeneration', 'selectGroupProtocol', 'answerParkedJoins', 'armSyncTimer'],
+          actions: [
+            'removeMissedMembers',
+            'electRejoinedLeader',
+            'bumpGeneration',
+            'selectGroupProtocol',
+            'answerParkedJoins',
+            'armSyncTimer',
+          ],
         },
       ],
     },
@@ -642,8 +665,16 @@ export const coordinatorMachine = coordinatorSetup.createMachine({
       on: {
         JoinGroup: [
           ...joinCommon,
-          { guard: 'isPendingMember', ...toPreparingFromCompleting, actions: ['addMember', 'chooseFirstJoinerAsLeader', ...toPreparingFromCompleting.actions] },
-          { guard: 'isNewStaticMember', ...toPreparingFromCompleting, actions: ['addStaticMember', 'chooseFirstJoinerAsLeader', ...toPreparingFromCompleting.actions] },
+          {
+            guard: 'isPendingMember',
+            ...toPreparingFromCompleting,
+            actions: ['addMember', 'chooseFirstJoinerAsLeader', ...toPreparingFromCompleting.actions],
+          },
+          {
+            guard: 'isNewStaticMember',
+            ...toPreparingFromCompleting,
+            actions: ['addStaticMember', 'chooseFirstJoinerAsLeader', ...toPreparingFromCompleting.actions],
+          },
           // The in-flight assignment was computed for the old id: always rebalance.
           { guard: 'isStaticReplacement', ...toPreparingFromCompleting, actions: [parkReplacement, ...toPreparingFromCompleting.actions] },
           { guard: 'isUnknownMember', actions: 'rejectUnknownMember' },
@@ -657,10 +688,17 @@ export const coordinatorMachine = coordinatorSetup.createMachine({
           { actions: 'parkSync' },
         ],
         Heartbeat: [...fenceByIdentityAndGeneration, { actions: ['touchSession', 'answerHeartbeat'] }],
-        LeaveGroup: [...leaveCommon, { ...toPreparingFromCompleting, actions: ['removeLeavingMember', 'rechooseLeader', ...toPreparingFromCompleting.actions] }],
+        LeaveGroup: [
+          ...leaveCommon,
+          { ...toPreparingFromCompleting, actions: ['removeLeavingMember', 'rechooseLeader', ...toPreparingFromCompleting.actions] },
+        ],
         OffsetCommit: [...commitFencing, { actions: 'rejectRebalanceInProgress' }],
         TIMER: [
-          { guard: 'sessionExpired', ...toPreparingFromCompleting, actions: ['clearTimer', 'expireMember', 'rechooseLeader', ...toPreparingFromCompleting.actions] },
+          {
+            guard: 'sessionExpired',
+            ...toPreparingFromCompleting,
+            actions: ['clearTimer', 'expireMember', 'rechooseLeader', ...toPreparingFromCompleting.actions],
+          },
           {
             guard: 'pendingSyncExpired',
             ...toPreparingFromCompleting,
@@ -675,8 +713,16 @@ export const coordinatorMachine = coordinatorSetup.createMachine({
       on: {
         JoinGroup: [
           ...joinCommon,
-          { guard: 'isPendingMember', ...toPreparingFromStable, actions: ['addMember', 'chooseFirstJoinerAsLeader', ...toPreparingFromStable.actions] },
-          { guard: 'isNewStaticMember', ...toPreparingFromStable, actions: ['addStaticMember', 'chooseFirstJoinerAsLeader', ...toPreparingFromStable.actions] },
+          {
+            guard: 'isPendingMember',
+            ...toPreparingFromStable,
+            actions: ['addMember', 'chooseFirstJoinerAsLeader', ...toPreparingFromStable.actions],
+          },
+          {
+            guard: 'isNewStaticMember',
+            ...toPreparingFromStable,
+            actions: ['addStaticMember', 'chooseFirstJoinerAsLeader', ...toPreparingFromStable.actions],
+          },
           // A static member restarting within its session: new member id, same assignment, no rebalance.
           {
             guard: and(['isStaticReplacement', 'staticReplacementKeepsProtocol']),
@@ -691,11 +737,22 @@ export const coordinatorMachine = coordinatorSetup.createMachine({
         ],
         SyncGroup: [...fenceByIdentityAndGeneration, { actions: 'answerSyncWithAssignment' }],
         Heartbeat: [...fenceByIdentityAndGeneration, { actions: ['touchSession', 'answerHeartbeat'] }],
-        LeaveGroup: [...leaveCommon, { ...toPreparingFromStable, actions: ['removeLeavingMember', 'rechooseLeader', ...toPreparingFromStable.actions] }],
+        LeaveGroup: [
+          ...leaveCommon,
+          { ...toPreparingFromStable, actions: ['removeLeavingMember', 'rechooseLeader', ...toPreparingFromStable.actions] },
+        ],
         OffsetCommit: [...commitFencing, { actions: ['touchSession', 'storeCommit'] }],
         TIMER: [
-          { guard: 'sessionExpired', ...toPreparingFromStable, actions: ['clearTimer', 'expireMember', 'rechooseLeader', ...toPreparingFromStable.actions] },
-          { guard: 'pendingSyncExpired', ...toPreparingFromStable, actions: ['clearTimer', 'expirePendingSync', 'rechooseLeader', ...toPreparingFromStable.actions] },
+          {
+            guard: 'sessionExpired',
+            ...toPreparingFromStable,
+            actions: ['clearTimer', 'expireMember', 'rechooseLeader', ...toPreparingFromStable.actions],
+          },
+          {
+            guard: 'pendingSyncExpired',
+            ...toPreparingFromStable,
+            actions: ['clearTimer', 'expirePendingSync', 'rechooseLeader', ...toPreparingFromStable.actions],
+          },
           pendingExpiry,
           { actions: 'clearTimer' },
         ],

@@ -6,18 +6,20 @@ import { serverRange, uniform, type ServerAssignInput } from './assignors.ts';
 // Server-side assignors (group-coordinator: UniformAssignor with its homogeneous builder, and
 // RangeAssignor): every partition assigned once, balance, and stickiness of uniform.
 
-const input = fc.record({ members: fc.integer({ min: 1, max: 6 }), partitions: fc.integer({ min: 0, max: 20 }), seed: fc.nat() }).map(({ members, partitions, seed }): ServerAssignInput => {
-  const ids = Array.from({ length: members }, (_, i) => `m${(i * 7 + seed) % 97}-${i}`);
-  const all = partitionsOf({ t: partitions }, ['t']);
-  // A previous target: some partitions spread arbitrarily (some unassigned, some of gone members).
-  const previous: Record<string, string[]> = {};
-  all.forEach((p, i) => {
-    if ((i + seed) % 3 === 0) return;
-    const owner = (i * 5 + seed) % (members + 1) === members ? 'gone' : ids[(i * 5 + seed) % members];
-    (previous[owner] ??= []).push(p);
+const input = fc
+  .record({ members: fc.integer({ min: 1, max: 6 }), partitions: fc.integer({ min: 0, max: 20 }), seed: fc.nat() })
+  .map(({ members, partitions, seed }): ServerAssignInput => {
+    const ids = Array.from({ length: members }, (_, i) => `m${(i * 7 + seed) % 97}-${i}`);
+    const all = partitionsOf({ t: partitions }, ['t']);
+    // A previous target: some partitions spread arbitrarily (some unassigned, some of gone members).
+    const previous: Record<string, string[]> = {};
+    all.forEach((p, i) => {
+      if ((i + seed) % 3 === 0) return;
+      const owner = (i * 5 + seed) % (members + 1) === members ? 'gone' : ids[(i * 5 + seed) % members];
+      (previous[owner] ??= []).push(p);
+    });
+    return { topics: { t: partitions }, members: Object.fromEntries(ids.map((id) => [id, { topics: ['t'], instanceId: null }])), previous };
   });
-  return { topics: { t: partitions }, members: Object.fromEntries(ids.map((id) => [id, { topics: ['t'], instanceId: null }])), previous };
-});
 
 const counts = (out: Record<string, string[]>) => Object.values(out).map((ps) => ps.length);
 

@@ -39,7 +39,12 @@ const byPartition = (a: string, b: string) => {
  * extra; everybody keeps previous partitions up to its quota, then the free partitions fill
  * members below the minimum quota, then the remaining extras go in member order.
  */
-function stickyBalance(members: string[], partitions: TopicPartition[], previous: Record<string, TopicPartition[]>, out: Record<string, TopicPartition[]>): void {
+function stickyBalance(
+  members: string[],
+  partitions: TopicPartition[],
+  previous: Record<string, TopicPartition[]>,
+  out: Record<string, TopicPartition[]>,
+): void {
   if (members.length === 0) return;
   const valid = new Set(partitions);
   const minQuota = Math.floor(partitions.length / members.length);
@@ -91,7 +96,9 @@ export const uniform: ServerAssignor = {
     const allTopics = [...new Set(list.flatMap((m) => m.topics))].sort();
     for (const t of allTopics) {
       if (topics[t] === undefined) continue;
-      const subscribers = ids.filter((m) => members[m].topics.includes(t)).sort((a, b) => out[a].length - out[b].length || (a < b ? -1 : 1));
+      const subscribers = ids
+        .filter((m) => members[m].topics.includes(t))
+        .sort((a, b) => out[a].length - out[b].length || (a < b ? -1 : 1));
       stickyBalance(subscribers, partitionsOf(topics, [t]), previous, out);
     }
     return out;
@@ -108,7 +115,10 @@ export const serverRange: ServerAssignor = {
   balance: 'per-topic',
   assign({ topics, members }) {
     const subscriptions = Object.fromEntries(
-      Object.entries(members).map(([id, m]) => [id, { topics: m.topics, ownedPartitions: [], generationId: -1, groupInstanceId: m.instanceId }]),
+      Object.entries(members).map(([id, m]) => [
+        id,
+        { topics: m.topics, ownedPartitions: [], generationId: -1, groupInstanceId: m.instanceId },
+      ]),
     );
     return clientRange.assign({ topics, subscriptions });
   },

@@ -159,7 +159,14 @@ export function computeNext(
   const revoke = m.assigned.filter((p) => !target.includes(p));
   const stillOwns = owned === null || owned.some((p) => revoke.includes(p));
   if (revoke.length > 0 && stillOwns && rules.waitForRevocation) {
-    return { ...m, state: 'unrevoked', previousEpoch: m.memberEpoch, memberEpoch: epochIfRevoking, assigned: keep, pendingRevocation: revoke };
+    return {
+      ...m,
+      state: 'unrevoked',
+      previousEpoch: m.memberEpoch,
+      memberEpoch: epochIfRevoking,
+      assigned: keep,
+      pendingRevocation: revoke,
+    };
   }
   const wanted = target.filter((p) => !keep.includes(p));
   const unreleased = rules.waitForRelease ? wanted.filter(heldElsewhere) : [];

@@ -208,7 +208,12 @@ describe('subscription and metadata changes', () => {
     const r = g.send(hb('c1', 0));
     g.send(hb('c1', r.memberEpoch, { topics: ['t', 'u'], owned: r.assignment }));
     expect(g.ctx.groupEpoch).toBe(2);
-    const [next] = run.send(g.snap, { type: 'ConsumerGroupHeartbeat', now: 0, msg: hb('c1', 2, { owned: r.assignment }), topics: { t: 5, u: 1 } } as never);
+    const [next] = run.send(g.snap, {
+      type: 'ConsumerGroupHeartbeat',
+      now: 0,
+      msg: hb('c1', 2, { owned: r.assignment }),
+      topics: { t: 5, u: 1 },
+    } as never);
     expect((next.context as GroupContext).groupEpoch).toBe(3);
     expect((next.context as GroupContext).target['c1-1']).toHaveLength(6);
   });

@@ -14,7 +14,15 @@ import {
   reconcileStep,
   without,
 } from './coordinator-state.ts';
-import { LEAVE_EPOCH, STATIC_LEAVE_EPOCH, errorReply, replyTo, type ConsumerErrorCode, type ConsumerGroupHeartbeatRequest, type ConsumerResponse } from './messages.ts';
+import {
+  LEAVE_EPOCH,
+  STATIC_LEAVE_EPOCH,
+  errorReply,
+  replyTo,
+  type ConsumerErrorCode,
+  type ConsumerGroupHeartbeatRequest,
+  type ConsumerResponse,
+} from './messages.ts';
 
 // The KIP-848 group coordinator for one consumer group (GroupMetadataManager.consumerGroupHeartbeat,
 // ConsumerGroup, CurrentAssignmentBuilder in Kafka's group-coordinator module, 4.0 code line).
@@ -47,7 +55,10 @@ const sameTopics = (a: Topics, b: Topics) => Object.keys(a).length === Object.ke
  * The member lookup of consumerGroupHeartbeat (getOrMaybeSubscribe{Dynamic,Static}ConsumerGroupMember
  * and throwIfConsumerGroupMemberEpochIsInvalid): the error to answer, or how the member is admitted.
  */
-export function admission(ctx: Ctx, msg: ConsumerGroupHeartbeatRequest): ConsumerErrorCode | { kind: 'new' } | { kind: 'existing' } | { kind: 'replace'; previous: string } {
+export function admission(
+  ctx: Ctx,
+  msg: ConsumerGroupHeartbeatRequest,
+): ConsumerErrorCode | { kind: 'new' } | { kind: 'existing' } | { kind: 'replace'; previous: string } {
   if (msg.instanceId !== null) {
     const existing = memberOfInstance(ctx, msg.instanceId);
     if (msg.memberEpoch === 0) {
@@ -71,7 +82,8 @@ export function admission(ctx: Ctx, msg: ConsumerGroupHeartbeatRequest): Consume
 /** throwIfConsumerGroupMemberEpochIsInvalid: an older epoch passes only as the previous epoch, owning a subset (lost response). */
 function epochCheck(m: ConsumerGroupMember, msg: ConsumerGroupHeartbeatRequest): ConsumerErrorCode | { kind: 'existing' } {
   if (msg.memberEpoch > m.memberEpoch) return 'FENCED_MEMBER_EPOCH';
-  if (msg.memberEpoch < m.memberEpoch && (msg.memberEpoch !== m.previousEpoch || msg.owned === null || !subset(msg.owned, m.assigned))) return 'FENCED_MEMBER_EPOCH';
+  if (msg.memberEpoch < m.memberEpoch && (msg.memberEpoch !== m.previousEpoch || msg.owned === null || !subset(msg.owned, m.assigned)))
+    return 'FENCED_MEMBER_EPOCH';
   return { kind: 'existing' };
 }
 
@@ -184,13 +196,18 @@ export const reconcilePatch =
       rebalanceEpoch = null;
     }
     const updated = { ...next, rebalanceEpoch };
-    return { members: { ...context.members, [id]: updated }, partitionEpochs: movePartitionEpochs(context.partitionEpochs, m, updated), timers };
+    return {
+      members: { ...context.members, [id]: updated },
+      partitionEpochs: movePartitionEpochs(context.partitionEpochs, m, updated),
+      timers,
+    };
   };
 
 /** The server assignor the most members name (ties: first in group.consumer.assignors order), else the default. */
 function preferredAssignor(ctx: Ctx, assignors: Record<string, ServerAssignor>): ServerAssignor {
   const votes = new Map<string, number>();
-  for (const m of Object.values(ctx.members)) if (m.assignor && assignors[m.assignor]) votes.set(m.assignor, (votes.get(m.assignor) ?? 0) + 1);
+  for (const m of Object.values(ctx.members))
+    if (m.assignor && assignors[m.assignor]) votes.set(m.assignor, (votes.get(m.assignor) ?? 0) + 1);
   let best: string | null = null;
   for (const name of Object.keys(assignors)) if ((votes.get(name) ?? 0) > (best === null ? 0 : votes.get(best)!)) best = name;
   return assignors[best ?? defaultServerAssignor] ?? Object.values(assignors)[0];
@@ -205,7 +222,10 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
 
       rejectHeartbeat: enqueueActions(({ context, event, enqueue }) => {
         const msg = hb(event);
-        const code = msg.memberEpoch === LEAVE_EPOCH || msg.memberEpoch === STATIC_LEAVE_EPOCH ? (leaver(context, msg) as ConsumerErrorCode) : (admission(context, msg) as ConsumerErrorCode);
+        const code =
+          msg.memberEpoch === LEAVE_EPOCH || msg.memberEpoch === STATIC_LEAVE_EPOCH
+            ? (leaver(context, msg) as ConsumerErrorCode)
+            : (admission(context, msg) as ConsumerErrorCode);
         enqueue({ type: 'send', params: errorReply(msg, code) });
       }),
 
@@ -215,7 +235,18 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
         const msg = hb(event);
         const m = leaver(context, msg) as ConsumerGroupMember;
         enqueue.assign(removeMember(context, m.memberId, topicsOf(event)));
-        enqueue({ type: 'send', params: replyTo(msg, { kind: 'ConsumerGroupHeartbeatResponse', error: 'NONE', memberId: m.memberId, memberEpoch: LEAVE_EPOCH, heartbeatIntervalMs: 0, assignment: null, committed: {} }) });
+        enqueue({
+          type: 'send',
+          params: replyTo(msg, {
+            kind: 'ConsumerGroupHeartbeatResponse',
+            error: 'NONE',
+            memberId: m.memberId,
+            memberEpoch: LEAVE_EPOCH,
+            heartbeatIntervalMs: 0,
+            assignment: null,
+            committed: {},
+          }),
+        });
       }),
       /**
        * Epoch -2 (static members): the record stays with epoch -2 and its assigned partitions
@@ -230,7 +261,18 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
           partitionEpochs: movePartitionEpochs(context.partitionEpochs, m, parked),
           timers: without(context.timers, `rebalance:${m.memberId}`),
         });
-        enqueue({ type: 'send', params: replyTo(msg, { kind: 'ConsumerGroupHeartbeatResponse', error: 'NONE', memberId: m.memberId, memberEpoch: STATIC_LEAVE_EPOCH, heartbeatIntervalMs: 0, assignment: null, committed: {} }) });
+        enqueue({
+          type: 'send',
+          params: replyTo(msg, {
+            kind: 'ConsumerGroupHeartbeatResponse',
+            error: 'NONE',
+            memberId: m.memberId,
+            memberEpoch: STATIC_LEAVE_EPOCH,
+            heartbeatIntervalMs: 0,
+            assignment: null,
+            committed: {},
+          }),
+        });
       }),
 
       // ---- a regular heartbeat ------------------------------------------------------------
@@ -240,7 +282,9 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
       computeTargetIfNeeded: assign(({ context }) => {
         if (context.groupEpoch <= context.targetEpoch) return {};
         const assignor = preferredAssignor(context, assignors);
-        const members = Object.fromEntries(Object.values(context.members).map((m) => [m.memberId, { topics: m.topics, instanceId: m.instanceId }]));
+        const members = Object.fromEntries(
+          Object.values(context.members).map((m) => [m.memberId, { topics: m.topics, instanceId: m.instanceId }]),
+        );
         const target = assignor.assign({ topics: context.subscriptionMetadata, members, previous: context.target });
         return { target, targetEpoch: context.groupEpoch };
       }),
@@ -254,7 +298,9 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
         const r = context.round!;
         const m = context.members[r.memberId];
         const include = r.full || r.assignedBefore === null || !sameSet(r.assignedBefore, m.assigned);
-        const committed = include ? Object.fromEntries(m.assigned.filter((p) => context.committed[p]).map((p) => [p, context.committed[p].offset])) : {};
+        const committed = include
+          ? Object.fromEntries(m.assigned.filter((p) => context.committed[p]).map((p) => [p, context.committed[p].offset]))
+          : {};
         enqueue.assign({ round: null });
         enqueue({
           type: 'send',
@@ -280,7 +326,7 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
       expireRebalance: assign(({ context, event }) => {
         const m = context.members[timerMember(event)];
         const timers = without(context.timers, timerName(event));
-        if (!m || m.state !== 'unrevoked' || m.memberEpoch !== m.rebalanceEpoch) return { timers };
+        if (m?.state !== 'unrevoked' || m.memberEpoch !== m.rebalanceEpoch) return { timers };
         return removeMember({ ...context, timers }, m.memberId, topicsOf(event));
       }),
 
@@ -292,7 +338,8 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
       storeCommit: enqueueActions(({ context, event, enqueue }) => {
         const { msg } = event as CommitEvent;
         const committed = { ...context.committed };
-        for (const [p, offset] of Object.entries(msg.offsets)) committed[p] = { offset, memberId: msg.memberId, generation: msg.memberEpoch };
+        for (const [p, offset] of Object.entries(msg.offsets))
+          committed[p] = { offset, memberId: msg.memberId, generation: msg.memberEpoch };
         enqueue.assign({ committed });
         enqueue({ type: 'send', params: replyTo(msg, { kind: 'OffsetCommitResponse', error: 'NONE' }) });
       }),
@@ -324,7 +371,17 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
           ConsumerGroupHeartbeat: [
             { guard: and(['isLeave', 'leaverKnown']), actions: 'fenceLeavingMember' },
             { guard: and(['isStaticLeave', 'leaverKnown']), actions: 'parkStaticMember' },
-            { guard: 'heartbeatAdmitted', actions: ['admitMember', 'bumpGroupEpochIfNeeded', 'computeTargetIfNeeded', 'reconcileMember', 'armSession', 'respondHeartbeat'] },
+            {
+              guard: 'heartbeatAdmitted',
+              actions: [
+                'admitMember',
+                'bumpGroupEpochIfNeeded',
+                'computeTargetIfNeeded',
+                'reconcileMember',
+                'armSession',
+                'respondHeartbeat',
+              ],
+            },
             { actions: 'rejectHeartbeat' },
           ],
           OffsetCommit: [{ guard: 'commitAccepted', actions: 'storeCommit' }, { actions: 'rejectCommit' }],

@@ -4,7 +4,12 @@ import { fastRunner } from '../../src/world/runtime.ts';
 import { defaultTimers } from '../types.ts';
 import { memberMachine } from './member.ts';
 import type { MemberContext } from './member-state.ts';
-import type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, ConsumerOffsetCommitRequest, MemberRequest } from './messages.ts';
+import type {
+  ConsumerGroupHeartbeatRequest,
+  ConsumerGroupHeartbeatResponse,
+  ConsumerOffsetCommitRequest,
+  MemberRequest,
+} from './messages.ts';
 
 // Scenario tests pinning the KIP-848 consumer to the Java client's behaviour. References:
 // /work/shared/PROTOCOL.md 7.3, 7.10, 7.11, and the client's AbstractMembershipManager,
@@ -17,7 +22,16 @@ class Member {
   out: MemberRequest[];
   now = 0;
   constructor(o: { instanceId?: string; slowCallbacks?: boolean } = {}) {
-    const [s, out] = run.initial({ client: 'c1', inc: 1, now: 0, topics: ['t'], metadata: { t: 4 }, settings: defaultTimers, assignor: 'uniform', ...o });
+    const [s, out] = run.initial({
+      client: 'c1',
+      inc: 1,
+      now: 0,
+      topics: ['t'],
+      metadata: { t: 4 },
+      settings: defaultTimers,
+      assignor: 'uniform',
+      ...o,
+    });
     this.snap = s;
     this.out = out as MemberRequest[];
   }
@@ -35,7 +49,21 @@ class Member {
   /** Answers the heartbeat in flight. */
   answer(r: Partial<ConsumerGroupHeartbeatResponse>): MemberRequest[] {
     const corr = this.ctx.inflight.heartbeat!.corr;
-    return this.event({ type: 'RESPONSE', msg: { kind: 'ConsumerGroupHeartbeatResponse', corr, client: { client: 'c1', inc: 1 }, error: 'NONE', memberId: 'c1-1', memberEpoch: 1, heartbeatIntervalMs: 3000, assignment: null, committed: {}, ...r } });
+    return this.event({
+      type: 'RESPONSE',
+      msg: {
+        kind: 'ConsumerGroupHeartbeatResponse',
+        corr,
+        client: { client: 'c1', inc: 1 },
+        error: 'NONE',
+        memberId: 'c1-1',
+        memberEpoch: 1,
+        heartbeatIntervalMs: 3000,
+        assignment: null,
+        committed: {},
+        ...r,
+      },
+    });
   }
   heartbeatNow(): MemberRequest[] {
     this.now = this.ctx.timers.heartbeat;
@@ -49,7 +77,14 @@ describe('joining (AbstractMembershipManager: JOINING)', () => {
   test('the first heartbeat has epoch 0, a client-generated member id, the full subscription and an empty owned list', () => {
     const m = new Member();
     expect(m.state).toBe('joining');
-    expect(hbOf(m.out)).toMatchObject({ memberId: 'c1-1', memberEpoch: 0, rebalanceTimeoutMs: defaultTimers.maxPollIntervalMs, topics: ['t'], assignor: 'uniform', owned: [] });
+    expect(hbOf(m.out)).toMatchObject({
+      memberId: 'c1-1',
+      memberEpoch: 0,
+      rebalanceTimeoutMs: defaultTimers.maxPollIntervalMs,
+      topics: ['t'],
+      assignor: 'uniform',
+      owned: [],
+    });
   });
 
   test('later heartbeats send only what changed (null = unchanged)', () => {
@@ -79,7 +114,10 @@ describe('reconciliation (maybeReconcile): commit, revoke, then acknowledge', ()
     expect(m.ctx.owned).toEqual(['t-0', 't-1']);
     expect(hbOf(m.heartbeatNow())?.owned).toBeNull();
     m.answer({ memberEpoch: 1 });
-    const after = m.event({ type: 'RESPONSE', msg: { kind: 'OffsetCommitResponse', corr: commit.corr, client: commit.client, error: 'NONE' } });
+    const after = m.event({
+      type: 'RESPONSE',
+      msg: { kind: 'OffsetCommitResponse', corr: commit.corr, client: commit.client, error: 'NONE' },
+    });
     expect(m.ctx.owned).toEqual(['t-0']);
     expect(hbOf(after)).toMatchObject({ memberEpoch: 1, owned: ['t-0'] });
     expect(m.state).toBe('stable');
@@ -132,7 +170,20 @@ describe('fencing and errors (7.11)', () => {
     m.now = m.ctx.timers['req:heartbeat'];
     m.event({ type: 'TIMER', name: 'req:heartbeat' });
     const before = m.ctx;
-    m.event({ type: 'RESPONSE', msg: { kind: 'ConsumerGroupHeartbeatResponse', corr: first, client: { client: 'c1', inc: 1 }, error: 'NONE', memberId: 'c1-1', memberEpoch: 1, heartbeatIntervalMs: 3000, assignment: ['t-0'], committed: {} } });
+    m.event({
+      type: 'RESPONSE',
+      msg: {
+        kind: 'ConsumerGroupHeartbeatResponse',
+        corr: first,
+        client: { client: 'c1', inc: 1 },
+        error: 'NONE',
+        memberId: 'c1-1',
+        memberEpoch: 1,
+        heartbeatIntervalMs: 3000,
+        assignment: ['t-0'],
+        committed: {},
+      },
+    });
     expect(m.ctx).toBe(before);
   });
 });

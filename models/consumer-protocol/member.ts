@@ -67,7 +67,8 @@ function heartbeat(ctx: Ctx, now: number, memberEpoch = ctx.memberEpoch): { msg:
 /** Everything the member holds is gone (onPartitionsLost, or the end of a leave). */
 const lost = { owned: [], positions: {}, target: null, reconciling: null, committed: {} } satisfies Partial<Ctx>;
 
-const answers = (ctx: Ctx, slot: 'heartbeat' | 'commit' | 'find', e: Ev): boolean => e.type === 'RESPONSE' && ctx.inflight[slot]?.corr === e.msg.corr;
+const answers = (ctx: Ctx, slot: 'heartbeat' | 'commit' | 'find', e: Ev): boolean =>
+  e.type === 'RESPONSE' && ctx.inflight[slot]?.corr === e.msg.corr;
 const isHeartbeatError = (ctx: Ctx, e: Ev, codes: string[]) => answers(ctx, 'heartbeat', e) && codes.includes(resp(e).error);
 
 export function createMemberMachine() {
@@ -111,10 +112,16 @@ export function createMemberMachine() {
           target: r.assignment === null ? context.target : changed ? [...r.assignment].sort() : null,
           committed: r.assignment === null ? context.committed : r.committed,
           inflight: { ...context.inflight, heartbeat: undefined },
-          timers: { ...without(context.timers, 'req:heartbeat'), heartbeat: nowOf(event) + (r.heartbeatIntervalMs || context.cfg.settings.heartbeatIntervalMs) },
+          timers: {
+            ...without(context.timers, 'req:heartbeat'),
+            heartbeat: nowOf(event) + (r.heartbeatIntervalMs || context.cfg.settings.heartbeatIntervalMs),
+          },
         };
       }),
-      clearInflightHeartbeat: assign(({ context }) => ({ inflight: { ...context.inflight, heartbeat: undefined }, timers: without(context.timers, 'req:heartbeat') })),
+      clearInflightHeartbeat: assign(({ context }) => ({
+        inflight: { ...context.inflight, heartbeat: undefined },
+        timers: without(context.timers, 'req:heartbeat'),
+      })),
       /** Any failed heartbeat makes the next one full (HeartbeatState.reset). */
       requireFullHeartbeat: assign({ sendFull: true }),
       /**
@@ -129,11 +136,15 @@ export function createMemberMachine() {
           sendFull: true,
           ackPending: false,
           inflight: { ...context.inflight, heartbeat: undefined },
-          timers: rejoinRefused ? { ...without(context.timers, 'req:heartbeat', 'heartbeat'), retry: nowOf(event) + REJOIN_BACKOFF_MS } : without(context.timers, 'req:heartbeat', 'heartbeat'),
+          timers: rejoinRefused
+            ? { ...without(context.timers, 'req:heartbeat', 'heartbeat'), retry: nowOf(event) + REJOIN_BACKOFF_MS }
+            : without(context.timers, 'req:heartbeat', 'heartbeat'),
         };
       }),
       /** A new subscription goes out with the next heartbeat (SubscribedTopicNames differs from the last sent). */
-      changeSubscription: assign(({ context, event }) => ({ cfg: { ...context.cfg, topics: (event as Extract<Ev, { type: 'SUBSCRIBE' }>).topics } })),
+      changeSubscription: assign(({ context, event }) => ({
+        cfg: { ...context.cfg, topics: (event as Extract<Ev, { type: 'SUBSCRIBE' }>).topics },
+      })),
       updateMetadata: assign(({ event }) => ({ metadata: (event as Extract<Ev, { type: 'METADATA' }>).topics })),
 
       // ---- coordinator discovery --------------------------------------------------------------
@@ -142,7 +153,11 @@ export function createMemberMachine() {
           enqueue.assign({ coordinator: null, sendFull: true });
           return;
         }
-        const msg: FindCoordinatorRequest = { kind: 'FindCoordinator', corr: context.nextCorr, client: { client: context.cfg.client, inc: context.cfg.inc } };
+        const msg: FindCoordinatorRequest = {
+          kind: 'FindCoordinator',
+          corr: context.nextCorr,
+          client: { client: context.cfg.client, inc: context.cfg.inc },
+        };
         enqueue.assign({
           coordinator: null,
           sendFull: true,
@@ -164,7 +179,8 @@ export function createMemberMachine() {
       beginReconciliation: enqueueActions(({ context, event, enqueue }) => {
         const assignment = context.target ?? context.owned;
         enqueue.assign({ reconciling: { assignment, revoked: context.owned.filter((p) => !assignment.includes(p)) }, target: null });
-        if (context.cfg.autoCommit && context.owned.length > 0 && !context.inflight.commit && context.coordinator !== null) enqueue('sendCommit');
+        if (context.cfg.autoCommit && context.owned.length > 0 && !context.inflight.commit && context.coordinator !== null)
+          enqueue('sendCommit');
         void event;
       }),
       /** The reconciled assignment becomes current: retained partitions keep their position, added ones start at the committed offset. */
@@ -198,23 +214,42 @@ export function createMemberMachine() {
         });
         enqueue({ type: 'send', params: msg });
       }),
-      clearInflightCommit: assign(({ context }) => ({ inflight: { ...context.inflight, commit: undefined }, timers: without(context.timers, 'req:commit') })),
-      stall: assign(({ context, event }) => ({ stalled: true, timers: { ...context.timers, poll: nowOf(event) + context.cfg.settings.maxPollIntervalMs } })),
+      clearInflightCommit: assign(({ context }) => ({
+        inflight: { ...context.inflight, commit: undefined },
+        timers: without(context.timers, 'req:commit'),
+      })),
+      stall: assign(({ context, event }) => ({
+        stalled: true,
+        timers: { ...context.timers, poll: nowOf(event) + context.cfg.settings.maxPollIntervalMs },
+      })),
       resume: assign(({ context }) => ({ stalled: false, timers: without(context.timers, 'poll') })),
       clearTimer: assign(({ context, event }) => ({ timers: without(context.timers, timerName(event)) })),
       /** The poll-timer check lives in the heartbeat manager, which waits while the coordinator is unknown. */
-      recheckPollLater: assign(({ context, event }) => ({ timers: { ...context.timers, poll: nowOf(event) + context.cfg.settings.heartbeatIntervalMs } })),
+      recheckPollLater: assign(({ context, event }) => ({
+        timers: { ...context.timers, poll: nowOf(event) + context.cfg.settings.heartbeatIntervalMs },
+      })),
       /**
        * Leaving (close(), or max.poll.interval.ms passed): a leave heartbeat with epoch -1, or -2 for
        * a static member; its response is ignored and it is not retried. Then everything is dropped.
        */
       sendLeave: enqueueActions(({ context, event, enqueue }) => {
         if (context.coordinator !== null && context.memberEpoch >= 0) {
-          const { msg } = heartbeat({ ...context, sendFull: false }, nowOf(event), context.cfg.instanceId === null ? LEAVE_EPOCH : STATIC_LEAVE_EPOCH);
+          const { msg } = heartbeat(
+            { ...context, sendFull: false },
+            nowOf(event),
+            context.cfg.instanceId === null ? LEAVE_EPOCH : STATIC_LEAVE_EPOCH,
+          );
           enqueue.assign({ nextCorr: context.nextCorr + 1 });
           enqueue({ type: 'send', params: { ...msg, topics: null, owned: null } as MemberRequest });
         }
-        enqueue.assign({ ...lost, memberEpoch: JOIN_EPOCH, sendFull: true, ackPending: false, inflight: {}, timers: without(context.timers, 'heartbeat', 'req:heartbeat', 'req:commit', 'retry', 'poll') });
+        enqueue.assign({
+          ...lost,
+          memberEpoch: JOIN_EPOCH,
+          sendFull: true,
+          ackPending: false,
+          inflight: {},
+          timers: without(context.timers, 'heartbeat', 'req:heartbeat', 'req:commit', 'retry', 'poll'),
+        });
       }),
       releaseAll: assign({ ...lost, inflight: {}, timers: {} }),
     },
@@ -225,7 +260,8 @@ export function createMemberMachine() {
       heartbeatFatal: ({ context, event }) => isHeartbeatError(context, event, ['UNRELEASED_INSTANCE_ID', 'FENCED_INSTANCE_ID']),
       heartbeatCoordinatorError: ({ context, event }) => isHeartbeatError(context, event, ['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE']),
       answersCommit: ({ context, event }) => answers(context, 'commit', event),
-      commitCoordinatorError: ({ context, event }) => answers(context, 'commit', event) && ['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE'].includes(resp(event).error),
+      commitCoordinatorError: ({ context, event }) =>
+        answers(context, 'commit', event) && ['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE'].includes(resp(event).error),
       answersFind: ({ context, event }) => answers(context, 'find', event),
       isTimer: ({ event }, name: string) => event.type === 'TIMER' && event.name === name,
       /** A newer assignment than the current one is waiting to be reconciled. */
@@ -233,7 +269,8 @@ export function createMemberMachine() {
       noCommitInFlight: ({ context }) => context.inflight.commit === undefined,
       revokesWithSlowCallback: ({ context }) => context.cfg.slowCallbacks && (context.reconciling?.revoked.length ?? 0) > 0,
       hasOwned: ({ context }) => context.owned.length > 0,
-      canCommit: ({ context }) => context.owned.length > 0 && context.inflight.commit === undefined && !context.stalled && context.coordinator !== null,
+      canCommit: ({ context }) =>
+        context.owned.length > 0 && context.inflight.commit === undefined && !context.stalled && context.coordinator !== null,
       coordinatorKnown: ({ context }) => context.coordinator !== null,
       /** The join was answered with an epoch and an assignment equal to the (empty) current one. */
       joined: ({ context }) => context.memberEpoch > 0 && context.target === null && !context.inflight.heartbeat,
@@ -261,12 +298,21 @@ export function createMemberMachine() {
       ],
       TIMER: [
         // A request timeout is a disconnect: the coordinator is looked up again, the next heartbeat is full.
-        { guard: { type: 'isTimer', params: 'req:heartbeat' }, actions: ['clearTimer', 'clearInflightHeartbeat', 'requireFullHeartbeat', 'markCoordinatorUnknown'] },
+        {
+          guard: { type: 'isTimer', params: 'req:heartbeat' },
+          actions: ['clearTimer', 'clearInflightHeartbeat', 'requireFullHeartbeat', 'markCoordinatorUnknown'],
+        },
         { guard: { type: 'isTimer', params: 'req:commit' }, actions: ['clearTimer', 'clearInflightCommit', 'markCoordinatorUnknown'] },
         { guard: { type: 'isTimer', params: 'req:find' }, actions: ['clearTimer', 'clearInflightFind', 'markCoordinatorUnknown'] },
         { guard: and([{ type: 'isTimer', params: 'poll' }, 'coordinatorKnown']), target: '.stale', actions: ['clearTimer', 'sendLeave'] },
         { guard: { type: 'isTimer', params: 'poll' }, actions: 'recheckPollLater' },
-        { guard: or([{ type: 'isTimer', params: 'heartbeat' }, { type: 'isTimer', params: 'retry' }]), actions: ['clearTimer', 'sendHeartbeat'] },
+        {
+          guard: or([
+            { type: 'isTimer', params: 'heartbeat' },
+            { type: 'isTimer', params: 'retry' },
+          ]),
+          actions: ['clearTimer', 'sendHeartbeat'],
+        },
       ],
     },
     states: {

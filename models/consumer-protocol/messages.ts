@@ -83,10 +83,19 @@ export type MemberRequest = ConsumerRequest | FindCoordinatorRequest;
 export type ConsumerResponse = ConsumerGroupHeartbeatResponse | ConsumerOffsetCommitResponse | FindCoordinatorResponse;
 
 /** A response to `req` (same correlation id and connection). */
-export const replyTo = <R extends Omit<ConsumerResponse, 'corr' | 'client'>>(req: Base, r: R) => ({ ...r, corr: req.corr, client: req.client }) as R & Base;
+export const replyTo = <R extends Omit<ConsumerResponse, 'corr' | 'client'>>(req: Base, r: R) =>
+  ({ ...r, corr: req.corr, client: req.client }) as R & Base;
 
 /** The error response of the request's kind. */
 export function errorReply(req: ConsumerRequest, error: ConsumerErrorCode): ConsumerResponse {
   if (req.kind === 'OffsetCommit') return replyTo(req, { kind: 'OffsetCommitResponse', error });
-  return replyTo(req, { kind: 'ConsumerGroupHeartbeatResponse', error, memberId: req.memberId, memberEpoch: req.memberEpoch, heartbeatIntervalMs: 0, assignment: null, committed: {} });
+  return replyTo(req, {
+    kind: 'ConsumerGroupHeartbeatResponse',
+    error,
+    memberId: req.memberId,
+    memberEpoch: req.memberEpoch,
+    heartbeatIntervalMs: 0,
+    assignment: null,
+    committed: {},
+  });
 }

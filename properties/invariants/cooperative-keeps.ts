@@ -22,7 +22,11 @@ export const cooperativeKeepsUnmoved: Invariant = {
       const r = responseTo(before, choice, a.name);
       // The assignment that takes effect now: from SyncGroup, or after a slow revocation callback.
       const assignment =
-        r?.kind === 'SyncGroupResponse' && r.error === 'NONE' ? r.assignment : choice?.kind === 'callback' && choice.client === a.name ? c.lastAssignment : null;
+        r?.kind === 'SyncGroupResponse' && r.error === 'NONE'
+          ? r.assignment
+          : choice?.kind === 'callback' && choice.client === a.name
+            ? c.lastAssignment
+            : null;
       const kept = gone.filter((p) => (assignment ? assignment.includes(p) : c.cfg.topics.includes(p.slice(0, p.lastIndexOf('-')))));
       if (kept.length > 0)
         return `${a.name} revoked ${kept.join(', ')} although ${assignment ? 'its new assignment keeps them' : 'it is still subscribed and its generation is valid'}`;

@@ -27,7 +27,8 @@ export const cooperativeNoDirectTransfer: Invariant = {
       for (const p of assigned) if (!owned.includes(p)) added.set(p, id);
       for (const p of owned) if (!assigned.includes(p)) revoked.set(p, id);
     }
-    for (const [p, to] of added) if (revoked.has(p)) return `generation ${g.generation} moves ${p} from ${revoked.get(p)} to ${to} in one round`;
+    for (const [p, to] of added)
+      if (revoked.has(p)) return `generation ${g.generation} moves ${p} from ${revoked.get(p)} to ${to} in one round`;
     return undefined;
   },
 };

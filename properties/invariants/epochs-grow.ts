@@ -24,7 +24,8 @@ export const epochsGrow: Invariant = {
       if (a.memberEpoch > g.targetEpoch) return `${a.memberId} is at epoch ${a.memberEpoch}, above the target epoch ${g.targetEpoch}`;
       const b = g0.members[a.memberId];
       if (!b || b.memberEpoch === STATIC_LEAVE_EPOCH || a.memberEpoch === STATIC_LEAVE_EPOCH) continue;
-      if (a.memberEpoch < b.memberEpoch) return `${a.memberId}'s epoch went down from ${b.memberEpoch} to ${a.memberEpoch} in the coordinator`;
+      if (a.memberEpoch < b.memberEpoch)
+        return `${a.memberId}'s epoch went down from ${b.memberEpoch} to ${a.memberEpoch} in the coordinator`;
     }
     for (const [b, a] of sameProcesses(before, after)) {
       const e0 = memberCtxOf(b).memberEpoch;

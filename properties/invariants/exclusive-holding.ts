@@ -12,7 +12,8 @@ const held = (m: { assigned: string[]; pendingRevocation: string[] }) => [...m.a
  */
 export const exclusiveHolding: Invariant = {
   id: 'exclusive-holding',
-  statement: 'A partition is never owned by two members at once: the coordinator hands a partition out only after its previous owner released it.',
+  statement:
+    'A partition is never owned by two members at once: the coordinator hands a partition out only after its previous owner released it.',
   protocols: ['consumer'],
   kind: 'safety',
   check(before, _choice, after) {
@@ -28,7 +29,9 @@ export const exclusiveHolding: Invariant = {
     const g0 = groupOf(before);
     for (const m of Object.values(g.members)) {
       // A static replacement takes over the parked record of its instance.
-      const prev = g0.members[m.memberId] ?? Object.values(g0.members).find((o) => o.instanceId !== null && o.instanceId === m.instanceId && !g.members[o.memberId]);
+      const prev =
+        g0.members[m.memberId] ??
+        Object.values(g0.members).find((o) => o.instanceId !== null && o.instanceId === m.instanceId && !g.members[o.memberId]);
       const had = prev ? held(prev) : [];
       for (const p of m.assigned) {
         if (had.includes(p)) continue;

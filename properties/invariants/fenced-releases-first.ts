@@ -17,7 +17,8 @@ export const fencedReleasesFirst: Invariant = {
       if (req.memberEpoch !== JOIN_EPOCH) continue;
       const s = after.clients.find((c) => c.name === req.client.client)!;
       if (req.owned !== null && req.owned.length > 0) return `${s.name} joins with epoch 0 reporting [${req.owned.join(',')}]`;
-      if (isLive(s) && s.inc === req.client.inc && memberCtxOf(s).owned.length > 0) return `${s.name} joins with epoch 0 still owning [${memberCtxOf(s).owned.join(',')}]`;
+      if (isLive(s) && s.inc === req.client.inc && memberCtxOf(s).owned.length > 0)
+        return `${s.name} joins with epoch 0 still owning [${memberCtxOf(s).owned.join(',')}]`;
     }
     return undefined;
   },

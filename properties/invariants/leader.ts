@@ -4,7 +4,8 @@ import { coord, ctxOf, isLive } from '../../src/world/view.ts';
 /** CS4 and CS8: one leader per generation, and it is a member. */
 export const leaderIsMember: Invariant = {
   id: 'leader-is-member',
-  statement: 'The group has a leader exactly when it has members, the leader is one of them, and no other process acts as leader of the current generation.',
+  statement:
+    'The group has a leader exactly when it has members, the leader is one of them, and no other process acts as leader of the current generation.',
   protocols: ['eager', 'cooperative'],
   kind: 'safety',
   check(_before, _choice, after) {
@@ -17,7 +18,13 @@ export const leaderIsMember: Invariant = {
       if (!isLive(s)) continue;
       const c = ctxOf(s);
       // Same formation, not just the same number: after a failover a number can be reissued.
-      if (c.isLeader && s.formation === after.formation && c.generation === g.generation && g.members[c.memberId] && c.memberId !== g.leaderId)
+      if (
+        c.isLeader &&
+        s.formation === after.formation &&
+        c.generation === g.generation &&
+        g.members[c.memberId] &&
+        c.memberId !== g.leaderId
+      )
         return `${s.name} (${c.memberId}) acts as leader of generation ${g.generation} but the coordinator's leader is ${g.leaderId}`;
     }
     return undefined;

@@ -11,12 +11,14 @@ const same = (xs: readonly string[], ys: readonly string[]) => xs.length === ys.
  */
 export const reachesTarget: Invariant = {
   id: 'reaches-target',
-  statement: 'Once the target assignment stops changing, every member reaches its target (epoch and partitions, in the coordinator and in the process).',
+  statement:
+    'Once the target assignment stops changing, every member reaches its target (epoch and partitions, in the coordinator and in the process).',
   protocols: ['consumer'],
   kind: 'liveness',
   check(_before, _choice, after) {
     const g = groupOf(after);
-    if (Object.keys(g.members).length > 0 && g.groupEpoch !== g.targetEpoch) return `the target was never computed for group epoch ${g.groupEpoch} (target epoch ${g.targetEpoch})`;
+    if (Object.keys(g.members).length > 0 && g.groupEpoch !== g.targetEpoch)
+      return `the target was never computed for group epoch ${g.groupEpoch} (target epoch ${g.targetEpoch})`;
     for (const s of after.clients) {
       if (!isLive(s)) continue;
       const r = recordOf(after, s);
@@ -24,7 +26,8 @@ export const reachesTarget: Invariant = {
       const target = g.target[r.memberId] ?? [];
       if (r.memberEpoch !== g.targetEpoch || !same(r.assigned, target))
         return `${r.memberId} is ${r.state} at epoch ${r.memberEpoch} with [${r.assigned.join(',')}], target epoch ${g.targetEpoch} [${target.join(',')}]`;
-      if (!same(memberCtxOf(s).owned, target)) return `${s.name} owns [${memberCtxOf(s).owned.join(',')}], its target is [${target.join(',')}]`;
+      if (!same(memberCtxOf(s).owned, target))
+        return `${s.name} owns [${memberCtxOf(s).owned.join(',')}], its target is [${target.join(',')}]`;
     }
     return undefined;
   },

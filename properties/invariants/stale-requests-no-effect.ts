@@ -14,7 +14,8 @@ const inflightCorrs = (c: MemberContext) => [c.inflight.heartbeat?.corr, c.infli
  */
 export const staleRequestsNoEffect: Invariant = {
   id: 'stale-requests-no-effect',
-  statement: 'Responses to stale requests never change the current state: a superseded response leaves the member as it was, a fenced request leaves the group as it was.',
+  statement:
+    'Responses to stale requests never change the current state: a superseded response leaves the member as it was, a fenced request leaves the group as it was.',
   protocols: ['consumer'],
   kind: 'safety',
   check(before, choice, after) {
@@ -27,16 +28,33 @@ export const staleRequestsNoEffect: Invariant = {
       const c0 = memberCtxOf(b);
       if (inflightCorrs(c0).includes(m.body.corr)) return undefined;
       const c1 = memberCtxOf(a);
-      if (a.snapshot!.value !== b.snapshot!.value || c1.memberEpoch !== c0.memberEpoch || c1.owned.join() !== c0.owned.join() || c1.target !== c0.target)
+      if (
+        a.snapshot!.value !== b.snapshot!.value ||
+        c1.memberEpoch !== c0.memberEpoch ||
+        c1.owned.join() !== c0.owned.join() ||
+        c1.target !== c0.target
+      )
         return `${b.name} acted on a stale ${m.body.kind} (correlation ${m.body.corr}): ${String(b.snapshot!.value)} epoch ${c0.memberEpoch} -> ${String(a.snapshot!.value)} epoch ${c1.memberEpoch}`;
       return undefined;
     }
-    const r = after.sent.find((x) => x.to === 'client' && x.body.corr === m.body.corr && x.body.client.client === m.body.client.client && x.body.client.inc === m.body.client.inc);
+    const r = after.sent.find(
+      (x) =>
+        x.to === 'client' &&
+        x.body.corr === m.body.corr &&
+        x.body.client.client === m.body.client.client &&
+        x.body.client.inc === m.body.client.inc,
+    );
     const error = r && (r.body as { error?: string }).error;
     if (!error || !REJECTIONS.includes(error)) return undefined;
     const g0 = groupOf(before);
     const g = groupOf(after);
-    if (g.groupEpoch !== g0.groupEpoch || g.targetEpoch !== g0.targetEpoch || g.members !== g0.members || g.partitionEpochs !== g0.partitionEpochs || g.committed !== g0.committed)
+    if (
+      g.groupEpoch !== g0.groupEpoch ||
+      g.targetEpoch !== g0.targetEpoch ||
+      g.members !== g0.members ||
+      g.partitionEpochs !== g0.partitionEpochs ||
+      g.committed !== g0.committed
+    )
       return `the coordinator answered ${m.body.kind} of ${m.body.client.client} with ${error} but changed the group`;
     return undefined;
   },

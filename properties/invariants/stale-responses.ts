@@ -2,7 +2,13 @@ import type { Invariant } from '../invariant.ts';
 import { responseTo, sameProcesses } from '../step-facts.ts';
 import { ctxOf } from '../../src/world/view.ts';
 
-const slotOf = { JoinGroupResponse: 'join', SyncGroupResponse: 'sync', HeartbeatResponse: 'heartbeat', OffsetCommitResponse: 'commit', FindCoordinatorResponse: 'find' } as const;
+const slotOf = {
+  JoinGroupResponse: 'join',
+  SyncGroupResponse: 'sync',
+  HeartbeatResponse: 'heartbeat',
+  OffsetCommitResponse: 'commit',
+  FindCoordinatorResponse: 'find',
+} as const;
 
 /**
  * Responses are judged against the request they answer (Kafka's sentGeneration): one that

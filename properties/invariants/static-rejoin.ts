@@ -21,8 +21,14 @@ export const staticRejoinNoBump: Invariant = {
     for (const old of Object.values(g0.members)) {
       if (old.memberEpoch !== STATIC_LEAVE_EPOCH || g.members[old.memberId]) continue;
       const next = Object.values(g.members).find((m) => m.instanceId === old.instanceId);
-      if (!next || next.topics.join() !== old.topics.join() || JSON.stringify(g.subscriptionMetadata) !== JSON.stringify(g0.subscriptionMetadata)) continue;
-      if (g.groupEpoch !== g0.groupEpoch) return `${next.memberId} replaced ${old.memberId} (instance ${old.instanceId}) and the group epoch went from ${g0.groupEpoch} to ${g.groupEpoch}`;
+      if (
+        !next ||
+        next.topics.join() !== old.topics.join() ||
+        JSON.stringify(g.subscriptionMetadata) !== JSON.stringify(g0.subscriptionMetadata)
+      )
+        continue;
+      if (g.groupEpoch !== g0.groupEpoch)
+        return `${next.memberId} replaced ${old.memberId} (instance ${old.instanceId}) and the group epoch went from ${g0.groupEpoch} to ${g.groupEpoch}`;
       // A target computation still pending for an earlier change may run in the same heartbeat.
       if (g.targetEpoch === g0.targetEpoch && !same(g.target[next.memberId] ?? [], g0.target[old.memberId] ?? []))
         return `${next.memberId} replaced ${old.memberId} but its target is [${(g.target[next.memberId] ?? []).join(',')}] instead of [${(g0.target[old.memberId] ?? []).join(',')}]`;

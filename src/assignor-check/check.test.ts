@@ -26,15 +26,97 @@ describe('the built-in assignors keep every property they claim', () => {
 const sorted = (out: AssignOutput): AssignOutput => Object.fromEntries(Object.entries(out).map(([m, ps]) => [m, [...ps].sort()]));
 let calls = 0;
 const broken: [string, UserAssignor, string[]][] = [
-  ['drops the last partition', { ...range, assign: (i) => { const o = range.assign(i); const all = Object.values(o).flat().sort(); return Object.fromEntries(Object.entries(o).map(([m, ps]) => [m, ps.filter((p) => p !== all[all.length - 1])])); } }, ['exactly-once']],
-  ['ignores subscriptions', { name: 'deal-all', assign: (i) => { const ms = Object.keys(i.subscriptions).sort(); const o: AssignOutput = Object.fromEntries(ms.map((m) => [m, []])); Object.keys(i.topics).sort().flatMap((t) => Array.from({ length: i.topics[t] }, (_, p) => `${t}-${p}`)).forEach((p, k) => o[ms[k % ms.length]].push(p)); return o; } }, ['subscribers-only']],
+  [
+    'drops the last partition',
+    {
+      ...range,
+      assign: (i) => {
+        const o = range.assign(i);
+        const all = Object.values(o).flat().sort();
+        return Object.fromEntries(Object.entries(o).map(([m, ps]) => [m, ps.filter((p) => p !== all[all.length - 1])]));
+      },
+    },
+    ['exactly-once'],
+  ],
+  [
+    'ignores subscriptions',
+    {
+      name: 'deal-all',
+      assign: (i) => {
+        const ms = Object.keys(i.subscriptions).sort();
+        const o: AssignOutput = Object.fromEntries(ms.map((m) => [m, []]));
+        Object.keys(i.topics)
+          .sort()
+          .flatMap((t) => Array.from({ length: i.topics[t] }, (_, p) => `${t}-${p}`))
+          .forEach((p, k) => o[ms[k % ms.length]].push(p));
+        return o;
+      },
+    },
+    ['subscribers-only'],
+  ],
   ['range claiming global balance', { ...range, balance: 'global' }, ['balanced']],
   ['roundrobin claiming stickiness', { ...roundrobin, sticky: true }, ['sticky-keeps-owned']],
-  ['sticky that shuffles when nothing changed', { ...sticky, assign: (i) => { const o = sticky.assign(i); const owned = Object.values(i.subscriptions).some((s) => s.ownedPartitions.length > 0 && s.generationId >= 0); const ms = Object.keys(o).sort(); return owned && ms.length > 1 ? Object.fromEntries(ms.map((m, k) => [m, o[ms[(k + 1) % ms.length]]])) : o; } }, ['sticky-no-change-no-move']],
-  ['roundrobin claiming COOPERATIVE', { ...roundrobin, supportedProtocols: ['eager', 'cooperative'] }, ['cooperative-no-direct-move', 'cooperative-in-model']],
-  ['cooperative, revokes everything every round', { name: 'churn', supportedProtocols: ['cooperative'], assign: (i) => { const o = roundrobin.assign(i); return Object.fromEntries(Object.entries(o).map(([m, ps]) => [m, ps.filter((p) => !Object.values(i.subscriptions).some((s) => s.ownedPartitions.includes(p)))])); } }, ['cooperative-settles']],
-  ['counts its calls', { ...range, assign: (i) => (calls++ % 2 === 0 ? range.assign(i) : sorted(roundrobin.assign(i))) }, ['deterministic']],
-  ['deals in listing order', { name: 'unsorted', assign: (i) => { const ms = Object.keys(i.subscriptions); const o: AssignOutput = Object.fromEntries(ms.map((m) => [m, []])); const ps = Object.keys(i.topics).sort().flatMap((t) => Array.from({ length: i.topics[t] }, (_, p) => `${t}-${p}`)); let k = 0; for (const p of ps) { const t = p.slice(0, p.lastIndexOf('-')); const subs = ms.filter((m) => i.subscriptions[m].topics.includes(t)); if (subs.length) o[subs[k++ % subs.length]].push(p); } return o; } }, ['member-order-irrelevant']],
+  [
+    'sticky that shuffles when nothing changed',
+    {
+      ...sticky,
+      assign: (i) => {
+        const o = sticky.assign(i);
+        const owned = Object.values(i.subscriptions).some((s) => s.ownedPartitions.length > 0 && s.generationId >= 0);
+        const ms = Object.keys(o).sort();
+        return owned && ms.length > 1 ? Object.fromEntries(ms.map((m, k) => [m, o[ms[(k + 1) % ms.length]]])) : o;
+      },
+    },
+    ['sticky-no-change-no-move'],
+  ],
+  [
+    'roundrobin claiming COOPERATIVE',
+    { ...roundrobin, supportedProtocols: ['eager', 'cooperative'] },
+    ['cooperative-no-direct-move', 'cooperative-in-model'],
+  ],
+  [
+    'cooperative, revokes everything every round',
+    {
+      name: 'churn',
+      supportedProtocols: ['cooperative'],
+      assign: (i) => {
+        const o = roundrobin.assign(i);
+        return Object.fromEntries(
+          Object.entries(o).map(([m, ps]) => [
+            m,
+            ps.filter((p) => !Object.values(i.subscriptions).some((s) => s.ownedPartitions.includes(p))),
+          ]),
+        );
+      },
+    },
+    ['cooperative-settles'],
+  ],
+  [
+    'counts its calls',
+    { ...range, assign: (i) => (calls++ % 2 === 0 ? range.assign(i) : sorted(roundrobin.assign(i))) },
+    ['deterministic'],
+  ],
+  [
+    'deals in listing order',
+    {
+      name: 'unsorted',
+      assign: (i) => {
+        const ms = Object.keys(i.subscriptions);
+        const o: AssignOutput = Object.fromEntries(ms.map((m) => [m, []]));
+        const ps = Object.keys(i.topics)
+          .sort()
+          .flatMap((t) => Array.from({ length: i.topics[t] }, (_, p) => `${t}-${p}`));
+        let k = 0;
+        for (const p of ps) {
+          const t = p.slice(0, p.lastIndexOf('-'));
+          const subs = ms.filter((m) => i.subscriptions[m].topics.includes(t));
+          if (subs.length) o[subs[k++ % subs.length]].push(p);
+        }
+        return o;
+      },
+    },
+    ['member-order-irrelevant'],
+  ],
 ];
 
 describe('each property catches an assignor that breaks it', () => {
@@ -49,11 +131,29 @@ describe('each property catches an assignor that breaks it', () => {
 describe('robustness: bad outputs and calls are reported with the input, not crashed on', () => {
   test.each([
     ['unknown member', () => ({ ghost: ['t0-0'] }), 'unknown member "ghost"'],
-    ['unknown partition', (i: { subscriptions: object }) => Object.fromEntries(Object.keys(i.subscriptions).map((m) => [m, ['t0-99']])), 'unknown partition t0-99'],
-    ['not a list', (i: { subscriptions: object }) => Object.fromEntries(Object.keys(i.subscriptions).map((m) => [m, 't0-0'])), 'not a list of partitions'],
-    ['not a partition', (i: { subscriptions: object }) => Object.fromEntries(Object.keys(i.subscriptions).map((m) => [m, [0]])), 'not a partition like "topic-0"'],
+    [
+      'unknown partition',
+      (i: { subscriptions: object }) => Object.fromEntries(Object.keys(i.subscriptions).map((m) => [m, ['t0-99']])),
+      'unknown partition t0-99',
+    ],
+    [
+      'not a list',
+      (i: { subscriptions: object }) => Object.fromEntries(Object.keys(i.subscriptions).map((m) => [m, 't0-0'])),
+      'not a list of partitions',
+    ],
+    [
+      'not a partition',
+      (i: { subscriptions: object }) => Object.fromEntries(Object.keys(i.subscriptions).map((m) => [m, [0]])),
+      'not a partition like "topic-0"',
+    ],
     ['null', () => null, 'returned null'],
-    ['throws', () => { throw new TypeError('boom'); }, 'threw TypeError: boom'],
+    [
+      'throws',
+      () => {
+        throw new TypeError('boom');
+      },
+      'threw TypeError: boom',
+    ],
     ['async in this thread', async () => ({}), 'returned a Promise'],
   ])('%s', (_, assign, message) => {
     const r = checkAssignor({ name: 'bad', assign: assign as never }, { runs: 20 });
@@ -65,7 +165,10 @@ describe('robustness: bad outputs and calls are reported with the input, not cra
   });
 
   test('a duplicated partition is an exactly-once finding, shrunk to one topic of one partition and two members', () => {
-    const r = checkAssignor({ name: 'dup', assign: (i) => Object.fromEntries(Object.keys(i.subscriptions).map((m) => [m, i.topics.t0 > 0 ? ['t0-0'] : []])) }, { runs: 100 });
+    const r = checkAssignor(
+      { name: 'dup', assign: (i) => Object.fromEntries(Object.keys(i.subscriptions).map((m) => [m, i.topics.t0 > 0 ? ['t0-0'] : []])) },
+      { runs: 100 },
+    );
     const cx = r.results.find((p) => p.id === 'exactly-once')!.counterexample!;
     expect(cx.failure.message).toBe('t0-0 is assigned to m0 and m1');
     expect(Object.keys(cx.input.subscriptions)).toEqual(['m0', 'm1']);
@@ -94,6 +197,7 @@ describe('a file runs in a worker thread', () => {
     expect(Object.keys(cx.input.subscriptions)).toHaveLength(2);
     const [m, p] = cx.failure.message.match(/^(\S+) is given (\S+) but is not subscribed/)!.slice(1);
     expect(cx.input.subscriptions[m].topics).not.toContain(p.slice(0, p.lastIndexOf('-')));
-    for (const id of ['well-formed', 'exactly-once', 'balanced', 'deterministic', 'member-order-irrelevant']) expect(statusOf(r, id), id).toBe('holds');
+    for (const id of ['well-formed', 'exactly-once', 'balanced', 'deterministic', 'member-order-irrelevant'])
+      expect(statusOf(r, id), id).toBe('holds');
   });
 });

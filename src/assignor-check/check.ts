@@ -75,14 +75,20 @@ export function checkCallee(callee: Callee, options: CheckAssignorOptions = {}):
   const illFormed = () => results.some((r) => r.id === 'well-formed' && r.status === 'fails');
   assignorProperties.forEach((p, i) => {
     if (!p.applies(meta)) return results.push({ id: p.id, statement: p.statement, status: 'not-claimed', runs: 0 });
-    if (illFormed()) return results.push({ id: p.id, statement: p.statement, status: 'not-checked', runs: 0, reason: 'assign is not well-formed' });
+    if (illFormed())
+      return results.push({ id: p.id, statement: p.statement, status: 'not-checked', runs: 0, reason: 'assign is not well-formed' });
     results.push(runProperty(p, callee, meta, { runs, seed: seed + i, budgetMs: options.budgetMs ?? 60_000 }));
   });
   results.push(modelResult(callee, meta, illFormed(), options.modelRuns ?? 30, seed));
   return { assignor: meta, seed, results, ok: results.every((r) => r.status !== 'fails') };
 }
 
-function runProperty(p: AssignorProperty, callee: Callee, meta: AssignorMeta, opts: { runs: number; seed: number; budgetMs: number }): PropertyResult {
+function runProperty(
+  p: AssignorProperty,
+  callee: Callee,
+  meta: AssignorMeta,
+  opts: { runs: number; seed: number; budgetMs: number },
+): PropertyResult {
   const assign = assignVia(callee);
   // fast-check ends on the last failing case it shrank to: the last failure recorded is its.
   let failure: Failure | undefined;
@@ -100,12 +106,16 @@ function runProperty(p: AssignorProperty, callee: Callee, meta: AssignorMeta, op
   const details = fc.check(property, { numRuns: opts.runs, seed: opts.seed, interruptAfterTimeLimit: opts.budgetMs });
   const base = { id: p.id, statement: p.statement, runs: details.numRuns, ...(details.interrupted ? { interrupted: true } : {}) };
   if (!details.failed) return { ...base, status: 'holds' };
-  if (!details.counterexample || !failure) throw details.errorInstance ?? new Error(`internal: property ${p.id} failed without a counterexample`);
+  if (!details.counterexample || !failure)
+    throw details.errorInstance ?? new Error(`internal: property ${p.id} failed without a counterexample`);
   return { ...base, status: 'fails', counterexample: { input: details.counterexample[0], failure, shrinks: details.numShrinks } };
 }
 
 function modelResult(callee: Callee, meta: AssignorMeta, illFormed: boolean, runs: number, seed: number): PropertyResult {
-  const base = { id: 'cooperative-in-model', statement: 'COOPERATIVE: the protocol model with this assignor keeps every cooperative invariant, faults included' };
+  const base = {
+    id: 'cooperative-in-model',
+    statement: 'COOPERATIVE: the protocol model with this assignor keeps every cooperative invariant, faults included',
+  };
   if (!meta.supportedProtocols.includes('cooperative')) return { ...base, status: 'not-claimed', runs: 0 };
   if (illFormed) return { ...base, status: 'not-checked', runs: 0, reason: 'assign is not well-formed' };
   if (runs === 0) return { ...base, status: 'not-checked', runs: 0, reason: 'model runs set to 0' };

@@ -14,7 +14,9 @@ export function claimsOf(raw: unknown): AssignorMeta {
   if (!Array.isArray(supported) || supported.length === 0 || supported.some((p) => !protocols.includes(p as RebalanceProtocol))) {
     throw new AssignorLoadError(`supportedProtocols must be a non-empty list of ${protocols.join(', ')}`);
   }
-  if (a.balance !== undefined && a.balance !== 'global' && a.balance !== 'per-topic') throw new AssignorLoadError(`balance must be 'global' or 'per-topic', got ${JSON.stringify(a.balance)}`);
-  if (a.sticky !== undefined && typeof a.sticky !== 'boolean') throw new AssignorLoadError(`sticky must be true or false, got ${JSON.stringify(a.sticky)}`);
+  if (a.balance !== undefined && a.balance !== 'global' && a.balance !== 'per-topic')
+    throw new AssignorLoadError(`balance must be 'global' or 'per-topic', got ${JSON.stringify(a.balance)}`);
+  if (a.sticky !== undefined && typeof a.sticky !== 'boolean')
+    throw new AssignorLoadError(`sticky must be true or false, got ${JSON.stringify(a.sticky)}`);
   return { name: a.name, supportedProtocols: [...new Set(supported as RebalanceProtocol[])], balance: a.balance, sticky: a.sticky };
 }

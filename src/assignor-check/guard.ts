@@ -23,13 +23,15 @@ export function assignVia(callee: Callee): (input: AssignInput) => AssignOutput 
  * are left to the properties. Returns the assignment, or what is wrong with it.
  */
 export function guardOutput(input: AssignInput, value: unknown): { output: AssignOutput } | { problem: string } {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { problem: `returned ${describe(value)}, not an object of member id -> partitions` };
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return { problem: `returned ${describe(value)}, not an object of member id -> partitions` };
   const output: AssignOutput = Object.fromEntries(Object.keys(input.subscriptions).map((m) => [m, []]));
   for (const [member, partitions] of Object.entries(value)) {
     if (!Object.hasOwn(input.subscriptions, member)) return { problem: `assigned partitions to unknown member ${JSON.stringify(member)}` };
     if (!Array.isArray(partitions)) return { problem: `returned ${describe(partitions)} for ${member}, not a list of partitions` };
     for (const p of partitions as unknown[]) {
-      if (typeof p !== 'string' || !/^.+-(0|[1-9]\d*)$/.test(p)) return { problem: `returned ${describe(p)} for ${member}, not a partition like "topic-0"` };
+      if (typeof p !== 'string' || !/^.+-(0|[1-9]\d*)$/.test(p))
+        return { problem: `returned ${describe(p)} for ${member}, not a partition like "topic-0"` };
       const i = p.lastIndexOf('-');
       const count = Object.hasOwn(input.topics, p.slice(0, i)) ? input.topics[p.slice(0, i)] : undefined;
       if (count === undefined || Number(p.slice(i + 1)) >= count) return { problem: `assigned unknown partition ${p} to ${member}` };

@@ -28,7 +28,12 @@ export const inModelShape = { members: 3, topics: 2, partitions: 3 };
  */
 export function runInModel(callee: Callee, meta: AssignorMeta, opts: { runs: number; seed: number; maxSteps?: number }): InModelResult {
   const assignor: Assignor = { name: underCheck, supportedProtocols: meta.supportedProtocols, assign: assignVia(callee) };
-  const variant = defineVariant({ name: underCheck, description: `the assignor ${meta.name}`, breaks: [], assignors: { [underCheck]: assignor } });
+  const variant = defineVariant({
+    name: underCheck,
+    description: `the assignor ${meta.name}`,
+    breaks: [],
+    assignors: { [underCheck]: assignor },
+  });
   const config = worldConfig({ protocol: 'cooperative', assignor: underCheck, ...inModelShape, faults: allFaults, variant });
   const s = session(config, variant);
   try {
@@ -36,7 +41,11 @@ export function runInModel(callee: Callee, meta: AssignorMeta, opts: { runs: num
     if (!r.failure) return { runs: r.runs, steps: r.steps };
     const v = r.failure.violation;
     const rows = timeline(s, r.failure.choices);
-    return { runs: r.runs, steps: r.steps, violation: { invariant: v.invariant, statement: v.statement, message: v.message, step: v.step, liveness: v.choice === null, rows } };
+    return {
+      runs: r.runs,
+      steps: r.steps,
+      violation: { invariant: v.invariant, statement: v.statement, message: v.message, step: v.step, liveness: v.choice === null, rows },
+    };
   } catch (e) {
     if (e instanceof CallFailed) return { runs: 0, steps: 0, callFailed: e.message };
     throw e;

@@ -25,7 +25,8 @@ export interface AssignorProperty {
 const inputs = anyScenario.map((s) => s.input);
 const identicalInputs = fc.oneof(scenarioArb(true, false), scenarioArb(true, true)).map((s) => s.input);
 const cooperative = (meta: AssignorMeta): boolean => meta.supportedProtocols.includes('cooperative');
-const sameSets = (a: TopicPartition[], b: TopicPartition[]): boolean => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+const sameSets = (a: TopicPartition[], b: TopicPartition[]): boolean =>
+  a.length === b.length && [...a].sort().join() === [...b].sort().join();
 
 /** Partitions a member owns and loses this round: a cooperative assignor hands them over in the follow-up rebalance (KIP-429). */
 function revokedNow(input: AssignInput, out: AssignOutput): Set<TopicPartition> {
@@ -41,7 +42,11 @@ export const maxFollowUps = 4;
  * until a round revokes nothing, as Kafka's CooperativeStickyAssignorTest.verifyValidityAndBalance
  * does; `settles` is false if that takes more than `maxFollowUps`.
  */
-function settled(input: AssignInput, assign: Assign, meta: AssignorMeta): { input: AssignInput; outputs: Failure['outputs']; settles: boolean } {
+function settled(
+  input: AssignInput,
+  assign: Assign,
+  meta: AssignorMeta,
+): { input: AssignInput; outputs: Failure['outputs']; settles: boolean } {
   let at = input;
   let out = assign(input);
   const outputs = [{ label: 'output', output: out }];
@@ -61,7 +66,8 @@ function coverage(input: AssignInput, out: AssignOutput, allowRevoked: boolean):
   const owners = new Map<TopicPartition, string[]>();
   for (const [m, ps] of Object.entries(out)) for (const p of ps) owners.set(p, [...(owners.get(p) ?? []), m]);
   const twice = [...owners].find(([, ms]) => ms.length > 1);
-  if (twice) return `${twice[0]} is assigned ${twice[1].length === new Set(twice[1]).size ? `to ${twice[1].join(' and ')}` : `twice to ${twice[1][0]}`}`;
+  if (twice)
+    return `${twice[0]} is assigned ${twice[1].length === new Set(twice[1]).size ? `to ${twice[1].join(' and ')}` : `twice to ${twice[1][0]}`}`;
   const pending = allowRevoked ? revokedNow(input, out) : new Set<TopicPartition>();
   const missing = subscribedPartitions(input).filter((p) => !owners.has(p) && !pending.has(p));
   if (missing.length > 0) return `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} subscribed but assigned to nobody`;
@@ -83,7 +89,8 @@ export const assignorProperties: AssignorProperty[] = [
   },
   {
     id: 'exactly-once',
-    statement: 'every subscribed partition is assigned to exactly one member (a cooperative assignor may hold back partitions it revokes this round)',
+    statement:
+      'every subscribed partition is assigned to exactly one member (a cooperative assignor may hold back partitions it revokes this round)',
     applies: () => true,
     cases: inputs,
     check(input, assign, meta) {
@@ -101,7 +108,11 @@ export const assignorProperties: AssignorProperty[] = [
       const out = assign(input);
       for (const [m, ps] of Object.entries(out)) {
         const p = ps.find((q) => !input.subscriptions[m].topics.includes(parseTp(q).topic));
-        if (p) return { message: `${m} is given ${p} but is not subscribed to ${parseTp(p).topic}`, outputs: [{ label: 'output', output: out }] };
+        if (p)
+          return {
+            message: `${m} is given ${p} but is not subscribed to ${parseTp(p).topic}`,
+            outputs: [{ label: 'output', output: out }],
+          };
       }
       return undefined;
     },
@@ -114,7 +125,9 @@ export const assignorProperties: AssignorProperty[] = [
     check(input, assign) {
       const out = assign(input);
       const moved = addedAndRevoked(input, out);
-      return moved.length > 0 ? { message: `${moved.join(', ')} moved straight from its owner to another member`, outputs: [{ label: 'output', output: out }] } : undefined;
+      return moved.length > 0
+        ? { message: `${moved.join(', ')} moved straight from its owner to another member`, outputs: [{ label: 'output', output: out }] }
+        : undefined;
     },
   },
   {
@@ -149,7 +162,8 @@ export const assignorProperties: AssignorProperty[] = [
   },
   {
     id: 'sticky-keeps-owned',
-    statement: 'claimed stickiness: with identical subscriptions and no conflicting claims, each member keeps min(valid owned, floor(P/C)) of its partitions',
+    statement:
+      'claimed stickiness: with identical subscriptions and no conflicting claims, each member keeps min(valid owned, floor(P/C)) of its partitions',
     applies: (meta) => meta.sticky === true,
     cases: scenarioArb(true, false).map((s) => s.input),
     check(input, assign) {
@@ -160,7 +174,11 @@ export const assignorProperties: AssignorProperty[] = [
       for (const m of members) {
         const owned = input.subscriptions[m].ownedPartitions.filter((p) => valid.has(p));
         const kept = owned.filter((p) => out[m].includes(p)).length;
-        if (kept < Math.min(owned.length, floor)) return { message: `${m} keeps ${kept} of its ${owned.length} owned partitions, fewer than ${Math.min(owned.length, floor)}`, outputs: [{ label: 'output', output: out }] };
+        if (kept < Math.min(owned.length, floor))
+          return {
+            message: `${m} keeps ${kept} of its ${owned.length} owned partitions, fewer than ${Math.min(owned.length, floor)}`,
+            outputs: [{ label: 'output', output: out }],
+          };
       }
       return undefined;
     },
@@ -190,7 +208,15 @@ export const assignorProperties: AssignorProperty[] = [
       const a = assign(input);
       const b = assign(input);
       const m = Object.keys(input.subscriptions).find((id) => !sameSets(a[id], b[id]));
-      return m ? { message: `${m} gets different partitions from the same input`, outputs: [{ label: 'first call', output: a }, { label: 'second call', output: b }] } : undefined;
+      return m
+        ? {
+            message: `${m} gets different partitions from the same input`,
+            outputs: [
+              { label: 'first call', output: a },
+              { label: 'second call', output: b },
+            ],
+          }
+        : undefined;
     },
   },
   {
@@ -203,7 +229,15 @@ export const assignorProperties: AssignorProperty[] = [
       const reversed = { topics: input.topics, subscriptions: Object.fromEntries(Object.entries(input.subscriptions).reverse()) };
       const b = assign(reversed);
       const m = Object.keys(input.subscriptions).find((id) => !sameSets(a[id], b[id]));
-      return m ? { message: `${m} gets different partitions when the members are listed in reverse`, outputs: [{ label: 'output', output: a }, { label: 'output with members reversed', output: b }] } : undefined;
+      return m
+        ? {
+            message: `${m} gets different partitions when the members are listed in reverse`,
+            outputs: [
+              { label: 'output', output: a },
+              { label: 'output with members reversed', output: b },
+            ],
+          }
+        : undefined;
     },
   },
 ];

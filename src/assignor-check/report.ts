@@ -10,11 +10,15 @@ export function describeClaims(r: AssignorReport): string {
 }
 
 function inputLines(input: AssignInput): string[] {
-  const topics = Object.entries(input.topics).map(([t, n]) => `${t}=${n}`).join(', ');
+  const topics = Object.entries(input.topics)
+    .map(([t, n]) => `${t}=${n}`)
+    .join(', ');
   const lines = [`topics (partition counts): ${topics || '(none)'}`];
   for (const [m, s] of Object.entries(input.subscriptions)) {
     const owns = s.ownedPartitions.length ? s.ownedPartitions.join(' ') : '-';
-    lines.push(`${m}: subscribes ${s.topics.join(' ') || '-'}; owns ${owns}; generation ${s.generationId}${s.groupInstanceId ? `; instance ${s.groupInstanceId}` : ''}`);
+    lines.push(
+      `${m}: subscribes ${s.topics.join(' ') || '-'}; owns ${owns}; generation ${s.generationId}${s.groupInstanceId ? `; instance ${s.groupInstanceId}` : ''}`,
+    );
   }
   return lines;
 }
@@ -24,7 +28,10 @@ const outputLines = (out: AssignOutput): string[] => Object.entries(out).map(([m
 /** One property's lines: the verdict, then, when it fails, the shrunk input and the outputs. */
 export function propertyLines(p: PropertyResult): string[] {
   const budget = p.interrupted ? ', stopped at the time budget' : '';
-  if (p.status === 'holds') return [`${pc.green('✓')} ${p.id}: ${p.statement} ${pc.dim(`(${p.runs} ${p.id === 'cooperative-in-model' ? 'runs' : 'groups'}${budget})`)}`];
+  if (p.status === 'holds')
+    return [
+      `${pc.green('✓')} ${p.id}: ${p.statement} ${pc.dim(`(${p.runs} ${p.id === 'cooperative-in-model' ? 'runs' : 'groups'}${budget})`)}`,
+    ];
   if (p.status === 'not-claimed') return [pc.dim(`- ${p.id}: not claimed`)];
   if (p.status === 'not-checked') return [pc.dim(`- ${p.id}: not checked (${p.reason})`)];
   const lines = [`${pc.red('✗')} ${p.id}: ${p.statement}`];

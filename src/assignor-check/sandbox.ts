@@ -98,9 +98,14 @@ export function inThreadCallee(assignor: UserAssignor, opts: { timeoutMs: number
         const value: unknown = assignor.assign(structuredClone(input));
         const ms = performance.now() - started;
         if (value instanceof Promise || typeof (value as { then?: unknown } | null)?.then === 'function') {
-          return { ok: false, problem: 'async', message: 'returned a Promise: check an async assignor by file, so that it runs in a worker thread' };
+          return {
+            ok: false,
+            problem: 'async',
+            message: 'returned a Promise: check an async assignor by file, so that it runs in a worker thread',
+          };
         }
-        if (ms > opts.timeoutMs) return { ok: false, problem: 'timeout', message: `took ${Math.round(ms)} ms, over the ${opts.timeoutMs} ms limit` };
+        if (ms > opts.timeoutMs)
+          return { ok: false, problem: 'timeout', message: `took ${Math.round(ms)} ms, over the ${opts.timeoutMs} ms limit` };
         return { ok: true, value, ms };
       } catch (e) {
         return { ok: false, problem: 'threw', message: `threw ${oneLine(e)}` };

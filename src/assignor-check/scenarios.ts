@@ -5,8 +5,12 @@ import type { AssignInput, AssignOutput, MemberSubscription } from '../../models
 // Generated groups for assignor properties: shared by the built-in assignors' tests and the
 // bring-your-own-assignor checker.
 
-export const subscription = (topics: string[], ownedPartitions: TopicPartition[] = [], generationId = -1): MemberSubscription =>
-  ({ topics, ownedPartitions, generationId, groupInstanceId: null });
+export const subscription = (topics: string[], ownedPartitions: TopicPartition[] = [], generationId = -1): MemberSubscription => ({
+  topics,
+  ownedPartitions,
+  generationId,
+  groupInstanceId: null,
+});
 
 export interface Scenario {
   input: AssignInput;
@@ -30,9 +34,18 @@ export function scenarioArb(identical: boolean, conflicts: boolean): fc.Arbitrar
       members: fc.integer({ min: 1, max: 6 }),
       masks: fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 6, maxLength: 6 }),
       // Drawn from 0 up and shifted down by one, so that they shrink to -1: no claim, no generation.
-      owners: fc.array(fc.integer({ min: 0, max: 6 }).map((n) => n - 1), { minLength: 36, maxLength: 36 }),
-      second: fc.array(fc.integer({ min: 0, max: 6 }).map((n) => n - 1), { minLength: 36, maxLength: 36 }),
-      generations: fc.array(fc.integer({ min: 0, max: 5 }).map((n) => n - 1), { minLength: 6, maxLength: 6 }),
+      owners: fc.array(
+        fc.integer({ min: 0, max: 6 }).map((n) => n - 1),
+        { minLength: 36, maxLength: 36 },
+      ),
+      second: fc.array(
+        fc.integer({ min: 0, max: 6 }).map((n) => n - 1),
+        { minLength: 36, maxLength: 36 },
+      ),
+      generations: fc.array(
+        fc.integer({ min: 0, max: 5 }).map((n) => n - 1),
+        { minLength: 6, maxLength: 6 },
+      ),
       ghostClaim: fc.boolean(),
       stale: fc.boolean(),
     })
@@ -89,6 +102,8 @@ export function addedAndRevoked(input: AssignInput, out: AssignOutput): TopicPar
 /** The next rebalance with nothing changed: every member owns what it was given, one generation on. */
 export function followUp(input: AssignInput, out: AssignOutput): AssignInput {
   const generation = Math.max(-1, ...Object.values(input.subscriptions).map((s) => s.generationId)) + 1;
-  const subscriptions = Object.fromEntries(Object.entries(input.subscriptions).map(([m, s]) => [m, { ...s, ownedPartitions: [...(out[m] ?? [])], generationId: generation }]));
+  const subscriptions = Object.fromEntries(
+    Object.entries(input.subscriptions).map(([m, s]) => [m, { ...s, ownedPartitions: [...(out[m] ?? [])], generationId: generation }]),
+  );
   return { topics: input.topics, subscriptions };
 }

@@ -16,15 +16,27 @@ import { replayStored } from '../replay/replay.ts';
 
 const MAX_STATES = Number(process.env.MAX_STATES ?? 300_000);
 const only = process.argv.slice(2);
-const files = readdirSync('counterexamples').filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync('counterexamples')
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 const instance = (s: ExploreSpec): string => {
   const b = s.bounds;
-  const budgets = Object.entries(b.budgets).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`);
-  return [`${s.protocol}/${s.assignor}${s.static ? ' static' : ''} ${s.members}x${s.partitions}${s.topics > 1 ? `x${s.topics}` : ''}`, `depth ${b.maxDepth}`, `in flight ${b.maxInFlight}`, ...budgets, ...(s.liveness ? ['liveness'] : [])].join(', ');
+  const budgets = Object.entries(b.budgets)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${k} ${v}`);
+  return [
+    `${s.protocol}/${s.assignor}${s.static ? ' static' : ''} ${s.members}x${s.partitions}${s.topics > 1 ? `x${s.topics}` : ''}`,
+    `depth ${b.maxDepth}`,
+    `in flight ${b.maxInFlight}`,
+    ...budgets,
+    ...(s.liveness ? ['liveness'] : []),
+  ].join(', ');
 };
 
-console.log(`${'variant'.padEnd(28)} ${'invariant'.padEnd(30)} ${'random'.padStart(6)} ${'explore'.padStart(7)} ${'states'.padStart(7)} ${'s'.padStart(5)}  ${'instance (the variant\'s explore settings)'.padEnd(92)} ${'within random bounds'.padStart(21)}`);
+console.log(
+  `${'variant'.padEnd(28)} ${'invariant'.padEnd(30)} ${'random'.padStart(6)} ${'explore'.padStart(7)} ${'states'.padStart(7)} ${'s'.padStart(5)}  ${"instance (the variant's explore settings)".padEnd(92)} ${'within random bounds'.padStart(21)}`,
+);
 let bad = 0;
 for (const f of files) {
   const cx = readCounterexample(`counterexamples/${f}`);
@@ -38,9 +50,17 @@ for (const f of files) {
   const found = r.violation ? String(r.violation.path.length) : 'none';
   if (!r.violation || r.violation.path.length > path.length || !variant.breaks.includes(r.violation.invariant)) bad++;
   const bounds = boundsOfPath(cx.config, s0.model, path);
-  const old = explore(session(configFor(cx.config, bounds.budgets), variant), bounds, { symmetry: true, liveness: cx.violation.invariant === 'eventually-stable', maxStates: MAX_STATES });
+  const old = explore(session(configFor(cx.config, bounds.budgets), variant), bounds, {
+    symmetry: true,
+    liveness: cx.violation.invariant === 'eventually-stable',
+    maxStates: MAX_STATES,
+  });
   const other = old.violation && old.violation.invariant !== r.violation?.invariant ? `, ${old.violation.invariant}` : '';
-  const oldFound = old.violation ? `${old.violation.path.length} (${old.states.toLocaleString('en-US')} states${other})` : old.stopped ? `>${MAX_STATES / 1000}k states` : 'none';
+  const oldFound = old.violation
+    ? `${old.violation.path.length} (${old.states.toLocaleString('en-US')} states${other})`
+    : old.stopped
+      ? `>${MAX_STATES / 1000}k states`
+      : 'none';
   console.log(
     `${cx.variant.padEnd(28)} ${(r.violation?.invariant ?? '-').padEnd(30)} ${String(path.length).padStart(6)} ${found.padStart(7)} ${r.states.toLocaleString('en-US').padStart(7)} ${r.seconds.toFixed(1).padStart(5)}  ${instance(spec).padEnd(92)} ${oldFound.padStart(21)}`,
   );

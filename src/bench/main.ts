@@ -35,11 +35,20 @@ const scenarios = [
   { label: 'cooperative/cooperative-sticky static', protocol: 'cooperative', assignor: 'cooperative-sticky', static: true },
 ] as const;
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US').padStart(9);
-console.log(`3 members x 6 partitions, all faults, every invariant, ${RUNS} runs of ${STEPS} random steps (node ${process.version}, one core)\n`);
+console.log(
+  `3 members x 6 partitions, all faults, every invariant, ${RUNS} runs of ${STEPS} random steps (node ${process.version}, one core)\n`,
+);
 console.log(`${'configuration'.padEnd(92)} ${'runs/s'.padStart(9)} ${'steps/s'.padStart(9)} ${'x baseline'.padStart(10)}`);
 const hot: number[] = [];
 for (const sc of scenarios) {
-  const config = worldConfig({ protocol: sc.protocol, assignor: sc.assignor, members: 3, partitions: 6, faults: allFaults, static: sc.static });
+  const config = worldConfig({
+    protocol: sc.protocol,
+    assignor: sc.assignor,
+    members: 3,
+    partitions: 6,
+    faults: allFaults,
+    static: sc.static,
+  });
   for (const liveness of [false, true]) {
     const fast = session(config, undefined, liveness);
     const plain: Session = { ...fast, model: buildModel({}, 'plain') };
@@ -47,13 +56,20 @@ for (const sc of scenarios) {
     const base = measure(plain, inputs);
     const mine = measure(fast, inputs);
     if (!liveness) hot.push(mine.runsPerSec);
-    for (const [label, m] of [[`baseline xstate transition(): ${what}`, base], [`reused scope (hot loop):      ${what}`, mine]] as const) {
-      console.log(`${label.padEnd(92)} ${fmt(m.runsPerSec)} ${fmt(m.stepsPerSec)} ${(m.runsPerSec / base.runsPerSec).toFixed(2).padStart(10)}`);
+    for (const [label, m] of [
+      [`baseline xstate transition(): ${what}`, base],
+      [`reused scope (hot loop):      ${what}`, mine],
+    ] as const) {
+      console.log(
+        `${label.padEnd(92)} ${fmt(m.runsPerSec)} ${fmt(m.stepsPerSec)} ${(m.runsPerSec / base.runsPerSec).toFixed(2).padStart(10)}`,
+      );
     }
   }
 }
 const worst = Math.min(...hot);
-console.log(`\ntarget: >= 1,000 runs/s of ${STEPS}-step runs on one core (safety invariants): ${worst >= 1000 ? 'met' : 'NOT met'} (slowest ${fmt(worst).trim()} runs/s)`);
+console.log(
+  `\ntarget: >= 1,000 runs/s of ${STEPS}-step runs on one core (safety invariants): ${worst >= 1000 ? 'met' : 'NOT met'} (slowest ${fmt(worst).trim()} runs/s)`,
+);
 
 // Exhaustive exploration on the 3-member cooperative instance (3 partitions, one crash and one
 // restart). Two searches:
@@ -80,7 +96,10 @@ const exploreCase: ExploreSpec = {
   coverage: false,
 };
 const complete: ExploreSpec = { ...exploreCase, bounds: { ...exploreCase.bounds, maxDepth: 10_000, maxDelayMs: 0 } };
-const header = () => console.log(`${'configuration'.padEnd(60)} ${'states'.padStart(9)} ${'transitions'.padStart(11)} ${'seconds'.padStart(8)} ${'states/s'.padStart(9)} ${'x baseline'.padStart(10)}`);
+const header = () =>
+  console.log(
+    `${'configuration'.padEnd(60)} ${'states'.padStart(9)} ${'transitions'.padStart(11)} ${'seconds'.padStart(8)} ${'states/s'.padStart(9)} ${'x baseline'.padStart(10)}`,
+  );
 type Run = [label: string, spec: ExploreSpec, workers: number, memo?: boolean];
 async function table(runs: Run[]): Promise<Record<string, { states: number; rate: number; seconds: number }>> {
   const measured: Record<string, { states: number; rate: number; seconds: number }> = {};
@@ -91,12 +110,16 @@ async function table(runs: Run[]): Promise<Record<string, { states: number; rate
     const rate = r.states / r.seconds;
     if (baseSeconds === 0) baseSeconds = r.seconds;
     measured[label] = { states: r.states, rate, seconds: r.seconds };
-    console.log(`${label.padEnd(60)} ${fmt(r.states)} ${fmt(r.transitions).padStart(11)} ${r.seconds.toFixed(1).padStart(8)} ${fmt(rate)} ${(baseSeconds / r.seconds).toFixed(2).padStart(10)}`);
+    console.log(
+      `${label.padEnd(60)} ${fmt(r.states)} ${fmt(r.transitions).padStart(11)} ${r.seconds.toFixed(1).padStart(8)} ${fmt(rate)} ${(baseSeconds / r.seconds).toFixed(2).padStart(10)}`,
+    );
   }
   return measured;
 }
 
-console.log(`\nexplore cooperative/cooperative-sticky 3 members x 3 partitions, 1 crash, 1 restart, depth <= ${EXPLORE_DEPTH}, every invariant, liveness walks on\n`);
+console.log(
+  `\nexplore cooperative/cooperative-sticky 3 members x 3 partitions, 1 crash, 1 restart, depth <= ${EXPLORE_DEPTH}, every invariant, liveness walks on\n`,
+);
 header();
 const bounded: Run[] = [
   ['baseline: no symmetry, 1 worker', { ...exploreCase, symmetry: false }, 1],
@@ -106,7 +129,9 @@ const bounded: Run[] = [
 ];
 const measured = await table(bounded);
 const reduction = measured[bounded[0][0]].states / measured[bounded[1][0]].states;
-console.log(`\nsymmetry reduction factor: x${reduction.toFixed(2)} (${fmt(measured[bounded[0][0]].states).trim()} states without, ${fmt(measured[bounded[1][0]].states).trim()} with; 3! = 6 is the most 3 clients can give)`);
+console.log(
+  `\nsymmetry reduction factor: x${reduction.toFixed(2)} (${fmt(measured[bounded[0][0]].states).trim()} states without, ${fmt(measured[bounded[1][0]].states).trim()} with; 3! = 6 is the most 3 clients can give)`,
+);
 
 if (process.env.BENCH_COMPLETE !== '0') {
   console.log(`\nexplore the same instance completely: bounded-delay network (--max-delay 0), no depth bound, every invariant\n`);
@@ -122,14 +147,24 @@ if (process.env.BENCH_COMPLETE !== '0') {
   Object.assign(measured, m);
   const withLiveness = Math.min(m[full[1][0]].seconds, m[full[2][0]].seconds);
   const safetyOnly = Math.min(m[full[3][0]].seconds, m[full[4][0]].seconds);
-  console.log(`\ntarget: the complete 3x3 search with one crash and one restart in under 60 s: ${withLiveness < 60 ? 'met' : 'NOT met'} with liveness walks (best ${withLiveness.toFixed(1)} s), ${safetyOnly < 60 ? 'met' : 'NOT met'} safety only (best ${safetyOnly.toFixed(1)} s)`);
+  console.log(
+    `\ntarget: the complete 3x3 search with one crash and one restart in under 60 s: ${withLiveness < 60 ? 'met' : 'NOT met'} with liveness walks (best ${withLiveness.toFixed(1)} s), ${safetyOnly < 60 ? 'met' : 'NOT met'} safety only (best ${safetyOnly.toFixed(1)} s)`,
+  );
 
   // KIP-848 has no symmetry (member ids name the client), so 3 members would be 6 times more
   // states than classic's reduced search (over a million): 2 members x 3 partitions.
   console.log(`\nexplore consumer/uniform (KIP-848) 2 members x 3 partitions completely, the same budgets and network (no symmetry)\n`);
   header();
   const consumer: ExploreSpec = { ...complete, protocol: 'consumer', assignor: 'uniform', members: 2, symmetry: false };
-  Object.assign(measured, await table([['consumer: liveness, 1 worker', consumer, 1], ['consumer: safety only, 1 worker', { ...consumer, liveness: false }, 1]]));
+  Object.assign(
+    measured,
+    await table([
+      ['consumer: liveness, 1 worker', consumer, 1],
+      ['consumer: safety only, 1 worker', { ...consumer, liveness: false }, 1],
+    ]),
+  );
 }
 const best = Math.max(...Object.values(measured).map((m) => m.rate));
-console.log(`target: >= 200,000 distinct states/s on one core: ${best >= 200_000 ? 'met' : 'NOT met'} (best ${fmt(best).trim()} states/s; see README, Exhaustive exploration)`);
+console.log(
+  `target: >= 200,000 distinct states/s on one core: ${best >= 200_000 ? 'met' : 'NOT met'} (best ${fmt(best).trim()} states/s; see README, Exhaustive exploration)`,
+);

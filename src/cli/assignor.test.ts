@@ -8,7 +8,10 @@ import { describe, expect, test } from 'vitest';
 // counterexample, a file that cannot be checked exits 2 with one line.
 
 const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, ['bin/rebalance-check.js', 'assignor', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, ['bin/rebalance-check.js', 'assignor', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 const noStack = (s: string) => expect(s).not.toMatch(/\bat .*\.(ts|js|mjs):\d+/);
@@ -26,7 +29,7 @@ test('the broken example is caught with a minimal counterexample: one partition,
   noStack(r.out + r.err);
 });
 
-test("the kafkajs adapter prints its findings: its roundRobin gives partitions to members not subscribed to them", () => {
+test('the kafkajs adapter prints its findings: its roundRobin gives partitions to members not subscribed to them', () => {
   const r = cli('adapters/kafkajs-roundrobin.ts', '--runs', '100', '--json');
   expect(r.code).toBe(1);
   const report = JSON.parse(r.out);

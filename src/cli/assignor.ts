@@ -24,12 +24,19 @@ interface AssignorOptions {
 export function registerAssignor(program: Command, setExit: (code: number) => void): void {
   program
     .command('assignor <file>')
-    .description("property-check your own assignor: a module exporting { name, supportedProtocols?, balance?, sticky?, assign } (exit 0: all hold, 1: findings, 2: bad usage or a file that does not load)")
+    .description(
+      'property-check your own assignor: a module exporting { name, supportedProtocols?, balance?, sticky?, assign } (exit 0: all hold, 1: findings, 2: bad usage or a file that does not load)',
+    )
     .option('--runs <n>', 'generated groups per property', positiveInt('--runs', 1, 100_000), 200)
     .option('--seed <n>', 'seed: same seed and options, same report', positiveInt('--seed', 0, 2 ** 31 - 1), 42)
     .option('--timeout <ms>', 'per-call time limit of assign', positiveInt('--timeout', 1, 600_000), 2000)
     .option('--budget <ms>', 'time budget of one property, runs and shrinking together', positiveInt('--budget', 1, 3_600_000), 60_000)
-    .option('--model-runs <n>', 'protocol model runs for a COOPERATIVE assignor (0 skips them)', positiveInt('--model-runs', 0, 100_000), 30)
+    .option(
+      '--model-runs <n>',
+      'protocol model runs for a COOPERATIVE assignor (0 skips them)',
+      positiveInt('--model-runs', 0, 100_000),
+      30,
+    )
     .option('--balance <kind>', "claim to check instead of the assignor's own: global, per-topic or none")
     .option('--sticky <yes|no>', "claim stickiness (or not) instead of the assignor's own")
     .option('--protocols <list>', "supported protocols instead of the assignor's own: eager, cooperative or eager,cooperative")
@@ -40,7 +47,8 @@ export function registerAssignor(program: Command, setExit: (code: number) => vo
 function claimFlags(opts: AssignorOptions): Partial<AssignorClaims> {
   const claims: Partial<AssignorClaims> = {};
   if (opts.balance !== undefined) {
-    if (!['global', 'per-topic', 'none'].includes(opts.balance)) throw new UsageError(`--balance must be global, per-topic or none, got '${opts.balance}'`);
+    if (!['global', 'per-topic', 'none'].includes(opts.balance))
+      throw new UsageError(`--balance must be global, per-topic or none, got '${opts.balance}'`);
     claims.balance = opts.balance === 'none' ? undefined : (opts.balance as AssignorClaims['balance']);
   }
   if (opts.sticky !== undefined) {
@@ -49,7 +57,8 @@ function claimFlags(opts: AssignorOptions): Partial<AssignorClaims> {
   }
   if (opts.protocols !== undefined) {
     const list = opts.protocols.split(',').map((p) => p.trim());
-    if (list.length === 0 || list.some((p) => p !== 'eager' && p !== 'cooperative')) throw new UsageError(`--protocols must list eager and/or cooperative, got '${opts.protocols}'`);
+    if (list.length === 0 || list.some((p) => p !== 'eager' && p !== 'cooperative'))
+      throw new UsageError(`--protocols must list eager and/or cooperative, got '${opts.protocols}'`);
     claims.supportedProtocols = [...new Set(list as AssignorClaims['supportedProtocols'])];
   }
   return claims;
@@ -58,8 +67,15 @@ function claimFlags(opts: AssignorOptions): Partial<AssignorClaims> {
 function runAssignorCheck(file: string, opts: AssignorOptions): number {
   const path = resolve(file);
   if (!existsSync(path)) throw new UsageError(`no such file: ${file}`);
-  const options: CheckAssignorOptions = { runs: opts.runs, seed: opts.seed, timeoutMs: opts.timeout, modelRuns: opts.modelRuns, budgetMs: opts.budget, claims: claimFlags(opts) };
-  let report;
+  const options: CheckAssignorOptions = {
+    runs: opts.runs,
+    seed: opts.seed,
+    timeoutMs: opts.timeout,
+    modelRuns: opts.modelRuns,
+    budgetMs: opts.budget,
+    claims: claimFlags(opts),
+  };
+  let report: ReturnType<typeof checkAssignor>;
   try {
     report = checkAssignor(path, options);
   } catch (e) {
@@ -67,7 +83,10 @@ function runAssignorCheck(file: string, opts: AssignorOptions): number {
     throw e;
   }
   if (opts.json) {
-    const results = report.results.map(({ inModel, ...r }) => ({ ...r, ...(inModel ? { inModel: { ...inModel, violation: inModel.violation && { ...inModel.violation, rows: undefined } } } : {}) }));
+    const results = report.results.map(({ inModel, ...r }) => ({
+      ...r,
+      ...(inModel ? { inModel: { ...inModel, violation: inModel.violation && { ...inModel.violation, rows: undefined } } } : {}),
+    }));
     console.log(JSON.stringify({ ...report, results }, null, 2));
     return report.ok ? 0 : 1;
   }
@@ -77,7 +96,12 @@ function runAssignorCheck(file: string, opts: AssignorOptions): number {
     const v = p.inModel?.violation;
     if (v) {
       const shape = `${inModelShape.members} members x ${inModelShape.topics} topics x ${inModelShape.partitions} partitions`;
-      printViolation(`in the model (cooperative, ${shape}), run ${p.inModel!.runs}: invariant ${v.invariant} violated`, v, v.rows, v.liveness);
+      printViolation(
+        `in the model (cooperative, ${shape}), run ${p.inModel!.runs}: invariant ${v.invariant} violated`,
+        v,
+        v.rows,
+        v.liveness,
+      );
     }
   }
   console.log(summaryLine(report));

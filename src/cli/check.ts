@@ -43,14 +43,20 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .command('check')
     .description('check the invariants over random event sequences (exit 0: all hold, 1: violation, 2: bad usage)')
     .option('--protocol <name>', `rebalance protocol: ${protocols.join(', ')} (default: all of them, or the variant's)`)
-    .option('--assignor <name>', 'assignor (default: every assignor the protocol supports, one after another; consumer protocol: the server-side uniform, range)')
+    .option(
+      '--assignor <name>',
+      'assignor (default: every assignor the protocol supports, one after another; consumer protocol: the server-side uniform, range)',
+    )
     .option('--members <n>', 'consumer processes', positiveInt('--members', 1, 16), 3)
     .option('--partitions <n>', 'partitions of each topic', positiveInt('--partitions', 1, 256), 6)
     .option('--topics <n>', 'topics, every member subscribed to all', positiveInt('--topics', 1, 8), 1)
     .option('--runs <n>', 'random runs per assignor', positiveInt('--runs', 1, 10_000_000), 1000)
     .option('--seed <n>', 'seed: same seed and options, same runs', positiveInt('--seed', 0, 2 ** 31 - 1), 42)
     .option('--max-steps <n>', 'longest random prefix of a run, in steps', positiveInt('--max-steps', 1, 100_000), 60)
-    .option('--variant <name|file>', `a design variant: a catalogue name (${catalogue.map((v) => v.name).join(', ')}) or a variant file (./my-variant.ts)`)
+    .option(
+      '--variant <name|file>',
+      `a design variant: a catalogue name (${catalogue.map((v) => v.name).join(', ')}) or a variant file (./my-variant.ts)`,
+    )
     .option('--static', 'static membership: every consumer has a group.instance.id (KIP-345)')
     .option('--upgrade', 'rolling upgrade from eager range to cooperative-sticky in two bounces (KIP-429)')
     .option('--no-faults', 'no message loss, crashes, leaves, stalls or new partitions (delays and reordering remain)')
@@ -62,7 +68,9 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--coverage', 'report which machine states, transitions, error codes and choices the runs reached, and which never')
     .option('--shard <i/n>', 'run only shard i of n (run k goes to shard k mod n); the n shards together are the whole campaign')
     .option('--json', 'print the results as JSON')
-    .action(async (opts: CheckOptions) => setExit(runCheck(opts, opts.variant === undefined ? undefined : await loadVariant(opts.variant))));
+    .action(async (opts: CheckOptions) =>
+      setExit(runCheck(opts, opts.variant === undefined ? undefined : await loadVariant(opts.variant))),
+    );
 }
 
 function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
@@ -76,7 +84,8 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
   for (const protocol of chosen) {
     const known = assignorsFor(protocol, variant);
     if (opts.assignor !== undefined && !known.includes(opts.assignor)) {
-      if (opts.protocol !== undefined || chosen.length === 1) throw new UsageError(`unknown --assignor '${opts.assignor}' for protocol ${protocol} (known: ${known.join(', ')})`);
+      if (opts.protocol !== undefined || chosen.length === 1)
+        throw new UsageError(`unknown --assignor '${opts.assignor}' for protocol ${protocol} (known: ${known.join(', ')})`);
       continue;
     }
     // A variant that replaces an assignor is checked with that assignor.
@@ -95,7 +104,17 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
   const results: Array<{ label: string; result: CampaignResult; file?: string; replay: string }> = [];
   let failed = false;
   for (const [protocol, assignor] of combos) {
-    const config = worldConfig({ protocol, assignor, members: opts.members, partitions: opts.partitions, topics: opts.topics, faults: opts.faults ? allFaults : noFaults, static: opts.static, upgrade: opts.upgrade, variant });
+    const config = worldConfig({
+      protocol,
+      assignor,
+      members: opts.members,
+      partitions: opts.partitions,
+      topics: opts.topics,
+      faults: opts.faults ? allFaults : noFaults,
+      static: opts.static,
+      upgrade: opts.upgrade,
+      variant,
+    });
     // The instance actually checked: a variant's settings may change it.
     const counts = Object.values(config.topics);
     const shape = counts.length > 1 ? `${counts.length} topics x ${count(counts[0], 'partition')}` : count(counts[0], 'partition');
@@ -146,7 +165,13 @@ function timerChanges(before: WorldConfig['timers'] | undefined, after: WorldCon
 }
 
 function replayCommand(opts: CheckOptions, protocol: string, assignor: string, result: CampaignResult): string {
-  const parts = ['npx rebalance-check check', `--protocol ${protocol}`, `--assignor ${assignor}`, `--members ${opts.members}`, `--partitions ${opts.partitions}`];
+  const parts = [
+    'npx rebalance-check check',
+    `--protocol ${protocol}`,
+    `--assignor ${assignor}`,
+    `--members ${opts.members}`,
+    `--partitions ${opts.partitions}`,
+  ];
   if (opts.topics > 1) parts.push(`--topics ${opts.topics}`);
   if (opts.variant) parts.push(`--variant ${opts.variant}`);
   if (opts.static) parts.push('--static');

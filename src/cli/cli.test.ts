@@ -18,7 +18,10 @@ describe('bad usage exits 2 with one line naming the problem', () => {
     [['check', '--protocol', 'nope'], "unknown --protocol 'nope'"],
     [['check', '--assignor', 'nope'], "unknown --assignor 'nope'"],
     [['check', '--variant', 'nope'], "unknown --variant 'nope'"],
-    [['check', '--protocol', 'consumer', '--assignor', 'sticky'], "unknown --assignor 'sticky' for protocol consumer (known: range, uniform)"],
+    [
+      ['check', '--protocol', 'consumer', '--assignor', 'sticky'],
+      "unknown --assignor 'sticky' for protocol consumer (known: range, uniform)",
+    ],
     [['check', '--protocol', 'eager', '--variant', 'premature-grant'], 'variant premature-grant applies to consumer, not eager'],
     [['check', '--runs', '0'], '--runs must be between'],
     [['check', '--frobnicate'], "unknown option '--frobnicate'"],
@@ -52,7 +55,10 @@ test('a broken variant exits 1, saves a counterexample, and its printed replay c
   expect(config.timers.initialRebalanceDelayMs).toBe(0);
   expect(config.timers.sessionTimeoutMs).toBeLessThan(shrink.before.timers.sessionTimeoutMs);
   expect(r.out).toContain('initialRebalanceDelayMs 3000 -> 0');
-  const replay = r.out.match(/Replay: npx rebalance-check (.*)/)![1].trim().split(/\s+/);
+  const replay = r.out
+    .match(/Replay: npx rebalance-check (.*)/)![1]
+    .trim()
+    .split(/\s+/);
   const again = cli(...replay);
   expect(again.code).toBe(1);
   const message = (s: string) => s.split('\n').slice(1, 3).join('\n');
@@ -80,16 +86,35 @@ describe('replay', () => {
   });
 
   test('exits 0 when the bug is fixed (the same steps against the correct model)', () => {
-    const r = cli('replay', variantOf((d) => (d.variant = null)));
+    const r = cli(
+      'replay',
+      variantOf((d) => (d.variant = null)),
+    );
     expect(r.code).toBe(0);
     expect(r.out).toContain('no longer fails');
   });
 
   test.each([
     ['bad JSON', (f: string) => writeFileSync(f, '{"format": '), 'not valid JSON'],
-    ['a newer format', (f: string) => writeFileSync(f, JSON.stringify({ ...original, format: 'rebalance-check/counterexample@2' })), 'is newer than'],
-    ['an unknown choice kind', (f: string) => writeFileSync(f, JSON.stringify({ ...original, choices: [{ kind: 'teleport', client: 'c1' }] })), 'choices.0.kind'],
-    ['a step that no longer applies', (f: string) => writeFileSync(f, JSON.stringify({ ...original, choices: [{ kind: 'deliver', message: { kind: 'JoinGroup', client: 'c1', inc: 1, corr: 999 } }] })), 'step 1'],
+    [
+      'a newer format',
+      (f: string) => writeFileSync(f, JSON.stringify({ ...original, format: 'rebalance-check/counterexample@2' })),
+      'is newer than',
+    ],
+    [
+      'an unknown choice kind',
+      (f: string) => writeFileSync(f, JSON.stringify({ ...original, choices: [{ kind: 'teleport', client: 'c1' }] })),
+      'choices.0.kind',
+    ],
+    [
+      'a step that no longer applies',
+      (f: string) =>
+        writeFileSync(
+          f,
+          JSON.stringify({ ...original, choices: [{ kind: 'deliver', message: { kind: 'JoinGroup', client: 'c1', inc: 1, corr: 999 } }] }),
+        ),
+      'step 1',
+    ],
     ['an unknown variant', (f: string) => writeFileSync(f, JSON.stringify({ ...original, variant: 'nope' })), 'unknown variant'],
   ])('a file with %s gets one line and exit 2', (_what, write, message) => {
     const f = join(out, `broken-${_what.replaceAll(' ', '-')}.json`);

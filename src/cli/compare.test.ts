@@ -64,9 +64,12 @@ test('variants lists the catalogue with expected breaks; --names prints every ov
   const { overridableNames } = await import('../variants/overrides.ts');
   const list = cli('variants', '--json');
   expect(list.code).toBe(0);
-  expect(JSON.parse(list.out).map((v: { name: string; breaks: string[] }) => [v.name, v.breaks])).toEqual(catalogue.map((v) => [v.name, v.breaks]));
+  expect(JSON.parse(list.out).map((v: { name: string; breaks: string[] }) => [v.name, v.breaks])).toEqual(
+    catalogue.map((v) => [v.name, v.breaks]),
+  );
   const names = cli('variants', '--names');
   expect(names.code).toBe(0);
-  for (const n of [...overridableNames('coordinator').guards, ...overridableNames('consumer').actions]) expect(names.out).toContain(`  ${n} `);
+  for (const n of [...overridableNames('coordinator').guards, ...overridableNames('consumer').actions])
+    expect(names.out).toContain(`  ${n} `);
   expect(names.out).not.toContain('(undocumented)');
 });

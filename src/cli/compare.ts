@@ -27,13 +27,23 @@ function latencyRange(raw: string): [number, number] {
 export function registerCompare(program: Command, setExit: (code: number) => void): void {
   program
     .command('compare')
-    .argument('<designs...>', `two or more designs: ${Object.keys(protocolDesigns).join(', ')}, PROTOCOL/ASSIGNOR (eager/range, cooperative/cooperative-sticky, consumer/uniform), a variant (catalogue name or ./file.ts), or PROTOCOL[/ASSIGNOR]+VARIANT`)
-    .description('run the same seeded workloads through several designs and compare rebalances, moved partitions, pauses and time to stable (exit 0; 2: bad usage)')
+    .argument(
+      '<designs...>',
+      `two or more designs: ${Object.keys(protocolDesigns).join(', ')}, PROTOCOL/ASSIGNOR (eager/range, cooperative/cooperative-sticky, consumer/uniform), a variant (catalogue name or ./file.ts), or PROTOCOL[/ASSIGNOR]+VARIANT`,
+    )
+    .description(
+      'run the same seeded workloads through several designs and compare rebalances, moved partitions, pauses and time to stable (exit 0; 2: bad usage)',
+    )
     .option('--scenario <name>', `workload: ${compareScenarios.map((s) => s.name).join(', ')}, or all`, 'all')
     .option('--runs <n>', 'seeded runs per design (seeds seed, seed+1, ...)', positiveInt('--runs', 1, 1000), 5)
     .option('--seed <n>', 'first seed', positiveInt('--seed', 0, 2 ** 31 - 1), 1)
     .option('--latency <ms>', 'network latency of every message, MS or MIN-MAX (seeded random)', latencyRange, defaultTiming.latencyMs)
-    .option('--callback-ms <n>', 'time onPartitionsRevoked takes (a synchronous commit and clean-up)', positiveInt('--callback-ms', 0, 600_000), defaultTiming.revocationCallbackMs)
+    .option(
+      '--callback-ms <n>',
+      'time onPartitionsRevoked takes (a synchronous commit and clean-up)',
+      positiveInt('--callback-ms', 0, 600_000),
+      defaultTiming.revocationCallbackMs,
+    )
     .option('--json', 'print the results as JSON')
     .option('--html <file>', 'write a self-contained HTML page: bar charts per metric and ownership timelines side by side')
     .action(async (specs: string[], opts: CompareOptions) => setExit(await runCompare(specs, opts)));
@@ -42,12 +52,21 @@ export function registerCompare(program: Command, setExit: (code: number) => voi
 async function runCompare(specs: string[], opts: CompareOptions): Promise<number> {
   if (specs.length < 2) throw new UsageError('compare needs at least two designs (e.g. compare eager cooperative)');
   const scenarios = opts.scenario === 'all' ? compareScenarios : [findScenario(opts.scenario)];
-  if (scenarios[0] === undefined) throw new UsageError(`unknown --scenario '${opts.scenario}' (known: ${compareScenarios.map((s) => s.name).join(', ')}, all)`);
+  if (scenarios[0] === undefined)
+    throw new UsageError(`unknown --scenario '${opts.scenario}' (known: ${compareScenarios.map((s) => s.name).join(', ')}, all)`);
   const designs: Design[] = [];
   for (const spec of specs) designs.push(await parseDesign(spec));
   if (new Set(specs).size !== specs.length) throw new UsageError(`a design is named twice: ${specs.join(' ')}`);
-  const results: ComparisonResult[] = scenarios.map((sc) => compareDesigns(designs, sc!, { runs: opts.runs, seed: opts.seed, timelines: opts.html !== undefined, timing: { latencyMs: opts.latency, revocationCallbackMs: opts.callbackMs } }));
-  if (opts.json) console.log(JSON.stringify({ results: results.map((r) => ({ ...r, designs: r.designs.map(({ rows: _, ...d }) => d) })) }, null, 2));
+  const results: ComparisonResult[] = scenarios.map((sc) =>
+    compareDesigns(designs, sc!, {
+      runs: opts.runs,
+      seed: opts.seed,
+      timelines: opts.html !== undefined,
+      timing: { latencyMs: opts.latency, revocationCallbackMs: opts.callbackMs },
+    }),
+  );
+  if (opts.json)
+    console.log(JSON.stringify({ results: results.map((r) => ({ ...r, designs: r.designs.map(({ rows: _, ...d }) => d) })) }, null, 2));
   else for (const r of results) console.log(`${comparisonTable(r)}\n`);
   if (opts.html) {
     const pages = writeHtml(opts.html, results);

@@ -12,9 +12,23 @@ const cli = (...args: string[]) => {
 };
 
 test('a correct small instance: exit 0 and the summary', () => {
-  const r = cli('explore', '--members', '2', '--partitions', '1', '--max-depth', '4', '--workers', '2', '--measure-reduction', '--coverage');
+  const r = cli(
+    'explore',
+    '--members',
+    '2',
+    '--partitions',
+    '1',
+    '--max-depth',
+    '4',
+    '--workers',
+    '2',
+    '--measure-reduction',
+    '--coverage',
+  );
   expect(r.code).toBe(0);
-  expect(r.out).toMatch(/✓ cooperative\/cooperative-sticky \(2 members x 1 partitions\): [\d,]+ distinct states, [\d,]+ transitions, diameter 4, /);
+  expect(r.out).toMatch(
+    /✓ cooperative\/cooperative-sticky \(2 members x 1 partitions\): [\d,]+ distinct states, [\d,]+ transitions, diameter 4, /,
+  );
   expect(r.out).toMatch(/states\/s/);
   expect(r.out).toMatch(/reduction x\d\.\d\d/);
   expect(r.out).toMatch(/2 workers walked the same graph/);
@@ -23,7 +37,21 @@ test('a correct small instance: exit 0 and the summary', () => {
 });
 
 test('a bounded-delay search of a small instance is complete, and says so', () => {
-  const r = cli('explore', '--members', '1', '--partitions', '1', '--max-depth', '10000', '--max-delay', '0', '--crashes', '0', '--restarts', '0');
+  const r = cli(
+    'explore',
+    '--members',
+    '1',
+    '--partitions',
+    '1',
+    '--max-depth',
+    '10000',
+    '--max-delay',
+    '0',
+    '--crashes',
+    '0',
+    '--restarts',
+    '0',
+  );
   expect(r.code).toBe(0);
   expect(r.out).toMatch(/message delay <= 0 ms/);
   expect(r.out).toMatch(/42 distinct states/);
@@ -33,7 +61,29 @@ test('a bounded-delay search of a small instance is complete, and says so', () =
 
 test('a broken variant: exit 1, a shortest counterexample file, and replay reproduces it', () => {
   const out = mkdtempSync(join(tmpdir(), 'rebalance-explore-'));
-  const r = cli('explore', '--variant', 'leader-not-rechosen', '--protocol', 'eager', '--members', '1', '--partitions', '1', '--leaves', '1', '--restarts', '0', '--crashes', '0', '--max-depth', '6', '--workers', '1', '--out', out);
+  const r = cli(
+    'explore',
+    '--variant',
+    'leader-not-rechosen',
+    '--protocol',
+    'eager',
+    '--members',
+    '1',
+    '--partitions',
+    '1',
+    '--leaves',
+    '1',
+    '--restarts',
+    '0',
+    '--crashes',
+    '0',
+    '--max-depth',
+    '6',
+    '--workers',
+    '1',
+    '--out',
+    out,
+  );
   expect(r.code).toBe(1);
   expect(r.out).toContain('invariant leader-is-member violated after');
   const files = readdirSync(out);
@@ -46,11 +96,15 @@ test('a broken variant: exit 1, a shortest counterexample file, and replay repro
 test("--variant alone explores the variant's own instance and bounds; a flag given replaces its piece", () => {
   const own = cli('explore', '--variant', 'no-generation-bump', '--workers', '1', '--no-save');
   expect(own.code).toBe(1);
-  expect(own.out).toContain("(1 members x 1 partitions) with the variant's explore settings: depth <= 4, in flight <= 1; faults: none; symmetry on, liveness off");
+  expect(own.out).toContain(
+    "(1 members x 1 partitions) with the variant's explore settings: depth <= 4, in flight <= 1; faults: none; symmetry on, liveness off",
+  );
   expect(own.out).toContain('invariant generation-advance violated after 4 steps');
   const shallower = cli('explore', '--variant', 'no-generation-bump', '--workers', '1', '--no-save', '--max-depth', '3', '--liveness');
   expect(shallower.code).toBe(0);
-  expect(shallower.out).toContain("with the variant's explore settings (--max-depth, --liveness from the command line): depth <= 3, in flight <= 1; faults: none; symmetry on, liveness on");
+  expect(shallower.out).toContain(
+    "with the variant's explore settings (--max-depth, --liveness from the command line): depth <= 3, in flight <= 1; faults: none; symmetry on, liveness on",
+  );
 });
 
 test.each([

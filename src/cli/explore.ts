@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { budgetedKinds, type Budgets } from '../explore/bounds.ts';
+import type { budgetedKinds, Budgets } from '../explore/bounds.ts';
 import { protocols } from '../run/config.ts';
 import { Coverage, formatCoverage } from '../run/coverage.ts';
 import { symmetryHolds, type Progress } from '../explore/bfs.ts';
 import { exploreCounterexample } from '../explore/counterexample.ts';
-import { exploreParallel, type MergedResult } from '../explore/parallel.ts';
+import { exploreParallel } from '../explore/parallel.ts';
 import { exploreDefaults, exploreLimits, resolveSpec, specSession, type ExploreRequest } from '../explore/spec.ts';
 import { parseShard } from '../core/shard.ts';
 import { catalogue } from '../variants/catalogue.ts';
@@ -20,7 +20,11 @@ import { positiveInt } from '../core/errors.ts';
 import { printViolation } from './report.ts';
 
 /** The flags as commander gives them: the instance and bounds only when given. */
-interface ExploreOptions extends Pick<ExploreRequest, 'protocol' | 'assignor' | 'members' | 'partitions' | 'topics' | 'static' | 'slowCallbacks' | 'maxDepth' | 'maxInFlight'> {
+interface ExploreOptions
+  extends Pick<
+    ExploreRequest,
+    'protocol' | 'assignor' | 'members' | 'partitions' | 'topics' | 'static' | 'slowCallbacks' | 'maxDepth' | 'maxInFlight'
+  > {
   variant?: string;
   maxTime?: number;
   maxDelay?: number;
@@ -59,25 +63,61 @@ const orVariant = (d: number | string) => `(default: ${d}, or the variant's)`;
 export function registerExplore(program: Command, setExit: (code: number) => void): void {
   const cmd = program
     .command('explore')
-    .description("explore every reachable state of a small instance within bounds; with --variant, the variant's own small instance and bounds unless flags say otherwise (exit 0: no violation, 1: violation, 2: bad usage)")
+    .description(
+      "explore every reachable state of a small instance within bounds; with --variant, the variant's own small instance and bounds unless flags say otherwise (exit 0: no violation, 1: violation, 2: bad usage)",
+    )
     .option('--protocol <name>', `rebalance protocol: ${protocols.join(', ')} (default: cooperative, or the variant's)`)
     .option('--assignor <name>', "assignor (default: cooperative-sticky, or the variant's)")
     .option('--members <n>', `consumer processes ${orVariant(exploreDefaults.members)}`, positiveInt('--members', ...L.members))
-    .option('--partitions <n>', `partitions of each topic ${orVariant(exploreDefaults.partitions)}`, positiveInt('--partitions', ...L.partitions))
-    .option('--topics <n>', `topics, every member subscribed to all ${orVariant(exploreDefaults.topics)}`, positiveInt('--topics', ...L.topics))
+    .option(
+      '--partitions <n>',
+      `partitions of each topic ${orVariant(exploreDefaults.partitions)}`,
+      positiveInt('--partitions', ...L.partitions),
+    )
+    .option(
+      '--topics <n>',
+      `topics, every member subscribed to all ${orVariant(exploreDefaults.topics)}`,
+      positiveInt('--topics', ...L.topics),
+    )
     .option('--static', 'static membership (KIP-345)')
     .option('--slow-callbacks', 'onPartitionsRevoked takes time (a separate callback choice)')
-    .option('--variant <name|file>', `a design variant: a catalogue name (${catalogue.map((v) => v.name).join(', ')}) or a variant file (./my-variant.ts)`)
-    .option('--max-depth <n>', `do not expand states this many steps from the start ${orVariant(exploreDefaults.maxDepth)}`, positiveInt('--max-depth', ...L.maxDepth))
-    .option('--max-in-flight <n>', `cut off successors with more messages in flight ${orVariant(exploreDefaults.maxInFlight)}`, positiveInt('--max-in-flight', ...L.maxInFlight))
-    .option('--max-time <ms>', 'cut off successors whose virtual clock passed this (keeps the clock in the state)', positiveInt('--max-time', 0, 10_000_000))
-    .option('--max-delay <ms>', "bounded-delay network: no timer fires while a message has been in flight longer than this, which makes small instances finite (default: none, or the variant's)", positiveInt('--max-delay', ...L.maxDelayMs));
+    .option(
+      '--variant <name|file>',
+      `a design variant: a catalogue name (${catalogue.map((v) => v.name).join(', ')}) or a variant file (./my-variant.ts)`,
+    )
+    .option(
+      '--max-depth <n>',
+      `do not expand states this many steps from the start ${orVariant(exploreDefaults.maxDepth)}`,
+      positiveInt('--max-depth', ...L.maxDepth),
+    )
+    .option(
+      '--max-in-flight <n>',
+      `cut off successors with more messages in flight ${orVariant(exploreDefaults.maxInFlight)}`,
+      positiveInt('--max-in-flight', ...L.maxInFlight),
+    )
+    .option(
+      '--max-time <ms>',
+      'cut off successors whose virtual clock passed this (keeps the clock in the state)',
+      positiveInt('--max-time', 0, 10_000_000),
+    )
+    .option(
+      '--max-delay <ms>',
+      "bounded-delay network: no timer fires while a message has been in flight longer than this, which makes small instances finite (default: none, or the variant's)",
+      positiveInt('--max-delay', ...L.maxDelayMs),
+    );
   for (const [kind, [flag, what]] of Object.entries(budgetFlags))
-    cmd.option(`${flag} <n>`, `at most this many ${what} per path ${orVariant(exploreDefaults.budgets[kind as keyof Budgets])}`, positiveInt(flag, ...L.budget));
+    cmd.option(
+      `${flag} <n>`,
+      `at most this many ${what} per path ${orVariant(exploreDefaults.budgets[kind as keyof Budgets])}`,
+      positiveInt(flag, ...L.budget),
+    );
   cmd
     .option('--no-symmetry', 'treat the clients as distinct (no symmetry reduction)')
-    .option('--no-liveness', "skip the check that every state settles once faults stop (default: checked, or as the variant's settings say)")
-    .option('--liveness', 'check that every state settles once faults stop (where the variant\'s settings leave it out)')
+    .option(
+      '--no-liveness',
+      "skip the check that every state settles once faults stop (default: checked, or as the variant's settings say)",
+    )
+    .option('--liveness', "check that every state settles once faults stop (where the variant's settings leave it out)")
     .option('--measure-reduction', 'explore again without symmetry and print the reduction factor')
     .option('--coverage', 'report which machine states, transitions, error codes and choices were reached')
     // One by default: workers repeat the expansion, which on 2 cores costs more than the checks they share (npm run bench).
@@ -95,7 +135,8 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
 /** The request of the flags actually given (the rest comes from the variant's settings or the defaults). */
 function requestOf(opts: ExploreOptions, livenessGiven: boolean): ExploreRequest {
   const budgets: Partial<Budgets> = {};
-  for (const [kind, [flag]] of Object.entries(budgetFlags)) if (opts[camel(flag)] !== undefined) budgets[kind as keyof Budgets] = opts[camel(flag)] as number;
+  for (const [kind, [flag]] of Object.entries(budgetFlags))
+    if (opts[camel(flag)] !== undefined) budgets[kind as keyof Budgets] = opts[camel(flag)] as number;
   return {
     protocol: opts.protocol,
     assignor: opts.assignor,
@@ -151,15 +192,30 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
   const label = `${spec.protocol}/${spec.assignor}${session.config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${spec.members} members x ${spec.partitions} partitions${spec.topics > 1 ? ` x ${spec.topics} topics` : ''})`;
   const boundsText = `depth <= ${b.maxDepth}, in flight <= ${b.maxInFlight}${Number.isFinite(b.maxTimeMs) ? `, time <= ${b.maxTimeMs} ms` : ''}${Number.isFinite(b.maxDelayMs ?? Infinity) ? `, message delay <= ${b.maxDelayMs} ms` : ''}; faults: ${budgetText || 'none'}`;
   const given = overridden(req);
-  const settings = fromVariant ? ` with the variant's explore settings${given.length > 0 ? ` (${given.join(', ')} from the command line)` : ''}` : '';
+  const settings = fromVariant
+    ? ` with the variant's explore settings${given.length > 0 ? ` (${given.join(', ')} from the command line)` : ''}`
+    : '';
   const quiet = opts.json === true;
-  if (!quiet) console.log(pc.dim(`exploring ${label}${settings}: ${boundsText}; symmetry ${spec.symmetry ? 'on' : 'off'}, liveness ${spec.liveness ? 'on' : 'off'}${spec.shard ? `, shard ${spec.shard.index + 1}/${spec.shard.count}` : ''}, ${opts.workers} worker${opts.workers > 1 ? 's' : ''}`));
-  if (noSymmetry && !quiet) console.log(pc.dim(`  symmetry off: ${session.config.static ? 'static members are ordered by group.instance.id' : 'KIP-848 members are ordered by their client-made member id'}, which names the client, so clients are not interchangeable`));
+  if (!quiet)
+    console.log(
+      pc.dim(
+        `exploring ${label}${settings}: ${boundsText}; symmetry ${spec.symmetry ? 'on' : 'off'}, liveness ${spec.liveness ? 'on' : 'off'}${spec.shard ? `, shard ${spec.shard.index + 1}/${spec.shard.count}` : ''}, ${opts.workers} worker${opts.workers > 1 ? 's' : ''}`,
+      ),
+    );
+  if (noSymmetry && !quiet)
+    console.log(
+      pc.dim(
+        `  symmetry off: ${session.config.static ? 'static members are ordered by group.instance.id' : 'KIP-848 members are ordered by their client-made member id'}, which names the client, so clients are not interchangeable`,
+      ),
+    );
   const r = await exploreParallel(spec, opts.workers, quiet ? undefined : progressPrinter(), loaded);
   if (process.stderr.isTTY && !quiet) process.stderr.write('\r\x1b[K');
-  const reduction = opts.measureReduction && spec.symmetry && !r.violation ? await exploreParallel({ ...spec, symmetry: false, coverage: false, liveness: false }, opts.workers, undefined, loaded) : undefined;
+  const reduction =
+    opts.measureReduction && spec.symmetry && !r.violation
+      ? await exploreParallel({ ...spec, symmetry: false, coverage: false, liveness: false }, opts.workers, undefined, loaded)
+      : undefined;
   let coverageLines: string[] = [];
-  let coverageReport;
+  let coverageReport: ReturnType<Coverage['report']> | undefined;
   if (r.coverage) {
     const cov = new Coverage(session.model.machines);
     cov.merge(r.coverage);
@@ -181,7 +237,12 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
     symmetry: spec.symmetry,
     reduction: reduction && { statesWithout: reduction.states, factor: reduction.states / r.states },
     liveness: r.liveness,
-    violation: r.violation && { invariant: r.violation.invariant, message: r.violation.message, steps: r.violation.path.length, lasso: r.violation.lasso && { stem: r.violation.lasso.stem.length, cycle: r.violation.lasso.cycle.length } },
+    violation: r.violation && {
+      invariant: r.violation.invariant,
+      message: r.violation.message,
+      steps: r.violation.path.length,
+      lasso: r.violation.lasso && { stem: r.violation.lasso.stem.length, cycle: r.violation.lasso.cycle.length },
+    },
     coverage: coverageReport,
   };
   let file: string | undefined;
@@ -198,23 +259,49 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
   if (!r.violation) {
     console.log(`${pc.green('✓')} ${label}: ${head}; every invariant holds in every state`);
   }
-  const cutParts = [r.cut.depth && `${n(r.cut.depth)} states at depth ${b.maxDepth} not expanded`, r.cut.inFlight && `${n(r.cut.inFlight)} successors over ${b.maxInFlight} messages in flight`, r.cut.time && `${n(r.cut.time)} successors past ${b.maxTimeMs} ms`].filter(Boolean);
+  const cutParts = [
+    r.cut.depth && `${n(r.cut.depth)} states at depth ${b.maxDepth} not expanded`,
+    r.cut.inFlight && `${n(r.cut.inFlight)} successors over ${b.maxInFlight} messages in flight`,
+    r.cut.time && `${n(r.cut.time)} successors past ${b.maxTimeMs} ms`,
+  ].filter(Boolean);
   const exhausted = cutParts.length === 0;
   const delayed = r.cut.delay > 0 ? ` within the delay bound (timers held back in ${n(r.cut.delay)} states)` : '';
-  if (!r.violation) console.log(pc.dim(`  ${exhausted ? `complete: no bound cut anything off (the space within the fault budgets is exhausted${delayed})` : `bounded: ${cutParts.join('; ')}`}`));
+  if (!r.violation)
+    console.log(
+      pc.dim(
+        `  ${exhausted ? `complete: no bound cut anything off (the space within the fault budgets is exhausted${delayed})` : `bounded: ${cutParts.join('; ')}`}`,
+      ),
+    );
   // Depth is the only bound that ends a search on the unbounded-delay network: say how to end it otherwise.
   if (!r.violation && r.cut.depth > 0 && !Number.isFinite(b.maxDelayMs ?? Infinity))
-    console.log(pc.dim('  hint: messages may wait in flight while timers fire, so the space has no end; --max-delay 0 --max-depth 10000 explores small instances completely'));
-  if (!r.violation && r.workers > 1) console.log(pc.dim(`  ${r.workers} workers walked the same graph, each checking its share of the states`));
+    console.log(
+      pc.dim(
+        '  hint: messages may wait in flight while timers fire, so the space has no end; --max-delay 0 --max-depth 10000 explores small instances completely',
+      ),
+    );
+  if (!r.violation && r.workers > 1)
+    console.log(pc.dim(`  ${r.workers} workers walked the same graph, each checking its share of the states`));
   if (!r.violation && spec.symmetry)
-    console.log(pc.dim(`  symmetry: ${spec.members} interchangeable clients${reduction ? `; ${n(reduction.states)} states without it: reduction x${(reduction.states / r.states).toFixed(2)}` : ' (--measure-reduction prints the factor)'}`));
-  if (!r.violation && r.liveness) console.log(pc.dim(`  liveness: every state settles once faults stop (${n(r.liveness.walks)} fair-schedule walks, ${n(r.liveness.steps)} steps)`));
+    console.log(
+      pc.dim(
+        `  symmetry: ${spec.members} interchangeable clients${reduction ? `; ${n(reduction.states)} states without it: reduction x${(reduction.states / r.states).toFixed(2)}` : ' (--measure-reduction prints the factor)'}`,
+      ),
+    );
+  if (!r.violation && r.liveness)
+    console.log(
+      pc.dim(`  liveness: every state settles once faults stop (${n(r.liveness.walks)} fair-schedule walks, ${n(r.liveness.steps)} steps)`),
+    );
   for (const line of coverageLines) console.log(pc.dim(`  ${line}`));
   if (!r.violation) return 0;
   const v = r.violation;
   // A liveness violation shows the path here and the fair schedule after it as the lasso below.
   const shown = v.lasso ? { ...v, step: v.path.length - 1 } : v;
-  printViolation(`${label}: invariant ${pc.bold(v.invariant)} violated after ${v.path.length} steps (shortest within the bounds; ${head})`, shown, timeline(session, v.path), false);
+  printViolation(
+    `${label}: invariant ${pc.bold(v.invariant)} violated after ${v.path.length} steps (shortest within the bounds; ${head})`,
+    shown,
+    timeline(session, v.path),
+    false,
+  );
   if (v.lasso) printLasso(session, v.path, v.lasso);
   if (file) console.log(`  Saved: ${file}`);
   if (file) console.log(`  Replay: ${pc.bold(`npx rebalance-check replay ${file}`)}`);
@@ -230,8 +317,13 @@ function printLasso(session: ReturnType<typeof specSession>['session'], path: Ch
     w = step(w, c, session.config, session.model);
     console.log(pc.dim(`  ${mark} ${String(w.now).padStart(7)}  ${text}`));
   };
-  const then = lasso.cycle.length > 0 ? `then repeats these ${lasso.cycle.length} forever (the same state up to a time shift)` : 'then nothing more can happen';
-  console.log(pc.dim(`  Lasso: after the ${path.length} steps above, faults stop; the fair schedule takes ${lasso.stem.length} steps, ${then}:`));
+  const then =
+    lasso.cycle.length > 0
+      ? `then repeats these ${lasso.cycle.length} forever (the same state up to a time shift)`
+      : 'then nothing more can happen';
+  console.log(
+    pc.dim(`  Lasso: after the ${path.length} steps above, faults stop; the fair schedule takes ${lasso.stem.length} steps, ${then}:`),
+  );
   for (const c of lasso.stem) show(c, '~');
   for (const c of lasso.cycle) show(c, '↻');
   console.log(pc.dim(`              ${describeWorld(w)}`));

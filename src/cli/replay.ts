@@ -21,7 +21,10 @@ export function registerReplay(program: Command, setExit: (code: number) => void
     .argument('<file>', 'a counterexample file written by check')
     .description('re-execute a counterexample and print its timeline (exit 1: the violation reproduces, 0: it no longer does, 2: bad file)')
     .option('--html <file>', 'also write a self-contained HTML report with swim lanes and the message sequence')
-    .option('--real', 'replay the starts, closes, crashes, cuts and failovers on real librdkafka consumers against its mock cluster (needs `npm run conformance:install`; exit 1: an invariant fails on the real trace)')
+    .option(
+      '--real',
+      'replay the starts, closes, crashes, cuts and failovers on real librdkafka consumers against its mock cluster (needs `npm run conformance:install`; exit 1: an invariant fails on the real trace)',
+    )
     .action(async (file: string, opts: ReplayOptions) => setExit(await runReplay(file, opts)));
 }
 
@@ -34,18 +37,28 @@ async function runReplay(file: string, opts: ReplayOptions): Promise<number> {
       return await replayReal(cx, file);
     }
     // A catalogue name, or the path of a user's variant file (relative to the working directory).
-    if (cx.variant !== null && !isVariantPath(cx.variant) && !findVariant(cx.variant)) throw new CounterexampleError(`${file}: unknown variant "${cx.variant}"`);
-    const variant = cx.variant === null ? undefined : await loadVariant(cx.variant).catch((e: Error) => {
-      throw new CounterexampleError(`${file}: ${e.message}`);
-    });
+    if (cx.variant !== null && !isVariantPath(cx.variant) && !findVariant(cx.variant))
+      throw new CounterexampleError(`${file}: unknown variant "${cx.variant}"`);
+    const variant =
+      cx.variant === null
+        ? undefined
+        : await loadVariant(cx.variant).catch((e: Error) => {
+            throw new CounterexampleError(`${file}: ${e.message}`);
+          });
     const s = session(cx.config, variant);
     const { result, choices } = replayStored(s, cx.choices, file);
     const rows = timeline(s, choices);
-    const what = `${cx.protocol}/${cx.assignor}${cx.variant ? ` variant ${cx.variant}` : ''} (${count(cx.config.members, 'member')}, ${Object.entries(cx.config.topics).map(([t, n]) => `${t}: ${n}`).join(', ')})`;
+    const what = `${cx.protocol}/${cx.assignor}${cx.variant ? ` variant ${cx.variant}` : ''} (${count(cx.config.members, 'member')}, ${Object.entries(
+      cx.config.topics,
+    )
+      .map(([t, n]) => `${t}: ${n}`)
+      .join(', ')})`;
     const v = result.violation;
     if (opts.html) await writeHtml(opts.html, file, rows, v);
     if (!v) {
-      console.log(`${pc.green('✓')} ${file}: ${cx.violation.invariant} no longer fails: ${choices.length} steps and the fair schedule replayed with every invariant holding (${what})`);
+      console.log(
+        `${pc.green('✓')} ${file}: ${cx.violation.invariant} no longer fails: ${choices.length} steps and the fair schedule replayed with every invariant holding (${what})`,
+      );
       return 0;
     }
     const same = v.invariant === cx.violation.invariant;
@@ -59,8 +72,20 @@ async function runReplay(file: string, opts: ReplayOptions): Promise<number> {
   }
 }
 
-async function writeHtml(out: string, file: string, rows: ReturnType<typeof timeline>, v: { invariant: string; statement: string; message: string; step: number } | undefined) {
+async function writeHtml(
+  out: string,
+  file: string,
+  rows: ReturnType<typeof timeline>,
+  v: { invariant: string; statement: string; message: string; step: number } | undefined,
+) {
   // Loaded lazily: the report renderer is only needed with --html.
   const { renderHtml } = await import('../replay/html.ts');
-  writeFileSync(out, renderHtml({ title: `rebalance-check replay ${file}`, rows, violation: v && { invariant: v.invariant, statement: v.statement, message: v.message, step: v.step } }));
+  writeFileSync(
+    out,
+    renderHtml({
+      title: `rebalance-check replay ${file}`,
+      rows,
+      violation: v && { invariant: v.invariant, statement: v.statement, message: v.message, step: v.step },
+    }),
+  );
 }

@@ -22,7 +22,12 @@ export function printPass(label: string, result: CampaignResult, seconds: number
 }
 
 /** The header line, the invariant, the message, then the timeline up to the failing step. */
-export function printViolation(header: string, v: Pick<Violation, 'statement' | 'message' | 'step'>, rows: TimelineRow[], liveness: boolean): void {
+export function printViolation(
+  header: string,
+  v: Pick<Violation, 'statement' | 'message' | 'step'>,
+  rows: TimelineRow[],
+  liveness: boolean,
+): void {
   console.log(`${pc.red('✗')} ${header}`);
   console.log(`  ${v.statement}`);
   console.log(`  ${pc.red(v.message)}`);

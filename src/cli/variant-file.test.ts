@@ -13,7 +13,11 @@ mkdirSync(join(project, 'node_modules'));
 symlinkSync(repo, join(project, 'node_modules', 'rebalance-check'));
 
 const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [join(repo, 'bin/rebalance-check.js'), ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [join(repo, 'bin/rebalance-check.js'), ...args], {
+    cwd: project,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
@@ -44,7 +48,9 @@ test("explore --variant FILE uses the file's explore settings, in worker threads
   const r = cli('explore', '--variant', './my-variant.ts', '--workers', '2', '--out', 'ex');
   expect(r.err).toBe('');
   expect(r.code).toBe(1);
-  expect(r.out).toContain("variant sticky-leader (1 members x 1 partitions) with the variant's explore settings: depth <= 5, in flight <= 2; faults: leaves 1");
+  expect(r.out).toContain(
+    "variant sticky-leader (1 members x 1 partitions) with the variant's explore settings: depth <= 5, in flight <= 2; faults: leaves 1",
+  );
   expect(r.out).toMatch(/invariant leader-is-member violated after [1-5] steps/);
   const [file] = readdirSync(join(project, 'ex'));
   expect(JSON.parse(readFileSync(join(project, 'ex', file), 'utf8')).variant).toBe('./my-variant.ts');
@@ -56,18 +62,37 @@ test("explore --variant FILE uses the file's explore settings, in worker threads
 test.each([
   ['no export', 'export const x = 1;\n', 'exports no variant'],
   ['a default export that is no variant', 'export default 42;\n', 'not a variant'],
-  ['an override name the machine does not have', "import { defineVariant } from 'rebalance-check';\nexport default defineVariant({ name: 'typo', description: 'd', coordinator: { guards: { isCommitGenStale: () => false } } });\n", 'coordinator has no guard "isCommitGenStale"'],
+  [
+    'an override name the machine does not have',
+    "import { defineVariant } from 'rebalance-check';\nexport default defineVariant({ name: 'typo', description: 'd', coordinator: { guards: { isCommitGenStale: () => false } } });\n",
+    'coordinator has no guard "isCommitGenStale"',
+  ],
   ['a syntax error', 'export default defineVariant({{{\n', 'cannot load variant file'],
   ['code that throws while loading', "throw new Error('boom');\n", 'cannot load variant file ./bad.ts: boom'],
-  ['explore settings out of range', "import { defineVariant } from 'rebalance-check';\nexport default defineVariant({ name: 'x', description: 'd', explore: { members: 9, partitions: 1, maxDepth: 5, maxInFlight: 2 } });\n", '"explore.members" must be a whole number from 1 to 4, got 9'],
-  ['a negative delay bound in the explore settings', "import { defineVariant } from 'rebalance-check';\nexport default defineVariant({ name: 'x', description: 'd', explore: { members: 1, partitions: 1, maxDepth: 5, maxInFlight: 2, maxDelayMs: -1 } });\n", '"explore.maxDelayMs" must be a whole number from 0 to 10000000, got -1'],
-  ['an unknown budget in the explore settings', "import { defineVariant } from 'rebalance-check';\nexport default defineVariant({ name: 'x', description: 'd', explore: { members: 1, partitions: 1, maxDepth: 5, maxInFlight: 2, budgets: { crashes: 1 } } as never });\n", '"explore.budgets.crashes" is not a budgeted kind'],
+  [
+    'explore settings out of range',
+    "import { defineVariant } from 'rebalance-check';\nexport default defineVariant({ name: 'x', description: 'd', explore: { members: 9, partitions: 1, maxDepth: 5, maxInFlight: 2 } });\n",
+    '"explore.members" must be a whole number from 1 to 4, got 9',
+  ],
+  [
+    'a negative delay bound in the explore settings',
+    "import { defineVariant } from 'rebalance-check';\nexport default defineVariant({ name: 'x', description: 'd', explore: { members: 1, partitions: 1, maxDepth: 5, maxInFlight: 2, maxDelayMs: -1 } });\n",
+    '"explore.maxDelayMs" must be a whole number from 0 to 10000000, got -1',
+  ],
+  [
+    'an unknown budget in the explore settings',
+    "import { defineVariant } from 'rebalance-check';\nexport default defineVariant({ name: 'x', description: 'd', explore: { members: 1, partitions: 1, maxDepth: 5, maxInFlight: 2, budgets: { crashes: 1 } } as never });\n",
+    '"explore.budgets.crashes" is not a budgeted kind',
+  ],
 ])('a file with %s: one line, exit 2', (what, text, message) => {
   writeFileSync(join(project, 'bad.ts'), text);
   // compare loads variants the same way (loadVariant); once is enough to show it.
   const commands = what.includes('explore')
     ? [['explore', '--variant', './bad.ts']]
-    : [['check', '--variant', './bad.ts', '--runs', '1'], ...(what === 'a syntax error' ? [['compare', 'eager', './bad.ts', '--scenario', 'scale-out']] : [])];
+    : [
+        ['check', '--variant', './bad.ts', '--runs', '1'],
+        ...(what === 'a syntax error' ? [['compare', 'eager', './bad.ts', '--scenario', 'scale-out']] : []),
+      ];
   for (const args of commands) {
     const r = cli(...args);
     expect(r.code).toBe(2);

@@ -12,7 +12,18 @@ export function registerVariants(program: Command, setExit: (code: number) => vo
     .action((opts: { names?: boolean; json?: boolean }) => {
       if (opts.names) console.log(overridesText());
       else if (opts.json)
-        console.log(JSON.stringify(catalogue.map((v) => ({ name: v.name, protocols: v.protocols ?? ['eager', 'cooperative'], description: v.description, breaks: v.breaks })), null, 2));
+        console.log(
+          JSON.stringify(
+            catalogue.map((v) => ({
+              name: v.name,
+              protocols: v.protocols ?? ['eager', 'cooperative'],
+              description: v.description,
+              breaks: v.breaks,
+            })),
+            null,
+            2,
+          ),
+        );
       else {
         const width = Math.max(...catalogue.map((v) => v.name.length));
         for (const v of catalogue) {

@@ -12,8 +12,11 @@ import type { World } from '../world/types.ts';
 // that show them.
 
 const designs = await Promise.all(['eager', 'cooperative', 'consumer'].map(parseDesign));
-const results = new Map<string, ComparisonResult>(compareScenarios.map((sc) => [sc.name, compareDesigns(designs, sc, { runs: 2, seed: 1 })]));
-const all = (name: string): [DesignResult, DesignResult, DesignResult] => results.get(name)!.designs as [DesignResult, DesignResult, DesignResult];
+const results = new Map<string, ComparisonResult>(
+  compareScenarios.map((sc) => [sc.name, compareDesigns(designs, sc, { runs: 2, seed: 1 })]),
+);
+const all = (name: string): [DesignResult, DesignResult, DesignResult] =>
+  results.get(name)!.designs as [DesignResult, DesignResult, DesignResult];
 const mean = (d: DesignResult, k: keyof DesignResult['metrics']) => d.metrics[k].mean;
 
 describe.each(compareScenarios.map((s) => s.name))('%s', (name) => {
@@ -25,7 +28,8 @@ describe.each(compareScenarios.map((s) => s.name))('%s', (name) => {
   });
   test('the table names every metric and design', () => {
     const t = comparisonTable(results.get(name)!);
-    for (const s of ['rebalances', 'partitions moved', 'stop-the-world', 'time to stable', 'eager', 'cooperative', 'consumer']) expect(t).toContain(s);
+    for (const s of ['rebalances', 'partitions moved', 'stop-the-world', 'time to stable', 'eager', 'cooperative', 'consumer'])
+      expect(t).toContain(s);
   });
 });
 
@@ -41,23 +45,27 @@ test('scale-out: eager stops everything and revokes partitions that come back; c
   expect(coop.timeToStableMs[0].mean).toBeGreaterThan(eager.timeToStableMs[0].mean);
 });
 
-test.each(['scale-in', 'rolling-restart-dynamic', 'crash', 'partitions-added'])('%s: cooperative never stops every partition, eager does', (name) => {
-  const [eager, coop] = all(name);
-  expect(mean(coop, 'stopTheWorldMs')).toBe(0);
-  expect(mean(eager, 'stopTheWorldMs')).toBeGreaterThan(0);
-  // In a rolling restart each bounced member's own partitions come back to it under both
-  // protocols; eager also reshuffles the others (a restarted member's new id sorts last).
-  if (name === 'rolling-restart-dynamic') expect(mean(coop, 'moved')).toBeLessThan(mean(eager, 'moved'));
-  else expect(mean(coop, 'revokedReturned')).toBeLessThan(mean(eager, 'revokedReturned'));
-  expect(mean(coop, 'pausedPartitionSeconds')).toBeLessThan(mean(eager, 'pausedPartitionSeconds'));
-});
+test.each(['scale-in', 'rolling-restart-dynamic', 'crash', 'partitions-added'])(
+  '%s: cooperative never stops every partition, eager does',
+  (name) => {
+    const [eager, coop] = all(name);
+    expect(mean(coop, 'stopTheWorldMs')).toBe(0);
+    expect(mean(eager, 'stopTheWorldMs')).toBeGreaterThan(0);
+    // In a rolling restart each bounced member's own partitions come back to it under both
+    // protocols; eager also reshuffles the others (a restarted member's new id sorts last).
+    if (name === 'rolling-restart-dynamic') expect(mean(coop, 'moved')).toBeLessThan(mean(eager, 'moved'));
+    else expect(mean(coop, 'revokedReturned')).toBeLessThan(mean(eager, 'revokedReturned'));
+    expect(mean(coop, 'pausedPartitionSeconds')).toBeLessThan(mean(eager, 'pausedPartitionSeconds'));
+  },
+);
 
 test('crash: the partitions of the dead member wait for its session timeout', () => {
   for (const d of all('crash')) expect(d.timeToStableMs[0].mean).toBeGreaterThanOrEqual(10_000);
 });
 
 test('network-flap and coordinator-failover with default timers: no rebalance at all', () => {
-  for (const name of ['network-flap', 'coordinator-failover']) for (const d of all(name)) expect(mean(d, 'rebalances'), `${name} ${d.design}`).toBe(0);
+  for (const name of ['network-flap', 'coordinator-failover'])
+    for (const d of all(name)) expect(mean(d, 'rebalances'), `${name} ${d.design}`).toBe(0);
 });
 
 test('rolling-restart-static keeps partitions with their instance: nothing moves', () => {
@@ -107,11 +115,14 @@ test('scale-out, consumer protocol: no stop-the-world, one new target, unmoved p
   }
 });
 
-test.each(['scale-in', 'rolling-restart-dynamic', 'crash', 'partitions-added'])('%s, consumer protocol: never stops every partition, pauses less than eager', (name) => {
-  const [eager, , kip848] = all(name);
-  expect(mean(kip848, 'stopTheWorldMs')).toBe(0);
-  expect(mean(kip848, 'pausedPartitionSeconds')).toBeLessThan(mean(eager, 'pausedPartitionSeconds'));
-});
+test.each(['scale-in', 'rolling-restart-dynamic', 'crash', 'partitions-added'])(
+  '%s, consumer protocol: never stops every partition, pauses less than eager',
+  (name) => {
+    const [eager, , kip848] = all(name);
+    expect(mean(kip848, 'stopTheWorldMs')).toBe(0);
+    expect(mean(kip848, 'pausedPartitionSeconds')).toBeLessThan(mean(eager, 'pausedPartitionSeconds'));
+  },
+);
 
 test('rolling-restart-static, consumer protocol: a static member back from its -2 leave takes over its assignment without a group epoch bump', () => {
   const kip848 = all('rolling-restart-static')[2];

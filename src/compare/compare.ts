@@ -42,7 +42,8 @@ export async function parseDesign(spec: string): Promise<Design> {
   const variantSpec = plus >= 0 ? spec.slice(plus + 1) : undefined;
   const m = /^([a-z0-9-]+)(?:\/([a-z0-9-]+))?$/.exec(base);
   const named = m && protocolDesigns[m[1]];
-  if (plus >= 0 && !named) throw new UsageError(`design '${spec}': '${base}' is not a protocol (known: ${Object.keys(protocolDesigns).join(', ')})`);
+  if (plus >= 0 && !named)
+    throw new UsageError(`design '${spec}': '${base}' is not a protocol (known: ${Object.keys(protocolDesigns).join(', ')})`);
   if (!named) {
     const variant = await loadVariant(spec);
     const protocol = variant.protocols?.[0] ?? 'eager';
@@ -51,10 +52,12 @@ export async function parseDesign(spec: string): Promise<Design> {
     return { spec, protocol, assignor: replaced[0] ?? known?.defaultAssignor ?? assignorsFor(protocol, variant)[0], variant };
   }
   const variant = variantSpec === undefined ? undefined : await loadVariant(variantSpec);
-  if (variant?.protocols && !variant.protocols.includes(named.protocol)) throw new UsageError(`design '${spec}': variant ${variant.name} applies to ${variant.protocols.join(', ')}, not ${named.protocol}`);
+  if (variant?.protocols && !variant.protocols.includes(named.protocol))
+    throw new UsageError(`design '${spec}': variant ${variant.name} applies to ${variant.protocols.join(', ')}, not ${named.protocol}`);
   const assignor = m![2] ?? named.defaultAssignor;
   const known = assignorsFor(named.protocol, variant);
-  if (!known.includes(assignor)) throw new UsageError(`design '${spec}': unknown assignor '${assignor}' for protocol ${named.protocol} (known: ${known.join(', ')})`);
+  if (!known.includes(assignor))
+    throw new UsageError(`design '${spec}': unknown assignor '${assignor}' for protocol ${named.protocol} (known: ${known.join(', ')})`);
   return { spec, protocol: named.protocol, assignor, variant };
 }
 
@@ -62,7 +65,15 @@ export async function parseDesign(spec: string): Promise<Design> {
 export function scenarioSession(d: Design, sc: CompareScenario): Session {
   // Slow callbacks on: the runner gives onPartitionsRevoked its time (see Timing).
   const faults = { ...noFaults, ...sc.faults, slowCallbacks: true };
-  const base = worldConfig({ protocol: d.protocol, assignor: d.assignor, members: sc.members, partitions: sc.partitions, faults, static: sc.static, variant: d.variant });
+  const base = worldConfig({
+    protocol: d.protocol,
+    assignor: d.assignor,
+    members: sc.members,
+    partitions: sc.partitions,
+    faults,
+    static: sc.static,
+    variant: d.variant,
+  });
   const config = { ...base, members: sc.members, topics: { t0: sc.partitions }, faults, static: (sc.static ?? false) || base.static };
   return makeSession(config, d.variant);
 }
@@ -165,7 +176,10 @@ export function runScenario(s: Session, sc: CompareScenario, seed: number, timin
       const metadata = all.find((c) => c.kind === 'metadata');
       if (metadata) return metadata;
       const timer = nextDeadline(w);
-      const soonest = Math.min(...deliveries.map((c) => arrival.get(c.id)!), ...callbacks.map((c) => callbackDone.get(`${c.client}#${w.clients.find((x) => x.name === c.client)!.inc}`)!));
+      const soonest = Math.min(
+        ...deliveries.map((c) => arrival.get(c.id)!),
+        ...callbacks.map((c) => callbackDone.get(`${c.client}#${w.clients.find((x) => x.name === c.client)!.inc}`)!),
+      );
       if (Math.min(timer, soonest) > until) return undefined;
       if (timer <= soonest) return all.find((c) => c.kind === 'fire');
       idleUntil(soonest);
@@ -232,7 +246,11 @@ export interface Stat {
   max: number;
 }
 
-const stat = (xs: number[]): Stat => ({ mean: xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length), min: Math.min(...xs), max: Math.max(...xs) });
+const stat = (xs: number[]): Stat => ({
+  mean: xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length),
+  min: Math.min(...xs),
+  max: Math.max(...xs),
+});
 
 export type MetricName = Exclude<keyof RunMetrics, 'timeToStableMs'>;
 
@@ -275,14 +293,23 @@ export interface ComparisonResult {
 }
 
 /** Runs `runs` seeds (seed, seed+1, ...) of the scenario through every design. */
-export function compareDesigns(designs: Design[], sc: CompareScenario, opts: { runs: number; seed: number; timelines?: boolean; timing?: Timing }): ComparisonResult {
+export function compareDesigns(
+  designs: Design[],
+  sc: CompareScenario,
+  opts: { runs: number; seed: number; timelines?: boolean; timing?: Timing },
+): ComparisonResult {
   const timing = opts.timing ?? defaultTiming;
   const keys = metricInfo.map((m) => m.key).filter((k): k is MetricName => k !== 'timeToStableMs' && k !== 'violations');
   const results = designs.map((d): DesignResult => {
     const s = scenarioSession(d, sc);
     const runs = Array.from({ length: opts.runs }, (_, i) => runScenario(s, sc, opts.seed + i, timing, i === 0 && opts.timelines === true));
     const violations: DesignResult['violations'] = {};
-    for (const r of runs) for (const v of r.violations) violations[v.invariant] = { runs: (violations[v.invariant]?.runs ?? 0) + 1, message: violations[v.invariant]?.message ?? v.message };
+    for (const r of runs)
+      for (const v of r.violations)
+        violations[v.invariant] = {
+          runs: (violations[v.invariant]?.runs ?? 0) + 1,
+          message: violations[v.invariant]?.message ?? v.message,
+        };
     return {
       design: designLabel(d),
       protocol: d.protocol,
@@ -291,7 +318,11 @@ export function compareDesigns(designs: Design[], sc: CompareScenario, opts: { r
       metrics: Object.fromEntries(keys.map((k) => [k, stat(runs.map((r) => r.metrics[k]))])) as Record<MetricName, Stat>,
       timeToStableMs: sc.changes.map((c, i) => {
         const times = runs.map((r) => r.metrics.timeToStableMs[i]).filter((t): t is number => t !== null);
-        return { change: c.label, unsettled: runs.length - times.length, ...(times.length ? stat(times) : { mean: NaN, min: NaN, max: NaN }) };
+        return {
+          change: c.label,
+          unsettled: runs.length - times.length,
+          ...(times.length ? stat(times) : { mean: NaN, min: NaN, max: NaN }),
+        };
       }),
       violations,
       violatingRuns: runs.filter((r) => r.violations.length > 0).length,
@@ -300,7 +331,13 @@ export function compareDesigns(designs: Design[], sc: CompareScenario, opts: { r
   });
   return {
     timing,
-    scenario: { name: sc.name, description: sc.description, members: sc.members, partitions: sc.partitions, changes: sc.changes.map((c) => c.label) },
+    scenario: {
+      name: sc.name,
+      description: sc.description,
+      members: sc.members,
+      partitions: sc.partitions,
+      changes: sc.changes.map((c) => c.label),
+    },
     runs: opts.runs,
     seed: opts.seed,
     designs: results,

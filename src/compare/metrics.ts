@@ -49,7 +49,7 @@ export class MetricsRecorder {
   private readonly times: Array<number | null> = [];
 
   /** Starts measuring at `w` (a stable group): its owners are every partition's previous owner. */
-  constructor(private readonly start: World) {
+  constructor(readonly start: World) {
     this.rebalances0 = start.metrics.rebalances;
     const owners = liveOwners(start);
     const busy = served(start);

@@ -34,7 +34,11 @@ function cell(d: DesignResult, key: (typeof metricInfo)[number]['key'], unit: st
 
 export function comparisonTable(r: ComparisonResult): string {
   const t = new Table({ head: ['', ...r.designs.map((d) => d.design)], style: { head: [], border: [] }, wordWrap: true });
-  for (const m of metricInfo) t.push([m.key === 'timeToStableMs' ? `${m.label}\n(${r.scenario.changes.join(', ')})` : m.label, ...r.designs.map((d) => cell(d, m.key, m.unit, r.runs))]);
+  for (const m of metricInfo)
+    t.push([
+      m.key === 'timeToStableMs' ? `${m.label}\n(${r.scenario.changes.join(', ')})` : m.label,
+      ...r.designs.map((d) => cell(d, m.key, m.unit, r.runs)),
+    ]);
   const head = `${r.scenario.name}: ${r.scenario.description}\n  ${r.scenario.members} members x ${r.scenario.partitions} partitions; ${r.runs} seeded run${r.runs === 1 ? '' : 's'} from seed ${r.seed}; latency ${r.timing.latencyMs.join('-')} ms; onPartitionsRevoked ${r.timing.revocationCallbackMs} ms; mean (min–max)`;
   return `${head}\n${t.toString()}`;
 }
@@ -55,7 +59,10 @@ function barChart(title: string, unit: string, values: Array<{ label: string; st
   const bars = values.map((v, i) => {
     const y = 20 + i * rowH;
     const colour = BAR_COLOURS[i % BAR_COLOURS.length];
-    const whisker = v.stat.min !== v.stat.max ? `<line x1="${x(v.stat.min)}" x2="${x(v.stat.max)}" y1="${y + 7}" y2="${y + 7}" stroke="#333" stroke-width="1.5"/>` : '';
+    const whisker =
+      v.stat.min !== v.stat.max
+        ? `<line x1="${x(v.stat.min)}" x2="${x(v.stat.max)}" y1="${y + 7}" y2="${y + 7}" stroke="#333" stroke-width="1.5"/>`
+        : '';
     return (
       `<text x="${left - 6}" y="${y + 11}" text-anchor="end" class="bar-name">${esc(v.label)}</text>` +
       `<rect x="${left}" y="${y}" width="${Math.max(0, x(v.stat.mean) - left)}" height="14" fill="${colour}"><title>${esc(`${v.label}: ${formatStat(v.stat, unit)}`)}</title></rect>${whisker}` +
@@ -72,14 +79,38 @@ export function comparisonCharts(r: ComparisonResult): string {
   const charts: string[] = [];
   for (const m of metricInfo) {
     if (m.key === 'violations') {
-      charts.push(barChart(m.label, '', r.designs.map((d) => ({ label: d.design, stat: { mean: d.violatingRuns, min: d.violatingRuns, max: d.violatingRuns } }))));
+      charts.push(
+        barChart(
+          m.label,
+          '',
+          r.designs.map((d) => ({ label: d.design, stat: { mean: d.violatingRuns, min: d.violatingRuns, max: d.violatingRuns } })),
+        ),
+      );
     } else if (m.key === 'timeToStableMs') {
-      r.scenario.changes.forEach((c, i) => charts.push(barChart(`time to stable after: ${c}`, m.unit, r.designs.map((d) => ({ label: d.design, stat: d.timeToStableMs[i] })))));
+      r.scenario.changes.forEach((c, i) =>
+        charts.push(
+          barChart(
+            `time to stable after: ${c}`,
+            m.unit,
+            r.designs.map((d) => ({ label: d.design, stat: d.timeToStableMs[i] })),
+          ),
+        ),
+      );
     } else {
-      charts.push(barChart(m.label, m.unit, r.designs.map((d) => ({ label: d.design, stat: d.metrics[m.key as MetricName] }))));
+      charts.push(
+        barChart(
+          m.label,
+          m.unit,
+          r.designs.map((d) => ({ label: d.design, stat: d.metrics[m.key as MetricName] })),
+        ),
+      );
     }
   }
-  const violations = r.designs.flatMap((d) => Object.entries(d.violations).map(([id, v]) => `<li><b>${esc(d.design)}</b>: ${esc(id)} in ${v.runs} of ${r.runs} runs — ${esc(v.message)}</li>`));
+  const violations = r.designs.flatMap((d) =>
+    Object.entries(d.violations).map(
+      ([id, v]) => `<li><b>${esc(d.design)}</b>: ${esc(id)} in ${v.runs} of ${r.runs} runs — ${esc(v.message)}</li>`,
+    ),
+  );
   return `${BAR_CSS}<h2>${esc(r.scenario.name)}: ${esc(r.scenario.description)}</h2><p class="note">${r.runs} seeded runs from seed ${r.seed}; bars show the mean, whiskers min to max. ${esc(r.scenario.members)} members x ${esc(r.scenario.partitions)} partitions; changes: ${esc(r.scenario.changes.join(', '))}.</p><div class="bar-grid">${charts.join('')}</div>${violations.length ? `<ul>${violations.join('')}</ul>` : ''}`;
 }
 
@@ -98,7 +129,10 @@ export function comparisonHtml(r: ComparisonResult): string {
 
 /** A page with the bar charts of several scenarios and links to their pages. */
 export function comparisonIndexHtml(results: Array<{ result: ComparisonResult; page: string }>): string {
-  const sections = results.map(({ result, page }) => `${comparisonCharts(result)}<p><a href="${esc(page)}">ownership timelines for ${esc(result.scenario.name)}</a></p>`);
+  const sections = results.map(
+    ({ result, page }) =>
+      `${comparisonCharts(result)}<p><a href="${esc(page)}">ownership timelines for ${esc(result.scenario.name)}</a></p>`,
+  );
   const title = `compare ${results[0]?.result.designs.map((d) => d.design).join(' vs ') ?? ''}`;
   return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>body{margin:16px 18px;font:13px/1.4 system-ui,sans-serif;color:#212121}h2{font-size:15px;margin:14px 0 2px}.note{color:#555;font-size:12px}</style></head><body><h1>${esc(title)}</h1>${sections.join('')}</body></html>`;
 }

@@ -149,7 +149,11 @@ const show = (o: Record<string, string[]>) =>
     .map(([m, ps]) => `${m}:[${ps.join(',')}]`)
     .join(' ');
 
-const shape = (o: Record<string, string[]>) => Object.values(o).map((ps) => `[${ps.join(',')}]`).sort().join(' ');
+const shape = (o: Record<string, string[]>) =>
+  Object.values(o)
+    .map((ps) => `[${ps.join(',')}]`)
+    .sort()
+    .join(' ');
 
 export function compare(run: RealRun, steps: RealStep[]): Comparison {
   const owned = finalOwnership(steps);
@@ -164,7 +168,8 @@ export function compare(run: RealRun, steps: RealStep[]): Comparison {
     if (model.stable !== real.stable) differences.push(`stable: real ${real.stable}, model ${model.stable}`);
     // Compared up to member names: the mock names classic members by a pointer address, so
     // range's member order (and who gets which share) is arbitrary there.
-    if (shape(model.final) !== shape(real.final)) differences.push(`final assignment: real ${show(real.final)}; model ${show(model.final)}`);
+    if (shape(model.final) !== shape(real.final))
+      differences.push(`final assignment: real ${show(real.final)}; model ${show(model.final)}`);
     if (model.gains !== real.gains) differences.push(`assignments received: real ${real.gains}, model ${model.gains}`);
   }
   return { real, model, differences };

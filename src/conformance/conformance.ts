@@ -27,7 +27,9 @@ export function formatResult(r: ScenarioResult, showTrace = false): string {
   const { scenario: s, judgement: j, comparison: c } = r;
   const ok = j.violations.length === 0;
   const lines = [`${ok ? pc.green('✓') : pc.red('✗')} ${pc.bold(s.name)} ${describeScenario(s)} (${(r.run.wallMs / 1000).toFixed(1)} s)`];
-  lines.push(`    invariants: ${ok ? `all ${invariantsOf(s).length} hold` : j.violations.map((v) => `${pc.red(v.invariant)}: ${v.message}`).join('; ')}`);
+  lines.push(
+    `    invariants: ${ok ? `all ${invariantsOf(s).length} hold` : j.violations.map((v) => `${pc.red(v.invariant)}: ${v.message}`).join('; ')}`,
+  );
   if (j.zombieOverlaps.length > 0) lines.push(`    zombies (allowed): ${j.zombieOverlaps.join('; ')}`);
   lines.push(`    real final: ${showOwnership(c.real.final) || '(no consumer)'}${c.real.stable ? '' : ' (not quiet)'}`);
   if (!c.model) lines.push(`    model: no counterpart for ${s.protocol} on this branch`);
@@ -76,6 +78,10 @@ export function formatTable(results: ScenarioResult[]): string {
   ]);
   const head = ['scenario', 'size', 'invariants', 'zombies', 'differs from the model'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(head), ...rows.map(line)].join('\n');
 }

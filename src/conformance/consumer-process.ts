@@ -35,7 +35,9 @@ let closing = false;
 const now = () => performance.timeOrigin + performance.now();
 const names = (tps: TopicPartition[]) => tps.map((tp) => `${tp.topic}-${tp.partition}`).sort();
 
-const { KafkaConsumer } = requireReal('@confluentinc/kafka-javascript') as { KafkaConsumer: new (conf: object, topicConf: object) => KafkaConsumer };
+const { KafkaConsumer } = requireReal('@confluentinc/kafka-javascript') as {
+  KafkaConsumer: new (conf: object, topicConf: object) => KafkaConsumer;
+};
 
 const classic = spec.protocol !== 'consumer';
 const conf: Record<string, unknown> = {
@@ -43,7 +45,7 @@ const conf: Record<string, unknown> = {
   'group.id': spec.group,
   'client.id': spec.name,
   'enable.auto.commit': false,
-  'log_level': 3,
+  log_level: 3,
   // Bounded waits: reconnect fast after a broker comes back.
   'reconnect.backoff.ms': 50,
   'reconnect.backoff.max.ms': 200,

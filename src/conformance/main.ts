@@ -48,7 +48,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const scenarios = generateScenarios(opts.seed, opts.count, protocols);
-  console.log(`${scenarios.length} scenarios (seed ${opts.seed}) on librdkafka's mock cluster; ~ marks an action that does not wait for the group to settle`);
+  console.log(
+    `${scenarios.length} scenarios (seed ${opts.seed}) on librdkafka's mock cluster; ~ marks an action that does not wait for the group to settle`,
+  );
   const results: ScenarioResult[] = [];
   for (const s of scenarios) {
     const r = await runScenario(s);
@@ -57,15 +59,32 @@ async function main(argv: string[]): Promise<number> {
   }
   console.log(`\n${formatTable(results)}`);
   const sum = summarize(results);
-  const inv = Object.entries(sum.byInvariant).map(([k, n]) => `${k} ${n}`).join(', ');
-  const diff = Object.entries(sum.byDifference).map(([k, n]) => `${k} ${n}`).join(', ');
+  const inv = Object.entries(sum.byInvariant)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  const diff = Object.entries(sum.byDifference)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
   console.log(
     `\n${sum.failed === 0 ? pc.green('✓') : pc.red('✗')} ${sum.scenarios} scenarios: ${sum.failed === 0 ? 'every invariant held on the real client' : `${sum.failed} with invariant violations (${inv})`}; ` +
       `${sum.withDifferences} differ from the model${diff ? ` (${diff})` : ''}`,
   );
   if (opts.json) {
     const { writeFileSync } = await import('node:fs');
-    writeFileSync(opts.json, JSON.stringify(results.map((r) => ({ scenario: r.scenario, events: r.run.events, quiet: r.run.quiet, judgement: r.judgement, comparison: r.comparison })), null, 2));
+    writeFileSync(
+      opts.json,
+      JSON.stringify(
+        results.map((r) => ({
+          scenario: r.scenario,
+          events: r.run.events,
+          quiet: r.run.quiet,
+          judgement: r.judgement,
+          comparison: r.comparison,
+        })),
+        null,
+        2,
+      ),
+    );
   }
   return sum.failed === 0 ? 0 : 1;
 }

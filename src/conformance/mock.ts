@@ -44,13 +44,21 @@ function bind(): Api {
     cluster_new: f('void *rd_kafka_mock_cluster_new(void *rk, int broker_cnt)') as Api['cluster_new'],
     cluster_destroy: f('void rd_kafka_mock_cluster_destroy(void *mc)') as Api['cluster_destroy'],
     bootstraps: f('const char *rd_kafka_mock_cluster_bootstraps(void *mc)') as Api['bootstraps'],
-    topic_create: f('int rd_kafka_mock_topic_create(void *mc, const char *topic, int partition_cnt, int replication_factor)') as Api['topic_create'],
+    topic_create: f(
+      'int rd_kafka_mock_topic_create(void *mc, const char *topic, int partition_cnt, int replication_factor)',
+    ) as Api['topic_create'],
     broker_down: f('int rd_kafka_mock_broker_set_down(void *mc, int32_t broker_id)') as Api['broker_down'],
     broker_up: f('int rd_kafka_mock_broker_set_up(void *mc, int32_t broker_id)') as Api['broker_up'],
-    coordinator_set: f('int rd_kafka_mock_coordinator_set(void *mc, const char *key_type, const char *key, int32_t broker_id)') as Api['coordinator_set'],
+    coordinator_set: f(
+      'int rd_kafka_mock_coordinator_set(void *mc, const char *key_type, const char *key, int32_t broker_id)',
+    ) as Api['coordinator_set'],
     initial_delay: f('void rd_kafka_mock_group_initial_rebalance_delay_ms(void *mc, int32_t delay_ms)') as Api['initial_delay'],
-    consumer_session_timeout: f('void rd_kafka_mock_set_group_consumer_session_timeout_ms(void *mc, int ms)') as Api['consumer_session_timeout'],
-    consumer_heartbeat_interval: f('void rd_kafka_mock_set_group_consumer_heartbeat_interval_ms(void *mc, int ms)') as Api['consumer_heartbeat_interval'],
+    consumer_session_timeout: f(
+      'void rd_kafka_mock_set_group_consumer_session_timeout_ms(void *mc, int ms)',
+    ) as Api['consumer_session_timeout'],
+    consumer_heartbeat_interval: f(
+      'void rd_kafka_mock_set_group_consumer_heartbeat_interval_ms(void *mc, int ms)',
+    ) as Api['consumer_heartbeat_interval'],
   };
   return api;
 }

@@ -27,12 +27,20 @@ describe.skipIf(missing !== null)('real librdkafka consumers on the mock cluster
     const r = await runScenario(scenario('eager-join', 'eager', [{ settle: true, gapMs: 0, action: { kind: 'join' } }]));
     expect(r.judgement.violations, r.steps.map((s) => s.text).join('\n')).toEqual([]);
     expect(r.run.quiet).toBe(true);
-    expect(Object.values(r.comparison.real.final).map((ps) => ps.length).sort()).toEqual([1, 1, 2]);
+    expect(
+      Object.values(r.comparison.real.final)
+        .map((ps) => ps.length)
+        .sort(),
+    ).toEqual([1, 1, 2]);
     expect(r.comparison.differences.filter((d) => d.startsWith('final assignment'))).toEqual([]);
   });
 
-  test('cooperative-sticky: a consumer is killed; the survivor takes everything after its session expires', { timeout: 40_000 }, async () => {
-    const r = await runScenario(scenario('cooperative-crash', 'cooperative', [{ settle: true, gapMs: 0, action: { kind: 'crash', member: 'c1' } }]));
+  test('cooperative-sticky: a consumer is killed; the survivor takes everything after its session expires', {
+    timeout: 40_000,
+  }, async () => {
+    const r = await runScenario(
+      scenario('cooperative-crash', 'cooperative', [{ settle: true, gapMs: 0, action: { kind: 'crash', member: 'c1' } }]),
+    );
     expect(r.judgement.violations, r.steps.map((s) => s.text).join('\n')).toEqual([]);
     expect(r.comparison.real.final).toEqual({ c2: ['t0-0', 't0-1', 't0-2', 't0-3'] });
     expect(r.comparison.model?.final).toEqual({ c2: ['t0-0', 't0-1', 't0-2', 't0-3'] });
@@ -42,7 +50,9 @@ describe.skipIf(missing !== null)('real librdkafka consumers on the mock cluster
   });
 
   test('KIP-848: a consumer leaves; the other is reconciled to all partitions', { timeout: 40_000 }, async () => {
-    const r = await runScenario(scenario('consumer-leave', 'consumer', [{ settle: true, gapMs: 0, action: { kind: 'leave', member: 'c1' } }]));
+    const r = await runScenario(
+      scenario('consumer-leave', 'consumer', [{ settle: true, gapMs: 0, action: { kind: 'leave', member: 'c1' } }]),
+    );
     expect(r.judgement.violations, r.steps.map((s) => s.text).join('\n')).toEqual([]);
     expect(r.comparison.real.final).toEqual({ c2: ['t0-0', 't0-1', 't0-2', 't0-3'] });
     // The leaver gave its partitions up (a revoke callback) before it closed.
@@ -57,7 +67,15 @@ describe.skipIf(missing !== null)('real librdkafka consumers on the mock cluster
     const orig = console.log;
     console.log = (m: string) => out.push(m);
     try {
-      expect(await main(['node', 'rebalance-check', 'replay', '--real', 'src/conformance/fixtures/leader-not-rechosen-leader-is-member-275b5aca.json'])).toBe(0);
+      expect(
+        await main([
+          'node',
+          'rebalance-check',
+          'replay',
+          '--real',
+          'src/conformance/fixtures/leader-not-rechosen-leader-is-member-275b5aca.json',
+        ]),
+      ).toBe(0);
     } finally {
       console.log = orig;
     }

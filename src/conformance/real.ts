@@ -86,13 +86,17 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
       heartbeatIntervalMs: timing.heartbeatIntervalMs,
       maxPollIntervalMs: timing.maxPollIntervalMs,
     };
-    const child = fork(childScript, [JSON.stringify(spec)], { execArgv: ['--import', tsxLoader], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(childScript, [JSON.stringify(spec)], {
+      execArgv: ['--import', tsxLoader],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
     let stderr = '';
     child.stderr?.on('data', (d) => (stderr += String(d)));
     child.on('exit', (code) => {
       if (code && code !== 0) notes.push(`${name} exited with ${code}: ${stderr.trim().split('\n').slice(-5).join(' | ')}`);
       // A process that ended without closing (or being killed by us) is dead all the same.
-      if (!ending && !events.some((e) => 'member' in e && e.member === name && (e.kind === 'closed' || e.kind === 'crash'))) log({ t: nowRel(), member: name, kind: 'exit' });
+      if (!ending && !events.some((e) => 'member' in e && e.member === name && (e.kind === 'closed' || e.kind === 'crash')))
+        log({ t: nowRel(), member: name, kind: 'exit' });
     });
     child.on('message', (m: ChildMessage) => {
       if (m.type === 'callback') {
@@ -102,8 +106,7 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
         // A consumer that has just subscribed (or left) starts a rebalance: quiet counts from here.
         lastCallback = Math.max(lastCallback, rel(m.t));
         log({ t: rel(m.t), member: name, kind: m.type });
-      }
-      else if (m.type === 'error') notes.push(`${name}: ${m.message}`);
+      } else if (m.type === 'error') notes.push(`${name}: ${m.message}`);
     });
     children.set(name, child);
     log({ t: nowRel(), member: name, kind: 'start' });
@@ -194,7 +197,9 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
   } finally {
     ending = true;
     for (const [, child] of children) child.kill('SIGKILL');
-    await Promise.all([...children.values()].map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : null)));
+    await Promise.all(
+      [...children.values()].map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : null)),
+    );
     mock.destroy();
   }
   events.sort((a, b) => a.t - b.t);

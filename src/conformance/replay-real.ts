@@ -29,10 +29,13 @@ export interface RealReplayPlan {
 
 export function planRealReplay(cx: Counterexample, file: string): RealReplayPlan {
   const notes: string[] = [];
-  if (cx.config.static) throw new CounterexampleError(`${file}: cannot replay on the real client: static membership is not driven on the real client`);
-  if (cx.config.upgrade) throw new CounterexampleError(`${file}: cannot replay on the real client: rolling upgrades are not driven on the real client`);
+  if (cx.config.static)
+    throw new CounterexampleError(`${file}: cannot replay on the real client: static membership is not driven on the real client`);
+  if (cx.config.upgrade)
+    throw new CounterexampleError(`${file}: cannot replay on the real client: rolling upgrades are not driven on the real client`);
   const topics = Object.entries(cx.config.topics);
-  if (topics.length !== 1) throw new CounterexampleError(`${file}: cannot replay on the real client: only one topic is supported (the file has ${topics.length})`);
+  if (topics.length !== 1)
+    throw new CounterexampleError(`${file}: cannot replay on the real client: only one topic is supported (the file has ${topics.length})`);
   const unmappable = cx.choices.map((c, i) => [i + 1, c.kind] as const).filter(([, k]) => !OWN.includes(k) && !MAPPED.includes(k));
   if (unmappable.length > 0) {
     throw new CounterexampleError(
@@ -93,10 +96,21 @@ export function planRealReplay(cx: Counterexample, file: string): RealReplayPlan
     last = times[i];
   });
   const own = cx.choices.filter((c) => OWN.includes(c.kind)).length;
-  if (own > 0) notes.push(`${own} step${own > 1 ? 's' : ''} (deliveries, timers, metadata, processing, commits) left to the real client, which does them by itself`);
+  if (own > 0)
+    notes.push(
+      `${own} step${own > 1 ? 's' : ''} (deliveries, timers, metadata, processing, commits) left to the real client, which does them by itself`,
+    );
   if (cx.variant) notes.push(`the real run is compared with the model without the variant`);
   const [[, partitions]] = topics;
-  const scenario: Scenario = { name: `replay ${cx.violation.invariant}`, protocol: cx.protocol, assignor, partitions, initial: cx.config.members, steps, timing: defaultTiming };
+  const scenario: Scenario = {
+    name: `replay ${cx.violation.invariant}`,
+    protocol: cx.protocol,
+    assignor,
+    partitions,
+    initial: cx.config.members,
+    steps,
+    timing: defaultTiming,
+  };
   return { scenario, notes };
 }
 
@@ -105,10 +119,18 @@ export async function replayReal(cx: Counterexample, file: string): Promise<numb
   const plan = planRealReplay(cx, file);
   const why = missingInstall();
   if (why) throw new CounterexampleError(why);
-  console.log(`${file}: the model${cx.variant ? ` (variant ${cx.variant})` : ''} violated ${pc.bold(cx.violation.invariant)}: ${cx.violation.message}`);
+  console.log(
+    `${file}: the model${cx.variant ? ` (variant ${cx.variant})` : ''} violated ${pc.bold(cx.violation.invariant)}: ${cx.violation.message}`,
+  );
   for (const n of plan.notes) console.log(`  note: ${n}`);
   if (!realInvariants.some((i) => i.id === cx.violation.invariant)) {
-    console.log(`  note: ${cx.violation.invariant} is not observable from rebalance callbacks; the real trace is judged by ${invariantsOf(plan.scenario).map((i) => i.id).join(', ')}`);
+    console.log(
+      `  note: ${cx.violation.invariant} is not observable from rebalance callbacks; the real trace is judged by ${invariantsOf(
+        plan.scenario,
+      )
+        .map((i) => i.id)
+        .join(', ')}`,
+    );
   }
   const r = await runScenario(plan.scenario);
   console.log(formatResult(r, true));

@@ -74,7 +74,13 @@ export const describeScenario = (s: Scenario) =>
   `${s.protocol} ${s.partitions}p start ${s.initial}: ${s.steps.map((st) => `${st.settle ? '' : '~'}${describeAction(st.action)}`).join(', ') || '(no faults)'}`;
 
 /** Raw draws, resolved against the membership as it evolves (so every leave/crash names a live member). */
-type Draw = { kind: 'join' | 'leave' | 'crash' | 'brokerDown' | 'coordinatorMove'; pick: number; long: boolean; settle: boolean; gapMs: number };
+type Draw = {
+  kind: 'join' | 'leave' | 'crash' | 'brokerDown' | 'coordinatorMove';
+  pick: number;
+  long: boolean;
+  settle: boolean;
+  gapMs: number;
+};
 
 const drawArb: fc.Arbitrary<Draw> = fc.record({
   kind: fc.constantFrom('join', 'leave', 'crash', 'brokerDown', 'coordinatorMove'),
@@ -84,7 +90,14 @@ const drawArb: fc.Arbitrary<Draw> = fc.record({
   gapMs: fc.integer({ min: 0, max: 800 }),
 });
 
-export function resolve(protocol: RealProtocol, partitions: number, initial: number, draws: Draw[], timing: Timing, name: string): Scenario {
+export function resolve(
+  protocol: RealProtocol,
+  partitions: number,
+  initial: number,
+  draws: Draw[],
+  timing: Timing,
+  name: string,
+): Scenario {
   const live: string[] = Array.from({ length: initial }, (_, i) => `c${i + 1}`);
   let started = initial;
   let coordinator = FIRST_COORDINATOR;
@@ -130,7 +143,12 @@ export function scenarioArb(protocol: RealProtocol, timing: Timing = defaultTimi
 }
 
 /** `count` scenarios per protocol, a function of the seed. */
-export function generateScenarios(seed: number, count: number, protocols: RealProtocol[] = realProtocols, timing: Timing = defaultTiming): Scenario[] {
+export function generateScenarios(
+  seed: number,
+  count: number,
+  protocols: RealProtocol[] = realProtocols,
+  timing: Timing = defaultTiming,
+): Scenario[] {
   const out: Scenario[] = [];
   protocols.forEach((protocol, pi) => {
     const samples = fc.sample(scenarioArb(protocol, timing), { seed: seed * 31 + pi, numRuns: count });

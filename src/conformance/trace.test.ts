@@ -10,12 +10,33 @@ import { main } from '../cli/main.ts';
 // The invariants on real traces, each shown able to fail on a broken trace, and the scenario
 // generator and model side of the comparison (no real client needed).
 
-const scenario = (protocol: Scenario['protocol'], partitions = 2): Scenario => ({ name: 't', protocol, partitions, initial: 2, steps: [], timing: defaultTiming });
+const scenario = (protocol: Scenario['protocol'], partitions = 2): Scenario => ({
+  name: 't',
+  protocol,
+  partitions,
+  initial: 2,
+  steps: [],
+  timing: defaultTiming,
+});
 const run = (s: Scenario, events: RealEvent[], quiet = true): RealRun => ({ scenario: s, events, quiet, notes: [], wallMs: 0 });
 let seq = 0;
 const start = (t: number, member: string): RealEvent => ({ t, member, kind: 'start' });
-const assign = (t: number, member: string, partitions: string[]): RealEvent => ({ t, member, kind: 'assign', partitions, lost: false, seq: seq++ });
-const revoke = (t: number, member: string, partitions: string[], lost = false): RealEvent => ({ t, member, kind: 'revoke', partitions, lost, seq: seq++ });
+const assign = (t: number, member: string, partitions: string[]): RealEvent => ({
+  t,
+  member,
+  kind: 'assign',
+  partitions,
+  lost: false,
+  seq: seq++,
+});
+const revoke = (t: number, member: string, partitions: string[], lost = false): RealEvent => ({
+  t,
+  member,
+  kind: 'revoke',
+  partitions,
+  lost,
+  seq: seq++,
+});
 const ids = (r: RealRun) => judge(r).violations.map((v) => v.invariant);
 
 describe('invariants on real traces', () => {
@@ -27,11 +48,35 @@ describe('invariants on real traces', () => {
 
   test('every real invariant has a broken trace that violates it', () => {
     const broken: Record<string, RealRun> = {
-      'single-owner': run(scenario('eager'), [start(0, 'c1'), start(0, 'c2'), assign(10, 'c1', ['t0-0']), assign(20, 'c2', ['t0-0', 't0-1']), revoke(30, 'c1', ['t0-0'])]),
-      'eager-revoke-all': run(scenario('eager'), [start(0, 'c1'), start(0, 'c2'), assign(10, 'c1', ['t0-0', 't0-1']), revoke(20, 'c1', ['t0-1']), assign(30, 'c2', ['t0-1'])]),
-      'revoke-before-reassign': run(scenario('cooperative'), [start(0, 'c1'), start(0, 'c2'), assign(10, 'c1', ['t0-0']), assign(20, 'c1', ['t0-0', 't0-1']), revoke(30, 'c1', ['t0-0']), assign(40, 'c2', ['t0-0'])]),
+      'single-owner': run(scenario('eager'), [
+        start(0, 'c1'),
+        start(0, 'c2'),
+        assign(10, 'c1', ['t0-0']),
+        assign(20, 'c2', ['t0-0', 't0-1']),
+        revoke(30, 'c1', ['t0-0']),
+      ]),
+      'eager-revoke-all': run(scenario('eager'), [
+        start(0, 'c1'),
+        start(0, 'c2'),
+        assign(10, 'c1', ['t0-0', 't0-1']),
+        revoke(20, 'c1', ['t0-1']),
+        assign(30, 'c2', ['t0-1']),
+      ]),
+      'revoke-before-reassign': run(scenario('cooperative'), [
+        start(0, 'c1'),
+        start(0, 'c2'),
+        assign(10, 'c1', ['t0-0']),
+        assign(20, 'c1', ['t0-0', 't0-1']),
+        revoke(30, 'c1', ['t0-0']),
+        assign(40, 'c2', ['t0-0']),
+      ]),
       'stable-coverage': run(scenario('consumer'), [start(0, 'c1'), start(0, 'c2'), assign(10, 'c1', ['t0-0']), assign(10, 'c2', [])]),
-      'idle-only-when-outnumbered': run(scenario('consumer'), [start(0, 'c1'), start(0, 'c2'), assign(10, 'c1', ['t0-0', 't0-1']), assign(10, 'c2', [])]),
+      'idle-only-when-outnumbered': run(scenario('consumer'), [
+        start(0, 'c1'),
+        start(0, 'c2'),
+        assign(10, 'c1', ['t0-0', 't0-1']),
+        assign(10, 'c2', []),
+      ]),
       'eventually-stable': run(scenario('consumer'), good, false),
     };
     expect(Object.keys(broken).sort()).toEqual(realInvariants.map((i) => i.id).sort());
@@ -39,14 +84,26 @@ describe('invariants on real traces', () => {
   });
 
   test('a zombie overlap (the earlier owner gives the partition up as lost) is reported, not a violation', () => {
-    const r = run(scenario('cooperative', 1), [start(0, 'c1'), start(0, 'c2'), assign(10, 'c1', ['t0-0']), assign(20, 'c2', ['t0-0']), revoke(30, 'c1', ['t0-0'], true)]);
+    const r = run(scenario('cooperative', 1), [
+      start(0, 'c1'),
+      start(0, 'c2'),
+      assign(10, 'c1', ['t0-0']),
+      assign(20, 'c2', ['t0-0']),
+      revoke(30, 'c1', ['t0-0'], true),
+    ]);
     const j = judge(r);
     expect(j.violations).toEqual([]);
     expect(j.zombieOverlaps).toHaveLength(1);
   });
 
   test('a crashed process owns nothing', () => {
-    const r = run(scenario('eager', 1), [start(0, 'c1'), start(0, 'c2'), assign(10, 'c1', ['t0-0']), { t: 20, member: 'c1', kind: 'crash' }, assign(30, 'c2', ['t0-0'])]);
+    const r = run(scenario('eager', 1), [
+      start(0, 'c1'),
+      start(0, 'c2'),
+      assign(10, 'c1', ['t0-0']),
+      { t: 20, member: 'c1', kind: 'crash' },
+      assign(30, 'c2', ['t0-0']),
+    ]);
     expect(ids(r)).toEqual([]);
   });
 });
@@ -72,7 +129,13 @@ describe('scenarios', () => {
   });
 
   test('the model runs the same scenario: a later join and a crash, settled, with range', () => {
-    const s: Scenario = { ...scenario('eager', 4), steps: [{ settle: true, gapMs: 0, action: { kind: 'join' } }, { settle: true, gapMs: 0, action: { kind: 'crash', member: 'c1' } }] };
+    const s: Scenario = {
+      ...scenario('eager', 4),
+      steps: [
+        { settle: true, gapMs: 0, action: { kind: 'join' } },
+        { settle: true, gapMs: 0, action: { kind: 'crash', member: 'c1' } },
+      ],
+    };
     const out = runModel(s)!;
     expect(out.stable).toBe(true);
     expect(out.final).toEqual({ c2: ['t0-0', 't0-1'], c3: ['t0-2', 't0-3'] });
@@ -94,7 +157,9 @@ describe('replay --real planning', () => {
 
   test('steps with no real counterpart are refused in one line, exit 2', async () => {
     const file = `${corpus}/lopsided-range-balanced-when-stable-28072366.json`;
-    expect(() => planRealReplay(readCounterexample(file), file)).toThrow(/steps 1 \(addPartition\), 2 \(stall\), 3 \(addPartition\) have no real counterpart/);
+    expect(() => planRealReplay(readCounterexample(file), file)).toThrow(
+      /steps 1 \(addPartition\), 2 \(stall\), 3 \(addPartition\) have no real counterpart/,
+    );
     const errors: string[] = [];
     const orig = console.error;
     console.error = (m: string) => errors.push(m);

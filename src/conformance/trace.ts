@@ -88,12 +88,38 @@ export interface RealInvariant {
 }
 
 export const realInvariants: RealInvariant[] = [
-  { id: 'single-owner', statement: 'At most one live consumer owns a partition at any time, except a zombie: an earlier owner already removed from the group that later gives the partition up as lost (Kafka fences its commits, not its fetching).', protocols: ['eager', 'cooperative', 'consumer'] },
-  { id: 'eager-revoke-all', statement: 'In eager mode a consumer revokes everything it owns before it is assigned anew.', protocols: ['eager'] },
-  { id: 'revoke-before-reassign', statement: 'Incrementally: a consumer revokes only what it owns, is assigned only what it lacks, and a partition reaches a new owner only after the previous live owner revoked it.', protocols: ['cooperative', 'consumer'] },
-  { id: 'stable-coverage', statement: 'Once the group is quiet every partition has exactly one owner among the live consumers.', protocols: ['eager', 'cooperative', 'consumer'] },
-  { id: 'idle-only-when-outnumbered', statement: 'Once the group is quiet a live consumer owns nothing only if consumers outnumber partitions.', protocols: ['eager', 'cooperative', 'consumer'] },
-  { id: 'eventually-stable', statement: 'After the last fault the group goes quiet within the bound.', protocols: ['eager', 'cooperative', 'consumer'] },
+  {
+    id: 'single-owner',
+    statement:
+      'At most one live consumer owns a partition at any time, except a zombie: an earlier owner already removed from the group that later gives the partition up as lost (Kafka fences its commits, not its fetching).',
+    protocols: ['eager', 'cooperative', 'consumer'],
+  },
+  {
+    id: 'eager-revoke-all',
+    statement: 'In eager mode a consumer revokes everything it owns before it is assigned anew.',
+    protocols: ['eager'],
+  },
+  {
+    id: 'revoke-before-reassign',
+    statement:
+      'Incrementally: a consumer revokes only what it owns, is assigned only what it lacks, and a partition reaches a new owner only after the previous live owner revoked it.',
+    protocols: ['cooperative', 'consumer'],
+  },
+  {
+    id: 'stable-coverage',
+    statement: 'Once the group is quiet every partition has exactly one owner among the live consumers.',
+    protocols: ['eager', 'cooperative', 'consumer'],
+  },
+  {
+    id: 'idle-only-when-outnumbered',
+    statement: 'Once the group is quiet a live consumer owns nothing only if consumers outnumber partitions.',
+    protocols: ['eager', 'cooperative', 'consumer'],
+  },
+  {
+    id: 'eventually-stable',
+    statement: 'After the last fault the group goes quiet within the bound.',
+    protocols: ['eager', 'cooperative', 'consumer'],
+  },
 ];
 
 export function judge(run: RealRun, steps: RealStep[] = toTrace(run)): RealJudgement {
@@ -110,13 +136,19 @@ export function judge(run: RealRun, steps: RealStep[] = toTrace(run)): RealJudge
     if (e.kind === 'assign' || e.kind === 'revoke') {
       const had = before[e.member] ?? [];
       if (e.kind === 'revoke') {
-        if (!incremental && had.some((p) => !e.partitions.includes(p))) fail('eager-revoke-all', i, `${e.member} revoked [${e.partitions}] but owned [${had}]`);
-        if (incremental && e.partitions.some((p) => !had.includes(p))) fail('revoke-before-reassign', i, `${e.member} revoked [${e.partitions}] but owned only [${had}]`);
+        if (!incremental && had.some((p) => !e.partitions.includes(p)))
+          fail('eager-revoke-all', i, `${e.member} revoked [${e.partitions}] but owned [${had}]`);
+        if (incremental && e.partitions.some((p) => !had.includes(p)))
+          fail('revoke-before-reassign', i, `${e.member} revoked [${e.partitions}] but owned only [${had}]`);
       } else {
-        if (!incremental && had.length > 0) fail('eager-revoke-all', i, `${e.member} was assigned [${e.partitions}] while still owning [${had}]`);
-        if (incremental && e.partitions.some((p) => had.includes(p))) fail('revoke-before-reassign', i, `${e.member} was assigned [${e.partitions}] while already owning [${had}]`);
+        if (!incremental && had.length > 0)
+          fail('eager-revoke-all', i, `${e.member} was assigned [${e.partitions}] while still owning [${had}]`);
+        if (incremental && e.partitions.some((p) => had.includes(p)))
+          fail('revoke-before-reassign', i, `${e.member} was assigned [${e.partitions}] while already owning [${had}]`);
         for (const p of e.partitions) {
-          const others = Object.entries(before).filter(([m, ps]) => m !== e.member && ps.includes(p)).map(([m]) => m);
+          const others = Object.entries(before)
+            .filter(([m, ps]) => m !== e.member && ps.includes(p))
+            .map(([m]) => m);
           if (others.length === 0) continue;
           const what = `${p} assigned to ${e.member} at ${e.t.toFixed(0)} ms while ${others.join(', ')} still owned it`;
           const zombies = others.filter((m) => isZombie(steps, i, m, p));
@@ -144,7 +176,8 @@ export function judge(run: RealRun, steps: RealStep[] = toTrace(run)): RealJudge
     }
     const live = Object.keys(last);
     for (const [m, ps] of Object.entries(last)) {
-      if (ps.length === 0 && live.length <= run.scenario.partitions) fail('idle-only-when-outnumbered', -1, `${m} is idle with ${live.length} consumers and ${run.scenario.partitions} partitions`);
+      if (ps.length === 0 && live.length <= run.scenario.partitions)
+        fail('idle-only-when-outnumbered', -1, `${m} is idle with ${live.length} consumers and ${run.scenario.partitions} partitions`);
     }
   }
   return { violations, zombieOverlaps };

@@ -2,7 +2,19 @@
 // that declare where explore shows them (src/variants/): plain data, no behaviour.
 
 /** Kinds of choice that make the state space grow without end, and so have a budget. */
-export const budgetedKinds = ['crash', 'start', 'close', 'drop', 'stall', 'cut', 'addPartition', 'failover', 'subscribe', 'process', 'commit'] as const;
+export const budgetedKinds = [
+  'crash',
+  'start',
+  'close',
+  'drop',
+  'stall',
+  'cut',
+  'addPartition',
+  'failover',
+  'subscribe',
+  'process',
+  'commit',
+] as const;
 export type BudgetedKind = (typeof budgetedKinds)[number];
 export type Budgets = Record<BudgetedKind, number>;
 

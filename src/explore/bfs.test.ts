@@ -11,7 +11,7 @@ import { allFaults, session, worldConfig } from '../run/config.ts';
 import { Coverage } from '../run/coverage.ts';
 import { explore } from './bfs.ts';
 import { exploreCounterexample } from './counterexample.ts';
-import { exploreSpec, resolveSpec, specSession, type ExploreSpec } from './spec.ts';
+import { exploreSpec, resolveSpec, specSession } from './spec.ts';
 import { testSpec } from './spec-for-tests.ts';
 
 const spec = testSpec;
@@ -21,9 +21,19 @@ describe('pinned state counts (a model change that alters the state space shows 
   // [instance, with symmetry, without]: distinct states within the bounds, no violation.
   test.each([
     ['cooperative 2x1, 1 crash, 1 restart, depth 6', spec(), 1816, 3625],
-    ['eager/range 2x2, no faults, depth 8', spec({ protocol: 'eager', assignor: 'range', partitions: 2, bounds: noFaultBounds(8) }), 2313, 4616],
+    [
+      'eager/range 2x2, no faults, depth 8',
+      spec({ protocol: 'eager', assignor: 'range', partitions: 2, bounds: noFaultBounds(8) }),
+      2313,
+      4616,
+    ],
     ['cooperative 3x1, no faults, depth 5', spec({ members: 3, bounds: noFaultBounds(5) }), 307, 1676],
-    ['eager/range static 2x1, 1 crash, 1 restart, depth 6 (no symmetry: static members are ordered by instance id)', spec({ protocol: 'eager', assignor: 'range', static: true }), 1973, 1973],
+    [
+      'eager/range static 2x1, 1 crash, 1 restart, depth 6 (no symmetry: static members are ordered by instance id)',
+      spec({ protocol: 'eager', assignor: 'range', static: true }),
+      1973,
+      1973,
+    ],
   ])('%s', (_name, s, withSymmetry, without) => {
     const a = exploreSpec(s);
     const b = exploreSpec({ ...s, symmetry: false });
@@ -39,7 +49,11 @@ test('symmetry loses nothing: the states found without it, up to renaming client
   const reached = (symmetry: boolean) => {
     const { session: s } = specSession(spec({ members: 3, bounds }));
     const keys = new Set<number>([stateHash(initialWorld(s.config, s.model), { symmetry: true, ordered: false })]);
-    const r = explore(s, bounds, { symmetry, liveness: false, observe: (_b, _c, after) => void keys.add(stateHash(after, { symmetry: true, ordered: false })) });
+    const r = explore(s, bounds, {
+      symmetry,
+      liveness: false,
+      observe: (_b, _c, after) => void keys.add(stateHash(after, { symmetry: true, ordered: false })),
+    });
     return { keys, states: r.states };
   };
   const sym = reached(true);
@@ -89,7 +103,13 @@ describe('explore finds each broken variant, on its own small instance, with a p
 
 test('no-session-expiry: the group can never settle again, shown as a lasso', () => {
   const variant = findVariant('no-session-expiry')!;
-  const s = spec({ protocol: 'eager', members: 1, variant: variant.name, liveness: true, bounds: { budgets: { ...noBudgets, crash: 1 }, maxDepth: 12, maxInFlight: 8, maxTimeMs: Infinity } });
+  const s = spec({
+    protocol: 'eager',
+    members: 1,
+    variant: variant.name,
+    liveness: true,
+    bounds: { budgets: { ...noBudgets, crash: 1 }, maxDepth: 12, maxInFlight: 8, maxTimeMs: Infinity },
+  });
   const r = exploreSpec(s);
   expect(r.violation?.invariant).toBe('eventually-stable');
   expect(r.violation!.lasso).toBeDefined();

@@ -181,7 +181,8 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
         ? o.cycle.length > 0
           ? `once faults stop the fair schedule cycles through ${o.cycle.length} steps without the group becoming stable (a lasso: ${path.length} steps, then ${o.stem.length} fair steps, then the cycle)`
           : `once faults stop the fair schedule reaches, after ${o.stem.length} steps, a state where nothing more can happen and the group is not stable (a dead end: it stays so forever)`
-        : (liveness.check(n.world, null, { ...n.world, now: n.world.now + o.ms }, config) ?? `group not stable ${o.ms} ms after faults stopped`);
+        : (liveness.check(n.world, null, { ...n.world, now: n.world.now + o.ms }, config) ??
+          `group not stable ${o.ms} ms after faults stopped`);
     return {
       invariant: liveness.id,
       statement: liveness.statement,
@@ -225,7 +226,11 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
           opts.observe?.(n.world, c, after);
           for (const inv of safety) {
             const message = inv.check(n.world, c, after, config);
-            if (message) return result({ invariant: inv.id, statement: inv.statement, message, step: n.depth, choice: c, path: pathTo(n.id, ci) }, 2 * transitions);
+            if (message)
+              return result(
+                { invariant: inv.id, statement: inv.statement, message, step: n.depth, choice: c, path: pathTo(n.id, ci) },
+                2 * transitions,
+              );
           }
         }
         if (after.net.length > bounds.maxInFlight) {
@@ -254,7 +259,13 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
         if (now - lastProgress >= (opts.progressMs ?? 1000)) {
           lastProgress = now;
           heap = Math.max(heap, process.memoryUsage().heapUsed);
-          opts.onProgress({ states: seen.size, transitions, queue: queue.length - qi - 1 + next.length, depth, seconds: (now - started) / 1000 });
+          opts.onProgress({
+            states: seen.size,
+            transitions,
+            queue: queue.length - qi - 1 + next.length,
+            depth,
+            seconds: (now - started) / 1000,
+          });
         }
       }
     }

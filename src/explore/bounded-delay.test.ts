@@ -12,7 +12,14 @@ import { testSpec } from './spec-for-tests.ts';
 // A bounded-delay network makes small instances finite: these explorations have no depth
 // bound that cuts anything, so "no violation" covers every behaviour within the budgets.
 
-const bounds = (o: Partial<Bounds> = {}): Bounds => ({ budgets: noBudgets, maxDepth: 10_000, maxInFlight: 8, maxTimeMs: Infinity, maxDelayMs: 0, ...o });
+const bounds = (o: Partial<Bounds> = {}): Bounds => ({
+  budgets: noBudgets,
+  maxDepth: 10_000,
+  maxInFlight: 8,
+  maxTimeMs: Infinity,
+  maxDelayMs: 0,
+  ...o,
+});
 const spec = (o: Partial<ExploreSpec> = {}): ExploreSpec => testSpec({ members: 1, bounds: bounds(), ...o });
 
 test.each([
@@ -20,8 +27,18 @@ test.each([
   ['cooperative 1x1, no faults', spec(), 42, 42],
   ['cooperative 2x1, no faults', spec({ members: 2 }), 378, 755],
   ['cooperative 1x1, 1 crash, 1 restart', spec({ bounds: bounds({ budgets: { ...noBudgets, crash: 1, start: 1 } }) }), 519, 519],
-  ['eager/range 2x2, 1 drop', spec({ protocol: 'eager', assignor: 'range', members: 2, partitions: 2, bounds: bounds({ budgets: { ...noBudgets, drop: 1 } }) }), 5166, 10331],
-  ['consumer/uniform 2x1, 1 crash, 1 restart (no symmetry: member ids name the client)', spec({ protocol: 'consumer', assignor: 'uniform', members: 2, bounds: bounds({ budgets: { ...noBudgets, crash: 1, start: 1 } }) }), 3980, 3980],
+  [
+    'eager/range 2x2, 1 drop',
+    spec({ protocol: 'eager', assignor: 'range', members: 2, partitions: 2, bounds: bounds({ budgets: { ...noBudgets, drop: 1 } }) }),
+    5166,
+    10331,
+  ],
+  [
+    'consumer/uniform 2x1, 1 crash, 1 restart (no symmetry: member ids name the client)',
+    spec({ protocol: 'consumer', assignor: 'uniform', members: 2, bounds: bounds({ budgets: { ...noBudgets, crash: 1, start: 1 } }) }),
+    3980,
+    3980,
+  ],
 ])('complete exploration, pinned state counts: %s', (_name, s, withSymmetry, without) => {
   const a = exploreSpec(s);
   const b = exploreSpec({ ...s, symmetry: false });
@@ -60,36 +77,47 @@ test('without the bound the same instance does not end: 12 steps already reach f
 
 test.each([
   ['cooperative 3x1, no faults', spec({ members: 3 }), 4546, 27262],
-  ['eager/range 2x2, 1 drop', spec({ protocol: 'eager', assignor: 'range', members: 2, partitions: 2, bounds: bounds({ budgets: { ...noBudgets, drop: 1 } }) }), 5166, 10331],
-])('symmetry is exact on a complete space (%s): the states without it, up to renaming the clients, are exactly those with it', (_name, s, withSymmetry, without) => {
-  const { session } = specSession(s);
-  const keyOpts = { symmetry: true, ordered: false, messageAge: true };
-  const reached = (symmetry: boolean) => {
-    // A node is its world and the budgets it has used: track those along the observed steps.
-    const used = new Map<World, string>();
-    const root = initialWorld(session.config, session.model);
-    const keys = new Set<string>([`${stateHash(root, keyOpts)}/`]);
-    const r = explore(session, s.bounds, {
-      symmetry,
-      liveness: false,
-      observe: (before, c, after) => {
-        const u = `${used.get(before) ?? ''}${c.kind === 'drop' ? 'd' : ''}`;
-        used.set(after, u);
-        keys.add(`${stateHash(after, keyOpts)}/${u}`);
-      },
-    });
-    expect(r.cut).toMatchObject({ depth: 0, inFlight: 0, time: 0 });
-    return { keys, states: r.states };
-  };
-  const sym = reached(true);
-  const plain = reached(false);
-  expect([sym.states, plain.states]).toEqual([withSymmetry, without]);
-  expect(sym.keys.size).toBe(sym.states);
-  expect([...plain.keys].sort()).toEqual([...sym.keys].sort());
-});
+  [
+    'eager/range 2x2, 1 drop',
+    spec({ protocol: 'eager', assignor: 'range', members: 2, partitions: 2, bounds: bounds({ budgets: { ...noBudgets, drop: 1 } }) }),
+    5166,
+    10331,
+  ],
+])(
+  'symmetry is exact on a complete space (%s): the states without it, up to renaming the clients, are exactly those with it',
+  (_name, s, withSymmetry, without) => {
+    const { session } = specSession(s);
+    const keyOpts = { symmetry: true, ordered: false, messageAge: true };
+    const reached = (symmetry: boolean) => {
+      // A node is its world and the budgets it has used: track those along the observed steps.
+      const used = new Map<World, string>();
+      const root = initialWorld(session.config, session.model);
+      const keys = new Set<string>([`${stateHash(root, keyOpts)}/`]);
+      const r = explore(session, s.bounds, {
+        symmetry,
+        liveness: false,
+        observe: (before, c, after) => {
+          const u = `${used.get(before) ?? ''}${c.kind === 'drop' ? 'd' : ''}`;
+          used.set(after, u);
+          keys.add(`${stateHash(after, keyOpts)}/${u}`);
+        },
+      });
+      expect(r.cut).toMatchObject({ depth: 0, inFlight: 0, time: 0 });
+      return { keys, states: r.states };
+    };
+    const sym = reached(true);
+    const plain = reached(false);
+    expect([sym.states, plain.states]).toEqual([withSymmetry, without]);
+    expect(sym.keys.size).toBe(sym.states);
+    expect([...plain.keys].sort()).toEqual([...sym.keys].sort());
+  },
+);
 
 test("a variant's explore settings may bound the delay: the search is complete", () => {
-  const variant = { ...findVariant('no-generation-bump')!, explore: { members: 1, partitions: 1, maxDepth: 10_000, maxInFlight: 8, maxDelayMs: 0 } };
+  const variant = {
+    ...findVariant('no-generation-bump')!,
+    explore: { members: 1, partitions: 1, maxDepth: 10_000, maxInFlight: 8, maxDelayMs: 0 },
+  };
   const { spec: s } = resolveSpec(variant, {});
   expect(s.bounds.maxDelayMs).toBe(0);
   const r = explore(specSession(s, variant).session, s.bounds, { symmetry: true, liveness: false });

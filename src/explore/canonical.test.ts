@@ -21,11 +21,14 @@ const run = (pick: (w: World, choices: Choice[]) => Choice | undefined, steps: n
 const plain = { symmetry: false, ordered: false };
 const sym = { symmetry: true, ordered: false };
 // Oldest message first, else the earliest timer: into a stable group with heartbeats going.
-const w = run((x, cs) => cs.find((c) => c.kind === 'deliver') ?? cs.find((c) => c.kind === 'fire'), 30);
+const w = run((_x, cs) => cs.find((c) => c.kind === 'deliver') ?? cs.find((c) => c.kind === 'fire'), 30);
 
 const shiftTimers = (snap: AnyMachineSnapshot, dt: number): AnyMachineSnapshot => {
   const ctx = snap.context as { timers: Record<string, number> };
-  return { ...snap, context: { ...ctx, timers: Object.fromEntries(Object.entries(ctx.timers).map(([k, v]) => [k, v + dt])) } } as AnyMachineSnapshot;
+  return {
+    ...snap,
+    context: { ...ctx, timers: Object.fromEntries(Object.entries(ctx.timers).map(([k, v]) => [k, v + dt])) },
+  } as AnyMachineSnapshot;
 };
 
 test('a world shifted in time, with other message ids and other metrics, has the same key', () => {
@@ -52,7 +55,8 @@ test('a deadline moved relative to the others gives another key', () => {
 
 test('mirror images (c1 and c2 swapped) share a key only under symmetry', () => {
   const first = (name: string) => (x: World, cs: Choice[]) =>
-    cs.find((c) => c.kind === 'deliver' && x.net.find((m) => m.id === c.id)!.body.client.client === name) ?? cs.find((c) => c.kind === 'deliver');
+    cs.find((c) => c.kind === 'deliver' && x.net.find((m) => m.id === c.id)!.body.client.client === name) ??
+    cs.find((c) => c.kind === 'deliver');
   const a = run(first('c1'), 3);
   const b = run(first('c2'), 3);
   expect(canonicalKey(a, plain)).not.toBe(canonicalKey(b, plain));
@@ -64,8 +68,14 @@ test('the fingerprint tells worlds apart exactly as the key does (every state of
   const { stateHash } = await import('./canonical.ts');
   const worlds: World[] = [];
   const config = { ...s.config, members: 3, faults: faultsFor({ ...noBudgets, crash: 1, start: 1 }) };
-  const s3 = session(worldConfig({ protocol: 'cooperative', assignor: 'cooperative-sticky', members: 3, partitions: 2, faults: config.faults }));
-  explore(s3, { budgets: { ...noBudgets, crash: 1, start: 1 }, maxDepth: 5, maxInFlight: 8, maxTimeMs: Infinity }, { symmetry: false, liveness: false, observe: (_b, _c, after) => void worlds.push(after) });
+  const s3 = session(
+    worldConfig({ protocol: 'cooperative', assignor: 'cooperative-sticky', members: 3, partitions: 2, faults: config.faults }),
+  );
+  explore(
+    s3,
+    { budgets: { ...noBudgets, crash: 1, start: 1 }, maxDepth: 5, maxInFlight: 8, maxTimeMs: Infinity },
+    { symmetry: false, liveness: false, observe: (_b, _c, after) => void worlds.push(after) },
+  );
   expect(worlds.length).toBeGreaterThan(2000);
   for (const opts of [plain, sym, { ...plain, ordered: true }, { ...sym, messageAge: true }]) {
     const hashOfKey = new Map<string, number>();

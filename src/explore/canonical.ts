@@ -135,7 +135,8 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean): { slots: P
   let parked = '';
   for (const id in g.members) {
     const m = g.members[id];
-    if (m.joinCorr !== null || m.syncCorr !== null) parked += `${id}:${corrOf(w, m.client, m.joinCorr)}/${corrOf(w, m.client, m.syncCorr)},`;
+    if (m.joinCorr !== null || m.syncCorr !== null)
+      parked += `${id}:${corrOf(w, m.client, m.joinCorr)}/${corrOf(w, m.client, m.syncCorr)},`;
   }
   const rest = [
     `${absoluteTime ? w.now : 0},${w.coordinatorEpoch},${rf(w.formation)},${rf(w.persistedFormation)},${JSON.stringify(w.topics)}`,
@@ -144,7 +145,10 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean): { slots: P
     timersText(g.timers, w.now),
   ];
   // In world order; the string key sorts them when they are a multiset, the fingerprint sums them.
-  const net = w.net.map((m: Msg): Part[] => [messageText(m), `${rf(m.formation)},${corrOf(w, m.body.client, m.body.corr)}${messageAge ? `,${w.now - m.sentAt}` : ''}`]);
+  const net = w.net.map((m: Msg): Part[] => [
+    messageText(m),
+    `${rf(m.formation)},${corrOf(w, m.body.client, m.body.corr)}${messageAge ? `,${w.now - m.sentAt}` : ''}`,
+  ]);
   return { slots, rest, net };
 }
 
@@ -232,7 +236,11 @@ export function canonicalParts(w: World, opts: KeyOptions): string[] {
     const permKey = perm.join('');
     const renamedNet = net.map((m) => renameAll(m, perm, permKey));
     if (!opts.ordered) renamedNet.sort(compareParts);
-    const key = flatten(renameAll(rest, perm, permKey), order.map((i) => renameAll(slots[i], perm, permKey)), renamedNet);
+    const key = flatten(
+      renameAll(rest, perm, permKey),
+      order.map((i) => renameAll(slots[i], perm, permKey)),
+      renamedNet,
+    );
     if (best === undefined || compareParts(key, best) < 0) best = key;
   }
   return best!;
@@ -292,7 +300,8 @@ const renamedHash = new Map<number, Map<string, Float64Array>>();
 function renamedFingerprint(p: Part, pi: number, perms: number[][], permKeys: string[]): number {
   if (typeof p !== 'string') {
     // A part that names no client is the same under every renaming.
-    if (p.renamed === undefined || p.renamed.length !== perms.length) p.renamed = new Float64Array(perms.length).fill(HAS_NAME.test(p.text) ? -1 : partFingerprint(p));
+    if (p.renamed === undefined || p.renamed.length !== perms.length)
+      p.renamed = new Float64Array(perms.length).fill(HAS_NAME.test(p.text) ? -1 : partFingerprint(p));
     let h = p.renamed[pi];
     if (h < 0) p.renamed[pi] = h = fingerprint(renameOnce(p.text, perms[pi]));
     return h;
@@ -344,7 +353,15 @@ export function stateHash(w: World, opts: KeyOptions, prefix = ''): number {
   return best;
 }
 
-function combined(seed: number, rest: Part[], slots: Part[][], net: Part[][], ordered: boolean, hashOf: (p: Part) => number, order: readonly number[]): number {
+function combined(
+  seed: number,
+  rest: Part[],
+  slots: Part[][],
+  net: Part[][],
+  ordered: boolean,
+  hashOf: (p: Part) => number,
+  order: readonly number[],
+): number {
   let netLo = 0;
   let netHi = 0;
   const netOrdered: number[] = [];

@@ -9,7 +9,11 @@ import type { Session } from '../run/run.ts';
  * `replay` re-executes it (the path, then the fair schedule) and exits 1. A safety violation
  * happens at the last step of the path; a liveness one in the fair schedule after it.
  */
-export function exploreCounterexample(session: Session, variant: Variant | undefined, violation: NonNullable<ExploreResult['violation']>): Counterexample {
+export function exploreCounterexample(
+  session: Session,
+  variant: Variant | undefined,
+  violation: NonNullable<ExploreResult['violation']>,
+): Counterexample {
   const { config } = session;
   const size = sizeOf(config, violation.path.length);
   return {

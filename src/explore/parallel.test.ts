@@ -7,7 +7,11 @@ import { testSpec } from './spec-for-tests.ts';
 // Workers split the checking, not the graph: the result must be the one thread's, exactly.
 
 const spec = (o: Partial<ExploreSpec> = {}): ExploreSpec =>
-  testSpec({ liveness: true, bounds: { budgets: { ...noBudgets, crash: 1, start: 1 }, maxDepth: 10_000, maxInFlight: 8, maxTimeMs: Infinity, maxDelayMs: 0 }, ...o });
+  testSpec({
+    liveness: true,
+    bounds: { budgets: { ...noBudgets, crash: 1, start: 1 }, maxDepth: 10_000, maxInFlight: 8, maxTimeMs: Infinity, maxDelayMs: 0 },
+    ...o,
+  });
 
 test('two workers reach the same states, transitions and diameter as one thread, and share the liveness walks', async () => {
   const s = spec({ members: 1 });
@@ -19,8 +23,19 @@ test('two workers reach the same states, transitions and diameter as one thread,
 });
 
 test.each([
-  ['a safety violation', spec({ protocol: 'eager', assignor: 'range', variant: 'double-assign', bounds: { ...spec().bounds, budgets: noBudgets } })],
-  ['a liveness violation', spec({ protocol: 'eager', members: 1, variant: 'no-session-expiry', bounds: { ...spec().bounds, maxDelayMs: Infinity, maxDepth: 12, budgets: { ...noBudgets, crash: 1 } } })],
+  [
+    'a safety violation',
+    spec({ protocol: 'eager', assignor: 'range', variant: 'double-assign', bounds: { ...spec().bounds, budgets: noBudgets } }),
+  ],
+  [
+    'a liveness violation',
+    spec({
+      protocol: 'eager',
+      members: 1,
+      variant: 'no-session-expiry',
+      bounds: { ...spec().bounds, maxDelayMs: Infinity, maxDepth: 12, budgets: { ...noBudgets, crash: 1 } },
+    }),
+  ],
 ])('with %s, two workers report the violation one thread finds first', async (_name, s) => {
   const one = exploreSpec(s);
   const two = await exploreParallel(s, 2);

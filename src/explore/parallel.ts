@@ -17,7 +17,12 @@ export interface MergedResult extends SpecResult {
 const NONE = 2 ** 31 - 1;
 
 /** `loaded`: the variant already loaded in this thread (a file variant; workers load `spec.variantFile` again). */
-export async function exploreParallel(spec: ExploreSpec, workers: number, onProgress?: (p: Progress) => void, loaded?: Variant): Promise<MergedResult> {
+export async function exploreParallel(
+  spec: ExploreSpec,
+  workers: number,
+  onProgress?: (p: Progress) => void,
+  loaded?: Variant,
+): Promise<MergedResult> {
   if (workers <= 1) {
     const r = exploreSpec(spec, { onProgress, progressMs: 1000 }, loaded);
     return { ...r, workers: 1 };
@@ -29,7 +34,9 @@ export async function exploreParallel(spec: ExploreSpec, workers: number, onProg
   const results = await Promise.all(
     Array.from({ length: workers }, (_, w) => {
       return new Promise<SpecResult>((resolve, reject) => {
-        const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { spec, share: { index: w, count: workers }, stop } });
+        const worker = new Worker(new URL('./worker.js', import.meta.url), {
+          workerData: { spec, share: { index: w, count: workers }, stop },
+        });
         worker.on('message', (m: { type: 'progress'; progress: Progress } | { type: 'done'; result: SpecResult }) => {
           if (m.type === 'done') return resolve(m.result);
           latest[w] = m.progress;
@@ -49,7 +56,12 @@ export async function exploreParallel(spec: ExploreSpec, workers: number, onProg
     ...lead,
     seconds: (performance.now() - started) / 1000,
     heapBytes: results.reduce((a, r) => a + r.heapBytes, 0),
-    liveness: spec.liveness ? { walks: results.reduce((a, r) => a + (r.liveness?.walks ?? 0), 0), steps: results.reduce((a, r) => a + (r.liveness?.steps ?? 0), 0) } : undefined,
+    liveness: spec.liveness
+      ? {
+          walks: results.reduce((a, r) => a + (r.liveness?.walks ?? 0), 0),
+          steps: results.reduce((a, r) => a + (r.liveness?.steps ?? 0), 0),
+        }
+      : undefined,
     coverage,
     cancelled: undefined,
     workers,

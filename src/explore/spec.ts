@@ -53,24 +53,42 @@ export interface ExploreRequest {
 }
 
 /** Without a variant's settings: a 3x3 instance, one crash and one restart per path. */
-export const exploreDefaults = { members: 3, partitions: 3, topics: 1, maxDepth: 8, maxInFlight: 8, budgets: { ...noBudgets, crash: 1, start: 1 } as Budgets, liveness: true };
+export const exploreDefaults = {
+  members: 3,
+  partitions: 3,
+  topics: 1,
+  maxDepth: 8,
+  maxInFlight: 8,
+  budgets: { ...noBudgets, crash: 1, start: 1 } as Budgets,
+  liveness: true,
+};
 
 /**
  * The spec of a request: each piece from the request, else from the variant's `explore`
  * settings, else the default. `fromVariant` says whether the variant's settings were used.
  */
 export function resolveSpec(variant: Variant | undefined, req: ExploreRequest): { spec: ExploreSpec; fromVariant: boolean } {
-  if (req.protocol !== undefined && !protocols.includes(req.protocol as Protocol)) throw new UsageError(`unknown --protocol '${req.protocol}' (known: ${protocols.join(', ')})`);
+  if (req.protocol !== undefined && !protocols.includes(req.protocol as Protocol))
+    throw new UsageError(`unknown --protocol '${req.protocol}' (known: ${protocols.join(', ')})`);
   const ve = variant?.explore;
   // A variant that replaces an assignor is explored under a protocol that assignor supports.
-  const assignorProtocol = variant?.assignors ? protocols.find((p) => Object.keys(variant.assignors!).some((a) => assignorsFor(p, variant).includes(a))) : undefined;
+  const assignorProtocol = variant?.assignors
+    ? protocols.find((p) => Object.keys(variant.assignors!).some((a) => assignorsFor(p, variant).includes(a)))
+    : undefined;
   const protocol = (req.protocol as Protocol | undefined) ?? ve?.protocol ?? variant?.protocols?.[0] ?? assignorProtocol ?? 'cooperative';
-  if (variant?.protocols && !variant.protocols.includes(protocol)) throw new UsageError(`variant ${variant.name} applies to ${variant.protocols.join(', ')}, not ${protocol}`);
+  if (variant?.protocols && !variant.protocols.includes(protocol))
+    throw new UsageError(`variant ${variant.name} applies to ${variant.protocols.join(', ')}, not ${protocol}`);
   const known = assignorsFor(protocol, variant);
-  const variantAssignor = (ve?.protocol === undefined || ve.protocol === protocol ? ve?.assignor : undefined) ?? (variant && variantAssignors(variant)?.find((a) => known.includes(a)));
+  const variantAssignor =
+    (ve?.protocol === undefined || ve.protocol === protocol ? ve?.assignor : undefined) ??
+    (variant && variantAssignors(variant)?.find((a) => known.includes(a)));
   const assignor = req.assignor ?? variantAssignor ?? (known.includes('cooperative-sticky') ? 'cooperative-sticky' : known[0]);
-  const where = req.assignor === undefined && ve?.assignor !== undefined && variantAssignor === ve.assignor ? `variant ${variant!.name}'s explore.assignor` : '--assignor';
-  if (!known.includes(assignor)) throw new UsageError(`unknown ${where} '${assignor}' for protocol ${protocol} (known: ${known.join(', ')})`);
+  const where =
+    req.assignor === undefined && ve?.assignor !== undefined && variantAssignor === ve.assignor
+      ? `variant ${variant!.name}'s explore.assignor`
+      : '--assignor';
+  if (!known.includes(assignor))
+    throw new UsageError(`unknown ${where} '${assignor}' for protocol ${protocol} (known: ${known.join(', ')})`);
   const base = ve ?? exploreDefaults;
   const budgets: Budgets = { ...(ve ? noBudgets : exploreDefaults.budgets), ...ve?.budgets, ...req.budgets };
   const spec: ExploreSpec = {
@@ -83,7 +101,13 @@ export function resolveSpec(variant: Variant | undefined, req: ExploreRequest): 
     slowCallbacks: req.slowCallbacks ?? false,
     variant: variant?.name ?? null,
     ...(variant?.source && { variantFile: variant.source }),
-    bounds: { budgets, maxDepth: req.maxDepth ?? base.maxDepth, maxInFlight: req.maxInFlight ?? base.maxInFlight, maxTimeMs: req.maxTimeMs ?? Infinity, maxDelayMs: req.maxDelayMs ?? ve?.maxDelayMs ?? Infinity },
+    bounds: {
+      budgets,
+      maxDepth: req.maxDepth ?? base.maxDepth,
+      maxInFlight: req.maxInFlight ?? base.maxInFlight,
+      maxTimeMs: req.maxTimeMs ?? Infinity,
+      maxDelayMs: req.maxDelayMs ?? ve?.maxDelayMs ?? Infinity,
+    },
     symmetry: req.symmetry ?? true,
     liveness: req.liveness ?? (ve ? ve.liveness === true : exploreDefaults.liveness),
     coverage: req.coverage ?? false,
@@ -96,7 +120,13 @@ export function resolveSpec(variant: Variant | undefined, req: ExploreRequest): 
 export function specSession(spec: ExploreSpec, loaded?: Variant): { session: Session; variant: Variant | undefined } {
   const variant = loaded ?? (spec.variant === null ? undefined : findVariant(spec.variant));
   if (spec.variant !== null && !variant) throw new UsageError(`unknown variant '${spec.variant}'`);
-  const shape = { protocol: spec.protocol, assignor: spec.assignor, members: spec.members, partitions: spec.partitions, topics: spec.topics };
+  const shape = {
+    protocol: spec.protocol,
+    assignor: spec.assignor,
+    members: spec.members,
+    partitions: spec.partitions,
+    topics: spec.topics,
+  };
   const base = worldConfig({ ...shape, static: spec.static, variant });
   // The explorer's instance is the spec's (a variant's own members and topics give way), and
   // its budgets decide which faults exist at all (a variant's own fault settings are replaced).
@@ -116,10 +146,20 @@ export interface SpecResult extends ExploreResult {
 }
 
 /** Runs one exploration of a spec in this thread. */
-export function exploreSpec(spec: ExploreSpec, extra: Pick<ExploreOptions, 'onProgress' | 'progressMs' | 'keepFingerprints' | 'checkShare' | 'stopAt' | 'memo' | 'maxStates'> = {}, loaded?: Variant): SpecResult {
+export function exploreSpec(
+  spec: ExploreSpec,
+  extra: Pick<ExploreOptions, 'onProgress' | 'progressMs' | 'keepFingerprints' | 'checkShare' | 'stopAt' | 'memo' | 'maxStates'> = {},
+  loaded?: Variant,
+): SpecResult {
   const { session: s } = specSession(spec, loaded);
   const coverage = spec.coverage ? new Coverage(s.model.machines) : undefined;
   const run = coverage ? { ...s, model: coverage.wrap(s.model) } : s;
-  const r = explore(run, spec.bounds, { symmetry: spec.symmetry, liveness: spec.liveness, shard: spec.shard, observe: coverage?.observe, ...extra });
+  const r = explore(run, spec.bounds, {
+    symmetry: spec.symmetry,
+    liveness: spec.liveness,
+    shard: spec.shard,
+    observe: coverage?.observe,
+    ...extra,
+  });
   return { ...r, coverage: coverage?.reachedItems() };
 }

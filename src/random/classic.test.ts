@@ -15,7 +15,10 @@ describe.each([
   ['cooperative', 'cooperative-sticky', 1],
   ['cooperative', 'cooperative-sticky', 2],
 ] as const)('%s/%s, 3 members x %i topics of 6 partitions, all faults', (protocol, assignor, topics) => {
-  everyInvariantHolds(session(worldConfig({ protocol, assignor, members: 3, partitions: 6, topics, faults: allFaults })), { numRuns: 300, seed: 7 });
+  everyInvariantHolds(session(worldConfig({ protocol, assignor, members: 3, partitions: 6, topics, faults: allFaults })), {
+    numRuns: 300,
+    seed: 7,
+  });
 });
 
 describe('eager/range with more members than partitions', () => {
@@ -27,12 +30,15 @@ describe('eager/range with more members than partitions', () => {
 
 describe('fault-free runs settle', () => {
   const s = session(worldConfig({ protocol: 'eager', assignor: 'range', members: 3, partitions: 6, faults: noFaults }));
-  test.prop([fc.array(fc.nat(), { maxLength: 40 })], { numRuns: 100, seed: 3 })('and every partition ends with one owner', (picks: number[]) => {
-    const r = runPicks(s, picks);
-    expect(r.violation).toBeUndefined();
-    const owned = r.world.clients.flatMap((c) => ((c.snapshot?.context as { owned?: string[] })?.owned ?? []));
-    expect(owned.sort()).toEqual(['t0-0', 't0-1', 't0-2', 't0-3', 't0-4', 't0-5']);
-  });
+  test.prop([fc.array(fc.nat(), { maxLength: 40 })], { numRuns: 100, seed: 3 })(
+    'and every partition ends with one owner',
+    (picks: number[]) => {
+      const r = runPicks(s, picks);
+      expect(r.violation).toBeUndefined();
+      const owned = r.world.clients.flatMap((c) => (c.snapshot?.context as { owned?: string[] })?.owned ?? []);
+      expect(owned.sort()).toEqual(['t0-0', 't0-1', 't0-2', 't0-3', 't0-4', 't0-5']);
+    },
+  );
 });
 
 describe('rolling upgrade eager -> cooperative (two bounces), all faults', () => {

@@ -27,7 +27,10 @@ export function findCounterexample(
   const s = opts.coverage ? { ...plain, model: opts.coverage.wrap(plain.model), observe: opts.coverage.observe } : plain;
   const result = campaign(s, opts);
   if (!result.failure) return { result, session: s };
-  const found = opts.shrinkInstance !== false && !opts.path ? shrinkInstance(config, variant, result.failure, s.invariants, opts) : { config, failure: result.failure };
+  const found =
+    opts.shrinkInstance !== false && !opts.path
+      ? shrinkInstance(config, variant, result.failure, s.invariants, opts)
+      : { config, failure: result.failure };
   const final = session(found.config, variant, opts.liveness ?? true);
   const f = found.failure;
   const counterexample: Counterexample = {

@@ -8,7 +8,13 @@ import { runChoices } from '../run/run.ts';
 export type Failure = NonNullable<CampaignResult['failure']>;
 
 const timerSum = (c: WorldConfig) => Object.values(c.timers).reduce((a, b) => a + b, 0);
-const weight = (c: WorldConfig, f: Failure) => [c.members, Object.values(c.topics).reduce((a, b) => a + b, 0), Object.keys(c.topics).length, f.choices.length, timerSum(c)];
+const weight = (c: WorldConfig, f: Failure) => [
+  c.members,
+  Object.values(c.topics).reduce((a, b) => a + b, 0),
+  Object.keys(c.topics).length,
+  f.choices.length,
+  timerSum(c),
+];
 const smaller = (a: number[], b: number[]) => {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
   return false;
@@ -22,7 +28,8 @@ const smaller = (a: number[], b: number[]) => {
 function reductions(c: WorldConfig): WorldConfig[] {
   const out: WorldConfig[] = [];
   if (c.members > 1) out.push({ ...c, members: c.members - 1 });
-  if (Object.values(c.topics).every((n) => n > 1)) out.push({ ...c, topics: Object.fromEntries(Object.entries(c.topics).map(([t, n]) => [t, n - 1])) });
+  if (Object.values(c.topics).every((n) => n > 1))
+    out.push({ ...c, topics: Object.fromEntries(Object.entries(c.topics).map(([t, n]) => [t, n - 1])) });
   const names = Object.keys(c.topics);
   if (names.length > 1) out.push({ ...c, topics: Object.fromEntries(names.slice(0, -1).map((t) => [t, c.topics[t]])) });
   if (c.timers.initialRebalanceDelayMs > 0) out.push({ ...c, timers: { ...c.timers, initialRebalanceDelayMs: 0 } });

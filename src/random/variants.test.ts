@@ -25,13 +25,16 @@ describe.each(cases)('variant %s', (_name, id, variant) => {
   });
 });
 
-test.each(catalogue.filter((v) => v.breaks.length > 0).map((v) => [v.name, v] as const))('with every invariant on, %s is caught by one it declares', (_name, variant) => {
-  const protocol = variantProtocols(variant)[0];
-  const assignor = variantAssignors(variant)?.[0] ?? (assignorsFor(protocol).includes('range') ? 'range' : assignorsFor(protocol)[0]);
-  const s = session(worldConfig({ protocol, assignor, members: 3, partitions: 6, faults: allFaults, variant }), variant);
-  const r = campaign(s, { runs: 20000, seed: 42, maxSteps: 60, shrink: false });
-  expect(variant.breaks).toContain(r.failure?.violation.invariant);
-});
+test.each(catalogue.filter((v) => v.breaks.length > 0).map((v) => [v.name, v] as const))(
+  'with every invariant on, %s is caught by one it declares',
+  (_name, variant) => {
+    const protocol = variantProtocols(variant)[0];
+    const assignor = variantAssignors(variant)?.[0] ?? (assignorsFor(protocol).includes('range') ? 'range' : assignorsFor(protocol)[0]);
+    const s = session(worldConfig({ protocol, assignor, members: 3, partitions: 6, faults: allFaults, variant }), variant);
+    const r = campaign(s, { runs: 20000, seed: 42, maxSteps: 60, shrink: false });
+    expect(variant.breaks).toContain(r.failure?.violation.invariant);
+  },
+);
 
 /**
  * "Exactly" for random testing: with the invariants a variant declares switched off, no other
@@ -39,7 +42,9 @@ test.each(catalogue.filter((v) => v.breaks.length > 0).map((v) => [v.name, v] as
  * their first protocol; alternative designs (which declare nothing) on every protocol.
  */
 const EXACT_RUNS = 200;
-const exactCases = catalogue.flatMap((v) => (v.breaks.length > 0 ? [variantProtocols(v)[0]] : variantProtocols(v)).map((p) => [v.name, p, v] as const));
+const exactCases = catalogue.flatMap((v) =>
+  (v.breaks.length > 0 ? [variantProtocols(v)[0]] : variantProtocols(v)).map((p) => [v.name, p, v] as const),
+);
 
 test.each(exactCases)(`%s (%s) breaks no invariant beyond those it declares in ${EXACT_RUNS} seeded runs`, (_name, protocol, variant) => {
   const assignor = variantAssignors(variant)?.[0] ?? (assignorsFor(protocol).includes('range') ? 'range' : assignorsFor(protocol)[0]);

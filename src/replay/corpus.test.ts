@@ -12,7 +12,9 @@ import { replayStored } from './replay.ts';
 // was fixed in the models and must stay fixed (the same steps now hold every invariant).
 
 const dir = join(import.meta.dirname, '..', '..', 'counterexamples');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 test('the corpus holds files for both kinds', () => {
   const kinds = new Set(files.map((f) => readCounterexample(join(dir, f)).variant === null));

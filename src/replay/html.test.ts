@@ -101,7 +101,11 @@ describe('renderHtml', () => {
   });
 
   test('a violation after the last step (liveness) is marked at the end', () => {
-    const html = renderHtml({ title: 't', rows: eager.rows, violation: { ...violation, invariant: 'eventually-stable', step: eager.rows.length } });
+    const html = renderHtml({
+      title: 't',
+      rows: eager.rows,
+      violation: { ...violation, invariant: 'eventually-stable', step: eager.rows.length },
+    });
     has(html, /class="viol-label"[^>]*>✗ eventually-stable \(after the last step\)/);
     has(html, 'after the last step: eventually-stable');
   });
@@ -163,7 +167,8 @@ function decodePng(buf: Buffer): { width: number; height: number; rgb: Uint8Arra
       width = data.readUInt32BE(0);
       height = data.readUInt32BE(4);
       const [depth, colourType, , , interlace] = data.subarray(8, 13);
-      if (depth !== 8 || interlace !== 0 || (colourType !== 2 && colourType !== 6)) throw new Error(`unsupported PNG: depth ${depth}, colour type ${colourType}, interlace ${interlace}`);
+      if (depth !== 8 || interlace !== 0 || (colourType !== 2 && colourType !== 6))
+        throw new Error(`unsupported PNG: depth ${depth}, colour type ${colourType}, interlace ${interlace}`);
       channels = colourType === 6 ? 4 : 3;
     } else if (type === 'IDAT') idat.push(data);
     off += 12 + len;
@@ -270,7 +275,13 @@ describe.skipIf(noBrowser !== null)('in a headless browser', () => {
     const s = session(cx.config, findVariant(cx.variant!));
     const { result, choices } = replayStored(s, cx.choices, file);
     const v = result.violation!;
-    const img = screenshot(renderHtml({ title: 'replay', rows: timeline(s, choices), violation: { invariant: v.invariant, statement: v.statement, message: v.message, step: v.step } }));
+    const img = screenshot(
+      renderHtml({
+        title: 'replay',
+        rows: timeline(s, choices),
+        violation: { invariant: v.invariant, statement: v.statement, message: v.message, step: v.step },
+      }),
+    );
     const counts = countColours(img, [partitionColour(0)]);
     expect(counts.get(partitionColour(0)), 'pixels of the partition bar').toBeGreaterThan(1000);
     // The violation line and the failing row of the message sequence are drawn.

@@ -1,4 +1,4 @@
-import type { MemberView, MessageView, TimelineRow } from './timeline.ts';
+import type { MemberView, TimelineRow } from './timeline.ts';
 
 // A self-contained HTML report of one run: inline CSS and inline SVG, no script, no external
 // resource. Three views of the same rows: partition ownership per consumer (swim lanes), the
@@ -22,8 +22,22 @@ export interface HtmlReport {
 
 /** Partition colours, in partition order (topic, then number); red and grey are kept for marks. */
 export const PARTITION_PALETTE = [
-  '#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#17becf', '#e377c2', '#bcbd22', '#8c564b',
-  '#393b79', '#e7ba52', '#637939', '#7b4173', '#3182bd', '#e6550d', '#31a354', '#756bb1',
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#9467bd',
+  '#17becf',
+  '#e377c2',
+  '#bcbd22',
+  '#8c564b',
+  '#393b79',
+  '#e7ba52',
+  '#637939',
+  '#7b4173',
+  '#3182bd',
+  '#e6550d',
+  '#31a354',
+  '#756bb1',
 ];
 
 /** The colour of the i-th partition: the palette, then hues spaced by the golden angle. */
@@ -37,7 +51,9 @@ function hslHex(h: number, s: number, l: number): string {
   const f = (n: number) => {
     const k = (n + h / 30) % 12;
     const c = l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1));
-    return Math.round(c * 255).toString(16).padStart(2, '0');
+    return Math.round(c * 255)
+      .toString(16)
+      .padStart(2, '0');
   };
   return `#${f(0)}${f(8)}${f(4)}`;
 }
@@ -131,12 +147,22 @@ export interface PauseSummary {
 export function pauseSummary(rows: TimelineRow[], partitions = sortPartitions(partitionsOf(rows))): PauseSummary {
   const dur = rows.map((r, j) => (j + 1 < rows.length ? rows[j + 1].now - r.now : 0));
   const owned = rows.map((r) => new Set(r.members.filter((m) => m.live).flatMap((m) => m.owned)));
-  const s: PauseSummary = { partitions, paused: [], unownedSteps: 0, unownedMs: 0, longest: null, allUnownedSteps: 0, allUnownedMs: 0, stopped: [] };
+  const s: PauseSummary = {
+    partitions,
+    paused: [],
+    unownedSteps: 0,
+    unownedMs: 0,
+    longest: null,
+    allUnownedSteps: 0,
+    allUnownedMs: 0,
+    stopped: [],
+  };
   for (const p of partitions) {
     let seen = false;
     let run: { steps: number; ms: number } | null = null;
     const close = () => {
-      if (run && (!s.longest || run.steps > s.longest.steps || (run.steps === s.longest.steps && run.ms > s.longest.ms))) s.longest = { partition: p, ...run };
+      if (run && (!s.longest || run.steps > s.longest.steps || (run.steps === s.longest.steps && run.ms > s.longest.ms)))
+        s.longest = { partition: p, ...run };
       run = null;
     };
     rows.forEach((_, j) => {
@@ -207,8 +233,8 @@ const PLOT_WIDTH = 1200;
 function scaleFor(timelines: TimelineRow[][]): Scale {
   const cols = Math.max(1, ...timelines.map((r) => r.length));
   const stepW = Math.max(4, Math.min(24, Math.floor(PLOT_WIDTH / cols)));
-  const lanes = [...new Set(timelines.flatMap((rows) => rows.flatMap((r) => r.members.map((m) => m.name))))].sort(
-    (a, b) => a.localeCompare(b, 'en', { numeric: true }),
+  const lanes = [...new Set(timelines.flatMap((rows) => rows.flatMap((r) => r.members.map((m) => m.name))))].sort((a, b) =>
+    a.localeCompare(b, 'en', { numeric: true }),
   );
   const partitions = sortPartitions(timelines.flatMap(partitionsOf));
   return { stepW, cols, lanes, partitions, colour: new Map(partitions.map((p, i) => [p, partitionColour(i)])) };
@@ -227,7 +253,9 @@ function runs<K>(n: number, keyAt: (j: number) => K | null): Array<{ from: numbe
 }
 
 function rowTooltip(r: TimelineRow): string {
-  return [`${stepLabel(r)} · ${ms(r.now)}${r.fair ? ' · fair schedule' : ''}`, r.text, groupLine(r), ...r.members.map(memberLine)].join('\n');
+  return [`${stepLabel(r)} · ${ms(r.now)}${r.fair ? ' · fair schedule' : ''}`, r.text, groupLine(r), ...r.members.map(memberLine)].join(
+    '\n',
+  );
 }
 
 function barHeight(p: number): number {
@@ -258,7 +286,9 @@ function swimLanes(rows: TimelineRow[], sc: Scale, id: string, violation?: HtmlR
   const laneTop = (i: number) => lanesTop + i * (laneH + laneGap);
   const n = rows.length;
   const out: string[] = [];
-  out.push(`<svg class="lanes" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="partition ownership per consumer">`);
+  out.push(
+    `<svg class="lanes" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="partition ownership per consumer">`,
+  );
   out.push(
     `<defs><pattern id="${id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="${NOT_LIVE}"/><line x1="0" y1="0" x2="0" y2="6" stroke="#c2c2c2" stroke-width="2"/></pattern>` +
       `<pattern id="${id}-stall" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffe0b2"/><line x1="0" y1="0" x2="0" y2="6" stroke="${STALL}" stroke-width="3"/></pattern></defs>`,
@@ -268,34 +298,45 @@ function swimLanes(rows: TimelineRow[], sc: Scale, id: string, violation?: HtmlR
   const every = [1, 2, 5, 10, 20, 50, 100, 200, 500].find((k) => k * W >= 28) ?? 1000;
   out.push(`<text class="axis-title" x="${LEFT - 6}" y="${stepAxisY}" text-anchor="end">step</text>`);
   rows.forEach((r, j) => {
-    if (r.index >= 0 && r.index % every === 0) out.push(`<text class="axis" x="${x(j) + W / 2}" y="${stepAxisY}" text-anchor="middle">${stepNo(r)}</text>`);
+    if (r.index >= 0 && r.index % every === 0)
+      out.push(`<text class="axis" x="${x(j) + W / 2}" y="${stepAxisY}" text-anchor="middle">${stepNo(r)}</text>`);
   });
   // Fair schedule: a thin band under the step numbers.
   for (const f of runs(n, (j) => (rows[j].fair ? 'fair' : null))) {
-    out.push(`<rect x="${x(f.from)}" y="${stepAxisY + 4}" width="${(f.to - f.from) * W}" height="4" fill="#b39ddb"><title>fair schedule (after the faults stop): steps ${stepNo(rows[f.from])}–${stepNo(rows[f.to - 1])}</title></rect>`);
+    out.push(
+      `<rect x="${x(f.from)}" y="${stepAxisY + 4}" width="${(f.to - f.from) * W}" height="4" fill="#b39ddb"><title>fair schedule (after the faults stop): steps ${stepNo(rows[f.from])}–${stepNo(rows[f.to - 1])}</title></rect>`,
+    );
   }
 
   // Coordinator: state strip, rebalance bands across the lanes, generation ticks.
   out.push(`<text class="lane-label small" x="${LEFT - 6}" y="${groupTop + groupH - 4}" text-anchor="end">group</text>`);
   for (const g of runs(n, (j) => rows[j].group.state)) {
     const band = BAND_FILL[g.key];
-    if (band) out.push(`<rect x="${x(g.from)}" y="${groupTop}" width="${(g.to - g.from) * W}" height="${lanesBottom - groupTop}" fill="${band}"/>`);
+    if (band)
+      out.push(`<rect x="${x(g.from)}" y="${groupTop}" width="${(g.to - g.from) * W}" height="${lanesBottom - groupTop}" fill="${band}"/>`);
   }
   for (const g of runs(n, (j) => rows[j].group.state)) {
     const w = (g.to - g.from) * W;
-    out.push(`<rect x="${x(g.from)}" y="${groupTop}" width="${w}" height="${groupH}" fill="${GROUP_FILL[g.key] ?? '#eeeeee'}" stroke="#ffffff" stroke-width="0.5"><title>${esc(`coordinator ${g.key}, ${stepLabel(rows[g.from])} to ${stepLabel(rows[g.to - 1])}`)}</title></rect>`);
+    out.push(
+      `<rect x="${x(g.from)}" y="${groupTop}" width="${w}" height="${groupH}" fill="${GROUP_FILL[g.key] ?? '#eeeeee'}" stroke="#ffffff" stroke-width="0.5"><title>${esc(`coordinator ${g.key}, ${stepLabel(rows[g.from])} to ${stepLabel(rows[g.to - 1])}`)}</title></rect>`,
+    );
     const label = GROUP_SHORT[g.key] ?? g.key;
-    if (w >= label.length * 5.6 + 6) out.push(`<text class="band-label" x="${x(g.from) + 3}" y="${groupTop + groupH - 4}">${esc(label)}</text>`);
+    if (w >= label.length * 5.6 + 6)
+      out.push(`<text class="band-label" x="${x(g.from) + 3}" y="${groupTop + groupH - 4}">${esc(label)}</text>`);
   }
   for (let j = 1; j < n; j++) {
     const a = rows[j - 1].group;
     const b = rows[j].group;
     if (a.generation === b.generation && a.epoch === b.epoch) continue;
     const gx = x(j);
-    out.push(`<line x1="${gx}" y1="${groupTop - 6}" x2="${gx}" y2="${lanesBottom}" stroke="#555" stroke-width="1" stroke-dasharray="2,3"/>`);
+    out.push(
+      `<line x1="${gx}" y1="${groupTop - 6}" x2="${gx}" y2="${lanesBottom}" stroke="#555" stroke-width="1" stroke-dasharray="2,3"/>`,
+    );
     out.push(`<line x1="${gx}" y1="${groupTop - 7}" x2="${gx}" y2="${groupTop + groupH}" stroke="#222" stroke-width="2"/>`);
     const label = `${genOf(b)}${b.epoch !== a.epoch ? ` e${b.epoch}` : ''}`;
-    out.push(`<text class="gen" x="${gx + 3}" y="${groupTop - 1}">${esc(label)}<title>${esc(`${stepLabel(rows[j])}: generation ${a.generation} → ${b.generation}${b.epoch !== a.epoch ? `, coordinator epoch ${b.epoch}` : ''}`)}</title></text>`);
+    out.push(
+      `<text class="gen" x="${gx + 3}" y="${groupTop - 1}">${esc(label)}<title>${esc(`${stepLabel(rows[j])}: generation ${a.generation} → ${b.generation}${b.epoch !== a.epoch ? `, coordinator epoch ${b.epoch}` : ''}`)}</title></text>`,
+    );
   }
 
   // Lanes.
@@ -310,8 +351,11 @@ function swimLanes(rows: TimelineRow[], sc: Scale, id: string, violation?: HtmlR
       return !m || m.live ? null : m.state;
     })) {
       const w = (d.to - d.from) * W;
-      out.push(`<rect x="${x(d.from)}" y="${top}" width="${w}" height="${laneH}" fill="url(#${id}-hatch)"><title>${esc(`${name} ${d.key}, ${stepLabel(rows[d.from])} to ${stepLabel(rows[d.to - 1])}`)}</title></rect>`);
-      if (w >= d.key.length * 6.5 + 8) out.push(`<text class="dead-label" x="${x(d.from) + w / 2}" y="${top + laneH / 2 + 4}" text-anchor="middle">${esc(d.key)}</text>`);
+      out.push(
+        `<rect x="${x(d.from)}" y="${top}" width="${w}" height="${laneH}" fill="url(#${id}-hatch)"><title>${esc(`${name} ${d.key}, ${stepLabel(rows[d.from])} to ${stepLabel(rows[d.to - 1])}`)}</title></rect>`,
+      );
+      if (w >= d.key.length * 6.5 + 8)
+        out.push(`<text class="dead-label" x="${x(d.from) + w / 2}" y="${top + laneH / 2 + 4}" text-anchor="middle">${esc(d.key)}</text>`);
     }
     // Partition bars: one sub-row per partition, the same in every lane.
     sc.partitions.forEach((p, k) => {
@@ -322,7 +366,8 @@ function swimLanes(rows: TimelineRow[], sc: Scale, id: string, violation?: HtmlR
       })) {
         const w = (b.to - b.from) * W;
         out.push(`<rect class="bar" x="${x(b.from)}" y="${y}" width="${w}" height="${barH}" fill="${sc.colour.get(p)}"/>`);
-        if (barH >= 8 && w >= p.length * 5 + 6) out.push(`<text class="bar-label" x="${x(b.from) + 3}" y="${y + barH - 1.5}">${esc(p)}</text>`);
+        if (barH >= 8 && w >= p.length * 5 + 6)
+          out.push(`<text class="bar-label" x="${x(b.from) + 3}" y="${y + barH - 1.5}">${esc(p)}</text>`);
       }
     });
     // Member state strip at the bottom of the lane (stable, rebalancing, unjoined).
@@ -330,14 +375,20 @@ function swimLanes(rows: TimelineRow[], sc: Scale, id: string, violation?: HtmlR
       const m = member(j);
       return m?.live ? m.state : null;
     })) {
-      out.push(`<rect x="${x(st.from)}" y="${top + laneH - 5}" width="${(st.to - st.from) * W}" height="4" fill="${memberStrip(st.key)}"><title>${esc(`${name} ${st.key}, ${stepLabel(rows[st.from])} to ${stepLabel(rows[st.to - 1])}`)}</title></rect>`);
+      out.push(
+        `<rect x="${x(st.from)}" y="${top + laneH - 5}" width="${(st.to - st.from) * W}" height="4" fill="${memberStrip(st.key)}"><title>${esc(`${name} ${st.key}, ${stepLabel(rows[st.from])} to ${stepLabel(rows[st.to - 1])}`)}</title></rect>`,
+      );
     }
     // Stalled application and cut link: strips at the top of the lane.
     for (const st of runs(n, (j) => (member(j)?.live && member(j)!.stalled ? 'stalled' : null))) {
-      out.push(`<rect x="${x(st.from)}" y="${top + 1}" width="${(st.to - st.from) * W}" height="4" fill="url(#${id}-stall)"><title>${esc(`${name} stalled (no poll), ${stepLabel(rows[st.from])} to ${stepLabel(rows[st.to - 1])}`)}</title></rect>`);
+      out.push(
+        `<rect x="${x(st.from)}" y="${top + 1}" width="${(st.to - st.from) * W}" height="4" fill="url(#${id}-stall)"><title>${esc(`${name} stalled (no poll), ${stepLabel(rows[st.from])} to ${stepLabel(rows[st.to - 1])}`)}</title></rect>`,
+      );
     }
     for (const c of runs(n, (j) => (member(j)?.cut ? 'cut' : null))) {
-      out.push(`<line x1="${x(c.from)}" y1="${top + 6.5}" x2="${x(c.to)}" y2="${top + 6.5}" stroke="${CUT}" stroke-width="2.5" stroke-dasharray="5,3"><title>${esc(`${name}'s link cut, ${stepLabel(rows[c.from])} to ${stepLabel(rows[c.to - 1])}`)}</title></line>`);
+      out.push(
+        `<line x1="${x(c.from)}" y1="${top + 6.5}" x2="${x(c.to)}" y2="${top + 6.5}" stroke="${CUT}" stroke-width="2.5" stroke-dasharray="5,3"><title>${esc(`${name}'s link cut, ${stepLabel(rows[c.from])} to ${stepLabel(rows[c.to - 1])}`)}</title></line>`,
+      );
     }
   });
 
@@ -347,20 +398,29 @@ function swimLanes(rows: TimelineRow[], sc: Scale, id: string, violation?: HtmlR
     const top = ownersBottom + laneGap;
     const owned = rows.map((r) => new Set(r.members.filter((m) => m.live).flatMap((m) => m.owned)));
     const first = new Map<string, number>();
-    sc.partitions.forEach((p) => first.set(p, owned.findIndex((o) => o.has(p))));
+    sc.partitions.forEach((p) =>
+      first.set(
+        p,
+        owned.findIndex((o) => o.has(p)),
+      ),
+    );
     const anyFirst = owned.findIndex((o) => o.size > 0);
     out.push(`<rect x="${LEFT}" y="${top}" width="${n * W}" height="${laneH}" fill="#fafafa" stroke="#e57373" stroke-width="1"/>`);
     out.push(`<text class="lane-label noowner" x="${LEFT - 8}" y="${top + laneH / 2 + 4}" text-anchor="end">no owner</text>`);
     for (const a of runs(n, (j) => (anyFirst >= 0 && j >= anyFirst && sc.partitions.every((p) => !owned[j].has(p)) ? 'all' : null))) {
       const w = (a.to - a.from) * W;
-      out.push(`<rect x="${x(a.from)}" y="${top}" width="${w}" height="${laneH}" fill="#ffcdd2"><title>${esc(`no partition has an owner, ${stepLabel(rows[a.from])} to ${stepLabel(rows[a.to - 1])}`)}</title></rect>`);
+      out.push(
+        `<rect x="${x(a.from)}" y="${top}" width="${w}" height="${laneH}" fill="#ffcdd2"><title>${esc(`no partition has an owner, ${stepLabel(rows[a.from])} to ${stepLabel(rows[a.to - 1])}`)}</title></rect>`,
+      );
       if (w >= 70) out.push(`<text class="stop-label" x="${x(a.from) + w / 2}" y="${top + 7}" text-anchor="middle">all stopped</text>`);
     }
     sc.partitions.forEach((p, k) => {
       const y = top + markZone + k * (barH + 1);
       const f = first.get(p)!;
       for (const b of runs(n, (j) => (f >= 0 && j > f && !owned[j].has(p) ? p : null))) {
-        out.push(`<rect x="${x(b.from)}" y="${y}" width="${(b.to - b.from) * W}" height="${barH}" fill="${sc.colour.get(p)}" fill-opacity="0.4" stroke="${sc.colour.get(p)}" stroke-width="1" stroke-dasharray="2,2"><title>${esc(`${p} has no running owner, ${stepLabel(rows[b.from])} to ${stepLabel(rows[b.to - 1])}`)}</title></rect>`);
+        out.push(
+          `<rect x="${x(b.from)}" y="${y}" width="${(b.to - b.from) * W}" height="${barH}" fill="${sc.colour.get(p)}" fill-opacity="0.4" stroke="${sc.colour.get(p)}" stroke-width="1" stroke-dasharray="2,2"><title>${esc(`${p} has no running owner, ${stepLabel(rows[b.from])} to ${stepLabel(rows[b.to - 1])}`)}</title></rect>`,
+        );
       }
     });
   }
@@ -383,7 +443,9 @@ function swimLanes(rows: TimelineRow[], sc: Scale, id: string, violation?: HtmlR
 
   // Hover targets: one per column, with the whole state, linking to the table row.
   rows.forEach((r, j) => {
-    out.push(`<a href="#${id}-step-${r.index}"><rect class="col" x="${x(j)}" y="${groupTop}" width="${W}" height="${lanesBottom - groupTop}"><title>${esc(rowTooltip(r))}</title></rect></a>`);
+    out.push(
+      `<a href="#${id}-step-${r.index}"><rect class="col" x="${x(j)}" y="${groupTop}" width="${W}" height="${lanesBottom - groupTop}"><title>${esc(rowTooltip(r))}</title></rect></a>`,
+    );
   });
 
   // Revocations (a lane loses partitions), on top of the hover targets so they keep their own titles.
@@ -397,8 +459,12 @@ function swimLanes(rows: TimelineRow[], sc: Scale, id: string, violation?: HtmlR
       if (lost.length === 0) continue;
       const how = b?.live ? 'revokes' : `loses (${b?.state ?? 'gone'})`;
       const mx = x(j);
-      out.push(`<path d="M${mx - 5},${top} L${mx + 5},${top} L${mx},${top + 7} Z" fill="${REVOKE}" stroke="#ffffff" stroke-width="0.75"><title>${esc(`${stepLabel(rows[j])}: ${name} ${how} ${lost.join(', ')}`)}</title></path>`);
-      out.push(`<line x1="${mx}" y1="${top + 7}" x2="${mx}" y2="${top + laneH - 5}" stroke="${REVOKE}" stroke-width="1" stroke-dasharray="1.5,2"/>`);
+      out.push(
+        `<path d="M${mx - 5},${top} L${mx + 5},${top} L${mx},${top + 7} Z" fill="${REVOKE}" stroke="#ffffff" stroke-width="0.75"><title>${esc(`${stepLabel(rows[j])}: ${name} ${how} ${lost.join(', ')}`)}</title></path>`,
+      );
+      out.push(
+        `<line x1="${mx}" y1="${top + 7}" x2="${mx}" y2="${top + laneH - 5}" stroke="${REVOKE}" stroke-width="1" stroke-dasharray="1.5,2"/>`,
+      );
     }
   });
 
@@ -411,8 +477,12 @@ function swimLanes(rows: TimelineRow[], sc: Scale, id: string, violation?: HtmlR
     const label = `✗ ${violation.invariant}${after ? ' (after the last step)' : ` at step ${violation.step + 1}`}: ${violation.message}`;
     const maxChars = Math.max(20, Math.floor(Math.max(vx - LEFT, x(n) - vx) / 6.4));
     const right = x(n) - vx >= vx - LEFT;
-    out.push(`<line x1="${vx}" y1="2" x2="${vx}" y2="${lanesBottom + 4}" stroke="${RED}" stroke-width="2.5"><title>${esc(label)}</title></line>`);
-    out.push(`<text class="viol-label" x="${right ? vx + 5 : vx - 5}" y="11" text-anchor="${right ? 'start' : 'end'}">${esc(cut(label, maxChars))}<title>${esc(label)}</title></text>`);
+    out.push(
+      `<line x1="${vx}" y1="2" x2="${vx}" y2="${lanesBottom + 4}" stroke="${RED}" stroke-width="2.5"><title>${esc(label)}</title></line>`,
+    );
+    out.push(
+      `<text class="viol-label" x="${right ? vx + 5 : vx - 5}" y="11" text-anchor="${right ? 'start' : 'end'}">${esc(cut(label, maxChars))}<title>${esc(label)}</title></text>`,
+    );
   }
   out.push('</svg>');
   return out.join('');
@@ -427,7 +497,9 @@ const SEQ_LANE = 150;
 
 function sequence(rows: TimelineRow[], id: string, violation?: HtmlReport['violation']): string {
   const members = [...new Set(rows.flatMap((r) => r.members.map((m) => m.name)))];
-  const usesBrokers = rows.some((r) => [...r.sent, ...(r.handled ? [r.handled] : [])].some((m) => m.from === 'brokers' || m.to === 'brokers'));
+  const usesBrokers = rows.some((r) =>
+    [...r.sent, ...(r.handled ? [r.handled] : [])].some((m) => m.from === 'brokers' || m.to === 'brokers'),
+  );
   const lanes = ['coordinator', ...(usesBrokers ? ['brokers'] : []), ...members];
   // Lanes closer together when there are many, so that the page stays about 1,300 px wide.
   const gap = Math.max(100, Math.min(SEQ_LANE, Math.floor(560 / Math.max(1, lanes.length - 1))));
@@ -441,14 +513,20 @@ function sequence(rows: TimelineRow[], id: string, violation?: HtmlReport['viola
   const violationRow = violation ? rows.findIndex((r) => r.index === violation.step) : -1;
 
   const head: string[] = [`<svg class="seq-head" width="${width}" height="26" viewBox="0 0 ${width} 26">`];
-  head.push(`<text class="axis-title" x="8" y="17">step</text><text class="axis-title" x="${SEQ_LEFT - 6}" y="17" text-anchor="end">ms</text><text class="axis-title" x="${SEQ_LEFT + 4}" y="17">gen</text>`);
+  head.push(
+    `<text class="axis-title" x="8" y="17">step</text><text class="axis-title" x="${SEQ_LEFT - 6}" y="17" text-anchor="end">ms</text><text class="axis-title" x="${SEQ_LEFT + 4}" y="17">gen</text>`,
+  );
   for (const l of lanes) {
     const lx = laneX.get(l)!;
-    head.push(`<rect x="${lx - 52}" y="3" width="104" height="20" rx="4" fill="${l === 'coordinator' ? '#37474f' : l === 'brokers' ? '#607d8b' : '#455a64'}"/><text class="seq-lane" x="${lx}" y="17" text-anchor="middle">${esc(l)}</text>`);
+    head.push(
+      `<rect x="${lx - 52}" y="3" width="104" height="20" rx="4" fill="${l === 'coordinator' ? '#37474f' : l === 'brokers' ? '#607d8b' : '#455a64'}"/><text class="seq-lane" x="${lx}" y="17" text-anchor="middle">${esc(l)}</text>`,
+    );
   }
   head.push(`<text class="axis-title" x="${textX}" y="17">choice</text></svg>`);
 
-  const out: string[] = [`<svg class="seq" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="message sequence">`];
+  const out: string[] = [
+    `<svg class="seq" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="message sequence">`,
+  ];
   const arrow = (name: string, colour: string) =>
     `<marker id="${id}-${name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${colour}"/></marker>`;
   out.push(`<defs>${arrow('req', '#1565c0')}${arrow('ok', '#2e7d32')}${arrow('err', '#e65100')}${arrow('gone', '#9e9e9e')}</defs>`);
@@ -461,7 +539,9 @@ function sequence(rows: TimelineRow[], id: string, violation?: HtmlReport['viola
   // Lifelines: coordinator coloured by group state, consumers by member state, grey dashes when not running.
   for (const g of runs(n, (j) => rows[j].group.state)) {
     const lx = laneX.get('coordinator')!;
-    out.push(`<rect x="${lx - 3}" y="${y(g.from) - SEQ_ROW / 2}" width="6" height="${(g.to - g.from) * SEQ_ROW}" fill="${GROUP_FILL[g.key] ?? '#eeeeee'}" stroke="#9e9e9e" stroke-width="0.5"><title>${esc(`coordinator ${g.key}`)}</title></rect>`);
+    out.push(
+      `<rect x="${lx - 3}" y="${y(g.from) - SEQ_ROW / 2}" width="6" height="${(g.to - g.from) * SEQ_ROW}" fill="${GROUP_FILL[g.key] ?? '#eeeeee'}" stroke="#9e9e9e" stroke-width="0.5"><title>${esc(`coordinator ${g.key}`)}</title></rect>`,
+    );
   }
   if (usesBrokers) {
     const lx = laneX.get('brokers')!;
@@ -475,30 +555,53 @@ function sequence(rows: TimelineRow[], id: string, violation?: HtmlReport['viola
     })) {
       const y0 = y(s.from) - SEQ_ROW / 2;
       const h = (s.to - s.from) * SEQ_ROW;
-      if (s.key.startsWith('not:')) out.push(`<line x1="${lx}" y1="${y0}" x2="${lx}" y2="${y0 + h}" stroke="#bdbdbd" stroke-width="2" stroke-dasharray="3,4"><title>${esc(`${name} ${s.key.slice(4)}`)}</title></line>`);
-      else out.push(`<rect x="${lx - 3}" y="${y0}" width="6" height="${h}" fill="${memberStrip(s.key)}" stroke="#9e9e9e" stroke-width="0.5"><title>${esc(`${name} ${s.key}`)}</title></rect>`);
+      if (s.key.startsWith('not:'))
+        out.push(
+          `<line x1="${lx}" y1="${y0}" x2="${lx}" y2="${y0 + h}" stroke="#bdbdbd" stroke-width="2" stroke-dasharray="3,4"><title>${esc(`${name} ${s.key.slice(4)}`)}</title></line>`,
+        );
+      else
+        out.push(
+          `<rect x="${lx - 3}" y="${y0}" width="6" height="${h}" fill="${memberStrip(s.key)}" stroke="#9e9e9e" stroke-width="0.5"><title>${esc(`${name} ${s.key}`)}</title></rect>`,
+        );
     }
   }
   // Generation changes, in a gutter column of their own (the coordinator's events sit on its lifeline).
   for (let j = 1; j < n; j++) {
     if (rows[j].group.generation !== rows[j - 1].group.generation || rows[j].group.epoch !== rows[j - 1].group.epoch) {
-      out.push(`<text class="gen" x="${SEQ_LEFT + 4}" y="${y(j) + 4}">${genOf(rows[j].group)}${rows[j].group.epoch !== rows[j - 1].group.epoch ? ` e${rows[j].group.epoch}` : ''}</text>`);
+      out.push(
+        `<text class="gen" x="${SEQ_LEFT + 4}" y="${y(j) + 4}">${genOf(rows[j].group)}${rows[j].group.epoch !== rows[j - 1].group.epoch ? ` e${rows[j].group.epoch}` : ''}</text>`,
+      );
     }
   }
 
   // Gutter and choice text.
   rows.forEach((r, j) => {
     const timeChanged = j === 0 || rows[j - 1].now !== r.now;
-    out.push(`<a href="#${id}-step-${r.index}"><text class="gutter" x="8" y="${y(j) + 4}">${r.fair ? '~' : ''}${r.index < 0 ? 'init' : stepNo(r)}</text></a>`);
-    out.push(`<text class="gutter${timeChanged ? ' strong' : ' faint'}" x="${SEQ_LEFT - 6}" y="${y(j) + 4}" text-anchor="end">${esc(ms(r.now).replace(' ms', ''))}</text>`);
-    out.push(`<text class="choice${j === violationRow ? ' viol-text' : ''}" x="${textX}" y="${y(j) + 4}">${esc(cut((j === violationRow ? '✗ ' : '') + r.text, 76))}<title>${esc(rowTooltip(r))}</title></text>`);
+    out.push(
+      `<a href="#${id}-step-${r.index}"><text class="gutter" x="8" y="${y(j) + 4}">${r.fair ? '~' : ''}${r.index < 0 ? 'init' : stepNo(r)}</text></a>`,
+    );
+    out.push(
+      `<text class="gutter${timeChanged ? ' strong' : ' faint'}" x="${SEQ_LEFT - 6}" y="${y(j) + 4}" text-anchor="end">${esc(ms(r.now).replace(' ms', ''))}</text>`,
+    );
+    out.push(
+      `<text class="choice${j === violationRow ? ' viol-text' : ''}" x="${textX}" y="${y(j) + 4}">${esc(cut((j === violationRow ? '✗ ' : '') + r.text, 76))}<title>${esc(rowTooltip(r))}</title></text>`,
+    );
   });
 
   // Events that are not messages: timers, process starts and stops, faults.
   rows.forEach((r, j) => {
     const c = r.choice;
     if (!c || c.kind === 'deliver' || c.kind === 'drop') return;
-    const lane = 'client' in c ? c.client : c.kind === 'fire' ? c.target : c.kind === 'failover' ? 'coordinator' : usesBrokers ? 'brokers' : 'coordinator';
+    const lane =
+      'client' in c
+        ? c.client
+        : c.kind === 'fire'
+          ? c.target
+          : c.kind === 'failover'
+            ? 'coordinator'
+            : usesBrokers
+              ? 'brokers'
+              : 'coordinator';
     const lx = laneX.get(lane) ?? laneX.get('coordinator')!;
     const timer = c.kind === 'fire';
     const label = timer ? c.timer : c.kind === 'addPartition' ? `+partition ${c.topic}` : c.kind;
@@ -509,7 +612,9 @@ function sequence(rows: TimelineRow[], id: string, violation?: HtmlReport['viola
     const clock = timer
       ? `<circle cx="${lx - w / 2 + 8}" cy="${y(j)}" r="4.5" fill="#fff" stroke="#f57f17" stroke-width="1.2"/><path d="M${lx - w / 2 + 8},${y(j) - 3} V${y(j)} H${lx - w / 2 + 10.5}" stroke="#f57f17" stroke-width="1.1" fill="none"/>`
       : '';
-    out.push(`<g><title>${esc(`${stepLabel(r)}: ${r.text}`)}</title><rect x="${lx - w / 2}" y="${y(j) - 7}" width="${w}" height="14" rx="7" fill="${bad ? '#ffebee' : '#fffde7'}" stroke="${bad ? '#c62828' : '#f9a825'}"/>${clock}<text class="event" x="${tx}" y="${y(j) + 4}" text-anchor="middle">${esc(cut(label, Math.floor((w - (timer ? 20 : 8)) / 5.6)))}</text></g>`);
+    out.push(
+      `<g><title>${esc(`${stepLabel(r)}: ${r.text}`)}</title><rect x="${lx - w / 2}" y="${y(j) - 7}" width="${w}" height="14" rx="7" fill="${bad ? '#ffebee' : '#fffde7'}" stroke="${bad ? '#c62828' : '#f9a825'}"/>${clock}<text class="event" x="${tx}" y="${y(j) + 4}" text-anchor="middle">${esc(cut(label, Math.floor((w - (timer ? 20 : 8)) / 5.6)))}</text></g>`,
+    );
   });
 
   // Messages: from the step that sent them to the step that delivered or dropped them.
@@ -519,7 +624,9 @@ function sequence(rows: TimelineRow[], id: string, violation?: HtmlReport['viola
     if (r.handled) handledAt.set(r.handled.id, j);
   });
   // Messages sent when the world started (before the first row) leave from the initial row.
-  const sentAt = rows.map((r, j) => (j === 0 ? [...rows.flatMap((x) => (x.handled && !sentIds.has(x.handled.id) ? [x.handled] : [])), ...r.sent] : r.sent));
+  const sentAt = rows.map((r, j) =>
+    j === 0 ? [...rows.flatMap((x) => (x.handled && !sentIds.has(x.handled.id) ? [x.handled] : [])), ...r.sent] : r.sent,
+  );
   rows.forEach((r, j) => {
     for (const m of sentAt[j]) {
       const x1 = laneX.get(m.from);
@@ -533,7 +640,7 @@ function sequence(rows: TimelineRow[], id: string, violation?: HtmlReport['viola
       const label = `${kind}${errored ? ` ${m.error}` : ''}`;
       const ys = y(j);
       let x2e = x2 - dir * 4;
-      let ye = k !== undefined ? y(k) : height - 2;
+      const ye = k !== undefined ? y(k) : height - 2;
       let style = isReq ? 'req' : errored ? 'err' : 'ok';
       let colour = isReq ? '#1565c0' : errored ? '#e65100' : '#2e7d32';
       let extra = '';
@@ -566,7 +673,9 @@ function sequence(rows: TimelineRow[], id: string, violation?: HtmlReport['viola
       const title = `${stepLabel(r)}: ${m.text}${note}`;
       const lx = x1 + (x2e - x1) * 0.5;
       const ly = ys + (ye - ys) * 0.5 - 3;
-      out.push(`<g class="msg"><title>${esc(title)}</title><line x1="${x1 + dir * 4}" y1="${ys}" x2="${x2e}" y2="${ye}" stroke="${colour}" stroke-width="1.4"${dash} ${endMark}/>${extra}<text class="msg-label" x="${lx}" y="${ly}" text-anchor="middle" fill="${colour}">${esc(label)}${note.startsWith(' (dropped') ? ' ✗' : ''}</text></g>`);
+      out.push(
+        `<g class="msg"><title>${esc(title)}</title><line x1="${x1 + dir * 4}" y1="${ys}" x2="${x2e}" y2="${ye}" stroke="${colour}" stroke-width="1.4"${dash} ${endMark}/>${extra}<text class="msg-label" x="${lx}" y="${ly}" text-anchor="middle" fill="${colour}">${esc(label)}${note.startsWith(' (dropped') ? ' ✗' : ''}</text></g>`,
+      );
     }
   });
   if (violationRow < 0 && violation) {
@@ -590,11 +699,17 @@ function stepsTable(rows: TimelineRow[], sc: Scale, id: string, violation?: Html
     const prev = rows[j - 1];
     const cls = [j === vIndex ? 'viol' : '', r.fair ? 'fair' : ''].filter(Boolean).join(' ');
     out.push(`<tr id="${id}-step-${r.index}"${cls ? ` class="${cls}"` : ''}>`);
-    out.push(`<td class="num">${r.fair ? '~' : ''}${r.index < 0 ? '' : stepNo(r)}</td><td class="num">${esc(ms(r.now).replace(' ms', ''))}</td>`);
+    out.push(
+      `<td class="num">${r.fair ? '~' : ''}${r.index < 0 ? '' : stepNo(r)}</td><td class="num">${esc(ms(r.now).replace(' ms', ''))}</td>`,
+    );
     out.push(`<td class="choice-cell">${j === vIndex ? '<b>✗</b> ' : ''}${esc(r.text)}</td>`);
     const g = `${r.group.state} ${genOf(r.group)}${r.group.leader ? ` L=${r.group.leader}` : ''}${r.group.epoch > 0 ? ` e${r.group.epoch}` : ''}`;
-    const gPrev = prev ? `${prev.group.state} ${genOf(prev.group)}${prev.group.leader ? ` L=${prev.group.leader}` : ''}${prev.group.epoch > 0 ? ` e${prev.group.epoch}` : ''}` : '';
-    out.push(`<td class="${g !== gPrev ? 'changed' : ''}"><span class="gs" style="background:${GROUP_FILL[r.group.state] ?? '#eee'}">${esc(g)}</span></td>`);
+    const gPrev = prev
+      ? `${prev.group.state} ${genOf(prev.group)}${prev.group.leader ? ` L=${prev.group.leader}` : ''}${prev.group.epoch > 0 ? ` e${prev.group.epoch}` : ''}`
+      : '';
+    out.push(
+      `<td class="${g !== gPrev ? 'changed' : ''}"><span class="gs" style="background:${GROUP_FILL[r.group.state] ?? '#eee'}">${esc(g)}</span></td>`,
+    );
     for (const name of members) {
       const m = r.members.find((x) => x.name === name);
       const pm = prev?.members.find((x) => x.name === name);
@@ -604,12 +719,17 @@ function stepsTable(rows: TimelineRow[], sc: Scale, id: string, violation?: Html
       }
       const key = (v?: MemberView) => (v ? `${v.state}|${v.generation}|${v.owned.join()}|${v.stalled}|${v.cut}|${v.isLeader}` : '');
       const flags = [m.isLeader ? 'L' : '', m.stalled ? 'stalled' : '', m.cut ? 'cut' : ''].filter(Boolean).join(' ');
-      const body = m.live ? `${esc(m.state)} ${memberGen(m)}${flags ? ` ${esc(flags)}` : ''} ${m.owned.map(chip).join('')}` : `<span class="dead">${esc(m.state)}${m.cut ? ' cut' : ''}</span>`;
+      const body = m.live
+        ? `${esc(m.state)} ${memberGen(m)}${flags ? ` ${esc(flags)}` : ''} ${m.owned.map(chip).join('')}`
+        : `<span class="dead">${esc(m.state)}${m.cut ? ' cut' : ''}</span>`;
       out.push(`<td class="${key(m) !== key(pm) ? 'changed' : ''}">${body}</td>`);
     }
     out.push('</tr>');
   });
-  if (violation && vIndex < 0) out.push(`<tr class="viol"><td></td><td></td><td colspan="${2 + members.length}"><b>✗</b> ${esc(`after the last step: ${violation.invariant}: ${violation.message}`)}</td></tr>`);
+  if (violation && vIndex < 0)
+    out.push(
+      `<tr class="viol"><td></td><td></td><td colspan="${2 + members.length}"><b>✗</b> ${esc(`after the last step: ${violation.invariant}: ${violation.message}`)}</td></tr>`,
+    );
   out.push('</tbody></table>');
   return out.join('');
 }
@@ -695,7 +815,14 @@ details{margin:6px 0}
 summary{cursor:pointer;font-weight:600}
 `;
 
-function timelineDetails(rows: TimelineRow[], sc: Scale, id: string, label: string | null, open: boolean, violation?: HtmlReport['violation']): string {
+function timelineDetails(
+  rows: TimelineRow[],
+  sc: Scale,
+  id: string,
+  label: string | null,
+  open: boolean,
+  violation?: HtmlReport['violation'],
+): string {
   const body = [
     `<h2>Messages${label ? ` — ${esc(label)}` : ''}</h2>`,
     '<p class="note">One row per step, top to bottom. An arrow runs from the step that sent a message to the step that delivered it (blue requests, green responses, orange error responses, red dashes with a cross for a lost message, grey for a response to a process that is gone or a message still in flight). Lifelines are coloured by state. ~ marks the fair schedule.</p>',
@@ -714,12 +841,16 @@ export function renderHtml(report: HtmlReport): string {
   const sc = scaleFor([report.rows, ...timelines]);
   const v = report.violation;
   const parts: string[] = [];
-  parts.push(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(report.title)}</title><style>${CSS}</style></head><body>`);
+  parts.push(
+    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(report.title)}</title><style>${CSS}</style></head><body>`,
+  );
   parts.push(`<h1>${esc(report.title)}</h1>`);
   if (report.subtitle) parts.push(`<p class="sub">${esc(report.subtitle)}</p>`);
   if (report.extra) parts.push(report.extra);
   if (v) {
-    parts.push(`<div class="violation"><b>✗ ${esc(v.invariant)}</b> violated ${v.step >= 0 ? `at step ${v.step}` : ''}: ${esc(v.message)}<br><span class="note">${esc(v.statement)}</span></div>`);
+    parts.push(
+      `<div class="violation"><b>✗ ${esc(v.invariant)}</b> violated ${v.step >= 0 ? `at step ${v.step}` : ''}: ${esc(v.message)}<br><span class="note">${esc(v.statement)}</span></div>`,
+    );
   }
   parts.push(
     `<p class="note"><b>Scale:</b> one column per step (${sc.stepW} px), not proportional to time: many steps happen in the same virtual millisecond; the virtual ms are labelled under the lanes where they change. Every lane has one row per partition at the same height, so a moving partition jumps lanes at its height.</p>`,

@@ -11,9 +11,7 @@ export interface MessageRef {
   corr: number;
 }
 
-export type StoredChoice =
-  | { kind: 'deliver' | 'drop'; message: MessageRef }
-  | Exclude<Choice, { kind: 'deliver' } | { kind: 'drop' }>;
+export type StoredChoice = { kind: 'deliver' | 'drop'; message: MessageRef } | Exclude<Choice, { kind: 'deliver' } | { kind: 'drop' }>;
 
 const refOf = (m: Msg): MessageRef => ({ kind: m.body.kind, client: m.body.client.client, inc: m.body.client.inc, corr: m.body.corr });
 
@@ -30,6 +28,8 @@ export const describeRef = (r: MessageRef) => `${r.kind} of ${r.client} (incarna
 export function fromStored(s: StoredChoice, w: World): Choice | string {
   if (!('message' in s)) return s;
   const r = s.message;
-  const m = w.net.find((x) => x.body.kind === r.kind && x.body.client.client === r.client && x.body.client.inc === r.inc && x.body.corr === r.corr);
+  const m = w.net.find(
+    (x) => x.body.kind === r.kind && x.body.client.client === r.client && x.body.client.inc === r.inc && x.body.corr === r.corr,
+  );
   return m ? { kind: s.kind, id: m.id } : `no ${describeRef(r)} is in flight`;
 }

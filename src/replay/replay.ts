@@ -35,7 +35,8 @@ export function replayStored(session: Session, stored: readonly StoredChoice[], 
   const result = run(session, (w) => (i) => {
     if (i >= stored.length) return undefined;
     const c = fromStored(stored[i], w);
-    const why = typeof c === 'string' ? c : enabled(w, session.config).some((e) => sameChoice(e, c)) ? null : 'it is not possible in that state';
+    const why =
+      typeof c === 'string' ? c : enabled(w, session.config).some((e) => sameChoice(e, c)) ? null : 'it is not possible in that state';
     if (why !== null) throw new CounterexampleError(`${file}: step ${i + 1} (${describeStored(stored[i])}) no longer applies: ${why}`);
     concrete.push(c as Choice);
     return c as Choice;

@@ -71,10 +71,24 @@ function messageView(m: Msg): MessageView {
 function groupView(w: World): TimelineRow['group'] {
   if (w.family === 'consumer') {
     const g = groupOf(w);
-    return { state: groupState(w), generation: g.groupEpoch, leader: null, epoch: w.coordinatorEpoch, members: Object.keys(g.members), family: w.family };
+    return {
+      state: groupState(w),
+      generation: g.groupEpoch,
+      leader: null,
+      epoch: w.coordinatorEpoch,
+      members: Object.keys(g.members),
+      family: w.family,
+    };
   }
   const g = coord(w);
-  return { state: coordState(w), generation: g.generation, leader: g.leaderId, epoch: w.coordinatorEpoch, members: Object.keys(g.members), family: w.family };
+  return {
+    state: coordState(w),
+    generation: g.generation,
+    leader: g.leaderId,
+    epoch: w.coordinatorEpoch,
+    members: Object.keys(g.members),
+    family: w.family,
+  };
 }
 
 export function rowOf(index: number, choice: Choice | null, before: World | null, after: World, fair: boolean): TimelineRow {

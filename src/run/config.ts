@@ -56,6 +56,8 @@ export function worldConfig(input: CheckConfigInput): WorldConfig {
 
 export function session(config: WorldConfig, variant?: Variant, liveness = true): Session {
   // A rolling upgrade runs eager and cooperative members side by side: every invariant applies.
-  const invariants = config.upgrade ? [...new Set([...invariantsFor('eager'), ...invariantsFor('cooperative')])] : invariantsFor(config.protocol);
+  const invariants = config.upgrade
+    ? [...new Set([...invariantsFor('eager'), ...invariantsFor('cooperative')])]
+    : invariantsFor(config.protocol);
   return { config, model: buildModel(variant, 'fast', familyOf(config.protocol)), invariants, liveness };
 }

@@ -82,7 +82,11 @@ export class Coverage {
 
   /** The model with its runners wrapped to record which transition each event took. */
   wrap(model: Model): Model {
-    return { ...model, coordinator: this.recording('coordinator', model.machines.coordinator, model.coordinator), consumer: this.recording('consumer', model.machines.consumer, model.consumer) };
+    return {
+      ...model,
+      coordinator: this.recording('coordinator', model.machines.coordinator, model.coordinator),
+      consumer: this.recording('consumer', model.machines.consumer, model.consumer),
+    };
   }
 
   private recording(name: string, machine: AnyStateMachine, runner: MachineRunner): MachineRunner {
@@ -91,12 +95,18 @@ export class Coverage {
       initial: (input) => {
         const r = runner.initial(input);
         // The initial state may be transient (Loading): it is entered before the eventless move.
-        for (const t of (machine.root as unknown as { initial?: { target: ReadonlyArray<{ id: string }> } }).initial?.target ?? []) seen.states.add(stateName(name, machine, t.id));
+        for (const t of (machine.root as unknown as { initial?: { target: ReadonlyArray<{ id: string }> } }).initial?.target ?? [])
+          seen.states.add(stateName(name, machine, t.id));
         seen.states.add(stateName(name, machine, `${machine.id}.${String(r[0].value)}`));
         return r;
       },
       send: (snapshot: AnyMachineSnapshot, event) => {
-        for (const t of machine.getTransitionData(snapshot as never, event as never) as unknown as Array<{ source: StateNodeLike; eventType: string; guard?: Guard; target?: ReadonlyArray<{ id: string }> }>) {
+        for (const t of machine.getTransitionData(snapshot as never, event as never) as unknown as Array<{
+          source: StateNodeLike;
+          eventType: string;
+          guard?: Guard;
+          target?: ReadonlyArray<{ id: string }>;
+        }>) {
           const i = t.source.transitions.get(t.eventType)?.indexOf(t as never) ?? -1;
           seen.transitions.add(transitionName(name, machine, t.source.id, t.eventType, i, t.guard));
           // Transient states (left at once by an eventless transition) show only as targets.
@@ -149,7 +159,9 @@ export class Coverage {
 /** Prints the report: reached/total per section, then what was never reached. */
 export function formatCoverage(r: CoverageReport): string[] {
   const pct = (s: CoverageSection) => `${s.reached}/${s.total} (${Math.round((100 * s.reached) / Math.max(1, s.total))}%)`;
-  const lines = [`coverage: machine states ${pct(r.states)}, transitions ${pct(r.transitions)}, error codes ${pct(r.errors)}, choice kinds ${pct(r.choices)}`];
+  const lines = [
+    `coverage: machine states ${pct(r.states)}, transitions ${pct(r.transitions)}, error codes ${pct(r.errors)}, choice kinds ${pct(r.choices)}`,
+  ];
   const names = { states: 'machine states', transitions: 'transitions', errors: 'error codes', choices: 'choice kinds' } as const;
   for (const k of ['states', 'transitions', 'errors', 'choices'] as const) {
     if (r[k].missing.length > 0) lines.push(`  never reached ${names[k]} (${r[k].missing.length}): ${r[k].missing.join(', ')}`);

@@ -32,7 +32,20 @@ const kindOrder = Object.keys(choiceWeights) as ChoiceKind[];
  * say, message loss and crashes can get deep into rebalances and commits. Deliveries, timers
  * and the healing choices are never switched off.
  */
-export const swarmKinds: ChoiceKind[] = ['drop', 'process', 'commit', 'metadata', 'start', 'close', 'crash', 'stall', 'addPartition', 'cut', 'failover', 'subscribe'];
+export const swarmKinds: ChoiceKind[] = [
+  'drop',
+  'process',
+  'commit',
+  'metadata',
+  'start',
+  'close',
+  'crash',
+  'stall',
+  'addPartition',
+  'cut',
+  'failover',
+  'subscribe',
+];
 /** One more swarm bit: deliver the newest messages first, so that old ones linger (long delays). */
 const NEWEST_FIRST = 1 << swarmKinds.length;
 export const allKinds = (1 << swarmKinds.length) - 1;

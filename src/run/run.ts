@@ -89,12 +89,25 @@ export function run(session: Session, next: (w: World) => ((i: number) => Choice
   for (const inv of session.invariants) {
     if (inv.kind !== 'liveness') continue;
     const message = inv.check(quiet, null, w, config);
-    if (message) return { violation: { invariant: inv.id, statement: inv.statement, message, step: trace.length, choice: null }, trace, randomSteps, world: w };
+    if (message)
+      return {
+        violation: { invariant: inv.id, statement: inv.statement, message, step: trace.length, choice: null },
+        trace,
+        randomSteps,
+        world: w,
+      };
   }
   return { trace, randomSteps, world: w };
 }
 
-function checkSafety(invariants: Invariant[], before: World, choice: Choice, after: World, config: WorldConfig, index: number): Violation | undefined {
+function checkSafety(
+  invariants: Invariant[],
+  before: World,
+  choice: Choice,
+  after: World,
+  config: WorldConfig,
+  index: number,
+): Violation | undefined {
   for (const inv of invariants) {
     const message = inv.check(before, choice, after, config);
     if (message) return { invariant: inv.id, statement: inv.statement, message, step: index, choice };

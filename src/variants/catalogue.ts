@@ -4,7 +4,12 @@ import { sticky } from '../../models/assignors/sticky.ts';
 import type { Assignor } from '../../models/assignors/types.ts';
 import { uniform } from '../../models/consumer-protocol/assignors.ts';
 import { admission, admitPatch, bumpPatch, leaver, reconcilePatch, removeMember } from '../../models/consumer-protocol/coordinator.ts';
-import { kafkaRules, type ConsumerGroupMember, type GroupContext, type GroupEvent } from '../../models/consumer-protocol/coordinator-state.ts';
+import {
+  kafkaRules,
+  type ConsumerGroupMember,
+  type GroupContext,
+  type GroupEvent,
+} from '../../models/consumer-protocol/coordinator-state.ts';
 import { replyTo, type ConsumerGroupHeartbeatRequest, type ConsumerResponse } from '../../models/consumer-protocol/messages.ts';
 import type { MemberContext, MemberEvent } from '../../models/consumer-protocol/member-state.ts';
 import { defaultTimers } from '../../models/types.ts';
@@ -123,7 +128,15 @@ export const catalogue: Variant[] = [
     name: 'offsets-from-zero',
     description: 'A consumer starts newly assigned partitions at offset 0 instead of the committed offset.',
     breaks: ['offset-handover'],
-    explore: { members: 1, partitions: 1, protocol: 'eager', static: true, budgets: { process: 1, commit: 1, crash: 1, start: 1 }, maxDepth: 14, maxInFlight: 2 },
+    explore: {
+      members: 1,
+      partitions: 1,
+      protocol: 'eager',
+      static: true,
+      budgets: { process: 1, commit: 1, crash: 1, start: 1 },
+      maxDepth: 14,
+      maxInFlight: 2,
+    },
     consumer: {
       actions: {
         installAssignment: assign(({ context, event }) => {
@@ -160,8 +173,13 @@ export const catalogue: Variant[] = [
     explore: { members: 1, partitions: 1, maxDepth: 13, maxInFlight: 3 },
     consumer: {
       guards: {
-        heartbeatErrorCurrent: ({ context, event }: { context: { inflight: { heartbeat?: { corr: number } } }; event: { type: string; msg?: { corr: number; error: string } } }, code: string) =>
-          event.type === 'RESPONSE' && event.msg!.error === code && context.inflight.heartbeat?.corr === event.msg!.corr,
+        heartbeatErrorCurrent: (
+          {
+            context,
+            event,
+          }: { context: { inflight: { heartbeat?: { corr: number } } }; event: { type: string; msg?: { corr: number; error: string } } },
+          code: string,
+        ) => event.type === 'RESPONSE' && event.msg!.error === code && context.inflight.heartbeat?.corr === event.msg!.corr,
       } as never,
     },
   }),
@@ -180,7 +198,13 @@ export const catalogue: Variant[] = [
     breaks: ['one-member-per-instance', 'static-restart-no-rebalance'],
     explore: { members: 1, partitions: 1, budgets: { crash: 1, start: 1 }, maxDepth: 4, maxInFlight: 2 },
     settings: { static: true },
-    coordinator: { guards: { isStaticReplacement: () => false, isNewStaticMember: ({ event }: { event: { msg: { memberId: string; instanceId: string | null } } }) => event.msg.memberId === '' && event.msg.instanceId !== null } as never },
+    coordinator: {
+      guards: {
+        isStaticReplacement: () => false,
+        isNewStaticMember: ({ event }: { event: { msg: { memberId: string; instanceId: string | null } } }) =>
+          event.msg.memberId === '' && event.msg.instanceId !== null,
+      } as never,
+    },
   }),
   defineVariant({
     name: 'no-session-expiry',
@@ -199,7 +223,8 @@ const lastOf = (ids: string[]) => ids[ids.length - 1] ?? null;
 export const alternatives: Variant[] = [
   defineVariant({
     name: 'no-initial-delay',
-    description: 'group.initial.rebalance.delay.ms = 0: the first rebalance of an empty group completes at once, so members arriving just after it cause another one.',
+    description:
+      'group.initial.rebalance.delay.ms = 0: the first rebalance of an empty group completes at once, so members arriving just after it cause another one.',
     settings: { timers: { ...defaultTimers, initialRebalanceDelayMs: 0 } },
   }),
   defineVariant({
@@ -210,25 +235,36 @@ export const alternatives: Variant[] = [
     explore: { members: 2, partitions: 1, protocol: 'eager', maxDepth: 8, maxInFlight: 2 },
     coordinator: {
       actions: {
-        chooseFirstJoinerAsLeader: assign(({ context }: { context: CoordinatorContext }) => ({ leaderId: lastOf(Object.keys(context.members)) })),
+        chooseFirstJoinerAsLeader: assign(({ context }: { context: CoordinatorContext }) => ({
+          leaderId: lastOf(Object.keys(context.members)),
+        })),
         rechooseLeader: assign(({ context }: { context: CoordinatorContext }) =>
           context.leaderId !== null && context.members[context.leaderId] ? {} : { leaderId: lastOf(Object.keys(context.members)) },
         ),
         electRejoinedLeader: assign(({ context }: { context: CoordinatorContext }) => {
           const leader = context.leaderId === null ? undefined : context.members[context.leaderId];
           if (leader && leader.joinCorr !== null) return {};
-          return { leaderId: lastOf(Object.values(context.members).filter((m) => m.joinCorr !== null).map((m) => m.memberId)) };
+          return {
+            leaderId: lastOf(
+              Object.values(context.members)
+                .filter((m) => m.joinCorr !== null)
+                .map((m) => m.memberId),
+            ),
+          };
         }),
       } as never,
     },
   }),
   defineVariant({
     name: 'newest-leader-at-completion',
-    description: 'At every join completion the most recently joined of the rejoined members becomes leader (Kafka keeps the leader if it rejoined).',
+    description:
+      'At every join completion the most recently joined of the rejoined members becomes leader (Kafka keeps the leader if it rejoined).',
     coordinator: {
       actions: {
         electRejoinedLeader: assign(({ context }: { context: CoordinatorContext }) => {
-          const rejoined = Object.values(context.members).filter((m) => m.joinCorr !== null).map((m) => m.memberId);
+          const rejoined = Object.values(context.members)
+            .filter((m) => m.joinCorr !== null)
+            .map((m) => m.memberId);
           return { leaderId: lastOf(rejoined) ?? context.leaderId };
         }),
       } as never,
@@ -236,7 +272,8 @@ export const alternatives: Variant[] = [
   }),
   defineVariant({
     name: 'short-session-timeout',
-    description: 'session.timeout.ms = 4 s, heartbeat.interval.ms = 1 s: crashed members are found sooner, but a link cut for longer than 4 s costs a rebalance.',
+    description:
+      'session.timeout.ms = 4 s, heartbeat.interval.ms = 1 s: crashed members are found sooner, but a link cut for longer than 4 s costs a rebalance.',
     settings: { timers: { ...defaultTimers, sessionTimeoutMs: 4_000, heartbeatIntervalMs: 1_000 } },
   }),
   defineVariant({
@@ -259,7 +296,8 @@ const consumerVariants: Variant[] = [
   }),
   defineVariant({
     name: 'advance-before-ack',
-    description: 'The coordinator moves a member to the new epoch and frees its revoked partitions without waiting for the acknowledgement.',
+    description:
+      'The coordinator moves a member to the new epoch and frees its revoked partitions without waiting for the acknowledgement.',
     protocols: ['consumer'],
     breaks: ['release-acknowledged', 'exclusive-holding', 'single-owner', 'offset-handover'],
     explore: { members: 2, partitions: 1, maxDepth: 5, maxInFlight: 3 },
@@ -293,12 +331,36 @@ const consumerVariants: Variant[] = [
     explore: { members: 1, partitions: 1, budgets: { close: 1 }, maxDepth: 3, maxInFlight: 2 },
     coordinator: {
       actions: {
-        fenceLeavingMember: enqueueActions(({ context, event, enqueue }: { context: GroupContext; event: GroupEvent; enqueue: { assign(p: Partial<GroupContext>): void; (a: { type: 'send'; params: ConsumerResponse }): void } }) => {
-          const msg = (event as { msg: ConsumerGroupHeartbeatRequest }).msg;
-          const m = leaver(context, msg) as ConsumerGroupMember;
-          enqueue.assign({ ...removeMember(context, m.memberId, (event as { topics?: GroupContext['subscriptionMetadata'] }).topics), partitionEpochs: context.partitionEpochs });
-          enqueue({ type: 'send', params: replyTo(msg, { kind: 'ConsumerGroupHeartbeatResponse', error: 'NONE', memberId: m.memberId, memberEpoch: -1, heartbeatIntervalMs: 0, assignment: null, committed: {} }) });
-        }) as never,
+        fenceLeavingMember: enqueueActions(
+          ({
+            context,
+            event,
+            enqueue,
+          }: {
+            context: GroupContext;
+            event: GroupEvent;
+            enqueue: { assign(p: Partial<GroupContext>): void; (a: { type: 'send'; params: ConsumerResponse }): void };
+          }) => {
+            const msg = (event as { msg: ConsumerGroupHeartbeatRequest }).msg;
+            const m = leaver(context, msg) as ConsumerGroupMember;
+            enqueue.assign({
+              ...removeMember(context, m.memberId, (event as { topics?: GroupContext['subscriptionMetadata'] }).topics),
+              partitionEpochs: context.partitionEpochs,
+            });
+            enqueue({
+              type: 'send',
+              params: replyTo(msg, {
+                kind: 'ConsumerGroupHeartbeatResponse',
+                error: 'NONE',
+                memberId: m.memberId,
+                memberEpoch: -1,
+                heartbeatIntervalMs: 0,
+                assignment: null,
+                committed: {},
+              }),
+            });
+          },
+        ) as never,
       },
     },
   }),
@@ -315,7 +377,15 @@ const consumerVariants: Variant[] = [
         fence: assign(({ context }: { context: MemberContext }) => {
           const { heartbeat: _hb, ...timers } = context.timers;
           const { 'req:heartbeat': _req, ...rest } = timers;
-          return { memberEpoch: 0, target: null, reconciling: null, sendFull: true, ackPending: false, inflight: { ...context.inflight, heartbeat: undefined }, timers: rest };
+          return {
+            memberEpoch: 0,
+            target: null,
+            reconciling: null,
+            sendFull: true,
+            ackPending: false,
+            inflight: { ...context.inflight, heartbeat: undefined },
+            timers: rest,
+          };
         }),
       },
     },
@@ -328,13 +398,15 @@ const consumerVariants: Variant[] = [
     explore: { members: 1, partitions: 1, maxDepth: 3, maxInFlight: 2 },
     consumer: {
       guards: {
-        heartbeatOk: ({ event }: { event: MemberEvent }) => event.type === 'RESPONSE' && event.msg.kind === 'ConsumerGroupHeartbeatResponse' && event.msg.error === 'NONE',
+        heartbeatOk: ({ event }: { event: MemberEvent }) =>
+          event.type === 'RESPONSE' && event.msg.kind === 'ConsumerGroupHeartbeatResponse' && event.msg.error === 'NONE',
       } as never,
     },
   }),
   defineVariant({
     name: 'static-rejoin-bumps',
-    description: 'A static member replacing its parked (-2) record is treated as a new member: the group epoch goes up and everything is reassigned.',
+    description:
+      'A static member replacing its parked (-2) record is treated as a new member: the group epoch goes up and everything is reassigned.',
     protocols: ['consumer'],
     breaks: ['static-rejoin-no-bump'],
     explore: { members: 1, partitions: 1, budgets: { close: 1, start: 1 }, maxDepth: 6, maxInFlight: 2 },
@@ -344,7 +416,9 @@ const consumerVariants: Variant[] = [
         admitMember: assign((args: { context: GroupContext; event: GroupEvent }) => {
           const patch = admitPatch(args);
           const a = admission(args.context, (args.event as { msg: ConsumerGroupHeartbeatRequest }).msg);
-          return typeof a !== 'string' && a.kind === 'replace' ? { ...patch, round: { ...patch.round!, subscriptionChanged: true } } : patch;
+          return typeof a !== 'string' && a.kind === 'replace'
+            ? { ...patch, round: { ...patch.round!, subscriptionChanged: true } }
+            : patch;
         }),
       },
     },

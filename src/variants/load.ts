@@ -28,7 +28,10 @@ export const isVariantPath = (spec: string): boolean => spec.includes('/') || sp
 export async function loadVariant(spec: string, cwd = process.cwd()): Promise<Variant> {
   if (!isVariantPath(spec)) {
     const v = findVariant(spec);
-    if (!v) throw new VariantError(`unknown --variant '${spec}' (a catalogue name: ${catalogue.map((x) => x.name).join(', ')}; or a path to a variant file)`);
+    if (!v)
+      throw new VariantError(
+        `unknown --variant '${spec}' (a catalogue name: ${catalogue.map((x) => x.name).join(', ')}; or a path to a variant file)`,
+      );
     return v;
   }
   const file = resolve(cwd, spec);
@@ -52,7 +55,10 @@ export async function loadVariant(spec: string, cwd = process.cwd()): Promise<Va
 /** The first line that says something of an error thrown while importing user code. */
 function oneLine(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const line = lines.find((l) => /ERROR:/.test(l)) ?? lines[0] ?? 'unknown error';
   return line.length > 300 ? `${line.slice(0, 299)}…` : line;
 }
@@ -64,14 +70,28 @@ export function validate(raw: unknown, where: string): Variant {
   const fail = (what: string): never => {
     throw new VariantError(`variant file ${where}: ${what}`);
   };
-  if (!isRecord(raw)) fail(`the default export is ${raw === null ? 'null' : typeof raw}, not a variant (export default defineVariant({ ... }))`);
+  if (!isRecord(raw))
+    fail(`the default export is ${raw === null ? 'null' : typeof raw}, not a variant (export default defineVariant({ ... }))`);
   const r = raw as Record<string, unknown>;
   if (typeof r.name !== 'string' || r.name === '') fail('"name" must be a non-empty string');
   if (typeof r.description !== 'string') fail('"description" must be a string');
-  const known = new Set(['name', 'description', 'protocol', 'protocols', 'coordinator', 'consumer', 'assignor', 'assignors', 'settings', 'breaks', 'explore']);
+  const known = new Set([
+    'name',
+    'description',
+    'protocol',
+    'protocols',
+    'coordinator',
+    'consumer',
+    'assignor',
+    'assignors',
+    'settings',
+    'breaks',
+    'explore',
+  ]);
   for (const k of Object.keys(r)) if (!known.has(k)) fail(`unknown field "${k}" (known: ${[...known].join(', ')})`);
   const ps = r.protocols ?? r.protocol;
-  for (const p of ps === undefined ? [] : Array.isArray(ps) ? ps : [ps]) if (!protocols.includes(p as never)) fail(`unknown protocol ${JSON.stringify(p)} (known: ${protocols.join(', ')})`);
+  for (const p of ps === undefined ? [] : Array.isArray(ps) ? ps : [ps])
+    if (!protocols.includes(p as never)) fail(`unknown protocol ${JSON.stringify(p)} (known: ${protocols.join(', ')})`);
   const listed = (ps === undefined ? [] : Array.isArray(ps) ? ps : [ps]) as Protocol[];
   // Like variantProtocols: no protocol named means the classic ones.
   const variantProtocolList: Protocol[] = listed.length > 0 ? listed : ['eager'];
@@ -79,7 +99,8 @@ export function validate(raw: unknown, where: string): Variant {
     const o = r[m];
     if (o === undefined) continue;
     if (!isRecord(o)) fail(`"${m}" must be an object with "guards" and/or "actions"`);
-    for (const k of Object.keys(o as object)) if (k !== 'guards' && k !== 'actions') fail(`"${m}.${k}": only "guards" and "actions" can be overridden`);
+    for (const k of Object.keys(o as object))
+      if (k !== 'guards' && k !== 'actions') fail(`"${m}.${k}": only "guards" and "actions" can be overridden`);
     for (const kind of ['guards', 'actions'] as ImplementationKind[]) {
       const given = (o as Record<string, unknown>)[kind];
       if (given === undefined) continue;
@@ -88,14 +109,20 @@ export function validate(raw: unknown, where: string): Variant {
         // The name must exist in the machines of every protocol the variant applies to.
         for (const p of variantProtocolList) {
           if (!overridableNames(m, p)[kind].includes(name))
-            fail(`${m} ${p === 'consumer' ? '(consumer protocol) ' : ''}has no ${kind === 'guards' ? 'guard' : 'action'} "${name}" (see docs/overrides.md, or: rebalance-check variants --names)`);
+            fail(
+              `${m} ${p === 'consumer' ? '(consumer protocol) ' : ''}has no ${kind === 'guards' ? 'guard' : 'action'} "${name}" (see docs/overrides.md, or: rebalance-check variants --names)`,
+            );
         }
         if (kind === 'guards' && typeof impl !== 'function') fail(`${m} guard "${name}" must be a function`);
-        if (kind === 'actions' && typeof impl !== 'function' && !isRecord(impl)) fail(`${m} action "${name}" must be an action (assign(...), enqueueActions(...) or a function)`);
+        if (kind === 'actions' && typeof impl !== 'function' && !isRecord(impl))
+          fail(`${m} action "${name}" must be an action (assign(...), enqueueActions(...) or a function)`);
       }
     }
   }
-  const assignorList = [...(r.assignor === undefined ? [] : Array.isArray(r.assignor) ? r.assignor : [r.assignor]), ...(isRecord(r.assignors) ? Object.values(r.assignors) : [])];
+  const assignorList = [
+    ...(r.assignor === undefined ? [] : Array.isArray(r.assignor) ? r.assignor : [r.assignor]),
+    ...(isRecord(r.assignors) ? Object.values(r.assignors) : []),
+  ];
   if (r.assignors !== undefined && !isRecord(r.assignors)) fail('"assignors" must be an object of assignors by name');
   for (const a of assignorList) {
     if (!isRecord(a) || typeof a.name !== 'string' || typeof a.assign !== 'function' || !Array.isArray(a.supportedProtocols))
@@ -104,12 +131,14 @@ export function validate(raw: unknown, where: string): Variant {
   if (r.breaks !== undefined) {
     if (!Array.isArray(r.breaks)) fail('"breaks" must be a list of invariant ids');
     const ids = invariants.map((i) => i.id);
-    for (const b of r.breaks as unknown[]) if (!ids.includes(b as string)) fail(`"breaks" names unknown invariant ${JSON.stringify(b)} (known: ${ids.join(', ')})`);
+    for (const b of r.breaks as unknown[])
+      if (!ids.includes(b as string)) fail(`"breaks" names unknown invariant ${JSON.stringify(b)} (known: ${ids.join(', ')})`);
   }
   if (r.settings !== undefined) {
     if (!isRecord(r.settings)) fail('"settings" must be an object');
     const allowed = ['members', 'topics', 'faults', 'timers', 'autoCommit', 'static'];
-    for (const k of Object.keys(r.settings as object)) if (!allowed.includes(k)) fail(`"settings.${k}" cannot be set by a variant (allowed: ${allowed.join(', ')})`);
+    for (const k of Object.keys(r.settings as object))
+      if (!allowed.includes(k)) fail(`"settings.${k}" cannot be set by a variant (allowed: ${allowed.join(', ')})`);
   }
   if (r.explore !== undefined) validateExplore(r.explore, listed.length > 0 ? listed : ['eager', 'cooperative'], fail);
   return isVariant(raw) ? raw : defineVariant(raw as unknown as VariantInput);
@@ -119,10 +148,23 @@ export function validate(raw: unknown, where: string): Variant {
 function validateExplore(e: unknown, variantProtocols: Protocol[], fail: (what: string) => never): void {
   if (!isRecord(e)) fail('"explore" must be an object ({ members, partitions, maxDepth, maxInFlight, ... })');
   const x = e as Record<string, unknown>;
-  const fields = ['members', 'partitions', 'topics', 'static', 'protocol', 'assignor', 'budgets', 'maxDepth', 'maxInFlight', 'maxDelayMs', 'liveness'];
+  const fields = [
+    'members',
+    'partitions',
+    'topics',
+    'static',
+    'protocol',
+    'assignor',
+    'budgets',
+    'maxDepth',
+    'maxInFlight',
+    'maxDelayMs',
+    'liveness',
+  ];
   for (const k of Object.keys(x)) if (!fields.includes(k)) fail(`unknown field "explore.${k}" (known: ${fields.join(', ')})`);
   const int = (v: unknown, what: string, [min, max]: readonly [number, number]) => {
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(`"${what}" must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+      fail(`"${what}" must be a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`);
   };
   int(x.members, 'explore.members', exploreLimits.members);
   int(x.partitions, 'explore.partitions', exploreLimits.partitions);
@@ -132,14 +174,17 @@ function validateExplore(e: unknown, variantProtocols: Protocol[], fail: (what: 
   if (x.maxDelayMs !== undefined) int(x.maxDelayMs, 'explore.maxDelayMs', exploreLimits.maxDelayMs);
   for (const k of ['static', 'liveness']) if (x[k] !== undefined && typeof x[k] !== 'boolean') fail(`"explore.${k}" must be true or false`);
   if (x.protocol !== undefined) {
-    if (!protocols.includes(x.protocol as Protocol)) fail(`"explore.protocol": unknown protocol ${JSON.stringify(x.protocol)} (known: ${protocols.join(', ')})`);
-    if (!variantProtocols.includes(x.protocol as Protocol)) fail(`"explore.protocol" is ${x.protocol}, not one the variant applies to (${variantProtocols.join(', ')})`);
+    if (!protocols.includes(x.protocol as Protocol))
+      fail(`"explore.protocol": unknown protocol ${JSON.stringify(x.protocol)} (known: ${protocols.join(', ')})`);
+    if (!variantProtocols.includes(x.protocol as Protocol))
+      fail(`"explore.protocol" is ${x.protocol}, not one the variant applies to (${variantProtocols.join(', ')})`);
   }
   if (x.assignor !== undefined && typeof x.assignor !== 'string') fail('"explore.assignor" must be an assignor name');
   if (x.budgets !== undefined) {
     if (!isRecord(x.budgets)) fail(`"explore.budgets" must be an object of budgets by kind (${budgetedKinds.join(', ')})`);
     for (const [k, v] of Object.entries(x.budgets as object)) {
-      if (!(budgetedKinds as readonly string[]).includes(k)) fail(`"explore.budgets.${k}" is not a budgeted kind (known: ${budgetedKinds.join(', ')})`);
+      if (!(budgetedKinds as readonly string[]).includes(k))
+        fail(`"explore.budgets.${k}" is not a budgeted kind (known: ${budgetedKinds.join(', ')})`);
       int(v, `explore.budgets.${k}`, exploreLimits.budget);
     }
   }

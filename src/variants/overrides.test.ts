@@ -18,13 +18,23 @@ test('docs/overrides.md is up to date (run `npm run docs` if this fails)', () =>
 });
 
 test('a variant overriding a name the machine does not have is rejected, naming it', () => {
-  expect(() => validate({ name: 'x', description: 'y', coordinator: { guards: { isCommitGenStale: () => false } } }, 'v.ts')).toThrow('coordinator has no guard "isCommitGenStale"');
-  expect(() => validate({ name: 'x', description: 'y', consumer: { actions: { revokeEverything: () => {} } } }, 'v.ts')).toThrow('consumer has no action "revokeEverything"');
+  expect(() => validate({ name: 'x', description: 'y', coordinator: { guards: { isCommitGenStale: () => false } } }, 'v.ts')).toThrow(
+    'coordinator has no guard "isCommitGenStale"',
+  );
+  expect(() => validate({ name: 'x', description: 'y', consumer: { actions: { revokeEverything: () => {} } } }, 'v.ts')).toThrow(
+    'consumer has no action "revokeEverything"',
+  );
   expect(() => validate({ name: 'x', description: 'y', breaks: ['nope'] }, 'v.ts')).toThrow('unknown invariant "nope"');
   expect(() => validate({ name: 'x', description: 'y', protocol: 'lazy' }, 'v.ts')).toThrow('unknown protocol "lazy"');
-  expect(validate({ name: 'x', description: 'y', protocol: 'eager', coordinator: { guards: { sessionExpired: () => false } } }, 'v.ts')).toMatchObject({ name: 'x', protocols: ['eager'], breaks: [] });
+  expect(
+    validate({ name: 'x', description: 'y', protocol: 'eager', coordinator: { guards: { sessionExpired: () => false } } }, 'v.ts'),
+  ).toMatchObject({ name: 'x', protocols: ['eager'], breaks: [] });
   // A consumer-protocol variant is checked against the KIP-848 machines, not the classic ones.
   const kip848 = overridableNames('coordinator', 'consumer').actions[0];
-  expect(validate({ name: 'x', description: 'y', protocol: 'consumer', coordinator: { actions: { [kip848]: () => {} } } }, 'v.ts')).toMatchObject({ protocols: ['consumer'] });
-  expect(() => validate({ name: 'x', description: 'y', protocol: 'consumer', coordinator: { guards: { sessionExpired: () => false } } }, 'v.ts')).toThrow('coordinator (consumer protocol) has no guard "sessionExpired"');
+  expect(
+    validate({ name: 'x', description: 'y', protocol: 'consumer', coordinator: { actions: { [kip848]: () => {} } } }, 'v.ts'),
+  ).toMatchObject({ protocols: ['consumer'] });
+  expect(() =>
+    validate({ name: 'x', description: 'y', protocol: 'consumer', coordinator: { guards: { sessionExpired: () => false } } }, 'v.ts'),
+  ).toThrow('coordinator (consumer protocol) has no guard "sessionExpired"');
 });

@@ -85,9 +85,11 @@ const VARIANT = Symbol.for('rebalance-check/variant');
 
 /** Declares a variant; the result is the normalised `Variant` (and is recognised by `isVariant`). */
 export function defineVariant(input: VariantInput): Variant {
-  const protocols = input.protocols ?? (input.protocol === undefined ? undefined : Array.isArray(input.protocol) ? input.protocol : [input.protocol]);
+  const protocols =
+    input.protocols ?? (input.protocol === undefined ? undefined : Array.isArray(input.protocol) ? input.protocol : [input.protocol]);
   const listed = input.assignor === undefined ? [] : Array.isArray(input.assignor) ? input.assignor : [input.assignor];
-  const assignors = listed.length > 0 || input.assignors ? { ...input.assignors, ...Object.fromEntries(listed.map((a) => [a.name, a])) } : undefined;
+  const assignors =
+    listed.length > 0 || input.assignors ? { ...input.assignors, ...Object.fromEntries(listed.map((a) => [a.name, a])) } : undefined;
   const v: Variant = {
     name: input.name,
     description: input.description,
@@ -98,14 +100,20 @@ export function defineVariant(input: VariantInput): Variant {
     ...(assignors && { assignors }),
     ...(input.serverAssignors && { serverAssignors: input.serverAssignors }),
     ...(input.explore && { explore: input.explore }),
-    ...(input.settings && { settings: { ...input.settings, ...(input.settings.timers && { timers: { ...defaultTimers, ...input.settings.timers } }) } as VariantSettings }),
+    ...(input.settings && {
+      settings: {
+        ...input.settings,
+        ...(input.settings.timers && { timers: { ...defaultTimers, ...input.settings.timers } }),
+      } as VariantSettings,
+    }),
   };
   Object.defineProperty(v, VARIANT, { value: true, enumerable: false });
   return v;
 }
 
 /** A value made by `defineVariant` (in this process, whichever copy of the module made it). */
-export const isVariant = (x: unknown): x is Variant => typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[VARIANT] === true;
+export const isVariant = (x: unknown): x is Variant =>
+  typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[VARIANT] === true;
 
 /** The protocols a variant runs on. */
 export const variantProtocols = (v: Variant): Protocol[] => v.protocols ?? ['eager', 'cooperative'];

@@ -1,6 +1,10 @@
 import type { ClassicRequest, ClassicResponse } from '../../models/classic/messages.ts';
 import type { Choice, Msg, World } from './types.ts';
-import type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, ConsumerOffsetCommitRequest } from '../../models/consumer-protocol/messages.ts';
+import type {
+  ConsumerGroupHeartbeatRequest,
+  ConsumerGroupHeartbeatResponse,
+  ConsumerOffsetCommitRequest,
+} from '../../models/consumer-protocol/messages.ts';
 import { groupOf, groupState, memberCtxOf } from './consumer-view.ts';
 import { clientState, coord, coordState, ctxOf } from './view.ts';
 

@@ -1,7 +1,27 @@
 import type { FaultSettings } from './types.ts';
 
 /** Every fault on: what `check` uses unless told --no-faults. */
-export const allFaults: FaultSettings = { loss: true, crash: true, leave: true, stall: true, addPartitions: 2, cut: true, failover: 1, subscribe: true, slowCallbacks: true };
+export const allFaults: FaultSettings = {
+  loss: true,
+  crash: true,
+  leave: true,
+  stall: true,
+  addPartitions: 2,
+  cut: true,
+  failover: 1,
+  subscribe: true,
+  slowCallbacks: true,
+};
 
 /** No faults: messages are still delayed and reordered. */
-export const noFaults: FaultSettings = { loss: false, crash: false, leave: false, stall: false, addPartitions: 0, cut: false, failover: 0, subscribe: false, slowCallbacks: false };
+export const noFaults: FaultSettings = {
+  loss: false,
+  crash: false,
+  leave: false,
+  stall: false,
+  addPartitions: 0,
+  cut: false,
+  failover: 0,
+  subscribe: false,
+  slowCallbacks: false,
+};

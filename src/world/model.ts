@@ -36,7 +36,8 @@ export interface Model {
 /** The machines of one run: the classic ones, or (family `consumer`) the KIP-848 ones. */
 export function buildModel(changes: ModelChanges = {}, mode: 'fast' | 'plain' = 'fast', family: ProtocolFamily = 'classic'): Model {
   const assignors = { ...builtinAssignors, ...changes.assignors };
-  let coordinator: AnyStateMachine = family === 'consumer' ? createGroupCoordinatorMachine({ ...serverAssignors, ...changes.serverAssignors }) : coordinatorMachine;
+  let coordinator: AnyStateMachine =
+    family === 'consumer' ? createGroupCoordinatorMachine({ ...serverAssignors, ...changes.serverAssignors }) : coordinatorMachine;
   let consumer: AnyStateMachine = family === 'consumer' ? createMemberMachine() : createConsumerMachine(assignors);
   if (changes.coordinator) coordinator = coordinator.provide(changes.coordinator as never);
   if (changes.consumer) consumer = consumer.provide(changes.consumer as never);

@@ -46,7 +46,8 @@ export function* fairSchedule(w: World, config: WorldConfig, model: Model): Gene
     if (w.net.length > 0) choice = { kind: 'deliver', id: w.net[0].id };
     else {
       const choices = enabled(w, config);
-      choice = choices.find((c) => c.kind === 'callback') ?? choices.find((c) => c.kind === 'metadata') ?? choices.find((c) => c.kind === 'fire');
+      choice =
+        choices.find((c) => c.kind === 'callback') ?? choices.find((c) => c.kind === 'metadata') ?? choices.find((c) => c.kind === 'fire');
     }
     if (!choice) break;
     const next = step(w, choice, config, model);

@@ -11,7 +11,10 @@ const canonical = (w: World) =>
   JSON.stringify({
     ...w,
     coordinator: { value: w.coordinator.value, context: w.coordinator.context },
-    clients: w.clients.map((c) => ({ ...c, snapshot: c.snapshot && { value: c.snapshot.value, status: c.snapshot.status, context: c.snapshot.context } })),
+    clients: w.clients.map((c) => ({
+      ...c,
+      snapshot: c.snapshot && { value: c.snapshot.value, status: c.snapshot.status, context: c.snapshot.context },
+    })),
   });
 
 /** Walks both runners through the same random choices; returns the number of steps compared. */

@@ -39,7 +39,8 @@ export const common = (s: ClientSlot): ClientCommon => (s.snapshot as AnyMachine
 export const groupStateName = (w: World): string => (w.family === 'consumer' ? consumer.groupState(w) : coordState(w));
 
 /** The generation (classic) or member epoch (consumer) a process acts in. */
-export const epochOf = (s: ClientSlot): number => (common(s).cfg.protocol === 'consumer' ? consumer.memberCtxOf(s).memberEpoch : ctxOf(s).generation);
+export const epochOf = (s: ClientSlot): number =>
+  common(s).cfg.protocol === 'consumer' ? consumer.memberCtxOf(s).memberEpoch : ctxOf(s).generation;
 
 /** The group's generation (classic) or group epoch (consumer): bumped by every membership or subscription change the coordinator records. */
 export const groupEpoch = (w: World): number => (w.family === 'consumer' ? consumer.groupOf(w).groupEpoch : coord(w).generation);
@@ -59,7 +60,8 @@ export function canProcess(s: ClientSlot): boolean {
 }
 
 /** Offsets the coordinator has stored, in both protocols. */
-export const committedOffsets = (w: World): Record<TopicPartition, { offset: number }> => (w.coordinator.context as { committed: Record<TopicPartition, { offset: number }> }).committed;
+export const committedOffsets = (w: World): Record<TopicPartition, { offset: number }> =>
+  (w.coordinator.context as { committed: Record<TopicPartition, { offset: number }> }).committed;
 
 /** The coordinator's members: id and group.instance.id. */
 export const groupMembers = (w: World): Array<{ memberId: string; instanceId: string | null }> =>
@@ -84,7 +86,9 @@ export function isCurrentMember(w: World, s: ClientSlot): boolean {
   if (!isLive(s)) return false;
   const c = ctxOf(s);
   const g = coord(w);
-  return s.snapshot!.value === 'stable' && c.generation === g.generation && s.formation === w.formation && g.members[c.memberId] !== undefined;
+  return (
+    s.snapshot!.value === 'stable' && c.generation === g.generation && s.formation === w.formation && g.members[c.memberId] !== undefined
+  );
 }
 
 /** Partition -> names of live processes that believe they own it. */

@@ -26,7 +26,15 @@ export function initialWorld(config: WorldConfig, model: Model): World {
     formation: 0,
     formations: 0,
     persistedFormation: 0,
-    clients: Array.from({ length: config.members }, (_, i) => ({ name: `c${i + 1}`, inc: 0, status: 'absent' as const, snapshot: null, cut: false, formation: null, phase: 0 })),
+    clients: Array.from({ length: config.members }, (_, i) => ({
+      name: `c${i + 1}`,
+      inc: 0,
+      status: 'absent' as const,
+      snapshot: null,
+      cut: false,
+      formation: null,
+      phase: 0,
+    })),
     net: [],
     nextMsgId: 1,
     topics: { ...config.topics },
@@ -53,7 +61,8 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
   if (config.faults.loss) for (const m of w.net) out.push({ kind: 'drop', id: m.id });
   const due = nextDeadline(w);
   if (due !== Infinity) {
-    for (const [name, d] of Object.entries((w.coordinator.context as { timers: Record<string, number> }).timers)) if (d === due) out.push({ kind: 'fire', target: 'coordinator', timer: name });
+    for (const [name, d] of Object.entries((w.coordinator.context as { timers: Record<string, number> }).timers))
+      if (d === due) out.push({ kind: 'fire', target: 'coordinator', timer: name });
     for (const s of w.clients) {
       if (!isLive(s)) continue;
       for (const [name, d] of Object.entries(common(s).timers)) if (d === due) out.push({ kind: 'fire', target: s.name, timer: name });
@@ -87,7 +96,8 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
   }
   if (config.upgrade) {
     const allBounced = w.clients.every((s) => s.phase >= 1);
-    for (const s of w.clients) if (isLive(s) && (s.phase === 0 || (s.phase === 1 && allBounced))) out.push({ kind: 'bounce', client: s.name });
+    for (const s of w.clients)
+      if (isLive(s) && (s.phase === 0 || (s.phase === 1 && allBounced))) out.push({ kind: 'bounce', client: s.name });
   }
   for (const t of Object.keys(w.topics)) {
     if (w.topics[t] - (config.topics[t] ?? 0) < config.faults.addPartitions) out.push({ kind: 'addPartition', topic: t });
@@ -110,7 +120,8 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
     case 'fire': {
       const at = nextDeadline(w);
       const advanced = advanceClock(w, at);
-      if (choice.target === 'coordinator') return toCoordinator(advanced, { type: 'TIMER', now: at, name: choice.timer, topics: advanced.topics }, model);
+      if (choice.target === 'coordinator')
+        return toCoordinator(advanced, { type: 'TIMER', now: at, name: choice.timer, topics: advanced.topics }, model);
       return toClient(advanced, choice.target, { type: 'TIMER', now: at, name: choice.timer }, model);
     }
     case 'start':
@@ -137,7 +148,12 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
       // A rolling restart step: close gracefully, come back with the next configuration.
       const closed = toClient(w, choice.client, { type: 'CLOSE', now: w.now }, model);
       const slot = closed.clients.find((s) => s.name === choice.client)!;
-      return startClient(setSlot(closed, choice.client, { status: 'closed', snapshot: null, phase: slot.phase + 1 }), choice.client, config, model);
+      return startClient(
+        setSlot(closed, choice.client, { status: 'closed', snapshot: null, phase: slot.phase + 1 }),
+        choice.client,
+        config,
+        model,
+      );
     }
     case 'callback':
       return toClient(w, choice.client, { type: 'CALLBACK_DONE', now: w.now }, model);
@@ -169,7 +185,11 @@ function deliver(w: World, msg: Msg, model: Model): World {
   const adapter = adapterOf(w);
   if (msg.body.kind === 'FindCoordinator') {
     const b = msg.body;
-    return enqueue(w, [{ kind: 'FindCoordinatorResponse', error: 'NONE', epoch: w.coordinatorEpoch, corr: b.corr, client: b.client }], 'client');
+    return enqueue(
+      w,
+      [{ kind: 'FindCoordinatorResponse', error: 'NONE', epoch: w.coordinatorEpoch, corr: b.corr, client: b.client }],
+      'client',
+    );
   }
   if (msg.to === 'coordinator') {
     const body = msg.body as Msg['body'] & { epoch: number; corr: number };
@@ -209,7 +229,11 @@ function startClient(w: World, name: string, config: WorldConfig, model: Model):
   const slot = w.clients.find((s) => s.name === name)!;
   const inc = slot.inc + 1;
   const [snapshot, sends] = model.consumer.initial(adapterOf(w).clientInput(config, slot, inc, w));
-  return enqueue(setSlot(w, name, { inc, status: 'running', snapshot: snapshot as AnyMachineSnapshot, formation: null }), sends as Msg['body'][], 'coordinator');
+  return enqueue(
+    setSlot(w, name, { inc, status: 'running', snapshot: snapshot as AnyMachineSnapshot, formation: null }),
+    sends as Msg['body'][],
+    'coordinator',
+  );
 }
 
 function setSlot(w: World, name: string, patch: Partial<ClientSlot>): World {

@@ -14,7 +14,13 @@ export const coldStart: CompareScenario = {
   changes: [
     {
       label: 'c1, c2, c3 start',
-      steps: [client('start', 'c1'), { kind: 'wait', ms: START_GAP_MS }, client('start', 'c2'), { kind: 'wait', ms: START_GAP_MS }, client('start', 'c3')],
+      steps: [
+        client('start', 'c1'),
+        { kind: 'wait', ms: START_GAP_MS },
+        client('start', 'c2'),
+        { kind: 'wait', ms: START_GAP_MS },
+        client('start', 'c3'),
+      ],
     },
   ],
 };

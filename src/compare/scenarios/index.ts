@@ -11,6 +11,16 @@ import type { CompareScenario } from './types.ts';
 export type { Change, CompareScenario, ScriptStep } from './types.ts';
 
 /** The built-in workloads of `compare --scenario NAME`, in the order `--scenario all` runs them. */
-export const compareScenarios: CompareScenario[] = [scaleOut, scaleIn, rollingRestartDynamic, rollingRestartStatic, crash, networkFlap, partitionsAdded, coordinatorFailover, coldStart];
+export const compareScenarios: CompareScenario[] = [
+  scaleOut,
+  scaleIn,
+  rollingRestartDynamic,
+  rollingRestartStatic,
+  crash,
+  networkFlap,
+  partitionsAdded,
+  coordinatorFailover,
+  coldStart,
+];
 
 export const findScenario = (name: string): CompareScenario | undefined => compareScenarios.find((s) => s.name === name);

@@ -1,7 +1,10 @@
 import type { CompareScenario } from './types.ts';
 import { client } from './types.ts';
 
-const restarts = ['c1', 'c2', 'c3'].map((c) => ({ label: `${c} restarts`, steps: [client('close', c), { kind: 'closed' as const, client: c }, client('start', c)] }));
+const restarts = ['c1', 'c2', 'c3'].map((c) => ({
+  label: `${c} restarts`,
+  steps: [client('close', c), { kind: 'closed' as const, client: c }, client('start', c)],
+}));
 
 /** Every consumer closes and starts again, one at a time, each once the group is stable. */
 export const rollingRestartDynamic: CompareScenario = {

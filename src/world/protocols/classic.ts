@@ -49,7 +49,8 @@ export const classicAdapter: ProtocolAdapter = {
     return next;
   },
   // A process that forgot its generation no longer belongs to any formation.
-  clientFormation: (slot: ClientSlot, snapshot: AnyMachineSnapshot) => ((snapshot.context as ConsumerContext).generation < 0 ? null : slot.formation),
+  clientFormation: (slot: ClientSlot, snapshot: AnyMachineSnapshot) =>
+    (snapshot.context as ConsumerContext).generation < 0 ? null : slot.formation,
   afterResponse(after: World, slotName: string, msg: Msg) {
     const body = msg.body as ClassicResponse;
     if (body.kind !== 'JoinGroupResponse' || body.error !== 'NONE') return after;
