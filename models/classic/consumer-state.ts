@@ -28,6 +28,8 @@ export interface ConsumerConfig {
   autoCommit: boolean;
   /** onPartitionsRevoked takes time: it ends with a CALLBACK_DONE event. */
   slowCallbacks: boolean;
+  /** onPartitionsAssigned and onPartitionsLost take time too (each ends with a CALLBACK_DONE event). */
+  slowAssignLost: boolean;
 }
 
 /**
@@ -61,7 +63,7 @@ export interface ConsumerContext {
   /** The application stopped calling poll() (long processing, GC pause). */
   stalled: boolean;
   nextCorr: number;
-  inflight: { join?: Sent; sync?: Sent; heartbeat?: Sent; commit?: Sent; find?: Sent };
+  inflight: { join?: Sent; sync?: Sent; heartbeat?: Sent; commit?: Sent; find?: Sent; leave?: Sent };
   /** Timer name -> virtual deadline: `heartbeat`, `poll`, `retry`, `req:<kind>`. */
   timers: Record<string, number>;
 }
@@ -74,6 +76,8 @@ export type ConsumerEvent =
   | { type: 'STALL'; now: number }
   | { type: 'RESUME'; now: number }
   | { type: 'CLOSE'; now: number }
+  /** close() cut short: the process ends at once (the rolling upgrade's bounce). */
+  | { type: 'CLOSE_NOW'; now: number }
   | { type: 'METADATA'; now: number; topics: Topics }
   | { type: 'SUBSCRIBE'; now: number; topics: string[] }
   | { type: 'CALLBACK_DONE'; now: number };
@@ -92,6 +96,7 @@ export interface ConsumerInput {
   /** The coordinator epoch found at start (the first FindCoordinator round trip is folded in). */
   coordinator?: number;
   slowCallbacks?: boolean;
+  slowAssignLost?: boolean;
 }
 
 export function initialConsumerContext(input: ConsumerInput): ConsumerContext {
@@ -106,6 +111,7 @@ export function initialConsumerContext(input: ConsumerInput): ConsumerContext {
       settings: input.settings,
       autoCommit: input.autoCommit ?? true,
       slowCallbacks: input.slowCallbacks ?? false,
+      slowAssignLost: input.slowAssignLost ?? false,
     },
     metadata: input.metadata,
     assignedMetadata: null,

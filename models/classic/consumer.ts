@@ -9,6 +9,11 @@ import { type ConsumerContext, type ConsumerEvent, type ConsumerInput, type Sent
 // auto-commit before revocation, and `joining`), COMPLETING_REBALANCE (`syncing`), STABLE;
 // plus `closed` and `fatal`. The application thread is modelled as always polling unless
 // `stalled`, so work that Kafka does "on the next poll()" happens right away.
+// Rebalance callbacks that take time are states of their own: `revoking` (onPartitionsRevoked),
+// `assigning` (onPartitionsAssigned) and `losing` (onPartitionsLost). close() is not atomic
+// (ConsumerCoordinator.close, AbstractCoordinator.close): `closing` (the synchronous auto-commit,
+// heartbeats still running), `releasing` (onLeavePrepare's callback) and `leaving` (LeaveGroup
+// sent, awaitPendingRequests waiting for its answer or the request timeout).
 
 type Ctx = ConsumerContext;
 type Ev = ConsumerEvent;
@@ -71,6 +76,29 @@ function movesDirectly(subs: Record<string, { ownedPartitions: string[] }>, assi
   for (const p of added) if (revoked.has(p)) return true;
   return false;
 }
+
+/** Kafka's Generation is valid: a generation id and a member id. */
+const hasGeneration = (ctx: Ctx): boolean => ctx.generation >= 0 && ctx.memberId !== '';
+
+/**
+ * While a callback runs on the application thread, the heartbeat thread goes on: its errors
+ * reset the generation (and ask for a rejoin after the callback), but do not end the callback.
+ */
+const resetsDuringCallback = [
+  {
+    guard: { type: 'heartbeatErrorCurrent', params: 'UNKNOWN_MEMBER_ID' },
+    actions: ['clearInflightHeartbeat', 'resetGenerationAndMemberId', 'requestRejoin', 'stopHeartbeats'],
+  },
+  {
+    guard: { type: 'heartbeatErrorCurrent', params: 'ILLEGAL_GENERATION' },
+    actions: ['clearInflightHeartbeat', 'resetGeneration', 'requestRejoin', 'stopHeartbeats'],
+  },
+  {
+    guard: { type: 'commitErrorCurrent', params: 'UNKNOWN_MEMBER_ID' },
+    actions: ['clearInflightCommit', 'resetGenerationAndMemberId', 'requestRejoin'],
+  },
+  { guard: { type: 'commitErrorCurrent', params: 'ILLEGAL_GENERATION' }, actions: ['clearInflightCommit', 'resetGeneration', 'requestRejoin'] },
+] as const;
 
 const sameTopics = (a: Topics | null, b: Topics, topics: string[]): boolean => a !== null && topics.every((t) => a[t] === b[t]);
 
@@ -349,6 +377,38 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         enqueue('releaseAll');
       }),
       releaseAll: assign({ owned: [], positions: {}, timers: {}, inflight: {} }),
+
+      // ---- close() ------------------------------------------------------------------------
+      /** close() leaves poll(): a join or sync in progress is abandoned, the poll timer stops. */
+      beginClose: assign(({ context }) => ({
+        inflight: { ...context.inflight, join: undefined, sync: undefined },
+        timers: without(context.timers, 'poll', 'joinPrepare', 'retry', 'req:join', 'req:sync'),
+      })),
+      /** AbstractCoordinator.close: closeHeartbeatThread before onLeavePrepare. */
+      stopHeartbeatThread: assign(({ context }) => ({
+        inflight: { ...context.inflight, heartbeat: undefined },
+        timers: without(context.timers, 'heartbeat', 'req:heartbeat'),
+      })),
+      /** onLeavePrepare: after the callback, subscriptions.assignFromSubscribed(empty). */
+      releaseOnClose: assign({ owned: [], positions: {} }),
+      /**
+       * maybeLeaveGroup: a dynamic member with a member id and a known coordinator sends LeaveGroup
+       * once (never retried); close() then waits for it (awaitPendingRequests). Static members send none.
+       */
+      sendLeaveOnClose: enqueueActions(({ context, event, enqueue }) => {
+        if (context.cfg.instanceId !== null || context.memberId === '' || context.coordinator === null) return;
+        const { msg, sent } = request(context, { kind: 'LeaveGroup', memberId: context.memberId, instanceId: null });
+        enqueue.assign({
+          nextCorr: context.nextCorr + 1,
+          inflight: { ...context.inflight, leave: sent },
+          timers: { ...context.timers, 'req:leave': nowOf(event) + context.cfg.settings.requestTimeoutMs },
+        });
+        enqueue({ type: 'send', params: msg });
+      }),
+      clearInflightLeave: assign(({ context }) => ({
+        inflight: { ...context.inflight, leave: undefined },
+        timers: without(context.timers, 'req:leave'),
+      })),
       /** The heartbeat thread is disabled here; it checks the poll timer again once re-enabled. */
       recheckPollLater: assign(({ context, event }) => ({
         timers: { ...context.timers, poll: nowOf(event) + context.cfg.settings.heartbeatIntervalMs },
@@ -373,6 +433,24 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       joinPrepareDone: ({ context }) => context.inflight.commit === undefined && !('joinPrepare' in context.timers),
       coordinatorKnown: ({ context }) => context.coordinator !== null,
       slowRevocation: ({ context }) => context.cfg.slowCallbacks && context.owned.length > 0,
+      /** onJoinPrepare after a generation reset: a slow onPartitionsLost for what is still owned. */
+      slowLoss: ({ context }) => context.cfg.slowAssignLost && context.owned.length > 0 && !hasGeneration(context),
+      /** onJoinComplete: a slow onPartitionsAssigned for the partitions this SyncGroup adds. */
+      slowAssignment: ({ context, event }) =>
+        context.cfg.slowAssignLost && (resp(event) as Response<'SyncGroupResponse'>).assignment.some((p) => !context.owned.includes(p)),
+      /** COOPERATIVE, after a slow revocation: the assignment that now takes effect adds partitions. */
+      addsAfterRevocation: ({ context }) => context.cfg.slowAssignLost && context.lastAssignment.some((p) => !context.owned.includes(p)),
+      commitOnClose: ({ context }) =>
+        context.cfg.autoCommit && context.owned.length > 0 && hasGeneration(context) && context.coordinator !== null,
+      /** onLeavePrepare: onPartitionsRevoked with a generation, onPartitionsLost without; either may take time. */
+      slowRelease: ({ context }) =>
+        context.owned.length > 0 && (hasGeneration(context) ? context.cfg.slowCallbacks : context.cfg.slowAssignLost),
+      noCommitInFlight: ({ context }) => context.inflight.commit === undefined,
+      noLeaveInFlight: ({ context }) => context.inflight.leave === undefined,
+      answersLeave: ({ context, event }) => answers(context, 'leave', event),
+      /** commitSync inside a callback: only with a generation (otherwise Kafka fails it locally). */
+      canCommitInCallback: ({ context }) =>
+        context.owned.length > 0 && context.inflight.commit === undefined && context.coordinator !== null && hasGeneration(context),
       assignmentRevokes: ({ context, event }) =>
         context.owned.some((p) => !(resp(event) as Response<'SyncGroupResponse'>).assignment.includes(p)),
       isCooperative: ({ context }) => context.cfg.protocol === 'cooperative',
@@ -415,7 +493,8 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       PROCESS: { guard: 'hasOwned', actions: 'processRecords' },
       STALL: { actions: 'stall' },
       RESUME: { actions: 'resume' },
-      CLOSE: { target: '.closed', actions: 'leaveOnClose' },
+      CLOSE: { target: '.closing', actions: 'beginClose' },
+      CLOSE_NOW: { target: '.closed', actions: 'leaveOnClose' },
       METADATA: { actions: 'updateMetadata' },
       SUBSCRIBE: { actions: 'changeSubscription' },
       RESPONSE: [
@@ -460,7 +539,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         {
           guard: and([
             { type: 'isTimer', params: 'poll' },
-            or([stateIn('stable'), stateIn('syncing'), stateIn('committing'), stateIn('revoking')]),
+            or([stateIn('stable'), stateIn('syncing'), stateIn('committing'), stateIn('revoking'), stateIn('closing')]),
           ]),
           target: '.unjoined',
           actions: [
@@ -479,8 +558,9 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
     states: {
       unjoined: {
         always: { guard: 'canRejoin', target: 'committing' },
-        // maybeLeaveGroup: no LeaveGroup from an UNJOINED member.
-        on: { CLOSE: { target: 'closed', actions: 'releaseAll' } },
+        // maybeLeaveGroup: no LeaveGroup from an UNJOINED member. (Simplified: what a reset member
+        // still owns is dropped at once, where Kafka's onLeavePrepare runs onPartitionsLost.)
+        on: { CLOSE: { target: 'closed', actions: 'releaseAll' }, CLOSE_NOW: { target: 'closed', actions: 'releaseAll' } },
       },
       /**
        * onJoinPrepare: wait for the auto-commit sent when leaving STABLE (retried after retriable
@@ -489,6 +569,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
        */
       committing: {
         always: [
+          { guard: and(['joinPrepareDone', 'slowLoss']), target: 'losing', actions: 'endJoinPrepare' },
           { guard: and(['joinPrepareDone', 'slowRevocation', 'isEager']), target: 'revoking', actions: 'endJoinPrepare' },
           { guard: 'joinPrepareDone', target: 'joining', actions: 'endJoinPrepare' },
         ],
@@ -531,9 +612,62 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         entry: 'armPollTimer',
         exit: 'disarmPollTimer',
         on: {
-          CALLBACK_DONE: [{ guard: 'isCooperative', target: 'stable', actions: 'completeRevocation' }, { target: 'joining' }],
+          CALLBACK_DONE: [
+            { guard: and(['isCooperative', 'addsAfterRevocation']), target: 'assigning', actions: 'completeRevocation' },
+            { guard: 'isCooperative', target: 'stable', actions: 'completeRevocation' },
+            { target: 'joining' },
+          ],
           PROCESS: { actions: [] },
+          // The application may commit inside the callback (commitSync: it returns after the answer).
+          COMMIT: { guard: 'canCommitInCallback', actions: 'sendCommit' },
           TIMER: { guard: { type: 'isTimer', params: 'heartbeat' }, actions: 'sendHeartbeat' },
+        },
+      },
+      /**
+       * A slow onPartitionsAssigned (ConsumerCoordinator.onJoinComplete): the assignment is already
+       * installed (assignFromSubscribed runs first), the member is STABLE for the heartbeat thread,
+       * and the application thread is inside the callback: nothing is processed, the poll timer runs.
+       */
+      assigning: {
+        entry: 'armPollTimer',
+        exit: 'disarmPollTimer',
+        on: {
+          CALLBACK_DONE: { target: 'stable' },
+          PROCESS: { actions: [] },
+          COMMIT: { guard: 'canCommitInCallback', actions: 'sendCommit' },
+          RESPONSE: [
+            ...resetsDuringCallback,
+            // The rejoin signal is acted on by the poll() after the callback.
+            {
+              guard: and(['answersHeartbeat', { type: 'isError', params: 'REBALANCE_IN_PROGRESS' }]),
+              actions: ['clearInflightHeartbeat', 'requestRejoin'],
+            },
+            {
+              guard: and(['answersCommit', { type: 'isError', params: 'REBALANCE_IN_PROGRESS' }]),
+              actions: ['clearInflightCommit', 'requestRejoin'],
+            },
+          ],
+          TIMER: [
+            { guard: { type: 'isTimer', params: 'heartbeat' }, actions: 'sendHeartbeat' },
+            // KIP-62 from the heartbeat thread: leave and reset; the callback itself runs on.
+            {
+              guard: { type: 'isTimer', params: 'poll' },
+              actions: ['clearTimer', 'leaveOnPollTimeout', 'resetGenerationAndMemberId', 'requestRejoin', 'stopHeartbeats'],
+            },
+          ],
+        },
+      },
+      /**
+       * A slow onPartitionsLost (onJoinPrepare after the generation was reset): the partitions stay
+       * assigned until it returns; the member is UNJOINED, so the heartbeat thread is idle.
+       */
+      losing: {
+        entry: 'armPollTimer',
+        exit: 'disarmPollTimer',
+        on: {
+          CALLBACK_DONE: { target: 'joining' },
+          PROCESS: { actions: [] },
+          RESPONSE: [...resetsDuringCallback],
         },
       },
       /** PREPARING_REBALANCE: revoke (EAGER) and send JoinGroup; resent on every retry. */
@@ -591,6 +725,11 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
               actions: 'awaitRevocation',
             },
             {
+              guard: and(['answersSync', { type: 'isError', params: 'NONE' }, 'syncStillCurrent', 'slowAssignment']),
+              target: 'assigning',
+              actions: 'installAssignment',
+            },
+            {
               guard: and(['answersSync', { type: 'isError', params: 'NONE' }, 'syncStillCurrent']),
               target: 'stable',
               actions: 'installAssignment',
@@ -644,6 +783,16 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         },
         on: {
           COMMIT: { guard: 'canCommit', actions: 'sendCommit' },
+          // ConsumerCoordinator.maybeAutoCommitOffsetsSync: only from STABLE (sendOffsetCommitRequest uses generationIfStable).
+          CLOSE: {
+            target: 'closing',
+            actions: [
+              'beginClose',
+              enqueueActions(({ check, enqueue }) => {
+                if (check('commitOnClose')) enqueue('sendCommit');
+              }),
+            ],
+          },
           RESPONSE: [
             // Heartbeat REBALANCE_IN_PROGRESS is the rejoin signal (only acted on when STABLE).
             {
@@ -656,6 +805,65 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
             },
           ],
           TIMER: { guard: { type: 'isTimer', params: 'heartbeat' }, actions: 'sendHeartbeat' },
+        },
+      },
+      /**
+       * close(): the synchronous auto-commit (from STABLE), and any commit still in flight, answered
+       * or timed out. The heartbeat thread still runs; close() does not poll, so nothing rejoins.
+       * Simplified: one attempt bounded by request.timeout.ms (Kafka retries retriable errors
+       * until the close timeout, 30 s by default).
+       */
+      closing: {
+        always: [
+          { guard: and(['noCommitInFlight', 'slowRelease']), target: 'releasing', actions: 'stopHeartbeatThread' },
+          { guard: 'noCommitInFlight', target: 'leaving', actions: ['stopHeartbeatThread', 'releaseOnClose'] },
+        ],
+        on: {
+          PROCESS: { actions: [] },
+          RESPONSE: [
+            { guard: { type: 'commitErrorCurrent', params: 'UNKNOWN_MEMBER_ID' }, actions: ['clearInflightCommit', 'resetGenerationAndMemberId'] },
+            { guard: { type: 'commitErrorCurrent', params: 'ILLEGAL_GENERATION' }, actions: ['clearInflightCommit', 'resetGeneration'] },
+            { guard: 'answersCommit', actions: 'clearInflightCommit' },
+            {
+              guard: { type: 'heartbeatErrorCurrent', params: 'UNKNOWN_MEMBER_ID' },
+              actions: ['clearInflightHeartbeat', 'resetGenerationAndMemberId', 'stopHeartbeats'],
+            },
+            {
+              guard: { type: 'heartbeatErrorCurrent', params: 'ILLEGAL_GENERATION' },
+              actions: ['clearInflightHeartbeat', 'resetGeneration', 'stopHeartbeats'],
+            },
+            // FENCED_INSTANCE_ID fails the heartbeat thread; close goes on.
+            { guard: { type: 'heartbeatErrorCurrent', params: 'FENCED_INSTANCE_ID' }, actions: ['clearInflightHeartbeat', 'stopHeartbeats'] },
+          ],
+          TIMER: [
+            { guard: { type: 'isTimer', params: 'req:commit' }, actions: ['clearTimer', 'clearInflightCommit'] },
+            { guard: { type: 'isTimer', params: 'heartbeat' }, actions: 'sendHeartbeat' },
+          ],
+        },
+      },
+      /** onLeavePrepare with a slow callback (revoked, or lost without a generation); commits allowed inside. */
+      releasing: {
+        on: {
+          CALLBACK_DONE: { target: 'leaving', actions: 'releaseOnClose' },
+          PROCESS: { actions: [] },
+          COMMIT: { guard: 'canCommitInCallback', actions: 'sendCommit' },
+          RESPONSE: [
+            { guard: { type: 'commitErrorCurrent', params: 'UNKNOWN_MEMBER_ID' }, actions: ['clearInflightCommit', 'resetGenerationAndMemberId'] },
+            { guard: { type: 'commitErrorCurrent', params: 'ILLEGAL_GENERATION' }, actions: ['clearInflightCommit', 'resetGeneration'] },
+            { guard: 'answersCommit', actions: 'clearInflightCommit' },
+            { guard: 'answersHeartbeat', actions: 'clearInflightHeartbeat' },
+          ],
+          TIMER: [{ guard: { type: 'isTimer', params: 'req:commit' }, actions: ['clearTimer', 'clearInflightCommit'] }, { actions: 'clearTimer' }],
+        },
+      },
+      /** LeaveGroup sent (or not, for static members); awaitPendingRequests waits for the answer or the timeout. */
+      leaving: {
+        entry: 'sendLeaveOnClose',
+        always: { guard: 'noLeaveInFlight', target: 'closed', actions: 'releaseAll' },
+        on: {
+          PROCESS: { actions: [] },
+          RESPONSE: [{ guard: 'answersLeave', actions: 'clearInflightLeave' }, { actions: [] }],
+          TIMER: [{ guard: { type: 'isTimer', params: 'req:leave' }, actions: ['clearTimer', 'clearInflightLeave'] }, { actions: 'clearTimer' }],
         },
       },
       closed: { type: 'final' },

@@ -23,7 +23,7 @@ import { printViolation } from './report.ts';
 interface ExploreOptions
   extends Pick<
     ExploreRequest,
-    'protocol' | 'assignor' | 'members' | 'partitions' | 'topics' | 'static' | 'slowCallbacks' | 'maxDepth' | 'maxInFlight'
+    'protocol' | 'assignor' | 'members' | 'partitions' | 'topics' | 'static' | 'slowCallbacks' | 'slowAssignLost' | 'maxDepth' | 'maxInFlight'
   > {
   variant?: string;
   maxTime?: number;
@@ -81,6 +81,7 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
     )
     .option('--static', 'static membership (KIP-345)')
     .option('--slow-callbacks', 'onPartitionsRevoked takes time (a separate callback choice)')
+    .option('--slow-assign-lost', 'onPartitionsAssigned and onPartitionsLost take time too (a separate callback choice)')
     .option(
       '--variant <name|file>',
       `a design variant: a catalogue name (${catalogue.map((v) => v.name).join(', ')}) or a variant file (./my-variant.ts)`,
@@ -152,6 +153,7 @@ function requestOf(opts: ExploreOptions, livenessGiven: boolean): ExploreRequest
     liveness: livenessGiven ? opts.liveness : undefined,
     symmetry: opts.symmetry,
     slowCallbacks: opts.slowCallbacks === true,
+    slowAssignLost: opts.slowAssignLost === true,
     coverage: opts.coverage === true,
     shard: opts.shard === undefined ? undefined : parseShard(opts.shard),
   };

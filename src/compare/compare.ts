@@ -4,7 +4,7 @@ import { MAX_FAIR_STEPS, settleBoundMs } from '../world/quiesce.ts';
 import type { Session } from '../run/run.ts';
 import { rowOf, type TimelineRow } from '../replay/timeline.ts';
 import type { Choice, Protocol, World } from '../world/types.ts';
-import { inRevocationCallback, isSettled, nextDeadline } from '../world/view.ts';
+import { inCallback, isSettled, nextDeadline } from '../world/view.ts';
 import { enabled, initialWorld, step } from '../world/world.ts';
 import { UsageError } from '../core/errors.ts';
 import { loadVariant } from '../variants/load.ts';
@@ -129,7 +129,7 @@ export function runScenario(s: Session, sc: CompareScenario, seed: number, timin
   const trackCallbacks = () => {
     for (const c of w.clients) {
       const key = `${c.name}#${c.inc}`;
-      const revoking = inRevocationCallback(c);
+      const revoking = inCallback(c);
       if (revoking && !callbackDone.has(key)) callbackDone.set(key, w.now + timing.revocationCallbackMs);
       if (!revoking) callbackDone.delete(key);
     }

@@ -95,5 +95,5 @@ export function boundsOfPath(config: WorldConfig, model: Model, path: readonly C
 /** The world config to explore within `budgets`: only the budgeted faults are on. */
 export const configFor = (config: WorldConfig, budgets: Budgets): WorldConfig => ({
   ...config,
-  faults: { ...faultsFor(budgets), slowCallbacks: config.faults.slowCallbacks },
+  faults: { ...faultsFor(budgets), slowCallbacks: config.faults.slowCallbacks, slowAssignLost: config.faults.slowAssignLost },
 });

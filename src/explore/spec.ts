@@ -18,6 +18,8 @@ export interface ExploreSpec {
   topics: number;
   static: boolean;
   slowCallbacks: boolean;
+  /** onPartitionsAssigned and onPartitionsLost take time too. */
+  slowAssignLost: boolean;
   /** A catalogue variant's name (or a file variant's, whose module `variantFile` names). */
   variant: string | null;
   /** The variant file it came from (as loaded, relative to the working directory): worker threads load it again. */
@@ -48,6 +50,7 @@ export interface ExploreRequest {
   liveness?: boolean;
   symmetry?: boolean;
   slowCallbacks?: boolean;
+  slowAssignLost?: boolean;
   coverage?: boolean;
   shard?: Shard;
 }
@@ -98,7 +101,8 @@ export function resolveSpec(variant: Variant | undefined, req: ExploreRequest): 
     partitions: req.partitions ?? base.partitions,
     topics: req.topics ?? ve?.topics ?? exploreDefaults.topics,
     static: req.static ?? ve?.static ?? false,
-    slowCallbacks: req.slowCallbacks ?? false,
+    slowCallbacks: req.slowCallbacks ?? ve?.slowCallbacks ?? false,
+    slowAssignLost: req.slowAssignLost ?? ve?.slowAssignLost ?? false,
     variant: variant?.name ?? null,
     ...(variant?.source && { variantFile: variant.source }),
     bounds: {
@@ -135,7 +139,7 @@ export function specSession(spec: ExploreSpec, loaded?: Variant): { session: Ses
     members: spec.members,
     topics: worldConfig(shape).topics,
     static: base.static || spec.static,
-    faults: { ...faultsFor(spec.bounds.budgets), slowCallbacks: spec.slowCallbacks },
+    faults: { ...faultsFor(spec.bounds.budgets), slowCallbacks: spec.slowCallbacks, slowAssignLost: spec.slowAssignLost },
   };
   return { session: session(config, variant, spec.liveness), variant };
 }

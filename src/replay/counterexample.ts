@@ -71,6 +71,8 @@ const config = z.object({
     failover: positive,
     subscribe: z.boolean(),
     slowCallbacks: z.boolean(),
+    // Files written before slow onPartitionsAssigned/onPartitionsLost existed ran without them.
+    slowAssignLost: z.boolean().default(false),
   }),
   autoCommit: z.boolean(),
   static: z.boolean(),

@@ -11,6 +11,7 @@ export const allFaults: FaultSettings = {
   failover: 1,
   subscribe: true,
   slowCallbacks: true,
+  slowAssignLost: true,
 };
 
 /** No faults: messages are still delayed and reordered. */
@@ -24,4 +25,5 @@ export const noFaults: FaultSettings = {
   failover: 0,
   subscribe: false,
   slowCallbacks: false,
+  slowAssignLost: false,
 };

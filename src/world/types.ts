@@ -32,6 +32,11 @@ export interface FaultSettings {
   subscribe: boolean;
   /** onPartitionsRevoked takes time: it finishes with a separate `callback` choice. */
   slowCallbacks: boolean;
+  /**
+   * onPartitionsAssigned and onPartitionsLost take time too (a KIP-848 member's fencing included):
+   * each finishes with a `callback` choice.
+   */
+  slowAssignLost: boolean;
 }
 
 /** Everything a run depends on besides its choices: (config, seed) -> run. */

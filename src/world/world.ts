@@ -4,7 +4,7 @@ import type { ProtocolAdapter } from './protocols/adapter.ts';
 import { classicAdapter } from './protocols/classic.ts';
 import { consumerAdapter } from './protocols/consumer.ts';
 import { familyOf, type Choice, type ClientSlot, type Msg, type World, type WorldConfig } from './types.ts';
-import { common, isCurrentMember, isLive, liveOwners, nextDeadline } from './view.ts';
+import { canCommitNow, canProcess, common, inCallback, isClosing, isCurrentMember, isLive, liveOwners, nextDeadline } from './view.ts';
 
 // The deterministic world: a virtual clock, the network of in-flight messages, the client
 // processes and the coordinator. `enabled` lists every choice; `step` applies one. The random
@@ -76,15 +76,16 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
       continue;
     }
     const c = common(s);
-    if (config.faults.leave) out.push({ kind: 'close', client: s.name });
+    const callback = inCallback(s);
+    // close() is called by the application thread: not from inside a callback, not twice.
+    if (config.faults.leave && !callback && !isClosing(s)) out.push({ kind: 'close', client: s.name });
     if (config.faults.crash) out.push({ kind: 'crash', client: s.name });
     if (config.faults.stall && !c.stalled) out.push({ kind: 'stall', client: s.name });
     if (c.stalled) out.push({ kind: 'resume', client: s.name });
-    if (s.snapshot!.value === 'revoking') out.push({ kind: 'callback', client: s.name });
-    if (!c.stalled && c.owned.length > 0) {
-      out.push({ kind: 'process', client: s.name });
-      if (s.snapshot!.value === 'stable' && c.inflight.commit === undefined) out.push({ kind: 'commit', client: s.name });
-    }
+    // A callback that committed (commitSync) returns only after the answer.
+    if (callback && c.inflight.commit === undefined) out.push({ kind: 'callback', client: s.name });
+    if (canProcess(s) && c.owned.length > 0) out.push({ kind: 'process', client: s.name });
+    if (canCommitNow(s)) out.push({ kind: 'commit', client: s.name });
     // The leader tracks every topic the group subscribes to, so refreshes cover all topics.
     if (Object.keys(w.topics).some((t) => c.metadata[t] !== w.topics[t])) out.push({ kind: 'metadata', client: s.name });
     const all = Object.keys(config.topics);
@@ -128,10 +129,9 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
       return startClient(w, choice.client, config, model);
     case 'crash':
       return setSlot(w, choice.client, { status: 'crashed', snapshot: null });
-    case 'close': {
-      const after = toClient(w, choice.client, { type: 'CLOSE', now: w.now }, model);
-      return setSlot(after, choice.client, { status: 'closed', snapshot: null });
-    }
+    case 'close':
+      // close() runs its course (commit, callback, LeaveGroup and its answer) over later steps.
+      return toClient(w, choice.client, { type: 'CLOSE', now: w.now }, model);
     case 'stall':
       return toClient(w, choice.client, { type: 'STALL', now: w.now }, model);
     case 'resume':
@@ -146,7 +146,8 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
       return { ...w, topics: { ...w.topics, [choice.topic]: w.topics[choice.topic] + 1 } };
     case 'bounce': {
       // A rolling restart step: close gracefully, come back with the next configuration.
-      const closed = toClient(w, choice.client, { type: 'CLOSE', now: w.now }, model);
+      // Simplified: this close is atomic (revoke, LeaveGroup, gone), unlike the `close` choice.
+      const closed = toClient(w, choice.client, { type: 'CLOSE_NOW', now: w.now }, model);
       const slot = closed.clients.find((s) => s.name === choice.client)!;
       return startClient(
         setSlot(closed, choice.client, { status: 'closed', snapshot: null, phase: slot.phase + 1 }),
@@ -222,7 +223,10 @@ function toClient(w: World, name: string, event: { type: string; now: number; [k
   if (!isLive(slot)) return w;
   const [snapshot, sends] = model.consumer.send(slot.snapshot!, event);
   const formation = adapterOf(w).clientFormation(slot, snapshot);
-  return enqueue(setSlot(w, name, { snapshot, formation }), sends as Msg['body'][], 'coordinator', formation);
+  // A close() that has run its course: the process is gone and its slot may start again.
+  const patch: Partial<ClientSlot> =
+    snapshot.status === 'done' && snapshot.value === 'closed' ? { status: 'closed', snapshot: null, formation } : { snapshot, formation };
+  return enqueue(setSlot(w, name, patch), sends as Msg['body'][], 'coordinator', formation);
 }
 
 function startClient(w: World, name: string, config: WorldConfig, model: Model): World {

@@ -48,5 +48,6 @@ export function commonClientInput(config: WorldConfig, slot: ClientSlot, inc: nu
     autoCommit: config.autoCommit,
     coordinator: w.coordinatorEpoch,
     slowCallbacks: config.faults.slowCallbacks,
+    slowAssignLost: config.faults.slowAssignLost,
   };
 }
