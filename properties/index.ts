@@ -24,6 +24,7 @@ import { singleOwner } from './invariants/single-owner.ts';
 import { stableCoverage } from './invariants/stable-coverage.ts';
 import { noDropOnStale } from './invariants/stale-responses.ts';
 import { staticRestartNoRebalance } from './invariants/static-restart.ts';
+import { leaveAfterRelease } from './invariants/leave-after-release.ts';
 
 export type { Invariant } from './invariant.ts';
 
@@ -45,6 +46,7 @@ export const invariants: Invariant[] = [
   offsetHandover,
   staticRestartNoRebalance,
   oneMemberPerInstance,
+  leaveAfterRelease,
   // KIP-848 consumer protocol only.
   exclusiveHolding,
   releaseAcknowledged,

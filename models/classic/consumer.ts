@@ -77,6 +77,24 @@ function movesDirectly(subs: Record<string, { ownedPartitions: string[] }>, assi
   return false;
 }
 
+/** close() leaves poll(): a join or sync in progress is abandoned, the poll timer stops. */
+export const closeStart = (ctx: Ctx): Partial<Ctx> => ({
+  inflight: { ...ctx.inflight, join: undefined, sync: undefined },
+  timers: without(ctx.timers, 'poll', 'joinPrepare', 'retry', 'req:join', 'req:sync'),
+});
+
+/** maybeLeaveGroup on close: the LeaveGroup of a dynamic member with a member id and a known coordinator, or null. */
+export function closeLeave(ctx: Ctx, now: number): { msg: ClientRequest; patch: Partial<Ctx> } | null {
+  if (ctx.cfg.instanceId !== null || ctx.memberId === '' || ctx.coordinator === null) return null;
+  const { msg, sent } = request(ctx, { kind: 'LeaveGroup', memberId: ctx.memberId, instanceId: null });
+  const patch = {
+    nextCorr: ctx.nextCorr + 1,
+    inflight: { ...ctx.inflight, leave: sent },
+    timers: { ...ctx.timers, 'req:leave': now + ctx.cfg.settings.requestTimeoutMs },
+  };
+  return { msg, patch };
+}
+
 /** Kafka's Generation is valid: a generation id and a member id. */
 const hasGeneration = (ctx: Ctx): boolean => ctx.generation >= 0 && ctx.memberId !== '';
 
@@ -380,10 +398,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
 
       // ---- close() ------------------------------------------------------------------------
       /** close() leaves poll(): a join or sync in progress is abandoned, the poll timer stops. */
-      beginClose: assign(({ context }) => ({
-        inflight: { ...context.inflight, join: undefined, sync: undefined },
-        timers: without(context.timers, 'poll', 'joinPrepare', 'retry', 'req:join', 'req:sync'),
-      })),
+      beginClose: assign(({ context }) => closeStart(context)),
       /** AbstractCoordinator.close: closeHeartbeatThread before onLeavePrepare. */
       stopHeartbeatThread: assign(({ context }) => ({
         inflight: { ...context.inflight, heartbeat: undefined },
@@ -396,14 +411,10 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
        * once (never retried); close() then waits for it (awaitPendingRequests). Static members send none.
        */
       sendLeaveOnClose: enqueueActions(({ context, event, enqueue }) => {
-        if (context.cfg.instanceId !== null || context.memberId === '' || context.coordinator === null) return;
-        const { msg, sent } = request(context, { kind: 'LeaveGroup', memberId: context.memberId, instanceId: null });
-        enqueue.assign({
-          nextCorr: context.nextCorr + 1,
-          inflight: { ...context.inflight, leave: sent },
-          timers: { ...context.timers, 'req:leave': nowOf(event) + context.cfg.settings.requestTimeoutMs },
-        });
-        enqueue({ type: 'send', params: msg });
+        const leave = closeLeave(context, nowOf(event));
+        if (!leave) return;
+        enqueue.assign(leave.patch);
+        enqueue({ type: 'send', params: leave.msg });
       }),
       clearInflightLeave: assign(({ context }) => ({
         inflight: { ...context.inflight, leave: undefined },

@@ -69,6 +69,17 @@ function heartbeat(ctx: Ctx, now: number, memberEpoch = ctx.memberEpoch): { msg:
   return { msg, patch };
 }
 
+/** transitionToFenced before a slow onPartitionsLost: epoch 0, nothing pending, the assignment kept. */
+export const lossStart = (ctx: Ctx): Partial<Ctx> => ({
+  memberEpoch: JOIN_EPOCH,
+  target: null,
+  reconciling: null,
+  sendFull: true,
+  ackPending: false,
+  inflight: { ...ctx.inflight, heartbeat: undefined },
+  timers: without(ctx.timers, 'req:heartbeat', 'heartbeat', 'retry'),
+});
+
 /** Everything the member holds is gone (onPartitionsLost, or the end of a leave). */
 const lost = { owned: [], positions: {}, target: null, reconciling: null, committed: {} } satisfies Partial<Ctx>;
 
@@ -263,15 +274,7 @@ export function createMemberMachine() {
        * transitionToFenced with a slow onPartitionsLost: epoch 0 at once (resetEpoch), the
        * assignment kept until the callback returns; FENCED skips heartbeats (shouldSkipHeartbeat).
        */
-      beginLoss: assign(({ context }) => ({
-        memberEpoch: JOIN_EPOCH,
-        target: null,
-        reconciling: null,
-        sendFull: true,
-        ackPending: false,
-        inflight: { ...context.inflight, heartbeat: undefined },
-        timers: without(context.timers, 'req:heartbeat', 'heartbeat', 'retry'),
-      })),
+      beginLoss: assign(({ context }) => lossStart(context)),
       /** The lost callback returned: clearAssignment, then JOINING. */
       dropAssignment: assign({ ...lost }),
 

@@ -152,8 +152,8 @@ function requestOf(opts: ExploreOptions, livenessGiven: boolean): ExploreRequest
     maxDelayMs: opts.maxDelay,
     liveness: livenessGiven ? opts.liveness : undefined,
     symmetry: opts.symmetry,
-    slowCallbacks: opts.slowCallbacks === true,
-    slowAssignLost: opts.slowAssignLost === true,
+    slowCallbacks: opts.slowCallbacks === true ? true : undefined,
+    slowAssignLost: opts.slowAssignLost === true ? true : undefined,
     coverage: opts.coverage === true,
     shard: opts.shard === undefined ? undefined : parseShard(opts.shard),
   };

@@ -15,6 +15,9 @@ import type { MemberContext, MemberEvent } from '../../models/consumer-protocol/
 import { defaultTimers } from '../../models/types.ts';
 import { noFaults } from '../world/faults.ts';
 import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
+import type { ConsumerContext, ConsumerEvent } from '../../models/classic/consumer-state.ts';
+import { closeLeave, closeStart } from '../../models/classic/consumer.ts';
+import { lossStart } from '../../models/consumer-protocol/member.ts';
 import { defineVariant, type Variant } from './variant.ts';
 
 // Deliberately broken designs. Each one shows that the invariants it names can fail:
@@ -213,6 +216,42 @@ export const catalogue: Variant[] = [
     explore: { members: 1, partitions: 1, budgets: { crash: 1 }, maxDepth: 6, maxInFlight: 2, liveness: true },
     coordinator: { guards: { sessionExpired: () => false } },
     settings: { faults: { ...noFaults, crash: true } },
+  }),
+  defineVariant({
+    name: 'leave-before-release',
+    description:
+      'close() sends LeaveGroup as soon as it starts, before its auto-commit and onPartitionsRevoked have released the partitions (Kafka: onLeavePrepare, then maybeLeaveGroup).',
+    protocols: ['eager', 'cooperative'],
+    breaks: ['leave-after-release'],
+    explore: { members: 1, partitions: 1, budgets: { close: 1 }, maxDepth: 8, maxInFlight: 2 },
+    consumer: {
+      actions: {
+        beginClose: enqueueActions<ConsumerContext, ConsumerEvent, undefined>(({ context, event, enqueue }) => {
+          const started = { ...context, ...closeStart(context) };
+          const leave = closeLeave(started, event.now);
+          enqueue.assign(leave ? { ...closeStart(context), ...leave.patch } : closeStart(context));
+          if (leave) enqueue({ type: 'send', params: leave.msg } as never);
+        }) as never,
+      },
+    },
+  }),
+  defineVariant({
+    name: 'rejoin-during-lost-callback',
+    description:
+      'A fenced consumer sends its rejoin heartbeat (epoch 0) at once, while onPartitionsLost still runs and it still holds its partitions (Kafka: transitionToJoining only after the callback completed).',
+    protocols: ['consumer'],
+    breaks: ['fenced-releases-first'],
+    explore: { members: 1, partitions: 1, slowAssignLost: true, maxDepth: 6, maxInFlight: 2 },
+    // A short session timeout so that cut-off members are fenced within a short run.
+    settings: { timers: { ...defaultTimers, sessionTimeoutMs: 4000, heartbeatIntervalMs: 1000 } },
+    consumer: {
+      actions: {
+        beginLoss: enqueueActions<MemberContext, MemberEvent, undefined>(({ context, enqueue }) => {
+          enqueue.assign(lossStart(context));
+          enqueue('sendHeartbeat' as never);
+        }) as never,
+      },
+    },
   }),
 ];
 
