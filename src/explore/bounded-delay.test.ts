@@ -39,6 +39,26 @@ test.each([
     3980,
     3980,
   ],
+  // Rebalance callbacks that take time (revoked, assigned, lost), a close() in several steps with
+  // its auto-commit and LeaveGroup, and a commit that may fall inside a callback.
+  [
+    'cooperative 1x1, every callback slow, 1 close, 1 restart, 1 commit',
+    spec({ slowCallbacks: true, slowAssignLost: true, bounds: bounds({ budgets: { ...noBudgets, close: 1, start: 1, commit: 1 } }) }),
+    2304,
+    2304,
+  ],
+  [
+    'consumer/uniform 1x1, every callback slow, 1 close, 1 restart, 1 commit',
+    spec({
+      protocol: 'consumer',
+      assignor: 'uniform',
+      slowCallbacks: true,
+      slowAssignLost: true,
+      bounds: bounds({ budgets: { ...noBudgets, close: 1, start: 1, commit: 1 } }),
+    }),
+    333,
+    333,
+  ],
 ])('complete exploration, pinned state counts: %s', (_name, s, withSymmetry, without) => {
   const a = exploreSpec(s);
   const b = exploreSpec({ ...s, symmetry: false });

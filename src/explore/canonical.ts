@@ -16,7 +16,8 @@ import type { Msg, World } from '../world/types.ts';
 // - time: every deadline is kept relative to `now` (the machines only read `now` to set
 //   deadlines `now + x`, the world fires the earliest one, and the only invariant that reads
 //   the clock, eventually-stable, measures durations). So a heartbeat round that ends where it
-//   began, one interval later, is the same state.
+//   began, one interval later, is the same state. A callback's start time (`callbackSince`) is
+//   kept as its age only with `messageAge` (the bounded-delay network reads it like a message's).
 // With `symmetry`, client slots are interchangeable: the key is the smallest over renamings of
 // c1..cN (member ids, instance ids and timer names carry the name and are renamed with it).
 // Without `ordered`, the in-flight messages are a multiset: `enabled` offers every message
@@ -127,7 +128,8 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean): { slots: P
   const rf = (f: number | null) => (f === null ? null : formation.get(f));
   const slots = w.clients.map((s): Part[] => {
     // No name: a slot's name is its position (after renaming, the position it is moved to).
-    const head = `${s.inc},${s.status},${s.cut},${rf(s.formation)},${s.phase}`;
+    const since = messageAge && s.callbackSince !== null ? `,${w.now - s.callbackSince}` : '';
+    const head = `${s.inc},${s.status},${s.cut},${rf(s.formation)},${s.phase}${since}`;
     if (!s.snapshot) return [head];
     return [head, snapshotText(s.snapshot), timersText((s.snapshot.context as ConsumerContext).timers, w.now)];
   });

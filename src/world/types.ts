@@ -86,6 +86,11 @@ export interface ClientSlot {
   formation: number | null;
   /** Rolling upgrade step of this slot's configuration (0, 1, 2). */
   phase: number;
+  /**
+   * Observer's record: the virtual time the rebalance callback the process is inside began, or
+   * null (the explorer's bounded-delay network reads it: a callback ends within the bound too).
+   */
+  callbackSince: number | null;
 }
 
 /** Figures measured along a run, not part of the protocol state. */

@@ -34,6 +34,7 @@ export function initialWorld(config: WorldConfig, model: Model): World {
       cut: false,
       formation: null,
       phase: 0,
+      callbackSince: null,
     })),
     net: [],
     nextMsgId: 1,
@@ -128,7 +129,7 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
     case 'start':
       return startClient(w, choice.client, config, model);
     case 'crash':
-      return setSlot(w, choice.client, { status: 'crashed', snapshot: null });
+      return setSlot(w, choice.client, { status: 'crashed', snapshot: null, callbackSince: null });
     case 'close':
       // close() runs its course (commit, callback, LeaveGroup and its answer) over later steps.
       return toClient(w, choice.client, { type: 'CLOSE', now: w.now }, model);
@@ -224,8 +225,12 @@ function toClient(w: World, name: string, event: { type: string; now: number; [k
   const [snapshot, sends] = model.consumer.send(slot.snapshot!, event);
   const formation = adapterOf(w).clientFormation(slot, snapshot);
   // A close() that has run its course: the process is gone and its slot may start again.
-  const patch: Partial<ClientSlot> =
-    snapshot.status === 'done' && snapshot.value === 'closed' ? { status: 'closed', snapshot: null, formation } : { snapshot, formation };
+  if (snapshot.status === 'done' && snapshot.value === 'closed')
+    return enqueue(setSlot(w, name, { status: 'closed', snapshot: null, formation, callbackSince: null }), sends as Msg['body'][], 'coordinator', formation);
+  // A callback begins when the process enters one (from another state); it ends when it leaves.
+  const after: ClientSlot = { ...slot, snapshot, formation };
+  const callbackSince = !inCallback(after) ? null : inCallback(slot) && slot.snapshot!.value === snapshot.value ? slot.callbackSince : w.now;
+  const patch: Partial<ClientSlot> = { snapshot, formation, callbackSince };
   return enqueue(setSlot(w, name, patch), sends as Msg['body'][], 'coordinator', formation);
 }
 
@@ -234,7 +239,7 @@ function startClient(w: World, name: string, config: WorldConfig, model: Model):
   const inc = slot.inc + 1;
   const [snapshot, sends] = model.consumer.initial(adapterOf(w).clientInput(config, slot, inc, w));
   return enqueue(
-    setSlot(w, name, { inc, status: 'running', snapshot: snapshot as AnyMachineSnapshot, formation: null }),
+    setSlot(w, name, { inc, status: 'running', snapshot: snapshot as AnyMachineSnapshot, formation: null, callbackSince: null }),
     sends as Msg['body'][],
     'coordinator',
   );
