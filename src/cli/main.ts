@@ -13,12 +13,8 @@ const version = '0.1.0';
 export const exitCodesHelp =
   '\nExit codes:\n  0  every invariant holds (or the command succeeded)\n  1  a violation was found (printed, with the replay command)\n  2  bad usage or bad input (one line on stderr naming the problem)\n';
 
-/** Runs the command line; returns the exit code (0 ok, 1 violation, 2 bad usage). */
-export async function main(argv: string[]): Promise<number> {
-  let code = 0;
-  // --no-color anywhere (or NO_COLOR in the environment) turns colours off; picocolors reads both
-  // itself when it loads, so the flag is only taken out of commander's way here.
-  argv = argv.filter((a) => a !== '--no-color');
+/** Every command and option, ready to parse; `setExit` receives a command's exit code. */
+export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('rebalance-check')
     .description('Property-based and model checking of the Kafka consumer group protocol')
     .version(version)
@@ -26,13 +22,23 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: () => {} })
     .showSuggestionAfterError(true);
-  registerCheck(program, (c) => (code = c));
-  registerReplay(program, (c) => (code = c));
-  registerAssignor(program, (c) => (code = c));
-  registerCompare(program, (c) => (code = c));
-  registerVariants(program, (c) => (code = c));
-  registerExplore(program, (c) => (code = c));
+  registerCheck(program, setExit);
+  registerReplay(program, setExit);
+  registerAssignor(program, setExit);
+  registerCompare(program, setExit);
+  registerVariants(program, setExit);
+  registerExplore(program, setExit);
   for (const command of [program, ...program.commands]) command.addHelpText('after', exitCodesHelp);
+  return program;
+}
+
+/** Runs the command line; returns the exit code (0 ok, 1 violation, 2 bad usage). */
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  // --no-color anywhere (or NO_COLOR in the environment) turns colours off; picocolors reads both
+  // itself when it loads, so the flag is only taken out of commander's way here.
+  argv = argv.filter((a) => a !== '--no-color');
+  const program = buildProgram((c) => (code = c));
   // No command at all: the overview, not an error.
   if (argv.length <= 2) {
     process.stdout.write(program.helpInformation() + exitCodesHelp);
