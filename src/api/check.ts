@@ -69,6 +69,10 @@ export function planCampaigns(options: CheckOptions, variant: Variant | undefine
   const o = { ...checkDefaults, ...options };
   if (o.protocol !== undefined && !protocols.includes(o.protocol))
     throw new UsageError(`unknown --protocol '${o.protocol}' (known: ${protocols.join(', ')})`);
+  if (o.upgrade && (o.protocol !== undefined || o.assignor !== undefined))
+    throw new UsageError(
+      '--upgrade runs its own protocols and assignors (eager range, then cooperative-sticky): drop --protocol and --assignor',
+    );
   const chosen = o.protocol !== undefined ? [o.protocol] : variant ? variantProtocols(variant) : protocols;
   if (variant && !chosen.every((p) => variantProtocols(variant).includes(p)))
     throw new UsageError(`variant ${variant.name} applies to ${variantProtocols(variant).join(', ')}, not ${chosen.join(', ')}`);

@@ -41,3 +41,25 @@ test('--no-color anywhere turns colours off, even where colours would be forced'
   expect(plain.code).toBe(0);
   expect(plain.out).not.toContain('\x1b[');
 });
+
+test.each([
+  [['explore', '--liveness', '--no-liveness'], 'rebalance-check: --liveness and --no-liveness contradict each other: give one'],
+  [['check', '--upgrade', '--protocol', 'consumer'], 'rebalance-check: --upgrade runs its own protocols and assignors'],
+  [
+    ['check', '--path', 'garbage'],
+    "rebalance-check: --path must be a fast-check replay path such as 12:0:3 (as printed by a failure), got 'garbage'",
+  ],
+  [
+    ['replay', 'counterexamples/leader-not-rechosen-leader-is-member-e1ba9967.json', '--html', '/nonexistent-dir/page.html'],
+    'rebalance-check: cannot write /nonexistent-dir/page.html: no such file or directory',
+  ],
+  [
+    ['compare', 'eager', 'cooperative', '--scenario', 'scale-out', '--runs', '1', '--html', '/nonexistent-dir/cmp.html'],
+    'rebalance-check: cannot write /nonexistent-dir/cmp.html: no such file or directory',
+  ],
+])('contradictions and unusable paths: one line, exit 2: %j', (args, line) => {
+  const r = cli(args);
+  expect(r.code).toBe(2);
+  expect(r.err.split('\n').filter(Boolean)).toHaveLength(1);
+  expect(r.err).toContain(line);
+});
