@@ -32,11 +32,19 @@ export function registerMutate(program: Command, setExit: (code: number) => void
     .description(
       'mutation analysis of the models: mutate every named guard, action and built-in assignor, and check that the invariants kill each mutant (exit 0: every mutant killed or recorded in the survivors file; 1: an unrecorded survivor; 2: bad usage)',
     )
-    .option('--only <ids>', 'run only the mutants whose id contains one of these (comma-separated), e.g. classic-coordinator/bumpGeneration')
+    .option(
+      '--only <ids>',
+      'run only the mutants whose id contains one of these (comma-separated), e.g. classic-coordinator/bumpGeneration',
+    )
     .option('--shard <i/n>', 'run only shard i of n (mutant k goes to shard k mod n)')
     .option('--runs <n>', 'random runs per place (two places per mutant)', positiveInt('--runs', 1, 1_000_000), defaultBudget.runs)
     .option('--states <n>', 'states per explore rung', positiveInt('--states', 1, 10_000_000), defaultBudget.exploreStates)
-    .option('--max-seconds <s>', 'wall-clock cap of one mutant (a worker silent for twice this is a hang)', positiveInt('--max-seconds', 1, 3600), defaultBudget.maxSeconds)
+    .option(
+      '--max-seconds <s>',
+      'wall-clock cap of one mutant (a worker silent for 12 s more is stopped: a hang)',
+      positiveInt('--max-seconds', 1, 3600),
+      defaultBudget.maxSeconds,
+    )
     .option('--max-steps <n>', 'longest random prefix of a run, in steps', positiveInt('--max-steps', 1, 100_000), defaultBudget.maxSteps)
     .option('--seed <n>', 'seed of the campaigns', positiveInt('--seed', 0, 2 ** 31 - 1), defaultBudget.seed)
     .option('--jobs <n>', 'mutants run at once, each on a worker thread', positiveInt('--jobs', 1, 64), 1)
@@ -76,14 +84,17 @@ async function runMutate(opts: MutateOptions): Promise<number> {
     budget,
     jobs: opts.jobs,
     onResult: (r, done, total) => {
-      if (opts.verbose && !opts.json) console.log(r.status === 'killed' ? pc.dim(killLine(r)) : killLine(r));
-      else if (tty) process.stderr.write(`\r${pc.dim(`mutants: ${done}/${total}, ${Math.round((performance.now() - started) / 1000)} s`)}\x1b[K`);
+      // With --json, --verbose goes to stderr so that stdout stays one JSON document.
+      if (opts.verbose) (opts.json ? console.error : console.log)(r.status === 'killed' ? pc.dim(killLine(r)) : killLine(r));
+      else if (tty)
+        process.stderr.write(`\r${pc.dim(`mutants: ${done}/${total}, ${Math.round((performance.now() - started) / 1000)} s`)}\x1b[K`);
     },
   });
   if (tty) process.stderr.write('\r\x1b[K');
   const missing = unrecorded(results, records);
   const seconds = (performance.now() - started) / 1000;
-  if (opts.json) console.log(JSON.stringify(mutationJson(results, records, { budget, seconds, unrecorded: missing.map((r) => r.id) }), null, 2));
+  if (opts.json)
+    console.log(JSON.stringify(mutationJson(results, records, { budget, seconds, unrecorded: missing.map((r) => r.id) }), null, 2));
   else {
     console.log(scoreTable(results, records));
     for (const line of survivorLines(results, records)) console.log(line.includes('UNRECORDED') ? pc.red(line) : line);

@@ -63,7 +63,10 @@ const clientInputOps: Record<string, { description: string; apply: (input: Assig
   },
 };
 
-const mapSubs = (input: AssignInput, f: (s: AssignInput['subscriptions'][string]) => AssignInput['subscriptions'][string]): AssignInput => ({
+const mapSubs = (
+  input: AssignInput,
+  f: (s: AssignInput['subscriptions'][string]) => AssignInput['subscriptions'][string],
+): AssignInput => ({
   ...input,
   subscriptions: Object.fromEntries(Object.entries(input.subscriptions).map(([m, s]) => [m, f(s)])),
 });

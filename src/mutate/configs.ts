@@ -30,7 +30,15 @@ export function placesFor(protocols: Protocol[], assignor?: string): Place[] {
 }
 
 export const placeConfig = (p: Place, variant?: Variant): WorldConfig =>
-  worldConfig({ protocol: p.protocol, assignor: p.assignor, members: p.members, partitions: p.partitions, topics: p.topics, static: p.static, variant });
+  worldConfig({
+    protocol: p.protocol,
+    assignor: p.assignor,
+    members: p.members,
+    partitions: p.partitions,
+    topics: p.topics,
+    static: p.static,
+    variant,
+  });
 
 export const placeLabel = (p: Place): string =>
   `${p.protocol}/${p.assignor} ${p.members}x${p.topics > 1 ? `${p.topics}x` : ''}${p.partitions}${p.static ? ' static' : ''}`;

@@ -39,7 +39,12 @@ export function assignFields(): Fields {
       }
       overrides[machineInfo(m).slot] = { actions };
     }
-    const variant = defineVariant({ name: 'field-recorder', description: 'records patches', ...overrides, protocols: machineInfo(family[0]).protocols });
+    const variant = defineVariant({
+      name: 'field-recorder',
+      description: 'records patches',
+      ...overrides,
+      protocols: machineInfo(family[0]).protocols,
+    });
     for (const place of placesFor(machineInfo(family[0]).protocols)) campaign(session(placeConfig(place, variant), variant), BASELINE);
   }
   cache = Object.fromEntries(

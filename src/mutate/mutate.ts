@@ -19,7 +19,8 @@ export interface MutateOptions {
 export function chosenMutants(only: string[] | undefined, shard: Shard | undefined): Mutant[] {
   // Exact ids need no enumeration (which runs the field discovery, a few seconds).
   const exact = only?.map(parseMutant);
-  const selected = exact && exact.length > 0 && exact.every((m) => m !== undefined) ? (exact as Mutant[]) : selectMutants(allMutants(), only);
+  const selected =
+    exact && exact.length > 0 && exact.every((m) => m !== undefined) ? (exact as Mutant[]) : selectMutants(allMutants(), only);
   return selected.filter((_, i) => ownsRun(shard, i));
 }
 

@@ -18,8 +18,7 @@ interface EnqueueAction {
 }
 
 const isAssign = (a: unknown): a is AssignAction => typeof a === 'function' && (a as { type?: string }).type === 'xstate.assign';
-const isEnqueue = (a: unknown): a is EnqueueAction =>
-  typeof a === 'function' && (a as { type?: string }).type === 'xstate.enqueueActions';
+const isEnqueue = (a: unknown): a is EnqueueAction => typeof a === 'function' && (a as { type?: string }).type === 'xstate.enqueueActions';
 
 /** Whether the action writes context (an `assign`, or an `enqueueActions` that may `enqueue.assign`). */
 export const writesContext = (action: unknown): boolean => isAssign(action) || isEnqueue(action);
@@ -65,8 +64,10 @@ export const skipAction = (onRun: () => void = () => {}): unknown =>
   });
 
 /** The patch without `field`: the context keeps its old value of it. */
-export const without = (field: string) => (p: Patch): Patch => {
-  if (!(field in p)) return p;
-  const { [field]: _, ...rest } = p;
-  return rest;
-};
+export const without =
+  (field: string) =>
+  (p: Patch): Patch => {
+    if (!(field in p)) return p;
+    const { [field]: _, ...rest } = p;
+    return rest;
+  };

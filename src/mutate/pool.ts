@@ -3,11 +3,11 @@ import type { Mutant } from './mutants.ts';
 import type { Budget, MutantResult } from './run-mutant.ts';
 
 // Runs mutants on worker threads of this process, `jobs` at a time. A worker that does not
-// answer within twice the mutant's cap (plus start-up) is stopped: the mutant made the model
+// answer within the mutant's cap plus a grace (a run in progress finishes; start-up) is stopped: the mutant made the model
 // hang (a step that never returns), which is a detected difference, so it counts as killed.
 // A worker that dies (the model threw outside the engines' reach) likewise.
 
-const GRACE_MS = 15_000;
+const GRACE_MS = 12_000;
 
 export async function runPool(
   mutants: Mutant[],
@@ -31,7 +31,7 @@ export async function runPool(
       const w = worker;
       const started = performance.now();
       const outcome = await new Promise<{ result?: MutantResult; error?: string; hang?: boolean }>((resolve) => {
-        const timer = setTimeout(() => resolve({ hang: true }), budget.maxSeconds * 2000 + GRACE_MS);
+        const timer = setTimeout(() => resolve({ hang: true }), budget.maxSeconds * 1000 + GRACE_MS);
         const onMessage = (msg: { id?: string; result?: MutantResult; error?: string }) => {
           if (msg.id !== m.id) return;
           cleanup();

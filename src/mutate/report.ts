@@ -31,7 +31,8 @@ export function survivorLines(results: MutantResult[], records: SurvivorRecords)
 }
 
 export function killLine(r: MutantResult): string {
-  if (r.status !== 'killed' || !r.kill) return `${r.status} ${r.id}`;
+  if (r.status !== 'killed' || !r.kill)
+    return `${r.status} ${r.id}: ${r.runs} runs, ${r.states} states, decision evaluated ${r.reached} times, ${r.seconds.toFixed(1)} s${r.capped ? ' (capped)' : ''}`;
   const k = r.kill;
   const steps = k.steps === undefined ? '' : ` after ${k.steps} steps`;
   return `killed ${r.id}: ${k.engine} ${k.invariant}${steps} in ${(r.killSeconds ?? r.seconds).toFixed(2)} s (${k.place})`;
@@ -39,7 +40,13 @@ export function killLine(r: MutantResult): string {
 
 export function mutationJson(results: MutantResult[], records: SurvivorRecords, extra: Record<string, unknown>) {
   const { groups, total } = scores(results, records);
-  return { ...extra, score: total, groups, figures: figures(results, records), results: results.map((r) => ({ ...r, record: records[r.id] })) };
+  return {
+    ...extra,
+    score: total,
+    groups,
+    figures: figures(results, records),
+    results: results.map((r) => ({ ...r, record: records[r.id] })),
+  };
 }
 
 export function mutationHtml(results: MutantResult[], records: SurvivorRecords, title: string): string {
@@ -49,7 +56,14 @@ export function mutationHtml(results: MutantResult[], records: SurvivorRecords, 
   const detail = results.map((r) => {
     const rec = records[r.id];
     const what = r.kill ? `${r.kill.engine} ${r.kill.invariant}${r.kill.steps === undefined ? '' : `, ${r.kill.steps} steps`}` : '';
-    return `<tr class="${r.status}">${[r.id, r.status, what, r.kill?.place ?? '', (r.killSeconds ?? r.seconds).toFixed(2), rec ? `${rec.kind}: ${rec.reason}` : r.status === 'killed' ? '' : 'UNRECORDED']
+    return `<tr class="${r.status}">${[
+      r.id,
+      r.status,
+      what,
+      r.kill?.place ?? '',
+      (r.killSeconds ?? r.seconds).toFixed(2),
+      rec ? `${rec.kind}: ${rec.reason}` : r.status === 'killed' ? '' : 'UNRECORDED',
+    ]
       .map((x) => `<td>${esc(x)}</td>`)
       .join('')}</tr>`;
   });

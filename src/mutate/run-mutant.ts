@@ -2,7 +2,7 @@ import { noBudgets, type Budgets } from '../explore/bounds.ts';
 import { exploreSpec, resolveSpec } from '../explore/spec.ts';
 import { campaign } from '../random/campaign.ts';
 import { session } from '../run/config.ts';
-import type { Protocol } from '../world/types.ts';
+import type { Choice, Protocol, World } from '../world/types.ts';
 import { placeConfig, placeLabel, placesFor } from './configs.ts';
 import { mutantVariant, parseMutant, type Mutant } from './mutants.ts';
 
@@ -18,17 +18,20 @@ export interface Budget {
   seed: number;
   /** States per explore rung. */
   exploreStates: number;
-  /** Wall-clock cap of one mutant, seconds (the worker is stopped at twice this: a hang). */
+  /** Wall-clock cap of one mutant, seconds (a worker silent for 12 s more is stopped: a hang). */
   maxSeconds: number;
 }
 
-export const defaultBudget: Budget = { runs: 50, maxSteps: 60, seed: 42, exploreStates: 5_000, maxSeconds: 15 };
+export const defaultBudget: Budget = { runs: 30, maxSteps: 60, seed: 42, exploreStates: 2_000, maxSeconds: 8 };
 
 export type Status = 'killed' | 'survived' | 'not-reached';
 
 export interface Kill {
-  /** `check` and `explore` found an invariant violated; `crash`: the model threw; `hang`: it never returned. */
-  engine: 'check' | 'explore' | 'crash' | 'hang';
+  /**
+   * `check` and `explore` found an invariant violated; `crash`: the model threw; `livelock`:
+   * messages chased each other without virtual time passing; `hang`: a step never returned.
+   */
+  engine: 'check' | 'explore' | 'crash' | 'livelock' | 'hang';
   invariant: string;
   message: string;
   /** Steps of the (shrunk) counterexample; absent for a crash or hang. */
@@ -64,6 +67,28 @@ function rungs(protocols: Protocol[], assignor: string | undefined) {
   return shapes.flatMap((s) => order.map((protocol) => ({ ...s, protocol, assignor, budgets, maxDepth: 14, maxInFlight: 2 })));
 }
 
+/**
+ * Steps without virtual time passing that no correct group needs: deliveries and callbacks take
+ * no time, but a correct model answers each request once, so a few dozen such steps in a row is
+ * already a lot. More means messages chase each other forever at one instant (a request storm),
+ * which the fair schedule would otherwise follow for 20,000 slow steps before giving up.
+ */
+export const LIVELOCK_STEPS = 500;
+
+export class Livelock extends Error {}
+
+/** A session observer that throws Livelock after LIVELOCK_STEPS steps at one virtual instant. */
+export function livelockGuard() {
+  let at = -1;
+  let same = 0;
+  return (_before: World, _choice: Choice, after: World) => {
+    if (after.now !== at) {
+      at = after.now;
+      same = 0;
+    } else if (++same >= LIVELOCK_STEPS) throw new Livelock(`${LIVELOCK_STEPS} steps without virtual time passing at ${at} ms`);
+  };
+}
+
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 200);
 
 export function runMutant(id: string, budget: Budget): MutantResult {
@@ -97,7 +122,7 @@ export function runMutant(id: string, budget: Budget): MutantResult {
       break;
     }
     try {
-      const s = session(placeConfig(place, variant), variant);
+      const s = { ...session(placeConfig(place, variant), variant), observe: livelockGuard() };
       const opts = { runs: budget.runs, seed: budget.seed, maxSteps: budget.maxSteps };
       // Find first (the time to kill), then shrink that case alone, under what is left of the cap.
       const found = campaign(s, { ...opts, shrink: false, maxTimeMs: left });
@@ -112,6 +137,8 @@ export function runMutant(id: string, budget: Budget): MutantResult {
         return done('killed', { engine: 'check', invariant: v.invariant, message: v.message, steps: f.choices.length, place: label });
       }
     } catch (e) {
+      if (e instanceof Livelock)
+        return done('killed', { engine: 'livelock', invariant: 'zero-time-livelock', message: e.message, place: label });
       return done('killed', { engine: 'crash', invariant: 'model-threw', message: message(e), place: label });
     }
   }
