@@ -170,7 +170,7 @@ if (process.env.BENCH_COMPLETE !== '0') {
 }
 const best = Math.max(...Object.values(measured).map((m) => m.rate));
 console.log(
-  `target: >= 200,000 distinct states/s on one core: ${best >= 200_000 ? 'met' : 'NOT met'} (best ${fmt(best).trim()} states/s; see README, Exhaustive exploration)`,
+  `target: >= 200,000 distinct states/s on one core: ${best >= 200_000 ? 'met' : 'NOT met'} (best ${fmt(best).trim()} states/s; see docs/explore.md, Exhaustive exploration)`,
 );
 
 // Mutation analysis (docs/mutate.md): the score and the issue's targets. BENCH_MUTATE=quick (the
