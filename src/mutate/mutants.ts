@@ -27,7 +27,7 @@ export interface Mutant {
   assignors?: string[];
 }
 
-/** `send` hands messages to the world: skipping it changes nothing the machine decides (xstate routes by name). */
+/** `send` is plumbing (it hands messages to the world), not a protocol decision: not mutated. */
 const plumbing = new Set(['send']);
 
 const guardOps = {
