@@ -115,7 +115,10 @@ const resetsDuringCallback = [
     guard: { type: 'commitErrorCurrent', params: 'UNKNOWN_MEMBER_ID' },
     actions: ['clearInflightCommit', 'resetGenerationAndMemberId', 'requestRejoin'],
   },
-  { guard: { type: 'commitErrorCurrent', params: 'ILLEGAL_GENERATION' }, actions: ['clearInflightCommit', 'resetGeneration', 'requestRejoin'] },
+  {
+    guard: { type: 'commitErrorCurrent', params: 'ILLEGAL_GENERATION' },
+    actions: ['clearInflightCommit', 'resetGeneration', 'requestRejoin'],
+  },
 ] as const;
 
 const sameTopics = (a: Topics | null, b: Topics, topics: string[]): boolean => a !== null && topics.every((t) => a[t] === b[t]);
@@ -832,7 +835,10 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         on: {
           PROCESS: { actions: [] },
           RESPONSE: [
-            { guard: { type: 'commitErrorCurrent', params: 'UNKNOWN_MEMBER_ID' }, actions: ['clearInflightCommit', 'resetGenerationAndMemberId'] },
+            {
+              guard: { type: 'commitErrorCurrent', params: 'UNKNOWN_MEMBER_ID' },
+              actions: ['clearInflightCommit', 'resetGenerationAndMemberId'],
+            },
             { guard: { type: 'commitErrorCurrent', params: 'ILLEGAL_GENERATION' }, actions: ['clearInflightCommit', 'resetGeneration'] },
             { guard: 'answersCommit', actions: 'clearInflightCommit' },
             {
@@ -844,7 +850,10 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
               actions: ['clearInflightHeartbeat', 'resetGeneration', 'stopHeartbeats'],
             },
             // FENCED_INSTANCE_ID fails the heartbeat thread; close goes on.
-            { guard: { type: 'heartbeatErrorCurrent', params: 'FENCED_INSTANCE_ID' }, actions: ['clearInflightHeartbeat', 'stopHeartbeats'] },
+            {
+              guard: { type: 'heartbeatErrorCurrent', params: 'FENCED_INSTANCE_ID' },
+              actions: ['clearInflightHeartbeat', 'stopHeartbeats'],
+            },
           ],
           TIMER: [
             { guard: { type: 'isTimer', params: 'req:commit' }, actions: ['clearTimer', 'clearInflightCommit'] },
@@ -859,12 +868,18 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
           PROCESS: { actions: [] },
           COMMIT: { guard: 'canCommitInCallback', actions: 'sendCommit' },
           RESPONSE: [
-            { guard: { type: 'commitErrorCurrent', params: 'UNKNOWN_MEMBER_ID' }, actions: ['clearInflightCommit', 'resetGenerationAndMemberId'] },
+            {
+              guard: { type: 'commitErrorCurrent', params: 'UNKNOWN_MEMBER_ID' },
+              actions: ['clearInflightCommit', 'resetGenerationAndMemberId'],
+            },
             { guard: { type: 'commitErrorCurrent', params: 'ILLEGAL_GENERATION' }, actions: ['clearInflightCommit', 'resetGeneration'] },
             { guard: 'answersCommit', actions: 'clearInflightCommit' },
             { guard: 'answersHeartbeat', actions: 'clearInflightHeartbeat' },
           ],
-          TIMER: [{ guard: { type: 'isTimer', params: 'req:commit' }, actions: ['clearTimer', 'clearInflightCommit'] }, { actions: 'clearTimer' }],
+          TIMER: [
+            { guard: { type: 'isTimer', params: 'req:commit' }, actions: ['clearTimer', 'clearInflightCommit'] },
+            { actions: 'clearTimer' },
+          ],
         },
       },
       /** LeaveGroup sent (or not, for static members); awaitPendingRequests waits for the answer or the timeout. */
@@ -874,7 +889,10 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         on: {
           PROCESS: { actions: [] },
           RESPONSE: [{ guard: 'answersLeave', actions: 'clearInflightLeave' }, { actions: [] }],
-          TIMER: [{ guard: { type: 'isTimer', params: 'req:leave' }, actions: ['clearTimer', 'clearInflightLeave'] }, { actions: 'clearTimer' }],
+          TIMER: [
+            { guard: { type: 'isTimer', params: 'req:leave' }, actions: ['clearTimer', 'clearInflightLeave'] },
+            { actions: 'clearTimer' },
+          ],
         },
       },
       closed: { type: 'final' },

@@ -500,8 +500,15 @@ export function createMemberMachine() {
         on: {
           PROCESS: { actions: [] },
           COMMIT: { actions: [] },
-          RESPONSE: [{ guard: 'answersHeartbeat', actions: 'clearInflightHeartbeat' }, { guard: 'answersCommit', actions: 'clearInflightCommit' }, { actions: [] }],
-          TIMER: [{ guard: { type: 'isTimer', params: 'req:heartbeat' }, actions: ['clearTimer', 'clearInflightHeartbeat'] }, { actions: 'clearTimer' }],
+          RESPONSE: [
+            { guard: 'answersHeartbeat', actions: 'clearInflightHeartbeat' },
+            { guard: 'answersCommit', actions: 'clearInflightCommit' },
+            { actions: [] },
+          ],
+          TIMER: [
+            { guard: { type: 'isTimer', params: 'req:heartbeat' }, actions: ['clearTimer', 'clearInflightHeartbeat'] },
+            { actions: 'clearTimer' },
+          ],
         },
       },
       closed: { type: 'final' },

@@ -23,7 +23,16 @@ import { printViolation } from './report.ts';
 interface ExploreOptions
   extends Pick<
     ExploreRequest,
-    'protocol' | 'assignor' | 'members' | 'partitions' | 'topics' | 'static' | 'slowCallbacks' | 'slowAssignLost' | 'maxDepth' | 'maxInFlight'
+    | 'protocol'
+    | 'assignor'
+    | 'members'
+    | 'partitions'
+    | 'topics'
+    | 'static'
+    | 'slowCallbacks'
+    | 'slowAssignLost'
+    | 'maxDepth'
+    | 'maxInFlight'
   > {
   variant?: string;
   maxTime?: number;

@@ -170,7 +170,14 @@ function computeSettled(w: World): boolean {
   const topics = subscribedTopics(w);
   for (const s of live) {
     const c = ctxOf(s);
-    if (!isCurrentMember(w, s) || s.snapshot!.value !== 'stable' || c.rejoinNeeded || c.stalled || c.joinedTopics.join() !== c.cfg.topics.join()) return false;
+    if (
+      !isCurrentMember(w, s) ||
+      s.snapshot!.value !== 'stable' ||
+      c.rejoinNeeded ||
+      c.stalled ||
+      c.joinedTopics.join() !== c.cfg.topics.join()
+    )
+      return false;
     for (const t of topics) if (c.metadata[t] !== w.topics[t]) return false;
   }
   return true;

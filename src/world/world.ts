@@ -226,10 +226,19 @@ function toClient(w: World, name: string, event: { type: string; now: number; [k
   const formation = adapterOf(w).clientFormation(slot, snapshot);
   // A close() that has run its course: the process is gone and its slot may start again.
   if (snapshot.status === 'done' && snapshot.value === 'closed')
-    return enqueue(setSlot(w, name, { status: 'closed', snapshot: null, formation, callbackSince: null }), sends as Msg['body'][], 'coordinator', formation);
+    return enqueue(
+      setSlot(w, name, { status: 'closed', snapshot: null, formation, callbackSince: null }),
+      sends as Msg['body'][],
+      'coordinator',
+      formation,
+    );
   // A callback begins when the process enters one (from another state); it ends when it leaves.
   const after: ClientSlot = { ...slot, snapshot, formation };
-  const callbackSince = !inCallback(after) ? null : inCallback(slot) && slot.snapshot!.value === snapshot.value ? slot.callbackSince : w.now;
+  const callbackSince = !inCallback(after)
+    ? null
+    : inCallback(slot) && slot.snapshot!.value === snapshot.value
+      ? slot.callbackSince
+      : w.now;
   const patch: Partial<ClientSlot> = { snapshot, formation, callbackSince };
   return enqueue(setSlot(w, name, patch), sends as Msg['body'][], 'coordinator', formation);
 }
