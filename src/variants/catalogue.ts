@@ -242,8 +242,11 @@ export const catalogue: Variant[] = [
     protocols: ['consumer'],
     breaks: ['fenced-releases-first'],
     explore: { members: 1, partitions: 1, slowAssignLost: true, maxDepth: 6, maxInFlight: 2 },
-    // A short session timeout so that cut-off members are fenced within a short run.
-    settings: { timers: { ...defaultTimers, sessionTimeoutMs: 4000, heartbeatIntervalMs: 1000 } },
+    // A short session timeout so that cut-off members are fenced within a short run; slow lost callbacks.
+    settings: {
+      timers: { ...defaultTimers, sessionTimeoutMs: 4000, heartbeatIntervalMs: 1000 },
+      faults: { ...noFaults, loss: true, cut: true, crash: true, slowAssignLost: true },
+    },
     consumer: {
       actions: {
         beginLoss: enqueueActions<MemberContext, MemberEvent, undefined>(({ context, enqueue }) => {
