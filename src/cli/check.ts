@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import type { CampaignResult } from '../random/campaign.ts';
-import { allFaults, assignorsFor, noFaults, protocols, worldConfig } from '../run/config.ts';
+import { allFaults, checkCombos, noFaults, protocols, worldConfig } from '../run/config.ts';
 import { catalogue } from '../variants/catalogue.ts';
 import { loadVariant } from '../variants/load.ts';
-import { variantAssignors, variantProtocols, type Variant } from '../variants/variant.ts';
+import type { Variant } from '../variants/variant.ts';
 import type { Protocol, WorldConfig } from '../world/types.ts';
-import { UsageError, positiveInt } from '../core/errors.ts';
+import { positiveInt } from '../core/errors.ts';
 import { count, printPass, printViolation } from './report.ts';
 import { Coverage, formatCoverage } from '../run/coverage.ts';
 import { findCounterexample } from '../random/find.ts';
@@ -74,31 +74,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
 }
 
 function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
-  if (opts.protocol !== undefined && !protocols.includes(opts.protocol as Protocol))
-    throw new UsageError(`unknown --protocol '${opts.protocol}' (known: ${protocols.join(', ')})`);
-  // Without --protocol: every protocol (a variant's own protocols if it names them).
-  const chosen = opts.protocol !== undefined ? [opts.protocol as Protocol] : variant ? variantProtocols(variant) : protocols;
-  if (variant && !chosen.every((p) => variantProtocols(variant).includes(p)))
-    throw new UsageError(`variant ${variant.name} applies to ${variantProtocols(variant).join(', ')}, not ${chosen.join(', ')}`);
-  const combos: Array<[Protocol, string]> = [];
-  for (const protocol of chosen) {
-    const known = assignorsFor(protocol, variant);
-    if (opts.assignor !== undefined && !known.includes(opts.assignor)) {
-      if (opts.protocol !== undefined || chosen.length === 1)
-        throw new UsageError(`unknown --assignor '${opts.assignor}' for protocol ${protocol} (known: ${known.join(', ')})`);
-      continue;
-    }
-    // A variant that replaces an assignor is checked with that assignor.
-    const replaced = variant && variantAssignors(variant);
-    const names = opts.assignor ? [opts.assignor] : replaced ? replaced.filter((a) => known.includes(a)) : known;
-    for (const a of names) combos.push([protocol, a]);
-  }
-  // The upgrade scenario fixes its own assignors and protocols.
-  if (opts.upgrade) combos.splice(0, combos.length, ['eager', 'range']);
-  if (combos.length === 0) {
-    const all = [...new Set(chosen.flatMap((p) => assignorsFor(p, variant)))].sort();
-    throw new UsageError(`unknown --assignor '${opts.assignor}' (known: ${all.join(', ')})`);
-  }
+  const combos = checkCombos(opts, variant);
 
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
   const results: Array<{ label: string; result: CampaignResult; file?: string; replay: string }> = [];

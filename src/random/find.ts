@@ -17,7 +17,10 @@ export interface Found {
   session: Session;
 }
 
-/** A campaign, then, on failure, instance shrinking and the counterexample file's content. */
+/**
+ * A campaign, then, on failure, instance shrinking and the counterexample file's content. The
+ * campaign only finds; the steps are shrunk once, on the smallest instance that still fails.
+ */
 export function findCounterexample(
   config: WorldConfig,
   variant: Variant | undefined,
@@ -25,14 +28,17 @@ export function findCounterexample(
 ): Found {
   const plain = session(config, variant, opts.liveness ?? true);
   const s = opts.coverage ? { ...plain, model: opts.coverage.wrap(plain.model), observe: opts.coverage.observe } : plain;
-  const result = campaign(s, opts);
+  const reduce = opts.shrinkInstance !== false && !opts.path && opts.shrink !== false;
+  const result = campaign(s, { ...opts, shrink: reduce ? false : opts.shrink });
   if (!result.failure) return { result, session: s };
-  const found =
-    opts.shrinkInstance !== false && !opts.path
-      ? shrinkInstance(config, variant, result.failure, s.invariants, opts)
+  const reduced = reduce ? shrinkInstance(config, variant, result.failure, s.invariants, opts) : undefined;
+  const found = reduced?.reduced
+    ? reduced
+    : reduce
+      ? { config, failure: campaign(s, { ...opts, path: String(result.failure.runIndex), onFound: undefined }).failure! }
       : { config, failure: result.failure };
   const final = session(found.config, variant, opts.liveness ?? true);
-  const f = found.failure;
+  const f = { ...found.failure, runIndex: result.failure.runIndex };
   const counterexample: Counterexample = {
     format: FORMAT,
     tool: { name: 'rebalance-check', version: TOOL_VERSION },
