@@ -18,7 +18,7 @@ console.log(`${'variant'.padEnd(30)} ${'caught'.padEnd(8)} ${'runs'.padStart(7)}
 let missed = 0;
 for (const variant of chosen) {
   const started = performance.now();
-  const deadline = started + SECONDS * 1000;
+  const deadline = Date.now() + SECONDS * 1000;
   let before = 0;
   let where = '';
   let caught = false;
@@ -39,6 +39,8 @@ for (const variant of chosen) {
   }
   if (!caught) missed++;
   const secs = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`${variant.name.padEnd(30)} ${(caught ? 'yes' : 'MISSED').padEnd(8)} ${String(before).padStart(7)} ${secs.padStart(8)}  ${where}`);
+  console.log(
+    `${variant.name.padEnd(30)} ${(caught ? 'yes' : 'MISSED').padEnd(8)} ${String(before).padStart(7)} ${secs.padStart(8)}  ${where}`,
+  );
 }
 console.log(`\n${chosen.length - missed} of ${chosen.length} broken variants caught`);

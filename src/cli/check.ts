@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import type { CampaignResult } from '../random/campaign.ts';
+import { defaultShrinkBudget, type CampaignResult, type FoundRun } from '../random/campaign.ts';
 import { allFaults, checkCombos, noFaults, protocols, worldConfig } from '../run/config.ts';
 import { catalogue } from '../variants/catalogue.ts';
 import { loadVariant } from '../variants/load.ts';
 import type { Variant } from '../variants/variant.ts';
 import type { Protocol, WorldConfig } from '../world/types.ts';
-import { positiveInt } from '../core/errors.ts';
+import { maxTimeHelp, positiveInt, seconds } from '../core/errors.ts';
+import { progressLine } from './progress.ts';
 import { count, printPass, printViolation } from './report.ts';
 import { Coverage, formatCoverage } from '../run/coverage.ts';
 import { findCounterexample } from '../random/find.ts';
@@ -36,6 +37,7 @@ interface CheckOptions {
   json?: boolean;
   coverage?: boolean;
   shard?: string;
+  maxTime?: number;
 }
 
 export function registerCheck(program: Command, setExit: (code: number) => void): void {
@@ -50,7 +52,12 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--members <n>', 'consumer processes', positiveInt('--members', 1, 16), 3)
     .option('--partitions <n>', 'partitions of each topic', positiveInt('--partitions', 1, 256), 6)
     .option('--topics <n>', 'topics, every member subscribed to all', positiveInt('--topics', 1, 8), 1)
-    .option('--runs <n>', 'random runs per assignor', positiveInt('--runs', 1, 10_000_000), 1000)
+    .option(
+      '--runs <n>',
+      'random runs per assignor (run i of a seed is the same whatever --runs is: more runs never lose a failure)',
+      positiveInt('--runs', 1, 10_000_000),
+      1000,
+    )
     .option('--seed <n>', 'seed: same seed and options, same runs', positiveInt('--seed', 0, 2 ** 31 - 1), 42)
     .option('--max-steps <n>', 'longest random prefix of a run, in steps', positiveInt('--max-steps', 1, 100_000), 60)
     .option(
@@ -67,6 +74,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--no-shrink-instance', 'keep the instance size of the first failure (skip trying fewer members, partitions, topics)')
     .option('--coverage', 'report which machine states, transitions, error codes and choices the runs reached, and which never')
     .option('--shard <i/n>', 'run only shard i of n (run k goes to shard k mod n); the n shards together are the whole campaign')
+    .option('--max-time <s>', maxTimeHelp, seconds('--max-time'))
     .option('--json', 'print the results as JSON')
     .action(async (opts: CheckOptions) =>
       setExit(runCheck(opts, opts.variant === undefined ? undefined : await loadVariant(opts.variant))),
@@ -79,7 +87,13 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
   const results: Array<{ label: string; result: CampaignResult; file?: string; replay: string }> = [];
   let failed = false;
+  const deadline = opts.maxTime === undefined ? undefined : Date.now() + opts.maxTime * 1000;
+  const skipped: string[] = [];
   for (const [protocol, assignor] of combos) {
+    if (deadline !== undefined && Date.now() >= deadline) {
+      skipped.push(`${protocol}/${assignor}`);
+      continue;
+    }
     const config = worldConfig({
       protocol,
       assignor,
@@ -95,10 +109,19 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     const counts = Object.values(config.topics);
     const shape = counts.length > 1 ? `${counts.length} topics x ${count(counts[0], 'partition')}` : count(counts[0], 'partition');
     const label = `${opts.upgrade ? 'upgrade eager range -> cooperative-sticky' : `${protocol}/${assignor}`}${opts.static || config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${shape})`;
-    const progress = progressLine(label, opts.runs, opts.json === true);
+    const progress = progressLine(label, opts.runs);
     const started = performance.now();
     const coverage = opts.coverage ? new Coverage(buildModel(variant).machines) : undefined;
-    const found = findCounterexample(config, variant, { ...opts, shard, coverage, onRun: progress.tick });
+    // The failure as found, at once: shrinking may take a while, or be cut short by --max-time.
+    const onFound = (f: FoundRun) => {
+      progress.done();
+      if (!opts.json)
+        console.log(
+          `${pc.red('✗')} ${label}: invariant ${pc.bold(f.violation.invariant)} violated in run ${n(f.index)} after ${count(f.choices.length, 'random step')} (unshrunk): ${f.violation.message}`,
+        );
+      progress.note(`${label}: shrinking (instance, then steps; at most ${n(defaultShrinkBudget)} candidate runs)`);
+    };
+    const found = findCounterexample(config, variant, { ...opts, shard, coverage, deadline, onRun: progress.tick, onFound });
     progress.done();
     const printCoverage = () => {
       if (coverage && !opts.json) for (const line of formatCoverage(coverage.report())) console.log(pc.dim(`  ${line}`));
@@ -107,6 +130,8 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     if (!found.counterexample || !found.failure) {
       results.push({ label, result, replay: '' });
       if (!opts.json) printPass(label, result, (performance.now() - started) / 1000);
+      if (!opts.json && result.stopped)
+        console.log(pc.yellow(`  stopped at the --max-time deadline after ${n(result.runs)} of ${n(opts.runs)} runs`));
       printCoverage();
       continue;
     }
@@ -121,7 +146,7 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
       const a = cx.shrink.after;
       const header =
         `${label}: invariant ${pc.bold(f.violation.invariant)} violated after ${count(a.steps, 'random step')} with ${count(a.members, 'member')} x ${count(a.partitions, 'partition')}` +
-        ` (shrunk from ${count(b.steps, 'step')}, ${count(b.members, 'member')} x ${count(b.partitions, 'partition')}${timerChanges(b.timers, a.timers)})`;
+        ` (shrunk from ${count(b.steps, 'step')}, ${count(b.members, 'member')} x ${count(b.partitions, 'partition')}${timerChanges(b.timers, a.timers)}${shrinkCut(f.shrunk)})`;
       printViolation(header, f.violation, timeline(found.session, f.choices), f.violation.choice === null);
       if (file) console.log(`  Saved: ${file}`);
       console.log(`  Replay: ${pc.bold(replay)}`);
@@ -129,7 +154,8 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     printCoverage();
     break;
   }
-  if (opts.json) console.log(JSON.stringify({ ok: !failed, results }, null, 2));
+  if (skipped.length > 0 && !opts.json) console.log(pc.yellow(`not run (--max-time deadline passed): ${skipped.join(', ')}`));
+  if (opts.json) console.log(JSON.stringify({ ok: !failed, results, ...(skipped.length > 0 && { notRun: skipped }) }, null, 2));
   return failed ? 1 : 0;
 }
 
@@ -159,22 +185,12 @@ function replayCommand(opts: CheckOptions, protocol: string, assignor: string, r
   return parts.join(' ');
 }
 
-/** A single updating line on a terminal; nothing when output is piped (CI logs stay short). */
-function progressLine(label: string, total: number, quiet: boolean) {
-  const tty = process.stderr.isTTY && !quiet;
-  const start = performance.now();
-  let last = 0;
-  return {
-    tick(done: number) {
-      if (!tty) return;
-      const now = performance.now();
-      if (now - last < 200 && done !== total) return;
-      last = now;
-      const rate = Math.round(done / ((now - start) / 1000));
-      process.stderr.write(`\r${pc.dim(`${label}: ${done}/${total} runs, ${rate} runs/s`)}\x1b[K`);
-    },
-    done() {
-      if (tty) process.stderr.write('\r\x1b[K');
-    },
-  };
-}
+const n = (x: number) => x.toLocaleString('en-US');
+
+/** Why the counterexample may not be the smallest: shrinking ran out of budget or time. */
+const shrinkCut = (why: string): string =>
+  why === 'budget'
+    ? '; shrinking stopped at its budget'
+    : why === 'deadline'
+      ? '; shrinking stopped at the --max-time deadline: not fully shrunk'
+      : '';

@@ -16,7 +16,7 @@ import { writeCounterexample } from '../replay/save.ts';
 import { timeline } from '../replay/timeline.ts';
 import type { Choice, World } from '../world/types.ts';
 import { initialWorld, step } from '../world/world.ts';
-import { positiveInt } from '../core/errors.ts';
+import { maxTimeHelp, positiveInt, seconds } from '../core/errors.ts';
 import { printViolation } from './report.ts';
 
 /** The flags as commander gives them: the instance and bounds only when given. */
@@ -26,6 +26,7 @@ interface ExploreOptions
     'protocol' | 'assignor' | 'members' | 'partitions' | 'topics' | 'static' | 'slowCallbacks' | 'maxDepth' | 'maxInFlight'
   > {
   variant?: string;
+  maxClock?: number;
   maxTime?: number;
   maxDelay?: number;
   symmetry: boolean;
@@ -96,9 +97,9 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
       positiveInt('--max-in-flight', ...L.maxInFlight),
     )
     .option(
-      '--max-time <ms>',
+      '--max-clock <ms>',
       'cut off successors whose virtual clock passed this (keeps the clock in the state)',
-      positiveInt('--max-time', 0, 10_000_000),
+      positiveInt('--max-clock', 0, 10_000_000),
     )
     .option(
       '--max-delay <ms>',
@@ -125,6 +126,7 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
     .option('--shard <i/n>', 'explore only shard i of n (first-level subtrees by state hash); run all n to cover the space')
     .option('--out <dir>', 'where a violation writes its counterexample file', 'counterexamples')
     .option('--no-save', 'do not write a counterexample file')
+    .option('--max-time <s>', maxTimeHelp, seconds('--max-time'))
     .option('--json', 'print the result as JSON')
     .action(async (opts: ExploreOptions) => {
       const variant = opts.variant === undefined ? undefined : await loadVariant(opts.variant);
@@ -147,7 +149,7 @@ function requestOf(opts: ExploreOptions, livenessGiven: boolean): ExploreRequest
     budgets,
     maxDepth: opts.maxDepth,
     maxInFlight: opts.maxInFlight,
-    maxTimeMs: opts.maxTime,
+    maxTimeMs: opts.maxClock,
     maxDelayMs: opts.maxDelay,
     liveness: livenessGiven ? opts.liveness : undefined,
     symmetry: opts.symmetry,
@@ -208,7 +210,8 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
         `  symmetry off: ${session.config.static ? 'static members are ordered by group.instance.id' : 'KIP-848 members are ordered by their client-made member id'}, which names the client, so clients are not interchangeable`,
       ),
     );
-  const r = await exploreParallel(spec, opts.workers, quiet ? undefined : progressPrinter(), loaded);
+  const timed = opts.maxTime === undefined ? spec : { ...spec, deadline: Date.now() + opts.maxTime * 1000 };
+  const r = await exploreParallel(timed, opts.workers, quiet ? undefined : progressPrinter(), loaded);
   if (process.stderr.isTTY && !quiet) process.stderr.write('\r\x1b[K');
   const reduction =
     opts.measureReduction && spec.symmetry && !r.violation
@@ -234,6 +237,7 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
     heapBytes: r.heapBytes,
     workers: r.workers,
     cut: r.cut,
+    ...(r.timedOut && { timedOut: true }),
     symmetry: spec.symmetry,
     reduction: reduction && { statesWithout: reduction.states, factor: reduction.states / r.states },
     liveness: r.liveness,
@@ -264,6 +268,7 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
     r.cut.inFlight && `${n(r.cut.inFlight)} successors over ${b.maxInFlight} messages in flight`,
     r.cut.time && `${n(r.cut.time)} successors past ${b.maxTimeMs} ms`,
   ].filter(Boolean);
+  if (r.timedOut) cutParts.push(`stopped at the --max-time deadline (${opts.maxTime} s) with ${n(r.states)} states reached: not exhausted`);
   const exhausted = cutParts.length === 0;
   const delayed = r.cut.delay > 0 ? ` within the delay bound (timers held back in ${n(r.cut.delay)} states)` : '';
   if (!r.violation)

@@ -64,6 +64,7 @@ export async function exploreParallel(
       : undefined,
     coverage,
     cancelled: undefined,
+    timedOut: results.some((r) => r.timedOut) || undefined,
     workers,
   };
 }

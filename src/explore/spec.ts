@@ -27,6 +27,8 @@ export interface ExploreSpec {
   liveness: boolean;
   coverage: boolean;
   shard?: Shard;
+  /** Wall-clock deadline, epoch ms (`--max-time`): the search stops there. */
+  deadline?: number;
 }
 
 export { exploreLimits } from '../core/explore-settings.ts';
@@ -158,6 +160,7 @@ export function exploreSpec(
     symmetry: spec.symmetry,
     liveness: spec.liveness,
     shard: spec.shard,
+    deadline: spec.deadline,
     observe: coverage?.observe,
     ...extra,
   });

@@ -23,7 +23,7 @@ export interface CampaignOptions {
   /** Most candidate runs shrinking may try (default `defaultShrinkBudget`). */
   shrinkBudget?: number;
   /**
-   * A `performance.now()` value: no run starts after it, and shrinking stops there, keeping the
+   * Wall-clock deadline, epoch ms (`Date.now()`): no run starts after it, and shrinking stops there, keeping the
    * smallest failing case found so far. Everything before the deadline is as without it.
    */
   deadline?: number;
@@ -92,7 +92,7 @@ export function campaign(session: Session, opts: CampaignOptions): CampaignResul
   let runs = 0;
   let steps = 0;
   const metrics = { overlapMs: 0, zombieMs: 0, duplicateRecords: 0, fencedCommits: 0, rebalances: 0, maxOverlapMs: 0, maxZombieMs: 0 };
-  const late = () => opts.deadline !== undefined && performance.now() >= opts.deadline;
+  const late = () => opts.deadline !== undefined && Date.now() >= opts.deadline;
   let found: { input: RunInput; r: RunResult; index: number } | undefined;
   let stopped: 'deadline' | undefined;
   if (opts.path === undefined) {
@@ -126,7 +126,13 @@ export function campaign(session: Session, opts: CampaignOptions): CampaignResul
     else if (details.failed && !found) throw details.errorInstance;
     if (!found) return { runs, steps, seed: opts.seed, metrics, ...(stopped && { stopped }) };
     const r = found.r;
-    opts.onFound?.({ index: found.index, runsBefore: runs, violation: r.violation!, choices: r.trace.slice(0, r.randomSteps), trace: r.trace });
+    opts.onFound?.({
+      index: found.index,
+      runsBefore: runs,
+      violation: r.violation!,
+      choices: r.trace.slice(0, r.randomSteps),
+      trace: r.trace,
+    });
   }
   const shrunk = opts.shrink === false && found ? undefined : shrink(session, opts, found ? String(found.index) : opts.path!, late);
   const best = shrunk?.best ?? found;

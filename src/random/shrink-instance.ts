@@ -51,7 +51,7 @@ export function shrinkInstance(
   let best = config;
   const target = failure.violation.invariant;
   const only = invariants.filter((i) => i.id === target);
-  const late = () => opts.deadline !== undefined && performance.now() >= opts.deadline;
+  const late = () => opts.deadline !== undefined && Date.now() >= opts.deadline;
   for (let improved = true; improved && !late(); ) {
     improved = false;
     for (const candidate of reductions(best)) {
@@ -68,7 +68,13 @@ export function shrinkInstance(
   if (best === config) return { config, failure, reduced: false };
   // The steps, shrunk on the smaller instance with every invariant on (it fails there: checked above).
   const s = session(best, variant, opts.liveness ?? true);
-  const r = campaign(s, { runs: instanceShrinkRuns, seed: opts.seed, maxSteps: opts.maxSteps, deadline: opts.deadline, shrinkBudget: opts.shrinkBudget });
+  const r = campaign(s, {
+    runs: instanceShrinkRuns,
+    seed: opts.seed,
+    maxSteps: opts.maxSteps,
+    deadline: opts.deadline,
+    shrinkBudget: opts.shrinkBudget,
+  });
   if (r.failure?.violation.invariant !== target) return { config, failure, reduced: false };
   return { config: best, failure: r.failure!, reduced: true };
 }
