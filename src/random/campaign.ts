@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Choice, Metrics } from '../world/types.ts';
-import { swarmMax } from '../run/pick.ts';
+import { LONG, longRunFactor, swarmMax } from '../run/pick.ts';
 import { ownsRun, type Shard } from '../core/shard.ts';
 import { runChoices, runPicks, type RunInput, type RunResult, type Session, type Violation } from '../run/run.ts';
 
@@ -75,9 +75,20 @@ export interface CampaignResult {
 export const picksArbitrary = (maxSteps: number) =>
   fc.array(fc.nat({ max: 0x7fffffff }), { minLength: 1, maxLength: maxSteps, size: 'max' });
 
-/** A run with swarm testing: a random subset of fault kinds, and the picks. Shrinks towards fewer kinds. */
+/**
+ * A run with swarm testing: a random subset of fault kinds and modes, and the picks. One run
+ * in four is LONG: up to `longRunFactor` x maxSteps picks (fewer faults, see pick.ts). The two
+ * shapes are separate arbitraries, so shrinking never spends its budget on picks a run does not
+ * use. Shrinks towards fewer kinds, no modes, fewer steps.
+ */
 export const runArbitrary = (maxSteps: number): fc.Arbitrary<RunInput> =>
-  fc.record({ swarm: fc.nat({ max: swarmMax }), picks: picksArbitrary(maxSteps) });
+  fc.oneof(
+    { weight: 3, arbitrary: fc.record({ swarm: fc.nat({ max: swarmMax }).map((x) => x & ~LONG), picks: picksArbitrary(maxSteps) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({ swarm: fc.nat({ max: swarmMax }).map((x) => x | LONG), picks: picksArbitrary(maxSteps * longRunFactor) }),
+    },
+  );
 
 /** Thrown inside the property to end fast-check's loop at the deadline (endOnFailure: no shrinking). */
 const DEADLINE = new Error('deadline');

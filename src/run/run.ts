@@ -44,7 +44,7 @@ export function runPicks(session: Session, input: RunInput | readonly number[]):
   const { swarm, picks } = Array.isArray(input) ? { swarm: allKinds, picks: input as readonly number[] } : (input as RunInput);
   return run(session, (w) => {
     const choices = enabled(w, session.config);
-    return choices.length === 0 ? undefined : (i) => (i < picks.length ? pickChoice(choices, picks[i], swarm) : undefined);
+    return choices.length === 0 ? undefined : (i) => (i < picks.length ? pickChoice(choices, picks[i], swarm, w) : undefined);
   });
 }
 
