@@ -200,15 +200,24 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         let assignments: Record<string, string[]> | null = null;
         if (context.isLeader && !r.skipAssignment) {
           const assignor = assignors[context.protocolName ?? ''];
-          assignments = assignor ? assignor.assign({ topics: context.metadata, subscriptions: r.members }) : {};
+          let failed = false;
+          try {
+            assignments = assignor ? assignor.assign({ topics: context.metadata, subscriptions: r.members }) : {};
+          } catch {
+            // AbstractCoordinator.onLeaderElected: an assignor's RuntimeException fails the join
+            // future (RequestFuture.failure); poll() throws it and the next poll() rejoins.
+            failed = true;
+          }
           enqueue.assign({ assignedMetadata: context.metadata });
           // ConsumerCoordinator.validateCooperativeAssignment: the leader throws instead of
           // syncing; the rebalance fails on the leader and its poll() retries (modelled as
-          // no SyncGroup and a rejoin when the sync request times out).
+          // no SyncGroup and a rejoin when the sync request times out). An assignor that threw
+          // fails the round the same way.
           if (
-            context.cfg.protocol === 'cooperative' &&
-            context.protocolName !== 'cooperative-sticky' &&
-            movesDirectly(r.members, assignments)
+            failed ||
+            (context.cfg.protocol === 'cooperative' &&
+              context.protocolName !== 'cooperative-sticky' &&
+              movesDirectly(r.members, assignments!))
           ) {
             enqueue.assign({ timers: { ...context.timers, 'req:sync': nowOf(event) + context.cfg.settings.requestTimeoutMs } });
             return;

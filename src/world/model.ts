@@ -8,6 +8,7 @@ import { createGroupCoordinatorMachine } from '../../models/consumer-protocol/co
 import { createMemberMachine } from '../../models/consumer-protocol/member.ts';
 import type { ProtocolFamily } from './types.ts';
 import { fastRunner, plainRunner, type MachineRunner } from './runtime.ts';
+import { wrapOverrides } from './user-code.ts';
 
 /** Named guard and action overrides, passed to xstate's `machine.provide`. */
 export interface Overrides {
@@ -17,6 +18,8 @@ export interface Overrides {
 
 /** A design variant: what it changes in the machines or assignors. */
 export interface ModelChanges {
+  /** Names the variant in what its code throws. */
+  name?: string;
   coordinator?: Overrides;
   consumer?: Overrides;
   /** Extra or replacement assignors, by protocol name. */
@@ -39,8 +42,10 @@ export function buildModel(changes: ModelChanges = {}, mode: 'fast' | 'plain' = 
   let coordinator: AnyStateMachine =
     family === 'consumer' ? createGroupCoordinatorMachine({ ...serverAssignors, ...changes.serverAssignors }) : coordinatorMachine;
   let consumer: AnyStateMachine = family === 'consumer' ? createMemberMachine() : createConsumerMachine(assignors);
-  if (changes.coordinator) coordinator = coordinator.provide(changes.coordinator as never);
-  if (changes.consumer) consumer = consumer.provide(changes.consumer as never);
+  // A variant's guards and actions get the state value, and what they throw names them (user-code.ts).
+  const who = changes.name ?? 'variant';
+  if (changes.coordinator) coordinator = coordinator.provide(wrapOverrides(changes.coordinator, who, 'coordinator') as never);
+  if (changes.consumer) consumer = consumer.provide(wrapOverrides(changes.consumer, who, 'consumer') as never);
   const wrap = mode === 'fast' ? fastRunner : plainRunner;
   return { coordinator: wrap(coordinator), consumer: wrap(consumer), assignors, machines: { coordinator, consumer } };
 }
