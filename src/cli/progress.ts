@@ -27,12 +27,11 @@ export function progressLine(label: string, total: number, opts: { everyMs?: num
       if (tty) process.stderr.write(`\r${pc.dim(line(done, now))}\x1b[K`);
       else process.stderr.write(`${line(done, now)}\n`);
     },
-    /** Say something now (e.g. "shrinking"), on its own line. */
+    /** Say what happens now (e.g. "shrinking"), on a terminal only: it is there to watch, not to log. */
     note(text: string) {
-      if (!enabled) return;
-      if (tty && shown) process.stderr.write('\r\x1b[K');
-      shown = false;
-      process.stderr.write(`${tty ? pc.dim(text) : text}\n`);
+      if (!enabled || !tty) return;
+      process.stderr.write(`\r${pc.dim(text)}\x1b[K`);
+      shown = true;
     },
     done() {
       if (enabled && tty && shown) process.stderr.write('\r\x1b[K');

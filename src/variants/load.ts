@@ -116,6 +116,7 @@ export function validate(raw: unknown, where: string): Variant {
     'consumer',
     'assignor',
     'assignors',
+    'serverAssignors',
     'settings',
     'breaks',
     'explore',
@@ -159,6 +160,12 @@ export function validate(raw: unknown, where: string): Variant {
   for (const a of assignorList) {
     if (!isRecord(a) || typeof a.name !== 'string' || typeof a.assign !== 'function' || !Array.isArray(a.supportedProtocols))
       fail('an assignor must be { name: string, supportedProtocols: ("eager" | "cooperative")[], assign(input) }');
+  }
+  if (r.serverAssignors !== undefined) {
+    if (!isRecord(r.serverAssignors)) fail('"serverAssignors" must be an object of server-side assignors by name');
+    for (const a of Object.values(r.serverAssignors as object))
+      if (!isRecord(a) || typeof a.name !== 'string' || typeof a.assign !== 'function')
+        fail('a server assignor must be { name: string, assign(input) } (see uniform, serverRange)');
   }
   if (r.breaks !== undefined) {
     if (!Array.isArray(r.breaks)) fail('"breaks" must be a list of invariant ids');
