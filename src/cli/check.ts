@@ -5,7 +5,7 @@ import { allFaults, checkCombos, noFaults, protocols, worldConfig } from '../run
 import { catalogue } from '../variants/catalogue.ts';
 import { loadVariant } from '../variants/load.ts';
 import type { Variant } from '../variants/variant.ts';
-import type { Protocol, WorldConfig } from '../world/types.ts';
+import type { WorldConfig } from '../world/types.ts';
 import { maxTimeHelp, positiveInt, seconds } from '../core/errors.ts';
 import { progressLine } from './progress.ts';
 import { count, printPass, printViolation } from './report.ts';
