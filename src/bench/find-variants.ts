@@ -1,5 +1,6 @@
 import { campaign } from '../random/campaign.ts';
-import { allFaults, checkCombos, session, worldConfig } from '../run/config.ts';
+import { planCampaigns } from '../api/check.ts';
+import { session } from '../run/config.ts';
 import { catalogue } from '../variants/catalogue.ts';
 
 // npm run bench:find [-- NAME ...]: for every broken variant of the catalogue, what
@@ -22,8 +23,7 @@ for (const variant of chosen) {
   let before = 0;
   let where = '';
   let caught = false;
-  for (const [protocol, assignor] of checkCombos({}, variant)) {
-    const config = worldConfig({ protocol, assignor, members: 3, partitions: 6, faults: allFaults, variant });
+  for (const { protocol, assignor, config } of planCampaigns({}, variant)) {
     const r = campaign(session(config, variant), { runs: RUNS, seed: 42, maxSteps: 60, shrink: false, deadline });
     if (r.failure) {
       before += r.failure.runIndex + 1;

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { defaultShrinkBudget, type CampaignResult, type FoundRun } from '../random/campaign.ts';
-import { allFaults, checkCombos, noFaults, protocols, worldConfig } from '../run/config.ts';
+import { protocols } from '../run/config.ts';
+import { planCampaigns } from '../api/check.ts';
 import { catalogue } from '../variants/catalogue.ts';
 import { loadVariant } from '../variants/load.ts';
 import type { Variant } from '../variants/variant.ts';
-import type { WorldConfig } from '../world/types.ts';
-import { maxTimeHelp, positiveInt, seconds } from '../core/errors.ts';
+import type { Protocol, WorldConfig } from '../world/types.ts';
+import { UsageError, maxTimeHelp, positiveInt, seconds } from '../core/errors.ts';
 import { progressLine } from './progress.ts';
 import { count, printPass, printViolation } from './report.ts';
 import { Coverage, formatCoverage } from '../run/coverage.ts';
@@ -15,6 +16,13 @@ import { parseShard } from '../core/shard.ts';
 import { buildModel } from '../world/model.ts';
 import { timeline } from '../replay/timeline.ts';
 import { writeCounterexample } from '../replay/save.ts';
+
+/** A fast-check replay path: `12:0:3` (numbers joined by colons). */
+function replayPath(raw: string): string {
+  if (!/^\d+(:\d+)*$/.test(raw))
+    throw new UsageError(`--path must be a fast-check replay path such as 12:0:3 (as printed by a failure), got '${raw}'`);
+  return raw;
+}
 
 interface CheckOptions {
   out: string;
@@ -68,7 +76,11 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--upgrade', 'rolling upgrade from eager range to cooperative-sticky in two bounces (KIP-429)')
     .option('--no-faults', 'no message loss, crashes, leaves, stalls or new partitions (delays and reordering remain)')
     .option('--no-liveness', 'skip the fair schedule and the eventual-stability check after each run')
-    .option('--path <path>', 'fast-check replay path (re-runs one case of a campaign)')
+    .option(
+      '--path <path>',
+      'fast-check replay path (re-runs one case of a campaign), as printed by a failure: numbers joined by colons',
+      replayPath,
+    )
     .option('--out <dir>', 'where failing checks write counterexample files', 'counterexamples')
     .option('--no-save', 'do not write a counterexample file')
     .option('--no-shrink-instance', 'keep the instance size of the first failure (skip trying fewer members, partitions, topics)')
@@ -82,33 +94,17 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
 }
 
 function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
-  const combos = checkCombos(opts, variant);
-
+  const plans = planCampaigns({ ...opts, protocol: opts.protocol as Protocol | undefined, variant }, variant);
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
   const results: Array<{ label: string; result: CampaignResult; file?: string; replay: string }> = [];
   let failed = false;
   const deadline = opts.maxTime === undefined ? undefined : Date.now() + opts.maxTime * 1000;
   const skipped: string[] = [];
-  for (const [protocol, assignor] of combos) {
+  for (const { protocol, assignor, config, label } of plans) {
     if (deadline !== undefined && Date.now() >= deadline) {
       skipped.push(`${protocol}/${assignor}`);
       continue;
     }
-    const config = worldConfig({
-      protocol,
-      assignor,
-      members: opts.members,
-      partitions: opts.partitions,
-      topics: opts.topics,
-      faults: opts.faults ? allFaults : noFaults,
-      static: opts.static,
-      upgrade: opts.upgrade,
-      variant,
-    });
-    // The instance actually checked: a variant's settings may change it.
-    const counts = Object.values(config.topics);
-    const shape = counts.length > 1 ? `${counts.length} topics x ${count(counts[0], 'partition')}` : count(counts[0], 'partition');
-    const label = `${opts.upgrade ? 'upgrade eager range -> cooperative-sticky' : `${protocol}/${assignor}`}${opts.static || config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${shape})`;
     const progress = progressLine(label, opts.runs);
     const started = performance.now();
     const coverage = opts.coverage ? new Coverage(buildModel(variant).machines) : undefined;
