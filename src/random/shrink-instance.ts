@@ -32,14 +32,16 @@ function reductions(c: WorldConfig): WorldConfig[] {
 
 /** Runs each smaller instance may take to fail again: fixed, so the result does not depend on --runs. */
 export const instanceShrinkRuns = 1000;
+/** Runs all the smaller instances together may take: instance shrinking ends when they are spent. */
+export const instanceShrinkBudget = 5000;
 
 /**
  * Shrinks the instance: tries fewer members, partitions and topics and smaller timer
  * settings (every reduction is smaller in one of them and equal in the rest), keeps a
  * reduction when a short campaign, finding only, fails on the same invariant there (confirmed
  * with every invariant on), and repeats; then shrinks the steps of the smallest instance once,
- * within the campaign's budget. Each candidate costs at most `instanceShrinkRuns` runs, and
- * none starts after the deadline.
+ * within the campaign's budget. Each candidate costs at most `instanceShrinkRuns` runs, all of
+ * them together `instanceShrinkBudget`, and none starts after the deadline.
  */
 export function shrinkInstance(
   config: WorldConfig,
@@ -52,11 +54,15 @@ export function shrinkInstance(
   const target = failure.violation.invariant;
   const only = invariants.filter((i) => i.id === target);
   const late = () => opts.deadline !== undefined && Date.now() >= opts.deadline;
-  for (let improved = true; improved && !late(); ) {
+  let left = instanceShrinkBudget;
+  for (let improved = true; improved && !late() && left > 0; ) {
     improved = false;
     for (const candidate of reductions(best)) {
+      if (left <= 0) break;
       const s = { ...session(candidate, variant, opts.liveness ?? true), invariants: only };
-      const r = campaign(s, { runs: instanceShrinkRuns, seed: opts.seed, maxSteps: opts.maxSteps, shrink: false, deadline: opts.deadline });
+      const runs = Math.min(instanceShrinkRuns, left);
+      const r = campaign(s, { runs, seed: opts.seed, maxSteps: opts.maxSteps, shrink: false, deadline: opts.deadline });
+      left -= r.runs;
       if (!r.failure) continue;
       // The saved file replays with every invariant on: it must still fail on this one.
       if (runChoices(session(candidate, variant, opts.liveness ?? true), r.failure.choices).violation?.invariant !== target) continue;
