@@ -15,6 +15,8 @@ import type { MemberContext, MemberEvent } from '../../models/consumer-protocol/
 import { defaultTimers } from '../../models/types.ts';
 import { noFaults } from '../world/faults.ts';
 import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
+import { builtinAssignors } from '../../models/assignors/index.ts';
+import { createConsumerMachine } from '../../models/classic/consumer.ts';
 import { defineVariant, type Variant } from './variant.ts';
 
 // Deliberately broken designs. Each one shows that the invariants it names can fail:
@@ -25,6 +27,9 @@ const rangeWith = (change: (out: ReturnType<Assignor['assign']>) => ReturnType<A
   ...range,
   assign: (input) => change(range.assign(input)),
 });
+
+/** The classic consumer's own actions, so that a variant can run one and then change its outcome. */
+const classicConsumerActions = createConsumerMachine(builtinAssignors).implementations.actions;
 
 export const catalogue: Variant[] = [
   defineVariant({
@@ -213,6 +218,49 @@ export const catalogue: Variant[] = [
     explore: { members: 1, partitions: 1, budgets: { crash: 1 }, maxDepth: 6, maxInFlight: 2, liveness: true },
     coordinator: { guards: { sessionExpired: () => false } },
     settings: { faults: { ...noFaults, crash: true } },
+  }),
+  defineVariant({
+    name: 'rejoin-always-rebalances',
+    description:
+      'The coordinator starts a rebalance for every JoinGroup of a known member, also a retry that repeats the metadata it holds.',
+    breaks: ['no-needless-rebalance'],
+    explore: { members: 1, partitions: 1, budgets: { drop: 1 }, maxDepth: 12, maxInFlight: 2 },
+    coordinator: { guards: { joinMetadataUnchanged: () => false } },
+  }),
+  defineVariant({
+    name: 'disconnect-loses-membership',
+    description:
+      'A classic consumer that loses its coordinator (a request timeout, NOT_COORDINATOR) also forgets its generation and member id, and rejoins without its partitions.',
+    breaks: ['no-lost-partitions'],
+    explore: { members: 1, partitions: 1, budgets: { drop: 1 }, maxDepth: 12, maxInFlight: 2 },
+    consumer: {
+      actions: {
+        markCoordinatorUnknown: enqueueActions(({ enqueue }) => {
+          enqueue(classicConsumerActions.markCoordinatorUnknown as never);
+          enqueue('resetGenerationAndMemberId' as never);
+          enqueue('requestRejoin' as never);
+        }),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'seek-to-committed',
+    description:
+      'A cooperative consumer restarts every partition of a new assignment from the committed offset, also those it kept, reprocessing what it had not committed.',
+    protocols: ['cooperative'],
+    breaks: ['no-rewind'],
+    explore: { members: 2, partitions: 1, budgets: { process: 1, crash: 0 }, maxDepth: 16, maxInFlight: 2 },
+    consumer: {
+      actions: {
+        installAssignment: enqueueActions(({ enqueue }) => {
+          enqueue(classicConsumerActions.installAssignment as never);
+          enqueue.assign(({ event }: { event: unknown }) => {
+            const r = (event as { msg: { assignment: string[]; committed: Record<string, number> } }).msg;
+            return { positions: Object.fromEntries(r.assignment.map((p) => [p, r.committed[p] ?? 0])) };
+          });
+        }),
+      },
+    },
   }),
 ];
 
