@@ -220,14 +220,6 @@ export const catalogue: Variant[] = [
     settings: { faults: { ...noFaults, crash: true } },
   }),
   defineVariant({
-    name: 'rejoin-always-rebalances',
-    description:
-      'The coordinator starts a rebalance for every JoinGroup of a known member, also a retry that repeats the metadata it holds.',
-    breaks: ['no-needless-rebalance'],
-    explore: { members: 1, partitions: 1, budgets: { drop: 1 }, maxDepth: 12, maxInFlight: 2 },
-    coordinator: { guards: { joinMetadataUnchanged: () => false } },
-  }),
-  defineVariant({
     name: 'disconnect-loses-membership',
     description:
       'A classic consumer that loses its coordinator (a request timeout, NOT_COORDINATOR) also forgets its generation and member id, and rejoins without its partitions.',
@@ -467,6 +459,23 @@ const consumerVariants: Variant[] = [
           return typeof a !== 'string' && a.kind === 'replace'
             ? { ...patch, round: { ...patch.round!, subscriptionChanged: true } }
             : patch;
+        }),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'full-heartbeat-bumps',
+    description:
+      'The coordinator takes every full heartbeat (sent after a timeout or a coordinator error) for a subscription change and bumps the group epoch, although the topics are the ones it holds.',
+    protocols: ['consumer'],
+    breaks: ['no-needless-rebalance'],
+    explore: { members: 1, partitions: 1, budgets: { drop: 1 }, maxDepth: 8, maxInFlight: 2 },
+    coordinator: {
+      actions: {
+        admitMember: assign((args: { context: GroupContext; event: GroupEvent }) => {
+          const patch = admitPatch(args);
+          const full = (args.event as { msg: ConsumerGroupHeartbeatRequest }).msg.topics !== null;
+          return full ? { ...patch, round: { ...patch.round!, subscriptionChanged: true } } : patch;
         }),
       },
     },
