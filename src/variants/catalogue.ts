@@ -241,7 +241,7 @@ export const catalogue: Variant[] = [
       'A cooperative consumer restarts every partition of a new assignment from the committed offset, also those it kept, reprocessing what it had not committed.',
     protocols: ['cooperative'],
     breaks: ['no-rewind'],
-    explore: { members: 2, partitions: 1, budgets: { process: 1, crash: 0 }, maxDepth: 16, maxInFlight: 2 },
+    explore: { members: 1, partitions: 1, budgets: { addPartition: 1, process: 1 }, maxDepth: 16, maxInFlight: 2 },
     consumer: {
       actions: {
         installAssignment: enqueueActions(({ enqueue }) => {
