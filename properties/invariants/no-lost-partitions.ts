@@ -26,7 +26,7 @@ function harmlessFor(before: World, choice: Choice | null, s: ClientSlot): { wha
       return choice.client === s.name ? { what: `a ${choice.kind}`, keep: true } : undefined;
     case 'deliver': {
       const m = delivered(before, choice);
-      if (!m || m.to !== 'client' || m.body.client.client !== s.name || m.body.client.inc !== s.inc) return undefined;
+      if (m?.to !== 'client' || m.body.client.client !== s.name || m.body.client.inc !== s.inc) return undefined;
       const error = (m.body as { error?: string }).error ?? 'NONE';
       const what = `a ${m.body.kind} ${error}`;
       const coordinatorError = coordinatorErrors.includes(error);

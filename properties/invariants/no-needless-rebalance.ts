@@ -27,7 +27,7 @@ function classic(before: World, choice: Choice | null, after: World): string | u
     return undefined;
   if (choice?.kind === 'fire' && choice.target === 'coordinator') return undefined;
   const m = delivered(before, choice);
-  if (!m || m.to !== 'coordinator') return `the group went ${from} -> PreparingRebalance on ${choice?.kind ?? 'nothing'}`;
+  if (m?.to !== 'coordinator') return `the group went ${from} -> PreparingRebalance on ${choice?.kind ?? 'nothing'}`;
   if (m.body.kind === 'LeaveGroup') return undefined;
   if (m.body.kind !== 'JoinGroup') return `a ${m.body.kind} from ${m.body.client.client} moved the group ${from} -> PreparingRebalance`;
   const req = m.body as JoinGroupRequest;
@@ -55,7 +55,8 @@ function consumer(before: World, choice: Choice | null, after: World): string | 
   if (m?.body.kind !== 'ConsumerGroupHeartbeat') return undefined;
   const req = m.body as ConsumerGroupHeartbeatRequest;
   const known = g0.members[req.memberId];
-  if (!known || req.memberEpoch < 0 || JSON.stringify(g1.subscriptionMetadata) !== JSON.stringify(g0.subscriptionMetadata)) return undefined;
+  if (!known || req.memberEpoch < 0 || JSON.stringify(g1.subscriptionMetadata) !== JSON.stringify(g0.subscriptionMetadata))
+    return undefined;
   const sameTopics = req.topics === null || req.topics.join() === known.topics.join();
   const sameAssignor = req.assignor === null || req.assignor === known.assignor;
   if (sameTopics && sameAssignor)
