@@ -18,8 +18,9 @@ function harmlessFor(before: World, choice: Choice | null, s: ClientSlot): { wha
     case 'fire':
       // An old request's timeout is a disconnect (Kafka: coordinatorDead / markCoordinatorUnknown);
       // the heartbeat timer only sends a heartbeat.
+      // A commit that timed out, like one answered, lets a revocation waiting for it go ahead.
       if (choice.target !== s.name || !(choice.timer.startsWith('req:') || choice.timer === 'heartbeat')) return undefined;
-      return { what: `the ${choice.timer} timer`, keep: true };
+      return { what: `the ${choice.timer} timer`, keep: choice.timer !== 'req:commit' };
     case 'process':
     case 'commit':
     case 'stall':
