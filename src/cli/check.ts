@@ -9,13 +9,14 @@ import type { Protocol, WorldConfig } from '../world/types.ts';
 import { UsageError, positiveInt } from '../core/errors.ts';
 import { count, printPass, printViolation } from './report.ts';
 import { Coverage, formatCoverage } from '../run/coverage.ts';
-import { findCounterexample } from '../random/find.ts';
+import { extendCheck, finishCheck, runCampaign, validateCiOptions, type CiOptions } from './check-ci.ts';
+import type { CampaignOutcome } from './reporters.ts';
 import { parseShard } from '../core/shard.ts';
 import { buildModel } from '../world/model.ts';
 import { timeline } from '../replay/timeline.ts';
 import { writeCounterexample } from '../replay/save.ts';
 
-interface CheckOptions {
+interface CheckOptions extends CiOptions {
   out: string;
   save: boolean;
   shrinkInstance: boolean;
@@ -71,6 +72,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .action(async (opts: CheckOptions) =>
       setExit(runCheck(opts, opts.variant === undefined ? undefined : await loadVariant(opts.variant))),
     );
+  extendCheck(program);
 }
 
 function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
@@ -100,7 +102,9 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     throw new UsageError(`unknown --assignor '${opts.assignor}' (known: ${all.join(', ')})`);
   }
 
+  validateCiOptions(opts);
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
+  const outcomes: CampaignOutcome[] = [];
   const results: Array<{ label: string; result: CampaignResult; file?: string; replay: string }> = [];
   let failed = false;
   for (const [protocol, assignor] of combos) {
@@ -122,8 +126,17 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     const progress = progressLine(label, opts.runs, opts.json === true);
     const started = performance.now();
     const coverage = opts.coverage ? new Coverage(buildModel(variant).machines) : undefined;
-    const found = findCounterexample(config, variant, { ...opts, shard, coverage, onRun: progress.tick });
+    const campaign = runCampaign(config, variant, { ...opts, shard, coverage, onRun: progress.tick }, opts.json === true);
+    const found = campaign.found;
     progress.done();
+    const outcome: CampaignOutcome = {
+      name: label,
+      seconds: (performance.now() - started) / 1000,
+      invariants: found.session.invariants.map((i) => i.id),
+      goals: campaign.goals,
+      properties: { protocol, assignor, seed: campaign.seed, runs: found.result.runs, 'max-steps': campaign.maxSteps },
+    };
+    outcomes.push(outcome);
     const printCoverage = () => {
       if (coverage && !opts.json) for (const line of formatCoverage(coverage.report())) console.log(pc.dim(`  ${line}`));
     };
@@ -138,7 +151,10 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     const cx = found.counterexample;
     const f = found.failure;
     const file = opts.save ? writeCounterexample(opts.out, cx) : undefined;
-    const replay = file ? `npx rebalance-check replay ${file}` : replayCommand(opts, protocol, assignor, result);
+    const replay = file
+      ? `npx rebalance-check replay ${file}`
+      : replayCommand({ ...opts, maxSteps: campaign.maxSteps }, protocol, assignor, result);
+    outcome.violation = { invariant: f.violation.invariant, statement: f.violation.statement, message: f.violation.message, replay, file };
     results.push({ label, result, file, replay });
     if (!opts.json) {
       const b = cx.shrink.before;
@@ -153,8 +169,9 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     printCoverage();
     break;
   }
-  if (opts.json) console.log(JSON.stringify({ ok: !failed, results }, null, 2));
-  return failed ? 1 : 0;
+  const code = finishCheck(opts, outcomes, failed, opts.json === true);
+  if (opts.json) console.log(JSON.stringify({ ok: code === 0, results: results.map((r, i) => ({ ...r, goals: outcomes[i]?.goals })) }, null, 2));
+  return code;
 }
 
 /** `; timers: initialRebalanceDelayMs 3000 -> 0, ...` for the settings instance shrinking changed. */
