@@ -19,7 +19,7 @@ export interface Goal {
   needs?: { text: string; holds(config: WorldConfig): boolean };
   /**
    * How to make it likelier, for the steering rounds that follow a campaign that missed it:
-   * factors on the weights of kinds of choice (see src/run/pick.ts), e.g. `{ crash: 8 }`.
+   * factors on the weights of kinds of choice (see src/run/pick.ts), e.g. `{ crash: 10, callback: 0.1 }`.
    */
   steer?: Partial<Record<ChoiceKind, number>>;
   /** True when this step is an instance of the situation. */

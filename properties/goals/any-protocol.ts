@@ -9,7 +9,8 @@ export const pollTimeoutMember: Goal = {
   statement: 'A member stops calling poll() past max.poll.interval.ms while in the group: it leaves and must rejoin.',
   protocols: ['eager', 'cooperative', 'consumer'],
   needs: needs.stall,
-  steer: { stall: 4 },
+  // Stalls likelier and longer, time passing faster.
+  steer: { stall: 4, resume: 0.05, fire: 3 },
   reached(before, choice) {
     if (choice.kind !== 'fire' || choice.timer !== 'poll') return false;
     const s = liveSlot(before, choice.target);
@@ -22,7 +23,8 @@ export const crashInRevocationCallback: Goal = {
   statement: 'A consumer crashes inside onPartitionsRevoked.',
   protocols: ['eager', 'cooperative', 'consumer'],
   needs: needs.crashInCallback,
-  steer: { crash: 10 },
+  // Crashes likelier, callbacks slower to finish.
+  steer: { crash: 10, callback: 0.1 },
   reached(before, choice) {
     if (choice.kind !== 'crash') return false;
     const s = liveSlot(before, choice.client);

@@ -30,7 +30,7 @@ export const commitAfterGenerationReplaced: Goal = {
   statement: 'An offset commit reaches the coordinator carrying a generation that has since been replaced.',
   protocols: classic,
   // A member cut off while the group moves on, committing before it hears of it.
-  steer: { commit: 4, cut: 4 },
+  steer: { commit: 4, cut: 4, heal: 0.3, fire: 2 },
   reached(before, choice) {
     const c = deliveredRequest(before, choice, 'OffsetCommit') as OffsetCommitRequest | undefined;
     return c !== undefined && c.generation >= 0 && c.generation < coord(before).generation;
@@ -41,7 +41,7 @@ export const commitInCompletingRebalance: Goal = {
   id: 'commit-in-completing-rebalance',
   statement: 'An offset commit reaches the coordinator in CompletingRebalance (answered REBALANCE_IN_PROGRESS).',
   protocols: classic,
-  steer: { commit: 4, cut: 4 },
+  steer: { commit: 4, cut: 4, heal: 0.3, fire: 2 },
   reached: (before, choice) =>
     deliveredRequest(before, choice, 'OffsetCommit') !== undefined && coordState(before) === 'CompletingRebalance',
 };
@@ -99,7 +99,7 @@ export const sessionExpiresWhileCut: Goal = {
   statement: "A member's session expires while its link is cut and it still holds partitions: a zombie.",
   protocols: classic,
   needs: needs.cut,
-  steer: { cut: 4 },
+  steer: { cut: 4, heal: 0.1, fire: 3 },
   reached(before, choice, after) {
     if (choice.kind !== 'fire' || choice.target !== 'coordinator' || !choice.timer.startsWith('session:')) return false;
     const id = choice.timer.slice('session:'.length);

@@ -53,7 +53,7 @@ export const partitionAddedDuringFollowUp: Goal = {
   statement: 'A partition is added while partitions of the current cooperative generation are assigned to nobody, awaiting the follow-up rebalance.',
   protocols: ['cooperative'],
   needs: needs.and(needs.twoMembers, needs.addPartitions),
-  steer: { addPartition: 4 },
+  steer: { addPartition: 6 },
   reached: (before, choice, _after, config) => choice.kind === 'addPartition' && unassignedInGeneration(before, config),
 };
 
@@ -62,6 +62,7 @@ export const rebalanceDuringRevocationCallback: Goal = {
   statement: 'A new rebalance begins while a cooperative member is still inside onPartitionsRevoked.',
   protocols: ['cooperative'],
   needs: needs.and(needs.twoMembers, needs.slowCallbacks),
+  steer: { callback: 0.2 },
   reached: (before, _choice, after) =>
     coordState(before) !== 'PreparingRebalance' &&
     coordState(after) === 'PreparingRebalance' &&
@@ -73,6 +74,7 @@ export const eagerJoinEndsDuringRevocation: Goal = {
   statement: 'An eager join phase ends while a member is still in onPartitionsRevoked and has not sent its JoinGroup.',
   protocols: ['eager'],
   needs: needs.and(needs.twoMembers, needs.slowCallbacks),
+  steer: { callback: 0.1, fire: 3 },
   reached: (before, choice, after) =>
     choice.kind === 'fire' &&
     choice.target === 'coordinator' &&

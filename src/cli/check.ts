@@ -12,6 +12,7 @@ import { count, printPass, printViolation } from './report.ts';
 import { Coverage, formatCoverage } from '../run/coverage.ts';
 import { extendCheck, finishCheck, runCampaign, validateCiOptions, type CiOptions } from './check-ci.ts';
 import type { CampaignOutcome } from './reporters.ts';
+import { runQuantities } from './quantities.ts';
 import { parseShard } from '../core/shard.ts';
 import { buildModel } from '../world/model.ts';
 import { timeline } from '../replay/timeline.ts';
@@ -81,9 +82,10 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--coverage', 'report which machine states, transitions, error codes and choices the runs reached, and which never')
     .option('--shard <i/n>', 'run only shard i of n (run k goes to shard k mod n); the n shards together are the whole campaign')
     .option('--json', 'print the results as JSON')
-    .action(async (opts: CheckOptions) =>
-      setExit(runCheck(opts, opts.variant === undefined ? undefined : await loadVariant(opts.variant))),
-    );
+    .action(async (opts: CheckOptions) => {
+      const variant = opts.variant === undefined ? undefined : await loadVariant(opts.variant);
+      setExit(opts.quantities ? await runQuantities(opts, variant) : runCheck(opts, variant));
+    });
   extendCheck(program);
 }
 

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.ts';
@@ -33,22 +34,31 @@ export interface CampaignOutcome {
 
 export function addReporterOptions(cmd: Command): Command {
   return cmd
-    .option('--reporter <name>', `also report for CI: ${reporters.join(' (an XML file) | ')} (annotations on stdout)`)
+    .option('--reporter <names>', 'also report for CI: junit (an XML file, see --report-file), github (annotations on stdout), or both: junit,github')
     .option('--report-file <file>', 'where --reporter junit writes its XML', 'rebalance-check-junit.xml');
 }
 
-export function parseReporter(opts: ReporterOptions): Reporter | undefined {
-  if (opts.reporter === undefined) return undefined;
-  if (!reporters.includes(opts.reporter as Reporter))
-    throw new UsageError(`unknown --reporter '${opts.reporter}' (known: ${reporters.join(', ')})`);
-  return opts.reporter as Reporter;
+export function parseReporters(opts: ReporterOptions): Reporter[] {
+  if (opts.reporter === undefined) return [];
+  const names = opts.reporter.split(',').map((r) => r.trim());
+  const bad = names.find((r) => !reporters.includes(r as Reporter));
+  if (bad !== undefined) throw new UsageError(`unknown --reporter '${bad}' (known: ${reporters.join(', ')})`);
+  return names as Reporter[];
 }
 
 /** Writes the report the options ask for (nothing without --reporter). */
 export function emitReport(opts: ReporterOptions, command: string, outcomes: CampaignOutcome[]): void {
-  const reporter = parseReporter(opts);
-  if (reporter === 'junit') writeFileSync(opts.reportFile ?? 'rebalance-check-junit.xml', junitXml(command, outcomes, new Date()));
-  if (reporter === 'github') for (const line of githubAnnotations(command, outcomes)) console.log(line);
+  const chosen = parseReporters(opts);
+  if (chosen.includes('junit')) {
+    const file = opts.reportFile ?? 'rebalance-check-junit.xml';
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, junitXml(command, outcomes, new Date()));
+    } catch (e) {
+      throw new UsageError(`cannot write --report-file ${file}: ${(e as Error).message}`);
+    }
+  }
+  if (chosen.includes('github')) for (const line of githubAnnotations(command, outcomes)) console.log(line);
 }
 
 const xml = (s: string): string =>

@@ -1,6 +1,7 @@
 import { assign, enqueueActions } from 'xstate';
 import { range } from '../../models/assignors/range.ts';
 import { sticky } from '../../models/assignors/sticky.ts';
+import { cooperativeSticky } from '../../models/assignors/cooperative-sticky.ts';
 import type { Assignor } from '../../models/assignors/types.ts';
 import { uniform } from '../../models/consumer-protocol/assignors.ts';
 import { admission, admitPatch, bumpPatch, leaver, reconcilePatch, removeMember } from '../../models/consumer-protocol/coordinator.ts';
@@ -221,6 +222,25 @@ export const catalogue: Variant[] = [
 const lastOf = (ids: string[]) => ids[ids.length - 1] ?? null;
 
 export const alternatives: Variant[] = [
+  defineVariant({
+    name: 'forgetful-cooperative-sticky',
+    description:
+      'cooperative-sticky that ignores the partitions members own (as if every member were new): balanced and safe, but not sticky, so a rebalance moves partitions needlessly.',
+    protocols: ['cooperative'],
+    assignors: {
+      'cooperative-sticky': {
+        ...cooperativeSticky,
+        sticky: false,
+        assign: (input) =>
+          cooperativeSticky.assign({
+            ...input,
+            subscriptions: Object.fromEntries(
+              Object.entries(input.subscriptions).map(([id, s]) => [id, { ...s, ownedPartitions: [], generationId: -1 }]),
+            ),
+          }),
+      },
+    },
+  }),
   defineVariant({
     name: 'no-initial-delay',
     description:
