@@ -50,7 +50,8 @@ function unassignedInGeneration(w: World, config: WorldConfig): boolean {
 
 export const partitionAddedDuringFollowUp: Goal = {
   id: 'partition-added-during-follow-up',
-  statement: 'A partition is added while partitions of the current cooperative generation are assigned to nobody, awaiting the follow-up rebalance.',
+  statement:
+    'A partition is added while partitions of the current cooperative generation are assigned to nobody, awaiting the follow-up rebalance.',
   protocols: ['cooperative'],
   needs: needs.and(needs.twoMembers, needs.addPartitions),
   steer: { addPartition: 6 },

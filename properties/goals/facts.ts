@@ -46,9 +46,5 @@ export const needs = {
   staticLeave: need('static membership (--static) and graceful closes', (c) => c.static && c.faults.leave),
   upgrade: need('a rolling upgrade (--upgrade)', (c) => c.upgrade),
   dynamic: need('dynamic members (not --static)', (c) => !c.static),
-  and: (...ns: Array<ReturnType<typeof need>>) =>
-    need(
-      ns.map((n) => n.text).join(', '),
-      (c) => ns.every((n) => n.holds(c)),
-    ),
+  and: (...ns: Array<ReturnType<typeof need>>) => need(ns.map((n) => n.text).join(', '), (c) => ns.every((n) => n.holds(c))),
 };

@@ -10,7 +10,14 @@ import { upgradeGoals } from './upgrade.ts';
 export type { Goal } from '../goal.ts';
 
 /** Every reachability goal, in the order they are reported. */
-export const goals: Goal[] = [...classicGoals, ...rebalanceModeGoals, ...anyProtocolGoals, ...staticGoals, ...consumerGoals, ...upgradeGoals];
+export const goals: Goal[] = [
+  ...classicGoals,
+  ...rebalanceModeGoals,
+  ...anyProtocolGoals,
+  ...staticGoals,
+  ...consumerGoals,
+  ...upgradeGoals,
+];
 
 /**
  * The goals a run of this configuration can reach: those of its protocol whose needs it meets.

@@ -21,8 +21,7 @@ export const witnessConfigs: Array<{ protocol: Protocol; assignor: string; stati
   { protocol: 'eager', assignor: 'range', upgrade: true },
 ];
 
-const configOf = (c: (typeof witnessConfigs)[number]): WorldConfig =>
-  worldConfig({ ...c, members: 3, partitions: 6, faults: allFaults });
+const configOf = (c: (typeof witnessConfigs)[number]): WorldConfig => worldConfig({ ...c, members: 3, partitions: 6, faults: allFaults });
 
 interface Witness {
   goal: string;

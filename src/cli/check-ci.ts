@@ -54,7 +54,11 @@ export function finishCheck(opts: CiOptions, outcomes: CampaignOutcome[], failed
     // After a violation the campaigns that did not run cannot be asked to have reached anything.
     goalsFailed = printGoals(outcomes, failed ? { goals: true } : opts, json);
   }
-  emitReport(opts, 'check', outcomes.map((o) => ({ ...o, goalsRequired: opts.requireGoals === true && !failed })));
+  emitReport(
+    opts,
+    'check',
+    outcomes.map((o) => ({ ...o, goalsRequired: opts.requireGoals === true && !failed })),
+  );
   return failed || goalsFailed ? 1 : 0;
 }
 

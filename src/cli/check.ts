@@ -144,7 +144,8 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     break;
   }
   const code = finishCheck(opts, outcomes, failed, opts.json === true);
-  if (opts.json) console.log(JSON.stringify({ ok: code === 0, results: results.map((r, i) => ({ ...r, goals: outcomes[i]?.goals })) }, null, 2));
+  if (opts.json)
+    console.log(JSON.stringify({ ok: code === 0, results: results.map((r, i) => ({ ...r, goals: outcomes[i]?.goals })) }, null, 2));
   return code;
 }
 

@@ -63,7 +63,11 @@ async function runCompare(given: string[], opts: CompareOptions, cmd: Command): 
   if (fromFile('callbackMs')) opts.callbackMs = base!.timing.revocationCallbackMs;
   if (specs.length < (opts.baseline ? 1 : 2))
     throw new UsageError('compare needs at least two designs (e.g. compare eager cooperative), or one with --baseline');
-  const names = fromFile('scenario') ? Object.keys(base!.figures) : opts.scenario === 'all' ? compareScenarios.map((s) => s.name) : [opts.scenario];
+  const names = fromFile('scenario')
+    ? Object.keys(base!.figures)
+    : opts.scenario === 'all'
+      ? compareScenarios.map((s) => s.name)
+      : [opts.scenario];
   const scenarios = names.map(findScenario);
   const unknown = names.find((_, i) => scenarios[i] === undefined);
   if (unknown !== undefined)

@@ -25,9 +25,9 @@ import { tracksGoals } from './goals.ts';
 interface ExploreOptions
   extends CiOptions,
     Pick<
-    ExploreRequest,
-    'protocol' | 'assignor' | 'members' | 'partitions' | 'topics' | 'static' | 'slowCallbacks' | 'maxDepth' | 'maxInFlight'
-  > {
+      ExploreRequest,
+      'protocol' | 'assignor' | 'members' | 'partitions' | 'topics' | 'static' | 'slowCallbacks' | 'maxDepth' | 'maxInFlight'
+    > {
   variant?: string;
   maxTime?: number;
   maxDelay?: number;

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { XmlDocument, XsdValidator } from 'libxml2-wasm';
 import { describe, expect, test } from 'vitest';
+import { validateJunit } from './junit-for-tests.ts';
 import { githubAnnotations, junitXml, type CampaignOutcome } from './reporters.ts';
 
 // The CI reports: JUnit XML validated against the JUnit schema CI readers use (our copy of the
@@ -34,18 +33,7 @@ const outcomes: CampaignOutcome[] = [
   },
 ];
 
-function validate(xml: string): void {
-  const schema = XmlDocument.fromString(readFileSync(new URL('./fixtures/junit.xsd', import.meta.url), 'utf8'));
-  const validator = XsdValidator.fromDoc(schema);
-  const doc = XmlDocument.fromString(xml);
-  try {
-    validator.validate(doc);
-  } finally {
-    doc.dispose();
-    validator.dispose();
-    schema.dispose();
-  }
-}
+const validate = validateJunit;
 
 describe('JUnit XML', () => {
   const xml = junitXml('check', outcomes, new Date(Date.UTC(2026, 0, 2, 3, 4, 5)));
@@ -86,7 +74,9 @@ describe('GitHub annotations', () => {
   });
 
   test('the violation names the counterexample file and the replay command, escaped as workflow commands require', () => {
-    expect(lines[1]).toMatch(/^::error file=counterexamples\/commit-fencing-1234\.json,title=rebalance-check check%3A commit-fencing violated::/);
+    expect(lines[1]).toMatch(
+      /^::error file=counterexamples\/commit-fencing-1234\.json,title=rebalance-check check%3A commit-fencing violated::/,
+    );
     expect(lines[1]).toContain('100%25%2C done'.replace('%2C', ','));
     expect(lines[1]).toContain('%0AReplay: npx rebalance-check replay counterexamples/commit-fencing-1234.json');
     expect(lines[1].split('\n')).toHaveLength(1);

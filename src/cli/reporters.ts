@@ -34,7 +34,10 @@ export interface CampaignOutcome {
 
 export function addReporterOptions(cmd: Command): Command {
   return cmd
-    .option('--reporter <names>', 'also report for CI: junit (an XML file, see --report-file), github (annotations on stdout), or both: junit,github')
+    .option(
+      '--reporter <names>',
+      'also report for CI: junit (an XML file, see --report-file), github (annotations on stdout), or both: junit,github',
+    )
     .option('--report-file <file>', 'where --reporter junit writes its XML', 'rebalance-check-junit.xml');
 }
 
@@ -67,8 +70,10 @@ const xml = (s: string): string =>
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
-    // Characters XML 1.0 does not allow (the terminal colour escapes among them).
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+    // Characters XML 1.0 does not allow (the terminal colour escape among them).
+    .split('')
+    .filter((c) => c.charCodeAt(0) >= 0x20 || c === '\t' || c === '\n' || c === '\r')
+    .join('');
 
 const attrs = (a: Record<string, string | number | undefined>): string =>
   Object.entries(a)
@@ -101,7 +106,11 @@ function casesOf(o: CampaignOutcome): Case[] {
     cases.push({
       name: `goal ${g.id}`,
       ...(missed && {
-        failure: { type: 'goal', message: `goal ${g.id} never reached`, text: `${g.statement}\nThe campaign never reached it: raise --runs or --max-steps.\n` },
+        failure: {
+          type: 'goal',
+          message: `goal ${g.id} never reached`,
+          text: `${g.statement}\nThe campaign never reached it: raise --runs or --max-steps.\n`,
+        },
       }),
     });
   }
@@ -165,13 +174,18 @@ export function githubAnnotations(command: string, outcomes: CampaignOutcome[]):
   for (const o of outcomes) {
     const v = o.violation;
     if (v) {
-      const props = [...(v.file ? [`file=${ghProp(v.file)}`] : []), `title=${ghProp(`rebalance-check ${command}: ${v.invariant} violated`)}`];
+      const props = [
+        ...(v.file ? [`file=${ghProp(v.file)}`] : []),
+        `title=${ghProp(`rebalance-check ${command}: ${v.invariant} violated`)}`,
+      ];
       out.push(`::error ${props.join(',')}::${ghData(`${o.name}: ${v.message}\n${v.statement}\nReplay: ${v.replay}`)}`);
     }
     if (o.goalsRequired)
       for (const g of o.goals ?? [])
         if (g.applies && g.hits === 0)
-          out.push(`::error title=${ghProp(`rebalance-check ${command}: goal ${g.id} never reached`)}::${ghData(`${o.name}: ${g.statement}`)}`);
+          out.push(
+            `::error title=${ghProp(`rebalance-check ${command}: goal ${g.id} never reached`)}::${ghData(`${o.name}: ${g.statement}`)}`,
+          );
   }
   return out;
 }

@@ -132,14 +132,17 @@ export function checkBaseline(base: Baseline, results: ComparisonResult[]): Base
         if (b === undefined) continue;
         const t = base.tolerances[figure.replace(/\[\d+\].*$/, '')] ?? base.tolerances.default;
         const allowed = Math.abs(b) * t.relative + t.absolute + EPSILON;
-        if (value > b + allowed) changes.push({ scenario: r.scenario.name, design, figure, baseline: b, now: value, allowed, kind: 'regression' });
-        else if (value < b - allowed) changes.push({ scenario: r.scenario.name, design, figure, baseline: b, now: value, allowed, kind: 'improvement' });
+        if (value > b + allowed)
+          changes.push({ scenario: r.scenario.name, design, figure, baseline: b, now: value, allowed, kind: 'regression' });
+        else if (value < b - allowed)
+          changes.push({ scenario: r.scenario.name, design, figure, baseline: b, now: value, allowed, kind: 'improvement' });
       }
     }
   }
   const missing: string[] = [];
   for (const [sc, designs] of Object.entries(base.figures))
-    for (const d of Object.keys(designs)) if (!seen.has(`${sc} / ${d}`) && results.some((r) => r.scenario.name === sc)) missing.push(`${sc} / ${d}`);
+    for (const d of Object.keys(designs))
+      if (!seen.has(`${sc} / ${d}`) && results.some((r) => r.scenario.name === sc)) missing.push(`${sc} / ${d}`);
   return { changes, regressions: changes.filter((c) => c.kind === 'regression'), unknown, missing };
 }
 

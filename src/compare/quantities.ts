@@ -36,11 +36,11 @@ export interface QuantityProperty {
 export const quantityProperties: QuantityProperty[] = [
   {
     id: 'cooperative-moves-no-more',
-    statement: 'After one change to a stable group, cooperative-sticky (cooperative) moves no more partitions than under the eager protocol.',
+    statement:
+      'After one change to a stable group, cooperative-sticky (cooperative) moves no more partitions than under the eager protocol.',
     designs: ['eager/cooperative-sticky', 'cooperative'],
     changes: ['join', 'leave', 'crash', 'add-partition'],
-    check: ([eager, coop]) =>
-      coop.moved > eager.moved ? `cooperative moved ${coop.moved} partitions, eager ${eager.moved}` : undefined,
+    check: ([eager, coop]) => (coop.moved > eager.moved ? `cooperative moved ${coop.moved} partitions, eager ${eager.moved}` : undefined),
   },
   {
     id: 'cooperative-no-stop-the-world',

@@ -22,7 +22,13 @@ export interface Found {
 export function findCounterexample(
   config: WorldConfig,
   variant: Variant | undefined,
-  opts: CampaignOptions & { liveness?: boolean; shrinkInstance?: boolean; coverage?: Coverage; goalTracker?: GoalTracker; weights?: Session['weights'] },
+  opts: CampaignOptions & {
+    liveness?: boolean;
+    shrinkInstance?: boolean;
+    coverage?: Coverage;
+    goalTracker?: GoalTracker;
+    weights?: Session['weights'];
+  },
 ): Found {
   const plain = session(config, variant, opts.liveness ?? true);
   const covered = opts.coverage ? { ...plain, model: opts.coverage.wrap(plain.model) } : plain;

@@ -20,7 +20,8 @@ const witnesses: Witness[] = JSON.parse(readFileSync(new URL('./fixtures/goal-wi
 test('at least 20 goals, across classic eager, cooperative, static and KIP-848, with unique ids', () => {
   expect(goals.length).toBeGreaterThanOrEqual(20);
   expect(new Set(goals.map((g) => g.id)).size).toBe(goals.length);
-  for (const p of ['eager', 'cooperative', 'consumer'] as const) expect(goals.filter((g) => g.protocols.includes(p)).length).toBeGreaterThan(3);
+  for (const p of ['eager', 'cooperative', 'consumer'] as const)
+    expect(goals.filter((g) => g.protocols.includes(p)).length).toBeGreaterThan(3);
   expect(goals.filter((g) => g.needs?.text.includes('static')).length).toBeGreaterThanOrEqual(4);
 });
 
@@ -31,7 +32,10 @@ describe.each(goals.map((g) => [g.id, g] as const))('goal %s', (id, goal) => {
     expect(goalsFor(w!.config).map((g) => g.id)).toContain(id);
     const tracker = new GoalTracker(w!.config);
     let steps = 0;
-    const s = { ...session(w!.config), liveness: false, observe: (b: World, c: Choice, a: World) => {
+    const s = {
+      ...session(w!.config),
+      liveness: false,
+      observe: (b: World, c: Choice, a: World) => {
         steps++;
         tracker.observe(b, c, a);
       },

@@ -25,8 +25,7 @@ export class GoalTracker {
 
   /** Records one step (the `observe` hook of a session or of the explorer). */
   observe = (before: World, choice: Choice, after: World): void => {
-    for (const g of this.applicable)
-      if (g.reached(before, choice, after, this.config)) this.hits.set(g.id, (this.hits.get(g.id) ?? 0) + 1);
+    for (const g of this.applicable) if (g.reached(before, choice, after, this.config)) this.hits.set(g.id, (this.hits.get(g.id) ?? 0) + 1);
   };
 
   /** Adds another tracker's counts (shards, workers, several campaigns). */
