@@ -23,8 +23,8 @@ export const crashInRevocationCallback: Goal = {
   statement: 'A consumer crashes inside onPartitionsRevoked.',
   protocols: ['eager', 'cooperative', 'consumer'],
   needs: needs.crashInCallback,
-  // Crashes likelier, callbacks slower to finish.
-  steer: { crash: 10, callback: 0.1 },
+  // Crashes likelier, callbacks slower to finish, and membership churn so that revocations happen.
+  steer: { deliver: 3, crash: 3, start: 4, callback: 0.05, drop: 0.2, cut: 0.2, stall: 0.2 },
   reached(before, choice) {
     if (choice.kind !== 'crash') return false;
     const s = liveSlot(before, choice.client);

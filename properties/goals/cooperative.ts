@@ -54,7 +54,7 @@ export const partitionAddedDuringFollowUp: Goal = {
     'A partition is added while partitions of the current cooperative generation are assigned to nobody, awaiting the follow-up rebalance.',
   protocols: ['cooperative'],
   needs: needs.and(needs.twoMembers, needs.addPartitions),
-  steer: { addPartition: 6 },
+  steer: { addPartition: 6, deliver: 3, start: 3, crash: 2, drop: 0.2, cut: 0.2, stall: 0.2 },
   reached: (before, choice, _after, config) => choice.kind === 'addPartition' && unassignedInGeneration(before, config),
 };
 
