@@ -225,8 +225,11 @@ export const alternatives: Variant[] = [
   defineVariant({
     name: 'forgetful-cooperative-sticky',
     description:
-      'cooperative-sticky that ignores the partitions members own (as if every member were new): balanced and safe, but not sticky, so a rebalance moves partitions needlessly.',
+      'cooperative-sticky that ignores the partitions members own (as if every member were new): not sticky, so a rebalance moves partitions needlessly, and without the owned partitions it cannot hold moving ones back for a second round.',
     protocols: ['cooperative'],
+    // The quantity cooperative-moves-no-more (src/compare/quantities.ts) fails with it too.
+    breaks: ['cooperative-no-direct-transfer', 'revoke-before-assign'],
+    explore: { members: 2, partitions: 2, maxDepth: 18, maxInFlight: 2 },
     assignors: {
       'cooperative-sticky': {
         ...cooperativeSticky,
