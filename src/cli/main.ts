@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type Option } from 'commander';
 import { registerCheck } from './check.ts';
 import { registerExplore } from './explore.ts';
 import { registerReplay } from './replay.ts';
@@ -28,8 +28,24 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerCompare(program, setExit);
   registerVariants(program, setExit);
   registerExplore(program, setExit);
-  for (const command of [program, ...program.commands]) command.addHelpText('after', exitCodesHelp);
+  for (const command of [program, ...program.commands]) {
+    command.addHelpText('after', exitCodesHelp);
+    for (const option of command.options) describeRangeAndDefault(option);
+  }
   return program;
+}
+
+/**
+ * Help text in one form everywhere: an integer option's enforced range is shown (`1-16`), and a
+ * default is printed once, by commander, as it would be typed (`1-10`, not `[1,10]`).
+ */
+function describeRangeAndDefault(option: Option): void {
+  const range = (option.parseArg as { range?: readonly [number, number] } | undefined)?.range;
+  if (range) option.description = `${option.description} [${range[0].toLocaleString('en-US')}-${range[1].toLocaleString('en-US')}]`;
+  if (option.defaultValue === undefined) return;
+  // commander prints the default itself: drop a description's own "default: X; " before it.
+  option.description = option.description.replace(/\(default: [^;)]*; /, '(').replace(/ ?\(default: [^;)]*\)/, '');
+  if (Array.isArray(option.defaultValue)) option.defaultValueDescription = option.defaultValue.join('-');
 }
 
 /** Runs the command line; returns the exit code (0 ok, 1 violation, 2 bad usage). */

@@ -63,3 +63,14 @@ test.each([
   expect(r.err.split('\n').filter(Boolean)).toHaveLength(1);
   expect(r.err).toContain(line);
 });
+
+test('--help shows every enforced range and each default once, as typed', () => {
+  expect(cli(['check', '--help']).out).toMatch(/--members <n> +consumer processes \[1-16\] \(default: 3\)/);
+  expect(cli(['explore', '--help']).out).toMatch(/--members <n> +consumer processes \(default: 3, or the variant's\) \[1-4\]/);
+  const compare = cli(['compare', '--help']).out;
+  expect(compare.replace(/\s+/g, ' ')).toContain('(default: 1-10)');
+  for (const command of ['check', 'explore', 'compare', 'replay', 'assignor']) {
+    const options = cli([command, '--help']).out.split(/\n(?= {2}-)/);
+    expect(options.filter((o) => (o.match(/default:/g) ?? []).length > 1)).toEqual([]);
+  }
+});
