@@ -1,6 +1,7 @@
 import { assign, enqueueActions } from 'xstate';
 import { range } from '../../models/assignors/range.ts';
 import { sticky } from '../../models/assignors/sticky.ts';
+import { cooperativeSticky } from '../../models/assignors/cooperative-sticky.ts';
 import type { Assignor } from '../../models/assignors/types.ts';
 import { uniform } from '../../models/consumer-protocol/assignors.ts';
 import { admission, admitPatch, bumpPatch, leaver, reconcilePatch, removeMember } from '../../models/consumer-protocol/coordinator.ts';
@@ -261,6 +262,28 @@ export const catalogue: Variant[] = [
 const lastOf = (ids: string[]) => ids[ids.length - 1] ?? null;
 
 export const alternatives: Variant[] = [
+  defineVariant({
+    name: 'forgetful-cooperative-sticky',
+    description:
+      'cooperative-sticky that ignores the partitions members own (as if every member were new): not sticky, so a rebalance moves partitions needlessly, and without the owned partitions it cannot hold moving ones back for a second round.',
+    protocols: ['cooperative'],
+    // The quantity cooperative-moves-no-more (src/compare/quantities.ts) fails with it too.
+    breaks: ['cooperative-no-direct-transfer', 'revoke-before-assign'],
+    explore: { members: 2, partitions: 2, maxDepth: 18, maxInFlight: 2 },
+    assignors: {
+      'cooperative-sticky': {
+        ...cooperativeSticky,
+        sticky: false,
+        assign: (input) =>
+          cooperativeSticky.assign({
+            ...input,
+            subscriptions: Object.fromEntries(
+              Object.entries(input.subscriptions).map(([id, s]) => [id, { ...s, ownedPartitions: [], generationId: -1 }]),
+            ),
+          }),
+      },
+    },
+  }),
   defineVariant({
     name: 'no-initial-delay',
     description:
