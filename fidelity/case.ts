@@ -27,7 +27,9 @@ export class Divergence extends Error {}
 
 export function same(actual: unknown, expected: unknown, what = 'result'): void {
   if (!isDeepStrictEqual(actual, expected))
-    throw new Divergence(`${what}: expected ${inspect(expected, { depth: 6, breakLength: 200 })}, got ${inspect(actual, { depth: 6, breakLength: 200 })}`);
+    throw new Divergence(
+      `${what}: expected ${inspect(expected, { depth: 6, breakLength: 200 })}, got ${inspect(actual, { depth: 6, breakLength: 200 })}`,
+    );
 }
 
 export function holds(condition: boolean, what: string): void {

@@ -60,7 +60,7 @@ function reconcileCase(spec: ReconcileSpec): FidelityCase {
       const s = spec.member;
       const member: ConsumerGroupMember = {
         memberId: 'member',
-        client: 'c1' as ConsumerGroupMember['client'],
+        client: { client: 'c1', inc: 1 },
         instanceId: null,
         memberEpoch: s.epoch,
         previousEpoch: s.previous,
@@ -159,7 +159,13 @@ export const reconciliationCases: FidelityCase[] = [
     target: [12, { topic1: [3], topic2: [6] }],
     partitionEpoch: free,
     owned: [ownsKept],
-    expected: { state: 'unrevoked', epoch: 11, previous: 10, assigned: { topic1: [3], topic2: [6] }, pending: { topic1: [2], topic2: [5] } },
+    expected: {
+      state: 'unrevoked',
+      epoch: 11,
+      previous: 10,
+      assigned: { topic1: [3], topic2: [6] },
+      pending: { topic1: [2], topic2: [5] },
+    },
   }),
   reconcileCase({
     method: 'testUnrevokedPartitionsToUnreleasedPartitions',
@@ -204,7 +210,13 @@ export const reconciliationCases: FidelityCase[] = [
     target: [12, { topic1: [3], topic2: [6] }],
     partitionEpoch: held,
     owned: [null],
-    expected: { state: 'unrevoked', epoch: 11, previous: 11, assigned: { topic1: [3], topic2: [6] }, pending: { topic1: [2], topic2: [5] } },
+    expected: {
+      state: 'unrevoked',
+      epoch: 11,
+      previous: 11,
+      assigned: { topic1: [3], topic2: [6] },
+      pending: { topic1: [2], topic2: [5] },
+    },
   }),
 ];
 

@@ -55,7 +55,10 @@ function serverCase(spec: ServerSpec): FidelityCase {
       const input: ServerAssignInput = {
         topics: Object.fromEntries(used.map((t) => [rename(t), spec.topics[t]])),
         members: Object.fromEntries(
-          Object.entries(spec.members).map(([m, [topics, , instanceId]]) => [m, { topics: topics.map(rename), instanceId: instanceId ?? null }]),
+          Object.entries(spec.members).map(([m, [topics, , instanceId]]) => [
+            m,
+            { topics: topics.map(rename), instanceId: instanceId ?? null },
+          ]),
         ),
         previous: Object.fromEntries(Object.entries(spec.members).map(([m, [, prev]]) => [m, byTopic(prev ?? {})])),
       };
@@ -329,7 +332,9 @@ export const serverAssignorCases: FidelityCase[] = [
     check: 'properties',
     run() {
       const topics = Object.fromEntries(Array.from({ length: 99 }, (_, i) => [`topic-${i + 1}`, 3]));
-      const members = Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`member${i + 1}`, { topics: Object.keys(topics), instanceId: null }]));
+      const members = Object.fromEntries(
+        Array.from({ length: 49 }, (_, i) => [`member${i + 1}`, { topics: Object.keys(topics), instanceId: null }]),
+      );
       const out = uniform.assign({ topics, members, previous: {} });
       const all = Object.values(out).flat();
       holds(new Set(all).size === all.length && all.length === 297, 'every partition assigned exactly once');

@@ -18,7 +18,7 @@ const layers: string[][] = [
   ['src/random', 'src/explore'],
   ['src/compare', 'src/assignor-check', 'src/conformance', 'src/mutate'],
   ['src/index.ts', 'src/testing'],
-  ['src/cli', 'src/bench', 'adapters', 'examples'],
+  ['src/cli', 'src/bench', 'adapters', 'examples', 'fidelity'],
   ['bin'],
 ];
 
@@ -55,7 +55,7 @@ const specifiers = /(?:from\s+|import\s*\(\s*|new URL\(\s*)['"](\.{1,2}\/[^'"]+)
 
 function violations(): string[] {
   const found: string[] = [];
-  for (const top of ['models', 'properties', 'src', 'adapters', 'examples', 'bin']) {
+  for (const top of ['models', 'properties', 'src', 'adapters', 'examples', 'bin', 'fidelity']) {
     for (const file of sources(top)) {
       const from = unitOf(file);
       if (from === undefined) {

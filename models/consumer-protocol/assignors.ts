@@ -140,7 +140,8 @@ function heterogeneous(ids: string[], members: Record<string, ServerMember>, top
   for (let pass = 0; pass < MAX_BALANCE_PASSES; pass++) {
     for (let ti = 0; ti < movable.length; ti++) {
       if (ti === last) return collect(ids, owners);
-      if (balanceTopic(movable[ti], subscribers.get(movable[ti])!, owners.get(movable[ti])!, balancer, byLoad, move) > 0 || last === -1) last = ti;
+      if (balanceTopic(movable[ti], subscribers.get(movable[ti])!, owners.get(movable[ti])!, balancer, byLoad, move) > 0 || last === -1)
+        last = ti;
     }
   }
   return collect(ids, owners);
@@ -262,9 +263,17 @@ const sameTopics = (members: ServerMember[]) => {
 export const uniformBuilders = {
   homogeneous: ({ topics, members, previous }: ServerAssignInput) => {
     const ids = Object.keys(members).sort();
-    return ids.length === 0 ? {} : homogeneous(ids, members[ids[0]].topics.filter((t) => topics[t] !== undefined), topics, previous);
+    return ids.length === 0
+      ? {}
+      : homogeneous(
+          ids,
+          members[ids[0]].topics.filter((t) => topics[t] !== undefined),
+          topics,
+          previous,
+        );
   },
-  heterogeneous: ({ topics, members, previous }: ServerAssignInput) => heterogeneous(Object.keys(members).sort(), members, topics, previous),
+  heterogeneous: ({ topics, members, previous }: ServerAssignInput) =>
+    heterogeneous(Object.keys(members).sort(), members, topics, previous),
 };
 
 /**
