@@ -73,6 +73,14 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     );
 }
 
+/** One campaign of a `check`: a protocol and assignor, with static members or as the rolling upgrade. */
+interface Campaign {
+  protocol: Protocol;
+  assignor: string;
+  static: boolean;
+  upgrade: boolean;
+}
+
 function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
   if (opts.protocol !== undefined && !protocols.includes(opts.protocol as Protocol))
     throw new UsageError(`unknown --protocol '${opts.protocol}' (known: ${protocols.join(', ')})`);
@@ -80,7 +88,7 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
   const chosen = opts.protocol !== undefined ? [opts.protocol as Protocol] : variant ? variantProtocols(variant) : protocols;
   if (variant && !chosen.every((p) => variantProtocols(variant).includes(p)))
     throw new UsageError(`variant ${variant.name} applies to ${variantProtocols(variant).join(', ')}, not ${chosen.join(', ')}`);
-  const combos: Array<[Protocol, string]> = [];
+  const combos: Campaign[] = [];
   for (const protocol of chosen) {
     const known = assignorsFor(protocol, variant);
     if (opts.assignor !== undefined && !known.includes(opts.assignor)) {
@@ -91,10 +99,17 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     // A variant that replaces an assignor is checked with that assignor.
     const replaced = variant && variantAssignors(variant);
     const names = opts.assignor ? [opts.assignor] : replaced ? replaced.filter((a) => known.includes(a)) : known;
-    for (const a of names) combos.push([protocol, a]);
+    for (const a of names) combos.push({ protocol, assignor: a, static: opts.static === true, upgrade: false });
   }
   // The upgrade scenario fixes its own assignors and protocols.
-  if (opts.upgrade) combos.splice(0, combos.length, ['eager', 'range']);
+  if (opts.upgrade) combos.splice(0, combos.length, { protocol: 'eager', assignor: 'range', static: opts.static === true, upgrade: true });
+  // With no option that picks the campaigns, `check` also runs every one with static members
+  // (KIP-345/814) and the rolling upgrade (KIP-429).
+  const picked = opts.protocol !== undefined || opts.assignor !== undefined || variant !== undefined || opts.static || opts.upgrade;
+  if (!picked) {
+    combos.push(...combos.map((c) => ({ ...c, static: true })));
+    combos.push({ protocol: 'eager', assignor: 'range', static: false, upgrade: true });
+  }
   if (combos.length === 0) {
     const all = [...new Set(chosen.flatMap((p) => assignorsFor(p, variant)))].sort();
     throw new UsageError(`unknown --assignor '${opts.assignor}' (known: ${all.join(', ')})`);
@@ -103,7 +118,8 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
   const results: Array<{ label: string; result: CampaignResult; file?: string; replay: string }> = [];
   let failed = false;
-  for (const [protocol, assignor] of combos) {
+  for (const campaign of combos) {
+    const { protocol, assignor } = campaign;
     const config = worldConfig({
       protocol,
       assignor,
@@ -111,14 +127,14 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
       partitions: opts.partitions,
       topics: opts.topics,
       faults: opts.faults ? allFaults : noFaults,
-      static: opts.static,
-      upgrade: opts.upgrade,
+      static: campaign.static,
+      upgrade: campaign.upgrade,
       variant,
     });
     // The instance actually checked: a variant's settings may change it.
     const counts = Object.values(config.topics);
     const shape = counts.length > 1 ? `${counts.length} topics x ${count(counts[0], 'partition')}` : count(counts[0], 'partition');
-    const label = `${opts.upgrade ? 'upgrade eager range -> cooperative-sticky' : `${protocol}/${assignor}`}${opts.static || config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${shape})`;
+    const label = `${campaign.upgrade ? 'upgrade eager range -> cooperative-sticky' : `${protocol}/${assignor}`}${config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${shape})`;
     const progress = progressLine(label, opts.runs, opts.json === true);
     const started = performance.now();
     const coverage = opts.coverage ? new Coverage(buildModel(variant).machines) : undefined;
@@ -138,7 +154,7 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     const cx = found.counterexample;
     const f = found.failure;
     const file = opts.save ? writeCounterexample(opts.out, cx) : undefined;
-    const replay = file ? `npx rebalance-check replay ${file}` : replayCommand(opts, protocol, assignor, result);
+    const replay = file ? `npx rebalance-check replay ${file}` : replayCommand(opts, campaign, result);
     results.push({ label, result, file, replay });
     if (!opts.json) {
       const b = cx.shrink.before;
@@ -164,18 +180,18 @@ function timerChanges(before: WorldConfig['timers'] | undefined, after: WorldCon
   return changed.length ? `; timers: ${changed.map((k) => `${k} ${before[k]} -> ${after[k]}`).join(', ')}` : '';
 }
 
-function replayCommand(opts: CheckOptions, protocol: string, assignor: string, result: CampaignResult): string {
+function replayCommand(opts: CheckOptions, campaign: Campaign, result: CampaignResult): string {
   const parts = [
     'npx rebalance-check check',
-    `--protocol ${protocol}`,
-    `--assignor ${assignor}`,
+    `--protocol ${campaign.protocol}`,
+    `--assignor ${campaign.assignor}`,
     `--members ${opts.members}`,
     `--partitions ${opts.partitions}`,
   ];
   if (opts.topics > 1) parts.push(`--topics ${opts.topics}`);
   if (opts.variant) parts.push(`--variant ${opts.variant}`);
-  if (opts.static) parts.push('--static');
-  if (opts.upgrade) parts.push('--upgrade');
+  if (campaign.static) parts.push('--static');
+  if (campaign.upgrade) parts.push('--upgrade');
   if (!opts.faults) parts.push('--no-faults');
   if (!opts.liveness) parts.push('--no-liveness');
   parts.push(`--max-steps ${opts.maxSteps}`, `--seed ${result.seed}`);
