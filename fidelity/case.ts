@@ -10,7 +10,7 @@ export interface FidelityCase {
   name: string;
   /** The Kafka test it comes from: `Class.method` (the module in `area`). */
   kafka: string;
-  area: 'client assignors' | 'server assignors' | 'KIP-848 reconciliation' | 'classic coordinator' | 'KIP-848 coordinator';
+  area: 'client assignors' | 'server assignors' | 'KIP-848 reconciliation' | 'classic protocol';
   check: 'exact' | 'properties';
   /** Throws an Error naming the divergence. */
   run(): void;

@@ -1,4 +1,5 @@
 import { Divergence, type FidelityCase, type NotPorted } from './case.ts';
+import { classicCases } from './classic.ts';
 import { clientAssignorCases, clientAssignorsNotPorted } from './client-assignors.ts';
 import { reconciliationCases, reconciliationNotPorted } from './reconciliation.ts';
 import { serverAssignorCases, serverAssignorsNotPorted } from './server-assignors.ts';
@@ -6,7 +7,7 @@ import { serverAssignorCases, serverAssignorsNotPorted } from './server-assignor
 export type { FidelityCase, NotPorted } from './case.ts';
 
 /** Every ported case, by area. */
-export const fidelityCases: FidelityCase[] = [...clientAssignorCases, ...serverAssignorCases, ...reconciliationCases];
+export const fidelityCases: FidelityCase[] = [...clientAssignorCases, ...serverAssignorCases, ...reconciliationCases, ...classicCases];
 
 /** Kafka tests in the covered classes that are not ported, with the reason. */
 export const notPorted: NotPorted[] = [...clientAssignorsNotPorted, ...serverAssignorsNotPorted, ...reconciliationNotPorted];
