@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, type Option } from 'commander';
 import { registerCheck } from './check.ts';
 import { registerExplore } from './explore.ts';
 import { registerReplay } from './replay.ts';
@@ -28,8 +28,24 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerCompare(program, setExit);
   registerVariants(program, setExit);
   registerExplore(program, setExit);
-  for (const command of [program, ...program.commands]) command.addHelpText('after', exitCodesHelp);
+  for (const command of [program, ...program.commands]) {
+    command.addHelpText('after', exitCodesHelp);
+    for (const option of command.options) describeRangeAndDefault(option);
+  }
   return program;
+}
+
+/**
+ * Help text in one form everywhere: an integer option's enforced range is shown (`1-16`), and a
+ * default is printed once, by commander, as it would be typed (`1-10`, not `[1,10]`).
+ */
+function describeRangeAndDefault(option: Option): void {
+  const range = (option.parseArg as { range?: readonly [number, number] } | undefined)?.range;
+  if (range) option.description = `${option.description} [${range[0].toLocaleString('en-US')}-${range[1].toLocaleString('en-US')}]`;
+  if (option.defaultValue === undefined) return;
+  // commander prints the default itself: drop a description's own "default: X; " before it.
+  option.description = option.description.replace(/\(default: [^;)]*; /, '(').replace(/ ?\(default: [^;)]*\)/, '');
+  if (Array.isArray(option.defaultValue)) option.defaultValueDescription = option.defaultValue.join('-');
 }
 
 /** Runs the command line; returns the exit code (0 ok, 1 violation, 2 bad usage). */
@@ -39,6 +55,13 @@ export async function main(argv: string[]): Promise<number> {
   // itself when it loads, so the flag is only taken out of commander's way here.
   argv = argv.filter((a) => a !== '--no-color');
   const program = buildProgram((c) => (code = c));
+  // `--liveness --no-liveness`: commander would let the last one win silently.
+  const flags = new Set(argv.slice(2).map((a) => a.split('=')[0]));
+  const contradiction = [...flags].find((f) => f.startsWith('--no-') && flags.has(`--${f.slice(5)}`));
+  if (contradiction) {
+    console.error(`rebalance-check: --${contradiction.slice(5)} and ${contradiction} contradict each other: give one`);
+    return 2;
+  }
   // No command at all: the overview, not an error.
   if (argv.length <= 2) {
     process.stdout.write(program.helpInformation() + exitCodesHelp);
@@ -63,6 +86,21 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`rebalance-check: ${e.message}`);
       return 2;
     }
+    // A file the user named that cannot be read or written (--html, --out, ...): their input.
+    const fsProblem = fileSystemProblem(e);
+    if (fsProblem) {
+      console.error(`rebalance-check: ${fsProblem}`);
+      return 2;
+    }
     throw e;
   }
+}
+
+/** `cannot write /x/y.html: no such file or directory` for a Node file-system error, else undefined. */
+function fileSystemProblem(e: unknown): string | undefined {
+  if (!(e instanceof Error) || !('code' in e) || !('path' in e) || typeof e.path !== 'string') return undefined;
+  const syscall = 'syscall' in e ? String(e.syscall) : '';
+  const verb = /open|write|mkdir|rename|copy/.test(syscall) ? 'cannot write' : 'cannot use';
+  const reason = e.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+  return `${syscall === 'open' && /ENOENT/.test(String(e.code)) ? 'cannot write' : verb} ${e.path}: ${reason}`;
 }

@@ -41,3 +41,36 @@ test('--no-color anywhere turns colours off, even where colours would be forced'
   expect(plain.code).toBe(0);
   expect(plain.out).not.toContain('\x1b[');
 });
+
+test.each([
+  [['explore', '--liveness', '--no-liveness'], 'rebalance-check: --liveness and --no-liveness contradict each other: give one'],
+  [['check', '--upgrade', '--protocol', 'consumer'], 'rebalance-check: --upgrade runs its own protocols and assignors'],
+  [
+    ['check', '--path', 'garbage'],
+    "rebalance-check: --path must be a fast-check replay path such as 12:0:3 (as printed by a failure), got 'garbage'",
+  ],
+  [
+    ['replay', 'counterexamples/leader-not-rechosen-leader-is-member-e1ba9967.json', '--html', '/nonexistent-dir/page.html'],
+    'rebalance-check: cannot write /nonexistent-dir/page.html: no such file or directory',
+  ],
+  [
+    ['compare', 'eager', 'cooperative', '--scenario', 'scale-out', '--runs', '1', '--html', '/nonexistent-dir/cmp.html'],
+    'rebalance-check: cannot write /nonexistent-dir/cmp.html: no such file or directory',
+  ],
+])('contradictions and unusable paths: one line, exit 2: %j', (args, line) => {
+  const r = cli(args);
+  expect(r.code).toBe(2);
+  expect(r.err.split('\n').filter(Boolean)).toHaveLength(1);
+  expect(r.err).toContain(line);
+});
+
+test('--help shows every enforced range and each default once, as typed', () => {
+  expect(cli(['check', '--help']).out).toMatch(/--members <n> +consumer processes \[1-16\] \(default: 3\)/);
+  expect(cli(['explore', '--help']).out).toMatch(/--members <n> +consumer processes \(default: 3, or the variant's\) \[1-4\]/);
+  const compare = cli(['compare', '--help']).out;
+  expect(compare.replace(/\s+/g, ' ')).toContain('(default: 1-10)');
+  for (const command of ['check', 'explore', 'compare', 'replay', 'assignor']) {
+    const options = cli([command, '--help']).out.split(/\n(?= {2}-)/);
+    expect(options.filter((o) => (o.match(/default:/g) ?? []).length > 1)).toEqual([]);
+  }
+});
