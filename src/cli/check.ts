@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import type { CampaignResult } from '../random/campaign.ts';
 import { protocols } from '../run/config.ts';
-import { planCampaigns } from '../api/check.ts';
+import { type CampaignPlan, planCampaigns } from '../api/check.ts';
 import { catalogue } from '../variants/catalogue.ts';
 import { loadVariant } from '../variants/load.ts';
 import type { Variant } from '../variants/variant.ts';
@@ -96,7 +96,8 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
   const outcomes: CampaignOutcome[] = [];
   const results: Array<{ label: string; result: CampaignResult; file?: string; replay: string }> = [];
   let failed = false;
-  for (const { protocol, assignor, config, label } of plans) {
+  for (const plan of plans) {
+    const { config, label } = plan;
     const progress = progressLine(label, opts.runs, opts.json === true);
     const started = performance.now();
     const coverage = opts.coverage ? new Coverage(buildModel(variant).machines) : undefined;
@@ -108,7 +109,13 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
       seconds: (performance.now() - started) / 1000,
       invariants: found.session.invariants.map((i) => i.id),
       goals: campaign.goals,
-      properties: { protocol, assignor, seed: campaign.seed, runs: found.result.runs, 'max-steps': campaign.maxSteps },
+      properties: {
+        protocol: plan.protocol,
+        assignor: plan.assignor,
+        seed: campaign.seed,
+        runs: found.result.runs,
+        'max-steps': campaign.maxSteps,
+      },
     };
     outcomes.push(outcome);
     const printCoverage = () => {
@@ -125,9 +132,7 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     const cx = found.counterexample;
     const f = found.failure;
     const file = opts.save ? writeCounterexample(opts.out, cx) : undefined;
-    const replay = file
-      ? `npx rebalance-check replay ${file}`
-      : replayCommand({ ...opts, maxSteps: campaign.maxSteps }, protocol, assignor, result);
+    const replay = file ? `npx rebalance-check replay ${file}` : replayCommand({ ...opts, maxSteps: campaign.maxSteps }, plan, result);
     outcome.violation = { invariant: f.violation.invariant, statement: f.violation.statement, message: f.violation.message, replay, file };
     results.push({ label, result, file, replay });
     if (!opts.json) {
@@ -156,18 +161,18 @@ function timerChanges(before: WorldConfig['timers'] | undefined, after: WorldCon
   return changed.length ? `; timers: ${changed.map((k) => `${k} ${before[k]} -> ${after[k]}`).join(', ')}` : '';
 }
 
-function replayCommand(opts: CheckOptions, protocol: string, assignor: string, result: CampaignResult): string {
+function replayCommand(opts: CheckOptions, plan: CampaignPlan, result: CampaignResult): string {
   const parts = [
     'npx rebalance-check check',
-    `--protocol ${protocol}`,
-    `--assignor ${assignor}`,
+    // --upgrade picks its own protocols and assignors.
+    ...(plan.upgrade ? [] : [`--protocol ${plan.protocol}`, `--assignor ${plan.assignor}`]),
     `--members ${opts.members}`,
     `--partitions ${opts.partitions}`,
   ];
   if (opts.topics > 1) parts.push(`--topics ${opts.topics}`);
   if (opts.variant) parts.push(`--variant ${opts.variant}`);
-  if (opts.static) parts.push('--static');
-  if (opts.upgrade) parts.push('--upgrade');
+  if (plan.static) parts.push('--static');
+  if (plan.upgrade) parts.push('--upgrade');
   if (!opts.faults) parts.push('--no-faults');
   if (!opts.liveness) parts.push('--no-liveness');
   parts.push(`--max-steps ${opts.maxSteps}`, `--seed ${result.seed}`);

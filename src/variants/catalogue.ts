@@ -198,6 +198,16 @@ export const catalogue: Variant[] = [
     coordinator: { guards: { staticReplacementKeepsProtocol: () => false } },
   }),
   defineVariant({
+    name: 'skip-without-snapshot',
+    description:
+      'A static leader that returns with SkipAssignment (KIP-814) takes no metadata snapshot, so it never notices partitions added after it returned (Kafka snapshots them: testStaticConsumerDetectsNewPartitionCreatedAfterRestart).',
+    breaks: ['stable-coverage'],
+    explore: { members: 1, partitions: 1, budgets: { crash: 1, start: 1, addPartition: 1 }, maxDepth: 16, maxInFlight: 2 },
+    // One member: it is always the leader, so random runs reach its restart often.
+    settings: { static: true, members: 1 },
+    consumer: { actions: { snapshotSkippedAssignment: assign({}) } },
+  }),
+  defineVariant({
     name: 'duplicate-instance',
     description: 'A static member rejoining with a known group.instance.id is added as a second member instead of replacing the first.',
     // Adding the restarted instance as a new member also makes its restart rebalance.
