@@ -63,3 +63,4 @@ export * as classicConsumer from '../models/classic/consumer-state.ts';
 export * as groupCoordinator from '../models/consumer-protocol/coordinator-state.ts';
 /** The KIP-848 member's context and helpers (models/consumer-protocol/member-state.ts). */
 export * as groupMember from '../models/consumer-protocol/member-state.ts';
+export { mutantVariant } from './mutate/mutants.ts';

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { defaultShrinkBudget, type CampaignResult, type FoundRun } from '../random/campaign.ts';
 import { protocols } from '../run/config.ts';
-import { planCampaigns } from '../api/check.ts';
+import { type CampaignPlan, planCampaigns } from '../api/check.ts';
 import { catalogue } from '../variants/catalogue.ts';
 import { loadVariant } from '../variants/load.ts';
 import type { Variant } from '../variants/variant.ts';
@@ -11,7 +11,9 @@ import { UsageError, maxTimeHelp, positiveInt, seconds } from '../core/errors.ts
 import { progressLine } from './progress.ts';
 import { count, printPass, printViolation } from './report.ts';
 import { Coverage, formatCoverage } from '../run/coverage.ts';
-import { findCounterexample } from '../random/find.ts';
+import { extendCheck, finishCheck, runCampaign, validateCiOptions, type CiOptions } from './check-ci.ts';
+import type { CampaignOutcome } from './reporters.ts';
+import { runQuantities } from './quantities.ts';
 import { parseShard } from '../core/shard.ts';
 import { buildModel } from '../world/model.ts';
 import { timeline } from '../replay/timeline.ts';
@@ -24,7 +26,7 @@ function replayPath(raw: string): string {
   return raw;
 }
 
-interface CheckOptions {
+interface CheckOptions extends CiOptions {
   out: string;
   save: boolean;
   shrinkInstance: boolean;
@@ -88,19 +90,24 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--shard <i/n>', 'run only shard i of n (run k goes to shard k mod n); the n shards together are the whole campaign')
     .option('--max-time <s>', maxTimeHelp, seconds('--max-time'))
     .option('--json', 'print the results as JSON')
-    .action(async (opts: CheckOptions) =>
-      setExit(runCheck(opts, opts.variant === undefined ? undefined : await loadVariant(opts.variant))),
-    );
+    .action(async (opts: CheckOptions) => {
+      const variant = opts.variant === undefined ? undefined : await loadVariant(opts.variant);
+      setExit(opts.quantities ? await runQuantities(opts, variant) : runCheck(opts, variant));
+    });
+  extendCheck(program);
 }
 
 function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
+  validateCiOptions(opts);
   const plans = planCampaigns({ ...opts, protocol: opts.protocol as Protocol | undefined, variant }, variant);
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
+  const outcomes: CampaignOutcome[] = [];
   const results: Array<{ label: string; result: CampaignResult; file?: string; replay: string }> = [];
   let failed = false;
   const deadline = opts.maxTime === undefined ? undefined : Date.now() + opts.maxTime * 1000;
   const skipped: string[] = [];
-  for (const { protocol, assignor, config, label } of plans) {
+  for (const plan of plans) {
+    const { protocol, assignor, config, label } = plan;
     if (deadline !== undefined && Date.now() >= deadline) {
       skipped.push(`${protocol}/${assignor}`);
       continue;
@@ -117,8 +124,28 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
         );
       progress.note(`${label}: shrinking (instance, then steps; at most ${n(defaultShrinkBudget)} candidate runs)`);
     };
-    const found = findCounterexample(config, variant, { ...opts, shard, coverage, deadline, onRun: progress.tick, onFound });
+    const campaign = runCampaign(
+      config,
+      variant,
+      { ...opts, shard, coverage, deadline, onRun: progress.tick, onFound },
+      opts.json === true,
+    );
+    const found = campaign.found;
     progress.done();
+    const outcome: CampaignOutcome = {
+      name: label,
+      seconds: (performance.now() - started) / 1000,
+      invariants: found.session.invariants.map((i) => i.id),
+      goals: campaign.goals,
+      properties: {
+        protocol: plan.protocol,
+        assignor: plan.assignor,
+        seed: campaign.seed,
+        runs: found.result.runs,
+        'max-steps': campaign.maxSteps,
+      },
+    };
+    outcomes.push(outcome);
     const printCoverage = () => {
       if (coverage && !opts.json) for (const line of formatCoverage(coverage.report())) console.log(pc.dim(`  ${line}`));
     };
@@ -135,7 +162,8 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     const cx = found.counterexample;
     const f = found.failure;
     const file = opts.save ? writeCounterexample(opts.out, cx) : undefined;
-    const replay = file ? `npx rebalance-check replay ${file}` : replayCommand(opts, protocol, assignor, result);
+    const replay = file ? `npx rebalance-check replay ${file}` : replayCommand({ ...opts, maxSteps: campaign.maxSteps }, plan, result);
+    outcome.violation = { invariant: f.violation.invariant, statement: f.violation.statement, message: f.violation.message, replay, file };
     results.push({ label, result, file, replay });
     if (!opts.json) {
       const b = cx.shrink.before;
@@ -151,8 +179,20 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     break;
   }
   if (skipped.length > 0 && !opts.json) console.log(pc.yellow(`not run (--max-time deadline passed): ${skipped.join(', ')}`));
-  if (opts.json) console.log(JSON.stringify({ ok: !failed, results, ...(skipped.length > 0 && { notRun: skipped }) }, null, 2));
-  return failed ? 1 : 0;
+  const code = finishCheck(opts, outcomes, failed, opts.json === true);
+  if (opts.json)
+    console.log(
+      JSON.stringify(
+        {
+          ok: code === 0,
+          results: results.map((r, i) => ({ ...r, goals: outcomes[i]?.goals })),
+          ...(skipped.length > 0 && { notRun: skipped }),
+        },
+        null,
+        2,
+      ),
+    );
+  return code;
 }
 
 /** `; timers: initialRebalanceDelayMs 3000 -> 0, ...` for the settings instance shrinking changed. */
@@ -162,18 +202,18 @@ function timerChanges(before: WorldConfig['timers'] | undefined, after: WorldCon
   return changed.length ? `; timers: ${changed.map((k) => `${k} ${before[k]} -> ${after[k]}`).join(', ')}` : '';
 }
 
-function replayCommand(opts: CheckOptions, protocol: string, assignor: string, result: CampaignResult): string {
+function replayCommand(opts: CheckOptions, plan: CampaignPlan, result: CampaignResult): string {
   const parts = [
     'npx rebalance-check check',
-    `--protocol ${protocol}`,
-    `--assignor ${assignor}`,
+    // --upgrade picks its own protocols and assignors.
+    ...(plan.upgrade ? [] : [`--protocol ${plan.protocol}`, `--assignor ${plan.assignor}`]),
     `--members ${opts.members}`,
     `--partitions ${opts.partitions}`,
   ];
   if (opts.topics > 1) parts.push(`--topics ${opts.topics}`);
   if (opts.variant) parts.push(`--variant ${opts.variant}`);
-  if (opts.static) parts.push('--static');
-  if (opts.upgrade) parts.push('--upgrade');
+  if (plan.static) parts.push('--static');
+  if (plan.upgrade) parts.push('--upgrade');
   if (!opts.faults) parts.push('--no-faults');
   if (!opts.liveness) parts.push('--no-liveness');
   parts.push(`--max-steps ${opts.maxSteps}`, `--seed ${result.seed}`);

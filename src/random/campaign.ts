@@ -33,6 +33,8 @@ export interface CampaignOptions {
   onFound?: (found: FoundRun) => void;
   /** Run only this shard's share of the runs (run i goes to shard i mod n); ignored with `path`. */
   shard?: Shard;
+  /** A wall-clock cap (ms): no new run or shrink step starts after it; a failure found keeps its shrinking so far. */
+  maxTimeMs?: number;
 }
 
 /** The first failing run of a campaign, unshrunk. */
@@ -67,6 +69,8 @@ export interface CampaignResult {
     /** Why shrinking ended: it found no smaller failing case, its budget ran out, or the deadline came. */
     shrunk: 'done' | 'budget' | 'deadline' | 'off';
   };
+  /** The `maxTimeMs` cap stopped the campaign (or its shrinking) early. */
+  interrupted?: boolean;
   /** Summed over all runs (maxima for the windows). */
   metrics: Metrics & { maxOverlapMs: number; maxZombieMs: number };
 }
@@ -103,6 +107,11 @@ export function campaign(session: Session, opts: CampaignOptions): CampaignResul
   let runs = 0;
   let steps = 0;
   const metrics = { overlapMs: 0, zombieMs: 0, duplicateRecords: 0, fencedCommits: 0, rebalances: 0, maxOverlapMs: 0, maxZombieMs: 0 };
+  // `maxTimeMs` (a cap from now, as mutate uses it) is the same as a deadline that much later.
+  if (opts.maxTimeMs !== undefined) {
+    const cap = Date.now() + opts.maxTimeMs;
+    opts = { ...opts, deadline: opts.deadline === undefined ? cap : Math.min(opts.deadline, cap) };
+  }
   const late = () => opts.deadline !== undefined && Date.now() >= opts.deadline;
   let found: { input: RunInput; r: RunResult; index: number } | undefined;
   let stopped: 'deadline' | undefined;
@@ -135,7 +144,7 @@ export function campaign(session: Session, opts: CampaignOptions): CampaignResul
     if (details.errorInstance === DEADLINE) stopped = 'deadline';
     // A property that threw (a model bug, not a violation) is reported as the error it is.
     else if (details.failed && !found) throw details.errorInstance;
-    if (!found) return { runs, steps, seed: opts.seed, metrics, ...(stopped && { stopped }) };
+    if (!found) return { runs, steps, seed: opts.seed, metrics, ...(stopped && { stopped, interrupted: true }) };
     const r = found.r;
     opts.onFound?.({
       index: found.index,
@@ -169,6 +178,7 @@ export function campaign(session: Session, opts: CampaignOptions): CampaignResul
       shrunk: shrunk?.why ?? 'off',
     },
     metrics,
+    ...((stopped !== undefined || late()) && { interrupted: true }),
   };
 }
 

@@ -77,8 +77,8 @@ interface Scene {
 }
 
 /** A kind's weight in this run's mode. */
-function weightOf(k: ChoiceKind, swarm: number, scene: Scene): number {
-  let w = choiceWeights[k];
+function weightOf(k: ChoiceKind, swarm: number, scene: Scene, weights: Record<ChoiceKind, number>): number {
+  let w = weights[k];
   if (faultKinds.has(k)) {
     if (swarm & BUSY) w = scene.busy ? w * 4 : 0;
     if (swarm & LONG) w /= longRunFactor;
@@ -109,21 +109,22 @@ export function rebalancing(w: World): boolean {
 }
 
 /** `swarm` is a bit set over swarmKinds (bit i set = that kind may be chosen in this run), then the mode bits. */
-export function pickChoice(choices: Choice[], pick: number, swarm = allKinds, world?: World): Choice {
+/** `weights`: the choice weights (steering rounds raise some; see src/random/steer.ts). */
+export function pickChoice(choices: Choice[], pick: number, swarm = allKinds, world?: World, weights = choiceWeights): Choice {
   // Weighted over the kinds present (and allowed by the swarm), then uniform within the kind.
   const present = kindsPresent(choices, swarm);
-  if (present.size === 0) return pickChoice(choices, pick);
+  if (present.size === 0) return pickChoice(choices, pick, allKinds, world, weights);
   const scene: Scene = {
     busy: (swarm & BUSY) !== 0 && world !== undefined && rebalancing(world),
     stale: (swarm & OUTAGE) !== 0 && world !== undefined ? leftBehind(world) : none,
   };
   let total = 0;
-  for (const k of kindOrder) if (present.has(k)) total += weightOf(k, swarm, scene);
+  for (const k of kindOrder) if (present.has(k)) total += weightOf(k, swarm, scene, weights);
   // Picks near 0 (where shrinking goes) choose the first kind: deliver, the oldest message.
   let u = ((pick & 0xffff) / 0x10000) * total;
   for (const k of kindOrder) {
     if (!present.has(k)) continue;
-    const w = weightOf(k, swarm, scene);
+    const w = weightOf(k, swarm, scene, weights);
     if (u < w) {
       let list = choices.filter((c) => c.kind === k);
       // A zombie comes back: one the group has left behind.

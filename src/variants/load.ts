@@ -162,10 +162,10 @@ export function validate(raw: unknown, where: string): Variant {
       fail('an assignor must be { name: string, supportedProtocols: ("eager" | "cooperative")[], assign(input) }');
   }
   if (r.serverAssignors !== undefined) {
-    if (!isRecord(r.serverAssignors)) fail('"serverAssignors" must be an object of server-side assignors by name');
+    if (!isRecord(r.serverAssignors)) fail('"serverAssignors" must be an object of KIP-848 server-side assignors by name');
     for (const a of Object.values(r.serverAssignors as object))
       if (!isRecord(a) || typeof a.name !== 'string' || typeof a.assign !== 'function')
-        fail('a server assignor must be { name: string, assign(input) } (see uniform, serverRange)');
+        fail('a server-side assignor must be { name: string, balance: "global" | "per-topic", assign(input) }');
   }
   if (r.breaks !== undefined) {
     if (!Array.isArray(r.breaks)) fail('"breaks" must be a list of invariant ids');
