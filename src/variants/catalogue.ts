@@ -36,7 +36,7 @@ export const catalogue: Variant[] = [
   defineVariant({
     name: 'no-generation-bump',
     description: 'The coordinator completes a join phase without incrementing the generation id.',
-    breaks: ['generation-advance'],
+    breaks: ['generation-advance', 'idle-only-when-outnumbered', 'balanced-when-stable'],
     explore: { members: 1, partitions: 1, maxDepth: 4, maxInFlight: 1 },
     coordinator: { actions: { bumpGeneration: assign({}) } },
   }),
@@ -441,7 +441,15 @@ const consumerVariants: Variant[] = [
     name: 'fenced-keeps-partitions',
     description: 'A fenced consumer rejoins with epoch 0 but keeps fetching the partitions it owned.',
     protocols: ['consumer'],
-    breaks: ['fenced-releases-first', 'exclusive-holding', 'single-owner', 'offset-handover', 'reaches-target', 'eventually-stable'],
+    breaks: [
+      'fenced-releases-first',
+      'exclusive-holding',
+      'single-owner',
+      'offset-handover',
+      'no-rewind',
+      'reaches-target',
+      'eventually-stable',
+    ],
     explore: { members: 1, partitions: 1, maxDepth: 5, maxInFlight: 2 },
     // A short session timeout so that cut-off members are fenced within a short run.
     settings: { timers: { ...defaultTimers, sessionTimeoutMs: 4000, heartbeatIntervalMs: 1000 } },
@@ -467,7 +475,15 @@ const consumerVariants: Variant[] = [
     name: 'stale-response-applied',
     description: 'A consumer applies any successful heartbeat response, also one to a heartbeat it abandoned after a timeout.',
     protocols: ['consumer'],
-    breaks: ['stale-requests-no-effect', 'single-owner', 'exclusive-holding', 'epochs-grow', 'reaches-target', 'eventually-stable'],
+    breaks: [
+      'stale-requests-no-effect',
+      'single-owner',
+      'exclusive-holding',
+      'epochs-grow',
+      'offset-handover',
+      'reaches-target',
+      'eventually-stable',
+    ],
     explore: { members: 1, partitions: 1, maxDepth: 3, maxInFlight: 2 },
     consumer: {
       guards: {
@@ -481,7 +497,7 @@ const consumerVariants: Variant[] = [
     description:
       'A static member replacing its parked (-2) record is treated as a new member: the group epoch goes up and everything is reassigned.',
     protocols: ['consumer'],
-    breaks: ['static-rejoin-no-bump'],
+    breaks: ['static-rejoin-no-bump', 'no-needless-rebalance'],
     explore: { members: 1, partitions: 1, budgets: { close: 1, start: 1 }, maxDepth: 6, maxInFlight: 2 },
     settings: { static: true },
     coordinator: {
