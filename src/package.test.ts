@@ -11,7 +11,11 @@ const work = mkdtempSync(join(tmpdir(), 'rebalance-check-pack-'));
 const project = join(work, 'project');
 
 const run = (cmd: string, args: string[], cwd: string) => {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', npm_config_audit: 'false', npm_config_fund: 'false' } });
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', npm_config_audit: 'false', npm_config_fund: 'false' },
+  });
   if (r.error) throw r.error;
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
@@ -40,7 +44,7 @@ test('a plain JavaScript project imports the library', () => {
     [
       "import { defineVariant, checkAssignor, assign } from 'rebalance-check';",
       "const v = defineVariant({ name: 'v', description: 'd', coordinator: { actions: { rechooseLeader: assign({}) } } });",
-      "console.log(typeof checkAssignor, v.name);",
+      'console.log(typeof checkAssignor, v.name);',
     ].join('\n'),
   );
   const r = run('node', ['use.mjs'], project);
@@ -49,7 +53,11 @@ test('a plain JavaScript project imports the library', () => {
 });
 
 test('the installed command runs a campaign', () => {
-  const r = run('npx', ['rebalance-check', 'check', '--protocol', 'eager', '--assignor', 'range', '--runs', '10', '--members', '2', '--partitions', '2'], project);
+  const r = run(
+    'npx',
+    ['rebalance-check', 'check', '--protocol', 'eager', '--assignor', 'range', '--runs', '10', '--members', '2', '--partitions', '2'],
+    project,
+  );
   expect(r.code, r.err).toBe(0);
   expect(r.out).toContain('✓ eager/range (2 members x 2 partitions): 10 runs');
 });

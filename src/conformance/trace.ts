@@ -41,7 +41,10 @@ export function describeEvent(e: RealEvent): string {
     case 'exit':
     case 'cut':
     case 'heal':
+    case 'stall':
       return `${e.member} ${e.kind}`;
+    case 'addPartitions':
+      return `partitions -> ${e.partitions}`;
     case 'brokerDown':
     case 'brokerUp':
       return `broker ${e.broker}${e.coordinator ? ' (coordinator)' : ''} ${e.kind === 'brokerDown' ? 'down' : 'up'}`;
