@@ -5,6 +5,7 @@ import { registerReplay } from './replay.ts';
 import { registerAssignor } from './assignor.ts';
 import { registerCompare } from './compare.ts';
 import { registerVariants } from './variants.ts';
+import { registerValidate } from './validate.ts';
 import { UsageError } from '../core/errors.ts';
 
 const version = '0.1.0';
@@ -24,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
   registerCompare(program, (c) => (code = c));
   registerVariants(program, (c) => (code = c));
   registerExplore(program, (c) => (code = c));
+  registerValidate(program, (c) => (code = c));
   try {
     await program.parseAsync(argv);
     return code;

@@ -151,6 +151,9 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
   const allJoined = () => [...children.keys()].every((n) => events.some((e) => 'member' in e && e.member === n && e.kind === 'assign'));
 
   const waitQuiet = async (): Promise<boolean> => {
+    // The bound counts from the moment every started process has subscribed: a JVM's start-up
+    // (seconds on a loaded machine) is not the group's time to settle.
+    await waitReady();
     const deadline = nowRel() + maxWaitMs;
     // Nobody is quiet before every started process has subscribed.
     while (nowRel() < deadline) {

@@ -160,6 +160,12 @@ export function resolve(
 
 export const defaultTiming: Timing = { sessionTimeoutMs: 1500, heartbeatIntervalMs: 100, maxPollIntervalMs: 3000 };
 
+/** The real broker's KIP-848 timers (broker-side) for scenarios of this timing. */
+export const brokerTimers = (t: Timing) => ({
+  consumerSessionTimeoutMs: t.sessionTimeoutMs,
+  consumerHeartbeatIntervalMs: t.heartbeatIntervalMs,
+});
+
 export function scenarioArb(
   protocol: RealProtocol,
   timing: Timing = defaultTiming,
