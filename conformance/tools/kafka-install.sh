@@ -9,5 +9,7 @@ command -v java >/dev/null || { echo "kafka:install: java is not on PATH (Java 1
 command -v mvn >/dev/null || { echo "kafka:install: mvn is not on PATH (Maven is needed to fetch Kafka's jars)" >&2; exit 2; }
 rm -rf lib classes
 mvn -q -B dependency:copy-dependencies -DoutputDirectory=lib -DincludeScope=runtime
-javac -d classes -cp "lib/*" driver/Driver.java
+# The driver, and the Java logger of docs/validate.md that it can run (so that the logger is compiled
+# and exercised against the real client).
+javac -d classes -cp "lib/*" driver/Driver.java ../../examples/loggers/RebalanceLog.java
 echo "kafka:install: $(ls lib | wc -l) jars in conformance/kafka/lib, driver compiled to conformance/kafka/classes"

@@ -94,22 +94,30 @@ export interface MatrixRow {
   scenario: Scenario;
   /** Target name -> result, in the order run. */
   results: Record<string, ScenarioResult>;
-  /** Which column disagrees with all the others on the outcome (final assignment up to names, settled or not). */
+  /** Which column disagrees with all the others (invariants, final assignment up to names, settled or not). */
   odd: string;
 }
 
-const outcomeKey = (o: Outcome) => `${o.stable ? 'settled' : 'not settled'} ${shapeOf(o.final)}`;
+/** What a column says of a scenario: the invariants that failed, settled or not, the final assignment up to names. */
+export interface Verdict {
+  violated: string[];
+  outcome: Outcome;
+}
+
+const verdictKey = (v: Verdict) =>
+  `${v.violated.join(',') || 'ok'} ${v.outcome.stable ? 'settled' : 'not settled'} ${shapeOf(v.outcome.final)}`;
 
 /**
- * Who is the odd one out: the model and every target's outcome (final assignment up to member
- * names, settled or not) grouped; when all but one agree, the one; `-` when all agree; `mixed`
- * otherwise. The number of assignments is not used: it depends on real timing (a callback more
+ * Who is the odd one out: the model's and every target's verdict (invariants that failed, final
+ * assignment up to member names, settled or not) grouped; when all but one agree, that one; `-`
+ * when all agree; `mixed` otherwise. The model is taken to hold every invariant (its own runs
+ * check them). The number of assignments is not used: it depends on real timing (a callback more
  * or less when two joins land in one rebalance or in two) and is shown in the cells instead.
  */
-export function oddOneOut(outcomes: Record<string, Outcome | null>): string {
-  const keyed = Object.entries(outcomes).filter((e): e is [string, Outcome] => e[1] !== null);
+export function oddOneOut(verdicts: Record<string, Verdict | null>): string {
+  const keyed = Object.entries(verdicts).filter((e): e is [string, Verdict] => e[1] !== null);
   const groups = new Map<string, string[]>();
-  for (const [name, o] of keyed) groups.set(outcomeKey(o), [...(groups.get(outcomeKey(o)) ?? []), name]);
+  for (const [name, v] of keyed) groups.set(verdictKey(v), [...(groups.get(verdictKey(v)) ?? []), name]);
   if (groups.size <= 1) return '-';
   const singles = [...groups.values()].filter((g) => g.length === 1);
   if (groups.size === 2 && singles.length >= 1 && keyed.length > 2) return singles[0][0];
@@ -118,9 +126,11 @@ export function oddOneOut(outcomes: Record<string, Outcome | null>): string {
 
 export function matrixRow(scenario: Scenario, results: Record<string, ScenarioResult>): MatrixRow {
   const first = Object.values(results)[0];
-  const outcomes: Record<string, Outcome | null> = { model: first?.comparison.model ?? null };
-  for (const [name, r] of Object.entries(results)) outcomes[name] = r.comparison.real;
-  return { scenario, results, odd: oddOneOut(outcomes) };
+  const model = first?.comparison.model;
+  const verdicts: Record<string, Verdict | null> = { model: model ? { violated: [], outcome: model } : null };
+  for (const [name, r] of Object.entries(results))
+    verdicts[name] = { violated: r.judgement.violations.map((v) => v.invariant), outcome: r.comparison.real };
+  return { scenario, results, odd: oddOneOut(verdicts) };
 }
 
 const compact = (o: Outcome) => `${shapeOf(o.final).replaceAll(`${TOPIC}-`, '') || '-'}${o.stable ? '' : ' unsettled'} ${o.gains}a`;

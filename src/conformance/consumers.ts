@@ -50,6 +50,7 @@ function java(spec: ConsumerSpec): ConsumerHandle {
     // A request unanswered for this long is given up and its connection closed (a cut link).
     requestTimeoutMs: Math.max(1000, spec.sessionTimeoutMs),
     ...(spec.instanceId ? { instance: spec.instanceId } : {}),
+    ...(spec.logFile ? { log: spec.logFile } : {}),
   };
   const proc = spawn(
     'java',

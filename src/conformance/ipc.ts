@@ -23,6 +23,8 @@ export interface ConsumerSpec {
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   maxPollIntervalMs: number;
+  /** Java only: also write examples/loggers/RebalanceLog.java's log (the validate format) to this file. */
+  logFile?: string;
 }
 
 export type ParentMessage = { type: 'close' } | { type: 'stall'; ms: number };

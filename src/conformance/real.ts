@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import type { KafkaBroker } from './broker.ts';
 import { type ConsumerHandle, startConsumer } from './consumers.ts';
 import type { ChildMessage, ConsumerSpec, RealClient } from './ipc.ts';
@@ -42,6 +43,8 @@ export interface RunOptions {
   client?: RealClient;
   /** A running real broker; without it the scenario runs on a fresh mock cluster. */
   kafka?: KafkaBroker;
+  /** Java consumers also write the Java logger's rebalance log (docs/validate.md) to DIR/<name>.jsonl. */
+  javaLogDir?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -109,6 +112,7 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
       sessionTimeoutMs: timing.sessionTimeoutMs,
       heartbeatIntervalMs: timing.heartbeatIntervalMs,
       maxPollIntervalMs: timing.maxPollIntervalMs,
+      logFile: opts.javaLogDir ? join(opts.javaLogDir, `${name}.jsonl`) : undefined,
     };
     const handle = startConsumer(client, spec);
     const child = handle.proc;

@@ -155,20 +155,34 @@ describe('replay --real planning', () => {
     expect(plan.notes.join(' ')).toMatch(/29 steps .* left to the real client/);
   });
 
-  test('steps with no real counterpart are refused in one line, exit 2', async () => {
+  test('stalls and added partitions map onto the Java consumer on the real broker', () => {
+    const file = `${corpus}/lopsided-range-balanced-when-stable-28072366.json`;
+    const plan = planRealReplay(readCounterexample(file), file, { broker: 'kafka', client: 'java' });
+    expect(plan.scenario.steps.map((s) => s.action.kind)).toEqual(['addPartitions', 'addPartitions', 'stall']);
+    expect(plan.scenario.steps.at(-1)?.action).toMatchObject({ kind: 'stall', member: 'c1' });
+  });
+
+  test('steps a target cannot drive are refused in one line, exit 2', async () => {
     const file = `${corpus}/lopsided-range-balanced-when-stable-28072366.json`;
     expect(() => planRealReplay(readCounterexample(file), file)).toThrow(
-      /steps 1 \(addPartition\), 2 \(stall\), 3 \(addPartition\) have no real counterpart/,
+      /cannot replay on librdkafka on the mock: a stalled poll loop is driven on the Java consumer only/,
+    );
+    expect(() => planRealReplay(readCounterexample(file), file, { broker: 'mock', client: 'java' })).toThrow(
+      /adding partitions is driven on the real broker only/,
     );
     const errors: string[] = [];
     const orig = console.error;
     console.error = (m: string) => errors.push(m);
     try {
-      expect(await main(['node', 'rebalance-check', 'replay', '--real', file])).toBe(2);
+      expect(await main(['node', 'rebalance-check', 'replay', '--real', 'mock', file])).toBe(2);
+      expect(await main(['node', 'rebalance-check', 'replay', '--real', 'cloud', file])).toBe(2);
+      expect(await main(['node', 'rebalance-check', 'replay', '--client', 'java', file])).toBe(2);
     } finally {
       console.error = orig;
     }
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).not.toContain('\n');
+    expect(errors).toHaveLength(3);
+    expect(errors[1]).toMatch(/unknown broker "cloud"/);
+    expect(errors[2]).toMatch(/--client needs --real/);
+    for (const e of errors) expect(e).not.toContain('\n');
   });
 });

@@ -178,16 +178,23 @@ public final class Driver {
     });
     reader.setDaemon(true);
     reader.start();
+    java.io.PrintStream logFile = o.containsKey("log") ? new java.io.PrintStream(new java.io.FileOutputStream(o.get("log"), true), true, "UTF-8") : null;
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+      // The ready-to-paste logger of docs/validate.md (examples/loggers/RebalanceLog.java), when asked
+      // for: its log of this real consumer is what `rebalance-check validate` is tested on.
+      ConsumerRebalanceListener userLog = logFile == null ? null : new RebalanceLog(consumer, logFile, o.get("name") + "@" + ProcessHandle.current().pid());
       consumer.subscribe(List.of(o.get("topic")), new ConsumerRebalanceListener() {
         // Ownership starts when the callback is entered and ends when the revoke returns.
         @Override public void onPartitionsAssigned(Collection<TopicPartition> tps) {
           callback("assign", tps, false, now(), report);
+          if (userLog != null) userLog.onPartitionsAssigned(tps);
         }
         @Override public void onPartitionsRevoked(Collection<TopicPartition> tps) {
+          if (userLog != null) userLog.onPartitionsRevoked(tps);
           callback("revoke", tps, false, now(), report);
         }
         @Override public void onPartitionsLost(Collection<TopicPartition> tps) {
+          if (userLog != null) userLog.onPartitionsLost(tps);
           callback("revoke", tps, true, now(), report);
         }
       });
