@@ -65,6 +65,8 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
     if (opts.verbose) console.log(`  ${e.t.toFixed(0).padStart(6)} ms  ${JSON.stringify(e)}`);
   };
   let lastCallback = nowRel();
+  /** No quiet before this time: a stalled poll loop is not a settled group. */
+  let busyUntil = 0;
 
   const client = opts.client ?? 'librdkafka';
   const kafka = opts.kafka;
@@ -161,7 +163,7 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
     const deadline = nowRel() + maxWaitMs;
     // Nobody is quiet before every started process has subscribed.
     while (nowRel() < deadline) {
-      if (allReady() && allJoined() && nowRel() - lastCallback >= quietMs) return true;
+      if (allReady() && allJoined() && nowRel() - Math.max(lastCallback, busyUntil) >= quietMs) return true;
       await sleep(50);
     }
     return false;
@@ -227,6 +229,7 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
         return;
       case 'stall':
         handles.get(a.member)?.send({ type: 'stall', ms: a.ms });
+        busyUntil = nowRel() + a.ms;
         log({ t: nowRel(), member: a.member, kind: 'stall' });
         return;
       case 'addPartitions':
