@@ -1,3 +1,4 @@
+import { oddOneOut, type Verdict } from './conformance.ts';
 import { describe, expect, test } from 'vitest';
 import type { RealEvent, RealRun } from './real.ts';
 import { defaultTiming, generateScenarios, type Scenario } from './scenario.ts';
@@ -184,5 +185,30 @@ describe('replay --real planning', () => {
     expect(errors[1]).toMatch(/unknown broker "cloud"/);
     expect(errors[2]).toMatch(/--client needs --real/);
     for (const e of errors) expect(e).not.toContain('\n');
+  });
+});
+
+describe('the odd one out of the --broker kafka table', () => {
+  const v = (final: Record<string, string[]>, violated: string[] = [], stable = true): Verdict => ({
+    violated,
+    outcome: { final, stable, gains: 0 },
+  });
+  const even = v({ a: ['t0-0'], b: ['t0-1'] });
+
+  test('all agree up to member names: none', () => {
+    expect(oddOneOut({ model: even, 'kafka/java': v({ x: ['t0-1'], y: ['t0-0'] }), 'mock/librdkafka': even })).toBe('-');
+  });
+
+  test('a violated invariant or another final assignment singles one column out', () => {
+    expect(
+      oddOneOut({ model: null, 'kafka/java': even, 'kafka/librdkafka': even, 'mock/librdkafka': v(even.outcome.final, ['single-owner']) }),
+    ).toBe('mock/librdkafka');
+    expect(oddOneOut({ model: v({ a: ['t0-0', 't0-1'], b: [] }), 'kafka/java': even, 'mock/librdkafka': even })).toBe('model');
+    expect(oddOneOut({ model: even, 'kafka/java': v(even.outcome.final, [], false), 'mock/librdkafka': even })).toBe('kafka/java');
+  });
+
+  test('no majority, or only two columns: mixed', () => {
+    expect(oddOneOut({ model: even, 'kafka/java': v({ a: ['t0-0', 't0-1'] }), 'mock/librdkafka': v({ a: [] }) })).toBe('mixed');
+    expect(oddOneOut({ model: even, 'kafka/java': v({ a: ['t0-0', 't0-1'] }) })).toBe('mixed');
   });
 });
