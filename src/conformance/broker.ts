@@ -209,13 +209,59 @@ export class KafkaBroker {
     return this.proxies.length;
   }
 
-  /** Runs the Java driver's admin mode: `create TOPIC N` or `add TOPIC TOTAL`. */
-  async admin(op: 'create' | 'add', topic: string, partitions: number): Promise<void> {
-    try {
-      await execFileP('java', [...JVM, '-cp', kafkaClasspath(), 'Driver', 'admin', this.adminBootstrap, op, topic, String(partitions)]);
-    } catch (e) {
-      throw new Error(`Kafka admin ${op} ${topic} ${partitions} failed: ${String((e as { stderr?: string }).stderr ?? e).trim()}`);
+  private adminProc: ChildProcess | null = null;
+  /** The admin client's stderr, for errors. */
+  private adminErr = '';
+  private adminQueue: Promise<unknown> = Promise.resolve();
+
+  /** `create TOPIC N` or `add TOPIC TOTAL`, through one admin client (the driver's admin-server) for the broker's life. */
+  admin(op: 'create' | 'add', topic: string, partitions: number): Promise<void> {
+    const next = this.adminQueue.then(() => this.adminRequest(`${op} ${topic} ${partitions}`));
+    this.adminQueue = next.catch(() => {});
+    return next;
+  }
+
+  private adminRequest(line: string): Promise<void> {
+    if (!this.adminProc) {
+      const proc = spawn('java', [...JVM, '-cp', kafkaClasspath(), 'Driver', 'admin-server', this.adminBootstrap], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      proc.stdin?.on('error', () => {});
+      this.adminErr = '';
+      proc.stderr?.on('data', (d) => (this.adminErr += String(d)));
+      proc.once('exit', () => {
+        if (this.adminProc === proc) this.adminProc = null;
+      });
+      this.adminProc = proc;
     }
+    const proc = this.adminProc;
+    return new Promise<void>((resolve, reject) => {
+      let buf = '';
+      const onData = (d: Buffer) => {
+        buf += String(d);
+        const nl = buf.indexOf('\n');
+        if (nl < 0) return;
+        cleanup();
+        const answer = buf.slice(0, nl).trim();
+        if (answer === 'ok') resolve();
+        else reject(new Error(`Kafka admin ${line}: ${answer} ${this.adminStderr()}`.trim()));
+      };
+      const onExit = () => {
+        cleanup();
+        reject(new Error(`Kafka admin ${line}: the admin client exited: ${this.adminStderr()}`));
+      };
+      const cleanup = () => {
+        proc.stdout?.off('data', onData);
+        proc.off('exit', onExit);
+      };
+      proc.stdout?.on('data', onData);
+      proc.once('exit', onExit);
+      proc.stdin?.write(`${line}\n`);
+    });
+  }
+
+  private adminStderr(): string {
+    return this.adminErr.trim().split('\n').slice(-2).join(' | ');
   }
 
   /** Between scenarios: every proxied connection closed, every link healed. */
@@ -225,6 +271,8 @@ export class KafkaBroker {
 
   /** SIGKILL, synchronous: for exit handlers. */
   kill(): void {
+    this.adminProc?.kill('SIGKILL');
+    this.adminProc = null;
     this.proc?.kill('SIGKILL');
     this.proc = null;
     for (const p of this.proxies) p.reset();

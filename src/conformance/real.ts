@@ -47,6 +47,8 @@ export interface RunOptions {
   javaLogDir?: string;
 }
 
+/** Longest wait for the started consumer processes to subscribe. */
+const STARTUP_MS = 90_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let groupCounter = 0;
 
@@ -150,7 +152,8 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
 
   const allReady = () => [...children.keys()].every((n) => events.some((e) => 'member' in e && e.member === n && e.kind === 'ready'));
   const waitReady = async () => {
-    const deadline = nowRel() + maxWaitMs;
+    // Start-up is not the group's time: a JVM takes seconds, tens of seconds on a loaded machine.
+    const deadline = nowRel() + Math.max(maxWaitMs, STARTUP_MS);
     while (nowRel() < deadline && !allReady()) await sleep(20);
   };
 

@@ -67,6 +67,8 @@ public final class Driver {
   public static void main(String[] args) throws Exception {
     if (args.length >= 1 && args[0].equals("admin")) {
       System.exit(admin(args));
+    } else if (args.length == 2 && args[0].equals("admin-server")) {
+      adminServer(args[1]);
     } else if (args.length >= 1 && args[0].equals("consume")) {
       consume(args);
     } else {
@@ -75,18 +77,44 @@ public final class Driver {
     }
   }
 
-  static int admin(String[] args) throws Exception {
+  static Admin adminClient(String bootstrap) {
     Properties p = new Properties();
-    p.put("bootstrap.servers", args[1]);
+    p.put("bootstrap.servers", bootstrap);
     p.put("request.timeout.ms", "2000");
     p.put("default.api.timeout.ms", "5000");
-    String topic = args[3];
-    int n = Integer.parseInt(args[4]);
+    return Admin.create(p);
+  }
+
+  static int admin(String[] args) throws Exception {
+    try (Admin admin = adminClient(args[1])) {
+      return adminOp(admin, args[2], args[3], Integer.parseInt(args[4]));
+    }
+  }
+
+  /**
+   * One admin client for a whole run (a JVM start per topic is seconds on a loaded machine): reads
+   * {@code create|add TOPIC N} lines on stdin, answers {@code ok} or {@code error MESSAGE} on stdout.
+   */
+  static void adminServer(String bootstrap) throws Exception {
+    try (Admin admin = adminClient(bootstrap); BufferedReader in = new BufferedReader(new InputStreamReader(System.in))) {
+      for (String line; (line = in.readLine()) != null; ) {
+        String[] w = line.trim().split(" ");
+        if (w.length != 3) {
+          emit("error bad command: " + line);
+          continue;
+        }
+        emit(adminOp(admin, w[0], w[1], Integer.parseInt(w[2])) == 0 ? "ok" : "error " + w[0] + " " + w[1] + " failed");
+      }
+    }
+    System.exit(0);
+  }
+
+  static int adminOp(Admin admin, String op, String topic, int n) throws Exception {
     long deadline = System.currentTimeMillis() + 60_000;
-    try (Admin admin = Admin.create(p)) {
+    {
       while (true) {
         try {
-          if (args[2].equals("create")) {
+          if (op.equals("create")) {
             try {
               admin.createTopics(List.of(new NewTopic(topic, n, (short) 1))).all().get(10, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
@@ -101,7 +129,7 @@ public final class Driver {
           return 0;
         } catch (Exception e) {
           if (System.currentTimeMillis() > deadline) {
-            System.err.println("admin " + args[2] + " " + topic + ": " + e);
+            System.err.println("admin " + op + " " + topic + ": " + e);
             return 1;
           }
           Thread.sleep(100);
