@@ -24,7 +24,7 @@ export function registerReplay(program: Command, setExit: (code: number) => void
     .option('--html <file>', 'also write a self-contained HTML report with swim lanes and the message sequence')
     .option(
       '--real <broker>',
-      'replay the starts, closes, crashes, cuts, stalls, added partitions and failovers on real consumers against librdkafka’s mock cluster (mock, the default; needs `npm run conformance:install`) or a real Kafka broker (kafka; needs `npm run kafka:install`); exit 1: an invariant fails on the real trace',
+      'replay the starts, closes, crashes, cuts, stalls, added partitions and failovers on real consumers against librdkafka’s mock cluster (mock; needs `npm run conformance:install`) or a real Kafka broker (kafka; needs `npm run kafka:install`); exit 1: an invariant fails on the real trace',
     )
     .option('--client <c>', 'with --real: the consumer library, librdkafka (default) or java (Apache Kafka’s client, on --real kafka)')
     .action(async (file: string, opts: ReplayOptions) => setExit(await runReplay(file, opts)));
