@@ -73,6 +73,7 @@ describe.skipIf(missing !== null)('real librdkafka consumers on the mock cluster
           'rebalance-check',
           'replay',
           '--real',
+          'mock',
           'src/conformance/fixtures/leader-not-rechosen-leader-is-member-275b5aca.json',
         ]),
       ).toBe(0);
