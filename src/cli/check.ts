@@ -14,6 +14,8 @@ import { parseShard } from '../core/shard.ts';
 import { buildModel } from '../world/model.ts';
 import { timeline } from '../replay/timeline.ts';
 import { writeCounterexample } from '../replay/save.ts';
+import type { Interpreter } from '../world/model.ts';
+import { interpreterHelp, parseInterpreter, useInterpreter } from './interpreter.ts';
 
 interface CheckOptions {
   out: string;
@@ -32,6 +34,7 @@ interface CheckOptions {
   upgrade?: boolean;
   faults: boolean;
   liveness: boolean;
+  interpreter?: Interpreter;
   path?: string;
   json?: boolean;
   coverage?: boolean;
@@ -67,6 +70,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--no-shrink-instance', 'keep the instance size of the first failure (skip trying fewer members, partitions, topics)')
     .option('--coverage', 'report which machine states, transitions, error codes and choices the runs reached, and which never')
     .option('--shard <i/n>', 'run only shard i of n (run k goes to shard k mod n); the n shards together are the whole campaign')
+    .option('--interpreter <name>', interpreterHelp, parseInterpreter)
     .option('--json', 'print the results as JSON')
     .action(async (opts: CheckOptions) =>
       setExit(runCheck(opts, opts.variant === undefined ? undefined : await loadVariant(opts.variant))),
@@ -74,6 +78,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
 }
 
 function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
+  useInterpreter(opts);
   if (opts.protocol !== undefined && !protocols.includes(opts.protocol as Protocol))
     throw new UsageError(`unknown --protocol '${opts.protocol}' (known: ${protocols.join(', ')})`);
   // Without --protocol: every protocol (a variant's own protocols if it names them).

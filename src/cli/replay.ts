@@ -9,10 +9,13 @@ import { replayStored } from '../replay/replay.ts';
 import { timeline } from '../replay/timeline.ts';
 import { UsageError } from '../core/errors.ts';
 import { count, printViolation } from './report.ts';
+import type { Interpreter } from '../world/model.ts';
+import { interpreterHelp, parseInterpreter, useInterpreter } from './interpreter.ts';
 
 interface ReplayOptions {
   html?: string;
   real?: boolean;
+  interpreter?: Interpreter;
 }
 
 export function registerReplay(program: Command, setExit: (code: number) => void): void {
@@ -25,10 +28,12 @@ export function registerReplay(program: Command, setExit: (code: number) => void
       '--real',
       'replay the starts, closes, crashes, cuts and failovers on real librdkafka consumers against its mock cluster (needs `npm run conformance:install`; exit 1: an invariant fails on the real trace)',
     )
+    .option('--interpreter <name>', interpreterHelp, parseInterpreter)
     .action(async (file: string, opts: ReplayOptions) => setExit(await runReplay(file, opts)));
 }
 
 async function runReplay(file: string, opts: ReplayOptions): Promise<number> {
+  useInterpreter(opts);
   try {
     const cx = readCounterexample(file);
     if (opts.real) {

@@ -62,5 +62,10 @@ export function session(config: WorldConfig, variant?: Variant, liveness = true,
   const invariants = config.upgrade
     ? [...new Set([...invariantsFor('eager'), ...invariantsFor('cooperative')])]
     : invariantsFor(config.protocol);
-  return { config, model: buildModel(variant, modeOf(interpreter ?? defaultInterpreter.value), familyOf(config.protocol)), invariants, liveness };
+  return {
+    config,
+    model: buildModel(variant, modeOf(interpreter ?? defaultInterpreter.value), familyOf(config.protocol)),
+    invariants,
+    liveness,
+  };
 }

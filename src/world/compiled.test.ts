@@ -1,6 +1,16 @@
 import { isDeepStrictEqual } from 'node:util';
 import seedrandom from 'seedrandom';
-import { assign, createMachine, enqueueActions, initialTransition, raise, setup, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import {
+  assign,
+  createMachine,
+  enqueueActions,
+  initialTransition,
+  raise,
+  setup,
+  transition,
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+} from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { allFaults, worldConfig } from '../run/config.ts';
 import { runPicks, type Session } from '../run/run.ts';
@@ -106,12 +116,14 @@ describe('compiled machines equal xstate transition()', () => {
   const known = { classic: names('classic'), consumer: names('consumer') };
   const touches = (v: Variant, family: 'classic' | 'consumer') =>
     (family === 'classic' ? v.assignors : v.serverAssignors) !== undefined ||
-    [v.coordinator, v.consumer].some((o) => o && [...Object.keys(o.guards ?? {}), ...Object.keys(o.actions ?? {})].some((n) => known[family].has(n)));
+    [v.coordinator, v.consumer].some(
+      (o) => o && [...Object.keys(o.guards ?? {}), ...Object.keys(o.actions ?? {})].some((n) => known[family].has(n)),
+    );
   for (const variant of catalogue) {
-    const fixed = variant.settings?.protocol;
-    const protocols: Protocol[] = fixed
-      ? [fixed]
-      : [...(touches(variant, 'classic') ? (['eager', 'cooperative'] as const) : []), ...(touches(variant, 'consumer') ? (['consumer'] as const) : [])];
+    const protocols: Protocol[] = [
+      ...(touches(variant, 'classic') ? (['eager', 'cooperative'] as const) : []),
+      ...(touches(variant, 'consumer') ? (['consumer'] as const) : []),
+    ];
     if (protocols.length === 0) protocols.push('cooperative');
     it(`variant ${variant.name} (${protocols.join(', ')})`, () => {
       for (const protocol of protocols) {

@@ -167,13 +167,16 @@ export function compileMachine(machine: AnyStateMachine): MachineRunner {
     }
     return path;
   };
-  const valueOf = (leaf: number): unknown => {
-    const keys = [leaf, ...ancestors(leaf)].reverse().slice(1).map((i) => nodes[i].sn.key);
+  const stateValueOf = (leaf: number): unknown => {
+    const keys = [leaf, ...ancestors(leaf)]
+      .reverse()
+      .slice(1)
+      .map((i) => nodes[i].sn.key);
     let v: unknown = keys[keys.length - 1];
     for (let k = keys.length - 2; k >= 0; k--) v = { [keys[k]]: v };
     return v;
   };
-  const values = nodes.map((_, i) => (isLeaf(i) ? valueOf(i) : undefined));
+  const values = nodes.map((_, i) => (isLeaf(i) ? stateValueOf(i) : undefined));
   const leafOfValue = new Map<string, number>();
   nodes.forEach((_, i) => {
     if (isLeaf(i)) leafOfValue.set(JSON.stringify(values[i]), i);
@@ -229,7 +232,10 @@ export function compileMachine(machine: AnyStateMachine): MachineRunner {
     const path = typeof stateValue === 'string' ? stateValue.split('.') : flatten(stateValue);
     return nodes.map((_, l) => {
       if (!isLeaf(l)) return false;
-      const keys = [l, ...ancestors(l)].reverse().slice(1).map((i) => nodes[i].sn.key);
+      const keys = [l, ...ancestors(l)]
+        .reverse()
+        .slice(1)
+        .map((i) => nodes[i].sn.key);
       return path.every((k, j) => keys[j] === k);
     });
   };
@@ -313,9 +319,7 @@ export function compileMachine(machine: AnyStateMachine): MachineRunner {
     const resolved = inline ? a : impl.actions[type!];
     const rawParams = inline || typeof a === 'string' ? undefined : (a as { params?: unknown }).params;
     const params: (st: Step) => unknown =
-      typeof rawParams === 'function'
-        ? (st) => (rawParams as (x: object) => unknown)({ context: st.ctx, event: st.ev })
-        : () => rawParams;
+      typeof rawParams === 'function' ? (st) => (rawParams as (x: object) => unknown)({ context: st.ctx, event: st.ev }) : () => rawParams;
     const builtin = builtinType(resolved);
     if (builtin === undefined) {
       // A custom action: xstate hands it to the executor; the world reads `send` ones.
@@ -488,7 +492,14 @@ export function compileMachine(machine: AnyStateMachine): MachineRunner {
       } catch (error) {
         return [new MachineSnapshot(undefined, {}, 'error', 0, error) as never, out];
       }
-      const st: Step = { ctx, owned: typeof contextConfig === 'function', assigned: false, ev, leaf: initialPath[initialPath.length - 1], out };
+      const st: Step = {
+        ctx,
+        owned: typeof contextConfig === 'function',
+        assigned: false,
+        ev,
+        leaf: initialPath[initialPath.length - 1],
+        out,
+      };
       try {
         runAll(initialEntry, st);
         const done = nodes[st.leaf].sn.type === 'final';
@@ -497,7 +508,7 @@ export function compileMachine(machine: AnyStateMachine): MachineRunner {
       } catch (error) {
         if (error instanceof Unsupported) throw error;
         // xstate's getInitialSnapshot: an error while starting is an error snapshot.
-        return [new MachineSnapshot(valueOf(initialPath[initialPath.length - 1]), st.ctx, 'error', st.leaf, error) as never, out];
+        return [new MachineSnapshot(stateValueOf(initialPath[initialPath.length - 1]), st.ctx, 'error', st.leaf, error) as never, out];
       }
     },
     sendFull(snapshot, event) {
