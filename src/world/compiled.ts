@@ -138,7 +138,7 @@ export function compileMachine(machine: AnyStateMachine): MachineRunner {
     if (sn.invoke.length) throw new Unsupported(`invoke in ${where(sn)}`);
     if (sn.after.length) throw new Unsupported(`delayed (after) transitions in ${where(sn)}`);
     if (sn.type === 'final' && sn.parent !== root) throw new Unsupported(`final ${where(sn)} below the root`);
-    if (sn.initial && sn.initial.actions.length) throw new Unsupported(`initial actions in ${where(sn)}`);
+    if (sn.initial?.actions.length) throw new Unsupported(`initial actions in ${where(sn)}`);
     const i = nodes.length;
     index.set(sn, i);
     nodes.push({ sn, parent, entry: [], exit: [], always: [], on: new Map() });
