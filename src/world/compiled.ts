@@ -101,6 +101,11 @@ interface Effect {
   done: boolean;
 }
 
+/** What `enqueue.assign(...)` queues. */
+class Assignment {
+  constructor(readonly assignment: unknown) {}
+}
+
 /** A machine snapshot as the world reads it: value, context, status. */
 class Snapshot {
   constructor(
@@ -247,40 +252,47 @@ export function compileMachine(machine: AnyStateMachine): MachineRunner {
   };
 
   // ---- actions -------------------------------------------------------------------------
-  const assignAction = (assignment: unknown, params: (st: Step) => unknown): Action => {
-    const apply = (st: Step, partial: Ctx) => {
-      if (st.owned) Object.assign(st.ctx, partial);
-      else {
-        st.ctx = Object.assign({}, st.ctx, partial);
-        st.owned = true;
-      }
-      st.assigned = true;
-    };
-    if (typeof assignment === 'function') {
-      const fn = assignment as (args: object, p: unknown) => Ctx;
-      return (st) => apply(st, fn({ context: st.ctx, event: st.ev }, params(st)));
+  const apply = (st: Step, partial: Ctx) => {
+    if (st.owned) Object.assign(st.ctx, partial);
+    else {
+      st.ctx = Object.assign({}, st.ctx, partial);
+      st.owned = true;
     }
-    const entries = Object.entries(assignment as Record<string, unknown>);
-    return (st) => {
-      const args = { context: st.ctx, event: st.ev };
-      const p = params(st);
-      const partial: Ctx = {};
-      for (const [k, v] of entries) partial[k] = typeof v === 'function' ? v(args, p) : v;
-      apply(st, partial);
-    };
+    st.assigned = true;
   };
+  /** xstate's assign: a function of (context, event) or an object of values and such functions. */
+  const runAssign = (st: Step, assignment: unknown, p: unknown) => {
+    if (typeof assignment === 'function') {
+      apply(st, (assignment as (args: object, p: unknown) => Ctx)({ context: st.ctx, event: st.ev }, p));
+      return;
+    }
+    const args = { context: st.ctx, event: st.ev };
+    const partial: Ctx = {};
+    for (const k in assignment as Ctx) {
+      const v = (assignment as Ctx)[k];
+      partial[k] = typeof v === 'function' ? v(args, p) : v;
+    }
+    apply(st, partial);
+  };
+  const assignAction =
+    (assignment: unknown, params: (st: Step) => unknown): Action =>
+    (st) =>
+      runAssign(st, assignment, params(st));
   const checks = new Map<unknown, Guard>();
   const enqueueAction = (collect: (args: object, p: unknown) => void, params: (st: Step) => unknown, at: string): Action => {
-    return (st) => {
-      const queued: unknown[] = [];
-      const enqueue = (a: unknown) => {
-        queued.push(a);
-      };
-      const refuse = (what: string) => () => {
-        throw new Unsupported(`enqueue.${what} in ${at} is not supported by the compiled interpreter (use --interpreter xstate)`);
-      };
-      Object.assign(enqueue, {
-        assign: (assignment: unknown) => queued.push({ assignment }),
+    // One enqueue and one check function per action (not per call): they write to the queue
+    // and read the step of the call under way.
+    let queue: unknown[] = [];
+    let current: Step | undefined;
+    const refuse = (what: string) => () => {
+      throw new Unsupported(`enqueue.${what} in ${at} is not supported by the compiled interpreter (use --interpreter xstate)`);
+    };
+    const enqueue = Object.assign(
+      (a: unknown) => {
+        queue.push(a);
+      },
+      {
+        assign: (assignment: unknown) => queue.push(new Assignment(assignment)),
         cancel: refuse('cancel'),
         raise: refuse('raise'),
         sendTo: refuse('sendTo'),
@@ -288,30 +300,42 @@ export function compileMachine(machine: AnyStateMachine): MachineRunner {
         spawnChild: refuse('spawnChild'),
         stopChild: refuse('stopChild'),
         emit: refuse('emit'),
-      });
-      const ctx = st.ctx;
-      const check = (g: unknown) => {
-        let c = checks.get(g);
-        if (!c) checks.set(g, (c = guardOf(g, at)));
-        return c(ctx, st.ev, st.leaf);
-      };
-      collect({ context: ctx, event: st.ev, enqueue, check, self: undefined, system: undefined }, params(st));
-      for (const a of queued) {
-        if (a !== null && typeof a === 'object' && 'assignment' in a && !('type' in a))
-          assignAction((a as { assignment: unknown }).assignment, () => undefined)(st);
-        else dynamicAction(a, at)(st);
+      },
+    );
+    const check = (g: unknown) => {
+      let c = checks.get(g);
+      if (!c) checks.set(g, (c = guardOf(g, at)));
+      return c(current!.ctx, current!.ev, current!.leaf);
+    };
+    return (st) => {
+      const q: unknown[] = [];
+      queue = q;
+      current = st;
+      // Queued actions run after the callback returns, each seeing the context as it is then.
+      collect({ context: st.ctx, event: st.ev, enqueue, check, self: undefined, system: undefined }, params(st));
+      for (const a of q) {
+        if (a instanceof Assignment) runAssign(st, a.assignment, undefined);
+        else runDynamic(st, a, at);
       }
     };
   };
-  /** Actions queued at run time, compiled once per distinct action object or name. */
+  /** Actions queued at run time: names compiled once; objects (made per call) resolved in place. */
   const dynamic = new Map<unknown, Action>();
-  const dynamicAction = (a: unknown, at: string): Action => {
-    // Objects with params are compiled per object: they are usually created per call, so
-    // caching them would only grow the map.
-    if (a !== null && typeof a === 'object') return actionOf(a, at);
+  const runDynamic = (st: Step, a: unknown, at: string) => {
+    if (a !== null && typeof a === 'object') {
+      const { type, params } = a as { type: string; params?: unknown };
+      const resolved = impl.actions[type];
+      if (builtinType(resolved) === undefined) {
+        st.out.push({ type, params: typeof params === 'function' ? params({ context: st.ctx, event: st.ev }) : params });
+        return;
+      }
+    }
     let c = dynamic.get(a);
-    if (!c) dynamic.set(a, (c = actionOf(a, at)));
-    return c;
+    if (!c) {
+      c = actionOf(a, at);
+      if (typeof a !== 'object') dynamic.set(a, c);
+    }
+    c(st);
   };
   const actionOf = (a: unknown, at: string): Action => {
     const inline = typeof a === 'function';
