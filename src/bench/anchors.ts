@@ -21,6 +21,12 @@ const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 
 const found = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8' }).error === undefined;
 
+/** The children's CPU seconds from the last line bash's `times` printed ("0m0.350s 0m0.020s"). */
+const childCpu = (out: string): number => {
+  const last = out.trim().split('\n').at(-1)!;
+  return [...last.matchAll(/(\d+)m([\d.]+)s/g)].reduce((t, m) => t + Number(m[1]) * 60 + Number(m[2]), 0);
+};
+
 /** Spin on classic-eager.pml: states stored, seconds, bytes per state; undefined if not installed. */
 function spin(): { states: number; seconds: number; bytesPerState: number } | undefined {
   if (!found('spin', ['-V']) || !found('gcc', ['--version'])) return undefined;
@@ -33,9 +39,10 @@ function spin(): { states: number; seconds: number; bytesPerState: number } | un
   };
   run('spin', ['-a', 'classic-eager.pml']);
   run('gcc', ['-O2', '-DSAFETY', '-o', 'pan', 'pan.c']);
-  const out = run('./pan', ['-m100000']);
+  // bash's `times` prints the CPU time of the children (pan): user and system.
+  const out = run('bash', ['-c', './pan -m100000; times']);
   const states = Number(/(\d+) states, stored/.exec(out)?.[1]);
-  const seconds = Number(/elapsed time ([\d.e+-]+) seconds/.exec(out)?.[1]);
+  const seconds = childCpu(out);
   const mb = Number(/([\d.]+)\s+actual memory usage for states/.exec(out)?.[1]);
   return { states, seconds, bytesPerState: (mb * 1024 * 1024) / states };
 }
@@ -45,20 +52,26 @@ function quint(samples: number): { steps: number; seconds: number } | undefined 
   const bin = process.env.QUINT_BIN ?? 'quint';
   if (!found(bin, ['--version'])) return undefined;
   const home = process.env.QUINT_HOME ?? mkdtempSync(join(tmpdir(), 'anchor-quint-'));
-  const r = spawnSync(
-    bin,
-    ['run', '--backend', 'typescript', '--max-samples', String(samples), '--max-steps', '60', join(dir, 'classic-eager.qnt')],
-    { encoding: 'utf8', env: { ...process.env, QUINT_HOME: home }, maxBuffer: 1 << 26 },
-  );
-  const out = `${r.stdout}\n${r.stderr}`;
+  const args = ['run', '--backend', 'typescript', '--max-samples', String(samples), '--max-steps', '60', join(dir, 'classic-eager.qnt')];
+  const t0 = performance.now();
+  const r = spawnSync('bash', ['-c', '"$@" 2>&1; times', 'quint', bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, QUINT_HOME: home },
+    maxBuffer: 1 << 26,
+  });
+  const wall = (performance.now() - t0) / 1000;
+  const out = r.stdout;
   const ms = Number(/\((\d+)ms at [\d.]+ traces\/second\)/.exec(out)?.[1]);
   const average = Number(/average=([\d.]+)/.exec(out)?.[1]);
   if (!Number.isFinite(ms) || !Number.isFinite(average)) throw new Error(`bench: could not read quint's output:\n${out.slice(-2000)}`);
+  // Quint times its simulation on the wall clock; scaled by the CPU share its process got
+  // (CPU time over wall time, start-up included) to compare with our CPU-second rates.
+  const share = Math.min(1, childCpu(out) / wall);
   // A trace of n states is n - 1 steps.
-  return { steps: samples * (average - 1), seconds: ms / 1000 };
+  return { steps: samples * (average - 1), seconds: (ms / 1000) * share };
 }
 
-export async function anchors(target: (what: string, met: boolean, figures: string) => void): Promise<void> {
+export async function anchors(target: (what: string, met: boolean, figures: string) => void, cpuSeconds: () => number): Promise<void> {
   console.log(
     '\nanchor instance: eager/range 2 members x 2 partitions, at most 1 lost message, no crash or restart, --max-delay 0, safety only\n',
   );
@@ -76,8 +89,13 @@ export async function anchors(target: (what: string, met: boolean, figures: stri
     liveness: false,
     coverage: false,
   };
-  const ours = await exploreParallel(spec, 1);
-  const oursFlat = await exploreParallel({ ...spec, symmetry: false }, 1);
+  const timed = async (x: ExploreSpec) => {
+    const c0 = cpuSeconds();
+    const r = await exploreParallel(x, 1);
+    return { ...r, seconds: cpuSeconds() - c0 };
+  };
+  const ours = await timed(spec);
+  const oursFlat = await timed({ ...spec, symmetry: false });
   const rate = ours.states / ours.seconds;
   const flatRate = oursFlat.states / oursFlat.seconds;
   console.log(
@@ -111,9 +129,9 @@ export async function anchors(target: (what: string, met: boolean, figures: stri
   const runs = Number(process.env.BENCH_ANCHOR_RUNS ?? 2000);
   const inputs = Array.from({ length: runs }, () => Array.from({ length: 60 }, () => Math.floor(rng() * 0x7fffffff)));
   let steps = 0;
-  const t0 = performance.now();
+  const t0 = cpuSeconds();
   for (const p of inputs) steps += runPicks(sess, p).trace.length;
-  const secs = (performance.now() - t0) / 1000;
+  const secs = cpuSeconds() - t0;
   console.log(`\n  rebalance-check check (60-step runs, safety): ${fmt(steps / secs).padStart(9)} steps/s (${fmt(runs / secs)} runs/s)`);
   const q = existsSync(join(dir, 'classic-eager.qnt')) ? quint(Number(process.env.BENCH_QUINT_SAMPLES ?? 100)) : undefined;
   if (!q) console.log('  Quint: not installed (set QUINT_BIN, see bench/anchors/README.md), skipped');
