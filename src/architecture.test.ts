@@ -17,6 +17,7 @@ const layers: string[][] = [
   ['src/replay'],
   ['src/random', 'src/explore'],
   ['src/compare', 'src/assignor-check', 'src/conformance', 'src/mutate'],
+  ['src/api'],
   ['src/index.ts', 'src/testing'],
   ['src/cli', 'src/bench', 'adapters', 'examples'],
   ['bin'],

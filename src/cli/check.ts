@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import type { CampaignResult } from '../random/campaign.ts';
-import { allFaults, assignorsFor, noFaults, protocols, worldConfig } from '../run/config.ts';
+import { protocols } from '../run/config.ts';
+import { planCampaigns } from '../api/check.ts';
 import { catalogue } from '../variants/catalogue.ts';
 import { loadVariant } from '../variants/load.ts';
-import { variantAssignors, variantProtocols, type Variant } from '../variants/variant.ts';
+import type { Variant } from '../variants/variant.ts';
 import type { Protocol, WorldConfig } from '../world/types.ts';
 import { UsageError, positiveInt } from '../core/errors.ts';
 import { count, printPass, printViolation } from './report.ts';
@@ -16,6 +17,13 @@ import { timeline } from '../replay/timeline.ts';
 import { writeCounterexample } from '../replay/save.ts';
 import type { Interpreter } from '../world/model.ts';
 import { interpreterHelp, parseInterpreter, useInterpreter } from './interpreter.ts';
+
+/** A fast-check replay path: `12:0:3` (numbers joined by colons). */
+function replayPath(raw: string): string {
+  if (!/^\d+(:\d+)*$/.test(raw))
+    throw new UsageError(`--path must be a fast-check replay path such as 12:0:3 (as printed by a failure), got '${raw}'`);
+  return raw;
+}
 
 interface CheckOptions {
   out: string;
@@ -64,7 +72,11 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--upgrade', 'rolling upgrade from eager range to cooperative-sticky in two bounces (KIP-429)')
     .option('--no-faults', 'no message loss, crashes, leaves, stalls or new partitions (delays and reordering remain)')
     .option('--no-liveness', 'skip the fair schedule and the eventual-stability check after each run')
-    .option('--path <path>', 'fast-check replay path (re-runs one case of a campaign)')
+    .option(
+      '--path <path>',
+      'fast-check replay path (re-runs one case of a campaign), as printed by a failure: numbers joined by colons',
+      replayPath,
+    )
     .option('--out <dir>', 'where failing checks write counterexample files', 'counterexamples')
     .option('--no-save', 'do not write a counterexample file')
     .option('--no-shrink-instance', 'keep the instance size of the first failure (skip trying fewer members, partitions, topics)')
@@ -79,51 +91,11 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
 
 function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
   useInterpreter(opts);
-  if (opts.protocol !== undefined && !protocols.includes(opts.protocol as Protocol))
-    throw new UsageError(`unknown --protocol '${opts.protocol}' (known: ${protocols.join(', ')})`);
-  // Without --protocol: every protocol (a variant's own protocols if it names them).
-  const chosen = opts.protocol !== undefined ? [opts.protocol as Protocol] : variant ? variantProtocols(variant) : protocols;
-  if (variant && !chosen.every((p) => variantProtocols(variant).includes(p)))
-    throw new UsageError(`variant ${variant.name} applies to ${variantProtocols(variant).join(', ')}, not ${chosen.join(', ')}`);
-  const combos: Array<[Protocol, string]> = [];
-  for (const protocol of chosen) {
-    const known = assignorsFor(protocol, variant);
-    if (opts.assignor !== undefined && !known.includes(opts.assignor)) {
-      if (opts.protocol !== undefined || chosen.length === 1)
-        throw new UsageError(`unknown --assignor '${opts.assignor}' for protocol ${protocol} (known: ${known.join(', ')})`);
-      continue;
-    }
-    // A variant that replaces an assignor is checked with that assignor.
-    const replaced = variant && variantAssignors(variant);
-    const names = opts.assignor ? [opts.assignor] : replaced ? replaced.filter((a) => known.includes(a)) : known;
-    for (const a of names) combos.push([protocol, a]);
-  }
-  // The upgrade scenario fixes its own assignors and protocols.
-  if (opts.upgrade) combos.splice(0, combos.length, ['eager', 'range']);
-  if (combos.length === 0) {
-    const all = [...new Set(chosen.flatMap((p) => assignorsFor(p, variant)))].sort();
-    throw new UsageError(`unknown --assignor '${opts.assignor}' (known: ${all.join(', ')})`);
-  }
-
+  const plans = planCampaigns({ ...opts, protocol: opts.protocol as Protocol | undefined, variant }, variant);
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
   const results: Array<{ label: string; result: CampaignResult; file?: string; replay: string }> = [];
   let failed = false;
-  for (const [protocol, assignor] of combos) {
-    const config = worldConfig({
-      protocol,
-      assignor,
-      members: opts.members,
-      partitions: opts.partitions,
-      topics: opts.topics,
-      faults: opts.faults ? allFaults : noFaults,
-      static: opts.static,
-      upgrade: opts.upgrade,
-      variant,
-    });
-    // The instance actually checked: a variant's settings may change it.
-    const counts = Object.values(config.topics);
-    const shape = counts.length > 1 ? `${counts.length} topics x ${count(counts[0], 'partition')}` : count(counts[0], 'partition');
-    const label = `${opts.upgrade ? 'upgrade eager range -> cooperative-sticky' : `${protocol}/${assignor}`}${opts.static || config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${shape})`;
+  for (const { protocol, assignor, config, label } of plans) {
     const progress = progressLine(label, opts.runs, opts.json === true);
     const started = performance.now();
     const coverage = opts.coverage ? new Coverage(buildModel(variant).machines) : undefined;

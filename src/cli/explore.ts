@@ -124,7 +124,12 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
     .option('--measure-reduction', 'explore again without symmetry and print the reduction factor')
     .option('--coverage', 'report which machine states, transitions, error codes and choices were reached')
     // One by default: workers repeat the expansion, which on 2 cores costs more than the checks they share (npm run bench).
-    .option('--workers <n>', 'worker threads that split the checking (default: 1; see README, Speed)', positiveInt('--workers', 1, 256), 1)
+    .option(
+      '--workers <n>',
+      'worker threads that split the checking (default: 1; see docs/explore.md)',
+      positiveInt('--workers', 1, 256),
+      1,
+    )
     .option('--shard <i/n>', 'explore only shard i of n (first-level subtrees by state hash); run all n to cover the space')
     .option('--out <dir>', 'where a violation writes its counterexample file', 'counterexamples')
     .option('--no-save', 'do not write a counterexample file')

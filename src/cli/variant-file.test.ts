@@ -29,6 +29,11 @@ const readmeExample = (() => {
   return m[1];
 })();
 
+test("docs/variants.md shows the README's example verbatim", () => {
+  const doc = readFileSync(join(repo, 'docs/variants.md'), 'utf8');
+  expect(/<!-- variant-example -->\s*```ts\n([\s\S]*?)```/.exec(doc)?.[1]).toBe(readmeExample);
+});
+
 test("the README's variant file is loaded, checked, caught, saved by path and replayed", () => {
   writeFileSync(join(project, 'my-variant.ts'), readmeExample);
   const r = cli('check', '--variant', './my-variant.ts', '--assignor', 'range', '--runs', '50', '--no-shrink-instance', '--out', 'cx');

@@ -1,0 +1,63 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { check, compare, explore, replay, UsageError } from '../index.ts';
+
+// The library API as a user's program calls it: typed results, nothing printed, bad input as a
+// UsageError naming the problem.
+
+test('check: a correct instance holds; the report names each campaign', async () => {
+  const r = await check({ protocol: 'eager', assignor: 'range', members: 2, partitions: 2, runs: 30 });
+  expect(r.ok).toBe(true);
+  expect(r.campaigns.map((c) => c.label)).toEqual(['eager/range (2 members x 2 partitions)']);
+  expect(r.campaigns[0].result.runs).toBe(30);
+});
+
+test('check: every protocol and assignor without options narrowing them', async () => {
+  const r = await check({ members: 1, partitions: 1, runs: 2 });
+  expect(r.campaigns.map((c) => `${c.protocol}/${c.assignor}`)).toContain('consumer/uniform');
+  expect(r.campaigns.map((c) => `${c.protocol}/${c.assignor}`)).toContain('eager/roundrobin');
+});
+
+test('check: a broken variant gives a shrunk counterexample that replay reproduces', async () => {
+  const r = await check({ variant: 'leader-not-rechosen', assignor: 'range', members: 2, partitions: 2, runs: 200, shrinkInstance: false });
+  expect(r.ok).toBe(false);
+  const failed = r.campaigns.find((c) => !c.ok);
+  expect(failed?.violation?.invariant).toBe('leader-is-member');
+  const again = await replay(failed!.counterexample!);
+  expect(again.reproduces).toBe(true);
+  expect(again.rows.length).toBeGreaterThan(1);
+});
+
+test('check: bad options are a UsageError naming the problem', async () => {
+  await expect(check({ protocol: 'lazy' as never })).rejects.toThrow(UsageError);
+  await expect(check({ protocol: 'consumer', assignor: 'sticky' })).rejects.toThrow("unknown --assignor 'sticky' for protocol consumer");
+  await expect(check({ variant: 'no-such-variant' })).rejects.toThrow(/unknown --variant 'no-such-variant'/);
+});
+
+test('explore: a complete search of a small instance, and a violation of a broken variant', async () => {
+  const ok = await explore({ protocol: 'eager', assignor: 'range', members: 1, partitions: 1, maxDelayMs: 0, maxDepth: 10_000 });
+  expect(ok.ok).toBe(true);
+  expect(ok.complete).toBe(true);
+  expect(ok.result.states).toBeGreaterThan(10);
+  const bad = await explore({ variant: 'leader-not-rechosen' });
+  expect(bad.ok).toBe(false);
+  expect(bad.counterexample?.violation.invariant).toBe('leader-is-member');
+  expect((await replay(bad.counterexample!)).reproduces).toBe(true);
+});
+
+test('replay: a corpus file reproduces; an unreadable one is a UsageError', async () => {
+  const r = await replay('counterexamples/leader-not-rechosen-leader-is-member-e1ba9967.json');
+  expect(r.reproduces).toBe(true);
+  expect(r.violation?.invariant).toBe('leader-is-member');
+  await expect(replay(join(mkdtempSync(join(tmpdir(), 'rc-')), 'missing.json'))).rejects.toThrow(UsageError);
+});
+
+test('compare: cooperative moves fewer partitions than eager on a scale-out', async () => {
+  const [r] = await compare(['eager', 'cooperative'], { scenario: 'scale-out', runs: 1 });
+  const [eager, cooperative] = r.designs;
+  expect(cooperative.metrics.moved.mean).toBeLessThanOrEqual(eager.metrics.moved.mean);
+  expect(eager.metrics.stopTheWorldMs.mean).toBeGreaterThan(0);
+  await expect(compare(['eager'], { scenario: 'nope' })).rejects.toThrow("unknown scenario 'nope'");
+});

@@ -1,0 +1,144 @@
+// `check(options)`: random campaigns as a library call. Typed results, no printing: the CLI
+// (src/cli/check.ts) and a user's own test suite read the same report.
+import { UsageError } from '../core/errors.ts';
+import { parseShard, type Shard } from '../core/shard.ts';
+import type { Counterexample } from '../replay/counterexample.ts';
+import { findCounterexample } from '../random/find.ts';
+import type { CampaignResult } from '../random/campaign.ts';
+import { allFaults, assignorsFor, noFaults, protocols, worldConfig } from '../run/config.ts';
+import type { Violation } from '../run/run.ts';
+import { loadVariant } from '../variants/load.ts';
+import { variantAssignors, variantProtocols, type Variant } from '../variants/variant.ts';
+import type { Protocol, WorldConfig } from '../world/types.ts';
+
+export interface CheckOptions {
+  /** Default: every protocol (a variant's own protocols if it names them). */
+  protocol?: Protocol;
+  /** Default: every assignor the protocol supports (a variant's replaced assignor if it has one). */
+  assignor?: string;
+  members?: number;
+  /** Partitions of each topic. */
+  partitions?: number;
+  topics?: number;
+  runs?: number;
+  seed?: number;
+  maxSteps?: number;
+  /** A variant (from `defineVariant`), a catalogue name or the path of a variant file. */
+  variant?: Variant | string;
+  static?: boolean;
+  upgrade?: boolean;
+  /** Fault injection (default on); off, messages are still delayed and reordered. */
+  faults?: boolean;
+  liveness?: boolean;
+  shrinkInstance?: boolean;
+  /** `i/n`, or the parsed shard: run only shard i of n. */
+  shard?: string | Shard;
+  /** Stop after the first failing campaign (default, as the CLI does). */
+  stopAtFirstFailure?: boolean;
+  /** Called after every run of a campaign. */
+  onRun?: (campaign: string, done: number) => void;
+}
+
+export const checkDefaults = { members: 3, partitions: 6, topics: 1, runs: 1000, seed: 42, maxSteps: 60 };
+
+/** One campaign: a protocol and assignor over the instance. */
+export interface CampaignPlan {
+  protocol: Protocol;
+  assignor: string;
+  config: WorldConfig;
+  label: string;
+}
+
+export interface CampaignReport extends CampaignPlan {
+  ok: boolean;
+  result: CampaignResult;
+  /** The shrunk failure, ready to save (see `writeCounterexample`) or replay. */
+  counterexample?: Counterexample;
+  violation?: Violation;
+}
+
+export interface CheckReport {
+  ok: boolean;
+  campaigns: CampaignReport[];
+}
+
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
+/** The campaigns a check runs: every protocol x assignor asked for, over the instance. */
+export function planCampaigns(options: CheckOptions, variant: Variant | undefined): CampaignPlan[] {
+  const o = { ...checkDefaults, ...options };
+  if (o.protocol !== undefined && !protocols.includes(o.protocol))
+    throw new UsageError(`unknown --protocol '${o.protocol}' (known: ${protocols.join(', ')})`);
+  if (o.upgrade && (o.protocol !== undefined || o.assignor !== undefined))
+    throw new UsageError(
+      '--upgrade runs its own protocols and assignors (eager range, then cooperative-sticky): drop --protocol and --assignor',
+    );
+  const chosen = o.protocol !== undefined ? [o.protocol] : variant ? variantProtocols(variant) : protocols;
+  if (variant && !chosen.every((p) => variantProtocols(variant).includes(p)))
+    throw new UsageError(`variant ${variant.name} applies to ${variantProtocols(variant).join(', ')}, not ${chosen.join(', ')}`);
+  const combos: Array<[Protocol, string]> = [];
+  for (const protocol of chosen) {
+    const known = assignorsFor(protocol, variant);
+    if (o.assignor !== undefined && !known.includes(o.assignor)) {
+      if (o.protocol !== undefined || chosen.length === 1)
+        throw new UsageError(`unknown --assignor '${o.assignor}' for protocol ${protocol} (known: ${known.join(', ')})`);
+      continue;
+    }
+    // A variant that replaces an assignor is checked with that assignor.
+    const replaced = variant && variantAssignors(variant);
+    const names = o.assignor ? [o.assignor] : replaced ? replaced.filter((a) => known.includes(a)) : known;
+    for (const a of names) combos.push([protocol, a]);
+  }
+  // The upgrade scenario fixes its own assignors and protocols.
+  if (o.upgrade) combos.splice(0, combos.length, ['eager', 'range']);
+  if (combos.length === 0) {
+    const all = [...new Set(chosen.flatMap((p) => assignorsFor(p, variant)))].sort();
+    throw new UsageError(`unknown --assignor '${o.assignor}' (known: ${all.join(', ')})`);
+  }
+  return combos.map(([protocol, assignor]) => {
+    const config = worldConfig({
+      protocol,
+      assignor,
+      members: o.members,
+      partitions: o.partitions,
+      topics: o.topics,
+      faults: o.faults === false ? noFaults : allFaults,
+      static: o.static,
+      upgrade: o.upgrade,
+      variant,
+    });
+    // The instance actually checked: a variant's settings may change it.
+    const counts = Object.values(config.topics);
+    const shape = counts.length > 1 ? `${counts.length} topics x ${plural(counts[0], 'partition')}` : plural(counts[0], 'partition');
+    const name = o.upgrade ? 'upgrade eager range -> cooperative-sticky' : `${protocol}/${assignor}`;
+    const label = `${name}${o.static || config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${plural(config.members, 'member')} x ${shape})`;
+    return { protocol, assignor, config, label };
+  });
+}
+
+/** A variant option as a variant: objects as they are, names and paths loaded. */
+export const resolveVariant = async (v: Variant | string | undefined): Promise<Variant | undefined> =>
+  typeof v === 'string' ? loadVariant(v) : v;
+
+/** Runs the campaigns; a violation is shrunk (steps, then instance) into a counterexample. */
+export async function check(options: CheckOptions = {}): Promise<CheckReport> {
+  const variant = await resolveVariant(options.variant);
+  const o = { ...checkDefaults, ...options };
+  const shard = typeof o.shard === 'string' ? parseShard(o.shard) : o.shard;
+  const campaigns: CampaignReport[] = [];
+  for (const plan of planCampaigns(options, variant)) {
+    const found = findCounterexample(plan.config, variant, {
+      runs: o.runs,
+      seed: o.seed,
+      maxSteps: o.maxSteps,
+      liveness: o.liveness,
+      shrinkInstance: o.shrinkInstance,
+      shard,
+      onRun: o.onRun && ((done) => o.onRun?.(plan.label, done)),
+    });
+    const ok = !found.counterexample;
+    campaigns.push({ ...plan, ok, result: found.result, counterexample: found.counterexample, violation: found.failure?.violation });
+    if (!ok && o.stopAtFirstFailure !== false) break;
+  }
+  return { ok: campaigns.every((c) => c.ok), campaigns };
+}
