@@ -66,6 +66,9 @@ function lockstep(machine: AnyStateMachine, mismatches: Mismatch[], counter: { c
       if (!xs) throw new Error('lockstep: a snapshot the compiled runner did not make');
       const x = transition(machine, xs as never, event as never) as unknown as [AnyMachineSnapshot, unknown[]];
       const c = compiled.sendFull(snapshot, event);
+      // Unchanged means the same object in both (the explorer's identity caches rely on it).
+      if ((x[0] === xs) !== (c[0] === snapshot) && mismatches.length < 5)
+        mismatches.push({ machine: machine.id, event, what: 'identity', xstate: x[0] === xs, compiled: c[0] === snapshot });
       compare(event, x, c);
       return [c[0], sends(c[1])];
     },

@@ -548,7 +548,10 @@ export function compileMachine(machine: AnyStateMachine): MachineRunner {
             done = microstep(t, st);
             break;
           }
-      return [settle(st, done, snapshot.status) as never, out];
+      const next = settle(st, done, snapshot.status);
+      // Nothing changed: the same snapshot object, as xstate returns (identity caches rely on it).
+      if (st.ctx === snapshot.context && next.leaf === leaf && next.status === snapshot.status) return [snapshot, out];
+      return [next as never, out];
     },
     initial(input) {
       const [s, out] = runner.initialFull(input);
