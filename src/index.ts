@@ -33,3 +33,4 @@ export { assign, enqueueActions } from 'xstate';
 export { checkAssignor, type AssignorReport, type CheckAssignorOptions, type PropertyResult } from './assignor-check/check.ts';
 export { AssignorLoadError } from './assignor-check/claims.ts';
 export type { AssignorClaims, UserAssignor } from './assignor-check/types.ts';
+export { mutantVariant } from './mutate/mutants.ts';

@@ -194,6 +194,16 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
           timers: without(context.timers, 'req:join'),
         };
       }),
+      /**
+       * KIP-814: a returning static leader told SkipAssignment keeps the group's assignment and
+       * snapshots its current metadata (ConsumerCoordinator.onLeaderElected sets
+       * assignmentSnapshot = metadataSnapshot after updateGroupSubscription refreshed it), so a
+       * later metadata change makes it rejoin; a change it already saw before this snapshot goes
+       * unnoticed (docs/fidelity.md: a known Kafka behaviour).
+       */
+      snapshotSkippedAssignment: assign(({ context, event }) =>
+        context.isLeader && (resp(event) as Response<'JoinGroupResponse'>).skipAssignment ? { assignedMetadata: context.metadata } : {},
+      ),
       /** The leader runs the selected assignor over every member's subscription. */
       sendSyncGroup: enqueueActions(({ context, event, enqueue }) => {
         const r = resp(event) as Response<'JoinGroupResponse'>;
@@ -270,9 +280,8 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         for (const p of r.assignment) positions[p] = context.owned.includes(p) ? context.positions[p] : (r.committed[p] ?? 0);
         // COOPERATIVE: onPartitionsRevoked(owned - assigned), and a follow-up rebalance if any.
         const revoked = context.owned.some((p) => !r.assignment.includes(p));
-        // The leader rejoins at once if metadata moved while it was assigning. A leader that
-        // assigned nothing (KIP-814 SkipAssignment) has no snapshot and does not rejoin
-        // (ConsumerCoordinator.rejoinNeededOrPending: assignmentSnapshot != null && ...).
+        // The leader rejoins at once if metadata moved since its snapshot (taken when it assigned,
+        // or when it skipped assignment: ConsumerCoordinator.rejoinNeededOrPending).
         const stale =
           context.isLeader &&
           context.assignedMetadata !== null &&
@@ -551,7 +560,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
             {
               guard: and(['answersJoin', { type: 'isError', params: 'NONE' }]),
               target: 'syncing',
-              actions: ['adoptGeneration', 'startHeartbeats', 'sendSyncGroup'],
+              actions: ['adoptGeneration', 'snapshotSkippedAssignment', 'startHeartbeats', 'sendSyncGroup'],
             },
             {
               guard: and(['answersJoin', { type: 'isError', params: 'MEMBER_ID_REQUIRED' }]),

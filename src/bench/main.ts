@@ -7,6 +7,10 @@ import { allFaults, session, worldConfig } from '../run/config.ts';
 import { runPicks, type Session } from '../run/run.ts';
 import { buildModel } from '../world/model.ts';
 import { anchors } from './anchors.ts';
+import { runMutation } from '../mutate/mutate.ts';
+import { defaultBudget } from '../mutate/run-mutant.ts';
+import { figures, scores, targetLines } from '../mutate/score.ts';
+import { defaultSurvivorsFile, loadSurvivors } from '../mutate/survivors.ts';
 
 // npm run bench: runs/s and steps/s of the random runner on 3 members x 6 partitions,
 // 50-step runs, every invariant on, all faults on; eager and cooperative + static. The baseline is the same runs through
@@ -222,3 +226,18 @@ await anchors(target, cpuSeconds);
 
 console.log('\ntargets (issue 15):');
 for (const t of targets) console.log(`  ${t}`);
+
+// Mutation analysis (docs/mutate.md): the score and the issue's targets. BENCH_MUTATE=quick (the
+// default) runs every 20th mutant, `full` all of them (as `npx rebalance-check mutate`), 0 none.
+const mutateMode = process.env.BENCH_MUTATE ?? 'quick';
+if (mutateMode !== '0') {
+  const shard = mutateMode === 'full' ? undefined : { index: 0, count: 20 };
+  const started = performance.now();
+  const results = await runMutation({ shard, budget: defaultBudget, jobs: 1 });
+  const records = loadSurvivors(defaultSurvivorsFile);
+  const { total } = scores(results, records);
+  console.log(
+    `\nmutation analysis, ${mutateMode === 'full' ? 'every mutant' : 'every 20th mutant (BENCH_MUTATE=full for all)'}: ${total.mutants} mutants, ${total.killed} killed, ${total.survived} survived, ${total.notReached} not reached, ${total.equivalent} recorded equivalent; ${((performance.now() - started) / 1000).toFixed(0)} s on one worker\n`,
+  );
+  for (const line of targetLines(figures(results, records))) console.log(`target: ${line}`);
+}

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import type { CampaignResult } from '../random/campaign.ts';
 import { protocols } from '../run/config.ts';
-import { planCampaigns } from '../api/check.ts';
+import { type CampaignPlan, planCampaigns } from '../api/check.ts';
 import { catalogue } from '../variants/catalogue.ts';
 import { loadVariant } from '../variants/load.ts';
 import type { Variant } from '../variants/variant.ts';
@@ -10,7 +10,9 @@ import type { Protocol, WorldConfig } from '../world/types.ts';
 import { UsageError, positiveInt } from '../core/errors.ts';
 import { count, printPass, printViolation } from './report.ts';
 import { Coverage, formatCoverage } from '../run/coverage.ts';
-import { findCounterexample } from '../random/find.ts';
+import { extendCheck, finishCheck, runCampaign, validateCiOptions, type CiOptions } from './check-ci.ts';
+import type { CampaignOutcome } from './reporters.ts';
+import { runQuantities } from './quantities.ts';
 import { parseShard } from '../core/shard.ts';
 import { buildModel } from '../world/model.ts';
 import { timeline } from '../replay/timeline.ts';
@@ -25,7 +27,7 @@ function replayPath(raw: string): string {
   return raw;
 }
 
-interface CheckOptions {
+interface CheckOptions extends CiOptions {
   out: string;
   save: boolean;
   shrinkInstance: boolean;
@@ -84,23 +86,43 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--shard <i/n>', 'run only shard i of n (run k goes to shard k mod n); the n shards together are the whole campaign')
     .option('--interpreter <name>', interpreterHelp, parseInterpreter)
     .option('--json', 'print the results as JSON')
-    .action(async (opts: CheckOptions) =>
-      setExit(runCheck(opts, opts.variant === undefined ? undefined : await loadVariant(opts.variant))),
-    );
+    .action(async (opts: CheckOptions) => {
+      const variant = opts.variant === undefined ? undefined : await loadVariant(opts.variant);
+      setExit(opts.quantities ? await runQuantities(opts, variant) : runCheck(opts, variant));
+    });
+  extendCheck(program);
 }
 
 function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
   useInterpreter(opts);
+  validateCiOptions(opts);
   const plans = planCampaigns({ ...opts, protocol: opts.protocol as Protocol | undefined, variant }, variant);
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
+  const outcomes: CampaignOutcome[] = [];
   const results: Array<{ label: string; result: CampaignResult; file?: string; replay: string }> = [];
   let failed = false;
-  for (const { protocol, assignor, config, label } of plans) {
+  for (const plan of plans) {
+    const { config, label } = plan;
     const progress = progressLine(label, opts.runs, opts.json === true);
     const started = performance.now();
     const coverage = opts.coverage ? new Coverage(buildModel(variant).machines) : undefined;
-    const found = findCounterexample(config, variant, { ...opts, shard, coverage, onRun: progress.tick });
+    const campaign = runCampaign(config, variant, { ...opts, shard, coverage, onRun: progress.tick }, opts.json === true);
+    const found = campaign.found;
     progress.done();
+    const outcome: CampaignOutcome = {
+      name: label,
+      seconds: (performance.now() - started) / 1000,
+      invariants: found.session.invariants.map((i) => i.id),
+      goals: campaign.goals,
+      properties: {
+        protocol: plan.protocol,
+        assignor: plan.assignor,
+        seed: campaign.seed,
+        runs: found.result.runs,
+        'max-steps': campaign.maxSteps,
+      },
+    };
+    outcomes.push(outcome);
     const printCoverage = () => {
       if (coverage && !opts.json) for (const line of formatCoverage(coverage.report())) console.log(pc.dim(`  ${line}`));
     };
@@ -115,7 +137,8 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     const cx = found.counterexample;
     const f = found.failure;
     const file = opts.save ? writeCounterexample(opts.out, cx) : undefined;
-    const replay = file ? `npx rebalance-check replay ${file}` : replayCommand(opts, protocol, assignor, result);
+    const replay = file ? `npx rebalance-check replay ${file}` : replayCommand({ ...opts, maxSteps: campaign.maxSteps }, plan, result);
+    outcome.violation = { invariant: f.violation.invariant, statement: f.violation.statement, message: f.violation.message, replay, file };
     results.push({ label, result, file, replay });
     if (!opts.json) {
       const b = cx.shrink.before;
@@ -130,8 +153,10 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     printCoverage();
     break;
   }
-  if (opts.json) console.log(JSON.stringify({ ok: !failed, results }, null, 2));
-  return failed ? 1 : 0;
+  const code = finishCheck(opts, outcomes, failed, opts.json === true);
+  if (opts.json)
+    console.log(JSON.stringify({ ok: code === 0, results: results.map((r, i) => ({ ...r, goals: outcomes[i]?.goals })) }, null, 2));
+  return code;
 }
 
 /** `; timers: initialRebalanceDelayMs 3000 -> 0, ...` for the settings instance shrinking changed. */
@@ -141,18 +166,18 @@ function timerChanges(before: WorldConfig['timers'] | undefined, after: WorldCon
   return changed.length ? `; timers: ${changed.map((k) => `${k} ${before[k]} -> ${after[k]}`).join(', ')}` : '';
 }
 
-function replayCommand(opts: CheckOptions, protocol: string, assignor: string, result: CampaignResult): string {
+function replayCommand(opts: CheckOptions, plan: CampaignPlan, result: CampaignResult): string {
   const parts = [
     'npx rebalance-check check',
-    `--protocol ${protocol}`,
-    `--assignor ${assignor}`,
+    // --upgrade picks its own protocols and assignors.
+    ...(plan.upgrade ? [] : [`--protocol ${plan.protocol}`, `--assignor ${plan.assignor}`]),
     `--members ${opts.members}`,
     `--partitions ${opts.partitions}`,
   ];
   if (opts.topics > 1) parts.push(`--topics ${opts.topics}`);
   if (opts.variant) parts.push(`--variant ${opts.variant}`);
-  if (opts.static) parts.push('--static');
-  if (opts.upgrade) parts.push('--upgrade');
+  if (plan.static) parts.push('--static');
+  if (plan.upgrade) parts.push('--upgrade');
   if (!opts.faults) parts.push('--no-faults');
   if (!opts.liveness) parts.push('--no-liveness');
   parts.push(`--max-steps ${opts.maxSteps}`, `--seed ${result.seed}`);

@@ -20,13 +20,16 @@ import { positiveInt } from '../core/errors.ts';
 import { printViolation } from './report.ts';
 import type { Interpreter } from '../world/model.ts';
 import { interpreterHelp, parseInterpreter, useInterpreter } from './interpreter.ts';
+import { extendExplore, finishExplore, validateCiOptions, type CiOptions } from './check-ci.ts';
+import { tracksGoals } from './goals.ts';
 
 /** The flags as commander gives them: the instance and bounds only when given. */
 interface ExploreOptions
-  extends Pick<
-    ExploreRequest,
-    'protocol' | 'assignor' | 'members' | 'partitions' | 'topics' | 'static' | 'slowCallbacks' | 'maxDepth' | 'maxInFlight'
-  > {
+  extends CiOptions,
+    Pick<
+      ExploreRequest,
+      'protocol' | 'assignor' | 'members' | 'partitions' | 'topics' | 'static' | 'slowCallbacks' | 'maxDepth' | 'maxInFlight'
+    > {
   variant?: string;
   maxTime?: number;
   maxDelay?: number;
@@ -139,6 +142,7 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
       const variant = opts.variant === undefined ? undefined : await loadVariant(opts.variant);
       setExit(await runExplore(opts, variant, cmd.getOptionValueSource('liveness') === 'cli'));
     });
+  extendExplore(program);
 }
 
 /** The request of the flags actually given (the rest comes from the variant's settings or the defaults). */
@@ -194,7 +198,8 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
   const { session, variant } = specSession(resolved, loaded);
   // The explorer would drop it anyway; say so, and do not measure a reduction that cannot happen.
   const noSymmetry = resolved.symmetry && !symmetryHolds(session.config);
-  const spec = noSymmetry ? { ...resolved, symmetry: false } : resolved;
+  validateCiOptions(opts);
+  const spec = { ...resolved, ...(noSymmetry && { symmetry: false }), goals: tracksGoals(opts) };
   const b = spec.bounds;
   const budgetText = Object.entries(budgetFlags)
     .filter(([k]) => b.budgets[k as keyof Budgets] > 0)
@@ -261,9 +266,31 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
     const cx = exploreCounterexample(session, variant, r.violation);
     if (opts.save) file = writeCounterexample(opts.out, cx);
   }
+  const v0 = r.violation;
+  const ci = finishExplore(
+    opts,
+    session.config,
+    {
+      name: label,
+      seconds: r.seconds,
+      invariants: session.invariants.map((i) => i.id),
+      ...(v0 && {
+        violation: {
+          invariant: v0.invariant,
+          statement: v0.statement,
+          message: v0.message,
+          replay: file ? `npx rebalance-check replay ${file}` : 'run again without --no-save to write a replayable counterexample',
+          file,
+        },
+      }),
+      properties: { protocol: spec.protocol, assignor: spec.assignor, states: r.states, 'max-depth': b.maxDepth },
+    },
+    r.goals,
+    quiet,
+  );
   if (quiet) {
-    console.log(JSON.stringify({ ok: !r.violation, ...summary, file }, null, 2));
-    return r.violation ? 1 : 0;
+    console.log(JSON.stringify({ ok: !r.violation && ci.code === 0, ...summary, goals: ci.goals, file }, null, 2));
+    return r.violation ? 1 : ci.code;
   }
   const mb = (x: number) => `${n(x / 1e6)} MB`;
   const head = `${n(r.states)} distinct states, ${n(r.transitions)} transitions, diameter ${r.diameter}, ${r.seconds.toFixed(1)} s (${n(summary.statesPerSecond)} states/s), heap ${mb(r.heapBytes)}`;
@@ -303,7 +330,8 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
       pc.dim(`  liveness: every state settles once faults stop (${n(r.liveness.walks)} fair-schedule walks, ${n(r.liveness.steps)} steps)`),
     );
   for (const line of coverageLines) console.log(pc.dim(`  ${line}`));
-  if (!r.violation) return 0;
+  ci.print();
+  if (!r.violation) return ci.code;
   const v = r.violation;
   // A liveness violation shows the path here and the fair schedule after it as the lasso below.
   const shown = v.lasso ? { ...v, step: v.path.length - 1 } : v;

@@ -5,6 +5,7 @@ import { registerReplay } from './replay.ts';
 import { registerAssignor } from './assignor.ts';
 import { registerCompare } from './compare.ts';
 import { registerVariants } from './variants.ts';
+import { registerMutate } from './mutate.ts';
 import { UsageError } from '../core/errors.ts';
 
 const version = '0.1.0';
@@ -28,6 +29,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerCompare(program, setExit);
   registerVariants(program, setExit);
   registerExplore(program, setExit);
+  registerMutate(program, setExit);
   for (const command of [program, ...program.commands]) {
     command.addHelpText('after', exitCodesHelp);
     for (const option of command.options) describeRangeAndDefault(option);

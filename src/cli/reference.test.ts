@@ -13,5 +13,5 @@ test.each(Object.entries(referencePages()))('%s is current (regenerate with: npm
 test('the CLI reference lists every command with its options and defaults', () => {
   const cli = referencePages()['docs/reference/cli.md'];
   for (const c of ['check', 'replay', 'explore', 'compare', 'assignor', 'variants']) expect(cli).toContain(`## ${c}\n`);
-  expect(cli).toMatch(/\| `--members <n>` \| consumer processes \| 3 \|/);
+  expect(cli).toMatch(/\| `--members <n>` \| consumer processes \[1-16\] \| 3 \|/);
 });

@@ -127,7 +127,7 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean): { slots: P
   const rf = (f: number | null) => (f === null ? null : formation.get(f));
   const slots = w.clients.map((s): Part[] => {
     // No name: a slot's name is its position (after renaming, the position it is moved to).
-    const head = `${s.inc},${s.status},${s.cut},${rf(s.formation)},${s.phase}`;
+    const head = `${s.inc},${s.status},${s.cut},${rf(s.formation)},${s.phase},${s.skippedAssignment ? 1 : 0}`;
     if (!s.snapshot) return [head];
     return [head, snapshotText(s.snapshot), timersText((s.snapshot.context as ConsumerContext).timers, w.now)];
   });

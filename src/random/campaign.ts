@@ -17,6 +17,8 @@ export interface CampaignOptions {
   onRun?: (done: number) => void;
   /** Run only this shard's share of the runs (run i goes to shard i mod n); ignored with `path`. */
   shard?: Shard;
+  /** A wall-clock cap (ms): no new run or shrink step starts after it; a failure found keeps its shrinking so far. */
+  maxTimeMs?: number;
 }
 
 export interface CampaignResult {
@@ -33,6 +35,8 @@ export interface CampaignResult {
     shrinks: number;
     originalSteps: number;
   };
+  /** The `maxTimeMs` cap stopped the campaign (or its shrinking) early. */
+  interrupted?: boolean;
   /** Summed over all runs (maxima for the windows). */
   metrics: Metrics & { maxOverlapMs: number; maxZombieMs: number };
 }
@@ -73,8 +77,15 @@ export function campaign(session: Session, opts: CampaignOptions): CampaignResul
     }
     return r.violation === undefined;
   });
-  const details = fc.check(property, { numRuns: opts.runs, seed: opts.seed, path: opts.path, endOnFailure: opts.shrink === false });
-  if (!details.failed) return { runs, steps, seed: opts.seed, metrics };
+  const details = fc.check(property, {
+    numRuns: opts.runs,
+    seed: opts.seed,
+    path: opts.path,
+    endOnFailure: opts.shrink === false,
+    ...(opts.maxTimeMs !== undefined && { interruptAfterTimeLimit: Math.max(1, Math.round(opts.maxTimeMs)) }),
+  });
+  const interrupted = details.interrupted ? { interrupted: true } : {};
+  if (!details.failed) return { runs, steps, seed: opts.seed, metrics, ...interrupted };
   // A property that threw (a model bug, not a violation) is reported as the error it is.
   if (details.errorInstance && !details.counterexample) throw details.errorInstance;
   const [picks] = details.counterexample!;
@@ -96,5 +107,6 @@ export function campaign(session: Session, opts: CampaignOptions): CampaignResul
       originalSteps: firstFailureSteps,
     },
     metrics,
+    ...interrupted,
   };
 }

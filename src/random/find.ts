@@ -5,6 +5,7 @@ import { storeChoices } from '../replay/replay.ts';
 import { campaign, type CampaignOptions, type CampaignResult } from './campaign.ts';
 import { session } from '../run/config.ts';
 import type { Coverage } from '../run/coverage.ts';
+import { observeBoth, type GoalTracker } from '../run/goals.ts';
 import type { Session } from '../run/run.ts';
 import { shrinkInstance, type Failure } from './shrink-instance.ts';
 
@@ -21,10 +22,19 @@ export interface Found {
 export function findCounterexample(
   config: WorldConfig,
   variant: Variant | undefined,
-  opts: CampaignOptions & { liveness?: boolean; shrinkInstance?: boolean; coverage?: Coverage },
+  opts: CampaignOptions & {
+    liveness?: boolean;
+    shrinkInstance?: boolean;
+    coverage?: Coverage;
+    goalTracker?: GoalTracker;
+    weights?: Session['weights'];
+  },
 ): Found {
   const plain = session(config, variant, opts.liveness ?? true);
-  const s = opts.coverage ? { ...plain, model: opts.coverage.wrap(plain.model), observe: opts.coverage.observe } : plain;
+  const covered = opts.coverage ? { ...plain, model: opts.coverage.wrap(plain.model) } : plain;
+  const observe = observeBoth(opts.coverage?.observe, opts.goalTracker?.observe);
+  const watched = observe ? { ...covered, observe } : covered;
+  const s = opts.weights ? { ...watched, weights: opts.weights } : watched;
   const result = campaign(s, opts);
   if (!result.failure) return { result, session: s };
   const found =

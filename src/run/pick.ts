@@ -52,21 +52,22 @@ export const allKinds = (1 << swarmKinds.length) - 1;
 export const swarmMax = (NEWEST_FIRST << 1) - 1;
 
 /** `swarm` is a bit set over swarmKinds: bit i set = that kind may be chosen in this run. */
-export function pickChoice(choices: Choice[], pick: number, swarm = allKinds): Choice {
+/** `weights`: the choice weights (steering rounds raise some; see src/random/steer.ts). */
+export function pickChoice(choices: Choice[], pick: number, swarm = allKinds, weights = choiceWeights): Choice {
   // Weighted over the kinds present (and allowed by the swarm), then uniform within the kind.
   let total = 0;
   const present = kindsPresent(choices, swarm);
-  if (present.size === 0) return pickChoice(choices, pick);
-  for (const k of kindOrder) if (present.has(k)) total += choiceWeights[k];
+  if (present.size === 0) return pickChoice(choices, pick, allKinds, weights);
+  for (const k of kindOrder) if (present.has(k)) total += weights[k];
   let u = (pick & 0xffff) % total;
   for (const k of kindOrder) {
     if (!present.has(k)) continue;
-    if (u < choiceWeights[k]) {
+    if (u < weights[k]) {
       const list = choices.filter((c) => c.kind === k);
       if (k === 'deliver' && (swarm & NEWEST_FIRST) !== 0) return list[list.length - 1 - ((pick >>> 16) % Math.min(list.length, 2))];
       return list[(pick >>> 16) % list.length];
     }
-    u -= choiceWeights[k];
+    u -= weights[k];
   }
   throw new Error('unreachable: weights exhausted');
 }

@@ -1,6 +1,7 @@
 import { assign, enqueueActions } from 'xstate';
 import { range } from '../../models/assignors/range.ts';
 import { sticky } from '../../models/assignors/sticky.ts';
+import { cooperativeSticky } from '../../models/assignors/cooperative-sticky.ts';
 import type { Assignor } from '../../models/assignors/types.ts';
 import { uniform } from '../../models/consumer-protocol/assignors.ts';
 import { admission, admitPatch, bumpPatch, leaver, reconcilePatch, removeMember } from '../../models/consumer-protocol/coordinator.ts';
@@ -15,6 +16,8 @@ import type { MemberContext, MemberEvent } from '../../models/consumer-protocol/
 import { defaultTimers } from '../../models/types.ts';
 import { noFaults } from '../world/faults.ts';
 import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
+import { builtinAssignors } from '../../models/assignors/index.ts';
+import { createConsumerMachine } from '../../models/classic/consumer.ts';
 import { defineVariant, type Variant } from './variant.ts';
 
 // Deliberately broken designs. Each one shows that the invariants it names can fail:
@@ -25,6 +28,9 @@ const rangeWith = (change: (out: ReturnType<Assignor['assign']>) => ReturnType<A
   ...range,
   assign: (input) => change(range.assign(input)),
 });
+
+/** The classic consumer's own actions, so that a variant can run one and then change its outcome. */
+const classicConsumerActions = createConsumerMachine(builtinAssignors).implementations.actions;
 
 export const catalogue: Variant[] = [
   defineVariant({
@@ -192,6 +198,16 @@ export const catalogue: Variant[] = [
     coordinator: { guards: { staticReplacementKeepsProtocol: () => false } },
   }),
   defineVariant({
+    name: 'skip-without-snapshot',
+    description:
+      'A static leader that returns with SkipAssignment (KIP-814) takes no metadata snapshot, so it never notices partitions added after it returned (Kafka snapshots them: testStaticConsumerDetectsNewPartitionCreatedAfterRestart).',
+    breaks: ['stable-coverage'],
+    explore: { members: 1, partitions: 1, budgets: { crash: 1, start: 1, addPartition: 1 }, maxDepth: 16, maxInFlight: 2 },
+    // One member: it is always the leader, so random runs reach its restart often.
+    settings: { static: true, members: 1 },
+    consumer: { actions: { snapshotSkippedAssignment: assign({}) } },
+  }),
+  defineVariant({
     name: 'duplicate-instance',
     description: 'A static member rejoining with a known group.instance.id is added as a second member instead of replacing the first.',
     // Adding the restarted instance as a new member also makes its restart rebalance.
@@ -214,6 +230,41 @@ export const catalogue: Variant[] = [
     coordinator: { guards: { sessionExpired: () => false } },
     settings: { faults: { ...noFaults, crash: true } },
   }),
+  defineVariant({
+    name: 'disconnect-loses-membership',
+    description:
+      'A classic consumer that loses its coordinator (a request timeout, NOT_COORDINATOR) also forgets its generation and member id, and rejoins without its partitions.',
+    breaks: ['no-lost-partitions'],
+    explore: { members: 1, partitions: 1, budgets: { drop: 1 }, maxDepth: 12, maxInFlight: 2 },
+    consumer: {
+      actions: {
+        markCoordinatorUnknown: enqueueActions(({ enqueue }) => {
+          enqueue(classicConsumerActions.markCoordinatorUnknown as never);
+          enqueue('resetGenerationAndMemberId' as never);
+          enqueue('requestRejoin' as never);
+        }),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'seek-to-committed',
+    description:
+      'A cooperative consumer restarts every partition of a new assignment from the committed offset, also those it kept, reprocessing what it had not committed.',
+    protocols: ['cooperative'],
+    breaks: ['no-rewind'],
+    explore: { members: 1, partitions: 1, budgets: { addPartition: 1, process: 1 }, maxDepth: 16, maxInFlight: 2 },
+    consumer: {
+      actions: {
+        installAssignment: enqueueActions(({ enqueue }) => {
+          enqueue(classicConsumerActions.installAssignment as never);
+          enqueue.assign(({ event }: { event: unknown }) => {
+            const r = (event as { msg: { assignment: string[]; committed: Record<string, number> } }).msg;
+            return { positions: Object.fromEntries(r.assignment.map((p) => [p, r.committed[p] ?? 0])) };
+          });
+        }),
+      },
+    },
+  }),
 ];
 
 // Alternative designs: correct protocols that decide differently. They declare no broken
@@ -221,6 +272,28 @@ export const catalogue: Variant[] = [
 const lastOf = (ids: string[]) => ids[ids.length - 1] ?? null;
 
 export const alternatives: Variant[] = [
+  defineVariant({
+    name: 'forgetful-cooperative-sticky',
+    description:
+      'cooperative-sticky that ignores the partitions members own (as if every member were new): not sticky, so a rebalance moves partitions needlessly, and without the owned partitions it cannot hold moving ones back for a second round.',
+    protocols: ['cooperative'],
+    // The quantity cooperative-moves-no-more (src/compare/quantities.ts) fails with it too.
+    breaks: ['cooperative-no-direct-transfer', 'revoke-before-assign'],
+    explore: { members: 2, partitions: 2, maxDepth: 18, maxInFlight: 2 },
+    assignors: {
+      'cooperative-sticky': {
+        ...cooperativeSticky,
+        sticky: false,
+        assign: (input) =>
+          cooperativeSticky.assign({
+            ...input,
+            subscriptions: Object.fromEntries(
+              Object.entries(input.subscriptions).map(([id, s]) => [id, { ...s, ownedPartitions: [], generationId: -1 }]),
+            ),
+          }),
+      },
+    },
+  }),
   defineVariant({
     name: 'no-initial-delay',
     description:
@@ -419,6 +492,23 @@ const consumerVariants: Variant[] = [
           return typeof a !== 'string' && a.kind === 'replace'
             ? { ...patch, round: { ...patch.round!, subscriptionChanged: true } }
             : patch;
+        }),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'full-heartbeat-bumps',
+    description:
+      'The coordinator takes every full heartbeat (sent after a timeout or a coordinator error) for a subscription change and bumps the group epoch, although the topics are the ones it holds.',
+    protocols: ['consumer'],
+    breaks: ['no-needless-rebalance'],
+    explore: { members: 1, partitions: 1, budgets: { drop: 1 }, maxDepth: 8, maxInFlight: 2 },
+    coordinator: {
+      actions: {
+        admitMember: assign((args: { context: GroupContext; event: GroupEvent }) => {
+          const patch = admitPatch(args);
+          const full = (args.event as { msg: ConsumerGroupHeartbeatRequest }).msg.topics !== null;
+          return full ? { ...patch, round: { ...patch.round!, subscriptionChanged: true } } : patch;
         }),
       },
     },

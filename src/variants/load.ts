@@ -84,6 +84,7 @@ export function validate(raw: unknown, where: string): Variant {
     'consumer',
     'assignor',
     'assignors',
+    'serverAssignors',
     'settings',
     'breaks',
     'explore',
@@ -127,6 +128,12 @@ export function validate(raw: unknown, where: string): Variant {
   for (const a of assignorList) {
     if (!isRecord(a) || typeof a.name !== 'string' || typeof a.assign !== 'function' || !Array.isArray(a.supportedProtocols))
       fail('an assignor must be { name: string, supportedProtocols: ("eager" | "cooperative")[], assign(input) }');
+  }
+  if (r.serverAssignors !== undefined) {
+    if (!isRecord(r.serverAssignors)) fail('"serverAssignors" must be an object of KIP-848 server-side assignors by name');
+    for (const a of Object.values(r.serverAssignors as object))
+      if (!isRecord(a) || typeof a.name !== 'string' || typeof a.assign !== 'function')
+        fail('a server-side assignor must be { name: string, balance: "global" | "per-topic", assign(input) }');
   }
   if (r.breaks !== undefined) {
     if (!Array.isArray(r.breaks)) fail('"breaks" must be a list of invariant ids');

@@ -81,6 +81,12 @@ export interface ClientSlot {
   formation: number | null;
   /** Rolling upgrade step of this slot's configuration (0, 1, 2). */
   phase: number;
+  /**
+   * Observer's record (classic): the JoinGroup response this process adopted said SkipAssignment
+   * (KIP-814), so the assignment in force was computed by an earlier process of the group, not by
+   * this leader. stable-coverage reads it to recognise Kafka's documented gap (docs/fidelity.md).
+   */
+  skippedAssignment: boolean;
 }
 
 /** Figures measured along a run, not part of the protocol state. */

@@ -34,6 +34,7 @@ export function initialWorld(config: WorldConfig, model: Model): World {
       cut: false,
       formation: null,
       phase: 0,
+      skippedAssignment: false,
     })),
     net: [],
     nextMsgId: 1,
@@ -230,7 +231,7 @@ function startClient(w: World, name: string, config: WorldConfig, model: Model):
   const inc = slot.inc + 1;
   const [snapshot, sends] = model.consumer.initial(adapterOf(w).clientInput(config, slot, inc, w));
   return enqueue(
-    setSlot(w, name, { inc, status: 'running', snapshot: snapshot as AnyMachineSnapshot, formation: null }),
+    setSlot(w, name, { inc, status: 'running', snapshot: snapshot as AnyMachineSnapshot, formation: null, skippedAssignment: false }),
     sends as Msg['body'][],
     'coordinator',
   );

@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { expect, test } from 'vitest';
+
+// `mutate` as a user meets it: the exit code says whether every survivor is recorded, and a
+// mutant written out as a variant file replays with `check`.
+
+const repo = resolve(import.meta.dirname, '../..');
+// A project of the user's own with rebalance-check installed (a symlink stands in for npm install).
+const project = mkdtempSync(join(tmpdir(), 'rebalance-check-mutate-'));
+mkdirSync(join(project, 'node_modules'));
+symlinkSync(repo, join(project, 'node_modules', 'rebalance-check'));
+
+const cli = (...args: string[]) => {
+  const r = spawnSync(process.execPath, [join(repo, 'bin/rebalance-check.js'), ...args], {
+    cwd: project,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+// Every JoinGroup rejected with INCONSISTENT_GROUP_PROTOCOL: no invariant on this branch sees it
+// (the consumers stop, and a group with no live member counts as settled).
+const survivor = 'classic-coordinator/protocolIncompatible/true';
+const small = ['--runs', '5', '--states', '50'];
+
+test('an unrecorded survivor makes mutate exit 1 naming it; recorded with a reason, exit 0', () => {
+  const empty = join(project, 'none.json');
+  writeFileSync(empty, '{}');
+  const planted = cli('mutate', '--only', survivor, ...small, '--survivors', empty);
+  expect(planted.code).toBe(1);
+  expect(planted.err).toContain(`not recorded in ${empty}: ${survivor}`);
+  expect(planted.out).toContain('UNRECORDED');
+
+  const recorded = join(project, 'recorded.json');
+  writeFileSync(recorded, JSON.stringify({ [survivor]: { kind: 'needs-oracle', reason: 'no invariant asks that live consumers join' } }));
+  const ok = cli('mutate', '--only', survivor, ...small, '--survivors', recorded, '--json');
+  expect(ok.code).toBe(0);
+  const report = JSON.parse(ok.out);
+  expect(report.results[0]).toMatchObject({ id: survivor, status: 'survived', record: { kind: 'needs-oracle' } });
+  expect(report.unrecorded).toEqual([]);
+});
+
+test('a mutant written as a variant file replays with check and is found', () => {
+  const w = cli('mutate', '--write-variant', 'classic-coordinator/bumpGeneration/skip', 'mutant.ts');
+  expect(w.code).toBe(0);
+  expect(readFileSync(join(project, 'mutant.ts'), 'utf8')).toContain('mutantVariant("classic-coordinator/bumpGeneration/skip")');
+  const r = cli('check', '--variant', './mutant.ts', '--protocol', 'eager', '--assignor', 'range', '--runs', '50', '--no-save');
+  expect(r.code).toBe(1);
+  expect(r.out).toContain('generation-advance');
+});
+
+test('bad usage: one line, exit 2', () => {
+  const bad = join(project, 'bad.json');
+  writeFileSync(bad, JSON.stringify({ x: { kind: 'maybe', reason: 'no idea at all' } }));
+  for (const [args, message] of [
+    [['mutate', '--only', 'no-such-mutant'], '--only no-such-mutant matches no mutant'],
+    [['mutate', '--only', survivor, '--survivors', bad], `survivors file ${bad}: x.kind`],
+    [['mutate', '--write-variant', 'nope/x/y', 'f.ts'], "unknown mutant 'nope/x/y'"],
+    [['mutate', '--shard', '3/2'], '--shard 3/2'],
+  ] as const) {
+    const r = cli(...args);
+    expect(r.code, args.join(' ')).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toContain(message);
+  }
+});

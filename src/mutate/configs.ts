@@ -1,0 +1,47 @@
+import { builtinAssignors } from '../../models/assignors/index.ts';
+import { worldConfig } from '../run/config.ts';
+import type { Variant } from '../variants/variant.ts';
+import type { Protocol, WorldConfig } from '../world/types.ts';
+
+// Where a mutant is checked: two random-campaign instances per mutant, one dynamic and one
+// static (KIP-345 paths exist only there), so that every named decision has a place to run.
+
+export interface Place {
+  protocol: Protocol;
+  assignor: string;
+  members: number;
+  topics: number;
+  partitions: number;
+  static: boolean;
+}
+
+/** A dynamic 3 x 4 group, and a static 2-member group over two topics (subscription changes need two). */
+export function placesFor(protocols: Protocol[], assignor?: string): Place[] {
+  const defaultAssignor = (p: Protocol) => (p === 'consumer' ? 'uniform' : p === 'cooperative' ? 'cooperative-sticky' : 'range');
+  const pick = (p: Protocol) => assignor ?? defaultAssignor(p);
+  const first = protocols.includes('cooperative') ? 'cooperative' : protocols[0];
+  const second = protocols.includes('eager') ? 'eager' : protocols[0];
+  // KIP-848's other server-side assignor runs in the static place, so both are exercised.
+  const secondAssignor = assignor ?? (second === 'consumer' ? 'range' : defaultAssignor(second));
+  return [
+    { protocol: first, assignor: pick(first), members: 3, topics: 1, partitions: 4, static: false },
+    { protocol: second, assignor: secondAssignor, members: 2, topics: 2, partitions: 2, static: true },
+  ];
+}
+
+export const placeConfig = (p: Place, variant?: Variant): WorldConfig =>
+  worldConfig({
+    protocol: p.protocol,
+    assignor: p.assignor,
+    members: p.members,
+    partitions: p.partitions,
+    topics: p.topics,
+    static: p.static,
+    variant,
+  });
+
+export const placeLabel = (p: Place): string =>
+  `${p.protocol}/${p.assignor} ${p.members}x${p.topics > 1 ? `${p.topics}x` : ''}${p.partitions}${p.static ? ' static' : ''}`;
+
+/** The assignors a client-side assignor mutant can run with: its own name, under a protocol it supports. */
+export const clientProtocols = (name: string): Protocol[] => builtinAssignors[name].supportedProtocols;
