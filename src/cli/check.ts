@@ -18,6 +18,8 @@ import { parseShard } from '../core/shard.ts';
 import { buildModel } from '../world/model.ts';
 import { timeline } from '../replay/timeline.ts';
 import { writeCounterexample } from '../replay/save.ts';
+import type { Interpreter } from '../world/model.ts';
+import { interpreterHelp, parseInterpreter, useInterpreter } from './interpreter.ts';
 
 /** A fast-check replay path: `12:0:3` (numbers joined by colons). */
 function replayPath(raw: string): string {
@@ -43,6 +45,7 @@ interface CheckOptions extends CiOptions {
   upgrade?: boolean;
   faults: boolean;
   liveness: boolean;
+  interpreter?: Interpreter;
   path?: string;
   json?: boolean;
   coverage?: boolean;
@@ -89,6 +92,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--coverage', 'report which machine states, transitions, error codes and choices the runs reached, and which never')
     .option('--shard <i/n>', 'run only shard i of n (run k goes to shard k mod n); the n shards together are the whole campaign')
     .option('--max-time <s>', maxTimeHelp, seconds('--max-time'))
+    .option('--interpreter <name>', interpreterHelp, parseInterpreter)
     .option('--json', 'print the results as JSON')
     .action(async (opts: CheckOptions) => {
       const variant = opts.variant === undefined ? undefined : await loadVariant(opts.variant);
@@ -98,6 +102,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
 }
 
 function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
+  useInterpreter(opts);
   validateCiOptions(opts);
   const plans = planCampaigns({ ...opts, protocol: opts.protocol as Protocol | undefined, variant }, variant);
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);

@@ -18,6 +18,8 @@ import type { Choice, World } from '../world/types.ts';
 import { initialWorld, step } from '../world/world.ts';
 import { maxTimeHelp, positiveInt, seconds } from '../core/errors.ts';
 import { printViolation } from './report.ts';
+import type { Interpreter } from '../world/model.ts';
+import { interpreterHelp, parseInterpreter, useInterpreter } from './interpreter.ts';
 import { extendExplore, finishExplore, validateCiOptions, type CiOptions } from './check-ci.ts';
 import { tracksGoals } from './goals.ts';
 
@@ -34,6 +36,7 @@ interface ExploreOptions
   maxDelay?: number;
   symmetry: boolean;
   liveness: boolean;
+  interpreter?: Interpreter;
   measureReduction?: boolean;
   coverage?: boolean;
   workers: number;
@@ -135,6 +138,7 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
     .option('--out <dir>', 'where a violation writes its counterexample file', 'counterexamples')
     .option('--no-save', 'do not write a counterexample file')
     .option('--max-time <s>', maxTimeHelp, seconds('--max-time'))
+    .option('--interpreter <name>', interpreterHelp, parseInterpreter)
     .option('--json', 'print the result as JSON')
     .action(async (opts: ExploreOptions) => {
       const variant = opts.variant === undefined ? undefined : await loadVariant(opts.variant);
@@ -190,7 +194,9 @@ const n = (x: number) => Math.round(x).toLocaleString('en-US');
 
 async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, livenessGiven: boolean): Promise<number> {
   const req = requestOf(opts, livenessGiven);
-  const { spec: resolved, fromVariant } = resolveSpec(loaded, req);
+  const interpreter = useInterpreter(opts);
+  const { spec: fromRequest, fromVariant } = resolveSpec(loaded, req);
+  const resolved = interpreter === 'compiled' ? fromRequest : { ...fromRequest, interpreter };
   const { session, variant } = specSession(resolved, loaded);
   // The explorer would drop it anyway; say so, and do not measure a reduction that cannot happen.
   const noSymmetry = resolved.symmetry && !symmetryHolds(session.config);

@@ -9,11 +9,14 @@ import { replayStored } from '../replay/replay.ts';
 import { timeline } from '../replay/timeline.ts';
 import { UsageError } from '../core/errors.ts';
 import { count, printViolation } from './report.ts';
+import type { Interpreter } from '../world/model.ts';
+import { interpreterHelp, parseInterpreter, useInterpreter } from './interpreter.ts';
 
 interface ReplayOptions {
   html?: string;
   real?: string;
   client?: string;
+  interpreter?: Interpreter;
 }
 
 export function registerReplay(program: Command, setExit: (code: number) => void): void {
@@ -27,10 +30,12 @@ export function registerReplay(program: Command, setExit: (code: number) => void
       'replay the starts, closes, crashes, cuts, stalls, added partitions and failovers on real consumers against librdkafka’s mock cluster (mock; needs `npm run conformance:install`) or a real Kafka broker (kafka; needs `npm run kafka:install`); exit 1: an invariant fails on the real trace',
     )
     .option('--client <c>', 'with --real: the consumer library, librdkafka (default) or java (Apache Kafka’s client, on --real kafka)')
+    .option('--interpreter <name>', interpreterHelp, parseInterpreter)
     .action(async (file: string, opts: ReplayOptions) => setExit(await runReplay(file, opts)));
 }
 
 async function runReplay(file: string, opts: ReplayOptions): Promise<number> {
+  useInterpreter(opts);
   try {
     const cx = readCounterexample(file);
     if (opts.client && !opts.real) throw new UsageError('--client needs --real');

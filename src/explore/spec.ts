@@ -1,6 +1,7 @@
 import { UsageError } from '../core/errors.ts';
 import { findVariant } from '../variants/catalogue.ts';
 import { variantAssignors, type Variant } from '../variants/variant.ts';
+import type { Interpreter } from '../world/model.ts';
 import type { Protocol } from '../world/types.ts';
 import { faultsFor, noBudgets, type Bounds, type Budgets } from './bounds.ts';
 import { assignorsFor, protocols, session, worldConfig } from '../run/config.ts';
@@ -32,6 +33,8 @@ export interface ExploreSpec {
   shard?: Shard;
   /** Wall-clock deadline, epoch ms (`--max-time`): the search stops there. */
   deadline?: number;
+  /** How machine transitions run (default: compiled); worker threads get it with the spec. */
+  interpreter?: Interpreter;
 }
 
 export { exploreLimits } from '../core/explore-settings.ts';
@@ -142,7 +145,7 @@ export function specSession(spec: ExploreSpec, loaded?: Variant): { session: Ses
     static: base.static || spec.static,
     faults: { ...faultsFor(spec.bounds.budgets), slowCallbacks: spec.slowCallbacks },
   };
-  return { session: session(config, variant, spec.liveness), variant };
+  return { session: session(config, variant, spec.liveness, spec.interpreter), variant };
 }
 
 export interface SpecResult extends ExploreResult {

@@ -24,7 +24,8 @@ const sendsOf = (actions: ReadonlyArray<{ type: string; params?: unknown }>): un
 export const transitioning: { value: unknown; error?: Error } = { value: undefined };
 
 /** Runs a transition; an error a variant's code threw in it comes out as itself, not as xstate's wrapping of it. */
-function guarded<T>(f: () => T): T {
+/** Runs a transition; a variant's own error (recorded by user-code.ts) is rethrown as itself. */
+export function guarded<T>(f: () => T): T {
   transitioning.error = undefined;
   try {
     return f();
