@@ -54,6 +54,9 @@ function wrapAction(action: unknown, where: string): unknown {
     return assign(Object.fromEntries(props) as never);
   }
   if (a.type === 'xstate.enqueueActions') return enqueueActions(wrapFn(a.collect!, where) as never);
+  // Other built-in actions (raise, sendTo, ...) stay themselves: the compiled interpreter must
+  // still see what they are (it refuses the ones it does not support, and xstate runs them).
+  if (typeof a.type === 'string' && a.type.startsWith('xstate.')) return action;
   return wrapFn(action as Fn, where);
 }
 
