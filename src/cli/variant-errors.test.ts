@@ -1,27 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from 'vitest';
+import { userProject } from './user-project-for-tests.ts';
 import { loadVariant } from '../variants/load.ts';
 
 // A variant's own code that throws, loops while loading, or an assignor that throws: one line
 // naming the variant and the place (exit 2), or, for an assignor, a failed round as in Kafka;
 // never a stack trace or a hang.
 
-const repo = resolve(import.meta.dirname, '../..');
-const project = mkdtempSync(join(tmpdir(), 'rebalance-check-errors-'));
-mkdirSync(join(project, 'node_modules'));
-symlinkSync(repo, join(project, 'node_modules', 'rebalance-check'));
-
-const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [join(repo, 'bin/rebalance-check.js'), ...args], {
-    cwd: project,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const { project, cli } = userProject('errors');
 
 writeFileSync(
   join(project, 'throws.ts'),
