@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { afterEach, expect, test, vi } from 'vitest';
 import { main } from './main.ts';
 
@@ -22,8 +23,9 @@ afterEach(() => vi.restoreAllMocks());
 async function run(...args: string[]): Promise<number> {
   out = [];
   err = [];
-  vi.spyOn(console, 'log').mockImplementation((m: string) => void out.push(String(m)));
-  vi.spyOn(console, 'error').mockImplementation((m: string) => void err.push(String(m)));
+  // The text as read, without colours (picocolors turns them on where CI is set).
+  vi.spyOn(console, 'log').mockImplementation((m: string) => void out.push(stripVTControlCharacters(String(m))));
+  vi.spyOn(console, 'error').mockImplementation((m: string) => void err.push(stripVTControlCharacters(String(m))));
   return main(['node', 'rebalance-check', 'validate', ...args]);
 }
 
