@@ -23,6 +23,9 @@ import { revokeBeforeAssign } from './invariants/revoke-before-assign.ts';
 import { singleOwner } from './invariants/single-owner.ts';
 import { stableCoverage } from './invariants/stable-coverage.ts';
 import { noDropOnStale } from './invariants/stale-responses.ts';
+import { noLostPartitions } from './invariants/no-lost-partitions.ts';
+import { noNeedlessRebalance } from './invariants/no-needless-rebalance.ts';
+import { noRewind } from './invariants/no-rewind.ts';
 import { staticRestartNoRebalance } from './invariants/static-restart.ts';
 import { leaveAfterRelease } from './invariants/leave-after-release.ts';
 
@@ -56,6 +59,10 @@ export const invariants: Invariant[] = [
   staleRequestsNoEffect,
   staticRejoinNoBump,
   reachesTarget,
+  // Harm beyond ownership and generations (docs/oracles.md).
+  noNeedlessRebalance,
+  noLostPartitions,
+  noRewind,
   eventuallyStable,
 ];
 

@@ -19,7 +19,7 @@ const layers: string[][] = [
   ['src/compare', 'src/assignor-check', 'src/conformance', 'src/mutate'],
   ['src/api'],
   ['src/index.ts', 'src/testing'],
-  ['src/cli', 'src/bench', 'adapters', 'examples'],
+  ['src/cli', 'src/bench', 'adapters', 'examples', 'fidelity'],
   ['bin'],
 ];
 
@@ -56,7 +56,7 @@ const specifiers = /(?:from\s+|import\s*\(\s*|new URL\(\s*)['"](\.{1,2}\/[^'"]+)
 
 function violations(): string[] {
   const found: string[] = [];
-  for (const top of ['models', 'properties', 'src', 'adapters', 'examples', 'bin']) {
+  for (const top of ['models', 'properties', 'src', 'adapters', 'examples', 'bin', 'fidelity']) {
     for (const file of sources(top)) {
       const from = unitOf(file);
       if (from === undefined) {

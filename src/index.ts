@@ -33,4 +33,34 @@ export { assign, enqueueActions } from 'xstate';
 export { checkAssignor, type AssignorReport, type CheckAssignorOptions, type PropertyResult } from './assignor-check/check.ts';
 export { AssignorLoadError } from './assignor-check/claims.ts';
 export type { AssignorClaims, UserAssignor } from './assignor-check/types.ts';
+
+// What a variant builds on, so that it changes one decision without copying code: the built-in
+// assignors (wrap one: `{ ...range, assign: (input) => change(range.assign(input)) }`), the
+// sticky engine behind sticky and cooperative-sticky, the KIP-848 server-side assignors, and the
+// helpers the machines' actions and guards are made of (docs/variants.md).
+export { builtinAssignors } from '../models/assignors/index.ts';
+export { range } from '../models/assignors/range.ts';
+export { roundrobin } from '../models/assignors/roundrobin.ts';
+export { sticky } from '../models/assignors/sticky.ts';
+export { cooperativeSticky } from '../models/assignors/cooperative-sticky.ts';
+export { stickyAssign, DEFAULT_GENERATION, type EngineResult } from '../models/assignors/sticky-engine.ts';
+export { sortedMembers } from '../models/assignors/types.ts';
+export {
+  serverAssignors,
+  uniform,
+  serverRange,
+  defaultServerAssignor,
+  type ServerAssignor,
+  type ServerAssignInput,
+  type ServerMember,
+} from '../models/consumer-protocol/assignors.ts';
+export { coordinatorDecisions, consumerDecisions } from '../models/classic/decisions.ts';
+/** The classic group coordinator's context, events and helpers (models/classic/coordinator-state.ts). */
+export * as classicCoordinator from '../models/classic/coordinator-state.ts';
+/** The classic consumer's context, events and helpers (models/classic/consumer-state.ts). */
+export * as classicConsumer from '../models/classic/consumer-state.ts';
+/** The KIP-848 group coordinator's context and reconciliation helpers (models/consumer-protocol/coordinator-state.ts). */
+export * as groupCoordinator from '../models/consumer-protocol/coordinator-state.ts';
+/** The KIP-848 member's context and helpers (models/consumer-protocol/member-state.ts). */
+export * as groupMember from '../models/consumer-protocol/member-state.ts';
 export { mutantVariant } from './mutate/mutants.ts';

@@ -183,8 +183,21 @@ describe('leader and follower SyncGroup (AbstractCoordinator.onLeaderElected / o
     expect(c.sent('SyncGroup').assignments ?? {}).toEqual({});
     c.reply(c.sent('SyncGroup'), syncOk(['t-0', 't-1']));
     expect(c.state).toBe('stable');
-    // ConsumerCoordinator.rejoinNeededOrPending: no assignmentSnapshot, so no metadata-change rejoin.
+    // ConsumerCoordinator.onLeaderElected: assignmentSnapshot = metadataSnapshot, the metadata it
+    // has now; nothing changed since, so no rejoin.
+    expect(c.ctx.assignedMetadata).toEqual({ t: 2 });
     expect(c.ctx.rejoinNeeded).toBe(false);
+  });
+
+  test('the returning static leader rejoins when a partition is added after it skipped assignment (testStaticConsumerDetectsNewPartitionCreatedAfterRestart)', () => {
+    const c = new Consumer({ instanceId: 'i1' });
+    const join = c.sent('JoinGroup');
+    c.reply(join, { ...joinOk(ME, 3, ME, { [ME]: join.subscription }), skipAssignment: true });
+    c.reply(c.sent('SyncGroup'), syncOk(['t-0', 't-1']));
+    const [next] = run.send(c.snap, { type: 'METADATA', now: 0, topics: { t: 3 } } as never);
+    c.snap = next;
+    // rejoinNeededOrPending: assignmentSnapshot no longer matches metadataSnapshot.
+    expect(c.ctx.rejoinNeeded).toBe(true);
   });
 
   test('a follower sends no assignments', () => {

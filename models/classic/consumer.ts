@@ -243,21 +243,40 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
           timers: without(context.timers, 'req:join'),
         };
       }),
+      /**
+       * KIP-814: a returning static leader told SkipAssignment keeps the group's assignment and
+       * snapshots its current metadata (ConsumerCoordinator.onLeaderElected sets
+       * assignmentSnapshot = metadataSnapshot after updateGroupSubscription refreshed it), so a
+       * later metadata change makes it rejoin; a change it already saw before this snapshot goes
+       * unnoticed (docs/fidelity.md: a known Kafka behaviour).
+       */
+      snapshotSkippedAssignment: assign(({ context, event }) =>
+        context.isLeader && (resp(event) as Response<'JoinGroupResponse'>).skipAssignment ? { assignedMetadata: context.metadata } : {},
+      ),
       /** The leader runs the selected assignor over every member's subscription. */
       sendSyncGroup: enqueueActions(({ context, event, enqueue }) => {
         const r = resp(event) as Response<'JoinGroupResponse'>;
         let assignments: Record<string, string[]> | null = null;
         if (context.isLeader && !r.skipAssignment) {
           const assignor = assignors[context.protocolName ?? ''];
-          assignments = assignor ? assignor.assign({ topics: context.metadata, subscriptions: r.members }) : {};
+          let failed = false;
+          try {
+            assignments = assignor ? assignor.assign({ topics: context.metadata, subscriptions: r.members }) : {};
+          } catch {
+            // AbstractCoordinator.onLeaderElected: an assignor's RuntimeException fails the join
+            // future (RequestFuture.failure); poll() throws it and the next poll() rejoins.
+            failed = true;
+          }
           enqueue.assign({ assignedMetadata: context.metadata });
           // ConsumerCoordinator.validateCooperativeAssignment: the leader throws instead of
           // syncing; the rebalance fails on the leader and its poll() retries (modelled as
-          // no SyncGroup and a rejoin when the sync request times out).
+          // no SyncGroup and a rejoin when the sync request times out). An assignor that threw
+          // fails the round the same way.
           if (
-            context.cfg.protocol === 'cooperative' &&
-            context.protocolName !== 'cooperative-sticky' &&
-            movesDirectly(r.members, assignments)
+            failed ||
+            (context.cfg.protocol === 'cooperative' &&
+              context.protocolName !== 'cooperative-sticky' &&
+              movesDirectly(r.members, assignments!))
           ) {
             enqueue.assign({ timers: { ...context.timers, 'req:sync': nowOf(event) + context.cfg.settings.requestTimeoutMs } });
             return;
@@ -319,9 +338,8 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         for (const p of r.assignment) positions[p] = context.owned.includes(p) ? context.positions[p] : (r.committed[p] ?? 0);
         // COOPERATIVE: onPartitionsRevoked(owned - assigned), and a follow-up rebalance if any.
         const revoked = context.owned.some((p) => !r.assignment.includes(p));
-        // The leader rejoins at once if metadata moved while it was assigning. A leader that
-        // assigned nothing (KIP-814 SkipAssignment) has no snapshot and does not rejoin
-        // (ConsumerCoordinator.rejoinNeededOrPending: assignmentSnapshot != null && ...).
+        // The leader rejoins at once if metadata moved since its snapshot (taken when it assigned,
+        // or when it skipped assignment: ConsumerCoordinator.rejoinNeededOrPending).
         const stale =
           context.isLeader &&
           context.assignedMetadata !== null &&
@@ -699,7 +717,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
             {
               guard: and(['answersJoin', { type: 'isError', params: 'NONE' }]),
               target: 'syncing',
-              actions: ['adoptGeneration', 'startHeartbeats', 'sendSyncGroup'],
+              actions: ['adoptGeneration', 'snapshotSkippedAssignment', 'startHeartbeats', 'sendSyncGroup'],
             },
             {
               guard: and(['answersJoin', { type: 'isError', params: 'MEMBER_ID_REQUIRED' }]),

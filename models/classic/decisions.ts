@@ -134,6 +134,7 @@ export const consumerDecisions = {
     requestRejoin: 'Marks that the consumer must rejoin.',
     clearInflightJoinSync: 'Forgets the JoinGroup and SyncGroup in flight.',
     adoptGeneration: 'Takes the generation, protocol and leadership of a JoinGroup response.',
+    snapshotSkippedAssignment: 'KIP-814: a leader told SkipAssignment snapshots its current metadata (watched for later changes).',
     sendSyncGroup: 'Sends SyncGroup; the leader runs the selected assignor over every subscription first (cooperative: validates it).',
     startHeartbeats: 'Starts the heartbeat thread (heartbeat.interval.ms).',
     scheduleRetry: 'A failed JoinGroup is retried after the backoff.',

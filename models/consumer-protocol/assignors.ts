@@ -1,5 +1,5 @@
 import { range as clientRange } from '../assignors/range.ts';
-import { partitionsOf, type TopicPartition, type Topics } from '../types.ts';
+import { parseTp, tp, type TopicPartition, type Topics } from '../types.ts';
 
 // Server-side assignors of the KIP-848 coordinator (ConsumerGroupPartitionAssignor): the
 // coordinator runs them over every member at once, seeded with the previous target.
@@ -25,83 +25,271 @@ export interface ServerAssignor {
   assign(input: ServerAssignInput): Record<string, TopicPartition[]>;
 }
 
-const topicOf = (p: string) => p.slice(0, p.lastIndexOf('-'));
-const byPartition = (a: string, b: string) => {
-  const ta = topicOf(a);
-  const tb = topicOf(b);
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  return Number(a.slice(ta.length + 1)) - Number(b.slice(tb.length + 1));
-};
+/**
+ * A member's previous target as Kafka's `Map<Uuid, Set<Integer>>`: topics in the order they first
+ * appear in the list (Kafka iterates a HashMap of topic ids: an order the model cannot reproduce,
+ * so the list's own order stands for it), partitions ascending (a HashSet of small Integers).
+ * Partitions the metadata no longer has are dropped.
+ */
+function previousByTopic(previous: TopicPartition[] | undefined, topics: Topics): [string, number[]][] {
+  const byTopic = new Map<string, number[]>();
+  for (const p of previous ?? []) {
+    const { topic, partition } = parseTp(p);
+    if (partition >= (topics[topic] ?? 0)) continue;
+    if (!byTopic.has(topic)) byTopic.set(topic, []);
+    byTopic.get(topic)!.push(partition);
+  }
+  return [...byTopic].map(([t, ps]) => [t, [...new Set(ps)].sort((a, b) => a - b)]);
+}
 
 /**
- * Sticky balancing of `partitions` over `members` (UniformHomogeneousAssignmentBuilder):
- * quota P div C, the first P mod C members (in order) that already hold more may keep one
- * extra; everybody keeps previous partitions up to its quota, then the free partitions fill
- * members below the minimum quota, then the remaining extras go in member order.
+ * UniformHomogeneousAssignmentBuilder (every member subscribes to the same topics). Quota P div M;
+ * the first P mod M members in member order get one more, whatever they held before. Each member
+ * keeps its previous partitions up to its quota (in previous-assignment order), the rest go back to
+ * the pool; then the unfilled members, in member order, take the pool up to their quota: first the
+ * partitions nobody held (topic by topic, ascending), then those taken away above.
+ * Member order is Kafka's groupSpec.memberIds() (a HashMap's key order): the model uses member-id
+ * order, and topics in name order where Kafka iterates a HashSet of topic ids.
  */
-function stickyBalance(
-  members: string[],
-  partitions: TopicPartition[],
-  previous: Record<string, TopicPartition[]>,
-  out: Record<string, TopicPartition[]>,
-): void {
-  if (members.length === 0) return;
-  const valid = new Set(partitions);
-  const minQuota = Math.floor(partitions.length / members.length);
-  let extras = partitions.length % members.length;
-  const taken = new Set<string>();
-  const kept: Record<string, TopicPartition[]> = {};
-  for (const m of members) {
-    const prev = (previous[m] ?? []).filter((p) => valid.has(p) && !taken.has(p));
+function homogeneous(ids: string[], subscribed: string[], topics: Topics, previous: Record<string, TopicPartition[]>) {
+  const out: Record<string, TopicPartition[]> = Object.fromEntries(ids.map((m) => [m, []]));
+  const subscribedSet = new Set(subscribed);
+  const held = new Set<TopicPartition>();
+  for (const m of ids)
+    for (const [t, ps] of previousByTopic(previous[m], topics)) if (subscribedSet.has(t)) for (const p of ps) held.add(tp(t, p));
+  const pool: TopicPartition[] = [];
+  let total = 0;
+  for (const t of [...subscribed].sort()) {
+    const n = topics[t] ?? 0;
+    total += n;
+    for (let p = 0; p < n; p++) if (!held.has(tp(t, p))) pool.push(tp(t, p));
+  }
+  const minQuota = Math.floor(total / ids.length);
+  let extras = total % ids.length;
+  const unfilled: [string, number][] = [];
+  for (const m of ids) {
     let quota = minQuota;
-    if (prev.length > minQuota && extras > 0) {
+    if (extras > 0) {
       quota++;
       extras--;
     }
-    kept[m] = prev.slice(0, quota);
-    for (const p of kept[m]) taken.add(p);
-  }
-  const free = partitions.filter((p) => !taken.has(p)).sort(byPartition);
-  for (const m of members) while (kept[m].length < minQuota) kept[m].push(free.shift()!);
-  for (const m of members) {
-    if (extras === 0) break;
-    if (kept[m].length === minQuota) {
-      kept[m].push(free.shift()!);
-      extras--;
+    for (const [t, ps] of previousByTopic(previous[m], topics)) {
+      if (!subscribedSet.has(t)) continue;
+      for (const p of ps) {
+        if (quota > 0) {
+          out[m].push(tp(t, p));
+          quota--;
+        } else pool.push(tp(t, p));
+      }
     }
+    if (quota > 0) unfilled.push([m, quota]);
   }
-  for (const m of members) out[m].push(...kept[m]);
+  let next = 0;
+  for (const [m, quota] of unfilled) for (let i = 0; i < quota && next < pool.length; i++) out[m].push(pool[next++]);
+  return out;
 }
 
-const sameTopics = (members: ServerMember[]) => members.every((m) => m.topics.join() === members[0].topics.join());
+/**
+ * UniformHeterogeneousAssignmentBuilder (members subscribe to different topics): keep every
+ * previous partition of a still-subscribed topic; deal the unowned partitions topic by topic
+ * (most partitions per subscriber first, then fewer subscribers, then topic id) each to the
+ * least-loaded subscriber (ties: member order); then, up to 16 passes over the topics, move
+ * partitions from a topic's most-loaded subscribers to its least-loaded until every topic's
+ * subscribers differ by at most one partition in their totals. Balance is across a member's
+ * topics, not per topic. Topic ids are the topic names here (Kafka: Uuid order).
+ */
+function heterogeneous(ids: string[], members: Record<string, ServerMember>, topics: Topics, previous: Record<string, TopicPartition[]>) {
+  const index = new Map(ids.map((m, i) => [m, i]));
+  const subscribers = new Map<string, number[]>();
+  ids.forEach((m, i) => {
+    for (const t of members[m].topics) if (topics[t] !== undefined) subscribers.set(t, [...(subscribers.get(t) ?? []), i]);
+  });
+  const owners = new Map<string, number[]>([...subscribers.keys()].map((t) => [t, new Array(topics[t]).fill(-1)]));
+  const size = new Array(ids.length).fill(0);
+  for (const m of ids) {
+    const i = index.get(m)!;
+    for (const [t, ps] of previousByTopic(previous[m], topics)) {
+      if (!members[m].topics.includes(t) || !owners.has(t)) continue;
+      size[i] += ps.length;
+      for (const p of ps) owners.get(t)![p] = i;
+    }
+  }
+  const move = (t: string, p: number, to: number) => {
+    const from = owners.get(t)![p];
+    if (from !== -1) size[from]--;
+    owners.get(t)![p] = to;
+    size[to]++;
+  };
+  const byLoad = (a: number, b: number) => size[a] - size[b] || a - b;
+  const topicOrder = (ts: string[]) =>
+    [...ts].sort((a, b) => {
+      const sa = subscribers.get(a)!.length;
+      const sb = subscribers.get(b)!.length;
+      return topics[b] / sb - topics[a] / sa || sa - sb || (a < b ? -1 : a > b ? 1 : 0);
+    });
+  const unowned = [...owners].filter(([, o]) => o.includes(-1)).map(([t]) => t);
+  const balancer = new LoadBalancer(size);
+  for (const t of topicOrder(unowned)) {
+    balancer.initialize(subscribers.get(t)!, byLoad);
+    owners.get(t)!.forEach((o, p) => {
+      if (o === -1) move(t, p, balancer.nextLeast());
+    });
+  }
+  const movable = topicOrder([...subscribers].filter(([, s]) => s.length >= 2).map(([t]) => t));
+  let last = -1;
+  for (let pass = 0; pass < MAX_BALANCE_PASSES; pass++) {
+    for (let ti = 0; ti < movable.length; ti++) {
+      if (ti === last) return collect(ids, owners);
+      if (balanceTopic(movable[ti], subscribers.get(movable[ti])!, owners.get(movable[ti])!, balancer, byLoad, move) > 0 || last === -1)
+        last = ti;
+    }
+  }
+  return collect(ids, owners);
+}
+
+/** UniformHeterogeneousAssignmentBuilder.MAX_ITERATION_COUNT. */
+const MAX_BALANCE_PASSES = 16;
+
+function collect(ids: string[], owners: Map<string, number[]>): Record<string, TopicPartition[]> {
+  const out: Record<string, TopicPartition[]> = Object.fromEntries(ids.map((m) => [m, []]));
+  for (const t of [...owners.keys()].sort()) owners.get(t)!.forEach((o, p) => o !== -1 && out[ids[o]].push(tp(t, p)));
+  return out;
+}
+
+/** balanceTopic: the topic's partitions, grouped by owner, move from the most-loaded end to the least-loaded. */
+function balanceTopic(
+  t: string,
+  subs: number[],
+  owner: number[],
+  balancer: LoadBalancer,
+  byLoad: (a: number, b: number) => number,
+  move: (t: string, p: number, to: number) => void,
+): number {
+  if (balancer.initialize(subs, byLoad) <= 1) return 0;
+  const parts = owner.map((_, p) => p).sort((a, b) => owner[a] - owner[b] || a - b);
+  const start = new Map<number, number>();
+  const end = new Map<number, number>();
+  parts.forEach((p, i) => {
+    if (!start.has(owner[p])) start.set(owner[p], i);
+    end.set(owner[p], i + 1);
+  });
+  let moved = 0;
+  while (!balancer.isBalanced()) {
+    let from = -1;
+    for (;;) {
+      from = balancer.nextMost();
+      if (from === -1) break;
+      if (!end.has(from) || end.get(from)! - start.get(from)! <= 0) {
+        balancer.excludeMost();
+        continue;
+      }
+      break;
+    }
+    if (from === -1) break;
+    const p = parts[end.get(from)! - 1];
+    end.set(from, end.get(from)! - 1);
+    const to = balancer.nextLeast();
+    if (balancer.isBalanced()) break;
+    move(t, p, to);
+    moved++;
+  }
+  return moved;
+}
 
 /**
- * `uniform` (UniformAssignor). Homogeneous subscriptions: sticky with max - min <= 1 over all
- * partitions. Heterogeneous: Kafka's UniformHeterogeneousAssignmentBuilder balances iteratively
- * per topic among its subscribers; simplified here to a sticky per-topic balance in which the
- * extras of each topic go to the least loaded subscribers first (best effort, like Kafka's).
+ * MemberAssignmentBalancer: over members sorted by load, a least-loaded range that grows
+ * rightwards as it fills and a most-loaded range that grows leftwards as it drains; balanced when
+ * the two levels differ by at most one.
+ */
+class LoadBalancer {
+  private sorted: number[] = [];
+  private leastEnd = 0;
+  private leastLevel = -1;
+  private nextLeastAt = 0;
+  private mostStart = 0;
+  private mostEnd = 0;
+  private mostLevel = 1;
+  private nextMostAt = -1;
+  constructor(private readonly size: number[]) {}
+  initialize(members: number[], byLoad: (a: number, b: number) => number): number {
+    this.sorted = [...members].sort(byLoad);
+    const n = this.sorted.length;
+    this.leastEnd = 0;
+    this.leastLevel = this.size[this.sorted[0]] - 1;
+    this.nextLeastAt = 0;
+    this.mostStart = n;
+    this.mostEnd = n;
+    this.mostLevel = this.size[this.sorted[n - 1]] + 1;
+    this.nextMostAt = n - 1;
+    return this.size[this.sorted[n - 1]] - this.size[this.sorted[0]];
+  }
+  nextLeast(): number {
+    if (this.nextLeastAt >= this.leastEnd) {
+      this.leastLevel++;
+      while (this.leastEnd < this.sorted.length && this.size[this.sorted[this.leastEnd]] === this.leastLevel) this.leastEnd++;
+      this.nextLeastAt = 0;
+    }
+    return this.sorted[this.nextLeastAt++];
+  }
+  nextMost(): number {
+    if (this.nextMostAt < this.mostStart) {
+      if (this.mostEnd <= this.mostStart && this.mostStart > 0) this.mostLevel = this.size[this.sorted[this.mostStart - 1]];
+      else this.mostLevel--;
+      while (this.mostStart > 0 && this.size[this.sorted[this.mostStart - 1]] === this.mostLevel) this.mostStart--;
+      this.nextMostAt = this.mostEnd - 1;
+    }
+    if (this.nextMostAt < 0) return -1;
+    return this.sorted[this.nextMostAt--];
+  }
+  /** Swaps the member nextMost last returned out of the most-loaded range. */
+  excludeMost(): void {
+    const i = this.nextMostAt + 1;
+    const m = this.sorted[i];
+    this.sorted[i] = this.sorted[this.mostEnd - 1];
+    this.sorted[this.mostEnd - 1] = m;
+    this.mostEnd--;
+  }
+  isBalanced(): boolean {
+    return this.mostLevel - this.leastLevel <= 1;
+  }
+}
+
+const sameTopics = (members: ServerMember[]) => {
+  const first = [...members[0].topics].sort().join('\n');
+  return members.every((m) => [...m.topics].sort().join('\n') === first);
+};
+
+/** The two builders on their own, for Kafka's tests that pick one whatever the subscriptions. */
+export const uniformBuilders = {
+  homogeneous: ({ topics, members, previous }: ServerAssignInput) => {
+    const ids = Object.keys(members).sort();
+    return ids.length === 0
+      ? {}
+      : homogeneous(
+          ids,
+          members[ids[0]].topics.filter((t) => topics[t] !== undefined),
+          topics,
+          previous,
+        );
+  },
+  heterogeneous: ({ topics, members, previous }: ServerAssignInput) =>
+    heterogeneous(Object.keys(members).sort(), members, topics, previous),
+};
+
+/**
+ * `uniform` (UniformAssignor): the homogeneous builder when every member subscribes to the same
+ * topics (GroupSpec.subscriptionType HOMOGENEOUS), the heterogeneous one otherwise. Kafka throws
+ * for a topic missing from the metadata; the coordinator resolves subscriptions to topic ids first
+ * (TopicIds), so such a topic never reaches the assignor, and the model skips it the same way.
  */
 export const uniform: ServerAssignor = {
   name: 'uniform',
   balance: 'global',
   assign({ topics, members, previous }) {
     const ids = Object.keys(members).sort();
-    const out: Record<string, TopicPartition[]> = Object.fromEntries(ids.map((m) => [m, []]));
-    const list = ids.map((m) => members[m]);
-    if (ids.length === 0) return out;
-    if (sameTopics(list)) {
-      stickyBalance(ids, partitionsOf(topics, list[0].topics), previous, out);
-      return out;
-    }
-    const allTopics = [...new Set(list.flatMap((m) => m.topics))].sort();
-    for (const t of allTopics) {
-      if (topics[t] === undefined) continue;
-      const subscribers = ids
-        .filter((m) => members[m].topics.includes(t))
-        .sort((a, b) => out[a].length - out[b].length || (a < b ? -1 : 1));
-      stickyBalance(subscribers, partitionsOf(topics, [t]), previous, out);
-    }
-    return out;
+    if (ids.length === 0) return {};
+    const builder = sameTopics(ids.map((m) => members[m])) ? uniformBuilders.homogeneous : uniformBuilders.heterogeneous;
+    return builder({ topics, members, previous });
   },
 };
 

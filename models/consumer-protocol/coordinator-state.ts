@@ -199,9 +199,14 @@ export function reconcileStep(
     case 'unrevoked': {
       const stillOwns = owned === null || owned.some((p) => m.pendingRevocation.includes(p));
       if (stillOwns && rules.waitForRevocation) return m;
-      // The acknowledgement: what was pending is released. The Oct-2024 code passed memberEpoch + 1
-      // as the epoch-if-revoking; later trunk passes memberEpoch (modelled).
-      return computeNext({ ...m, pendingRevocation: [] }, target, targetEpoch, m.memberEpoch, owned, heldElsewhere, rules);
+      // The acknowledgement: what was pending is released and the member moves to the next epoch
+      // (current + 1): if the newest target asks it to revoke more, it waits for that at epoch + 1,
+      // not at the epoch it already acknowledged (CurrentAssignmentBuilderTest.
+      // testUnrevokedPartitionsToUnrevokedPartitions). Later Kafka caps it at the target epoch
+      // (Math.min), which only differs after a subscription change revoked partitions without a
+      // new target (updateCurrentAssignment, not modelled); here the target is always ahead.
+      const next = Math.min(m.memberEpoch + 1, targetEpoch);
+      return computeNext({ ...m, pendingRevocation: [] }, target, targetEpoch, next, owned, heldElsewhere, rules);
     }
     case 'unreleased':
       if (!rules.retryUnreleased) return m;

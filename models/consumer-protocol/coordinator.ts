@@ -285,8 +285,16 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
         const members = Object.fromEntries(
           Object.values(context.members).map((m) => [m.memberId, { topics: m.topics, instanceId: m.instanceId }]),
         );
-        const target = assignor.assign({ topics: context.subscriptionMetadata, members, previous: context.target });
-        return { target, targetEpoch: context.groupEpoch };
+        try {
+          const target = assignor.assign({ topics: context.subscriptionMetadata, members, previous: context.target });
+          return { target, targetEpoch: context.groupEpoch };
+        } catch {
+          // GroupMetadataManager: a PartitionAssignorException becomes UnknownServerException
+          // and the heartbeat's records are not written. Simplified: the target stays as it was
+          // (groupEpoch > targetEpoch, so the next heartbeat computes again); the epoch bump is
+          // kept and the member is not sent UNKNOWN_SERVER_ERROR.
+          return {};
+        }
       }),
       reconcileMember: assign(reconcilePatch(kafkaRules)),
       armSession: assign(({ context, event }) => ({

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { check, compare, explore, replay, UsageError } from '../index.ts';
+import { check, compare, explore, planCampaigns, replay, UsageError } from '../index.ts';
 
 // The library API as a user's program calls it: typed results, nothing printed, bad input as a
 // UsageError naming the problem.
@@ -60,4 +60,15 @@ test('compare: cooperative moves fewer partitions than eager on a scale-out', as
   expect(cooperative.metrics.moved.mean).toBeLessThanOrEqual(eager.metrics.moved.mean);
   expect(eager.metrics.stopTheWorldMs.mean).toBeGreaterThan(0);
   await expect(compare(['eager'], { scenario: 'nope' })).rejects.toThrow("unknown scenario 'nope'");
+});
+
+test('with no option picking campaigns, check also plans every campaign with static members, then the rolling upgrade', () => {
+  const labels = planCampaigns({}, undefined).map((p) => p.label);
+  const plain = labels.filter((l) => !l.includes('static') && !l.startsWith('upgrade'));
+  expect(labels.filter((l) => l.includes(' static ')).map((l) => l.replace(' static', ''))).toEqual(plain);
+  expect(labels.at(-1)).toBe('upgrade eager range -> cooperative-sticky (3 members x 6 partitions)');
+  expect(planCampaigns({ protocol: 'eager', assignor: 'range' }, undefined).map((p) => p.label)).toEqual([
+    'eager/range (3 members x 6 partitions)',
+  ]);
+  expect(planCampaigns({ static: true }, undefined).every((p) => p.static && !p.upgrade)).toBe(true);
 });

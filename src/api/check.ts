@@ -41,10 +41,12 @@ export interface CheckOptions {
 
 export const checkDefaults = { members: 3, partitions: 6, topics: 1, runs: 1000, seed: 42, maxSteps: 60 };
 
-/** One campaign: a protocol and assignor over the instance. */
+/** One campaign: a protocol and assignor over the instance, with static members or as the rolling upgrade. */
 export interface CampaignPlan {
   protocol: Protocol;
   assignor: string;
+  static: boolean;
+  upgrade: boolean;
   config: WorldConfig;
   label: string;
 }
@@ -64,7 +66,11 @@ export interface CheckReport {
 
 const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
-/** The campaigns a check runs: every protocol x assignor asked for, over the instance. */
+/**
+ * The campaigns a check runs: every protocol x assignor asked for, over the instance. With no
+ * option that picks the campaigns (protocol, assignor, variant, static, upgrade), every one runs
+ * again with static members (KIP-345/814), and the rolling upgrade (KIP-429) runs once.
+ */
 export function planCampaigns(options: CheckOptions, variant: Variant | undefined): CampaignPlan[] {
   const o = { ...checkDefaults, ...options };
   if (o.protocol !== undefined && !protocols.includes(o.protocol))
@@ -76,7 +82,7 @@ export function planCampaigns(options: CheckOptions, variant: Variant | undefine
   const chosen = o.protocol !== undefined ? [o.protocol] : variant ? variantProtocols(variant) : protocols;
   if (variant && !chosen.every((p) => variantProtocols(variant).includes(p)))
     throw new UsageError(`variant ${variant.name} applies to ${variantProtocols(variant).join(', ')}, not ${chosen.join(', ')}`);
-  const combos: Array<[Protocol, string]> = [];
+  const combos: Array<Omit<CampaignPlan, 'config' | 'label'>> = [];
   for (const protocol of chosen) {
     const known = assignorsFor(protocol, variant);
     if (o.assignor !== undefined && !known.includes(o.assignor)) {
@@ -87,15 +93,20 @@ export function planCampaigns(options: CheckOptions, variant: Variant | undefine
     // A variant that replaces an assignor is checked with that assignor.
     const replaced = variant && variantAssignors(variant);
     const names = o.assignor ? [o.assignor] : replaced ? replaced.filter((a) => known.includes(a)) : known;
-    for (const a of names) combos.push([protocol, a]);
+    for (const a of names) combos.push({ protocol, assignor: a, static: o.static === true, upgrade: false });
   }
   // The upgrade scenario fixes its own assignors and protocols.
-  if (o.upgrade) combos.splice(0, combos.length, ['eager', 'range']);
+  if (o.upgrade) combos.splice(0, combos.length, { protocol: 'eager', assignor: 'range', static: o.static === true, upgrade: true });
   if (combos.length === 0) {
     const all = [...new Set(chosen.flatMap((p) => assignorsFor(p, variant)))].sort();
     throw new UsageError(`unknown --assignor '${o.assignor}' (known: ${all.join(', ')})`);
   }
-  return combos.map(([protocol, assignor]) => {
+  if (o.protocol === undefined && o.assignor === undefined && variant === undefined && !o.static && !o.upgrade) {
+    combos.push(...combos.map((c) => ({ ...c, static: true })));
+    combos.push({ protocol: 'eager', assignor: 'range', static: false, upgrade: true });
+  }
+  return combos.map((c) => {
+    const { protocol, assignor } = c;
     const config = worldConfig({
       protocol,
       assignor,
@@ -103,16 +114,16 @@ export function planCampaigns(options: CheckOptions, variant: Variant | undefine
       partitions: o.partitions,
       topics: o.topics,
       faults: o.faults === false ? noFaults : allFaults,
-      static: o.static,
-      upgrade: o.upgrade,
+      static: c.static,
+      upgrade: c.upgrade,
       variant,
     });
     // The instance actually checked: a variant's settings may change it.
     const counts = Object.values(config.topics);
     const shape = counts.length > 1 ? `${counts.length} topics x ${plural(counts[0], 'partition')}` : plural(counts[0], 'partition');
-    const name = o.upgrade ? 'upgrade eager range -> cooperative-sticky' : `${protocol}/${assignor}`;
-    const label = `${name}${o.static || config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${plural(config.members, 'member')} x ${shape})`;
-    return { protocol, assignor, config, label };
+    const name = c.upgrade ? 'upgrade eager range -> cooperative-sticky' : `${protocol}/${assignor}`;
+    const label = `${name}${config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${plural(config.members, 'member')} x ${shape})`;
+    return { ...c, config, label };
   });
 }
 

@@ -1,20 +1,25 @@
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import type { CampaignResult } from '../random/campaign.ts';
+import { defaultShrinkBudget, type CampaignResult, type FoundRun } from '../random/campaign.ts';
 import { protocols } from '../run/config.ts';
-import { planCampaigns } from '../api/check.ts';
+import { type CampaignPlan, planCampaigns } from '../api/check.ts';
 import { catalogue } from '../variants/catalogue.ts';
 import { loadVariant } from '../variants/load.ts';
 import type { Variant } from '../variants/variant.ts';
 import type { Protocol, WorldConfig } from '../world/types.ts';
-import { UsageError, positiveInt } from '../core/errors.ts';
+import { UsageError, maxTimeHelp, positiveInt, seconds } from '../core/errors.ts';
+import { progressLine } from './progress.ts';
 import { count, printPass, printViolation } from './report.ts';
 import { Coverage, formatCoverage } from '../run/coverage.ts';
-import { findCounterexample } from '../random/find.ts';
+import { extendCheck, finishCheck, runCampaign, validateCiOptions, type CiOptions } from './check-ci.ts';
+import type { CampaignOutcome } from './reporters.ts';
+import { runQuantities } from './quantities.ts';
 import { parseShard } from '../core/shard.ts';
 import { buildModel } from '../world/model.ts';
 import { timeline } from '../replay/timeline.ts';
 import { writeCounterexample } from '../replay/save.ts';
+import type { Interpreter } from '../world/model.ts';
+import { interpreterHelp, parseInterpreter, useInterpreter } from './interpreter.ts';
 
 /** A fast-check replay path: `12:0:3` (numbers joined by colons). */
 function replayPath(raw: string): string {
@@ -23,7 +28,7 @@ function replayPath(raw: string): string {
   return raw;
 }
 
-interface CheckOptions {
+interface CheckOptions extends CiOptions {
   out: string;
   save: boolean;
   shrinkInstance: boolean;
@@ -40,10 +45,12 @@ interface CheckOptions {
   upgrade?: boolean;
   faults: boolean;
   liveness: boolean;
+  interpreter?: Interpreter;
   path?: string;
   json?: boolean;
   coverage?: boolean;
   shard?: string;
+  maxTime?: number;
 }
 
 export function registerCheck(program: Command, setExit: (code: number) => void): void {
@@ -58,7 +65,12 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--members <n>', 'consumer processes', positiveInt('--members', 1, 16), 3)
     .option('--partitions <n>', 'partitions of each topic', positiveInt('--partitions', 1, 256), 6)
     .option('--topics <n>', 'topics, every member subscribed to all', positiveInt('--topics', 1, 8), 1)
-    .option('--runs <n>', 'random runs per assignor', positiveInt('--runs', 1, 10_000_000), 1000)
+    .option(
+      '--runs <n>',
+      'random runs per assignor (run i of a seed is the same whatever --runs is: more runs never lose a failure)',
+      positiveInt('--runs', 1, 10_000_000),
+      1000,
+    )
     .option('--seed <n>', 'seed: same seed and options, same runs', positiveInt('--seed', 0, 2 ** 31 - 1), 42)
     .option('--max-steps <n>', 'longest random prefix of a run, in steps', positiveInt('--max-steps', 1, 100_000), 60)
     .option(
@@ -79,23 +91,66 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--no-shrink-instance', 'keep the instance size of the first failure (skip trying fewer members, partitions, topics)')
     .option('--coverage', 'report which machine states, transitions, error codes and choices the runs reached, and which never')
     .option('--shard <i/n>', 'run only shard i of n (run k goes to shard k mod n); the n shards together are the whole campaign')
+    .option('--max-time <s>', maxTimeHelp, seconds('--max-time'))
+    .option('--interpreter <name>', interpreterHelp, parseInterpreter)
     .option('--json', 'print the results as JSON')
-    .action(async (opts: CheckOptions) =>
-      setExit(runCheck(opts, opts.variant === undefined ? undefined : await loadVariant(opts.variant))),
-    );
+    .action(async (opts: CheckOptions) => {
+      const variant = opts.variant === undefined ? undefined : await loadVariant(opts.variant);
+      setExit(opts.quantities ? await runQuantities(opts, variant) : runCheck(opts, variant));
+    });
+  extendCheck(program);
 }
 
 function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
+  useInterpreter(opts);
+  validateCiOptions(opts);
   const plans = planCampaigns({ ...opts, protocol: opts.protocol as Protocol | undefined, variant }, variant);
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
+  const outcomes: CampaignOutcome[] = [];
   const results: Array<{ label: string; result: CampaignResult; file?: string; replay: string }> = [];
   let failed = false;
-  for (const { protocol, assignor, config, label } of plans) {
-    const progress = progressLine(label, opts.runs, opts.json === true);
+  const deadline = opts.maxTime === undefined ? undefined : Date.now() + opts.maxTime * 1000;
+  const skipped: string[] = [];
+  for (const plan of plans) {
+    const { protocol, assignor, config, label } = plan;
+    if (deadline !== undefined && Date.now() >= deadline) {
+      skipped.push(`${protocol}/${assignor}`);
+      continue;
+    }
+    const progress = progressLine(label, opts.runs);
     const started = performance.now();
     const coverage = opts.coverage ? new Coverage(buildModel(variant).machines) : undefined;
-    const found = findCounterexample(config, variant, { ...opts, shard, coverage, onRun: progress.tick });
+    // The failure as found, at once: shrinking may take a while, or be cut short by --max-time.
+    const onFound = (f: FoundRun) => {
+      progress.done();
+      if (!opts.json)
+        console.log(
+          `${pc.red('✗')} ${label}: invariant ${pc.bold(f.violation.invariant)} violated in run ${n(f.index)} after ${count(f.choices.length, 'random step')} (unshrunk): ${f.violation.message}`,
+        );
+      progress.note(`${label}: shrinking (instance, then steps; at most ${n(defaultShrinkBudget)} candidate runs)`);
+    };
+    const campaign = runCampaign(
+      config,
+      variant,
+      { ...opts, shard, coverage, deadline, onRun: progress.tick, onFound },
+      opts.json === true,
+    );
+    const found = campaign.found;
     progress.done();
+    const outcome: CampaignOutcome = {
+      name: label,
+      seconds: (performance.now() - started) / 1000,
+      invariants: found.session.invariants.map((i) => i.id),
+      goals: campaign.goals,
+      properties: {
+        protocol: plan.protocol,
+        assignor: plan.assignor,
+        seed: campaign.seed,
+        runs: found.result.runs,
+        'max-steps': campaign.maxSteps,
+      },
+    };
+    outcomes.push(outcome);
     const printCoverage = () => {
       if (coverage && !opts.json) for (const line of formatCoverage(coverage.report())) console.log(pc.dim(`  ${line}`));
     };
@@ -103,6 +158,8 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     if (!found.counterexample || !found.failure) {
       results.push({ label, result, replay: '' });
       if (!opts.json) printPass(label, result, (performance.now() - started) / 1000);
+      if (!opts.json && result.stopped)
+        console.log(pc.yellow(`  stopped at the --max-time deadline after ${n(result.runs)} of ${n(opts.runs)} runs`));
       printCoverage();
       continue;
     }
@@ -110,14 +167,15 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     const cx = found.counterexample;
     const f = found.failure;
     const file = opts.save ? writeCounterexample(opts.out, cx) : undefined;
-    const replay = file ? `npx rebalance-check replay ${file}` : replayCommand(opts, protocol, assignor, result);
+    const replay = file ? `npx rebalance-check replay ${file}` : replayCommand({ ...opts, maxSteps: campaign.maxSteps }, plan, result);
+    outcome.violation = { invariant: f.violation.invariant, statement: f.violation.statement, message: f.violation.message, replay, file };
     results.push({ label, result, file, replay });
     if (!opts.json) {
       const b = cx.shrink.before;
       const a = cx.shrink.after;
       const header =
         `${label}: invariant ${pc.bold(f.violation.invariant)} violated after ${count(a.steps, 'random step')} with ${count(a.members, 'member')} x ${count(a.partitions, 'partition')}` +
-        ` (shrunk from ${count(b.steps, 'step')}, ${count(b.members, 'member')} x ${count(b.partitions, 'partition')}${timerChanges(b.timers, a.timers)})`;
+        ` (shrunk from ${count(b.steps, 'step')}, ${count(b.members, 'member')} x ${count(b.partitions, 'partition')}${timerChanges(b.timers, a.timers)}${shrinkCut(f.shrunk)})`;
       printViolation(header, f.violation, timeline(found.session, f.choices), f.violation.choice === null);
       if (file) console.log(`  Saved: ${file}`);
       console.log(`  Replay: ${pc.bold(replay)}`);
@@ -125,8 +183,21 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     printCoverage();
     break;
   }
-  if (opts.json) console.log(JSON.stringify({ ok: !failed, results }, null, 2));
-  return failed ? 1 : 0;
+  if (skipped.length > 0 && !opts.json) console.log(pc.yellow(`not run (--max-time deadline passed): ${skipped.join(', ')}`));
+  const code = finishCheck(opts, outcomes, failed, opts.json === true);
+  if (opts.json)
+    console.log(
+      JSON.stringify(
+        {
+          ok: code === 0,
+          results: results.map((r, i) => ({ ...r, goals: outcomes[i]?.goals })),
+          ...(skipped.length > 0 && { notRun: skipped }),
+        },
+        null,
+        2,
+      ),
+    );
+  return code;
 }
 
 /** `; timers: initialRebalanceDelayMs 3000 -> 0, ...` for the settings instance shrinking changed. */
@@ -136,18 +207,18 @@ function timerChanges(before: WorldConfig['timers'] | undefined, after: WorldCon
   return changed.length ? `; timers: ${changed.map((k) => `${k} ${before[k]} -> ${after[k]}`).join(', ')}` : '';
 }
 
-function replayCommand(opts: CheckOptions, protocol: string, assignor: string, result: CampaignResult): string {
+function replayCommand(opts: CheckOptions, plan: CampaignPlan, result: CampaignResult): string {
   const parts = [
     'npx rebalance-check check',
-    `--protocol ${protocol}`,
-    `--assignor ${assignor}`,
+    // --upgrade picks its own protocols and assignors.
+    ...(plan.upgrade ? [] : [`--protocol ${plan.protocol}`, `--assignor ${plan.assignor}`]),
     `--members ${opts.members}`,
     `--partitions ${opts.partitions}`,
   ];
   if (opts.topics > 1) parts.push(`--topics ${opts.topics}`);
   if (opts.variant) parts.push(`--variant ${opts.variant}`);
-  if (opts.static) parts.push('--static');
-  if (opts.upgrade) parts.push('--upgrade');
+  if (plan.static) parts.push('--static');
+  if (plan.upgrade) parts.push('--upgrade');
   if (!opts.faults) parts.push('--no-faults');
   if (!opts.liveness) parts.push('--no-liveness');
   parts.push(`--max-steps ${opts.maxSteps}`, `--seed ${result.seed}`);
@@ -155,22 +226,12 @@ function replayCommand(opts: CheckOptions, protocol: string, assignor: string, r
   return parts.join(' ');
 }
 
-/** A single updating line on a terminal; nothing when output is piped (CI logs stay short). */
-function progressLine(label: string, total: number, quiet: boolean) {
-  const tty = process.stderr.isTTY && !quiet;
-  const start = performance.now();
-  let last = 0;
-  return {
-    tick(done: number) {
-      if (!tty) return;
-      const now = performance.now();
-      if (now - last < 200 && done !== total) return;
-      last = now;
-      const rate = Math.round(done / ((now - start) / 1000));
-      process.stderr.write(`\r${pc.dim(`${label}: ${done}/${total} runs, ${rate} runs/s`)}\x1b[K`);
-    },
-    done() {
-      if (tty) process.stderr.write('\r\x1b[K');
-    },
-  };
-}
+const n = (x: number) => x.toLocaleString('en-US');
+
+/** Why the counterexample may not be the smallest: shrinking ran out of budget or time. */
+const shrinkCut = (why: string): string =>
+  why === 'budget'
+    ? '; shrinking stopped at its budget'
+    : why === 'deadline'
+      ? '; shrinking stopped at the --max-time deadline: not fully shrunk'
+      : '';

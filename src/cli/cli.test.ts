@@ -61,7 +61,13 @@ test('a broken variant exits 1, saves a counterexample, and its printed replay c
     .split(/\s+/);
   const again = cli(...replay);
   expect(again.code).toBe(1);
-  const message = (s: string) => s.split('\n').slice(1, 3).join('\n');
+  // The statement and message under the last ✗ header (check prints the unshrunk failure first).
+  const message = (s: string) => {
+    const lines = s.split('\n');
+    const at = lines.map((l) => l.startsWith('✗')).lastIndexOf(true);
+    return lines.slice(at + 1, at + 3).join('\n');
+  };
+  expect(r.out).toMatch(/✗ .* violated in run \d+ after \d+ random steps? \(unshrunk\)/);
   expect(message(again.out)).toBe(message(r.out));
 });
 

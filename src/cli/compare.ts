@@ -1,12 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { compareDesigns, defaultTiming, parseDesign, protocolDesigns, type ComparisonResult, type Design } from '../compare/compare.ts';
+import { compareDesigns, defaultTiming, protocolDesigns, type ComparisonResult, type Design } from '../compare/compare.ts';
 import { comparisonHtml, comparisonIndexHtml, comparisonTable } from '../compare/report.ts';
 import { compareScenarios, findScenario } from '../compare/scenarios/index.ts';
 import { UsageError, positiveInt } from '../core/errors.ts';
+import { addBaselineOptions, finishBaseline, parseLabelledDesign, planBaseline, type BaselineOptions } from './baseline.ts';
 
-interface CompareOptions {
+interface CompareOptions extends BaselineOptions {
   scenario: string;
   runs: number;
   seed: number;
@@ -28,7 +29,7 @@ export function registerCompare(program: Command, setExit: (code: number) => voi
   program
     .command('compare')
     .argument(
-      '<designs...>',
+      '[designs...]',
       `two or more designs: ${Object.keys(protocolDesigns).join(', ')}, PROTOCOL/ASSIGNOR (eager/range, cooperative/cooperative-sticky, consumer/uniform), a variant (catalogue name or ./file.ts), or PROTOCOL[/ASSIGNOR]+VARIANT`,
     )
     .description(
@@ -46,16 +47,33 @@ export function registerCompare(program: Command, setExit: (code: number) => voi
     )
     .option('--json', 'print the results as JSON')
     .option('--html <file>', 'write a self-contained HTML page: bar charts per metric and ownership timelines side by side')
-    .action(async (specs: string[], opts: CompareOptions) => setExit(await runCompare(specs, opts)));
+    .action(async (specs: string[], opts: CompareOptions, cmd: Command) => setExit(await runCompare(specs, opts, cmd)));
+  addBaselineOptions(program.commands.find((c) => c.name() === 'compare')!);
 }
 
-async function runCompare(specs: string[], opts: CompareOptions): Promise<number> {
-  if (specs.length < 2) throw new UsageError('compare needs at least two designs (e.g. compare eager cooperative)');
-  const scenarios = opts.scenario === 'all' ? compareScenarios : [findScenario(opts.scenario)];
-  if (scenarios[0] === undefined)
-    throw new UsageError(`unknown --scenario '${opts.scenario}' (known: ${compareScenarios.map((s) => s.name).join(', ')}, all)`);
+async function runCompare(given: string[], opts: CompareOptions, cmd: Command): Promise<number> {
+  const plan = planBaseline(given, opts);
+  const specs = plan.specs;
+  // Checking a baseline: its runs, seed, timing and scenarios, unless the command line names its own.
+  const base = plan.base;
+  const fromFile = (name: string) => base !== undefined && cmd.getOptionValueSource(name) !== 'cli';
+  if (fromFile('runs')) opts.runs = base!.runs;
+  if (fromFile('seed')) opts.seed = base!.seed;
+  if (fromFile('latency')) opts.latency = base!.timing.latencyMs;
+  if (fromFile('callbackMs')) opts.callbackMs = base!.timing.revocationCallbackMs;
+  if (specs.length < (opts.baseline ? 1 : 2))
+    throw new UsageError('compare needs at least two designs (e.g. compare eager cooperative), or one with --baseline');
+  const names = fromFile('scenario')
+    ? Object.keys(base!.figures)
+    : opts.scenario === 'all'
+      ? compareScenarios.map((s) => s.name)
+      : [opts.scenario];
+  const scenarios = names.map(findScenario);
+  const unknown = names.find((_, i) => scenarios[i] === undefined);
+  if (unknown !== undefined)
+    throw new UsageError(`unknown --scenario '${unknown}' (known: ${compareScenarios.map((s) => s.name).join(', ')}, all)`);
   const designs: Design[] = [];
-  for (const spec of specs) designs.push(await parseDesign(spec));
+  for (const spec of specs) designs.push(await parseLabelledDesign(spec));
   if (new Set(specs).size !== specs.length) throw new UsageError(`a design is named twice: ${specs.join(' ')}`);
   const results: ComparisonResult[] = scenarios.map((sc) =>
     compareDesigns(designs, sc!, {
@@ -65,14 +83,14 @@ async function runCompare(specs: string[], opts: CompareOptions): Promise<number
       timing: { latencyMs: opts.latency, revocationCallbackMs: opts.callbackMs },
     }),
   );
-  if (opts.json)
+  if (opts.json && !(opts.baseline && !opts.updateBaseline))
     console.log(JSON.stringify({ results: results.map((r) => ({ ...r, designs: r.designs.map(({ rows: _, ...d }) => d) })) }, null, 2));
-  else for (const r of results) console.log(`${comparisonTable(r)}\n`);
+  else if (!opts.json) for (const r of results) console.log(`${comparisonTable(r)}\n`);
   if (opts.html) {
     const pages = writeHtml(opts.html, results);
     if (!opts.json) console.log(`HTML: ${pages.join(', ')}`);
   }
-  return 0;
+  return finishBaseline(opts, plan, results, opts.json === true);
 }
 
 /** One scenario: the page itself. Several: an index with every scenario's charts, and one page each next to it. */

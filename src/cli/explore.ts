@@ -16,29 +16,36 @@ import { writeCounterexample } from '../replay/save.ts';
 import { timeline } from '../replay/timeline.ts';
 import type { Choice, World } from '../world/types.ts';
 import { initialWorld, step } from '../world/world.ts';
-import { positiveInt } from '../core/errors.ts';
+import { maxTimeHelp, positiveInt, seconds } from '../core/errors.ts';
 import { printViolation } from './report.ts';
+import type { Interpreter } from '../world/model.ts';
+import { interpreterHelp, parseInterpreter, useInterpreter } from './interpreter.ts';
+import { extendExplore, finishExplore, validateCiOptions, type CiOptions } from './check-ci.ts';
+import { tracksGoals } from './goals.ts';
 
 /** The flags as commander gives them: the instance and bounds only when given. */
 interface ExploreOptions
-  extends Pick<
-    ExploreRequest,
-    | 'protocol'
-    | 'assignor'
-    | 'members'
-    | 'partitions'
-    | 'topics'
-    | 'static'
-    | 'slowCallbacks'
-    | 'slowAssignLost'
-    | 'maxDepth'
-    | 'maxInFlight'
-  > {
+  extends CiOptions,
+    Pick<
+      ExploreRequest,
+      | 'protocol'
+      | 'assignor'
+      | 'members'
+      | 'partitions'
+      | 'topics'
+      | 'static'
+      | 'slowCallbacks'
+      | 'slowAssignLost'
+      | 'maxDepth'
+      | 'maxInFlight'
+    > {
   variant?: string;
+  maxClock?: number;
   maxTime?: number;
   maxDelay?: number;
   symmetry: boolean;
   liveness: boolean;
+  interpreter?: Interpreter;
   measureReduction?: boolean;
   coverage?: boolean;
   workers: number;
@@ -106,9 +113,9 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
       positiveInt('--max-in-flight', ...L.maxInFlight),
     )
     .option(
-      '--max-time <ms>',
+      '--max-clock <ms>',
       'cut off successors whose virtual clock passed this (keeps the clock in the state)',
-      positiveInt('--max-time', 0, 10_000_000),
+      positiveInt('--max-clock', 0, 10_000_000),
     )
     .option(
       '--max-delay <ms>',
@@ -140,11 +147,14 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
     .option('--shard <i/n>', 'explore only shard i of n (first-level subtrees by state hash); run all n to cover the space')
     .option('--out <dir>', 'where a violation writes its counterexample file', 'counterexamples')
     .option('--no-save', 'do not write a counterexample file')
+    .option('--max-time <s>', maxTimeHelp, seconds('--max-time'))
+    .option('--interpreter <name>', interpreterHelp, parseInterpreter)
     .option('--json', 'print the result as JSON')
     .action(async (opts: ExploreOptions) => {
       const variant = opts.variant === undefined ? undefined : await loadVariant(opts.variant);
       setExit(await runExplore(opts, variant, cmd.getOptionValueSource('liveness') === 'cli'));
     });
+  extendExplore(program);
 }
 
 /** The request of the flags actually given (the rest comes from the variant's settings or the defaults). */
@@ -162,7 +172,7 @@ function requestOf(opts: ExploreOptions, livenessGiven: boolean): ExploreRequest
     budgets,
     maxDepth: opts.maxDepth,
     maxInFlight: opts.maxInFlight,
-    maxTimeMs: opts.maxTime,
+    maxTimeMs: opts.maxClock,
     maxDelayMs: opts.maxDelay,
     liveness: livenessGiven ? opts.liveness : undefined,
     symmetry: opts.symmetry,
@@ -195,11 +205,14 @@ const n = (x: number) => Math.round(x).toLocaleString('en-US');
 
 async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, livenessGiven: boolean): Promise<number> {
   const req = requestOf(opts, livenessGiven);
-  const { spec: resolved, fromVariant } = resolveSpec(loaded, req);
+  const interpreter = useInterpreter(opts);
+  const { spec: fromRequest, fromVariant } = resolveSpec(loaded, req);
+  const resolved = interpreter === 'compiled' ? fromRequest : { ...fromRequest, interpreter };
   const { session, variant } = specSession(resolved, loaded);
   // The explorer would drop it anyway; say so, and do not measure a reduction that cannot happen.
   const noSymmetry = resolved.symmetry && !symmetryHolds(session.config);
-  const spec = noSymmetry ? { ...resolved, symmetry: false } : resolved;
+  validateCiOptions(opts);
+  const spec = { ...resolved, ...(noSymmetry && { symmetry: false }), goals: tracksGoals(opts) };
   const b = spec.bounds;
   const budgetText = Object.entries(budgetFlags)
     .filter(([k]) => b.budgets[k as keyof Budgets] > 0)
@@ -224,7 +237,8 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
         `  symmetry off: ${session.config.static ? 'static members are ordered by group.instance.id' : 'KIP-848 members are ordered by their client-made member id'}, which names the client, so clients are not interchangeable`,
       ),
     );
-  const r = await exploreParallel(spec, opts.workers, quiet ? undefined : progressPrinter(), loaded);
+  const timed = opts.maxTime === undefined ? spec : { ...spec, deadline: Date.now() + opts.maxTime * 1000 };
+  const r = await exploreParallel(timed, opts.workers, quiet ? undefined : progressPrinter(), loaded);
   if (process.stderr.isTTY && !quiet) process.stderr.write('\r\x1b[K');
   const reduction =
     opts.measureReduction && spec.symmetry && !r.violation
@@ -250,6 +264,7 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
     heapBytes: r.heapBytes,
     workers: r.workers,
     cut: r.cut,
+    ...(r.timedOut && { timedOut: true }),
     symmetry: spec.symmetry,
     reduction: reduction && { statesWithout: reduction.states, factor: reduction.states / r.states },
     liveness: r.liveness,
@@ -266,9 +281,31 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
     const cx = exploreCounterexample(session, variant, r.violation);
     if (opts.save) file = writeCounterexample(opts.out, cx);
   }
+  const v0 = r.violation;
+  const ci = finishExplore(
+    opts,
+    session.config,
+    {
+      name: label,
+      seconds: r.seconds,
+      invariants: session.invariants.map((i) => i.id),
+      ...(v0 && {
+        violation: {
+          invariant: v0.invariant,
+          statement: v0.statement,
+          message: v0.message,
+          replay: file ? `npx rebalance-check replay ${file}` : 'run again without --no-save to write a replayable counterexample',
+          file,
+        },
+      }),
+      properties: { protocol: spec.protocol, assignor: spec.assignor, states: r.states, 'max-depth': b.maxDepth },
+    },
+    r.goals,
+    quiet,
+  );
   if (quiet) {
-    console.log(JSON.stringify({ ok: !r.violation, ...summary, file }, null, 2));
-    return r.violation ? 1 : 0;
+    console.log(JSON.stringify({ ok: !r.violation && ci.code === 0, ...summary, goals: ci.goals, file }, null, 2));
+    return r.violation ? 1 : ci.code;
   }
   const mb = (x: number) => `${n(x / 1e6)} MB`;
   const head = `${n(r.states)} distinct states, ${n(r.transitions)} transitions, diameter ${r.diameter}, ${r.seconds.toFixed(1)} s (${n(summary.statesPerSecond)} states/s), heap ${mb(r.heapBytes)}`;
@@ -280,6 +317,7 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
     r.cut.inFlight && `${n(r.cut.inFlight)} successors over ${b.maxInFlight} messages in flight`,
     r.cut.time && `${n(r.cut.time)} successors past ${b.maxTimeMs} ms`,
   ].filter(Boolean);
+  if (r.timedOut) cutParts.push(`stopped at the --max-time deadline (${opts.maxTime} s) with ${n(r.states)} states reached: not exhausted`);
   const exhausted = cutParts.length === 0;
   const delayed = r.cut.delay > 0 ? ` within the delay bound (timers held back in ${n(r.cut.delay)} states)` : '';
   if (!r.violation)
@@ -308,7 +346,8 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
       pc.dim(`  liveness: every state settles once faults stop (${n(r.liveness.walks)} fair-schedule walks, ${n(r.liveness.steps)} steps)`),
     );
   for (const line of coverageLines) console.log(pc.dim(`  ${line}`));
-  if (!r.violation) return 0;
+  ci.print();
+  if (!r.violation) return ci.code;
   const v = r.violation;
   // A liveness violation shows the path here and the fair schedule after it as the lasso below.
   const shown = v.lasso ? { ...v, step: v.path.length - 1 } : v;

@@ -6,6 +6,7 @@ import { registerAssignor } from './assignor.ts';
 import { registerCompare } from './compare.ts';
 import { registerVariants } from './variants.ts';
 import { registerMutate } from './mutate.ts';
+import { registerValidate } from './validate.ts';
 import { UsageError } from '../core/errors.ts';
 
 const version = '0.1.0';
@@ -30,6 +31,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerVariants(program, setExit);
   registerExplore(program, setExit);
   registerMutate(program, setExit);
+  registerValidate(program, setExit);
   for (const command of [program, ...program.commands]) {
     command.addHelpText('after', exitCodesHelp);
     for (const option of command.options) describeRangeAndDefault(option);

@@ -1,26 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from 'vitest';
+import { userProject } from './user-project-for-tests.ts';
 
 // `mutate` as a user meets it: the exit code says whether every survivor is recorded, and a
 // mutant written out as a variant file replays with `check`.
 
-const repo = resolve(import.meta.dirname, '../..');
-// A project of the user's own with rebalance-check installed (a symlink stands in for npm install).
-const project = mkdtempSync(join(tmpdir(), 'rebalance-check-mutate-'));
-mkdirSync(join(project, 'node_modules'));
-symlinkSync(repo, join(project, 'node_modules', 'rebalance-check'));
-
-const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [join(repo, 'bin/rebalance-check.js'), ...args], {
-    cwd: project,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const { project, cli } = userProject('mutate');
 
 // Every JoinGroup rejected with INCONSISTENT_GROUP_PROTOCOL: no invariant on this branch sees it
 // (the consumers stop, and a group with no live member counts as settled).

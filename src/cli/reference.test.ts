@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { referencePages } from './reference.ts';
@@ -14,4 +14,12 @@ test('the CLI reference lists every command with its options and defaults', () =
   const cli = referencePages()['docs/reference/cli.md'];
   for (const c of ['check', 'replay', 'explore', 'compare', 'assignor', 'variants']) expect(cli).toContain(`## ${c}\n`);
   expect(cli).toMatch(/\| `--members <n>` \| consumer processes \[1-16\] \| 3 \|/);
+});
+
+test('every page under docs/ is linked from the README, and every README link resolves', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const links = new Set([...readme.matchAll(/\]\((docs\/[^)#]+)\)/g)].map((m) => m[1]));
+  const pages = (readdirSync(join(root, 'docs'), { recursive: true }) as string[]).filter((p) => p.endsWith('.md')).map((p) => `docs/${p}`);
+  expect(pages.filter((p) => !links.has(p))).toEqual([]);
+  expect([...links].filter((l) => !existsSync(join(root, l)))).toEqual([]);
 });

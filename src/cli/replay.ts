@@ -9,10 +9,14 @@ import { replayStored } from '../replay/replay.ts';
 import { timeline } from '../replay/timeline.ts';
 import { UsageError } from '../core/errors.ts';
 import { count, printViolation } from './report.ts';
+import type { Interpreter } from '../world/model.ts';
+import { interpreterHelp, parseInterpreter, useInterpreter } from './interpreter.ts';
 
 interface ReplayOptions {
   html?: string;
-  real?: boolean;
+  real?: string;
+  client?: string;
+  interpreter?: Interpreter;
 }
 
 export function registerReplay(program: Command, setExit: (code: number) => void): void {
@@ -22,19 +26,28 @@ export function registerReplay(program: Command, setExit: (code: number) => void
     .description('re-execute a counterexample and print its timeline (exit 1: the violation reproduces, 0: it no longer does, 2: bad file)')
     .option('--html <file>', 'also write a self-contained HTML report with swim lanes and the message sequence')
     .option(
-      '--real',
-      'replay the starts, closes, crashes, cuts and failovers on real librdkafka consumers against its mock cluster (needs `npm run conformance:install`; exit 1: an invariant fails on the real trace)',
+      '--real <broker>',
+      'replay the starts, closes, crashes, cuts, stalls, added partitions and failovers on real consumers against librdkafka’s mock cluster (mock; needs `npm run conformance:install`) or a real Kafka broker (kafka; needs `npm run kafka:install`); exit 1: an invariant fails on the real trace',
     )
+    .option('--client <c>', 'with --real: the consumer library, librdkafka (default) or java (Apache Kafka’s client, on --real kafka)')
+    .option('--interpreter <name>', interpreterHelp, parseInterpreter)
     .action(async (file: string, opts: ReplayOptions) => setExit(await runReplay(file, opts)));
 }
 
 async function runReplay(file: string, opts: ReplayOptions): Promise<number> {
+  useInterpreter(opts);
   try {
     const cx = readCounterexample(file);
+    if (opts.client && !opts.real) throw new UsageError('--client needs --real');
     if (opts.real) {
-      // Loaded lazily: the real client is a separate install.
+      const broker = opts.real;
+      if (broker !== 'mock' && broker !== 'kafka') throw new UsageError(`--real: unknown broker "${broker}" (expected mock or kafka)`);
+      const client = opts.client ?? 'librdkafka';
+      if (client !== 'librdkafka' && client !== 'java')
+        throw new UsageError(`--client: unknown client "${client}" (expected librdkafka or java)`);
+      // Loaded lazily: the real clients are separate installs.
       const { replayReal } = await import('../conformance/replay-real.ts');
-      return await replayReal(cx, file);
+      return await replayReal(cx, file, { broker, client });
     }
     // A catalogue name, or the path of a user's variant file (relative to the working directory).
     if (cx.variant !== null && !isVariantPath(cx.variant) && !findVariant(cx.variant))

@@ -1,25 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from 'vitest';
+import { repo, userProject } from './user-project-for-tests.ts';
 
 // A variant file written as a new user would from the README: in a project of its own that
 // has rebalance-check installed (a symlink stands in for `npm install rebalance-check`).
 
-const repo = resolve(import.meta.dirname, '../..');
-const project = mkdtempSync(join(tmpdir(), 'rebalance-check-user-'));
-mkdirSync(join(project, 'node_modules'));
-symlinkSync(repo, join(project, 'node_modules', 'rebalance-check'));
-
-const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [join(repo, 'bin/rebalance-check.js'), ...args], {
-    cwd: project,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const { project, cli } = userProject('user');
 
 /** The README's example, verbatim. */
 const readmeExample = (() => {

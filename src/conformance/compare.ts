@@ -48,9 +48,17 @@ export function modelConfig(s: Scenario): WorldConfig | null {
       requestTimeoutMs: 5_000,
       retryBackoffMs: 50,
     },
-    faults: { ...noFaults, crash: true, leave: true, cut: true, failover: 100 },
+    faults: {
+      ...noFaults,
+      crash: true,
+      leave: true,
+      cut: true,
+      failover: 100,
+      stall: s.steps.some((st) => st.action.kind === 'stall'),
+      addPartitions: Math.max(0, ...s.steps.map((st) => (st.action.kind === 'addPartitions' ? st.action.partitions - s.partitions : 0))),
+    },
     autoCommit: false,
-    static: false,
+    static: s.static ?? false,
     upgrade: false,
   };
 }
@@ -110,6 +118,17 @@ function act(walk: Walk, a: Action, joined: () => string, config: WorldConfig, m
     case 'cut':
     case 'heal':
       return apply(walk, { kind: a.kind, client: a.member }, config, model);
+    case 'restart':
+      // A static member's process killed and started again under the same instance id.
+      apply(walk, { kind: 'crash', client: a.member }, config, model);
+      return apply(walk, { kind: 'start', client: a.member }, config, model);
+    case 'stall':
+      apply(walk, { kind: 'stall', client: a.member }, config, model);
+      advance(walk, a.ms, config, model);
+      return apply(walk, { kind: 'resume', client: a.member }, config, model);
+    case 'addPartitions':
+      while (walk.w.topics[TOPIC] < a.partitions) apply(walk, { kind: 'addPartition', topic: TOPIC }, config, model);
+      return;
     case 'brokerDown':
       if (!a.coordinator) return;
       for (const c of live) apply(walk, { kind: 'cut', client: c }, config, model);
@@ -176,3 +195,4 @@ export function compare(run: RealRun, steps: RealStep[]): Comparison {
 }
 
 export const showOwnership = show;
+export const shapeOf = shape;

@@ -1,7 +1,7 @@
 import pc from 'picocolors';
-import { compare, showOwnership, type Comparison } from './compare.ts';
+import { compare, type Outcome, showOwnership, shapeOf, type Comparison } from './compare.ts';
 import { runReal, type RealRun, type RunOptions } from './real.ts';
-import { describeScenario, type Scenario } from './scenario.ts';
+import { describeScenario, type Scenario, TOPIC } from './scenario.ts';
 import { judge, realInvariants, toTrace, type RealJudgement, type RealStep } from './trace.ts';
 
 // One scenario end to end: run it on the real client, judge the real trace, compare with the model.
@@ -26,7 +26,10 @@ export const invariantsOf = (s: Scenario) => realInvariants.filter((i) => i.prot
 export function formatResult(r: ScenarioResult, showTrace = false): string {
   const { scenario: s, judgement: j, comparison: c } = r;
   const ok = j.violations.length === 0;
-  const lines = [`${ok ? pc.green('✓') : pc.red('✗')} ${pc.bold(s.name)} ${describeScenario(s)} (${(r.run.wallMs / 1000).toFixed(1)} s)`];
+  const where = r.run.target ? ` on ${r.run.target}` : '';
+  const lines = [
+    `${ok ? pc.green('✓') : pc.red('✗')} ${pc.bold(s.name)}${where} ${describeScenario(s)} (${(r.run.wallMs / 1000).toFixed(1)} s)`,
+  ];
   lines.push(
     `    invariants: ${ok ? `all ${invariantsOf(s).length} hold` : j.violations.map((v) => `${pc.red(v.invariant)}: ${v.message}`).join('; ')}`,
   );
@@ -84,4 +87,77 @@ export function formatTable(results: ScenarioResult[]): string {
       .join('  ')
       .trimEnd();
   return [line(head), ...rows.map(line)].join('\n');
+}
+
+/** One scenario on several targets (e.g. Java on Kafka, librdkafka on Kafka, librdkafka on the mock). */
+export interface MatrixRow {
+  scenario: Scenario;
+  /** Target name -> result, in the order run. */
+  results: Record<string, ScenarioResult>;
+  /** Which column disagrees with all the others (invariants, final assignment up to names, settled or not). */
+  odd: string;
+}
+
+/** What a column says of a scenario: the invariants that failed, settled or not, the final assignment up to names. */
+export interface Verdict {
+  violated: string[];
+  outcome: Outcome;
+}
+
+const verdictKey = (v: Verdict) =>
+  `${v.violated.join(',') || 'ok'} ${v.outcome.stable ? 'settled' : 'not settled'} ${shapeOf(v.outcome.final)}`;
+
+/**
+ * Who is the odd one out: the model's and every target's verdict (invariants that failed, final
+ * assignment up to member names, settled or not) grouped; when all but one agree, that one; `-`
+ * when all agree; `mixed` otherwise. The model is taken to hold every invariant (its own runs
+ * check them). The number of assignments is not used: it depends on real timing (a callback more
+ * or less when two joins land in one rebalance or in two) and is shown in the cells instead.
+ */
+export function oddOneOut(verdicts: Record<string, Verdict | null>): string {
+  const keyed = Object.entries(verdicts).filter((e): e is [string, Verdict] => e[1] !== null);
+  const groups = new Map<string, string[]>();
+  for (const [name, v] of keyed) groups.set(verdictKey(v), [...(groups.get(verdictKey(v)) ?? []), name]);
+  if (groups.size <= 1) return '-';
+  const singles = [...groups.values()].filter((g) => g.length === 1);
+  if (groups.size === 2 && singles.length >= 1 && keyed.length > 2) return singles[0][0];
+  return 'mixed';
+}
+
+export function matrixRow(scenario: Scenario, results: Record<string, ScenarioResult>): MatrixRow {
+  const first = Object.values(results)[0];
+  const model = first?.comparison.model;
+  const verdicts: Record<string, Verdict | null> = { model: model ? { violated: [], outcome: model } : null };
+  for (const [name, r] of Object.entries(results))
+    verdicts[name] = { violated: r.judgement.violations.map((v) => v.invariant), outcome: r.comparison.real };
+  return { scenario, results, odd: oddOneOut(verdicts) };
+}
+
+const compact = (o: Outcome) => `${shapeOf(o.final).replaceAll(`${TOPIC}-`, '') || '-'}${o.stable ? '' : ' unsettled'} ${o.gains}a`;
+
+const cell = (r: ScenarioResult) => {
+  const v = r.judgement.violations.map((x) => x.invariant);
+  return `${v.length ? `✗ ${v.join(',')}` : 'ok'} ${compact(r.comparison.real)}`;
+};
+
+/** The table of `--broker kafka`: per scenario the model's and each target's outcome, and the odd one out. */
+export function formatMatrix(rows: MatrixRow[]): string {
+  const targets = [...new Set(rows.flatMap((r) => Object.keys(r.results)))];
+  const head = ['scenario', 'model', ...targets, 'odd one out'];
+  const body = rows.map((r) => {
+    const m = Object.values(r.results)[0]?.comparison.model;
+    return [r.scenario.name, m ? compact(m) : 'no model', ...targets.map((t) => (r.results[t] ? cell(r.results[t]) : '')), r.odd];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(head),
+    ...body.map(line),
+    '',
+    'cells: invariants (ok or the violated ones), final assignment as partition counts per consumer up to names, settled or not, Na = assignments received',
+  ].join('\n');
 }

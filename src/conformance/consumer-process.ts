@@ -33,7 +33,7 @@ const send = (m: ChildMessage) => process.send?.(m);
 let seq = 0;
 let closing = false;
 const now = () => performance.timeOrigin + performance.now();
-const names = (tps: TopicPartition[]) => tps.map((tp) => `${tp.topic}-${tp.partition}`).sort();
+const names = (tps: TopicPartition[]) => tps.map((tp) => `${spec.reportTopic}-${tp.partition}`).sort();
 
 const { KafkaConsumer } = requireReal('@confluentinc/kafka-javascript') as {
   KafkaConsumer: new (conf: object, topicConf: object) => KafkaConsumer;
@@ -52,6 +52,7 @@ const conf: Record<string, unknown> = {
   'retry.backoff.ms': 50,
   'socket.connection.setup.timeout.ms': 1000,
   'topic.metadata.refresh.interval.ms': 1000,
+  ...(spec.instanceId ? { 'group.instance.id': spec.instanceId } : {}),
   rebalance_cb(this: KafkaConsumer, err: { code: number }, assignment: TopicPartition[]) {
     const cooperative = this.rebalanceProtocol() === 'COOPERATIVE';
     if (err.code === ERR_ASSIGN) {
@@ -97,6 +98,9 @@ consumer.on('ready', () => {
 consumer.connect();
 
 process.on('message', (m: ParentMessage) => {
+  // A stall of the poll loop is driven on the Java consumer only: this process consumes in
+  // librdkafka's flowing mode, whose background thread keeps polling whatever the application does.
+  if (m.type === 'stall') send({ type: 'error', message: 'stall is not supported on the librdkafka consumer' });
   if (m.type === 'close') {
     closing = true;
     // Graceful leave: librdkafka revokes (rebalance callback), sends LeaveGroup, then closes.

@@ -1,22 +1,33 @@
-// Messages between the orchestrator and a consumer process.
+// Messages between the orchestrator and a consumer process (librdkafka: Node IPC; Java: one
+// JSON object a line on stdout, commands on stdin).
 
 /** eager: classic protocol with range; cooperative: classic with cooperative-sticky; consumer: KIP-848. */
 export type RealProtocol = 'eager' | 'cooperative' | 'consumer';
+
+/** The real consumer library under test. */
+export type RealClient = 'librdkafka' | 'java';
 
 export interface ConsumerSpec {
   name: string;
   bootstraps: string;
   group: string;
+  /** Broker-side topic names. */
   topics: string[];
+  /** Partitions are reported as `${reportTopic}-N` whatever the broker-side topic is called. */
+  reportTopic: string;
   protocol: RealProtocol;
   /** Classic only: partition.assignment.strategy (default range for eager, cooperative-sticky for cooperative). */
   assignor?: string;
+  /** Static membership: group.instance.id. */
+  instanceId?: string;
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
   maxPollIntervalMs: number;
+  /** Java only: also write examples/loggers/RebalanceLog.java's log (the validate format) to this file. */
+  logFile?: string;
 }
 
-export type ParentMessage = { type: 'close' };
+export type ParentMessage = { type: 'close' } | { type: 'stall'; ms: number };
 
 export type ChildMessage =
   | { type: 'ready'; t: number }

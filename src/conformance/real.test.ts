@@ -23,7 +23,13 @@ const scenario = (name: string, protocol: Scenario['protocol'], steps: Scenario[
 });
 
 describe.skipIf(missing !== null)('real librdkafka consumers on the mock cluster', () => {
-  test('eager range: a third consumer joins; same assignment as the model (up to member names)', { timeout: 40_000 }, async () => {
+  // Real processes, sockets and clocks: librdkafka's mock ends a join phase after 500 ms and can
+  // then hand out stale member data (docs/conformance.md, seed 42), which now and then gives a
+  // double owner here. One retry runs the same assertions again; it does not loosen them.
+  test('eager range: a third consumer joins; same assignment as the model (up to member names)', {
+    timeout: 40_000,
+    retry: 1,
+  }, async () => {
     const r = await runScenario(scenario('eager-join', 'eager', [{ settle: true, gapMs: 0, action: { kind: 'join' } }]));
     expect(r.judgement.violations, r.steps.map((s) => s.text).join('\n')).toEqual([]);
     expect(r.run.quiet).toBe(true);
@@ -73,6 +79,7 @@ describe.skipIf(missing !== null)('real librdkafka consumers on the mock cluster
           'rebalance-check',
           'replay',
           '--real',
+          'mock',
           'src/conformance/fixtures/leader-not-rechosen-leader-is-member-275b5aca.json',
         ]),
       ).toBe(0);

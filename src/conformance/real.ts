@@ -1,22 +1,28 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { ChildMessage, ConsumerSpec } from './ipc.ts';
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { KafkaBroker } from './broker.ts';
+import { type ConsumerHandle, startConsumer } from './consumers.ts';
+import type { ChildMessage, ConsumerSpec, RealClient } from './ipc.ts';
 import { MockCluster } from './mock.ts';
 import { BROKERS, FIRST_COORDINATOR, TOPIC, type Action, type Scenario } from './scenario.ts';
 
-// Runs a scenario on real librdkafka consumers (one process each) against the mock cluster
-// hosted in this process, and records what happened as a time-ordered event log.
+// Runs a scenario on real consumers (one process each: librdkafka or Apache Kafka's Java
+// client) against librdkafka's mock cluster hosted in this process or a real Kafka broker
+// started once for the whole run (broker.ts), and records what happened as a time-ordered
+// event log.
 
 export type RealEvent =
   | { t: number; member: string; kind: 'assign' | 'revoke'; partitions: string[]; lost: boolean; seq: number }
-  | { t: number; member: string; kind: 'start' | 'ready' | 'leave' | 'closed' | 'crash' | 'exit' | 'cut' | 'heal' }
+  | { t: number; member: string; kind: 'start' | 'ready' | 'leave' | 'closed' | 'crash' | 'exit' | 'cut' | 'heal' | 'stall' }
   | { t: number; kind: 'brokerDown' | 'brokerUp'; broker: number; coordinator: boolean }
   | { t: number; kind: 'coordinatorMove'; broker: number }
+  | { t: number; kind: 'addPartitions'; partitions: number }
   | { t: number; kind: 'quiet' };
 
 export interface RealRun {
   scenario: Scenario;
+  /** Where it ran: `librdkafka on mock`, `java on kafka 4.3.1`. */
+  target?: string;
   /** Events in time order, `t` in ms since the scenario started. */
   events: RealEvent[];
   /** The group went quiet (no callback for the quiet period) before the bound after the last step. */
@@ -33,12 +39,16 @@ export interface RunOptions {
   maxWaitMs?: number;
   /** Print events as they happen. */
   verbose?: boolean;
+  /** The consumer library (default librdkafka). */
+  client?: RealClient;
+  /** A running real broker; without it the scenario runs on a fresh mock cluster. */
+  kafka?: KafkaBroker;
+  /** Java consumers also write the Java logger's rebalance log (docs/validate.md) to DIR/<name>.jsonl. */
+  javaLogDir?: string;
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
-const childScript = join(here, 'consumer-process.ts');
-// Resolved here, not from the working directory: the command may run from anywhere.
-const tsxLoader = import.meta.resolve('tsx');
+/** Longest wait for the started consumer processes to subscribe. */
+const STARTUP_MS = 90_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let groupCounter = 0;
 
@@ -57,48 +67,74 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
     if (opts.verbose) console.log(`  ${e.t.toFixed(0).padStart(6)} ms  ${JSON.stringify(e)}`);
   };
   let lastCallback = nowRel();
+  /** No quiet before this time: a stalled poll loop is not a settled group. */
+  let busyUntil = 0;
 
-  const mock = new MockCluster({
-    brokers: BROKERS,
-    initialRebalanceDelayMs: 0,
-    consumerSessionTimeoutMs: timing.sessionTimeoutMs,
-    consumerHeartbeatIntervalMs: timing.heartbeatIntervalMs,
-  });
+  const client = opts.client ?? 'librdkafka';
+  const kafka = opts.kafka;
   const group = `rc-${process.pid}-${++groupCounter}`;
-  mock.createTopic(TOPIC, scenario.partitions);
-  mock.setCoordinator(group, FIRST_COORDINATOR);
+  // On the real broker every scenario has a topic of its own (reported under the scenario's name).
+  const topic = kafka ? `${TOPIC}-${process.pid}-${groupCounter}` : TOPIC;
+  let mock: MockCluster | null = null;
+  if (kafka) {
+    // KIP-848 timers are the broker's, set at its start; classic ones are each consumer's own.
+    if (scenario.protocol === 'consumer' && kafka.timers.consumerSessionTimeoutMs !== timing.sessionTimeoutMs)
+      throw new Error(
+        `the broker runs KIP-848 sessions of ${kafka.timers.consumerSessionTimeoutMs} ms, the scenario ${timing.sessionTimeoutMs} ms`,
+      );
+    kafka.resetLinks();
+    await kafka.admin('create', topic, scenario.partitions);
+  } else {
+    mock = new MockCluster({
+      brokers: BROKERS,
+      initialRebalanceDelayMs: 0,
+      consumerSessionTimeoutMs: timing.sessionTimeoutMs,
+      consumerHeartbeatIntervalMs: timing.heartbeatIntervalMs,
+    });
+    mock.createTopic(TOPIC, scenario.partitions);
+    mock.setCoordinator(group, FIRST_COORDINATOR);
+  }
   let coordinator = FIRST_COORDINATOR;
   const children = new Map<string, ChildProcess>();
+  const handles = new Map<string, ConsumerHandle>();
   let started = 0;
   /** The scenario is over: the remaining processes are killed, not crashed. */
   let ending = false;
 
-  const start = () => {
-    const name = `c${++started}`;
+  /** Starts consumer `name` (a new one, or a static member's restart under the same name). */
+  const start = (name = `c${++started}`) => {
+    const slot = Number(name.slice(1));
     const spec: ConsumerSpec = {
       name,
-      bootstraps: mock.bootstraps,
+      // Consumer i reaches the real broker through its own listener and proxy (its link).
+      bootstraps: kafka ? kafka.bootstrapFor(slot) : mock!.bootstraps,
       group,
-      topics: [TOPIC],
+      topics: [topic],
+      reportTopic: TOPIC,
       protocol: scenario.protocol,
       assignor: scenario.assignor,
+      instanceId: scenario.static ? `${group}-${name}` : undefined,
       sessionTimeoutMs: timing.sessionTimeoutMs,
       heartbeatIntervalMs: timing.heartbeatIntervalMs,
       maxPollIntervalMs: timing.maxPollIntervalMs,
+      logFile: opts.javaLogDir ? join(opts.javaLogDir, `${name}.jsonl`) : undefined,
     };
-    const child = fork(childScript, [JSON.stringify(spec)], {
-      execArgv: ['--import', tsxLoader],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
+    const handle = startConsumer(client, spec);
+    const child = handle.proc;
+    handles.set(name, handle);
     let stderr = '';
     child.stderr?.on('data', (d) => (stderr += String(d)));
     child.on('exit', (code) => {
       if (code && code !== 0) notes.push(`${name} exited with ${code}: ${stderr.trim().split('\n').slice(-5).join(' | ')}`);
       // A process that ended without closing (or being killed by us) is dead all the same.
-      if (!ending && !events.some((e) => 'member' in e && e.member === name && (e.kind === 'closed' || e.kind === 'crash')))
+      if (
+        !ending &&
+        children.get(name) === child &&
+        !events.some((e) => 'member' in e && e.member === name && (e.kind === 'closed' || e.kind === 'crash'))
+      )
         log({ t: nowRel(), member: name, kind: 'exit' });
     });
-    child.on('message', (m: ChildMessage) => {
+    handle.onMessage((m: ChildMessage) => {
       if (m.type === 'callback') {
         lastCallback = rel(m.t);
         log({ t: rel(m.t), member: name, kind: m.kind, partitions: m.partitions, lost: m.lost, seq: m.seq });
@@ -107,6 +143,7 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
         lastCallback = Math.max(lastCallback, rel(m.t));
         log({ t: rel(m.t), member: name, kind: m.type });
       } else if (m.type === 'error') notes.push(`${name}: ${m.message}`);
+      else if (opts.verbose) console.log(`  ${name}: ${m.message}`);
     });
     children.set(name, child);
     log({ t: nowRel(), member: name, kind: 'start' });
@@ -115,7 +152,8 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
 
   const allReady = () => [...children.keys()].every((n) => events.some((e) => 'member' in e && e.member === n && e.kind === 'ready'));
   const waitReady = async () => {
-    const deadline = nowRel() + maxWaitMs;
+    // Start-up is not the group's time: a JVM takes seconds, tens of seconds on a loaded machine.
+    const deadline = nowRel() + Math.max(maxWaitMs, STARTUP_MS);
     while (nowRel() < deadline && !allReady()) await sleep(20);
   };
 
@@ -123,10 +161,13 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
   const allJoined = () => [...children.keys()].every((n) => events.some((e) => 'member' in e && e.member === n && e.kind === 'assign'));
 
   const waitQuiet = async (): Promise<boolean> => {
+    // The bound counts from the moment every started process has subscribed: a JVM's start-up
+    // (seconds on a loaded machine) is not the group's time to settle.
+    await waitReady();
     const deadline = nowRel() + maxWaitMs;
     // Nobody is quiet before every started process has subscribed.
     while (nowRel() < deadline) {
-      if (allReady() && allJoined() && nowRel() - lastCallback >= quietMs) return true;
+      if (allReady() && allJoined() && nowRel() - Math.max(lastCallback, busyUntil) >= quietMs) return true;
       await sleep(50);
     }
     return false;
@@ -142,7 +183,7 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
         await waitReady();
         log({ t: nowRel(), member: a.member, kind: 'leave' });
         const closed = new Promise<void>((r) => child.once('exit', () => r()));
-        child.send({ type: 'close' });
+        handles.get(a.member)!.send({ type: 'close' });
         // Bounded: a close stuck behind a down coordinator is cut short by a kill.
         await Promise.race([closed, sleep(timing.sessionTimeoutMs + 2000)]);
         if (child.exitCode === null) {
@@ -152,28 +193,57 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
         children.delete(a.member);
         return;
       }
-      case 'crash': {
+      case 'crash':
+      case 'restart': {
         const child = children.get(a.member)!;
         child.kill('SIGKILL');
         log({ t: nowRel(), member: a.member, kind: 'crash' });
         children.delete(a.member);
+        if (a.kind === 'restart') {
+          // The old process must be gone before its successor (same group.instance.id) starts.
+          if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once('exit', r));
+          kafka?.proxy(Number(a.member.slice(1))).reset();
+          start(a.member);
+        }
         return;
       }
       case 'brokerDown': {
-        mock.brokerDown(a.broker);
+        // One real broker: down is every consumer's link cut (the broker itself stays up, so
+        // nothing is reloaded); the mock takes its broker down.
+        const cutAll = (cut: boolean) => {
+          for (let i = 1; i <= kafka!.slots; i++) cut ? kafka!.proxy(i).cutLink() : kafka!.proxy(i).heal();
+        };
+        if (kafka) cutAll(true);
+        else mock!.brokerDown(a.broker);
         log({ t: nowRel(), kind: 'brokerDown', broker: a.broker, coordinator: a.broker === coordinator });
         await sleep(a.downMs);
-        mock.brokerUp(a.broker);
+        if (kafka) cutAll(false);
+        else mock!.brokerUp(a.broker);
         log({ t: nowRel(), kind: 'brokerUp', broker: a.broker, coordinator: a.broker === coordinator });
         return;
       }
       case 'cut':
       case 'heal':
-        children.get(a.member)?.kill(a.kind === 'cut' ? 'SIGSTOP' : 'SIGCONT');
+        if (kafka) {
+          const proxy = kafka.proxy(Number(a.member.slice(1)));
+          if (a.kind === 'cut') proxy.cutLink();
+          else proxy.heal();
+        } else children.get(a.member)?.kill(a.kind === 'cut' ? 'SIGSTOP' : 'SIGCONT');
         log({ t: nowRel(), member: a.member, kind: a.kind });
         return;
+      case 'stall':
+        handles.get(a.member)?.send({ type: 'stall', ms: a.ms });
+        busyUntil = nowRel() + a.ms;
+        log({ t: nowRel(), member: a.member, kind: 'stall' });
+        return;
+      case 'addPartitions':
+        if (!kafka) throw new Error('adding partitions is driven on the real broker only');
+        await kafka.admin('add', topic, a.partitions);
+        log({ t: nowRel(), kind: 'addPartitions', partitions: a.partitions });
+        return;
       case 'coordinatorMove':
-        mock.setCoordinator(group, a.broker);
+        if (kafka) throw new Error('a coordinator move needs the mock cluster (one real broker has nowhere to move it)');
+        mock!.setCoordinator(group, a.broker);
         coordinator = a.broker;
         log({ t: nowRel(), kind: 'coordinatorMove', broker: a.broker });
         return;
@@ -200,8 +270,9 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
     await Promise.all(
       [...children.values()].map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : null)),
     );
-    mock.destroy();
+    mock?.destroy();
+    kafka?.resetLinks();
   }
   events.sort((a, b) => a.t - b.t);
-  return { scenario, events, quiet, notes, wallMs: nowRel() };
+  return { scenario, target: kafka ? `${client} on Kafka` : `${client} on the mock`, events, quiet, notes, wallMs: nowRel() };
 }

@@ -5,10 +5,13 @@ import { CounterexampleError, type Counterexample } from '../replay/counterexamp
 import { replayStored } from '../replay/replay.ts';
 import type { Choice, ChoiceKind } from '../world/types.ts';
 import { initialWorld, step } from '../world/world.ts';
-import { formatResult, invariantsOf, runScenario } from './conformance.ts';
+import { KafkaBroker } from './broker.ts';
+import { formatResult, invariantsOf, runScenario, type ScenarioResult } from './conformance.ts';
+import type { RealClient } from './ipc.ts';
+import { kafkaVersion, missingKafka } from './kafka-install.ts';
 import { realInvariants } from './trace.ts';
 import { missingInstall } from './install.ts';
-import { BROKERS, defaultTiming, FIRST_COORDINATOR, type Action, type Scenario } from './scenario.ts';
+import { BROKERS, type BrokerKind, brokerTimers, defaultTiming, FIRST_COORDINATOR, type Action, type Scenario } from './scenario.ts';
 
 // replay --real: a counterexample's steps on real librdkafka consumers. Process and
 // coordinator faults map onto real actions; the network and the timers are the real client's
@@ -18,7 +21,7 @@ import { BROKERS, defaultTiming, FIRST_COORDINATOR, type Action, type Scenario }
 /** Steps the real client takes by itself. */
 const OWN: ChoiceKind[] = ['deliver', 'fire', 'metadata', 'process', 'commit', 'callback'];
 /** Steps with a real counterpart. */
-const MAPPED: ChoiceKind[] = ['start', 'close', 'crash', 'cut', 'heal', 'failover'];
+const MAPPED: ChoiceKind[] = ['start', 'close', 'crash', 'cut', 'heal', 'failover', 'stall', 'resume', 'addPartition'];
 /** Longest real wait between two mapped steps. */
 const MAX_GAP_MS = 10_000;
 
@@ -27,28 +30,48 @@ export interface RealReplayPlan {
   notes: string[];
 }
 
-export function planRealReplay(cx: Counterexample, file: string): RealReplayPlan {
+export interface RealTarget {
+  broker: BrokerKind;
+  client: RealClient;
+}
+
+export function planRealReplay(
+  cx: Counterexample,
+  file: string,
+  target: RealTarget = { broker: 'mock', client: 'librdkafka' },
+): RealReplayPlan {
   const notes: string[] = [];
-  if (cx.config.static)
-    throw new CounterexampleError(`${file}: cannot replay on the real client: static membership is not driven on the real client`);
-  if (cx.config.upgrade)
-    throw new CounterexampleError(`${file}: cannot replay on the real client: rolling upgrades are not driven on the real client`);
+  const kafka = target.broker === 'kafka';
+  const cannot = (why: string) =>
+    new CounterexampleError(`${file}: cannot replay on ${target.client} on ${kafka ? 'Kafka' : 'the mock'}: ${why}`);
+  if (cx.config.upgrade) throw cannot('rolling upgrades are not driven on the real client');
   const topics = Object.entries(cx.config.topics);
-  if (topics.length !== 1)
-    throw new CounterexampleError(`${file}: cannot replay on the real client: only one topic is supported (the file has ${topics.length})`);
+  if (topics.length !== 1) throw cannot(`only one topic is supported (the file has ${topics.length})`);
   const unmappable = cx.choices.map((c, i) => [i + 1, c.kind] as const).filter(([, k]) => !OWN.includes(k) && !MAPPED.includes(k));
   if (unmappable.length > 0) {
-    throw new CounterexampleError(
-      `${file}: cannot replay on the real client: step${unmappable.length > 1 ? 's' : ''} ${unmappable.map(([i, k]) => `${i} (${k})`).join(', ')} ha${unmappable.length > 1 ? 've' : 's'} no real counterpart (mapped: ${MAPPED.join(', ')}; left to the real client: ${OWN.join(', ')})`,
+    throw cannot(
+      `step${unmappable.length > 1 ? 's' : ''} ${unmappable.map(([i, k]) => `${i} (${k})`).join(', ')} ha${unmappable.length > 1 ? 've' : 's'} no real counterpart (mapped: ${MAPPED.join(', ')}; left to the real client: ${OWN.join(', ')})`,
     );
   }
+  const kinds = new Set(cx.choices.map((c) => c.kind));
+  if (kinds.has('stall') && target.client !== 'java')
+    throw cannot('a stalled poll loop is driven on the Java consumer only (--client java)');
+  if (kinds.has('addPartition') && !kafka) throw cannot('adding partitions is driven on the real broker only (--real kafka)');
+  if (kinds.has('failover') && kafka) throw cannot('a coordinator failover needs several brokers (--real mock)');
+  if (cx.config.static && !kafka && target.client === 'librdkafka')
+    notes.push('static members restart with the same group.instance.id; the mock keeps static members as it keeps any other');
   // librdkafka's cooperative-sticky always rebalances COOPERATIVELY and it has no eager sticky.
+  // The Java client has all four (range, roundrobin, sticky eagerly; cooperative-sticky).
   let assignor = cx.assignor;
-  if (cx.protocol === 'eager' && !['range', 'roundrobin'].includes(assignor)) {
+  if (target.client === 'java') {
+    if (cx.protocol === 'cooperative' && assignor !== 'cooperative-sticky') {
+      notes.push(`the Java client rebalances cooperatively only with cooperative-sticky: the real consumers use it instead of ${assignor}`);
+      assignor = 'cooperative-sticky';
+    }
+  } else if (cx.protocol === 'eager' && !['range', 'roundrobin'].includes(assignor)) {
     notes.push(`librdkafka has no eager ${assignor}: the real consumers use range`);
     assignor = 'range';
-  }
-  if (cx.protocol === 'cooperative' && assignor !== 'cooperative-sticky') {
+  } else if (cx.protocol === 'cooperative' && assignor !== 'cooperative-sticky') {
     notes.push(`librdkafka rebalances cooperatively only with cooperative-sticky: the real consumers use it instead of ${assignor}`);
     assignor = 'cooperative-sticky';
   }
@@ -71,17 +94,44 @@ export function planRealReplay(cx: Counterexample, file: string): RealReplayPlan
   let coordinator = FIRST_COORDINATOR;
   let last = 0;
   const steps: Scenario['steps'] = [];
+  const stalledAt = new Map<string, number>();
+  let grown = topics[0][1];
+  const dead = new Set<string>();
   choices.forEach((c: Choice, i) => {
     let action: Action | undefined;
     switch (c.kind) {
       case 'start':
+        // A static member comes back under its instance id (the same process name); any other
+        // start is a new consumer process.
+        if (cx.config.static && dead.has(c.client)) {
+          action = { kind: 'restart', member: proc.get(c.client)! };
+          dead.delete(c.client);
+          break;
+        }
         proc.set(c.client, `c${++started}`);
         action = { kind: 'join' };
+        break;
+      case 'stall':
+        // The real poll loop sleeps until the model's resume (or the run's end): one action.
+        stalledAt.set(c.client, i);
+        return;
+      case 'resume': {
+        const from = stalledAt.get(c.client) ?? i;
+        stalledAt.delete(c.client);
+        action = { kind: 'stall', member: proc.get(c.client)!, ms: Math.max(1, Math.round((times[i] - times[from]) * scale)) };
+        break;
+      }
+      case 'addPartition':
+        grown++;
+        action = { kind: 'addPartitions', partitions: grown };
         break;
       case 'close':
         action = { kind: 'leave', member: proc.get(c.client)! };
         break;
       case 'crash':
+        if (cx.config.static) dead.add(c.client);
+        action = { kind: c.kind, member: proc.get(c.client)! };
+        break;
       case 'cut':
       case 'heal':
         action = { kind: c.kind, member: proc.get(c.client)! };
@@ -101,24 +151,39 @@ export function planRealReplay(cx: Counterexample, file: string): RealReplayPlan
       `${own} step${own > 1 ? 's' : ''} (deliveries, timers, metadata, processing, commits) left to the real client, which does them by itself`,
     );
   if (cx.variant) notes.push(`the real run is compared with the model without the variant`);
-  const [[, partitions]] = topics;
   const scenario: Scenario = {
     name: `replay ${cx.violation.invariant}`,
     protocol: cx.protocol,
     assignor,
-    partitions,
+    partitions: topics[0][1],
     initial: cx.config.members,
     steps,
     timing: defaultTiming,
+    static: cx.config.static,
   };
+  // A stall never resumed lasts past max.poll.interval.ms.
+  for (const [client] of stalledAt)
+    steps.push({
+      settle: false,
+      gapMs: 0,
+      action: { kind: 'stall', member: proc.get(client)!, ms: defaultTiming.maxPollIntervalMs + 1000 },
+    });
   return { scenario, notes };
 }
 
 /** Runs the plan on the real client and prints what happened; exit 1 if an invariant failed on the real trace. */
-export async function replayReal(cx: Counterexample, file: string): Promise<number> {
-  const plan = planRealReplay(cx, file);
-  const why = missingInstall();
+export async function replayReal(
+  cx: Counterexample,
+  file: string,
+  target: RealTarget = { broker: 'mock', client: 'librdkafka' },
+): Promise<number> {
+  const plan = planRealReplay(cx, file, target);
+  const kafka = target.broker === 'kafka';
+  if (!kafka && target.client === 'java')
+    throw new CounterexampleError('the mock cluster runs librdkafka consumers only (--real kafka for the Java consumer)');
+  const why = (target.client === 'librdkafka' ? missingInstall() : null) ?? (kafka ? missingKafka() : null);
   if (why) throw new CounterexampleError(why);
+  const where = `${target.client} on ${kafka ? `Kafka ${kafkaVersion()}` : 'the mock'}`;
   console.log(
     `${file}: the model${cx.variant ? ` (variant ${cx.variant})` : ''} violated ${pc.bold(cx.violation.invariant)}: ${cx.violation.message}`,
   );
@@ -132,13 +197,20 @@ export async function replayReal(cx: Counterexample, file: string): Promise<numb
         .join(', ')}`,
     );
   }
-  const r = await runScenario(plan.scenario);
+  let broker: KafkaBroker | undefined;
+  let r: ScenarioResult;
+  try {
+    if (kafka) broker = await KafkaBroker.start(brokerTimers(defaultTiming), 5);
+    r = await runScenario(plan.scenario, { client: target.client, kafka: broker });
+  } finally {
+    await broker?.stop();
+  }
   console.log(formatResult(r, true));
   const failed = r.judgement.violations.map((v) => v.invariant);
   console.log(
     failed.length === 0
-      ? `${pc.green('✓')} on real librdkafka every invariant held: the model's failure did not reproduce`
-      : `${pc.red('✗')} on real librdkafka: ${failed.join(', ')} violated${failed.includes(cx.violation.invariant) ? ' (the same invariant as the model)' : ''}`,
+      ? `${pc.green('✓')} on ${where} every invariant held: the model's failure did not reproduce`
+      : `${pc.red('✗')} on ${where}: ${failed.join(', ')} violated${failed.includes(cx.violation.invariant) ? ' (the same invariant as the model)' : ''}`,
   );
   return failed.length === 0 ? 0 : 1;
 }

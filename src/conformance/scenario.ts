@@ -23,8 +23,20 @@ export type Action =
   | { kind: 'brokerDown'; broker: number; coordinator: boolean; downMs: number }
   /** The group's coordinator moves to another broker. */
   | { kind: 'coordinatorMove'; broker: number }
-  /** (Replay only) a process is frozen with SIGSTOP: nothing in or out, like the model's cut link; `heal` sends SIGCONT. */
-  | { kind: 'cut' | 'heal'; member: string };
+  /**
+   * A consumer's link to the cluster is cut (`heal` restores it). On the real broker: its proxy
+   * stops forwarding (a black hole); on the mock: the process is frozen with SIGSTOP (SIGCONT heals).
+   */
+  | { kind: 'cut' | 'heal'; member: string }
+  /** (Java consumer) the poll loop sleeps `ms`: past max.poll.interval.ms the member is removed. */
+  | { kind: 'stall'; member: string; ms: number }
+  /** (Static membership) the process is killed and started again with the same group.instance.id. */
+  | { kind: 'restart'; member: string }
+  /** (Real broker) the topic grows to `partitions` partitions. */
+  | { kind: 'addPartitions'; partitions: number };
+
+/** Where a scenario runs: librdkafka's mock cluster (3 brokers) or one real Kafka broker. */
+export type BrokerKind = 'mock' | 'kafka';
 
 export interface Step {
   /** Wait for the group to go quiet before the action (otherwise it may land mid-rebalance). */
@@ -50,6 +62,8 @@ export interface Scenario {
   initial: number;
   steps: Step[];
   timing: Timing;
+  /** Static membership: every consumer has group.instance.id = its name. */
+  static?: boolean;
 }
 
 export const realProtocols: RealProtocol[] = ['eager', 'cooperative', 'consumer'];
@@ -62,7 +76,12 @@ export function describeAction(a: Action): string {
     case 'crash':
     case 'cut':
     case 'heal':
+    case 'restart':
       return `${a.kind} ${a.member}`;
+    case 'stall':
+      return `stall ${a.member} ${a.ms} ms`;
+    case 'addPartitions':
+      return `partitions -> ${a.partitions}`;
     case 'brokerDown':
       return `broker ${a.broker}${a.coordinator ? ' (coordinator)' : ''} down ${a.downMs} ms`;
     case 'coordinatorMove':
@@ -71,7 +90,7 @@ export function describeAction(a: Action): string {
 }
 
 export const describeScenario = (s: Scenario) =>
-  `${s.protocol} ${s.partitions}p start ${s.initial}: ${s.steps.map((st) => `${st.settle ? '' : '~'}${describeAction(st.action)}`).join(', ') || '(no faults)'}`;
+  `${s.protocol}${s.static ? ' static' : ''} ${s.partitions}p start ${s.initial}: ${s.steps.map((st) => `${st.settle ? '' : '~'}${describeAction(st.action)}`).join(', ') || '(no faults)'}`;
 
 /** Raw draws, resolved against the membership as it evolves (so every leave/crash names a live member). */
 type Draw = {
@@ -97,6 +116,7 @@ export function resolve(
   draws: Draw[],
   timing: Timing,
   name: string,
+  on: BrokerKind = 'mock',
 ): Scenario {
   const live: string[] = Array.from({ length: initial }, (_, i) => `c${i + 1}`);
   let started = initial;
@@ -113,9 +133,20 @@ export function resolve(
       const member = live[d.pick % live.length];
       live.splice(live.indexOf(member), 1);
       action = { kind: d.kind, member };
+    } else if (on === 'kafka' && d.kind === 'coordinatorMove') {
+      // One real broker: the coordinator cannot move. The draw cuts one consumer's link instead
+      // (a partition of one member from the cluster), healed after the same lengths as a broker
+      // outage: past the session timeout or a third of it.
+      const member = live[d.pick % live.length];
+      const downMs = d.long ? timing.sessionTimeoutMs + 1000 : Math.round(timing.sessionTimeoutMs / 3);
+      steps.push({ settle: d.settle, gapMs: d.gapMs, action: { kind: 'cut', member } });
+      action = { kind: 'heal', member };
+      steps.push({ settle: false, gapMs: downMs, action });
+      continue;
     } else if (d.kind === 'brokerDown') {
-      // Mostly the coordinator's broker: that is the one the group feels.
-      const broker = d.pick % 3 === 0 ? 1 + ((coordinator + (d.pick % 2)) % BROKERS) : coordinator;
+      // Mostly the coordinator's broker: that is the one the group feels. One real broker is
+      // always the coordinator.
+      const broker = on === 'kafka' ? coordinator : d.pick % 3 === 0 ? 1 + ((coordinator + (d.pick % 2)) % BROKERS) : coordinator;
       const downMs = d.long ? timing.sessionTimeoutMs + 1000 : Math.round(timing.sessionTimeoutMs / 3);
       action = { kind: 'brokerDown', broker, coordinator: broker === coordinator, downMs };
     } else {
@@ -129,7 +160,17 @@ export function resolve(
 
 export const defaultTiming: Timing = { sessionTimeoutMs: 1500, heartbeatIntervalMs: 100, maxPollIntervalMs: 3000 };
 
-export function scenarioArb(protocol: RealProtocol, timing: Timing = defaultTiming): fc.Arbitrary<Omit<Scenario, 'name'>> {
+/** The real broker's KIP-848 timers (broker-side) for scenarios of this timing. */
+export const brokerTimers = (t: Timing) => ({
+  consumerSessionTimeoutMs: t.sessionTimeoutMs,
+  consumerHeartbeatIntervalMs: t.heartbeatIntervalMs,
+});
+
+export function scenarioArb(
+  protocol: RealProtocol,
+  timing: Timing = defaultTiming,
+  broker: BrokerKind = 'mock',
+): fc.Arbitrary<Omit<Scenario, 'name'>> {
   return fc
     .record({
       partitions: fc.integer({ min: 1, max: 6 }),
@@ -137,21 +178,27 @@ export function scenarioArb(protocol: RealProtocol, timing: Timing = defaultTimi
       draws: fc.array(drawArb, { minLength: 1, maxLength: 4 }),
     })
     .map(({ partitions, initial, draws }) => {
-      const { name: _, ...s } = resolve(protocol, partitions, initial, draws, timing, '');
+      const { name: _, ...s } = resolve(protocol, partitions, initial, draws, timing, '', broker);
       return s;
     });
 }
 
-/** `count` scenarios per protocol, a function of the seed. */
+/**
+ * `count` scenarios per protocol, a function of the seed. For the real broker the same draws
+ * are resolved for one broker (a coordinator move becomes one consumer's link cut and heal; a
+ * broker outage is every consumer's link cut, see real.ts), so a seed names the same scenario
+ * shapes on both.
+ */
 export function generateScenarios(
   seed: number,
   count: number,
   protocols: RealProtocol[] = realProtocols,
   timing: Timing = defaultTiming,
+  broker: BrokerKind = 'mock',
 ): Scenario[] {
   const out: Scenario[] = [];
   protocols.forEach((protocol, pi) => {
-    const samples = fc.sample(scenarioArb(protocol, timing), { seed: seed * 31 + pi, numRuns: count });
+    const samples = fc.sample(scenarioArb(protocol, timing, broker), { seed: seed * 31 + pi, numRuns: count });
     samples.forEach((s, i) => out.push({ ...s, name: `${protocol}#${i + 1}` }));
   });
   return out;

@@ -1,3 +1,4 @@
+import { oddOneOut, type Verdict } from './conformance.ts';
 import { describe, expect, test } from 'vitest';
 import type { RealEvent, RealRun } from './real.ts';
 import { defaultTiming, generateScenarios, type Scenario } from './scenario.ts';
@@ -155,20 +156,59 @@ describe('replay --real planning', () => {
     expect(plan.notes.join(' ')).toMatch(/29 steps .* left to the real client/);
   });
 
-  test('steps with no real counterpart are refused in one line, exit 2', async () => {
+  test('stalls and added partitions map onto the Java consumer on the real broker', () => {
+    const file = `${corpus}/lopsided-range-balanced-when-stable-28072366.json`;
+    const plan = planRealReplay(readCounterexample(file), file, { broker: 'kafka', client: 'java' });
+    expect(plan.scenario.steps.map((s) => s.action.kind)).toEqual(['addPartitions', 'addPartitions', 'stall']);
+    expect(plan.scenario.steps.at(-1)?.action).toMatchObject({ kind: 'stall', member: 'c1' });
+  });
+
+  test('steps a target cannot drive are refused in one line, exit 2', async () => {
     const file = `${corpus}/lopsided-range-balanced-when-stable-28072366.json`;
     expect(() => planRealReplay(readCounterexample(file), file)).toThrow(
-      /steps 1 \(addPartition\), 2 \(stall\), 3 \(addPartition\) have no real counterpart/,
+      /cannot replay on librdkafka on the mock: a stalled poll loop is driven on the Java consumer only/,
+    );
+    expect(() => planRealReplay(readCounterexample(file), file, { broker: 'mock', client: 'java' })).toThrow(
+      /adding partitions is driven on the real broker only/,
     );
     const errors: string[] = [];
     const orig = console.error;
     console.error = (m: string) => errors.push(m);
     try {
-      expect(await main(['node', 'rebalance-check', 'replay', '--real', file])).toBe(2);
+      expect(await main(['node', 'rebalance-check', 'replay', '--real', 'mock', file])).toBe(2);
+      expect(await main(['node', 'rebalance-check', 'replay', '--real', 'cloud', file])).toBe(2);
+      expect(await main(['node', 'rebalance-check', 'replay', '--client', 'java', file])).toBe(2);
     } finally {
       console.error = orig;
     }
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).not.toContain('\n');
+    expect(errors).toHaveLength(3);
+    expect(errors[1]).toMatch(/unknown broker "cloud"/);
+    expect(errors[2]).toMatch(/--client needs --real/);
+    for (const e of errors) expect(e).not.toContain('\n');
+  });
+});
+
+describe('the odd one out of the --broker kafka table', () => {
+  const v = (final: Record<string, string[]>, violated: string[] = [], stable = true): Verdict => ({
+    violated,
+    outcome: { final, stable, gains: 0 },
+  });
+  const even = v({ a: ['t0-0'], b: ['t0-1'] });
+
+  test('all agree up to member names: none', () => {
+    expect(oddOneOut({ model: even, 'kafka/java': v({ x: ['t0-1'], y: ['t0-0'] }), 'mock/librdkafka': even })).toBe('-');
+  });
+
+  test('a violated invariant or another final assignment singles one column out', () => {
+    expect(
+      oddOneOut({ model: null, 'kafka/java': even, 'kafka/librdkafka': even, 'mock/librdkafka': v(even.outcome.final, ['single-owner']) }),
+    ).toBe('mock/librdkafka');
+    expect(oddOneOut({ model: v({ a: ['t0-0', 't0-1'], b: [] }), 'kafka/java': even, 'mock/librdkafka': even })).toBe('model');
+    expect(oddOneOut({ model: even, 'kafka/java': v(even.outcome.final, [], false), 'mock/librdkafka': even })).toBe('kafka/java');
+  });
+
+  test('no majority, or only two columns: mixed', () => {
+    expect(oddOneOut({ model: even, 'kafka/java': v({ a: ['t0-0', 't0-1'] }), 'mock/librdkafka': v({ a: [] }) })).toBe('mixed');
+    expect(oddOneOut({ model: even, 'kafka/java': v({ a: ['t0-0', 't0-1'] }) })).toBe('mixed');
   });
 });

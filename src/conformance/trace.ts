@@ -41,7 +41,10 @@ export function describeEvent(e: RealEvent): string {
     case 'exit':
     case 'cut':
     case 'heal':
+    case 'stall':
       return `${e.member} ${e.kind}`;
+    case 'addPartitions':
+      return `partitions -> ${e.partitions}`;
     case 'brokerDown':
     case 'brokerUp':
       return `broker ${e.broker}${e.coordinator ? ' (coordinator)' : ''} ${e.kind === 'brokerDown' ? 'down' : 'up'}`;
@@ -122,27 +125,30 @@ export const realInvariants: RealInvariant[] = [
   },
 ];
 
-export function judge(run: RealRun, steps: RealStep[] = toTrace(run)): RealJudgement {
-  const protocol = run.scenario.protocol;
+/**
+ * The invariants read step by step (single-owner, and by protocol eager-revoke-all or
+ * revoke-before-reassign; `any` checks single-owner alone, for logs whose protocol is unknown).
+ */
+export function judgeSteps(protocol: RealRun['scenario']['protocol'] | 'any', steps: RealStep[]): RealJudgement {
   const violations: RealViolation[] = [];
   const zombieOverlaps: string[] = [];
   const fail = (invariant: string, step: number, message: string) => {
     if (!violations.some((v) => v.invariant === invariant)) violations.push({ invariant, message, step });
   };
-  const incremental = protocol !== 'eager';
+  const eager = protocol === 'eager';
+  const incremental = protocol === 'cooperative' || protocol === 'consumer';
   let before: Record<string, string[]> = {};
   steps.forEach((s, i) => {
     const e = s.event;
     if (e.kind === 'assign' || e.kind === 'revoke') {
       const had = before[e.member] ?? [];
       if (e.kind === 'revoke') {
-        if (!incremental && had.some((p) => !e.partitions.includes(p)))
+        if (eager && had.some((p) => !e.partitions.includes(p)))
           fail('eager-revoke-all', i, `${e.member} revoked [${e.partitions}] but owned [${had}]`);
         if (incremental && e.partitions.some((p) => !had.includes(p)))
           fail('revoke-before-reassign', i, `${e.member} revoked [${e.partitions}] but owned only [${had}]`);
       } else {
-        if (!incremental && had.length > 0)
-          fail('eager-revoke-all', i, `${e.member} was assigned [${e.partitions}] while still owning [${had}]`);
+        if (eager && had.length > 0) fail('eager-revoke-all', i, `${e.member} was assigned [${e.partitions}] while still owning [${had}]`);
         if (incremental && e.partitions.some((p) => had.includes(p)))
           fail('revoke-before-reassign', i, `${e.member} was assigned [${e.partitions}] while already owning [${had}]`);
         for (const p of e.partitions) {
@@ -162,12 +168,23 @@ export function judge(run: RealRun, steps: RealStep[] = toTrace(run)): RealJudge
     }
     before = s.owned;
   });
+  return { violations, zombieOverlaps };
+}
+
+export function judge(run: RealRun, steps: RealStep[] = toTrace(run)): RealJudgement {
+  const { violations, zombieOverlaps } = judgeSteps(run.scenario.protocol, steps);
+  const fail = (invariant: string, step: number, message: string) => {
+    if (!violations.some((v) => v.invariant === invariant)) violations.push({ invariant, message, step });
+  };
   const last = steps.at(-1)?.owned ?? {};
   if (!run.quiet) fail('eventually-stable', -1, `no quiet period of the required length within the bound after the last fault`);
   else if (Object.keys(last).length > 0) {
     const owners = new Map<string, string[]>();
     for (const [m, ps] of Object.entries(last)) for (const p of ps) owners.set(p, [...(owners.get(p) ?? []), m]);
-    for (const p of partitionsOf({ [TOPIC]: run.scenario.partitions }, [TOPIC])) {
+    // The topic may have grown during the run (addPartitions).
+    const grown = run.events.flatMap((e) => (e.kind === 'addPartitions' ? [e.partitions] : []));
+    const partitions = Math.max(run.scenario.partitions, ...grown);
+    for (const p of partitionsOf({ [TOPIC]: partitions }, [TOPIC])) {
       const o = owners.get(p) ?? [];
       if (o.length !== 1) {
         fail('stable-coverage', -1, o.length === 0 ? `${p} has no owner once quiet` : `${p} is owned by ${o.join(' and ')} once quiet`);
@@ -176,8 +193,8 @@ export function judge(run: RealRun, steps: RealStep[] = toTrace(run)): RealJudge
     }
     const live = Object.keys(last);
     for (const [m, ps] of Object.entries(last)) {
-      if (ps.length === 0 && live.length <= run.scenario.partitions)
-        fail('idle-only-when-outnumbered', -1, `${m} is idle with ${live.length} consumers and ${run.scenario.partitions} partitions`);
+      if (ps.length === 0 && live.length <= partitions)
+        fail('idle-only-when-outnumbered', -1, `${m} is idle with ${live.length} consumers and ${partitions} partitions`);
     }
   }
   return { violations, zombieOverlaps };

@@ -11,3 +11,18 @@ export function positiveInt(name: string, min = 1, max = 1_000_000) {
   };
   return Object.assign(parse, { range: [min, max] as const });
 }
+
+/** A duration in seconds, e.g. `30` or `0.5` (for `--max-time`). */
+export function seconds(name: string, max = 1_000_000) {
+  return (raw: string): number => {
+    if (!/^\d+(\.\d+)?$/.test(raw.trim())) throw new UsageError(`${name} must be a number of seconds, got '${raw}'`);
+    const n = Number(raw);
+    if (n <= 0 || n > max) throw new UsageError(`${name} must be more than 0 and at most ${max} seconds, got ${n}`);
+    return n;
+  };
+}
+
+/** Shared by `check` and `explore` (and `mutate`): the --max-time help text. */
+export const maxTimeHelp =
+  'stop at this wall-clock deadline (seconds) and report what was done, a failure found but not fully shrunk included; ' +
+  'the result is a function of (options, seed) up to where the deadline fell';

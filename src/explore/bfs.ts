@@ -35,6 +35,11 @@ export interface ExploreOptions {
   checkShare?: { index: number; count: number };
   /** Reuse machine transitions met before (default on; off only to measure what it saves). */
   memo?: boolean;
+  /**
+   * Wall-clock deadline (epoch ms, so that worker threads share it): the search stops there and
+   * the result says `timedOut`. What was explored before it is as without it.
+   */
+  deadline?: number;
   /** Stop at this position in the search order (another thread found a violation there); polled. */
   stopAt?: () => number;
 }
@@ -65,6 +70,8 @@ export interface ExploreResult {
   stopped?: boolean;
   /** Where in the search order the violation was met (2 x transition, +1 for a liveness walk): the earliest is what one thread finds. */
   violationAt?: number;
+  /** Stopped at the wall-clock deadline before the bounds were exhausted. */
+  timedOut?: boolean;
   /** Stopped because `stopAt` said another thread had found an earlier violation. */
   cancelled?: boolean;
 }
@@ -222,6 +229,9 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
         const after = step(n.world, c, config, model);
         transitions++;
         if (2 * transitions >= stopAt()) return { ...result(), cancelled: true };
+        // Polled every 1,024 transitions: a clock read per transition would cost more than a check.
+        if (opts.deadline !== undefined && (transitions & 1023) === 0 && Date.now() >= opts.deadline)
+          return { ...result(), timedOut: true };
         if (mine) {
           opts.observe?.(n.world, c, after);
           for (const inv of safety) {

@@ -63,7 +63,10 @@ export async function exploreParallel(
         }
       : undefined,
     coverage,
+    // Each worker checks its own share of the states: the goal counts add up.
+    goals: spec.goals ? sumCounts(results.map((r) => r.goals ?? {})) : undefined,
     cancelled: undefined,
+    timedOut: results.some((r) => r.timedOut) || undefined,
     workers,
   };
 }
@@ -77,4 +80,10 @@ function slowest(ps: Progress[], seconds: number): Progress {
 
 function mergeCoverage(all: string[][][]): string[][] {
   return [0, 1, 2, 3].map((i) => [...new Set(all.flatMap((c) => c[i]))]);
+}
+
+function sumCounts(all: Array<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of all) for (const [k, n] of Object.entries(c)) out[k] = (out[k] ?? 0) + n;
+  return out;
 }

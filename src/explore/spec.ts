@@ -1,10 +1,12 @@
 import { UsageError } from '../core/errors.ts';
 import { findVariant } from '../variants/catalogue.ts';
 import { variantAssignors, type Variant } from '../variants/variant.ts';
+import type { Interpreter } from '../world/model.ts';
 import type { Protocol } from '../world/types.ts';
 import { faultsFor, noBudgets, type Bounds, type Budgets } from './bounds.ts';
 import { assignorsFor, protocols, session, worldConfig } from '../run/config.ts';
 import { Coverage } from '../run/coverage.ts';
+import { GoalTracker, observeBoth } from '../run/goals.ts';
 import { explore, type ExploreOptions, type ExploreResult } from './bfs.ts';
 import type { Session } from '../run/run.ts';
 import type { Shard } from '../core/shard.ts';
@@ -28,7 +30,13 @@ export interface ExploreSpec {
   symmetry: boolean;
   liveness: boolean;
   coverage: boolean;
+  /** Count the steps that reach each reachability goal (properties/goals). */
+  goals?: boolean;
   shard?: Shard;
+  /** Wall-clock deadline, epoch ms (`--max-time`): the search stops there. */
+  deadline?: number;
+  /** How machine transitions run (default: compiled); worker threads get it with the spec. */
+  interpreter?: Interpreter;
 }
 
 export { exploreLimits } from '../core/explore-settings.ts';
@@ -141,12 +149,14 @@ export function specSession(spec: ExploreSpec, loaded?: Variant): { session: Ses
     static: base.static || spec.static,
     faults: { ...faultsFor(spec.bounds.budgets), slowCallbacks: spec.slowCallbacks, slowAssignLost: spec.slowAssignLost },
   };
-  return { session: session(config, variant, spec.liveness), variant };
+  return { session: session(config, variant, spec.liveness, spec.interpreter), variant };
 }
 
 export interface SpecResult extends ExploreResult {
   /** Coverage items reached (see Coverage.reachedItems), when asked for. */
   coverage?: string[][];
+  /** Goal id -> transitions (out of the states this thread checked) that reached it, when asked for. */
+  goals?: Record<string, number>;
 }
 
 /** Runs one exploration of a spec in this thread. */
@@ -158,12 +168,14 @@ export function exploreSpec(
   const { session: s } = specSession(spec, loaded);
   const coverage = spec.coverage ? new Coverage(s.model.machines) : undefined;
   const run = coverage ? { ...s, model: coverage.wrap(s.model) } : s;
+  const goals = spec.goals ? new GoalTracker(s.config) : undefined;
   const r = explore(run, spec.bounds, {
     symmetry: spec.symmetry,
     liveness: spec.liveness,
     shard: spec.shard,
-    observe: coverage?.observe,
+    deadline: spec.deadline,
+    observe: observeBoth(coverage?.observe, goals?.observe),
     ...extra,
   });
-  return { ...r, coverage: coverage?.reachedItems() };
+  return { ...r, coverage: coverage?.reachedItems(), goals: goals?.counts() };
 }

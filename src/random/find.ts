@@ -5,6 +5,7 @@ import { storeChoices } from '../replay/replay.ts';
 import { campaign, type CampaignOptions, type CampaignResult } from './campaign.ts';
 import { session } from '../run/config.ts';
 import type { Coverage } from '../run/coverage.ts';
+import { observeBoth, type GoalTracker } from '../run/goals.ts';
 import type { Session } from '../run/run.ts';
 import { shrinkInstance, type Failure } from './shrink-instance.ts';
 
@@ -17,22 +18,37 @@ export interface Found {
   session: Session;
 }
 
-/** A campaign, then, on failure, instance shrinking and the counterexample file's content. */
+/**
+ * A campaign, then, on failure, instance shrinking and the counterexample file's content. The
+ * campaign only finds; the steps are shrunk once, on the smallest instance that still fails.
+ */
 export function findCounterexample(
   config: WorldConfig,
   variant: Variant | undefined,
-  opts: CampaignOptions & { liveness?: boolean; shrinkInstance?: boolean; coverage?: Coverage },
+  opts: CampaignOptions & {
+    liveness?: boolean;
+    shrinkInstance?: boolean;
+    coverage?: Coverage;
+    goalTracker?: GoalTracker;
+    weights?: Session['weights'];
+  },
 ): Found {
   const plain = session(config, variant, opts.liveness ?? true);
-  const s = opts.coverage ? { ...plain, model: opts.coverage.wrap(plain.model), observe: opts.coverage.observe } : plain;
-  const result = campaign(s, opts);
+  const covered = opts.coverage ? { ...plain, model: opts.coverage.wrap(plain.model) } : plain;
+  const observe = observeBoth(opts.coverage?.observe, opts.goalTracker?.observe);
+  const watched = observe ? { ...covered, observe } : covered;
+  const s = opts.weights ? { ...watched, weights: opts.weights } : watched;
+  const reduce = opts.shrinkInstance !== false && !opts.path && opts.shrink !== false;
+  const result = campaign(s, { ...opts, shrink: reduce ? false : opts.shrink });
   if (!result.failure) return { result, session: s };
-  const found =
-    opts.shrinkInstance !== false && !opts.path
-      ? shrinkInstance(config, variant, result.failure, s.invariants, opts)
+  const reduced = reduce ? shrinkInstance(config, variant, result.failure, s.invariants, opts) : undefined;
+  const found = reduced?.reduced
+    ? reduced
+    : reduce
+      ? { config, failure: campaign(s, { ...opts, path: String(result.failure.runIndex), onFound: undefined }).failure! }
       : { config, failure: result.failure };
   const final = session(found.config, variant, opts.liveness ?? true);
-  const f = found.failure;
+  const f = { ...found.failure, runIndex: result.failure.runIndex };
   const counterexample: Counterexample = {
     format: FORMAT,
     tool: { name: 'rebalance-check', version: TOOL_VERSION },

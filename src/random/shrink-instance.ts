@@ -7,19 +7,6 @@ import { runChoices } from '../run/run.ts';
 
 export type Failure = NonNullable<CampaignResult['failure']>;
 
-const timerSum = (c: WorldConfig) => Object.values(c.timers).reduce((a, b) => a + b, 0);
-const weight = (c: WorldConfig, f: Failure) => [
-  c.members,
-  Object.values(c.topics).reduce((a, b) => a + b, 0),
-  Object.keys(c.topics).length,
-  f.choices.length,
-  timerSum(c),
-];
-const smaller = (a: number[], b: number[]) => {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
-  return false;
-};
-
 /**
  * One-notch-smaller instances: a member, a partition of every topic, or a topic fewer; no
  * initial rebalance delay; every timer halved (their ratios, which the protocol depends on,
@@ -43,36 +30,57 @@ function reductions(c: WorldConfig): WorldConfig[] {
   return out;
 }
 
+/** Runs each smaller instance may take to fail again: fixed, so the result does not depend on --runs. */
+export const instanceShrinkRuns = 1000;
+/** Runs all the smaller instances together may take: instance shrinking ends when they are spent. */
+export const instanceShrinkBudget = 5000;
+
 /**
- * Shrinks the instance after fast-check has shrunk the steps: tries fewer members,
- * partitions and topics and smaller timer settings, keeps a reduction when a short campaign
- * finds the same invariant violated there (confirmed with every invariant on), and repeats.
+ * Shrinks the instance: tries fewer members, partitions and topics and smaller timer
+ * settings (every reduction is smaller in one of them and equal in the rest), keeps a
+ * reduction when a short campaign, finding only, fails on the same invariant there (confirmed
+ * with every invariant on), and repeats; then shrinks the steps of the smallest instance once,
+ * within the campaign's budget. Each candidate costs at most `instanceShrinkRuns` runs, all of
+ * them together `instanceShrinkBudget`, and none starts after the deadline.
  */
 export function shrinkInstance(
   config: WorldConfig,
   variant: Variant | undefined,
   failure: Failure,
   invariants: Invariant[],
-  opts: { runs: number; seed: number; maxSteps: number },
-): { config: WorldConfig; failure: Failure } {
-  let best = { config, failure };
+  opts: { seed: number; maxSteps: number; deadline?: number; shrinkBudget?: number; liveness?: boolean },
+): { config: WorldConfig; failure: Failure; reduced: boolean } {
+  let best = config;
   const target = failure.violation.invariant;
   const only = invariants.filter((i) => i.id === target);
-  for (let improved = true; improved; ) {
+  const late = () => opts.deadline !== undefined && Date.now() >= opts.deadline;
+  let left = instanceShrinkBudget;
+  for (let improved = true; improved && !late() && left > 0; ) {
     improved = false;
-    for (const candidate of reductions(best.config)) {
-      const s = session(candidate, variant);
-      const r = campaign({ ...s, invariants: only }, { runs: Math.min(opts.runs, 1000), seed: opts.seed, maxSteps: opts.maxSteps });
+    for (const candidate of reductions(best)) {
+      if (left <= 0) break;
+      const s = { ...session(candidate, variant, opts.liveness ?? true), invariants: only };
+      const runs = Math.min(instanceShrinkRuns, left);
+      const r = campaign(s, { runs, seed: opts.seed, maxSteps: opts.maxSteps, shrink: false, deadline: opts.deadline });
+      left -= r.runs;
       if (!r.failure) continue;
       // The saved file replays with every invariant on: it must still fail on this one.
-      const again = runChoices(s, r.failure.choices);
-      if (again.violation?.invariant !== target) continue;
-      const f: Failure = { ...r.failure, violation: again.violation, trace: again.trace };
-      if (!smaller(weight(candidate, f), weight(best.config, best.failure))) continue;
-      best = { config: candidate, failure: f };
+      if (runChoices(session(candidate, variant, opts.liveness ?? true), r.failure.choices).violation?.invariant !== target) continue;
+      best = candidate;
       improved = true;
       break;
     }
   }
-  return best;
+  if (best === config) return { config, failure, reduced: false };
+  // The steps, shrunk on the smaller instance with every invariant on (it fails there: checked above).
+  const s = session(best, variant, opts.liveness ?? true);
+  const r = campaign(s, {
+    runs: instanceShrinkRuns,
+    seed: opts.seed,
+    maxSteps: opts.maxSteps,
+    deadline: opts.deadline,
+    shrinkBudget: opts.shrinkBudget,
+  });
+  if (r.failure?.violation.invariant !== target) return { config, failure, reduced: false };
+  return { config: best, failure: r.failure!, reduced: true };
 }

@@ -3,7 +3,10 @@ import { builtinAssignors } from '../../models/assignors/index.ts';
 import { serverAssignors } from '../../models/consumer-protocol/assignors.ts';
 import { defaultTimers } from '../../models/types.ts';
 import type { Variant } from '../variants/variant.ts';
-import { buildModel } from '../world/model.ts';
+import { buildModel, modeOf, type Interpreter } from '../world/model.ts';
+
+/** The interpreter sessions use unless told (the CLI's --interpreter sets it for its process). */
+export const defaultInterpreter: { value: Interpreter } = { value: 'compiled' };
 import { familyOf, type FaultSettings, type Protocol, type WorldConfig } from '../world/types.ts';
 import type { Session } from './run.ts';
 
@@ -54,10 +57,15 @@ export function worldConfig(input: CheckConfigInput): WorldConfig {
   return { ...base, ...input.variant?.settings };
 }
 
-export function session(config: WorldConfig, variant?: Variant, liveness = true): Session {
+export function session(config: WorldConfig, variant?: Variant, liveness = true, interpreter?: Interpreter): Session {
   // A rolling upgrade runs eager and cooperative members side by side: every invariant applies.
   const invariants = config.upgrade
     ? [...new Set([...invariantsFor('eager'), ...invariantsFor('cooperative')])]
     : invariantsFor(config.protocol);
-  return { config, model: buildModel(variant, 'fast', familyOf(config.protocol)), invariants, liveness };
+  return {
+    config,
+    model: buildModel(variant, modeOf(interpreter ?? defaultInterpreter.value), familyOf(config.protocol)),
+    invariants,
+    liveness,
+  };
 }

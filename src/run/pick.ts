@@ -1,4 +1,5 @@
-import type { Choice, ChoiceKind } from '../world/types.ts';
+import type { Choice, ChoiceKind, World } from '../world/types.ts';
+import { coordState, epochOf, groupEpoch, isLive } from '../world/view.ts';
 
 // Turns a random number into one of the enabled choices. The low 16 bits pick a kind of
 // choice by weight (so faults stay rarer than deliveries), the high bits pick which one.
@@ -48,29 +49,97 @@ export const swarmKinds: ChoiceKind[] = [
 ];
 /** One more swarm bit: deliver the newest messages first, so that old ones linger (long delays). */
 const NEWEST_FIRST = 1 << swarmKinds.length;
+/**
+ * Modes of a run, more swarm bits (each set in about half the runs, none when shrunk away):
+ * - LONG: the run may be `longRunFactor` times longer, with faults that much rarer, so that it
+ *   gets through several rebalances and a fault meets a group that has settled and moved on;
+ * - OUTAGE (zombies): a stalled process resumes, and a cut link heals, only rarely until the
+ *   group has moved on to a newer generation or epoch than the process acts in, and then soon
+ *   (ten times as likely as otherwise): members come back with stale state, and commit more;
+ * - BUSY: faults only while a join, sync, revocation or reconciliation is in progress (four
+ *   times as likely then), where the protocol's corner cases are.
+ */
+export const LONG = NEWEST_FIRST << 1;
+export const OUTAGE = NEWEST_FIRST << 2;
+export const BUSY = NEWEST_FIRST << 3;
+export const longRunFactor = 5;
 export const allKinds = (1 << swarmKinds.length) - 1;
-export const swarmMax = (NEWEST_FIRST << 1) - 1;
+export const swarmMax = (BUSY << 1) - 1;
 
-/** `swarm` is a bit set over swarmKinds: bit i set = that kind may be chosen in this run. */
-export function pickChoice(choices: Choice[], pick: number, swarm = allKinds): Choice {
+const faultKinds = new Set<ChoiceKind>(['drop', 'close', 'crash', 'stall', 'cut', 'failover', 'addPartition', 'subscribe']);
+const healingKinds = new Set<ChoiceKind>(['resume', 'heal']);
+const none = new Set<string>();
+
+/** What the modes read of the world: a rebalance in progress (BUSY), the processes the group has left behind (OUTAGE). */
+interface Scene {
+  busy: boolean;
+  stale: Set<string>;
+}
+
+/** A kind's weight in this run's mode. */
+function weightOf(k: ChoiceKind, swarm: number, scene: Scene, weights: Record<ChoiceKind, number>): number {
+  let w = weights[k];
+  if (faultKinds.has(k)) {
+    if (swarm & BUSY) w = scene.busy ? w * 4 : 0;
+    if (swarm & LONG) w /= longRunFactor;
+  }
+  if (swarm & OUTAGE) {
+    if (healingKinds.has(k)) w = scene.stale.size > 0 ? w * 10 : w / 20;
+    if (k === 'commit') w *= 4;
+  }
+  return w;
+}
+
+/** Processes that have been members and act in an older generation or epoch than the group's (stalled or cut off, or not yet told). */
+function leftBehind(w: World): Set<string> {
+  const out = new Set<string>();
+  const epoch = groupEpoch(w);
+  for (const s of w.clients) if (isLive(s) && epochOf(s) > 0 && epochOf(s) < epoch) out.add(s.name);
+  return out;
+}
+
+/** Classic coordinator states and client states of a rebalance in progress (either protocol). */
+const settling = new Set(['PreparingRebalance', 'CompletingJoin', 'CompletingRebalance']);
+const moving = new Set(['joining', 'syncing', 'revoking', 'committing', 'reconciling', 'acknowledging']);
+
+/** A join, sync, revocation or reconciliation is in progress somewhere in the group. */
+export function rebalancing(w: World): boolean {
+  if (settling.has(coordState(w))) return true;
+  return w.clients.some((s) => isLive(s) && moving.has(s.snapshot!.value as string));
+}
+
+/** `swarm` is a bit set over swarmKinds (bit i set = that kind may be chosen in this run), then the mode bits. */
+/** `weights`: the choice weights (steering rounds raise some; see src/random/steer.ts). */
+export function pickChoice(choices: Choice[], pick: number, swarm = allKinds, world?: World, weights = choiceWeights): Choice {
   // Weighted over the kinds present (and allowed by the swarm), then uniform within the kind.
-  let total = 0;
   const present = kindsPresent(choices, swarm);
-  if (present.size === 0) return pickChoice(choices, pick);
-  for (const k of kindOrder) if (present.has(k)) total += choiceWeights[k];
-  let u = (pick & 0xffff) % total;
+  if (present.size === 0) return pickChoice(choices, pick, allKinds, world, weights);
+  const scene: Scene = {
+    busy: (swarm & BUSY) !== 0 && world !== undefined && rebalancing(world),
+    stale: (swarm & OUTAGE) !== 0 && world !== undefined ? leftBehind(world) : none,
+  };
+  let total = 0;
+  for (const k of kindOrder) if (present.has(k)) total += weightOf(k, swarm, scene, weights);
+  // Picks near 0 (where shrinking goes) choose the first kind: deliver, the oldest message.
+  let u = ((pick & 0xffff) / 0x10000) * total;
   for (const k of kindOrder) {
     if (!present.has(k)) continue;
-    if (u < choiceWeights[k]) {
-      const list = choices.filter((c) => c.kind === k);
+    const w = weightOf(k, swarm, scene, weights);
+    if (u < w) {
+      let list = choices.filter((c) => c.kind === k);
+      // A zombie comes back: one the group has left behind.
+      if (healingKinds.has(k) && scene.stale.size > 0) {
+        const back = list.filter((c) => scene.stale.has((c as { client: string }).client));
+        if (back.length > 0) list = back;
+      }
       if (k === 'deliver' && (swarm & NEWEST_FIRST) !== 0) return list[list.length - 1 - ((pick >>> 16) % Math.min(list.length, 2))];
       return list[(pick >>> 16) % list.length];
     }
-    u -= choiceWeights[k];
+    u -= w;
   }
-  throw new Error('unreachable: weights exhausted');
+  // Only kinds of weight 0 present (faults outside a rebalance in a BUSY run): any of them.
+  return choices[(pick >>> 16) % choices.length];
 }
-
 function kindsPresent(choices: Choice[], swarm: number): Set<ChoiceKind> {
   const present = new Set<ChoiceKind>();
   for (const c of choices) present.add(c.kind);

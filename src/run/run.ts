@@ -1,6 +1,6 @@
 import type { Invariant } from '../../properties/invariant.ts';
 import type { Model } from '../world/model.ts';
-import type { Choice, World, WorldConfig } from '../world/types.ts';
+import type { Choice, ChoiceKind, World, WorldConfig } from '../world/types.ts';
 import { enabled, initialWorld, step } from '../world/world.ts';
 import { allKinds, pickChoice } from './pick.ts';
 import { fairSchedule } from '../world/quiesce.ts';
@@ -31,6 +31,8 @@ export interface Session {
   liveness: boolean;
   /** Sees every step (coverage); absent on the hot path. */
   observe?: (before: World, choice: Choice, after: World) => void;
+  /** Choice weights for random picks (default: pick.ts's choiceWeights); steering rounds raise some. */
+  weights?: Record<ChoiceKind, number>;
 }
 
 /** One random run: the kinds of choice it may use (swarm bit set) and one number per step. */
@@ -44,7 +46,9 @@ export function runPicks(session: Session, input: RunInput | readonly number[]):
   const { swarm, picks } = Array.isArray(input) ? { swarm: allKinds, picks: input as readonly number[] } : (input as RunInput);
   return run(session, (w) => {
     const choices = enabled(w, session.config);
-    return choices.length === 0 ? undefined : (i) => (i < picks.length ? pickChoice(choices, picks[i], swarm) : undefined);
+    return choices.length === 0
+      ? undefined
+      : (i) => (i < picks.length ? pickChoice(choices, picks[i], swarm, w, session.weights) : undefined);
   });
 }
 

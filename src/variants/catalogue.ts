@@ -1,6 +1,7 @@
 import { assign, enqueueActions } from 'xstate';
 import { range } from '../../models/assignors/range.ts';
 import { sticky } from '../../models/assignors/sticky.ts';
+import { cooperativeSticky } from '../../models/assignors/cooperative-sticky.ts';
 import type { Assignor } from '../../models/assignors/types.ts';
 import { uniform } from '../../models/consumer-protocol/assignors.ts';
 import { admission, admitPatch, bumpPatch, leaver, reconcilePatch, removeMember } from '../../models/consumer-protocol/coordinator.ts';
@@ -16,7 +17,8 @@ import { defaultTimers } from '../../models/types.ts';
 import { noFaults } from '../world/faults.ts';
 import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
 import type { ConsumerContext, ConsumerEvent } from '../../models/classic/consumer-state.ts';
-import { closeLeave, closeStart } from '../../models/classic/consumer.ts';
+import { builtinAssignors } from '../../models/assignors/index.ts';
+import { closeLeave, closeStart, createConsumerMachine } from '../../models/classic/consumer.ts';
 import { lossStart } from '../../models/consumer-protocol/member.ts';
 import { defineVariant, type Variant } from './variant.ts';
 
@@ -29,11 +31,14 @@ const rangeWith = (change: (out: ReturnType<Assignor['assign']>) => ReturnType<A
   assign: (input) => change(range.assign(input)),
 });
 
+/** The classic consumer's own actions, so that a variant can run one and then change its outcome. */
+const classicConsumerActions = createConsumerMachine(builtinAssignors).implementations.actions;
+
 export const catalogue: Variant[] = [
   defineVariant({
     name: 'no-generation-bump',
     description: 'The coordinator completes a join phase without incrementing the generation id.',
-    breaks: ['generation-advance'],
+    breaks: ['generation-advance', 'idle-only-when-outnumbered', 'balanced-when-stable'],
     explore: { members: 1, partitions: 1, maxDepth: 4, maxInFlight: 1 },
     coordinator: { actions: { bumpGeneration: assign({}) } },
   }),
@@ -195,6 +200,16 @@ export const catalogue: Variant[] = [
     coordinator: { guards: { staticReplacementKeepsProtocol: () => false } },
   }),
   defineVariant({
+    name: 'skip-without-snapshot',
+    description:
+      'A static leader that returns with SkipAssignment (KIP-814) takes no metadata snapshot, so it never notices partitions added after it returned (Kafka snapshots them: testStaticConsumerDetectsNewPartitionCreatedAfterRestart).',
+    breaks: ['stable-coverage'],
+    explore: { members: 1, partitions: 1, budgets: { crash: 1, start: 1, addPartition: 1 }, maxDepth: 16, maxInFlight: 2 },
+    // One member: it is always the leader, so random runs reach its restart often.
+    settings: { static: true, members: 1 },
+    consumer: { actions: { snapshotSkippedAssignment: assign({}) } },
+  }),
+  defineVariant({
     name: 'duplicate-instance',
     description: 'A static member rejoining with a known group.instance.id is added as a second member instead of replacing the first.',
     // Adding the restarted instance as a new member also makes its restart rebalance.
@@ -256,6 +271,41 @@ export const catalogue: Variant[] = [
       },
     },
   }),
+  defineVariant({
+    name: 'disconnect-loses-membership',
+    description:
+      'A classic consumer that loses its coordinator (a request timeout, NOT_COORDINATOR) also forgets its generation and member id, and rejoins without its partitions.',
+    breaks: ['no-lost-partitions'],
+    explore: { members: 1, partitions: 1, budgets: { drop: 1 }, maxDepth: 12, maxInFlight: 2 },
+    consumer: {
+      actions: {
+        markCoordinatorUnknown: enqueueActions(({ enqueue }) => {
+          enqueue(classicConsumerActions.markCoordinatorUnknown as never);
+          enqueue('resetGenerationAndMemberId' as never);
+          enqueue('requestRejoin' as never);
+        }),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'seek-to-committed',
+    description:
+      'A cooperative consumer restarts every partition of a new assignment from the committed offset, also those it kept, reprocessing what it had not committed.',
+    protocols: ['cooperative'],
+    breaks: ['no-rewind'],
+    explore: { members: 1, partitions: 1, budgets: { addPartition: 1, process: 1 }, maxDepth: 16, maxInFlight: 2 },
+    consumer: {
+      actions: {
+        installAssignment: enqueueActions(({ enqueue }) => {
+          enqueue(classicConsumerActions.installAssignment as never);
+          enqueue.assign(({ event }: { event: unknown }) => {
+            const r = (event as { msg: { assignment: string[]; committed: Record<string, number> } }).msg;
+            return { positions: Object.fromEntries(r.assignment.map((p) => [p, r.committed[p] ?? 0])) };
+          });
+        }),
+      },
+    },
+  }),
 ];
 
 // Alternative designs: correct protocols that decide differently. They declare no broken
@@ -263,6 +313,28 @@ export const catalogue: Variant[] = [
 const lastOf = (ids: string[]) => ids[ids.length - 1] ?? null;
 
 export const alternatives: Variant[] = [
+  defineVariant({
+    name: 'forgetful-cooperative-sticky',
+    description:
+      'cooperative-sticky that ignores the partitions members own (as if every member were new): not sticky, so a rebalance moves partitions needlessly, and without the owned partitions it cannot hold moving ones back for a second round.',
+    protocols: ['cooperative'],
+    // The quantity cooperative-moves-no-more (src/compare/quantities.ts) fails with it too.
+    breaks: ['cooperative-no-direct-transfer', 'revoke-before-assign'],
+    explore: { members: 2, partitions: 2, maxDepth: 18, maxInFlight: 2 },
+    assignors: {
+      'cooperative-sticky': {
+        ...cooperativeSticky,
+        sticky: false,
+        assign: (input) =>
+          cooperativeSticky.assign({
+            ...input,
+            subscriptions: Object.fromEntries(
+              Object.entries(input.subscriptions).map(([id, s]) => [id, { ...s, ownedPartitions: [], generationId: -1 }]),
+            ),
+          }),
+      },
+    },
+  }),
   defineVariant({
     name: 'no-initial-delay',
     description:
@@ -410,7 +482,15 @@ const consumerVariants: Variant[] = [
     name: 'fenced-keeps-partitions',
     description: 'A fenced consumer rejoins with epoch 0 but keeps fetching the partitions it owned.',
     protocols: ['consumer'],
-    breaks: ['fenced-releases-first', 'exclusive-holding', 'single-owner', 'offset-handover', 'reaches-target', 'eventually-stable'],
+    breaks: [
+      'fenced-releases-first',
+      'exclusive-holding',
+      'single-owner',
+      'offset-handover',
+      'no-rewind',
+      'reaches-target',
+      'eventually-stable',
+    ],
     explore: { members: 1, partitions: 1, maxDepth: 5, maxInFlight: 2 },
     // A short session timeout so that cut-off members are fenced within a short run.
     settings: { timers: { ...defaultTimers, sessionTimeoutMs: 4000, heartbeatIntervalMs: 1000 } },
@@ -436,7 +516,15 @@ const consumerVariants: Variant[] = [
     name: 'stale-response-applied',
     description: 'A consumer applies any successful heartbeat response, also one to a heartbeat it abandoned after a timeout.',
     protocols: ['consumer'],
-    breaks: ['stale-requests-no-effect', 'single-owner', 'exclusive-holding', 'epochs-grow', 'reaches-target', 'eventually-stable'],
+    breaks: [
+      'stale-requests-no-effect',
+      'single-owner',
+      'exclusive-holding',
+      'epochs-grow',
+      'offset-handover',
+      'reaches-target',
+      'eventually-stable',
+    ],
     explore: { members: 1, partitions: 1, maxDepth: 3, maxInFlight: 2 },
     consumer: {
       guards: {
@@ -450,7 +538,7 @@ const consumerVariants: Variant[] = [
     description:
       'A static member replacing its parked (-2) record is treated as a new member: the group epoch goes up and everything is reassigned.',
     protocols: ['consumer'],
-    breaks: ['static-rejoin-no-bump'],
+    breaks: ['static-rejoin-no-bump', 'no-needless-rebalance'],
     explore: { members: 1, partitions: 1, budgets: { close: 1, start: 1 }, maxDepth: 6, maxInFlight: 2 },
     settings: { static: true },
     coordinator: {
@@ -461,6 +549,23 @@ const consumerVariants: Variant[] = [
           return typeof a !== 'string' && a.kind === 'replace'
             ? { ...patch, round: { ...patch.round!, subscriptionChanged: true } }
             : patch;
+        }),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'full-heartbeat-bumps',
+    description:
+      'The coordinator takes every full heartbeat (sent after a timeout or a coordinator error) for a subscription change and bumps the group epoch, although the topics are the ones it holds.',
+    protocols: ['consumer'],
+    breaks: ['no-needless-rebalance'],
+    explore: { members: 1, partitions: 1, budgets: { drop: 1 }, maxDepth: 8, maxInFlight: 2 },
+    coordinator: {
+      actions: {
+        admitMember: assign((args: { context: GroupContext; event: GroupEvent }) => {
+          const patch = admitPatch(args);
+          const full = (args.event as { msg: ConsumerGroupHeartbeatRequest }).msg.topics !== null;
+          return full ? { ...patch, round: { ...patch.round!, subscriptionChanged: true } } : patch;
         }),
       },
     },

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 import { invariants } from '../../properties/index.ts';
@@ -25,7 +26,7 @@ export const isVariantPath = (spec: string): boolean => spec.includes('/') || sp
  * carries `source` (the path relative to the working directory) so counterexamples can name it.
  * For the explorer and every other command that takes `--variant`.
  */
-export async function loadVariant(spec: string, cwd = process.cwd()): Promise<Variant> {
+export async function loadVariant(spec: string, cwd = process.cwd(), timeoutMs = loadTimeoutMs): Promise<Variant> {
   if (!isVariantPath(spec)) {
     const v = findVariant(spec);
     if (!v)
@@ -36,6 +37,7 @@ export async function loadVariant(spec: string, cwd = process.cwd()): Promise<Va
   }
   const file = resolve(cwd, spec);
   if (!existsSync(file)) throw new VariantError(`variant file ${spec} not found`);
+  await finishesLoading(file, spec, timeoutMs);
   let mod: Record<string, unknown>;
   try {
     // tsx's own loader: .ts files load without the CLI's loader, as ES modules or, in a project
@@ -50,6 +52,36 @@ export async function loadVariant(spec: string, cwd = process.cwd()): Promise<Va
   const variant = validate(raw, spec);
   const source = isAbsolute(spec) ? spec : relative(cwd, file).split('\\').join('/');
   return { ...variant, source: source.startsWith('.') || isAbsolute(source) ? source : `./${source}` };
+}
+
+/** How long a variant file may take to load (its top-level code) before it is reported as hanging. */
+export const loadTimeoutMs = 20_000;
+
+/**
+ * Imports the file in a worker thread first: a file whose top-level code never finishes (an
+ * endless loop) is reported, and the thread ended, instead of hanging this process.
+ */
+async function finishesLoading(file: string, spec: string, timeoutMs: number): Promise<void> {
+  const worker = new Worker(new URL('./probe.js', import.meta.url), { workerData: { file }, stdout: true, stderr: true });
+  worker.stdout.resume();
+  worker.stderr.resume();
+  let timer: NodeJS.Timeout | undefined;
+  const loaded = await Promise.race([
+    new Promise<boolean>((done) => {
+      worker.once('message', () => done(true));
+      worker.once('error', () => done(true));
+      worker.once('exit', () => done(true));
+    }),
+    new Promise<boolean>((done) => {
+      timer = setTimeout(() => done(false), timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  await worker.terminate();
+  if (!loaded)
+    throw new VariantError(
+      `variant file ${spec} did not finish loading within ${timeoutMs / 1000} s (does its top-level code loop forever?)`,
+    );
 }
 
 /** The first line that says something of an error thrown while importing user code. */

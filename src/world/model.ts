@@ -7,7 +7,9 @@ import { serverAssignors, type ServerAssignor } from '../../models/consumer-prot
 import { createGroupCoordinatorMachine } from '../../models/consumer-protocol/coordinator.ts';
 import { createMemberMachine } from '../../models/consumer-protocol/member.ts';
 import type { ProtocolFamily } from './types.ts';
-import { fastRunner, plainRunner, type MachineRunner } from './runtime.ts';
+import { compileMachine, Unsupported } from './compiled.ts';
+import { fastRunner, guarded, plainRunner, transitioning, type MachineRunner } from './runtime.ts';
+import { wrapOverrides } from './user-code.ts';
 
 /** Named guard and action overrides, passed to xstate's `machine.provide`. */
 export interface Overrides {
@@ -17,6 +19,8 @@ export interface Overrides {
 
 /** A design variant: what it changes in the machines or assignors. */
 export interface ModelChanges {
+  /** Names the variant in what its code throws. */
+  name?: string;
   coordinator?: Overrides;
   consumer?: Overrides;
   /** Extra or replacement assignors, by protocol name. */
@@ -33,14 +37,48 @@ export interface Model {
   machines: { coordinator: AnyStateMachine; consumer: AnyStateMachine };
 }
 
+/**
+ * How machine transitions run: `compiled` (src/world/compiled.ts, the default; a machine using a
+ * feature it does not support falls back to `fast`), `fast` (xstate's interpreter with a reused
+ * scope: `--interpreter xstate`) or `plain` (xstate's public transition(), the bench baseline).
+ */
+export type RunnerMode = 'compiled' | 'fast' | 'plain';
+export const interpreters = ['compiled', 'xstate'] as const;
+export type Interpreter = (typeof interpreters)[number];
+export const modeOf = (i: Interpreter | undefined): RunnerMode => (i === 'xstate' ? 'fast' : 'compiled');
+
+/** Machines the compiled interpreter refused, with the reason (so a caller can say so). */
+export const fallbacks = new Map<string, string>();
+
+function compiledOrFast(machine: AnyStateMachine): MachineRunner {
+  try {
+    const compiled = compileMachine(machine);
+    // As the xstate runners do: a variant's guards and actions read the state value, and what
+    // they throw is rethrown as the named VariantCodeError (src/world/user-code.ts).
+    return {
+      initial: compiled.initial,
+      send(snapshot, event) {
+        transitioning.value = snapshot.value;
+        return guarded(() => compiled.send(snapshot, event));
+      },
+    };
+  } catch (e) {
+    if (!(e instanceof Unsupported)) throw e;
+    fallbacks.set(machine.id, e.message);
+    return fastRunner(machine);
+  }
+}
+
 /** The machines of one run: the classic ones, or (family `consumer`) the KIP-848 ones. */
-export function buildModel(changes: ModelChanges = {}, mode: 'fast' | 'plain' = 'fast', family: ProtocolFamily = 'classic'): Model {
+export function buildModel(changes: ModelChanges = {}, mode: RunnerMode = 'compiled', family: ProtocolFamily = 'classic'): Model {
   const assignors = { ...builtinAssignors, ...changes.assignors };
   let coordinator: AnyStateMachine =
     family === 'consumer' ? createGroupCoordinatorMachine({ ...serverAssignors, ...changes.serverAssignors }) : coordinatorMachine;
   let consumer: AnyStateMachine = family === 'consumer' ? createMemberMachine() : createConsumerMachine(assignors);
-  if (changes.coordinator) coordinator = coordinator.provide(changes.coordinator as never);
-  if (changes.consumer) consumer = consumer.provide(changes.consumer as never);
-  const wrap = mode === 'fast' ? fastRunner : plainRunner;
+  // A variant's guards and actions get the state value, and what they throw names them (user-code.ts).
+  const who = changes.name ?? 'variant';
+  if (changes.coordinator) coordinator = coordinator.provide(wrapOverrides(changes.coordinator, who, 'coordinator') as never);
+  if (changes.consumer) consumer = consumer.provide(wrapOverrides(changes.consumer, who, 'consumer') as never);
+  const wrap = mode === 'compiled' ? compiledOrFast : mode === 'fast' ? fastRunner : plainRunner;
   return { coordinator: wrap(coordinator), consumer: wrap(consumer), assignors, machines: { coordinator, consumer } };
 }

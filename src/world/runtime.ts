@@ -16,6 +16,26 @@ const sendsOf = (actions: ReadonlyArray<{ type: string; params?: unknown }>): un
   return out;
 };
 
+/**
+ * The state value of the snapshot a runner is transitioning, while it does: a variant's guards
+ * and actions read it (src/variants/user-code.ts passes it to them as `value`), since xstate
+ * gives them only the context and the event. Transitions never nest, so one slot serves all.
+ */
+export const transitioning: { value: unknown; error?: Error } = { value: undefined };
+
+/** Runs a transition; an error a variant's code threw in it comes out as itself, not as xstate's wrapping of it. */
+/** Runs a transition; a variant's own error (recorded by user-code.ts) is rethrown as itself. */
+export function guarded<T>(f: () => T): T {
+  transitioning.error = undefined;
+  try {
+    return f();
+  } catch (e) {
+    const own = transitioning.error;
+    transitioning.error = undefined;
+    throw own ?? e;
+  }
+}
+
 export function fastRunner(machine: AnyStateMachine): MachineRunner {
   const buffer: Array<{ type: string; params?: unknown }> = [];
   const self = createActor(machine, { input: undefined as never });
@@ -40,7 +60,8 @@ export function fastRunner(machine: AnyStateMachine): MachineRunner {
     },
     send(snapshot, event) {
       buffer.length = 0;
-      const next = machine.transition(snapshot, event as never, scope as never) as AnyMachineSnapshot;
+      transitioning.value = snapshot.value;
+      const next = guarded(() => machine.transition(snapshot, event as never, scope as never) as AnyMachineSnapshot);
       return [next, sendsOf(buffer)];
     },
   };
@@ -53,7 +74,8 @@ export function plainRunner(machine: AnyStateMachine): MachineRunner {
       return [snap as AnyMachineSnapshot, sendsOf(actions)];
     },
     send(snapshot, event) {
-      const [snap, actions] = transition(machine, snapshot as never, event as never);
+      transitioning.value = snapshot.value;
+      const [snap, actions] = guarded(() => transition(machine, snapshot as never, event as never));
       return [snap as AnyMachineSnapshot, sendsOf(actions)];
     },
   };

@@ -91,6 +91,12 @@ export interface ClientSlot {
    * null (the explorer's bounded-delay network reads it: a callback ends within the bound too).
    */
   callbackSince: number | null;
+  /**
+   * Observer's record (classic): the JoinGroup response this process adopted said SkipAssignment
+   * (KIP-814), so the assignment in force was computed by an earlier process of the group, not by
+   * this leader. stable-coverage reads it to recognise Kafka's documented gap (docs/fidelity.md).
+   */
+  skippedAssignment: boolean;
 }
 
 /** Figures measured along a run, not part of the protocol state. */

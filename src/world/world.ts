@@ -35,6 +35,7 @@ export function initialWorld(config: WorldConfig, model: Model): World {
       formation: null,
       phase: 0,
       callbackSince: null,
+      skippedAssignment: false,
     })),
     net: [],
     nextMsgId: 1,
@@ -248,7 +249,14 @@ function startClient(w: World, name: string, config: WorldConfig, model: Model):
   const inc = slot.inc + 1;
   const [snapshot, sends] = model.consumer.initial(adapterOf(w).clientInput(config, slot, inc, w));
   return enqueue(
-    setSlot(w, name, { inc, status: 'running', snapshot: snapshot as AnyMachineSnapshot, formation: null, callbackSince: null }),
+    setSlot(w, name, {
+      inc,
+      status: 'running',
+      snapshot: snapshot as AnyMachineSnapshot,
+      formation: null,
+      callbackSince: null,
+      skippedAssignment: false,
+    }),
     sends as Msg['body'][],
     'coordinator',
   );

@@ -56,7 +56,8 @@ export const classicAdapter: ProtocolAdapter = {
     if (body.kind !== 'JoinGroupResponse' || body.error !== 'NONE') return after;
     const s = after.clients.find((x) => x.name === slotName)!;
     if (isLive(s) && ctxOf(s).generation === body.generation && ctxOf(s).memberId === body.memberId) {
-      return { ...after, clients: after.clients.map((x) => (x.name === slotName ? { ...x, formation: msg.formation } : x)) };
+      const patch = { formation: msg.formation, skippedAssignment: body.skipAssignment };
+      return { ...after, clients: after.clients.map((x) => (x.name === slotName ? { ...x, ...patch } : x)) };
     }
     return after;
   },

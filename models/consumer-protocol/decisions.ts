@@ -1,0 +1,93 @@
+// What each named guard and action of the KIP-848 machines decides, in one line: the reference
+// for variant authors (docs/overrides.md is generated from this and the machines; a test checks
+// that every guard and action is described and every description names one).
+
+/** Guards and actions of the group coordinator (coordinator.ts; Kafka's GroupMetadataManager). */
+export const groupCoordinatorDecisions = {
+  guards: {
+    isLeave: 'The heartbeat carries member epoch -1: the member leaves the group.',
+    isStaticLeave:
+      'The heartbeat carries member epoch -2 and a group.instance.id: a static member leaves temporarily (its record is kept).',
+    leaverKnown:
+      'The leaving member (by member id, or by instance id for a static one) is in the group; otherwise the leave is answered with an error.',
+    heartbeatAdmitted:
+      'The member lookup of consumerGroupHeartbeat succeeds: a new member (epoch 0), a static replacement, or a known member with an acceptable epoch; otherwise UNKNOWN_MEMBER_ID, FENCED_MEMBER_EPOCH, UNRELEASED_INSTANCE_ID, ...',
+    isTimer: 'The event is the firing of a timer of the given kind (`session:<member>`, `rebalance:<member>`).',
+    commitAccepted:
+      'ConsumerGroup.validateOffsetCommit: an OffsetCommit is stored only from a known member carrying its current member epoch (epoch < 0 only in an empty group).',
+  },
+  actions: {
+    send: 'Outgoing response; executed by the world, never by the machine.',
+    rejectHeartbeat: 'Answers a heartbeat that was not admitted (or a leave from an unknown member) with the error the lookup found.',
+    fenceLeavingMember: 'Epoch -1: the member is removed, its partitions freed, the group epoch bumped.',
+    parkStaticMember:
+      'Epoch -2: the static member’s record stays with epoch -2 and its assigned partitions reserved; pending revocations are freed; no epoch bump.',
+    admitMember: 'Creates, replaces (static) or updates the member record from the heartbeat; notes whether the group epoch must go up.',
+    bumpGroupEpochIfNeeded: 'A new member, a subscription change or a metadata change bumps the group epoch.',
+    computeTargetIfNeeded:
+      'groupEpoch > targetEpoch: the preferred server assignor computes every member’s target, seeded with the old one (an assignor that throws leaves it as it was).',
+    reconcileMember:
+      'CurrentAssignmentBuilder: moves the member towards its target: revoke first, then assign partitions once their previous owner released them (UNRELEASED_PARTITIONS wait).',
+    armSession: 'Every admitted heartbeat restarts the member’s session timer.',
+    respondHeartbeat:
+      'Answers with the member epoch, and the assignment for full requests or whenever the member’s assigned partitions changed.',
+    expireSession: 'Session expiry: the member is fenced (removed, partitions freed, epoch bumped).',
+    expireRebalance:
+      'Rebalance timeout: the member is fenced if it still has not acknowledged the revocation it was asked for at that epoch.',
+    rejectCommit: 'Answers an OffsetCommit that commitAccepted refused (STALE_MEMBER_EPOCH, UNKNOWN_MEMBER_ID, ...).',
+    storeCommit: 'Stores the committed offsets and answers NONE.',
+    rejectNotCoordinator: 'While the coordinator is unloaded (failover), every request gets NOT_COORDINATOR.',
+  },
+};
+
+/** Guards and actions of the consumer (member.ts; Kafka's AsyncKafkaConsumer membership and heartbeat managers). */
+export const memberDecisions = {
+  guards: {
+    answersHeartbeat: 'A response answers the heartbeat in flight (by correlation id), not an abandoned one.',
+    heartbeatOk: 'The heartbeat in flight was answered NONE.',
+    heartbeatFenced: 'The heartbeat in flight was answered FENCED_MEMBER_EPOCH or UNKNOWN_MEMBER_ID: the member is fenced and rejoins.',
+    heartbeatFatal: 'The heartbeat in flight was answered UNRELEASED_INSTANCE_ID or FENCED_INSTANCE_ID: fatal for the member.',
+    heartbeatCoordinatorError:
+      'The heartbeat in flight was answered NOT_COORDINATOR or COORDINATOR_NOT_AVAILABLE: find the coordinator again.',
+    answersCommit: 'A response answers the OffsetCommit in flight.',
+    commitCoordinatorError: 'The OffsetCommit in flight was answered NOT_COORDINATOR or COORDINATOR_NOT_AVAILABLE.',
+    answersFind: 'A response answers the FindCoordinator in flight.',
+    isTimer: 'The event is the firing of the named timer.',
+    hasNewTarget: 'A newer assignment than the current one is waiting to be reconciled.',
+    noCommitInFlight: 'No OffsetCommit is in flight (reconciliation waits for the auto-commit before revoking).',
+    revokesWithSlowCallback: 'The reconciliation revokes partitions and onPartitionsRevoked takes time (a separate callback step).',
+    hasOwned: 'The member owns at least one partition.',
+    canCommit: 'The application may commit: it owns partitions, no commit is in flight, it is not stalled and the coordinator is known.',
+    coordinatorKnown: 'The coordinator is known.',
+    joined: 'The join was answered with an epoch and an assignment equal to the (empty) current one.',
+  },
+  actions: {
+    send: 'Outgoing request; executed by the world, never by the machine.',
+    sendHeartbeat:
+      'Sends a heartbeat now, unless one is in flight (one at a time) or the coordinator is unknown; full or with only what changed.',
+    acknowledge: 'After reconciling: the new owned set goes out with the next heartbeat, sent without waiting for the interval.',
+    sendAckIfPending: 'Sends the acknowledgement that had to wait for the heartbeat in flight.',
+    adoptHeartbeat: 'A successful heartbeat: adopt the member epoch and, if sent, the new assignment; heartbeat again after the interval.',
+    clearInflightHeartbeat: 'Forgets the heartbeat in flight (answered or timed out).',
+    requireFullHeartbeat: 'Any failed heartbeat makes the next one full (HeartbeatState.reset).',
+    fence: 'FENCED_MEMBER_EPOCH / UNKNOWN_MEMBER_ID: onPartitionsLost for everything, epoch 0, and rejoin with the same member id.',
+    changeSubscription: 'A new subscription goes out with the next heartbeat.',
+    updateMetadata: 'Adopts the topic metadata the world sends.',
+    markCoordinatorUnknown: 'Forgets the coordinator and looks it up again (FindCoordinator).',
+    adoptCoordinator: 'A FindCoordinator answer: the coordinator is known again.',
+    clearInflightFind: 'Forgets the FindCoordinator in flight.',
+    beginReconciliation: 'maybeReconcile: fix the assignment to move to; with auto-commit, commit consumed offsets first.',
+    finishReconciliation:
+      'The reconciled assignment becomes current: retained partitions keep their position, added ones start at the committed offset.',
+    processRecords: 'The application processes a record of every owned partition (positions advance).',
+    sendCommit: 'commitAsync (and the auto-commit before revocation): OffsetCommit carrying the member epoch.',
+    clearInflightCommit: 'Forgets the OffsetCommit in flight.',
+    stall: 'The application stops polling (a long GC pause or slow processing); max.poll.interval.ms starts counting.',
+    resume: 'The application polls again.',
+    clearTimer: 'Removes the timer that fired.',
+    recheckPollLater: 'The poll-timer check waits while the coordinator is unknown.',
+    sendLeave:
+      'Leaving (close(), or max.poll.interval.ms passed): a heartbeat with epoch -1, or -2 for a static member; then everything is dropped.',
+    releaseAll: 'Drops owned partitions, requests in flight and timers (the process is gone or left).',
+  },
+};

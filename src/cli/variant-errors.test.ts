@@ -1,0 +1,99 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { userProject } from './user-project-for-tests.ts';
+import { loadVariant } from '../variants/load.ts';
+
+// A variant's own code that throws, loops while loading, or an assignor that throws: one line
+// naming the variant and the place (exit 2), or, for an assignor, a failed round as in Kafka;
+// never a stack trace or a hang.
+
+const { project, cli } = userProject('errors');
+
+writeFileSync(
+  join(project, 'throws.ts'),
+  `import { defineVariant } from 'rebalance-check';
+export default defineVariant({
+  name: 'throws-in-guard',
+  description: 'a guard that throws at the first JoinGroup',
+  coordinator: { guards: { needsMemberId: ({ value }: { value: unknown }) => { throw new Error('boom in ' + String(value)); } } },
+});
+`,
+);
+
+test('a guard that throws: check and explore print one line naming the variant, the guard and the state, exit 2', () => {
+  for (const args of [
+    ['check', '--variant', './throws.ts', '--protocol', 'eager', '--assignor', 'range', '--runs', '200', '--no-save'],
+    [
+      'explore',
+      '--variant',
+      './throws.ts',
+      '--protocol',
+      'eager',
+      '--assignor',
+      'range',
+      '--members',
+      '1',
+      '--partitions',
+      '1',
+      '--no-save',
+    ],
+  ]) {
+    const r = cli(...args);
+    expect(r.code, r.err).toBe(2);
+    expect(r.err).toMatch(/^rebalance-check: variant throws-in-guard: coordinator guard "needsMemberId" threw: boom in \w+\n$/);
+  }
+});
+
+test('a variant file whose top-level code never ends is reported, not waited for', async () => {
+  writeFileSync(join(project, 'loops.ts'), 'let i = 0;\nwhile (true) i++;\nexport default {};\n');
+  await expect(loadVariant('./loops.ts', project, 1500)).rejects.toThrow(
+    'variant file ./loops.ts did not finish loading within 1.5 s (does its top-level code loop forever?)',
+  );
+});
+
+test('an assignor that throws fails the leader round (classic) or the target computation (KIP-848): a violation, not a crash', () => {
+  writeFileSync(
+    join(project, 'assignor-throws.ts'),
+    `import { defineVariant, range, uniform } from 'rebalance-check';
+const three = (n: number) => { if (n >= 3) throw new Error('cannot assign three members'); };
+export default defineVariant({
+  name: 'assignor-throws',
+  description: 'range and uniform throw with three members',
+  protocols: ['eager', 'consumer'],
+  assignor: { ...range, assign: (input) => { three(Object.keys(input.subscriptions).length); return range.assign(input); } },
+  serverAssignors: { uniform: { ...uniform, assign: (input) => { three(Object.keys(input.members).length); return uniform.assign(input); } } },
+});
+`,
+  );
+  const classic = cli(
+    'check',
+    '--variant',
+    './assignor-throws.ts',
+    '--protocol',
+    'eager',
+    '--runs',
+    '5',
+    '--no-save',
+    '--no-shrink-instance',
+  );
+  expect(classic.code, classic.err).toBe(1);
+  // Kafka's leader retries the round for ever: the group never settles.
+  expect(classic.out).toContain('invariant eventually-stable violated');
+  expect(classic.out).toContain('coordinator is CompletingRebalance');
+  const kip848 = cli(
+    'check',
+    '--variant',
+    './assignor-throws.ts',
+    '--protocol',
+    'consumer',
+    '--assignor',
+    'uniform',
+    '--runs',
+    '5',
+    '--no-save',
+    '--no-shrink-instance',
+  );
+  expect(kip848.code, kip848.err).toBe(1);
+  expect(kip848.out).toContain('the target was never computed');
+});

@@ -1,0 +1,73 @@
+import { KafkaBroker } from './broker.ts';
+import { formatResult, runScenario } from './conformance.ts';
+import type { RealClient } from './ipc.ts';
+import { brokerTimers, defaultTiming, type Scenario } from './scenario.ts';
+
+// The static-leader question (KIP-814): a static group's leader is restarted (kill -9, started
+// again under the same group.instance.id within the session timeout, so the broker hands it its
+// old assignment without a rebalance), then a partition is added. Does the group end with the
+// new partition owned? Before KIP-814 the restarted leader did not know it was the leader and
+// so did not watch the topic's partition count; with it, the broker tells it (skipAssignment)
+// and it rejoins when the count changes.
+//
+//   npm run conformance:static-leader [-- java|librdkafka]
+//
+// Runs on a real Kafka broker, classic eager (range) and cooperative (cooperative-sticky), and
+// prints each trace with the model's outcome for the same scenario.
+
+const SESSION = 15_000;
+
+export function staticLeaderScenario(protocol: 'eager' | 'cooperative'): Scenario {
+  return {
+    name: `static-leader-${protocol}`,
+    protocol,
+    partitions: 2,
+    initial: 1,
+    static: true,
+    // A session long enough for a JVM to restart within it on a loaded machine.
+    timing: { sessionTimeoutMs: SESSION, heartbeatIntervalMs: 1000, maxPollIntervalMs: 20_000 },
+    steps: [
+      // c1 alone first: it is the group's leader; c2 then joins.
+      { settle: true, gapMs: 0, action: { kind: 'join' } },
+      { settle: true, gapMs: 0, action: { kind: 'restart', member: 'c1' } },
+      { settle: true, gapMs: 0, action: { kind: 'addPartitions', partitions: 3 } },
+    ],
+  };
+}
+
+async function main(): Promise<number> {
+  const client = (process.argv[2] ?? 'java') as RealClient;
+  if (client !== 'java' && client !== 'librdkafka') {
+    console.error(`static-leader: unknown client "${client}" (expected java or librdkafka)`);
+    return 2;
+  }
+  const broker = await KafkaBroker.start(brokerTimers(defaultTiming), 2);
+  try {
+    for (const protocol of ['eager', 'cooperative'] as const) {
+      const r = await runScenario(staticLeaderScenario(protocol), { client, kafka: broker });
+      console.log(formatResult(r, true));
+      const owned = Object.values(r.comparison.real.final).flat();
+      console.log(
+        `  real: t0-2 ${owned.includes('t0-2') ? 'owned' : 'UNOWNED'}; model: t0-2 ${
+          Object.values(r.comparison.model?.final ?? {})
+            .flat()
+            .includes('t0-2')
+            ? 'owned'
+            : 'UNOWNED'
+        }`,
+      );
+    }
+  } finally {
+    await broker.stop();
+  }
+  return 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`)
+  main().then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(`static-leader: ${e instanceof Error ? e.message : String(e)}`);
+      process.exit(2);
+    },
+  );

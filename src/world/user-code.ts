@@ -1,0 +1,73 @@
+import { assign, enqueueActions } from 'xstate';
+import { UsageError } from '../core/errors.ts';
+import { transitioning } from './runtime.ts';
+import type { Overrides } from './model.ts';
+
+// A variant's own code runs inside the machines. Two things happen to every guard and action
+// it overrides: it is given the machine's state value, and an error it throws becomes one line
+// naming the variant and the place (exit 2 on the command line), not a stack trace from deep
+// inside xstate. (Assignors are not wrapped: one that throws fails the leader's round, as in
+// Kafka; see models/classic/consumer.ts sendSyncGroup.)
+
+/** An error thrown by a variant's own guard or action while a run was in progress. */
+export class VariantCodeError extends UsageError {}
+
+/**
+ * What a variant's guard or action receives: xstate's `{ context, event }` plus `value`, the
+ * machine's state value when the event arrived (e.g. `'stable'`, `'PreparingRebalance'`).
+ * Entry and exit actions see the same value: the state the transition started from.
+ */
+export type WithState<A> = A & { value: unknown };
+
+const message = (e: unknown): string => {
+  const text = e instanceof Error ? e.message : String(e);
+  const line = text.split('\n')[0];
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+};
+
+type Fn = (args: Record<string, unknown>, params: unknown) => unknown;
+
+/** `fn` called with the state value added to its first argument; what it throws, named. */
+function wrapFn(fn: Fn, where: string): Fn {
+  return (args, params) => {
+    try {
+      return fn({ ...args, value: transitioning.value }, params);
+    } catch (e) {
+      // xstate re-wraps what a guard throws; the runner rethrows this one (runtime.ts).
+      transitioning.error ??= e instanceof VariantCodeError ? e : new VariantCodeError(`${where} threw: ${message(e)}`);
+      throw transitioning.error;
+    }
+  };
+}
+
+/** An action as xstate accepts it, rebuilt around wrapped functions (assign, enqueueActions, or a plain function). */
+function wrapAction(action: unknown, where: string): unknown {
+  if (typeof action !== 'function') return action;
+  const a = action as unknown as { type?: string; assignment?: unknown; collect?: Fn };
+  if (a.type === 'xstate.assign') {
+    const spec = a.assignment;
+    if (typeof spec === 'function') return assign(wrapFn(spec as Fn, where) as never);
+    const props = Object.entries(spec as Record<string, unknown>).map(([k, v]) => [
+      k,
+      typeof v === 'function' ? wrapFn(v as Fn, `${where} (field ${k})`) : v,
+    ]);
+    return assign(Object.fromEntries(props) as never);
+  }
+  if (a.type === 'xstate.enqueueActions') return enqueueActions(wrapFn(a.collect!, where) as never);
+  // Other built-in actions (raise, sendTo, ...) stay themselves: the compiled interpreter must
+  // still see what they are (it refuses the ones it does not support, and xstate runs them).
+  if (typeof a.type === 'string' && a.type.startsWith('xstate.')) return action;
+  return wrapFn(action as Fn, where);
+}
+
+/** A machine's overrides, each named in what it throws: `variant NAME: consumer guard "x"`. */
+export function wrapOverrides(o: Overrides | undefined, variant: string, machine: string): Overrides | undefined {
+  if (!o) return o;
+  const where = (kind: string, name: string) => `variant ${variant}: ${machine} ${kind} "${name}"`;
+  return {
+    ...(o.guards && {
+      guards: Object.fromEntries(Object.entries(o.guards).map(([n, g]) => [n, wrapFn(g as unknown as Fn, where('guard', n))])) as never,
+    }),
+    ...(o.actions && { actions: Object.fromEntries(Object.entries(o.actions).map(([n, a]) => [n, wrapAction(a, where('action', n))])) }),
+  };
+}
