@@ -442,7 +442,7 @@ const consumerVariants: Variant[] = [
     description: 'A member leaving with epoch -1 is removed, but its partitions stay recorded as held.',
     protocols: ['consumer'],
     breaks: ['owner-bookkeeping', 'reaches-target', 'eventually-stable'],
-    explore: { members: 1, partitions: 1, budgets: { close: 1 }, maxDepth: 3, maxInFlight: 2 },
+    explore: { members: 1, partitions: 1, budgets: { close: 1 }, maxDepth: 7, maxInFlight: 2 },
     coordinator: {
       actions: {
         fenceLeavingMember: enqueueActions(
@@ -539,7 +539,7 @@ const consumerVariants: Variant[] = [
       'A static member replacing its parked (-2) record is treated as a new member: the group epoch goes up and everything is reassigned.',
     protocols: ['consumer'],
     breaks: ['static-rejoin-no-bump', 'no-needless-rebalance'],
-    explore: { members: 1, partitions: 1, budgets: { close: 1, start: 1 }, maxDepth: 6, maxInFlight: 2 },
+    explore: { members: 1, partitions: 1, budgets: { close: 1, start: 1 }, maxDepth: 10, maxInFlight: 2 },
     settings: { static: true },
     coordinator: {
       actions: {
