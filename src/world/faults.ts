@@ -11,10 +11,7 @@ export const allFaults: FaultSettings = {
   failover: 1,
   subscribe: true,
   slowCallbacks: true,
-  // Off in `check` for now: with it on, KIP-848 runs reach single-owner through a full heartbeat
-  // that reports the pre-callback assignment while onPartitionsAssigned runs (not yet settled
-  // against Kafka's CurrentAssignmentBuilder; see docs/model.md).
-  slowAssignLost: false,
+  slowAssignLost: true,
 };
 
 /** No faults: messages are still delayed and reordered. */

@@ -36,6 +36,8 @@ export function initialWorld(config: WorldConfig, model: Model): World {
       phase: 0,
       callbackSince: null,
       skippedAssignment: false,
+      unreported: [],
+      staleInstall: [],
     })),
     net: [],
     nextMsgId: 1,
@@ -130,7 +132,7 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
     case 'start':
       return startClient(w, choice.client, config, model);
     case 'crash':
-      return setSlot(w, choice.client, { status: 'crashed', snapshot: null, callbackSince: null });
+      return setSlot(w, choice.client, { status: 'crashed', snapshot: null, callbackSince: null, unreported: [], staleInstall: [] });
     case 'close':
       // close() runs its course (commit, callback, LeaveGroup and its answer) over later steps.
       return toClient(w, choice.client, { type: 'CLOSE', now: w.now }, model);
@@ -228,7 +230,7 @@ function toClient(w: World, name: string, event: { type: string; now: number; [k
   // A close() that has run its course: the process is gone and its slot may start again.
   if (snapshot.status === 'done' && snapshot.value === 'closed')
     return enqueue(
-      setSlot(w, name, { status: 'closed', snapshot: null, formation, callbackSince: null }),
+      setSlot(w, name, { status: 'closed', snapshot: null, formation, callbackSince: null, unreported: [], staleInstall: [] }),
       sends as Msg['body'][],
       'coordinator',
       formation,
@@ -240,7 +242,7 @@ function toClient(w: World, name: string, event: { type: string; now: number; [k
     : inCallback(slot) && slot.snapshot!.value === snapshot.value
       ? slot.callbackSince
       : w.now;
-  const patch: Partial<ClientSlot> = { snapshot, formation, callbackSince };
+  const patch: Partial<ClientSlot> = { snapshot, formation, callbackSince, ...adapterOf(w).observeClient(w, slot, after, sends as Msg['body'][]) };
   return enqueue(setSlot(w, name, patch), sends as Msg['body'][], 'coordinator', formation);
 }
 
@@ -256,6 +258,8 @@ function startClient(w: World, name: string, config: WorldConfig, model: Model):
       formation: null,
       callbackSince: null,
       skippedAssignment: false,
+      unreported: [],
+      staleInstall: [],
     }),
     sends as Msg['body'][],
     'coordinator',

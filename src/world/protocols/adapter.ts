@@ -21,6 +21,8 @@ export interface ProtocolAdapter {
   afterCoordinator(before: World, after: World): World;
   /** The formation a process belongs to after its machine moved (classic generations only). */
   clientFormation(slot: ClientSlot, snapshot: AnyMachineSnapshot): number | null;
+  /** Observer's record of a process's step (what it sent, what it installed), as a slot patch. */
+  observeClient(w: World, before: ClientSlot, after: ClientSlot, sends: Msg['body'][]): Partial<ClientSlot>;
   /** Observer's bookkeeping after a response reached a process. */
   afterResponse(after: World, slotName: string, msg: Msg): World;
   /**

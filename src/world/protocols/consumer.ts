@@ -1,6 +1,8 @@
 import type { GroupContext, GroupInput } from '../../../models/consumer-protocol/coordinator-state.ts';
 import { errorReply, type ConsumerRequest } from '../../../models/consumer-protocol/messages.ts';
 import type { MemberInput } from '../../../models/consumer-protocol/member-state.ts';
+import type { MemberContext } from '../../../models/consumer-protocol/member-state.ts';
+import type { ClientSlot, Msg, World } from '../types.ts';
 import { commonClientInput, type ProtocolAdapter } from './adapter.ts';
 
 /**
@@ -28,9 +30,45 @@ export const consumerAdapter: ProtocolAdapter = {
   },
   clientFormation: () => null,
   afterResponse: (after) => after,
+  observeClient: observeMember,
   formationAfterFailover: (w) => w.formation,
   // A broker handles one request per connection at a time, in order (the channel is muted until
   // the response is sent). Without this a heartbeat superseded after a timeout could be handled
   // after its successor, and KIP-848's previous-epoch tolerance would accept it.
   orderedRequests: true,
 };
+
+const memberOf = (s: ClientSlot): MemberContext | null =>
+  s.status === 'running' && s.snapshot !== null ? (s.snapshot.context as MemberContext) : null;
+
+/**
+ * The observer's record of a reconciliation whose partitions a heartbeat reported as not owned
+ * (ConsumerHeartbeatRequestManager sends `currentAssignment`, which excludes what is being
+ * assigned until onPartitionsAssigned returns), and of the partitions the process then installed
+ * though its coordinator record, trusting that report, no longer held them for it.
+ */
+function observeMember(w: World, before: ClientSlot, after: ClientSlot, sends: Msg['body'][]): Partial<ClientSlot> {
+  const m = memberOf(after);
+  if (m === null) return {};
+  let unreported = m.reconciling === null ? [] : after.unreported;
+  const goal = m.reconciling?.assignment ?? [];
+  for (const body of sends) {
+    const owned = body.kind === 'ConsumerGroupHeartbeat' ? (body as { owned: string[] | null }).owned : null;
+    if (owned === null) continue;
+    const omitted = goal.filter((p) => !owned.includes(p) && !unreported.includes(p));
+    if (omitted.length > 0) unreported = [...unreported, ...omitted];
+  }
+  let staleInstall = after.staleInstall.filter((p) => m.owned.includes(p));
+  const was = memberOf(before)?.owned ?? [];
+  const gained = before.unreported.length > 0 ? m.owned.filter((p) => !was.includes(p) && before.unreported.includes(p)) : [];
+  if (gained.length > 0) {
+    const record = (w.coordinator.context as GroupContext).members[m.memberId];
+    const held = record ? [...record.assigned, ...record.pendingRevocation] : [];
+    staleInstall = [...staleInstall, ...gained.filter((p) => !held.includes(p) && !staleInstall.includes(p))];
+  }
+  const same = (a: string[], b: string[]) => a.length === b.length && a.every((p, i) => p === b[i]);
+  const patch: Partial<ClientSlot> = {};
+  if (!same(unreported, after.unreported)) patch.unreported = unreported;
+  if (!same(staleInstall, after.staleInstall)) patch.staleInstall = staleInstall;
+  return patch;
+}
