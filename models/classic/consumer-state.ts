@@ -80,7 +80,11 @@ export type ConsumerEvent =
   | { type: 'CLOSE_NOW'; now: number }
   | { type: 'METADATA'; now: number; topics: Topics }
   | { type: 'SUBSCRIBE'; now: number; topics: string[] }
-  | { type: 'CALLBACK_DONE'; now: number };
+  /**
+   * A callback returned. `committed` (KIP-848 only): the group's committed offsets, the answer of
+   * the OffsetFetch the consumer sends once onPartitionsAssigned returned (modelled as immediate).
+   */
+  | { type: 'CALLBACK_DONE'; now: number; committed?: Record<string, number> };
 
 export interface ConsumerInput {
   client: string;

@@ -97,8 +97,11 @@ export const memberDecisions = {
     sendLeave:
       'Leaving (close(), or max.poll.interval.ms passed): a heartbeat with epoch -1, or -2 for a static member; then everything is dropped.',
     releaseAll: 'Drops owned partitions, requests in flight and timers (the process is gone or left).',
-    beginLoss: 'transitionToFenced with a slow onPartitionsLost: epoch 0 at once, nothing pending, the assignment kept until the callback returns.',
+    beginLoss:
+      'transitionToFenced with a slow onPartitionsLost: epoch 0 at once, nothing pending, the assignment kept until the callback returns.',
     dropAssignment: 'onPartitionsLost returned: clearAssignment, then JOINING.',
+    adoptFetchedOffsets:
+      'onPartitionsAssigned returned: the added partitions start from the committed offsets of that moment (the OffsetFetch, answered in the event).',
     beginClose: 'close() leaves poll(): a reconciliation in progress is abandoned and the poll timer stops.',
     fencedWhileLeaving: 'Fenced while closing (transitionToFenced in PREPARE_LEAVING): epoch 0, so no leave heartbeat will be sent.',
     sendLeaveOnClose:

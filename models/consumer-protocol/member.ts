@@ -28,6 +28,9 @@ const without = (timers: Record<string, number>, ...names: string[]) => {
   return t;
 };
 const sameSet = (xs: readonly string[], ys: readonly string[]) => xs.length === ys.length && xs.every((x) => ys.includes(x));
+/** The entries of `offsets` for the given partitions. */
+const pick = (offsets: Record<string, number>, ps: readonly string[]) =>
+  Object.fromEntries(ps.filter((p) => offsets[p] !== undefined).map((p) => [p, offsets[p]]));
 /** retry.backoff.max.ms: the exponential backoff of repeated rejoin attempts, folded to its cap. */
 const REJOIN_BACKOFF_MS = 1000;
 
@@ -126,7 +129,15 @@ export function createMemberMachine() {
           memberId: r.memberId,
           memberEpoch: r.memberEpoch,
           target: r.assignment === null ? context.target : changed ? [...r.assignment].sort() : null,
-          committed: r.assignment === null ? context.committed : r.committed,
+          // Simplified: committed offsets come with the assignment (Kafka: an OffsetFetch once
+          // onPartitionsAssigned returned). A newer assignment keeps what an older one brought for
+          // partitions a slow callback is still installing (they are not in the newer one).
+          committed:
+            r.assignment === null
+              ? context.committed
+              : context.reconciling === null
+                ? r.committed
+                : { ...pick(context.committed, context.reconciling.assignment), ...r.committed },
           inflight: { ...context.inflight, heartbeat: undefined },
           timers: {
             ...without(context.timers, 'req:heartbeat'),
@@ -275,6 +286,16 @@ export function createMemberMachine() {
        * assignment kept until the callback returns; FENCED skips heartbeats (shouldSkipHeartbeat).
        */
       beginLoss: assign(({ context }) => lossStart(context)),
+      /**
+       * onPartitionsAssigned returned: the added partitions become fetchable and their positions
+       * are initialised from the committed offsets then (OffsetFetch, answered in the event).
+       */
+      adoptFetchedOffsets: assign(({ context, event }) => {
+        const fetched = (event as { committed?: Record<string, number> }).committed;
+        if (!fetched || context.reconciling === null) return {};
+        const added = context.reconciling.assignment.filter((p) => !context.owned.includes(p));
+        return { committed: { ...context.committed, ...pick(fetched, added) } };
+      }),
       /** The lost callback returned: clearAssignment, then JOINING. */
       dropAssignment: assign({ ...lost }),
 
@@ -433,7 +454,7 @@ export function createMemberMachine() {
        * reconciliation completes, and is acknowledged, only after the callback.
        */
       assigning: {
-        on: { PROCESS: { actions: [] }, CALLBACK_DONE: { target: 'acknowledging' } },
+        on: { PROCESS: { actions: [] }, CALLBACK_DONE: { target: 'acknowledging', actions: 'adoptFetchedOffsets' } },
       },
       /** FENCED with a slow onPartitionsLost: no heartbeats; the partitions go when it returns, then JOINING. */
       losing: {

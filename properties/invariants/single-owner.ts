@@ -1,4 +1,5 @@
 import type { Invariant } from '../invariant.ts';
+import { staleInstall } from '../../src/world/consumer-view.ts';
 import { common, epochOf, isCurrentMember } from '../../src/world/view.ts';
 
 /**
@@ -10,8 +11,8 @@ import { common, epochOf, isCurrentMember } from '../../src/world/view.ts';
  * `currentAssignment`, which AbstractMembershipManager.revokeAndAssign sets only after
  * onPartitionsAssigned returned), so that the coordinator (CurrentAssignmentBuilder,
  * UNREVOKED_PARTITIONS: "not anymore reported in the owned partitions") freed it and gave it to
- * another member, and that then installed it anyway. The world records such partitions
- * (`staleInstall`) until the member revokes them.
+ * another member, and that then installed it anyway. The world records the partitions such a
+ * heartbeat left out (`unreported`) until the member revokes them.
  */
 export const singleOwner: Invariant = {
   id: 'single-owner',
@@ -24,7 +25,7 @@ export const singleOwner: Invariant = {
     for (const s of after.clients) {
       if (!isCurrentMember(after, s)) continue;
       for (const p of common(s).owned) {
-        if (s.staleInstall.includes(p)) continue;
+        if (staleInstall(after, s, p)) continue;
         const other = seen.get(p);
         if (other !== undefined) return `${p} is owned by both ${other} and ${s.name} in generation (epoch) ${epochOf(s)}`;
         seen.set(p, s.name);

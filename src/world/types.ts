@@ -98,18 +98,13 @@ export interface ClientSlot {
    */
   skippedAssignment: boolean;
   /**
-   * Observer's record (KIP-848): partitions of the reconciliation in progress that a heartbeat
-   * sent during it reported as not owned. The heartbeat carries `currentAssignment`, which
-   * AbstractMembershipManager.revokeAndAssign sets only after onPartitionsAssigned returned.
+   * Observer's record (KIP-848): partitions a reconciliation was adding when a heartbeat sent
+   * during it reported them as not owned (the heartbeat carries `currentAssignment`, which
+   * AbstractMembershipManager.revokeAndAssign sets only after onPartitionsAssigned returned).
+   * Kept while the process is installing or owns them. single-owner and exclusive-holding read
+   * it to recognise this Kafka behaviour (docs/model.md, "Slow onPartitionsAssigned").
    */
   unreported: string[];
-  /**
-   * Observer's record (KIP-848): partitions this process installed (its reconciliation completed)
-   * after a heartbeat of that reconciliation had reported them as not owned and the coordinator,
-   * believing them released, no longer held them for it. single-owner reads it to recognise
-   * this Kafka behaviour (docs/model.md, "Slow onPartitionsAssigned and single-owner").
-   */
-  staleInstall: string[];
 }
 
 /** Figures measured along a run, not part of the protocol state. */

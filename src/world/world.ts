@@ -4,7 +4,18 @@ import type { ProtocolAdapter } from './protocols/adapter.ts';
 import { classicAdapter } from './protocols/classic.ts';
 import { consumerAdapter } from './protocols/consumer.ts';
 import { familyOf, type Choice, type ClientSlot, type Msg, type World, type WorldConfig } from './types.ts';
-import { canCommitNow, canProcess, common, inCallback, isClosing, isCurrentMember, isLive, liveOwners, nextDeadline } from './view.ts';
+import {
+  canCommitNow,
+  canProcess,
+  common,
+  committedOffsets,
+  inCallback,
+  isClosing,
+  isCurrentMember,
+  isLive,
+  liveOwners,
+  nextDeadline,
+} from './view.ts';
 
 // The deterministic world: a virtual clock, the network of in-flight messages, the client
 // processes and the coordinator. `enabled` lists every choice; `step` applies one. The random
@@ -37,7 +48,6 @@ export function initialWorld(config: WorldConfig, model: Model): World {
       callbackSince: null,
       skippedAssignment: false,
       unreported: [],
-      staleInstall: [],
     })),
     net: [],
     nextMsgId: 1,
@@ -132,7 +142,7 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
     case 'start':
       return startClient(w, choice.client, config, model);
     case 'crash':
-      return setSlot(w, choice.client, { status: 'crashed', snapshot: null, callbackSince: null, unreported: [], staleInstall: [] });
+      return setSlot(w, choice.client, { status: 'crashed', snapshot: null, callbackSince: null, unreported: [] });
     case 'close':
       // close() runs its course (commit, callback, LeaveGroup and its answer) over later steps.
       return toClient(w, choice.client, { type: 'CLOSE', now: w.now }, model);
@@ -160,8 +170,13 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
         model,
       );
     }
-    case 'callback':
-      return toClient(w, choice.client, { type: 'CALLBACK_DONE', now: w.now }, model);
+    case 'callback': {
+      // KIP-848: the added partitions' positions come from an OffsetFetch sent once the callback
+      // returned, answered here at once with what the coordinator has (simplified: no request).
+      const committed =
+        w.family === 'consumer' ? Object.fromEntries(Object.entries(committedOffsets(w)).map(([p, c]) => [p, c.offset])) : undefined;
+      return toClient(w, choice.client, { type: 'CALLBACK_DONE', now: w.now, committed }, model);
+    }
     case 'subscribe':
       return toClient(w, choice.client, { type: 'SUBSCRIBE', now: w.now, topics: choice.topics }, model);
     case 'cut':
@@ -230,7 +245,7 @@ function toClient(w: World, name: string, event: { type: string; now: number; [k
   // A close() that has run its course: the process is gone and its slot may start again.
   if (snapshot.status === 'done' && snapshot.value === 'closed')
     return enqueue(
-      setSlot(w, name, { status: 'closed', snapshot: null, formation, callbackSince: null, unreported: [], staleInstall: [] }),
+      setSlot(w, name, { status: 'closed', snapshot: null, formation, callbackSince: null, unreported: [] }),
       sends as Msg['body'][],
       'coordinator',
       formation,
@@ -242,7 +257,12 @@ function toClient(w: World, name: string, event: { type: string; now: number; [k
     : inCallback(slot) && slot.snapshot!.value === snapshot.value
       ? slot.callbackSince
       : w.now;
-  const patch: Partial<ClientSlot> = { snapshot, formation, callbackSince, ...adapterOf(w).observeClient(w, slot, after, sends as Msg['body'][]) };
+  const patch: Partial<ClientSlot> = {
+    snapshot,
+    formation,
+    callbackSince,
+    ...adapterOf(w).observeClient(w, slot, after, sends as Msg['body'][]),
+  };
   return enqueue(setSlot(w, name, patch), sends as Msg['body'][], 'coordinator', formation);
 }
 
@@ -259,7 +279,6 @@ function startClient(w: World, name: string, config: WorldConfig, model: Model):
       callbackSince: null,
       skippedAssignment: false,
       unreported: [],
-      staleInstall: [],
     }),
     sends as Msg['body'][],
     'coordinator',

@@ -42,33 +42,22 @@ const memberOf = (s: ClientSlot): MemberContext | null =>
   s.status === 'running' && s.snapshot !== null ? (s.snapshot.context as MemberContext) : null;
 
 /**
- * The observer's record of a reconciliation whose partitions a heartbeat reported as not owned
- * (ConsumerHeartbeatRequestManager sends `currentAssignment`, which excludes what is being
- * assigned until onPartitionsAssigned returns), and of the partitions the process then installed
- * though its coordinator record, trusting that report, no longer held them for it.
+ * The observer's record of partitions a heartbeat reported as not owned while a reconciliation
+ * was adding them (ConsumerHeartbeatRequestManager sends `currentAssignment`, which excludes what
+ * is being assigned until onPartitionsAssigned returns). A partition stays recorded while the
+ * process is still installing it or owns it.
  */
-function observeMember(w: World, before: ClientSlot, after: ClientSlot, sends: Msg['body'][]): Partial<ClientSlot> {
+function observeMember(_w: World, _before: ClientSlot, after: ClientSlot, sends: Msg['body'][]): Partial<ClientSlot> {
   const m = memberOf(after);
   if (m === null) return {};
-  let unreported = m.reconciling === null ? [] : after.unreported;
   const goal = m.reconciling?.assignment ?? [];
+  let unreported = after.unreported.filter((p) => m.owned.includes(p) || goal.includes(p));
   for (const body of sends) {
     const owned = body.kind === 'ConsumerGroupHeartbeat' ? (body as { owned: string[] | null }).owned : null;
     if (owned === null) continue;
-    const omitted = goal.filter((p) => !owned.includes(p) && !unreported.includes(p));
-    if (omitted.length > 0) unreported = [...unreported, ...omitted];
+    const omitted = goal.filter((p) => !owned.includes(p) && !m.owned.includes(p) && !unreported.includes(p));
+    if (omitted.length > 0) unreported = [...unreported, ...omitted].sort();
   }
-  let staleInstall = after.staleInstall.filter((p) => m.owned.includes(p));
-  const was = memberOf(before)?.owned ?? [];
-  const gained = before.unreported.length > 0 ? m.owned.filter((p) => !was.includes(p) && before.unreported.includes(p)) : [];
-  if (gained.length > 0) {
-    const record = (w.coordinator.context as GroupContext).members[m.memberId];
-    const held = record ? [...record.assigned, ...record.pendingRevocation] : [];
-    staleInstall = [...staleInstall, ...gained.filter((p) => !held.includes(p) && !staleInstall.includes(p))];
-  }
-  const same = (a: string[], b: string[]) => a.length === b.length && a.every((p, i) => p === b[i]);
-  const patch: Partial<ClientSlot> = {};
-  if (!same(unreported, after.unreported)) patch.unreported = unreported;
-  if (!same(staleInstall, after.staleInstall)) patch.staleInstall = staleInstall;
-  return patch;
+  const same = unreported.length === after.unreported.length && unreported.every((p, i) => p === after.unreported[i]);
+  return same ? {} : { unreported };
 }
