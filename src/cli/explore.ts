@@ -69,6 +69,7 @@ const budgetFlags: Record<(typeof budgetedKinds)[number], [string, string]> = {
   subscribe: ['--subscribes', 'subscription changes (with several topics)'],
   process: ['--processes', 'record-processing steps'],
   commit: ['--commits', 'offset commits'],
+  replace: ['--zombies', 'replacements that leave the old process running (static members: a zombie)'],
 };
 const camel = (flag: string) => flag.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 const L = exploreLimits;

@@ -14,6 +14,7 @@ export const budgetedKinds = [
   'subscribe',
   'process',
   'commit',
+  'replace',
 ] as const;
 export type BudgetedKind = (typeof budgetedKinds)[number];
 export type Budgets = Record<BudgetedKind, number>;

@@ -49,6 +49,7 @@ export function faultsFor(budgets: Budgets): FaultSettings {
     addPartitions: budgets.addPartition,
     failover: budgets.failover,
     subscribe: budgets.subscribe > 0,
+    zombie: budgets.replace > 0,
   };
 }
 

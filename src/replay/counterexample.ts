@@ -39,7 +39,7 @@ const choice = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('deliver'), message: messageRef }),
   z.object({ kind: z.literal('drop'), message: messageRef }),
   z.object({ kind: z.literal('fire'), target: z.string(), timer: z.string() }),
-  ...(['start', 'close', 'crash', 'stall', 'resume', 'process', 'commit', 'metadata', 'cut', 'heal', 'bounce', 'callback'] as const).map(
+  ...(['start', 'close', 'crash', 'stall', 'resume', 'process', 'commit', 'metadata', 'cut', 'heal', 'bounce', 'callback', 'replace'] as const).map(
     (k) => client.extend({ kind: z.literal(k) }),
   ),
   z.object({ kind: z.literal('subscribe'), client: z.string(), topics: z.array(z.string()) }),
@@ -73,6 +73,8 @@ const config = z.object({
     slowCallbacks: z.boolean(),
     // Files written before slow onPartitionsAssigned/onPartitionsLost existed ran without them.
     slowAssignLost: z.boolean().default(false),
+    // Files written before zombies existed ran without them.
+    zombie: z.boolean().default(false),
   }),
   autoCommit: z.boolean(),
   static: z.boolean(),

@@ -24,6 +24,7 @@ export const choiceWeights: Record<ChoiceKind, number> = {
   subscribe: 1,
   bounce: 6,
   callback: 6,
+  replace: 1,
 };
 
 const kindOrder = Object.keys(choiceWeights) as ChoiceKind[];
@@ -66,7 +67,7 @@ export const longRunFactor = 5;
 export const allKinds = (1 << swarmKinds.length) - 1;
 export const swarmMax = (BUSY << 1) - 1;
 
-const faultKinds = new Set<ChoiceKind>(['drop', 'close', 'crash', 'stall', 'cut', 'failover', 'addPartition', 'subscribe']);
+const faultKinds = new Set<ChoiceKind>(['drop', 'close', 'crash', 'stall', 'cut', 'failover', 'addPartition', 'subscribe', 'replace']);
 const healingKinds = new Set<ChoiceKind>(['resume', 'heal']);
 const none = new Set<string>();
 
@@ -143,6 +144,12 @@ export function pickChoice(choices: Choice[], pick: number, swarm = allKinds, wo
 function kindsPresent(choices: Choice[], swarm: number): Set<ChoiceKind> {
   const present = new Set<ChoiceKind>();
   for (const c of choices) present.add(c.kind);
-  if ((swarm & allKinds) !== allKinds) for (let i = 0; i < swarmKinds.length; i++) if (!(swarm & (1 << i))) present.delete(swarmKinds[i]);
+  if ((swarm & allKinds) !== allKinds)
+    for (let i = 0; i < swarmKinds.length; i++)
+      if (!(swarm & (1 << i))) {
+        present.delete(swarmKinds[i]);
+        // A replacement is a start that leaves the old process running: the same switch.
+        if (swarmKinds[i] === 'start') present.delete('replace');
+      }
   return present;
 }

@@ -86,6 +86,10 @@ export function describeChoice(c: Choice | null, before?: World): string {
       return `${c.client} subscribes to ${c.topics.join(', ')}`;
     case 'heal':
       return `heal the link of ${c.client}`;
+    case 'replace': {
+      const s = before?.clients.find((x) => x.name === c.client);
+      return `${c.client} is replaced: its process runs on as zombie ${c.client}#${s?.inc ?? '?'}, a new one starts with the same group.instance.id`;
+    }
     default:
       return `${c.kind} ${c.client}`;
   }

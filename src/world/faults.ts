@@ -12,6 +12,7 @@ export const allFaults: FaultSettings = {
   subscribe: true,
   slowCallbacks: true,
   slowAssignLost: true,
+  zombie: true,
 };
 
 /** No faults: messages are still delayed and reordered. */
@@ -26,4 +27,5 @@ export const noFaults: FaultSettings = {
   subscribe: false,
   slowCallbacks: false,
   slowAssignLost: false,
+  zombie: false,
 };

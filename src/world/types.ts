@@ -37,6 +37,11 @@ export interface FaultSettings {
    * each finishes with a `callback` choice.
    */
   slowAssignLost: boolean;
+  /**
+   * Static members only: a process may be left running as a zombie (paused or cut off) while a
+   * replacement starts with the same group.instance.id (the `replace` choice).
+   */
+  zombie: boolean;
 }
 
 /** Everything a run depends on besides its choices: (config, seed) -> run. */
@@ -105,6 +110,14 @@ export interface ClientSlot {
    * it to recognise this Kafka behaviour (docs/model.md, "Slow onPartitionsAssigned").
    */
   unreported: string[];
+  /**
+   * A zombie: an earlier process of the slot named here, left running when a replacement started
+   * with the same group.instance.id (`replace`). Its messages carry that slot's name and its own
+   * incarnation; it is never restarted. Null for the slots c1..cN.
+   */
+  zombieOf: string | null;
+  /** Observer's record (zombies): the replacement has acted as a member since this process was replaced. */
+  superseded: boolean;
 }
 
 /** Figures measured along a run, not part of the protocol state. */
@@ -168,6 +181,7 @@ export type Choice =
   | { kind: 'failover' }
   | { kind: 'subscribe'; client: string; topics: string[] }
   | { kind: 'bounce'; client: string }
-  | { kind: 'callback'; client: string };
+  | { kind: 'callback'; client: string }
+  | { kind: 'replace'; client: string };
 
 export type ChoiceKind = Choice['kind'];

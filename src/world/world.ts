@@ -5,6 +5,7 @@ import { classicAdapter } from './protocols/classic.ts';
 import { consumerAdapter } from './protocols/consumer.ts';
 import { familyOf, type Choice, type ClientSlot, type Msg, type World, type WorldConfig } from './types.ts';
 import {
+  actsAsMember,
   canCommitNow,
   canProcess,
   common,
@@ -48,6 +49,8 @@ export function initialWorld(config: WorldConfig, model: Model): World {
       callbackSince: null,
       skippedAssignment: false,
       unreported: [],
+      zombieOf: null,
+      superseded: false,
     })),
     net: [],
     nextMsgId: 1,
@@ -86,9 +89,14 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
     if (s.cut) out.push({ kind: 'heal', client: s.name });
     else if (config.faults.cut && isLive(s)) out.push({ kind: 'cut', client: s.name });
     if (!isLive(s)) {
-      if (s.status !== 'running') out.push({ kind: 'start', client: s.name });
+      // A zombie that died stays dead: its slot's replacement is the process that restarts.
+      if (s.status !== 'running' && s.zombieOf === null) out.push({ kind: 'start', client: s.name });
       continue;
     }
+    // Static members: the process is paused or cut off and a replacement starts with the same
+    // group.instance.id while it still runs (one zombie per slot at a time).
+    if (config.faults.zombie && config.static && s.zombieOf === null && !w.clients.some((z) => z.zombieOf === s.name && isLive(z)))
+      out.push({ kind: 'replace', client: s.name });
     const c = common(s);
     const callback = inCallback(s);
     // close() is called by the application thread: not from inside a callback, not twice.
@@ -122,6 +130,23 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
 }
 
 export function step(w0: World, choice: Choice, config: WorldConfig, model: Model): World {
+  const after = apply(w0, choice, config, model);
+  return after.clients.length > config.members ? markSuperseded(after) : after;
+}
+
+/** Observer's record: a zombie's replacement has acted as a member (the group moved on to it). */
+function markSuperseded(w: World): World {
+  let clients = w.clients;
+  for (const z of w.clients) {
+    if (z.zombieOf === null || z.superseded) continue;
+    const current = w.clients.find((s) => s.name === z.zombieOf)!;
+    if (current.inc > z.inc && actsAsMember(w, current))
+      clients = clients.map((s) => (s.name === z.name ? { ...s, superseded: true } : s));
+  }
+  return clients === w.clients ? w : { ...w, clients };
+}
+
+function apply(w0: World, choice: Choice, config: WorldConfig, model: Model): World {
   const w: World = { ...w0, sent: [] };
   switch (choice.kind) {
     case 'deliver':
@@ -170,6 +195,8 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
         model,
       );
     }
+    case 'replace':
+      return replace(w, choice.client, config, model);
     case 'callback': {
       // KIP-848: the added partitions' positions come from an OffsetFetch sent once the callback
       // returned, answered here at once with what the coordinator has (simplified: no request).
@@ -187,8 +214,35 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
   }
 }
 
+/**
+ * The slot of a message's process: the slot of that name running that incarnation, else a zombie
+ * of it with that incarnation, else the slot of that name (whose process is gone).
+ */
+function slotOf(w: World, c: { client: string; inc: number }): ClientSlot | undefined {
+  let named: ClientSlot | undefined;
+  for (const s of w.clients) {
+    if (s.name === c.client) {
+      if (s.inc === c.inc) return s;
+      named = s;
+    } else if (s.zombieOf === c.client && s.inc === c.inc) return s;
+  }
+  return named;
+}
+
 /** Messages to or from a client whose link is cut cannot be delivered (they may still be lost). */
-export const linkCut = (w: World, m: Msg): boolean => w.clients.find((s) => s.name === m.body.client.client)!.cut;
+export const linkCut = (w: World, m: Msg): boolean => slotOf(w, m.body.client)?.cut ?? false;
+
+/**
+ * A zombie is made: the slot's running process moves, as it is, to a slot of its own (named
+ * after the slot and its incarnation, e.g. `c1#1`), and the slot starts a new process with the
+ * same group.instance.id, on a link of its own (not cut).
+ */
+function replace(w: World, name: string, config: WorldConfig, model: Model): World {
+  const slot = w.clients.find((s) => s.name === name)!;
+  const zombie: ClientSlot = { ...slot, name: `${name}#${slot.inc}`, zombieOf: name, superseded: false };
+  const withZombie = { ...w, clients: [...w.clients.map((s) => (s.name === name ? { ...s, cut: false } : s)), zombie] };
+  return startClient(withZombie, name, config, model);
+}
 
 /**
  * The coordinator moves: the old one unloads (parked requests get NOT_COORDINATOR) and the new
@@ -224,7 +278,7 @@ function deliver(w: World, msg: Msg, model: Model): World {
     return after;
   }
   const body = msg.body;
-  const slot = w.clients.find((s) => s.name === body.client.client);
+  const slot = slotOf(w, body.client);
   // The connection of a process that died or restarted is gone: the response is lost.
   if (!slot || !isLive(slot) || slot.inc !== body.client.inc) return w;
   const after = toClient(w, slot.name, { type: 'RESPONSE', now: w.now, msg: body }, model);
