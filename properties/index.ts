@@ -17,6 +17,7 @@ import { staticRejoinNoBump } from './invariants/static-rejoin.ts';
 import { generationAdvance } from './invariants/generation-advance.ts';
 import { idleOnlyWhenOutnumbered } from './invariants/idle-members.ts';
 import { oneMemberPerInstance } from './invariants/instance-unique.ts';
+import { zombieFenced } from './invariants/zombie-fenced.ts';
 import { leaderIsMember } from './invariants/leader.ts';
 import { offsetHandover } from './invariants/offset-handover.ts';
 import { revokeBeforeAssign } from './invariants/revoke-before-assign.ts';
@@ -49,6 +50,7 @@ export const invariants: Invariant[] = [
   offsetHandover,
   staticRestartNoRebalance,
   oneMemberPerInstance,
+  zombieFenced,
   leaveAfterRelease,
   // KIP-848 consumer protocol only.
   exclusiveHolding,

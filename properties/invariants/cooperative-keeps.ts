@@ -21,7 +21,7 @@ export const cooperativeKeepsUnmoved: Invariant = {
       if (gone.length === 0) continue;
       if (c.generation < 0 || c.memberId === '') continue; // lost, not revoked
       if (isClosing(a)) continue;
-      const r = responseTo(before, choice, a.name);
+      const r = responseTo(before, choice, a);
       // The assignment that takes effect now: from SyncGroup, or after a slow revocation callback.
       const assignment =
         r?.kind === 'SyncGroupResponse' && r.error === 'NONE'

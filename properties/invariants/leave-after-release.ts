@@ -1,6 +1,6 @@
 import type { Invariant } from '../invariant.ts';
 import type { Msg } from '../../src/world/types.ts';
-import { common, isLive } from '../../src/world/view.ts';
+import { common, isLive, processOf } from '../../src/world/view.ts';
 
 /** A LeaveGroup (classic) or a leave heartbeat, epoch -1 or -2 (KIP-848). */
 const isLeave = (m: Msg): boolean =>
@@ -25,7 +25,7 @@ export const leaveAfterRelease: Invariant = {
     if (choice?.kind === 'fire' && choice.timer === 'poll') return undefined;
     for (const m of after.sent) {
       if (!isLeave(m)) continue;
-      const s = after.clients.find((c) => c.name === m.body.client.client)!;
+      const s = processOf(after, m.body.client)!;
       if (isLive(s) && s.inc === m.body.client.inc && common(s).owned.length > 0)
         return `${s.name} leaves the group still owning [${common(s).owned.join(',')}]`;
     }

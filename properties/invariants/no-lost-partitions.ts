@@ -1,7 +1,7 @@
 import type { Choice, ClientSlot, World } from '../../src/world/types.ts';
 import type { Invariant } from '../invariant.ts';
 import { delivered, dropped, sameProcesses } from '../step-facts.ts';
-import { common, epochOf, isClosing } from '../../src/world/view.ts';
+import { common, epochOf, isClosing, isProcessOf } from '../../src/world/view.ts';
 
 /** Errors that say only "look the coordinator up again" (Kafka: markCoordinatorUnknown). */
 const coordinatorErrors = ['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE'];
@@ -27,7 +27,7 @@ function harmlessFor(before: World, choice: Choice | null, s: ClientSlot): { wha
       return choice.client === s.name ? { what: `a ${choice.kind}`, keep: true } : undefined;
     case 'deliver': {
       const m = delivered(before, choice);
-      if (m?.to !== 'client' || m.body.client.client !== s.name || m.body.client.inc !== s.inc) return undefined;
+      if (m?.to !== 'client' || !isProcessOf(m.body.client, s)) return undefined;
       const error = (m.body as { error?: string }).error ?? 'NONE';
       const what = `a ${m.body.kind} ${error}`;
       const coordinatorError = coordinatorErrors.includes(error);

@@ -19,6 +19,9 @@ export const revokeBeforeAssign: Invariant = {
   check(before, _choice, after) {
     const members = coord(after).members;
     for (const [b, a] of sameProcesses(before, after)) {
+      // A process no longer in the group (a replaced static member, a zombie, reading a late
+      // SyncGroup answer) is outside the guarantee: commit fencing covers it.
+      if (!members[ctxOf(a).memberId]) continue;
       for (const p of gained(b, a)) {
         for (const o of after.clients) {
           if (o === a || !isLive(o)) continue;

@@ -225,6 +225,16 @@ export const catalogue: Variant[] = [
     },
   }),
   defineVariant({
+    name: 'zombie-not-fenced',
+    description:
+      'The coordinator does not fence a replaced static member (no FENCED_INSTANCE_ID): the zombie hears UNKNOWN_MEMBER_ID, rejoins with its group.instance.id and takes the membership back from its replacement.',
+    protocols: ['eager', 'cooperative'],
+    breaks: ['zombie-fenced'],
+    explore: { members: 1, partitions: 1, budgets: { replace: 1 }, maxDepth: 8, maxInFlight: 3 },
+    settings: { static: true, faults: { ...noFaults, zombie: true, cut: true, stall: true } },
+    coordinator: { guards: { isFencedInstance: () => false } },
+  }),
+  defineVariant({
     name: 'no-session-expiry',
     description: 'The coordinator never expires a member whose heartbeats stopped.',
     breaks: ['eventually-stable'],

@@ -116,8 +116,6 @@ export interface ClientSlot {
    * incarnation; it is never restarted. Null for the slots c1..cN.
    */
   zombieOf: string | null;
-  /** Observer's record (zombies): the replacement has acted as a member since this process was replaced. */
-  superseded: boolean;
 }
 
 /** Figures measured along a run, not part of the protocol state. */

@@ -57,6 +57,25 @@ const callbackStates = new Set(['revoking', 'assigning', 'losing', 'releasing'])
 /** The states of a close() in progress (both protocols). */
 const closingStates = new Set(['closing', 'releasing', 'leaving']);
 
+/**
+ * The slot of a message's process: the slot of that name running that incarnation, else a zombie
+ * of it with that incarnation (see `replace`), else the slot of that name (whose process is gone).
+ */
+export function processOf(w: World, c: { client: string; inc: number }): ClientSlot | undefined {
+  let named: ClientSlot | undefined;
+  for (const s of w.clients) {
+    if (s.name === c.client) {
+      if (s.inc === c.inc) return s;
+      named = s;
+    } else if (s.zombieOf === c.client && s.inc === c.inc) return s;
+  }
+  return named;
+}
+
+/** The message endpoint names this slot's process (a zombie's messages carry its slot's name). */
+export const isProcessOf = (c: { client: string; inc: number }, s: ClientSlot): boolean =>
+  c.inc === s.inc && (c.client === s.name || c.client === s.zombieOf);
+
 /** The process is inside a rebalance callback. */
 export const inCallback = (s: ClientSlot): boolean => isLive(s) && callbackStates.has(s.snapshot!.value as string);
 /** The process is inside close(). */

@@ -5,7 +5,6 @@ import { classicAdapter } from './protocols/classic.ts';
 import { consumerAdapter } from './protocols/consumer.ts';
 import { familyOf, type Choice, type ClientSlot, type Msg, type World, type WorldConfig } from './types.ts';
 import {
-  actsAsMember,
   canCommitNow,
   canProcess,
   common,
@@ -16,6 +15,7 @@ import {
   isLive,
   liveOwners,
   nextDeadline,
+  processOf,
 } from './view.ts';
 
 // The deterministic world: a virtual clock, the network of in-flight messages, the client
@@ -50,7 +50,6 @@ export function initialWorld(config: WorldConfig, model: Model): World {
       skippedAssignment: false,
       unreported: [],
       zombieOf: null,
-      superseded: false,
     })),
     net: [],
     nextMsgId: 1,
@@ -130,23 +129,6 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
 }
 
 export function step(w0: World, choice: Choice, config: WorldConfig, model: Model): World {
-  const after = apply(w0, choice, config, model);
-  return after.clients.length > config.members ? markSuperseded(after) : after;
-}
-
-/** Observer's record: a zombie's replacement has acted as a member (the group moved on to it). */
-function markSuperseded(w: World): World {
-  let clients = w.clients;
-  for (const z of w.clients) {
-    if (z.zombieOf === null || z.superseded) continue;
-    const current = w.clients.find((s) => s.name === z.zombieOf)!;
-    if (current.inc > z.inc && actsAsMember(w, current))
-      clients = clients.map((s) => (s.name === z.name ? { ...s, superseded: true } : s));
-  }
-  return clients === w.clients ? w : { ...w, clients };
-}
-
-function apply(w0: World, choice: Choice, config: WorldConfig, model: Model): World {
   const w: World = { ...w0, sent: [] };
   switch (choice.kind) {
     case 'deliver':
@@ -214,23 +196,8 @@ function apply(w0: World, choice: Choice, config: WorldConfig, model: Model): Wo
   }
 }
 
-/**
- * The slot of a message's process: the slot of that name running that incarnation, else a zombie
- * of it with that incarnation, else the slot of that name (whose process is gone).
- */
-function slotOf(w: World, c: { client: string; inc: number }): ClientSlot | undefined {
-  let named: ClientSlot | undefined;
-  for (const s of w.clients) {
-    if (s.name === c.client) {
-      if (s.inc === c.inc) return s;
-      named = s;
-    } else if (s.zombieOf === c.client && s.inc === c.inc) return s;
-  }
-  return named;
-}
-
 /** Messages to or from a client whose link is cut cannot be delivered (they may still be lost). */
-export const linkCut = (w: World, m: Msg): boolean => slotOf(w, m.body.client)?.cut ?? false;
+export const linkCut = (w: World, m: Msg): boolean => processOf(w, m.body.client)?.cut ?? false;
 
 /**
  * A zombie is made: the slot's running process moves, as it is, to a slot of its own (named
@@ -239,7 +206,7 @@ export const linkCut = (w: World, m: Msg): boolean => slotOf(w, m.body.client)?.
  */
 function replace(w: World, name: string, config: WorldConfig, model: Model): World {
   const slot = w.clients.find((s) => s.name === name)!;
-  const zombie: ClientSlot = { ...slot, name: `${name}#${slot.inc}`, zombieOf: name, superseded: false };
+  const zombie: ClientSlot = { ...slot, name: `${name}#${slot.inc}`, zombieOf: name };
   const withZombie = { ...w, clients: [...w.clients.map((s) => (s.name === name ? { ...s, cut: false } : s)), zombie] };
   return startClient(withZombie, name, config, model);
 }
@@ -278,7 +245,7 @@ function deliver(w: World, msg: Msg, model: Model): World {
     return after;
   }
   const body = msg.body;
-  const slot = slotOf(w, body.client);
+  const slot = processOf(w, body.client);
   // The connection of a process that died or restarted is gone: the response is lost.
   if (!slot || !isLive(slot) || slot.inc !== body.client.inc) return w;
   const after = toClient(w, slot.name, { type: 'RESPONSE', now: w.now, msg: body }, model);
