@@ -45,8 +45,11 @@ export const revokeBeforeAssign: Invariant = {
  * learnt of the rebalance late, and nothing makes the coordinator wait for that. Recognised only
  * in that shape: the owner is static, it has not adopted the generation now forming or formed
  * (its JoinGroup response for it never reached it), and it has not sent a JoinGroup since (it is
- * not `joining`: a cooperative member that rejoined reported what it owns and stays covered).
+ * not `joining`: a cooperative member that rejoined reported what it owns and stays covered),
+ * unless that JoinGroup reached the coordinator only after the phase it missed had ended (it is
+ * parked for the next one: a slow onPartitionsAssigned can hold the rejoin back that long).
  */
 function keptWithoutRejoining(w: World, o: ClientSlot): boolean {
-  return w.family === 'classic' && ctxOf(o).cfg.instanceId !== null && o.formation !== w.formation && o.snapshot!.value !== 'joining';
+  if (w.family !== 'classic' || ctxOf(o).cfg.instanceId === null || o.formation === w.formation) return false;
+  return o.snapshot!.value !== 'joining' || (coord(w).members[ctxOf(o).memberId]?.joinCorr ?? null) !== null;
 }

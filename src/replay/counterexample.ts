@@ -39,9 +39,9 @@ const choice = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('deliver'), message: messageRef }),
   z.object({ kind: z.literal('drop'), message: messageRef }),
   z.object({ kind: z.literal('fire'), target: z.string(), timer: z.string() }),
-  ...(['start', 'close', 'crash', 'stall', 'resume', 'process', 'commit', 'metadata', 'cut', 'heal', 'bounce', 'callback', 'replace'] as const).map(
-    (k) => client.extend({ kind: z.literal(k) }),
-  ),
+  ...(
+    ['start', 'close', 'crash', 'stall', 'resume', 'process', 'commit', 'metadata', 'cut', 'heal', 'bounce', 'callback', 'replace'] as const
+  ).map((k) => client.extend({ kind: z.literal(k) })),
   z.object({ kind: z.literal('subscribe'), client: z.string(), topics: z.array(z.string()) }),
   z.object({ kind: z.literal('addPartition'), topic: z.string() }),
   z.object({ kind: z.literal('failover') }),
