@@ -77,13 +77,23 @@ export interface CoordinatorInput {
   initialRebalanceDelayMs: number;
   newMemberJoinTimeoutMs?: number;
   /** Failover: the group record and offsets read back from __consumer_offsets, at time `now`. */
-  load?: { persisted: PersistedGroup | null; committed: Record<TopicPartition, CommittedOffset>; now: number };
+  load?: {
+    persisted: PersistedGroup | null;
+    committed: Record<TopicPartition, CommittedOffset>;
+    now: number;
+    /**
+     * Kafka's member ids end in a random UUID, so no coordinator ever issues an id an earlier one
+     * issued (even one never persisted); the model's sequence numbers go on from here instead.
+     */
+    firstMemberSeq?: number;
+  };
 }
 
 export function initialCoordinatorContext(input: CoordinatorInput): CoordinatorContext {
   const fresh = emptyContext(input);
   const p = input.load?.persisted;
-  if (!input.load || !p) return input.load ? { ...fresh, committed: input.load.committed } : fresh;
+  const unused = input.load?.firstMemberSeq ?? 1;
+  if (!input.load || !p) return input.load ? { ...fresh, committed: input.load.committed, nextMemberSeq: unused } : fresh;
   // onElection: the group comes back as it was last written (Stable or Empty); every member
   // gets a session deadline counted from the load. Any rebalance in progress is gone.
   const members: Record<string, GroupMember> = {};
@@ -92,7 +102,7 @@ export function initialCoordinatorContext(input: CoordinatorInput): CoordinatorC
     members[id] = { ...m, joinCorr: null, syncCorr: null, isNew: false };
     timers[`session:${id}`] = input.load.now + m.sessionTimeoutMs;
   }
-  const nextMemberSeq = 1 + Object.keys(members).reduce((n, id) => Math.max(n, memberIdSeq(id)), 0);
+  const nextMemberSeq = Math.max(unused, 1 + Object.keys(members).reduce((n, id) => Math.max(n, memberIdSeq(id)), 0));
   return {
     ...fresh,
     generation: p.generation,

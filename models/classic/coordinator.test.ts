@@ -641,3 +641,13 @@ describe('behaviours the model once got wrong', () => {
     expect(g.state).toBe('Stable');
   });
 });
+
+describe('failover', () => {
+  test('a new coordinator never issues a member id an earlier one issued (Kafka: instance id or client id + a random UUID)', () => {
+    // The old coordinator handed out ids 1..6, the last ones never persisted (a rebalance in progress).
+    const [fresh] = run.initial({ initialRebalanceDelayMs: 0, load: { persisted: null, committed: {}, now: 0, firstMemberSeq: 7 } });
+    expect((fresh.context as CoordinatorContext).nextMemberSeq).toBe(7);
+    const [none] = run.initial({ initialRebalanceDelayMs: 0, load: { persisted: null, committed: {}, now: 0 } });
+    expect((none.context as CoordinatorContext).nextMemberSeq).toBe(1);
+  });
+});

@@ -226,6 +226,25 @@ describe('slow onPartitionsAssigned and onPartitionsLost (AbstractMembershipMana
     expect(m.ctx.positions).toEqual({ 't-0': 5, 't-1': 0 });
   });
 
+  test('the added partitions start from the committed offsets of the moment onPartitionsAssigned returns (the OffsetFetch)', () => {
+    const m = new Member({ slowAssignLost: true });
+    m.answer({ memberEpoch: 1, assignment: ['t-0', 't-1'], committed: { 't-0': 5 } });
+    expect(m.state).toBe('assigning');
+    // Meanwhile another process committed t-0 and t-1 further (a zombie, or a stale install).
+    m.event({ type: 'CALLBACK_DONE', committed: { 't-0': 7, 't-1': 2, 't-2': 9 } });
+    expect(m.ctx.positions).toEqual({ 't-0': 7, 't-1': 2 });
+  });
+
+  test('a newer assignment keeps the offsets an older one brought for partitions still being installed', () => {
+    const m = new Member({ slowAssignLost: true });
+    m.answer({ memberEpoch: 1, assignment: ['t-0', 't-1'], committed: { 't-0': 5, 't-1': 3 } });
+    m.heartbeatNow();
+    m.answer({ memberEpoch: 2, assignment: ['t-1'], committed: { 't-1': 4 } });
+    expect(m.ctx.committed).toEqual({ 't-0': 5, 't-1': 4 });
+    m.event({ type: 'CALLBACK_DONE' });
+    expect(m.ctx.positions).toEqual({ 't-0': 5, 't-1': 4 });
+  });
+
   test('fenced: epoch 0 at once, the partitions held and no heartbeat until onPartitionsLost returns, then a rejoin', () => {
     const slow = new Member({ slowAssignLost: true });
     slow.answer({ memberEpoch: 1, assignment: ['t-0'] });
