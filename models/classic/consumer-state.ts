@@ -69,7 +69,11 @@ export interface ConsumerContext {
 }
 
 export type ConsumerEvent =
-  | { type: 'RESPONSE'; now: number; msg: ClassicResponse }
+  /**
+   * `assignorFails`: the fault world's choice that the leader's assignor throws in the round this
+   * JoinGroupResponse completes (a bug in a custom assignor, a metadata inconsistency).
+   */
+  | { type: 'RESPONSE'; now: number; msg: ClassicResponse; assignorFails?: boolean }
   | { type: 'TIMER'; now: number; name: string }
   | { type: 'PROCESS'; now: number }
   | { type: 'COMMIT'; now: number }

@@ -175,6 +175,25 @@ describe('leader and follower SyncGroup (AbstractCoordinator.onLeaderElected / o
     expect(sync.assignments).toEqual({ [ME]: ['t-0', 't-1'], 'c2-2': ['t-2', 't-3'] });
   });
 
+  test("an assignor that throws fails the leader's round: no SyncGroup, and a rejoin once the round times out (onLeaderElected: RequestFuture.failure)", () => {
+    const c = new Consumer({ metadata: { t: 4 } });
+    c.reply(c.sent('JoinGroup'), joinError('MEMBER_ID_REQUIRED', ME));
+    const join = c.sent('JoinGroup');
+    const [next, out] = run.send(c.snap, {
+      type: 'RESPONSE',
+      now: 0,
+      assignorFails: true,
+      msg: { ...joinOk(ME, 1, ME, { [ME]: join.subscription }), corr: join.corr, client: join.client },
+    } as never);
+    c.snap = next;
+    c.out = out as ClientRequest[];
+    c.none('SyncGroup');
+    expect(c.state).toBe('syncing');
+    c.fire('req:sync');
+    expect(c.state).toBe('joining');
+    expect(c.sent('JoinGroup').memberId).toBe(ME);
+  });
+
   test('a restarted static leader told SkipAssignment (KIP-814) installs its assignment without asking to rejoin', () => {
     const c = new Consumer({ instanceId: 'i1' });
     const join = c.sent('JoinGroup');

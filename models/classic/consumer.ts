@@ -37,6 +37,23 @@ function request(ctx: Ctx, body: Body<ClientRequest>): { msg: ClientRequest; sen
   return { msg: msg as ClientRequest, sent: { corr, generation: ctx.generation, memberId: ctx.memberId } };
 }
 
+/** A SyncGroup carrying the leader's assignments (null from a follower), and the context change that tracks it. */
+export function syncGroupRequest(ctx: Ctx, assignments: Record<string, string[]> | null, now: number) {
+  const { msg, sent } = request(ctx, {
+    kind: 'SyncGroup',
+    memberId: ctx.memberId,
+    instanceId: ctx.cfg.instanceId,
+    generation: ctx.generation,
+    assignments,
+  });
+  const patch: Partial<Ctx> = {
+    nextCorr: ctx.nextCorr + 1,
+    inflight: { ...ctx.inflight, sync: sent },
+    timers: { ...ctx.timers, 'req:sync': now + ctx.cfg.settings.requestTimeoutMs },
+  };
+  return { msg, patch };
+}
+
 /** An OffsetCommit of the positions of every owned partition, and the context change that tracks it. */
 function commitRequest(ctx: Ctx, now: number) {
   const { msg, sent } = request(ctx, {
@@ -259,9 +276,9 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         let assignments: Record<string, string[]> | null = null;
         if (context.isLeader && !r.skipAssignment) {
           const assignor = assignors[context.protocolName ?? ''];
-          let failed = false;
+          let failed = (event as { assignorFails?: boolean }).assignorFails === true;
           try {
-            assignments = assignor ? assignor.assign({ topics: context.metadata, subscriptions: r.members }) : {};
+            if (!failed) assignments = assignor ? assignor.assign({ topics: context.metadata, subscriptions: r.members }) : {};
           } catch {
             // AbstractCoordinator.onLeaderElected: an assignor's RuntimeException fails the join
             // future (RequestFuture.failure); poll() throws it and the next poll() rejoins.
@@ -282,18 +299,8 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
             return;
           }
         }
-        const { msg, sent } = request(context, {
-          kind: 'SyncGroup',
-          memberId: context.memberId,
-          instanceId: context.cfg.instanceId,
-          generation: context.generation,
-          assignments,
-        });
-        enqueue.assign({
-          nextCorr: context.nextCorr + 1,
-          inflight: { ...context.inflight, sync: sent },
-          timers: { ...context.timers, 'req:sync': nowOf(event) + context.cfg.settings.requestTimeoutMs },
-        });
+        const { msg, patch } = syncGroupRequest(context, assignments, nowOf(event));
+        enqueue.assign(patch);
         enqueue({ type: 'send', params: msg });
       }),
       /** The heartbeat thread runs in COMPLETING_REBALANCE and STABLE. */

@@ -15,6 +15,7 @@ export const budgetedKinds = [
   'process',
   'commit',
   'replace',
+  'assignorFails',
 ] as const;
 export type BudgetedKind = (typeof budgetedKinds)[number];
 export type Budgets = Record<BudgetedKind, number>;

@@ -50,6 +50,7 @@ export function faultsFor(budgets: Budgets): FaultSettings {
     failover: budgets.failover,
     subscribe: budgets.subscribe > 0,
     zombie: budgets.replace > 0,
+    assignorFailure: budgets.assignorFails > 0,
   };
 }
 

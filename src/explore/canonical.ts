@@ -129,7 +129,7 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean): { slots: P
   const slots = w.clients.map((s): Part[] => {
     // No name: a slot's name is its position (after renaming, the position it is moved to).
     const since = messageAge && s.callbackSince !== null ? `,${w.now - s.callbackSince}` : '';
-    const head = `${s.inc},${s.status},${s.cut},${rf(s.formation)},${s.phase},${s.skippedAssignment ? 1 : 0},${s.unreported.join('+')},${s.zombieOf ?? ''}${since}`;
+    const head = `${s.inc},${s.status},${s.cut},${rf(s.formation)},${s.phase},${s.skippedAssignment ? 1 : 0},${s.unreported.join('+')},${s.zombieOf ?? ''},${s.assignorFails ? 1 : 0}${since}`;
     if (!s.snapshot) return [head];
     return [head, snapshotText(s.snapshot), timersText((s.snapshot.context as ConsumerContext).timers, w.now)];
   });

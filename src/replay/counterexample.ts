@@ -40,7 +40,22 @@ const choice = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('drop'), message: messageRef }),
   z.object({ kind: z.literal('fire'), target: z.string(), timer: z.string() }),
   ...(
-    ['start', 'close', 'crash', 'stall', 'resume', 'process', 'commit', 'metadata', 'cut', 'heal', 'bounce', 'callback', 'replace'] as const
+    [
+      'start',
+      'close',
+      'crash',
+      'stall',
+      'resume',
+      'process',
+      'commit',
+      'metadata',
+      'cut',
+      'heal',
+      'bounce',
+      'callback',
+      'replace',
+      'assignorFails',
+    ] as const
   ).map((k) => client.extend({ kind: z.literal(k) })),
   z.object({ kind: z.literal('subscribe'), client: z.string(), topics: z.array(z.string()) }),
   z.object({ kind: z.literal('addPartition'), topic: z.string() }),
@@ -75,6 +90,7 @@ const config = z.object({
     slowAssignLost: z.boolean().default(false),
     // Files written before zombies existed ran without them.
     zombie: z.boolean().default(false),
+    assignorFailure: z.boolean().default(false),
   }),
   autoCommit: z.boolean(),
   static: z.boolean(),

@@ -25,6 +25,7 @@ export const choiceWeights: Record<ChoiceKind, number> = {
   bounce: 6,
   callback: 6,
   replace: 1,
+  assignorFails: 1,
 };
 
 const kindOrder = Object.keys(choiceWeights) as ChoiceKind[];
@@ -67,7 +68,18 @@ export const longRunFactor = 5;
 export const allKinds = (1 << swarmKinds.length) - 1;
 export const swarmMax = (BUSY << 1) - 1;
 
-const faultKinds = new Set<ChoiceKind>(['drop', 'close', 'crash', 'stall', 'cut', 'failover', 'addPartition', 'subscribe', 'replace']);
+const faultKinds = new Set<ChoiceKind>([
+  'drop',
+  'close',
+  'crash',
+  'stall',
+  'cut',
+  'failover',
+  'addPartition',
+  'subscribe',
+  'replace',
+  'assignorFails',
+]);
 const healingKinds = new Set<ChoiceKind>(['resume', 'heal']);
 const none = new Set<string>();
 
@@ -150,6 +162,8 @@ function kindsPresent(choices: Choice[], swarm: number): Set<ChoiceKind> {
         present.delete(swarmKinds[i]);
         // A replacement is a start that leaves the old process running: the same switch.
         if (swarmKinds[i] === 'start') present.delete('replace');
+        // A failing assignor is a fault of the leader, switched with crashes.
+        if (swarmKinds[i] === 'crash') present.delete('assignorFails');
       }
   return present;
 }

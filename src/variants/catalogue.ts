@@ -18,7 +18,7 @@ import { noFaults } from '../world/faults.ts';
 import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
 import type { ConsumerContext, ConsumerEvent } from '../../models/classic/consumer-state.ts';
 import { builtinAssignors } from '../../models/assignors/index.ts';
-import { closeLeave, closeStart, createConsumerMachine } from '../../models/classic/consumer.ts';
+import { closeLeave, closeStart, createConsumerMachine, syncGroupRequest } from '../../models/classic/consumer.ts';
 import { lossStart } from '../../models/consumer-protocol/member.ts';
 import { defineVariant, type Variant } from './variant.ts';
 
@@ -233,6 +233,29 @@ export const catalogue: Variant[] = [
     explore: { members: 1, partitions: 1, budgets: { replace: 1 }, maxDepth: 8, maxInFlight: 3 },
     settings: { static: true, faults: { ...noFaults, zombie: true, cut: true, stall: true } },
     coordinator: { guards: { isFencedInstance: () => false } },
+  }),
+  defineVariant({
+    name: 'assignor-error-swallowed',
+    description:
+      "A leader whose assignor throws catches the exception and syncs an empty assignment, so the round completes with nothing assigned (Kafka: onLeaderElected's RuntimeException fails the round, and the leader rejoins).",
+    protocols: ['eager', 'cooperative'],
+    breaks: ['stable-coverage'],
+    explore: { members: 1, partitions: 1, budgets: { assignorFails: 1 }, maxDepth: 8, maxInFlight: 2 },
+    settings: { faults: { ...noFaults, assignorFailure: true } },
+    consumer: {
+      actions: {
+        sendSyncGroup: enqueueActions<ConsumerContext, ConsumerEvent, undefined>(({ context, event, enqueue }) => {
+          if (!(event as { assignorFails?: boolean }).assignorFails) {
+            enqueue(classicConsumerActions.sendSyncGroup as never);
+            return;
+          }
+          enqueue.assign({ assignedMetadata: context.metadata });
+          const { msg, patch } = syncGroupRequest(context, {}, event.now);
+          enqueue.assign(patch);
+          enqueue({ type: 'send', params: msg } as never);
+        }) as never,
+      },
+    },
   }),
   defineVariant({
     name: 'no-session-expiry',

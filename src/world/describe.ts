@@ -86,6 +86,8 @@ export function describeChoice(c: Choice | null, before?: World): string {
       return `${c.client} subscribes to ${c.topics.join(', ')}`;
     case 'heal':
       return `heal the link of ${c.client}`;
+    case 'assignorFails':
+      return `${c.client}'s assignor will throw in the round its JoinGroupResponse completes (the leader fails the round)`;
     case 'replace': {
       const s = before?.clients.find((x) => x.name === c.client);
       return `${c.client} is replaced: its process runs on as zombie ${c.client}#${s?.inc ?? '?'}, a new one starts with the same group.instance.id`;

@@ -13,6 +13,7 @@ export const allFaults: FaultSettings = {
   slowCallbacks: true,
   slowAssignLost: true,
   zombie: true,
+  assignorFailure: true,
 };
 
 /** No faults: messages are still delayed and reordered. */
@@ -28,4 +29,5 @@ export const noFaults: FaultSettings = {
   slowCallbacks: false,
   slowAssignLost: false,
   zombie: false,
+  assignorFailure: false,
 };

@@ -42,6 +42,11 @@ export interface FaultSettings {
    * replacement starts with the same group.instance.id (the `replace` choice).
    */
   zombie: boolean;
+  /**
+   * Classic: the leader's assignor may throw in a round (the `assignorFails` choice, made while the
+   * leader's JoinGroupResponse is on its way): the leader fails the round instead of syncing.
+   */
+  assignorFailure: boolean;
 }
 
 /** Everything a run depends on besides its choices: (config, seed) -> run. */
@@ -116,6 +121,8 @@ export interface ClientSlot {
    * incarnation; it is never restarted. Null for the slots c1..cN.
    */
   zombieOf: string | null;
+  /** The fault world's choice: this process's assignor throws the next time it runs as leader. */
+  assignorFails: boolean;
 }
 
 /** Figures measured along a run, not part of the protocol state. */
@@ -180,6 +187,7 @@ export type Choice =
   | { kind: 'subscribe'; client: string; topics: string[] }
   | { kind: 'bounce'; client: string }
   | { kind: 'callback'; client: string }
-  | { kind: 'replace'; client: string };
+  | { kind: 'replace'; client: string }
+  | { kind: 'assignorFails'; client: string };
 
 export type ChoiceKind = Choice['kind'];

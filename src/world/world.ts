@@ -15,6 +15,7 @@ import {
   isLive,
   liveOwners,
   nextDeadline,
+  isProcessOf,
   processOf,
 } from './view.ts';
 
@@ -50,6 +51,7 @@ export function initialWorld(config: WorldConfig, model: Model): World {
       skippedAssignment: false,
       unreported: [],
       zombieOf: null,
+      assignorFails: false,
     })),
     net: [],
     nextMsgId: 1,
@@ -94,6 +96,8 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
     }
     // Static members: the process is paused or cut off and a replacement starts with the same
     // group.instance.id while it still runs (one zombie per slot at a time).
+    if (config.faults.assignorFailure && !s.assignorFails && w.net.some((m) => leaderJoinResponse(m) && isProcessOf(m.body.client, s)))
+      out.push({ kind: 'assignorFails', client: s.name });
     if (config.faults.zombie && config.static && s.zombieOf === null && !w.clients.some((z) => z.zombieOf === s.name && isLive(z)))
       out.push({ kind: 'replace', client: s.name });
     const c = common(s);
@@ -149,7 +153,7 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
     case 'start':
       return startClient(w, choice.client, config, model);
     case 'crash':
-      return setSlot(w, choice.client, { status: 'crashed', snapshot: null, callbackSince: null, unreported: [] });
+      return setSlot(w, choice.client, { status: 'crashed', snapshot: null, callbackSince: null, unreported: [], assignorFails: false });
     case 'close':
       // close() runs its course (commit, callback, LeaveGroup and its answer) over later steps.
       return toClient(w, choice.client, { type: 'CLOSE', now: w.now }, model);
@@ -179,6 +183,8 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
     }
     case 'replace':
       return replace(w, choice.client, config, model);
+    case 'assignorFails':
+      return setSlot(w, choice.client, { assignorFails: true });
     case 'callback': {
       // KIP-848: the added partitions' positions come from an OffsetFetch sent once the callback
       // returned, answered here at once with what the coordinator has (simplified: no request).
@@ -194,6 +200,13 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
     case 'failover':
       return failover(w, config, model);
   }
+}
+
+/** A successful classic JoinGroupResponse that makes its process the leader, who runs the assignor (not KIP-814's SkipAssignment). */
+function leaderJoinResponse(m: Msg): boolean {
+  if (m.to !== 'client' || m.body.kind !== 'JoinGroupResponse') return false;
+  const r = m.body as { error: string; memberId: string; leaderId: string | null; skipAssignment: boolean };
+  return r.error === 'NONE' && r.leaderId === r.memberId && !r.skipAssignment;
 }
 
 /** Messages to or from a client whose link is cut cannot be delivered (they may still be lost). */
@@ -248,6 +261,11 @@ function deliver(w: World, msg: Msg, model: Model): World {
   const slot = processOf(w, body.client);
   // The connection of a process that died or restarted is gone: the response is lost.
   if (!slot || !isLive(slot) || slot.inc !== body.client.inc) return w;
+  if (slot.assignorFails && leaderJoinResponse(msg)) {
+    // The round the fault was chosen for: the leader's assignor throws this time only.
+    const failed = toClient(w, slot.name, { type: 'RESPONSE', now: w.now, msg: body, assignorFails: true }, model);
+    return adapter.afterResponse(setSlot(failed, slot.name, { assignorFails: false }), slot.name, msg);
+  }
   const after = toClient(w, slot.name, { type: 'RESPONSE', now: w.now, msg: body }, model);
   return adapter.afterResponse(after, slot.name, msg);
 }
@@ -266,7 +284,7 @@ function toClient(w: World, name: string, event: { type: string; now: number; [k
   // A close() that has run its course: the process is gone and its slot may start again.
   if (snapshot.status === 'done' && snapshot.value === 'closed')
     return enqueue(
-      setSlot(w, name, { status: 'closed', snapshot: null, formation, callbackSince: null, unreported: [] }),
+      setSlot(w, name, { status: 'closed', snapshot: null, formation, callbackSince: null, unreported: [], assignorFails: false }),
       sends as Msg['body'][],
       'coordinator',
       formation,
@@ -300,6 +318,7 @@ function startClient(w: World, name: string, config: WorldConfig, model: Model):
       callbackSince: null,
       skippedAssignment: false,
       unreported: [],
+      assignorFails: false,
     }),
     sends as Msg['body'][],
     'coordinator',
