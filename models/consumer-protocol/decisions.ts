@@ -66,6 +66,7 @@ export const memberDecisions = {
       'releaseAssignmentAndLeaveGroup: with auto-commit, close() commits the consumed offsets first (commitSyncAllConsumed), only from inside the group.',
     slowRelease: "close()'s PREPARE_LEAVING: onPartitionsRevoked in the group (epoch > 0), onPartitionsLost otherwise, takes time.",
     noHeartbeatInFlight: 'No heartbeat is in flight (the leave heartbeat was answered or timed out, or none was sent).',
+    outsideGroup: 'The member epoch is 0 or less: closing after a fence (UNSUBSCRIBED), so no heartbeat is sent.',
     canCommitInGroup:
       'The application may commit: in the group (epoch > 0), owns partitions, no commit in flight, not stalled, coordinator known (CommitRequestManager does not wait for STABLE).',
   },

@@ -355,6 +355,7 @@ export function createMemberMachine() {
       slowRelease: ({ context }) =>
         context.owned.length > 0 && (context.memberEpoch > 0 ? context.cfg.slowCallbacks : context.cfg.slowAssignLost),
       noHeartbeatInFlight: ({ context }) => context.inflight.heartbeat === undefined,
+      outsideGroup: ({ context }) => context.memberEpoch <= 0,
       /** Commits carry the member epoch: none from a member outside the group (epoch 0, fenced or joining). */
       canCommitInGroup: ({ context }) =>
         context.owned.length > 0 &&
@@ -501,7 +502,12 @@ export function createMemberMachine() {
         ],
         on: {
           PROCESS: { actions: [] },
-          RESPONSE: { guard: 'heartbeatFenced', actions: 'fencedWhileLeaving' },
+          RESPONSE: [
+            { guard: 'heartbeatFenced', actions: 'fencedWhileLeaving' },
+            // Out of the group (fenced while leaving: UNSUBSCRIBED, shouldSkipHeartbeat): a
+            // coordinator found again gets no heartbeat.
+            { guard: and(['answersFind', 'outsideGroup']), actions: 'adoptCoordinator' },
+          ],
           TIMER: { guard: { type: 'isTimer', params: 'poll' }, actions: 'clearTimer' },
         },
       },
@@ -510,7 +516,12 @@ export function createMemberMachine() {
         on: {
           PROCESS: { actions: [] },
           CALLBACK_DONE: { target: 'leaving' },
-          RESPONSE: { guard: 'heartbeatFenced', actions: 'fencedWhileLeaving' },
+          RESPONSE: [
+            { guard: 'heartbeatFenced', actions: 'fencedWhileLeaving' },
+            // Out of the group (fenced while leaving: UNSUBSCRIBED, shouldSkipHeartbeat): a
+            // coordinator found again gets no heartbeat.
+            { guard: and(['answersFind', 'outsideGroup']), actions: 'adoptCoordinator' },
+          ],
           TIMER: { guard: { type: 'isTimer', params: 'poll' }, actions: 'clearTimer' },
         },
       },

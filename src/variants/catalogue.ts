@@ -229,7 +229,7 @@ export const catalogue: Variant[] = [
     description:
       'The coordinator does not fence a replaced static member (no FENCED_INSTANCE_ID): the zombie hears UNKNOWN_MEMBER_ID, rejoins with its group.instance.id and takes the membership back from its replacement.',
     protocols: ['eager', 'cooperative'],
-    breaks: ['zombie-fenced'],
+    breaks: ['zombie-fenced', 'eventually-stable'],
     explore: { members: 1, partitions: 1, budgets: { replace: 1 }, maxDepth: 8, maxInFlight: 3 },
     settings: { static: true, faults: { ...noFaults, zombie: true, cut: true, stall: true } },
     coordinator: { guards: { isFencedInstance: () => false } },
@@ -239,7 +239,8 @@ export const catalogue: Variant[] = [
     description:
       "A leader whose assignor throws catches the exception and syncs an empty assignment, so the round completes with nothing assigned (Kafka: onLeaderElected's RuntimeException fails the round, and the leader rejoins).",
     protocols: ['eager', 'cooperative'],
-    breaks: ['stable-coverage'],
+    // Members left with nothing while partitions go unowned: idle as well.
+    breaks: ['stable-coverage', 'idle-only-when-outnumbered'],
     explore: { members: 1, partitions: 1, budgets: { assignorFails: 1 }, maxDepth: 8, maxInFlight: 2 },
     settings: { faults: { ...noFaults, assignorFailure: true } },
     consumer: {
@@ -277,7 +278,9 @@ export const catalogue: Variant[] = [
         beginClose: enqueueActions<ConsumerContext, ConsumerEvent, undefined>(({ context, event, enqueue }) => {
           const started = { ...context, ...closeStart(context) };
           const leave = closeLeave(started, event.now);
-          enqueue.assign(leave ? { ...closeStart(context), ...leave.patch } : closeStart(context));
+          // Only the message: close() goes on as it would (its own LeaveGroup at the end, answered
+          // UNKNOWN_MEMBER_ID), so the variant breaks the ordering and nothing else.
+          enqueue.assign(leave ? { ...closeStart(context), nextCorr: leave.patch.nextCorr } : closeStart(context));
           if (leave) enqueue({ type: 'send', params: leave.msg } as never);
         }) as never,
       },
@@ -288,7 +291,9 @@ export const catalogue: Variant[] = [
     description:
       'A fenced consumer sends its rejoin heartbeat (epoch 0) at once, while onPartitionsLost still runs and it still holds its partitions (Kafka: transitionToJoining only after the callback completed).',
     protocols: ['consumer'],
-    breaks: ['fenced-releases-first'],
+    // The coordinator hands the partitions on while the fenced member still holds them, and the
+    // answer to the early rejoin, arriving inside the callback, is not acted on.
+    breaks: ['fenced-releases-first', 'exclusive-holding', 'reaches-target'],
     explore: { members: 1, partitions: 1, slowAssignLost: true, maxDepth: 6, maxInFlight: 2 },
     // A short session timeout so that cut-off members are fenced within a short run; slow lost callbacks.
     settings: {
