@@ -292,8 +292,8 @@ export const catalogue: Variant[] = [
       'A fenced consumer sends its rejoin heartbeat (epoch 0) at once, while onPartitionsLost still runs and it still holds its partitions (Kafka: transitionToJoining only after the callback completed).',
     protocols: ['consumer'],
     // The coordinator hands the partitions on while the fenced member still holds them, and the
-    // answer to the early rejoin, arriving inside the callback, is not acted on.
-    breaks: ['fenced-releases-first', 'exclusive-holding', 'reaches-target'],
+    // answer to the early rejoin, arriving inside the callback, leaves the member unsettled.
+    breaks: ['fenced-releases-first', 'exclusive-holding', 'single-owner', 'reaches-target', 'eventually-stable'],
     explore: { members: 1, partitions: 1, slowAssignLost: true, maxDepth: 6, maxInFlight: 2 },
     // A short session timeout so that cut-off members are fenced within a short run; slow lost callbacks.
     settings: {
@@ -451,7 +451,10 @@ const consumerVariants: Variant[] = [
     description:
       'The coordinator moves a member to the new epoch and frees its revoked partitions without waiting for the acknowledgement.',
     protocols: ['consumer'],
-    breaks: ['release-acknowledged', 'exclusive-holding', 'single-owner', 'offset-handover'],
+    // offset-handover too, but only with a fast onPartitionsAssigned: with check's slow callbacks the
+    // new owner's offsets are fetched once the callback returns, after the old owner's commit, and
+    // 20,000 runs no longer find it.
+    breaks: ['release-acknowledged', 'exclusive-holding', 'single-owner'],
     explore: { members: 2, partitions: 1, maxDepth: 5, maxInFlight: 3 },
     coordinator: { actions: { reconcileMember: assign(reconcilePatch({ ...kafkaRules, waitForRevocation: false })) } },
   }),
