@@ -642,12 +642,31 @@ describe('behaviours the model once got wrong', () => {
   });
 });
 
-describe('failover', () => {
-  test('a new coordinator never issues a member id an earlier one issued (Kafka: instance id or client id + a random UUID)', () => {
-    // The old coordinator handed out ids 1..6, the last ones never persisted (a rebalance in progress).
-    const [fresh] = run.initial({ initialRebalanceDelayMs: 0, load: { persisted: null, committed: {}, now: 0, firstMemberSeq: 7 } });
-    expect((fresh.context as CoordinatorContext).nextMemberSeq).toBe(7);
-    const [none] = run.initial({ initialRebalanceDelayMs: 0, load: { persisted: null, committed: {}, now: 0 } });
-    expect((none.context as CoordinatorContext).nextMemberSeq).toBe(1);
+// ---- coordinator failover ------------------------------------------------------------------
+
+describe('failover (GroupMetadataManager loads the group from __consumer_offsets)', () => {
+  test('a member id handed out before a failover is never handed out again, even if its generation was not persisted', () => {
+    // a and b form generation 1 (persisted at Stable); c joins, generation 2 forms and is not
+    // persisted (CompletingRebalance writes nothing) when the coordinator moves.
+    const { g, ids } = stableGroup(['a', 'b']);
+    const c = memberIdRequired(g, 'c');
+    g.call(joinReq('c', c));
+    for (const id of ids) g.call(joinReq(clientOf(id), id));
+    g.completeJoin();
+    expect(g.state).toBe('CompletingRebalance');
+    expect(g.ctx.generation).toBe(2);
+    expect(g.ctx.persisted?.generation).toBe(1);
+    // The new coordinator loads generation 1, without c.
+    const loaded = new Coordinator({
+      load: { persisted: g.ctx.persisted, committed: g.ctx.committed, now: 0, memberSeq: g.ctx.nextMemberSeq },
+    });
+    expect(loaded.ctx.generation).toBe(1);
+    expect(Object.keys(loaded.ctx.members)).toEqual(ids);
+    // Kafka's ids end in a random UUID: c's client asking again gets a new id, so a leftover
+    // request carrying c's old id (with generation 2, which the new coordinator will issue
+    // again) is not taken for a member of the new generation.
+    const again = memberIdRequired(loaded, 'c');
+    expect(again).not.toBe(c);
+    expect([...ids, c]).not.toContain(again);
   });
 });
