@@ -72,7 +72,7 @@ const budgetFlags: Record<(typeof budgetedKinds)[number], [string, string]> = {
   process: ['--processes', 'record-processing steps'],
   commit: ['--commits', 'offset commits'],
   replace: ['--zombies', 'replacements that leave the old process running (static members: a zombie)'],
-  assignorFails: ['--assignor-failures', "rounds whose leader's assignor throws (classic)"],
+  assignorFails: ['--assignor-fails', "rounds whose leader's assignor throws (classic)"],
 };
 const camel = (flag: string) => flag.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 const L = exploreLimits;
