@@ -64,5 +64,23 @@ export const invariants: Invariant[] = [
   eventuallyStable,
 ];
 
+/**
+ * The invariants of a migration run (a group holding classic and KIP-848 members, converted
+ * between the two types): those stated over both protocols' processes alike. The ones that read
+ * one coordinator's own bookkeeping (generations, leaders, partition epochs) hold while the group
+ * has that type and are left to the single-protocol runs (docs/migration.md).
+ */
+export const migrationInvariants: Invariant[] = [
+  singleOwner,
+  idleOnlyWhenOutnumbered,
+  balancedWhenStable,
+  stableCoverage,
+  offsetHandover,
+  oneMemberPerInstance,
+  noLostPartitions,
+  noRewind,
+  eventuallyStable,
+];
+
 export const invariantsFor = (protocol: Invariant['protocols'][number]): Invariant[] =>
   invariants.filter((i) => i.protocols.includes(protocol));
