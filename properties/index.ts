@@ -27,6 +27,9 @@ import { noLostPartitions } from './invariants/no-lost-partitions.ts';
 import { noNeedlessRebalance } from './invariants/no-needless-rebalance.ts';
 import { noRewind } from './invariants/no-rewind.ts';
 import { staticRestartNoRebalance } from './invariants/static-restart.ts';
+import { conversionKeepsOffsets } from './invariants/conversion-keeps-offsets.ts';
+import { crossProtocolOwner } from './invariants/cross-protocol-owner.ts';
+import { mixedCommitFencing } from './invariants/mixed-commit-fencing.ts';
 
 export type { Invariant } from './invariant.ts';
 
@@ -62,6 +65,10 @@ export const invariants: Invariant[] = [
   noLostPartitions,
   noRewind,
   eventuallyStable,
+  // Mixed groups (a migration between the classic and the consumer protocol) only.
+  conversionKeepsOffsets,
+  crossProtocolOwner,
+  mixedCommitFencing,
 ];
 
 /**
@@ -79,8 +86,11 @@ export const migrationInvariants: Invariant[] = [
   oneMemberPerInstance,
   noLostPartitions,
   noRewind,
+  conversionKeepsOffsets,
+  crossProtocolOwner,
+  mixedCommitFencing,
   eventuallyStable,
 ];
 
 export const invariantsFor = (protocol: Invariant['protocols'][number]): Invariant[] =>
-  invariants.filter((i) => i.protocols.includes(protocol));
+  invariants.filter((i) => i.protocols.includes(protocol) && !i.migrationOnly);

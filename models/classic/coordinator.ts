@@ -457,8 +457,17 @@ export const coordinatorSetup = setup({
     },
     isPendingMember: ({ context, event }) => context.pending.includes(req(event).msg.memberId),
     hasMembers: ({ context }) => Object.keys(context.members).length > 0,
-    /** validateOnlineUpgrade: the policy allows it (the group uses the consumer embedded protocol; no size limits in the model). */
-    onlineUpgradeAllowed: ({ context }) => isUpgradeEnabled(context.migrationPolicy),
+    /**
+     * validateOnlineUpgrade: the policy allows it (the group uses the consumer embedded protocol;
+     * no size limits in the model); and convertToConsumerGroup can parse every member's
+     * assignment. A member with none (EMPTY_ASSIGNMENT: a new member, or after a rebalance was
+     * aborted) makes ConsumerGroup.fromClassicGroup throw a SchemaException, answered
+     * GROUP_ID_NOT_FOUND (Kafka 4.0). Simplified: the model also clears the assignments when a
+     * join phase completes, where Kafka keeps the previous generation's until SyncGroup, so it
+     * refuses an upgrade during CompletingRebalance that Kafka would make (docs/migration.md).
+     */
+    onlineUpgradeAllowed: ({ context }) =>
+      isUpgradeEnabled(context.migrationPolicy) && Object.values(context.members).every((m) => m.assignment !== null),
     /** The consumer group being converted leaves someone in the classic group. */
     conversionHasMembers: ({ event }) => {
       const e = event as Extract<Ev, { type: 'CONVERT_FROM_CONSUMER' }>;

@@ -92,7 +92,12 @@ export type ClassicGroupRequest = Exclude<ClassicRequest, { kind: 'OffsetCommit'
 
 export type GroupEvent =
   | { type: 'ConsumerGroupHeartbeat'; now: number; msg: ConsumerGroupHeartbeatRequest; topics: Topics }
-  | { type: 'OffsetCommit'; now: number; msg: ConsumerOffsetCommitRequest | Extract<ClassicRequest, { kind: 'OffsetCommit' }>; topics: Topics }
+  | {
+      type: 'OffsetCommit';
+      now: number;
+      msg: ConsumerOffsetCommitRequest | Extract<ClassicRequest, { kind: 'OffsetCommit' }>;
+      topics: Topics;
+    }
   | { type: ClassicGroupRequest['kind']; now: number; msg: ClassicGroupRequest; topics: Topics }
   /** ConsumerGroup.fromClassicGroup: this (fresh) group takes over the classic group `group`. */
   | { type: 'CONVERT_FROM_CLASSIC'; now: number; group: ClassicGroupContext; topics: Topics }

@@ -424,7 +424,9 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
         const m = context.members[msg.memberId];
         // A Heartbeat keeps the session alive first; a SyncGroup rejected this way does not.
         const timers =
-          msg.kind === 'Heartbeat' ? { ...context.timers, [`session:${m.memberId}`]: event.now + m.classic!.sessionTimeoutMs } : { ...context.timers };
+          msg.kind === 'Heartbeat'
+            ? { ...context.timers, [`session:${m.memberId}`]: event.now + m.classic!.sessionTimeoutMs }
+            : { ...context.timers };
         if (timers[`join:${m.memberId}`] === undefined) timers[`join:${m.memberId}`] = event.now + m.rebalanceTimeoutMs;
         enqueue.assign({ timers });
         enqueue({ type: 'send', params: reply(msg, errorFor(msg.kind, 'REBALANCE_IN_PROGRESS')) });
@@ -582,7 +584,11 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
       active: {
         on: {
           ConsumerGroupHeartbeat: [
-            { guard: and(['isLeave', 'leaverKnown', 'leaveDowngrades']), target: 'converted', actions: ['respondLeaving', 'downgradeToClassic'] },
+            {
+              guard: and(['isLeave', 'leaverKnown', 'leaveDowngrades']),
+              target: 'converted',
+              actions: ['respondLeaving', 'downgradeToClassic'],
+            },
             { guard: and(['isLeave', 'leaverKnown']), actions: 'fenceLeavingMember' },
             { guard: and(['isStaticLeave', 'leaverKnown']), actions: 'parkStaticMember' },
             {
