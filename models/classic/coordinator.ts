@@ -458,6 +458,11 @@ export const coordinatorSetup = setup({
     isPendingMember: ({ context, event }) => context.pending.includes(req(event).msg.memberId),
     hasMembers: ({ context }) => Object.keys(context.members).length > 0,
     /**
+     * consumerGroupHeartbeat creates (or converts to) a consumer group only for a member joining
+     * with epoch 0; any other epoch, a leave (-1, -2) included, meets "not a consumer group".
+     */
+    isJoiningHeartbeat: ({ event }) => (event as Extract<Ev, { type: 'ConsumerGroupHeartbeat' }>).msg.memberEpoch === 0,
+    /**
      * validateOnlineUpgrade: the policy allows it (the group uses the consumer embedded protocol;
      * no size limits in the model); and convertToConsumerGroup can parse every member's
      * assignment. A member with none (EMPTY_ASSIGNMENT: a new member, or after a rebalance was
@@ -634,7 +639,7 @@ export const coordinatorMachine = coordinatorSetup.createMachine({
     TIMER: { actions: 'clearTimer' },
     UNLOAD: { target: '.Dead', actions: 'answerParkedNotCoordinator' },
     ConsumerGroupHeartbeat: [
-      { guard: 'onlineUpgradeAllowed', target: '.Converted', actions: 'convertToConsumerGroup' },
+      { guard: and(['isJoiningHeartbeat', 'onlineUpgradeAllowed']), target: '.Converted', actions: 'convertToConsumerGroup' },
       { actions: 'rejectConsumerHeartbeat' },
     ],
   },
@@ -666,7 +671,10 @@ export const coordinatorMachine = coordinatorSetup.createMachine({
         OffsetCommit: [{ guard: 'isCommitWithoutGroup', actions: 'storeCommit' }, { actions: 'rejectUnknownMember' }],
         TIMER: [pendingExpiry, { actions: 'clearTimer' }],
         // An empty classic group is deleted and a consumer group created, whatever the policy.
-        ConsumerGroupHeartbeat: { target: 'Converted', actions: 'convertToConsumerGroup' },
+        ConsumerGroupHeartbeat: [
+          { guard: 'isJoiningHeartbeat', target: 'Converted', actions: 'convertToConsumerGroup' },
+          { actions: 'rejectConsumerHeartbeat' },
+        ],
         // The online downgrade: the converted group prepares a rebalance at once (convertToClassicGroup).
         CONVERT_FROM_CONSUMER: [
           { guard: 'conversionHasMembers', target: 'PreparingRebalance', actions: ['fromConsumerGroup', 'armJoinTimer'] },
