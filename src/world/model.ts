@@ -39,12 +39,11 @@ export interface Model {
    * A migration run (mixed group) has both families' machines: the group's coordinator and each
    * process's client machine are picked by family. `coordinator`/`consumer` are the start family's.
    */
-  byFamily?: Record<ProtocolFamily, { coordinator: MachineRunner; consumer: MachineRunner }>;
+  byFamily?: Record<ProtocolFamily, Model>;
 }
 
 /** The runners of one family: the model's own, or (migration) the family's. */
-export const runnersOf = (model: Model, family: ProtocolFamily): { coordinator: MachineRunner; consumer: MachineRunner } =>
-  model.byFamily?.[family] ?? model;
+export const runnersOf = (model: Model, family: ProtocolFamily): Model => model.byFamily?.[family] ?? model;
 
 /**
  * How machine transitions run: `compiled` (src/world/compiled.ts, the default; a machine using a
