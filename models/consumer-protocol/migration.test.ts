@@ -183,7 +183,15 @@ describe('classic members inside a consumer group', () => {
   test('Heartbeat: REBALANCE_IN_PROGRESS once the group epoch passed the member epoch; ILLEGAL_GENERATION for another generation', () => {
     const g = mixed();
     const beat = (generation: number) =>
-      g.send({ kind: 'Heartbeat', corr: ++corr, client: { client: 'a', inc: 1 }, epoch: 0, memberId: 'm1-a', instanceId: null, generation })[0];
+      g.send({
+        kind: 'Heartbeat',
+        corr: ++corr,
+        client: { client: 'a', inc: 1 },
+        epoch: 0,
+        memberId: 'm1-a',
+        instanceId: null,
+        generation,
+      })[0];
     expect(beat(5)).toMatchObject({ kind: 'HeartbeatResponse', error: 'REBALANCE_IN_PROGRESS' });
     expect(g.ctx.timers['join:m1-a']).toBe(g.now + 20_000);
     expect(beat(4)).toMatchObject({ error: 'ILLEGAL_GENERATION' });
@@ -193,7 +201,13 @@ describe('classic members inside a consumer group', () => {
     const g = mixed();
     const join = g.send(joinReq('a', 'm1-a', ['t-0', 't-1']))[0];
     const m = g.ctx.members['m1-a'];
-    expect(join).toMatchObject({ kind: 'JoinGroupResponse', error: 'NONE', generation: m.memberEpoch, leaderId: null, protocolName: 'range' });
+    expect(join).toMatchObject({
+      kind: 'JoinGroupResponse',
+      error: 'NONE',
+      generation: m.memberEpoch,
+      leaderId: null,
+      protocolName: 'range',
+    });
     const sync = (generation: number) =>
       g.send({
         kind: 'SyncGroup',
