@@ -19,7 +19,7 @@ export const migrationVariants: Variant[] = [
     protocols: ['cooperative'],
     breaks: ['conversion-keeps-offsets'],
     settings: { migration: 'upgrade', migrationPolicy: 'bidirectional' },
-    explore: { members: 2, partitions: 1, maxDepth: 12, maxInFlight: 2 },
+    explore: { members: 1, partitions: 1, budgets: { process: 1, commit: 1 }, maxDepth: 12, maxInFlight: 2 },
     coordinator: {
       actions: {
         fromClassicGroup: assign(({ context, event }: { context: Ctx; event: GroupEvent }) => ({
@@ -36,7 +36,7 @@ export const migrationVariants: Variant[] = [
     protocols: ['cooperative'],
     breaks: ['cross-protocol-single-owner', 'single-owner', 'offset-handover'],
     settings: { migration: 'upgrade', migrationPolicy: 'bidirectional' },
-    explore: { members: 2, partitions: 1, maxDepth: 14, maxInFlight: 2 },
+    explore: { members: 2, partitions: 2, maxDepth: 9, maxInFlight: 3 },
     coordinator: {
       actions: {
         respondClassicSync: enqueueActions(
@@ -59,7 +59,7 @@ export const migrationVariants: Variant[] = [
     protocols: ['cooperative'],
     breaks: ['mixed-commit-fencing'],
     settings: { migration: 'upgrade', migrationPolicy: 'bidirectional' },
-    explore: { members: 2, partitions: 1, maxDepth: 14, maxInFlight: 2 },
+    explore: { members: 1, partitions: 1, budgets: { process: 1, commit: 1 }, maxDepth: 11, maxInFlight: 3 },
     coordinator: {
       guards: {
         commitAccepted: ({ context, event }: { context: Ctx; event: GroupEvent }) => {
