@@ -112,7 +112,8 @@ export function describeWorld(w: World): string {
     }
     const c = ctxOf(s);
     const flags = (c.stalled ? ' stalled' : '') + (s.cut ? ' cut' : '') + (c.isLeader ? ' L' : '');
-    const gen = (c.cfg.protocol as string) === 'consumer' ? `consumer e${(c as unknown as { memberEpoch: number }).memberEpoch}` : `g${c.generation}`;
+    const gen =
+      (c.cfg.protocol as string) === 'consumer' ? `consumer e${(c as unknown as { memberEpoch: number }).memberEpoch}` : `g${c.generation}`;
     parts.push(`${s.name}:${clientState(s)} ${gen}${flags} [${c.owned.join(',')}]`);
   }
   return parts.join(' | ');
