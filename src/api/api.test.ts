@@ -72,3 +72,17 @@ test('with no option picking campaigns, check also plans every campaign with sta
   ]);
   expect(planCampaigns({ static: true }, undefined).every((p) => p.static && !p.upgrade)).toBe(true);
 });
+
+test('explore: the state and memory caps end a search that has no end, and the report says it is not complete', async () => {
+  const full = await explore({ members: 2, partitions: 1, maxDepth: 5 });
+  expect(full.result.states).toBeGreaterThan(500);
+  const states = await explore({ members: 2, partitions: 1, maxDepth: 5, maxStates: 500 });
+  expect(states.result.stopped).toBe(true);
+  expect(states.result.states).toBe(500);
+  expect(states.complete).toBe(false);
+  // One byte of heap: the first poll (after 1,024 transitions) stops it.
+  const memory = await explore({ members: 2, partitions: 1, maxDepth: 5, maxHeapBytes: 1 });
+  expect(memory.result.heapCapped).toBe(true);
+  expect(memory.result.states).toBeLessThan(full.result.states);
+  expect(memory.complete).toBe(false);
+});
