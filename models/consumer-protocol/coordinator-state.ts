@@ -145,6 +145,26 @@ export function initialGroupContext(input: GroupInput): GroupContext {
   };
 }
 
+/** A member record before its first reconciliation: epoch 0, nothing assigned, no subscription yet. */
+export const newMember = (
+  req: { memberId: string; client: Endpoint; instanceId: string | null },
+  rebalanceTimeoutMs: number,
+): ConsumerGroupMember => ({
+  memberId: req.memberId,
+  client: req.client,
+  instanceId: req.instanceId,
+  memberEpoch: 0,
+  previousEpoch: 0,
+  state: 'stable',
+  assigned: [],
+  pendingRevocation: [],
+  topics: [],
+  assignor: null,
+  rebalanceTimeoutMs,
+  rebalanceEpoch: null,
+  classic: null,
+});
+
 /** ConsumerGroup.maybeUpdateGroupState: the group state is a function of the members and epochs. */
 export function groupStateOf(ctx: GroupContext): 'Empty' | 'Assigning' | 'Reconciling' | 'Stable' {
   const members = Object.values(ctx.members);

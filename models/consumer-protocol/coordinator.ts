@@ -21,6 +21,7 @@ import {
   kafkaRules,
   memberOfInstance,
   movePartitionEpochs,
+  newMember,
   reconcileStep,
   without,
 } from './coordinator-state.ts';
@@ -167,21 +168,7 @@ export function admitPatch({ context, event }: { context: Ctx; event: Ev }): Par
   } else if (a.kind === 'new') {
     before = undefined;
   }
-  const base: ConsumerGroupMember = before ?? {
-    memberId: msg.memberId,
-    client: msg.client,
-    instanceId: msg.instanceId,
-    memberEpoch: 0,
-    previousEpoch: 0,
-    state: 'stable',
-    assigned: [],
-    pendingRevocation: [],
-    topics: [],
-    assignor: null,
-    rebalanceTimeoutMs: msg.rebalanceTimeoutMs ?? 0,
-    rebalanceEpoch: null,
-    classic: null,
-  };
+  const base: ConsumerGroupMember = before ?? newMember(msg, msg.rebalanceTimeoutMs ?? 0);
   const updated: ConsumerGroupMember = {
     ...base,
     client: msg.client,
@@ -348,21 +335,7 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
       admitClassicMember: assign(({ context, event }) => {
         const msg = joinMsg(event);
         const before: ConsumerGroupMember | undefined = context.members[msg.memberId];
-        const base: ConsumerGroupMember = before ?? {
-          memberId: msg.memberId,
-          client: msg.client,
-          instanceId: msg.instanceId,
-          memberEpoch: 0,
-          previousEpoch: 0,
-          state: 'stable',
-          assigned: [],
-          pendingRevocation: [],
-          topics: [],
-          assignor: null,
-          rebalanceTimeoutMs: msg.rebalanceTimeoutMs,
-          rebalanceEpoch: null,
-          classic: null,
-        };
+        const base: ConsumerGroupMember = before ?? newMember(msg, msg.rebalanceTimeoutMs);
         const updated: ConsumerGroupMember = {
           ...base,
           client: msg.client,

@@ -57,6 +57,18 @@ const joinReq = (client: string, memberId: string, owned: string[] = []): JoinGr
   rebalanceTimeoutMs: 20_000,
 });
 
+/** A classic request from member m1-a (client a). */
+const fromA = <K extends ClassicRequest['kind']>(kind: K, fields: object) =>
+  ({
+    kind,
+    corr: ++corr,
+    client: { client: 'a', inc: 1 },
+    epoch: 0,
+    memberId: 'm1-a',
+    instanceId: null,
+    ...fields,
+  }) as unknown as ClassicRequest;
+
 const hb = (client: string, memberEpoch: number): ConsumerGroupHeartbeatRequest => ({
   kind: 'ConsumerGroupHeartbeat',
   corr: ++corr,
@@ -83,7 +95,11 @@ class Group {
     if (start === 'stable-classic') {
       this.family = 'classic';
       const committed = { 't-0': { offset: 7, memberId: 'm1-a', generation: 5 } };
-      [this.snap] = classic.initial({ initialRebalanceDelayMs: 0, migrationPolicy: policy, load: { persisted, committed, now: 0 } });
+      [this.snap] = classic.initial({
+        initialRebalanceDelayMs: 0,
+        migrationPolicy: policy,
+        load: { persisted, committed, now: 0, memberSeq: 3 },
+      });
     } else {
       this.family = 'consumer';
       [this.snap] = consumer.initial({ sessionTimeoutMs: 45_000, heartbeatIntervalMs: 3000, migrationPolicy: policy });
@@ -167,8 +183,9 @@ describe('the online upgrade (classic -> consumer)', () => {
 
   test('a classic member with no assignment to parse (new, not yet synced) makes the upgrade fail', () => {
     const g = new Group('bidirectional', 'stable-classic');
-    g.send(joinReq('d', ''));
-    g.send(joinReq('d', 'm3-d'));
+    const id = (g.send(joinReq('d', ''))[0] as { memberId: string }).memberId;
+    g.send(joinReq('d', id));
+    expect(g.ctx.members[id].assignment).toBeNull();
     expect(g.send(hb('c', 0))[0]).toMatchObject({ error: 'GROUP_ID_NOT_FOUND' });
   });
 });
@@ -182,16 +199,7 @@ describe('classic members inside a consumer group', () => {
 
   test('Heartbeat: REBALANCE_IN_PROGRESS once the group epoch passed the member epoch; ILLEGAL_GENERATION for another generation', () => {
     const g = mixed();
-    const beat = (generation: number) =>
-      g.send({
-        kind: 'Heartbeat',
-        corr: ++corr,
-        client: { client: 'a', inc: 1 },
-        epoch: 0,
-        memberId: 'm1-a',
-        instanceId: null,
-        generation,
-      })[0];
+    const beat = (generation: number) => g.send(fromA('Heartbeat', { generation }))[0];
     expect(beat(5)).toMatchObject({ kind: 'HeartbeatResponse', error: 'REBALANCE_IN_PROGRESS' });
     expect(g.ctx.timers['join:m1-a']).toBe(g.now + 20_000);
     expect(beat(4)).toMatchObject({ error: 'ILLEGAL_GENERATION' });
@@ -208,17 +216,7 @@ describe('classic members inside a consumer group', () => {
       leaderId: null,
       protocolName: 'range',
     });
-    const sync = (generation: number) =>
-      g.send({
-        kind: 'SyncGroup',
-        corr: ++corr,
-        client: { client: 'a', inc: 1 },
-        epoch: 0,
-        memberId: 'm1-a',
-        instanceId: null,
-        generation,
-        assignments: null,
-      })[0];
+    const sync = (generation: number) => g.send(fromA('SyncGroup', { generation, assignments: null }))[0];
     // The member keeps its epoch until it stops owning what it must revoke (UNREVOKED_PARTITIONS).
     if (m.state === 'unrevoked') {
       expect(sync(m.memberEpoch)).toMatchObject({ kind: 'SyncGroupResponse', error: 'NONE', assignment: m.assigned });
@@ -231,17 +229,7 @@ describe('classic members inside a consumer group', () => {
 
   test('OffsetCommit: a classic member is fenced by generation with ILLEGAL_GENERATION', () => {
     const g = mixed();
-    const commit = (generation: number) =>
-      g.send({
-        kind: 'OffsetCommit',
-        corr: ++corr,
-        client: { client: 'a', inc: 1 },
-        epoch: 0,
-        memberId: 'm1-a',
-        instanceId: null,
-        generation,
-        offsets: { 't-0': 9 },
-      } as never)[0];
+    const commit = (generation: number) => g.send(fromA('OffsetCommit', { generation, offsets: { 't-0': 9 } }))[0];
     expect(commit(4)).toMatchObject({ kind: 'OffsetCommitResponse', error: 'ILLEGAL_GENERATION' });
     expect(commit(5)).toMatchObject({ error: 'NONE' });
     expect(g.ctx.committed['t-0'].offset).toBe(9);

@@ -84,7 +84,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--static', 'static membership: every consumer has a group.instance.id (KIP-345)')
     .option('--upgrade', 'rolling upgrade from eager range to cooperative-sticky in two bounces (KIP-429)')
     .option(
-      '--migration <direction>',
+      '--migration <dir>',
       'online migration between the classic and the consumer protocol, a rolling switch of group.protocol: upgrade (classic -> consumer) or downgrade (docs/migration.md)',
     )
     .option(

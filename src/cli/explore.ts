@@ -89,7 +89,7 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
       positiveInt('--topics', ...L.topics),
     )
     .option('--static', 'static membership (KIP-345)')
-    .option('--migration <direction>', 'a rolling switch of group.protocol: upgrade (classic -> consumer) or downgrade (docs/migration.md)')
+    .option('--migration <dir>', 'a rolling switch of group.protocol: upgrade (classic -> consumer) or downgrade (docs/migration.md)')
     .option('--slow-callbacks', 'onPartitionsRevoked takes time (a separate callback choice)')
     .option(
       '--variant <name|file>',
