@@ -1,8 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { check, compare, explore, planCampaigns, replay, UsageError } from '../index.ts';
+import { check, compare, explore, mutate, planCampaigns, replay, UsageError, validate } from '../index.ts';
 
 // The library API as a user's program calls it: typed results, nothing printed, bad input as a
 // UsageError naming the problem.
@@ -85,4 +85,31 @@ test('explore: the state and memory caps end a search that has no end, and the r
   expect(memory.result.heapCapped).toBe(true);
   expect(memory.result.states).toBeLessThan(full.result.states);
   expect(memory.complete).toBe(false);
+});
+
+test('validate: a real log holds; a planted double owner is the first violation, with its line', () => {
+  const file = 'src/conformance/fixtures/logs/cooperative-kafka-java.jsonl';
+  const good = validate(file, { protocol: 'cooperative' });
+  expect(good.ok).toBe(true);
+  expect(good.checked).toEqual(['single-owner', 'revoke-before-reassign']);
+  const text = [
+    '{"time":1,"process":"a","member":"a","generation":1,"event":"assign","partitions":["t-0"]}',
+    '{"time":2,"process":"b","member":"b","generation":1,"event":"assign","partitions":["t-0"]}',
+  ].join('\n');
+  const bad = validate({ text });
+  expect(bad.violation).toMatchObject({ invariant: 'single-owner', lineNumber: 2 });
+  expect(() => validate({ text: '{"time":1}' })).toThrow(UsageError);
+  expect(() => validate('no-such.log')).toThrow(/cannot read no-such.log: ENOENT/);
+});
+
+test('mutate: a known survivor is reported, and is ok only when recorded', async () => {
+  const only = ['classic-coordinator/protocolIncompatible/true'];
+  const budget = { runs: 5, exploreStates: 50 };
+  const dir = mkdtempSync(join(tmpdir(), 'rc-api-mutate-'));
+  const none = join(dir, 'none.json');
+  writeFileSync(none, '{}');
+  const r = await mutate({ only, budget, survivors: none });
+  expect(r.results.map((m) => [m.id, m.status])).toEqual([[only[0], 'survived']]);
+  expect(r.ok).toBe(false);
+  expect(r.unrecorded).toEqual(only);
 });
