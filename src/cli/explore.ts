@@ -30,6 +30,7 @@ interface ExploreOptions
       ExploreRequest,
       | 'protocol'
       | 'assignor'
+      | 'migration'
       | 'members'
       | 'partitions'
       | 'topics'
@@ -100,6 +101,7 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
       positiveInt('--topics', ...L.topics),
     )
     .option('--static', 'static membership (KIP-345)')
+    .option('--migration <dir>', 'a rolling switch of group.protocol: upgrade (classic -> consumer) or downgrade (docs/migration.md)')
     .option('--slow-callbacks', 'onPartitionsRevoked takes time (a separate callback choice)')
     .option('--slow-assign-lost', 'onPartitionsAssigned and onPartitionsLost take time too (a separate callback choice)')
     .option(
@@ -179,6 +181,7 @@ function requestOf(opts: ExploreOptions, livenessGiven: boolean): ExploreRequest
     partitions: opts.partitions,
     topics: opts.topics,
     static: opts.static,
+    migration: opts.migration,
     budgets,
     maxDepth: opts.maxDepth,
     maxInFlight: opts.maxInFlight,

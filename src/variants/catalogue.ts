@@ -21,6 +21,7 @@ import { builtinAssignors } from '../../models/assignors/index.ts';
 import { closeLeave, closeStart, createConsumerMachine, syncGroupRequest } from '../../models/classic/consumer.ts';
 import { lossStart } from '../../models/consumer-protocol/member.ts';
 import { defineVariant, type Variant } from './variant.ts';
+import { migrationVariants } from './migration-variants.ts';
 
 // Deliberately broken designs. Each one shows that the invariants it names can fail:
 // the test suite runs every variant and asserts the violation it declares is found.
@@ -632,7 +633,7 @@ const consumerVariants: Variant[] = [
     },
   }),
 ];
-catalogue.push(...consumerVariants);
+catalogue.push(...consumerVariants, ...migrationVariants);
 
 export function findVariant(name: string): Variant | undefined {
   return catalogue.find((v) => v.name === name);
