@@ -388,6 +388,9 @@ export function createMemberMachine() {
           }),
         ],
       },
+      // The rolling restarts' close (the world's `bounce`), kept in one step: the leave heartbeat
+      // and gone. Simplified: no auto-commit, callback or wait, unlike CLOSE.
+      CLOSE_NOW: { target: '.closed', actions: ['sendLeave', 'releaseAll'] },
       // The application commits whenever it is in the group (commitAsync, the auto-commit timer,
       // or commitSync inside a callback): CommitRequestManager does not wait for STABLE.
       COMMIT: { guard: 'canCommitInGroup', actions: 'sendCommit' },
