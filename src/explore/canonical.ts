@@ -332,9 +332,32 @@ function renamedFingerprint(p: Part, pi: number, perms: number[][], permKeys: st
  * fingerprints; a test checks the converse on every state of small explorations.
  */
 export function stateHash(w: World, opts: KeyOptions, prefix = ''): number {
-  const { slots, rest, net } = parts(w, opts.absoluteTime ?? false, opts.messageAge ?? false);
+  return hashOfParts(parts(w, opts.absoluteTime ?? false, opts.messageAge ?? false), opts, prefix === '' ? 0 : fingerprint(prefix));
+}
+
+/**
+ * The fair schedule's fingerprint: the world's form with the message order kept, no symmetry
+ * (the fair schedule delivers the oldest message and breaks ties by slot) and the clock
+ * relative. The liveness memo's key; `messageAge` as the explorer's key has it (a finer key
+ * than needed: the fair schedule lets no time pass while a message is in flight, so past its
+ * first steps every age is 0 and nothing is told apart that the memo could have merged).
+ */
+export const fairHash = (w: World, messageAge = false): number => hashOfParts(parts(w, false, messageAge), FAIR, 0);
+const FAIR: KeyOptions = { symmetry: false, ordered: true };
+
+/**
+ * `stateHash(w, opts, prefix)` and `fairHash(w, opts.messageAge)` from one pass over the
+ * world's parts (the explorer needs both for every state the fair schedule leaves).
+ */
+export function stateHashes(w: World, opts: KeyOptions, prefix: string): [state: number, fair: number] {
+  const messageAge = opts.messageAge ?? false;
+  if (opts.absoluteTime) return [stateHash(w, opts, prefix), fairHash(w, messageAge)];
+  const p = parts(w, false, messageAge);
+  return [hashOfParts(p, opts, prefix === '' ? 0 : fingerprint(prefix)), hashOfParts(p, FAIR, 0)];
+}
+
+function hashOfParts({ slots, rest, net }: ReturnType<typeof parts>, opts: KeyOptions, seed: number): number {
   const n = slots.length;
-  const seed = prefix === '' ? 0 : fingerprint(prefix);
   if (!opts.symmetry || n === 1) return combined(seed, rest, slots, net, opts.ordered, partFingerprint, identity(n));
   const signature = slots.map(signatureOf);
   const perms = permsOf(n);
