@@ -63,6 +63,12 @@ export interface ExploreResult {
   seconds: number;
   /** Peak heap during the search, in bytes. */
   heapBytes: number;
+  /**
+   * Bytes of the state store at the end: the fingerprint table, the parent links that rebuild
+   * a path, and the liveness memo (what Spin's "memory usage for states" counts; worlds are
+   * kept only in the frontier).
+   */
+  storeBytes: number;
   /** Successors cut off by each bound: nothing cut off means the space within the budgets was exhausted. */
   cut: { depth: number; inFlight: number; time: number; delay: number };
   /** A shortest path to a violated invariant, by concrete choices from the initial world. */
@@ -126,7 +132,14 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
   const seen = new FingerprintSet();
   const parent = new IntList();
   const via = new IntList(); // index of the choice among the parent's enabled choices
-  const hashOf = (w: World, used: Uint8Array) => stateHash(w, keyOpts, used.join(','));
+  // A node's budget counts are shared with its successors until one spends a budget.
+  const prefixes = new WeakMap<Uint8Array, string>();
+  const prefixOf = (used: Uint8Array): string => {
+    let p = prefixes.get(used);
+    if (p === undefined) prefixes.set(used, (p = used.join(',')));
+    return p;
+  };
+  const hashOf = (w: World, used: Uint8Array) => stateHash(w, keyOpts, prefixOf(used));
   /**
    * The first fair step out of a state the liveness check walks from, when it is also a step
    * the explorer takes from it (no fault to heal first, within the budgets): it is taken once,
@@ -139,7 +152,7 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
     const world = step(n.world, choice, config, model);
     // A state at the depth bound is not expanded: only its fair key is needed.
     if (n.depth >= bounds.maxDepth) return { choice, world, key: fairHash(world, keyOpts.messageAge) };
-    const [hash, key] = stateHashes(world, keyOpts, n.used.join(','));
+    const [hash, key] = stateHashes(world, keyOpts, prefixOf(n.used));
     n.fair = { choice, world, hash };
     return { choice, world, key };
   };
@@ -177,6 +190,7 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
     diameter,
     seconds: (performance.now() - started) / 1000,
     heapBytes: Math.max(heap, process.memoryUsage().heapUsed),
+    storeBytes: seen.bytes + parent.data.byteLength + via.data.byteLength + (checker?.bytes ?? 0),
     cut,
     violation,
     liveness: checker && { walks: checker.walks, steps: checker.walkSteps },

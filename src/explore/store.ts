@@ -2,7 +2,7 @@
 // canonical.ts) in open-addressing tables of plain Float64Arrays, with no object, boxed number
 // or hidden-class entry per state. A JS Set<number> spends about 40 bytes per 53-bit entry (a
 // heap number and a hash-table entry) and holds at most 2^24 of them; here an entry is 8 bytes
-// (16 with a value) and the table is kept at most 70% full.
+// (12 with a value) and the table is kept at most 70% full.
 
 const MAX_LOAD = 0.7;
 const EMPTY = 0;
@@ -72,16 +72,19 @@ export class FingerprintSet {
   }
 }
 
-/** A map from fingerprints to numbers (any double). */
+/**
+ * A cache from fingerprints to 32-bit integers (the liveness memo's milliseconds): a value that
+ * is not one (a fraction, or beyond 2^31 - 1) is not kept, and `get` misses it later.
+ */
 export class FingerprintMap {
   private keys: Float64Array;
-  private vals: Float64Array;
+  private vals: Int32Array;
   private mask: number;
   size = 0;
 
   constructor(capacity = 1 << 16) {
     this.keys = new Float64Array(capacity);
-    this.vals = new Float64Array(capacity);
+    this.vals = new Int32Array(capacity);
     this.mask = capacity - 1;
   }
 
@@ -95,6 +98,7 @@ export class FingerprintMap {
   }
 
   set(key: number, value: number): void {
+    if (value !== (value | 0)) return;
     const stored = key + 1;
     for (let i = home(key, this.mask); ; i = (i + 1) & this.mask) {
       const k = this.keys[i];
@@ -120,7 +124,7 @@ export class FingerprintMap {
     const keys = this.keys;
     const vals = this.vals;
     this.keys = new Float64Array(keys.length * 2);
-    this.vals = new Float64Array(keys.length * 2);
+    this.vals = new Int32Array(keys.length * 2);
     this.mask = this.keys.length - 1;
     for (let j = 0; j < keys.length; j++) {
       const k = keys[j];
