@@ -6,8 +6,6 @@ import { budgetIndex, budgetedKinds, delayBoundHoldsTimers, withinBudget, type B
 import { fairHash, stateHash, stateHashes } from './canonical.ts';
 import { LivenessChecker, type FairStep } from './liveness.ts';
 import { FingerprintSet } from './store.ts';
-import { fairChoice, healingChoices } from '../world/quiesce.ts';
-import { isSettled } from '../world/view.ts';
 import type { Session, Violation } from '../run/run.ts';
 
 // Exhaustive breadth-first exploration of the world within bounds, through the same
@@ -145,10 +143,8 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
    * the explorer takes from it (no fault to heal first, within the budgets): it is taken once,
    * and the successor hashed once for both (its fair key and its fingerprint as a state).
    */
-  const firstFairStep = (n: Node): FairStep | undefined => {
-    if (healingChoices(n.world).length > 0 || isSettled(n.world)) return undefined;
-    const choice = fairChoice(n.world, config);
-    if (choice === undefined || budgetIndex(choice.kind) !== undefined) return undefined;
+  const firstFairStep = (n: Node, choice: Choice): FairStep | undefined => {
+    if (budgetIndex(choice.kind) !== undefined) return undefined;
     const world = step(n.world, choice, config, model);
     // A state at the depth bound is not expanded: only its fair key is needed.
     if (n.depth >= bounds.maxDepth) return { choice, world, key: fairHash(world, keyOpts.messageAge) };
@@ -200,7 +196,7 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
   /** Runs the liveness check on a newly reached state; a violation if it fails. */
   const live = (n: Node): ExploreResult['violation'] | undefined => {
     if (!checker || !liveness) return undefined;
-    const o = checker.check(n.world, firstFairStep(n));
+    const o = checker.check(n.world, (choice) => firstFairStep(n, choice));
     if (o.kind === 'settles') return undefined;
     const path = pathTo(n.id);
     const message =

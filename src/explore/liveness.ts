@@ -20,7 +20,7 @@ export type Outcome =
 
 const NEVER = -1;
 
-/** A first fair step the explorer already took (it is one of the state's own successors), with its fair key. */
+/** A fair step with its successor's fair key (fairHash). */
 export interface FairStep {
   choice: Choice;
   world: World;
@@ -50,10 +50,11 @@ export class LivenessChecker {
    * successors form a functional graph (one successor per state), so remembering each state's
    * outcome once it is known decides every state with one visit: a walk ends at the first
    * state already decided, and settles the states it passed from there. `first`, when given,
-   * is the first fair step from a start with no fault to heal (the explorer shares it with the
-   * expansion of `start`, which takes the same step).
+   * takes the first fair step from a start with no fault to heal, given its choice (the
+   * explorer shares that step with the expansion of `start`, which takes it too); undefined
+   * leaves it to the walk.
    */
-  check(start: World, first?: FairStep): Outcome {
+  check(start: World, first?: (choice: Choice) => FairStep | undefined): Outcome {
     this.walks++;
     const bound = settleBoundMs(this.config);
     const heals = healingChoices(start);
@@ -97,20 +98,22 @@ export class LivenessChecker {
       if (v !== undefined) return resolved(v);
     }
     const deadline = w.now + bound;
-    for (let n = 0; !isSettled(w) && n < MAX_FAIR_STEPS; n++) {
-      const given = n === 0 && heals.length === 0 ? first : undefined;
-      const choice = given?.choice ?? fairChoice(w, this.config);
+    let settled = isSettled(w);
+    for (let n = 0; !settled && n < MAX_FAIR_STEPS; n++) {
+      const choice = fairChoice(w, this.config);
       if (!choice) break;
+      const given = n === 0 && heals.length === 0 ? first?.(choice) : undefined;
       const next = given?.world ?? step(w, choice, this.config, this.model);
       if (next.now > deadline) break;
       steps.push(choice);
       this.walkSteps++;
       w = next;
-      if (isSettled(w)) break;
+      settled = isSettled(w);
+      if (settled) break;
       const v = visit(w, steps.length, given?.key ?? this.key(w));
       if (v !== undefined) return resolved(v);
     }
-    if (!isSettled(w)) {
+    if (!settled) {
       // Nothing left to happen: a dead end.
       if (fairChoice(w, this.config) === undefined) {
         finish(() => NEVER);
