@@ -22,6 +22,7 @@ import type { Interpreter } from '../world/model.ts';
 import { interpreterHelp, parseInterpreter, useInterpreter } from './interpreter.ts';
 import { extendExplore, finishExplore, validateCiOptions, type CiOptions } from './check-ci.ts';
 import { tracksGoals } from './goals.ts';
+import { num as n } from '../core/format.ts';
 
 /** The flags as commander gives them: the instance and bounds only when given. */
 interface ExploreOptions
@@ -189,8 +190,6 @@ function overridden(req: ExploreRequest): string[] {
   ];
   return flags.filter(([v]) => v !== undefined).map(([, f]) => f);
 }
-
-const n = (x: number) => Math.round(x).toLocaleString('en-US');
 
 async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, livenessGiven: boolean): Promise<number> {
   const req = requestOf(opts, livenessGiven);
