@@ -92,14 +92,14 @@ interface Node {
   /**
    * The first fair step out of this state, taken by the liveness check when the state was
    * reached, with the successor's fingerprint: its expansion reuses it instead of stepping
-   * and hashing again (the fair schedule's edges are edges of the explored graph).
+   * and hashing again (that first fair step is an edge of the explored graph).
    */
   fair?: { choice: Choice; world: World; hash: number };
 }
 
 /** Growable Int32Array for per-state parent links. */
 class IntList {
-  data = new Int32Array(1 << 16);
+  data = new Int32Array(1 << 10);
   length = 0;
   push(v: number): void {
     if (this.length === this.data.length) {

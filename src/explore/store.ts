@@ -17,7 +17,7 @@ export class FingerprintSet {
   private mask: number;
   size = 0;
 
-  constructor(capacity = 1 << 16) {
+  constructor(capacity = 1 << 10) {
     this.keys = new Float64Array(capacity);
     this.mask = capacity - 1;
   }
@@ -82,7 +82,7 @@ export class FingerprintMap {
   private mask: number;
   size = 0;
 
-  constructor(capacity = 1 << 16) {
+  constructor(capacity = 1 << 10) {
     this.keys = new Float64Array(capacity);
     this.vals = new Int32Array(capacity);
     this.mask = capacity - 1;
