@@ -7,6 +7,7 @@ import { cooperativeNoDirectTransfer } from './invariants/cooperative-transfer.t
 import { eagerRevokeBeforeJoin } from './invariants/eager-revoke.ts';
 import { epochsGrow } from './invariants/epochs-grow.ts';
 import { eventuallyStable } from './invariants/eventually-stable.ts';
+import { boundedRebalance } from './invariants/bounded-rebalance.ts';
 import { exclusiveHolding } from './invariants/exclusive-holding.ts';
 import { fencedReleasesFirst } from './invariants/fenced-releases-first.ts';
 import { ownerBookkeeping } from './invariants/owner-bookkeeping.ts';
@@ -62,6 +63,7 @@ export const invariants: Invariant[] = [
   noLostPartitions,
   noRewind,
   eventuallyStable,
+  boundedRebalance,
 ];
 
 export const invariantsFor = (protocol: Invariant['protocols'][number]): Invariant[] =>

@@ -16,7 +16,8 @@ export type Outcome =
   | { kind: 'settles'; ms: number }
   /** A lasso; an empty cycle is a dead end (nothing left to happen: the state repeats forever). */
   | { kind: 'cycle'; stem: Choice[]; cycle: Choice[] }
-  | { kind: 'slow'; ms: number; steps: Choice[] };
+  /** Settled later than the bound; `unsettled`: not settled when the fair schedule's own bound ran out. */
+  | { kind: 'slow'; ms: number; steps: Choice[]; unsettled?: boolean };
 
 const NEVER = -1;
 
@@ -33,6 +34,8 @@ export class LivenessChecker {
   constructor(
     private config: WorldConfig,
     private model: Model,
+    /** Settling later than this is `slow` (default: eventually-stable's bound). */
+    private bound = settleBoundMs(config),
   ) {}
 
   private key(w: World): number {
@@ -41,7 +44,7 @@ export class LivenessChecker {
 
   check(start: World): Outcome {
     this.walks++;
-    const bound = settleBoundMs(this.config);
+    const bound = this.bound;
     const heals = healingChoices(start).length;
     // Already settled, with no fault left to end: nothing to walk (and nothing worth remembering).
     if (heals === 0 && isSettled(start)) return { kind: 'settles', ms: 0 };
@@ -87,7 +90,7 @@ export class LivenessChecker {
         finish(() => NEVER);
         return { kind: 'cycle', stem: steps, cycle: [] };
       }
-      return { kind: 'slow', ms: w.now - start.now, steps };
+      return { kind: 'slow', ms: w.now - start.now, steps, unsettled: true };
     }
     const end = w.now;
     finish((i) => end - path[i].now);

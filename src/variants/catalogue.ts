@@ -530,6 +530,15 @@ const consumerVariants: Variant[] = [
     },
   }),
   defineVariant({
+    name: 'join-waits-for-timeout',
+    description:
+      'The coordinator never completes a join phase early: every phase waits out the rebalance timeout, although every member has rejoined (as members pending since a lost JoinGroup answer did in KAFKA-9752).',
+    protocols: ['cooperative'],
+    breaks: ['bounded-rebalance'],
+    explore: { members: 2, partitions: 2, budgets: { drop: 1, crash: 1 }, maxDepth: 12, maxInFlight: 2, liveness: true },
+    coordinator: { guards: { allMembersRejoined: () => false } },
+  }),
+  defineVariant({
     name: 'lopsided-uniform',
     description: 'The uniform server assignor moves one partition from the last member to the first.',
     protocols: ['consumer'],
