@@ -27,6 +27,7 @@ import { noDropOnStale } from './invariants/stale-responses.ts';
 import { noLostPartitions } from './invariants/no-lost-partitions.ts';
 import { noNeedlessRebalance } from './invariants/no-needless-rebalance.ts';
 import { noRewind } from './invariants/no-rewind.ts';
+import { stickyAssignment } from './invariants/sticky-assignment.ts';
 import { staticRestartNoRebalance } from './invariants/static-restart.ts';
 
 export type { Invariant } from './invariant.ts';
@@ -62,6 +63,7 @@ export const invariants: Invariant[] = [
   noNeedlessRebalance,
   noLostPartitions,
   noRewind,
+  stickyAssignment,
   eventuallyStable,
   boundedRebalance,
 ];

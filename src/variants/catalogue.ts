@@ -166,7 +166,7 @@ export const catalogue: Variant[] = [
     name: 'cooperative-direct-transfer',
     description: 'cooperative-sticky without adjustAssignment: moving partitions go straight to their new owner.',
     protocols: ['cooperative'],
-    breaks: ['cooperative-no-direct-transfer', 'revoke-before-assign'],
+    breaks: ['cooperative-no-direct-transfer', 'revoke-before-assign', 'sticky-assignment'],
     explore: { members: 2, partitions: 2, maxDepth: 18, maxInFlight: 2 },
     assignors: { 'cooperative-sticky': { ...sticky, name: 'cooperative-sticky', supportedProtocols: ['cooperative', 'eager'] } },
   }),
@@ -278,7 +278,7 @@ export const alternatives: Variant[] = [
       'cooperative-sticky that ignores the partitions members own (as if every member were new): not sticky, so a rebalance moves partitions needlessly, and without the owned partitions it cannot hold moving ones back for a second round.',
     protocols: ['cooperative'],
     // The quantity cooperative-moves-no-more (src/compare/quantities.ts) fails with it too.
-    breaks: ['cooperative-no-direct-transfer', 'revoke-before-assign'],
+    breaks: ['cooperative-no-direct-transfer', 'revoke-before-assign', 'sticky-assignment'],
     explore: { members: 2, partitions: 2, maxDepth: 18, maxInFlight: 2 },
     assignors: {
       'cooperative-sticky': {
@@ -539,10 +539,20 @@ const consumerVariants: Variant[] = [
     coordinator: { guards: { allMembersRejoined: () => false } },
   }),
   defineVariant({
+    name: 'uniform-forgets-previous',
+    description:
+      'The uniform server assignor computes every target from scratch, ignoring the previous one: balanced, but a membership change moves partitions between members that stay.',
+    protocols: ['consumer'],
+    breaks: ['sticky-assignment'],
+    explore: { members: 2, partitions: 2, assignor: 'uniform', budgets: { addPartition: 1 }, maxDepth: 14, maxInFlight: 2 },
+    serverAssignors: { uniform: { ...uniform, assign: (input) => uniform.assign({ ...input, previous: {} }) } },
+  }),
+  defineVariant({
     name: 'lopsided-uniform',
     description: 'The uniform server assignor moves one partition from the last member to the first.',
     protocols: ['consumer'],
-    breaks: ['balanced-when-stable'],
+    // Moving a partition off the last member also takes it below the quota it may keep.
+    breaks: ['balanced-when-stable', 'sticky-assignment'],
     explore: { members: 2, partitions: 4, assignor: 'uniform', maxDepth: 13, maxInFlight: 2 },
     serverAssignors: {
       uniform: {
