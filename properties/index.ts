@@ -28,6 +28,7 @@ import { noLostPartitions } from './invariants/no-lost-partitions.ts';
 import { noNeedlessRebalance } from './invariants/no-needless-rebalance.ts';
 import { noRewind } from './invariants/no-rewind.ts';
 import { stickyAssignment } from './invariants/sticky-assignment.ts';
+import { noStarvingMember } from './invariants/no-starving-member.ts';
 import { staticRestartNoRebalance } from './invariants/static-restart.ts';
 
 export type { Invariant } from './invariant.ts';
@@ -64,6 +65,7 @@ export const invariants: Invariant[] = [
   noLostPartitions,
   noRewind,
   stickyAssignment,
+  noStarvingMember,
   eventuallyStable,
   boundedRebalance,
 ];

@@ -530,6 +530,14 @@ const consumerVariants: Variant[] = [
     },
   }),
   defineVariant({
+    name: 'leave-ignored',
+    description:
+      'The coordinator ignores a LeaveGroup: the member stays, and its partitions with a consumer that is gone, until its session expires.',
+    breaks: ['no-starving-member'],
+    explore: { members: 2, partitions: 2, budgets: { close: 1 }, maxDepth: 8, maxInFlight: 2 },
+    coordinator: { actions: { removeLeavingMember: assign({}) } },
+  }),
+  defineVariant({
     name: 'join-waits-for-timeout',
     description:
       'The coordinator never completes a join phase early: every phase waits out the rebalance timeout, although every member has rejoined (as members pending since a lost JoinGroup answer did in KAFKA-9752).',
