@@ -193,7 +193,10 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
     // A group that never settles breaks the loosest bound (eventually-stable); a slow one, the
     // loosest bound it exceeds.
     const slow = o.kind === 'slow' && !o.unsettled ? o.ms : Number.POSITIVE_INFINITY;
-    const { inv, bound } = [...liveness].reverse().find((l) => l.bound < slow) ?? liveness[liveness.length - 1];
+    const exceeded = liveness.filter((l) => l.bound < slow);
+    const loosest = exceeded.length > 0 ? exceeded[exceeded.length - 1].bound : liveness[liveness.length - 1].bound;
+    // Among invariants with that bound, the first in the list: the one replay reports.
+    const { inv, bound } = liveness.find((l) => l.bound === loosest)!;
     const message =
       o.kind === 'cycle'
         ? o.cycle.length > 0
