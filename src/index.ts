@@ -11,9 +11,11 @@ export {
   type CampaignReport,
   type CampaignPlan,
 } from './api/check.ts';
-export { explore, type ExploreOptions, type ExploreReport } from './api/explore.ts';
+export { explore, planExplore, type ExploreOptions, type ExploreReport } from './api/explore.ts';
 export { replay, type ReplayReport } from './api/replay.ts';
 export { compare, type CompareOptions } from './api/compare.ts';
+export { mutate, type MutateOptions, type MutateReport } from './api/mutate.ts';
+export { validate, logProtocols, type LogProtocol, type ValidateOptions, type ValidateReport } from './api/validate.ts';
 export type { ComparisonResult, DesignResult, Timing } from './compare/compare.ts';
 export { UsageError } from './core/errors.ts';
 export type { Counterexample } from './replay/counterexample.ts';

@@ -420,6 +420,27 @@ describe('behaviours the model once got wrong', () => {
     expect(c.ctx.owned).toEqual(['t-0', 't-1']);
   });
 
+  // FIXED (was a model difference): the retry of a failed pre-revocation auto-commit goes through
+  // ConsumerCoordinator.sendOffsetCommitRequest again, which uses generationIfStable(): after a
+  // heartbeat's UNKNOWN_MEMBER_ID reset the member is UNJOINED, so the commit fails locally with
+  // CommitFailedException ("not part of an active group"), which is not retriable, and
+  // onJoinPrepare goes on to the join. The model sent the commit with generation -1 and no member
+  // id, which the coordinator of an Empty group stores as a standalone commit.
+  test('after a reset, the retried pre-revocation auto-commit is not sent: the member joins instead', () => {
+    const c = stableConsumer();
+    c.fire('heartbeat');
+    c.reply(c.sent('Heartbeat'), heartbeat('REBALANCE_IN_PROGRESS'));
+    const commit = c.sent('OffsetCommit');
+    c.fire('heartbeat');
+    c.reply(c.sent('Heartbeat'), heartbeat('UNKNOWN_MEMBER_ID'));
+    expect(c.ctx.generation).toBe(-1);
+    c.reply(commit, commitResp('NOT_COORDINATOR'));
+    expect(c.state).toBe('committing');
+    const out = c.fire('retry');
+    expect(out.filter((m) => m.kind === 'OffsetCommit')).toEqual([]);
+    expect(c.state).not.toBe('committing');
+  });
+
   // FIXED (was a model difference): EAGER onJoinPrepare marks every assigned partition "pending revocation" when it
   // sends the auto-commit (ConsumerCoordinator.maybeMarkPartitionsPendingRevocation: "which stops
   // the Fetcher from sending new fetches or returning data from previous fetches to the user"), so

@@ -1,4 +1,4 @@
-import { and, assign, enqueueActions, or, setup, stateIn } from 'xstate';
+import { and, assign, enqueueActions, not, or, setup, stateIn } from 'xstate';
 import type { Assignor } from '../assignors/types.ts';
 import type { Topics } from '../types.ts';
 import type { ClassicResponse, ClientRequest } from './messages.ts';
@@ -529,6 +529,13 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
             {
               guard: { type: 'isTimer', params: 'req:commit' },
               actions: ['clearTimer', 'clearInflightCommit', 'markCoordinatorUnknown', 'armRetry'],
+            },
+            // The retry goes through sendOffsetCommitRequest again, which fails at once when the
+            // member is no longer STABLE (generationIfStable() is null after a reset):
+            // CommitFailedException is not retriable, so onJoinPrepare goes on to the join.
+            {
+              guard: and([{ type: 'isTimer', params: 'retry' }, not('shouldCommitBeforeRevoke')]),
+              actions: ['clearTimer', 'endJoinPrepare'],
             },
             { guard: and([{ type: 'isTimer', params: 'retry' }, 'coordinatorKnown']), actions: ['clearTimer', 'sendAutoCommit'] },
             { guard: { type: 'isTimer', params: 'retry' }, actions: 'armRetry' },

@@ -76,14 +76,21 @@ export type RequestEvent = Extract<CoordinatorEvent, { msg: unknown }>;
 export interface CoordinatorInput {
   initialRebalanceDelayMs: number;
   newMemberJoinTimeoutMs?: number;
-  /** Failover: the group record and offsets read back from __consumer_offsets, at time `now`. */
-  load?: { persisted: PersistedGroup | null; committed: Record<TopicPartition, CommittedOffset>; now: number };
+  /**
+   * Failover: the group record and offsets read back from __consumer_offsets, at time `now`.
+   * `memberSeq` is the next member-id number of the old coordinator: Kafka's member ids end in a
+   * random UUID that never repeats on any broker, which the model's counter matches only if it
+   * carries across brokers (read from the record alone, the ids handed out in a generation that
+   * was never persisted would be handed out again, and stale requests carrying them accepted).
+   */
+  load?: { persisted: PersistedGroup | null; committed: Record<TopicPartition, CommittedOffset>; now: number; memberSeq: number };
 }
 
 export function initialCoordinatorContext(input: CoordinatorInput): CoordinatorContext {
   const fresh = emptyContext(input);
   const p = input.load?.persisted;
-  if (!input.load || !p) return input.load ? { ...fresh, committed: input.load.committed } : fresh;
+  if (!input.load) return fresh;
+  if (!p) return { ...fresh, committed: input.load.committed, nextMemberSeq: input.load.memberSeq };
   // onElection: the group comes back as it was last written (Stable or Empty); every member
   // gets a session deadline counted from the load. Any rebalance in progress is gone.
   const members: Record<string, GroupMember> = {};
@@ -92,7 +99,7 @@ export function initialCoordinatorContext(input: CoordinatorInput): CoordinatorC
     members[id] = { ...m, joinCorr: null, syncCorr: null, isNew: false };
     timers[`session:${id}`] = input.load.now + m.sessionTimeoutMs;
   }
-  const nextMemberSeq = 1 + Object.keys(members).reduce((n, id) => Math.max(n, memberIdSeq(id)), 0);
+  const nextMemberSeq = Math.max(input.load.memberSeq, 1 + Object.keys(members).reduce((n, id) => Math.max(n, memberIdSeq(id)), 0));
   return {
     ...fresh,
     generation: p.generation,

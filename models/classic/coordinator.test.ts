@@ -641,3 +641,32 @@ describe('behaviours the model once got wrong', () => {
     expect(g.state).toBe('Stable');
   });
 });
+
+// ---- coordinator failover ------------------------------------------------------------------
+
+describe('failover (GroupMetadataManager loads the group from __consumer_offsets)', () => {
+  test('a member id handed out before a failover is never handed out again, even if its generation was not persisted', () => {
+    // a and b form generation 1 (persisted at Stable); c joins, generation 2 forms and is not
+    // persisted (CompletingRebalance writes nothing) when the coordinator moves.
+    const { g, ids } = stableGroup(['a', 'b']);
+    const c = memberIdRequired(g, 'c');
+    g.call(joinReq('c', c));
+    for (const id of ids) g.call(joinReq(clientOf(id), id));
+    g.completeJoin();
+    expect(g.state).toBe('CompletingRebalance');
+    expect(g.ctx.generation).toBe(2);
+    expect(g.ctx.persisted?.generation).toBe(1);
+    // The new coordinator loads generation 1, without c.
+    const loaded = new Coordinator({
+      load: { persisted: g.ctx.persisted, committed: g.ctx.committed, now: 0, memberSeq: g.ctx.nextMemberSeq },
+    });
+    expect(loaded.ctx.generation).toBe(1);
+    expect(Object.keys(loaded.ctx.members)).toEqual(ids);
+    // Kafka's ids end in a random UUID: c's client asking again gets a new id, so a leftover
+    // request carrying c's old id (with generation 2, which the new coordinator will issue
+    // again) is not taken for a member of the new generation.
+    const again = memberIdRequired(loaded, 'c');
+    expect(again).not.toBe(c);
+    expect([...ids, c]).not.toContain(again);
+  });
+});

@@ -1,8 +1,8 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { check, compare, explore, planCampaigns, replay, UsageError } from '../index.ts';
+import { check, compare, explore, mutate, planCampaigns, replay, UsageError, validate } from '../index.ts';
 
 // The library API as a user's program calls it: typed results, nothing printed, bad input as a
 // UsageError naming the problem.
@@ -71,4 +71,45 @@ test('with no option picking campaigns, check also plans every campaign with sta
     'eager/range (3 members x 6 partitions)',
   ]);
   expect(planCampaigns({ static: true }, undefined).every((p) => p.static && !p.upgrade)).toBe(true);
+});
+
+test('explore: the state and memory caps end a search that has no end, and the report says it is not complete', async () => {
+  const full = await explore({ members: 2, partitions: 1, maxDepth: 5 });
+  expect(full.result.states).toBeGreaterThan(500);
+  const states = await explore({ members: 2, partitions: 1, maxDepth: 5, maxStates: 500 });
+  expect(states.result.stopped).toBe(true);
+  expect(states.result.states).toBe(500);
+  expect(states.complete).toBe(false);
+  // One byte of heap: the first poll (after 1,024 transitions) stops it.
+  const memory = await explore({ members: 2, partitions: 1, maxDepth: 5, maxHeapBytes: 1 });
+  expect(memory.result.heapCapped).toBe(true);
+  expect(memory.result.states).toBeLessThan(full.result.states);
+  expect(memory.complete).toBe(false);
+});
+
+test('validate: a real log holds; a planted double owner is the first violation, with its line', () => {
+  const file = 'src/conformance/fixtures/logs/cooperative-kafka-java.jsonl';
+  const good = validate(file, { protocol: 'cooperative' });
+  expect(good.ok).toBe(true);
+  expect(good.checked).toEqual(['single-owner', 'revoke-before-reassign']);
+  const text = [
+    '{"time":1,"process":"a","member":"a","generation":1,"event":"assign","partitions":["t-0"]}',
+    '{"time":2,"process":"b","member":"b","generation":1,"event":"assign","partitions":["t-0"]}',
+  ].join('\n');
+  const bad = validate({ text });
+  expect(bad.violation).toMatchObject({ invariant: 'single-owner', lineNumber: 2 });
+  expect(() => validate({ text: '{"time":1}' })).toThrow(UsageError);
+  expect(() => validate('no-such.log')).toThrow(/cannot read no-such.log: ENOENT/);
+});
+
+test('mutate: a known survivor is reported, and is ok only when recorded', async () => {
+  const only = ['classic-coordinator/protocolIncompatible/true'];
+  const budget = { runs: 5, exploreStates: 50 };
+  const dir = mkdtempSync(join(tmpdir(), 'rc-api-mutate-'));
+  const none = join(dir, 'none.json');
+  writeFileSync(none, '{}');
+  const r = await mutate({ only, budget, survivors: none });
+  expect(r.results.map((m) => [m.id, m.status])).toEqual([[only[0], 'survived']]);
+  expect(r.ok).toBe(false);
+  expect(r.unrecorded).toEqual(only);
 });

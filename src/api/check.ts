@@ -1,5 +1,6 @@
 // `check(options)`: random campaigns as a library call. Typed results, no printing: the CLI
 // (src/cli/check.ts) and a user's own test suite read the same report.
+import { count } from '../core/format.ts';
 import { UsageError } from '../core/errors.ts';
 import { parseShard, type Shard } from '../core/shard.ts';
 import type { Counterexample } from '../replay/counterexample.ts';
@@ -64,8 +65,6 @@ export interface CheckReport {
   campaigns: CampaignReport[];
 }
 
-const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
-
 /**
  * The campaigns a check runs: every protocol x assignor asked for, over the instance. With no
  * option that picks the campaigns (protocol, assignor, variant, static, upgrade), every one runs
@@ -120,9 +119,9 @@ export function planCampaigns(options: CheckOptions, variant: Variant | undefine
     });
     // The instance actually checked: a variant's settings may change it.
     const counts = Object.values(config.topics);
-    const shape = counts.length > 1 ? `${counts.length} topics x ${plural(counts[0], 'partition')}` : plural(counts[0], 'partition');
+    const shape = counts.length > 1 ? `${counts.length} topics x ${count(counts[0], 'partition')}` : count(counts[0], 'partition');
     const name = c.upgrade ? 'upgrade eager range -> cooperative-sticky' : `${protocol}/${assignor}`;
-    const label = `${name}${config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${plural(config.members, 'member')} x ${shape})`;
+    const label = `${name}${config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${shape})`;
     return { ...c, config, label };
   });
 }

@@ -8,6 +8,7 @@ import { exploreParallel } from '../explore/parallel.ts';
 import type { ExploreSpec } from '../explore/spec.ts';
 import { noFaults, session, worldConfig } from '../run/config.ts';
 import { runPicks } from '../run/run.ts';
+import { num as fmt } from '../core/format.ts';
 
 // The anchors: equivalent models of the classic eager protocol (2 consumers x 2 partitions,
 // range, at most one lost message, messages delivered before time moves on) for Spin and Quint,
@@ -17,7 +18,6 @@ import { runPicks } from '../run/run.ts';
 // holds the override it needs). Their speed is printed next to ours, measured in this run.
 
 const dir = resolve(import.meta.dirname, '../../bench/anchors');
-const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 
 const found = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8' }).error === undefined;
 

@@ -20,6 +20,7 @@ import { timeline } from '../replay/timeline.ts';
 import { writeCounterexample } from '../replay/save.ts';
 import type { Interpreter } from '../world/model.ts';
 import { interpreterHelp, parseInterpreter, useInterpreter } from './interpreter.ts';
+import { num as n } from '../core/format.ts';
 
 /** A fast-check replay path: `12:0:3` (numbers joined by colons). */
 function replayPath(raw: string): string {
@@ -225,8 +226,6 @@ function replayCommand(opts: CheckOptions, plan: CampaignPlan, result: CampaignR
   if (result.failure) parts.push(`--path ${result.failure.path}`);
   return parts.join(' ');
 }
-
-const n = (x: number) => x.toLocaleString('en-US');
 
 /** Why the counterexample may not be the smallest: shrinking ran out of budget or time. */
 const shrinkCut = (why: string): string =>

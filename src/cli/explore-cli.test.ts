@@ -116,3 +116,14 @@ test.each([
   expect(r.err.trim().split('\n')).toHaveLength(1);
   expect(r.err).toContain(message);
 });
+
+test('explore stops at --max-states or --max-memory and says what was explored, with exit 0 and "not exhausted"', () => {
+  const states = cli('explore', '--members', '2', '--partitions', '1', '--max-depth', '5', '--max-states', '300', '--no-save');
+  expect(states.code).toBe(0);
+  expect(states.out).toMatch(/300 distinct states/);
+  expect(states.out).toMatch(/bounded: .*stopped at --max-states 300: not exhausted/);
+  const memory = cli('explore', '--members', '3', '--partitions', '3', '--max-depth', '12', '--max-memory', '16', '--no-save');
+  expect(memory.code).toBe(0);
+  expect(memory.out).toMatch(/stopped at the memory cap \(16 MB of heap\) with [\d,]+ states reached: not exhausted/);
+  expect(cli('explore', '--max-memory', '2').err).toMatch(/^rebalance-check: --max-memory/);
+});

@@ -3,10 +3,9 @@ import pc from 'picocolors';
 import type { budgetedKinds, Budgets } from '../explore/bounds.ts';
 import { protocols } from '../run/config.ts';
 import { Coverage, formatCoverage } from '../run/coverage.ts';
-import { symmetryHolds, type Progress } from '../explore/bfs.ts';
-import { exploreCounterexample } from '../explore/counterexample.ts';
-import { exploreParallel } from '../explore/parallel.ts';
-import { exploreDefaults, exploreLimits, resolveSpec, specSession, type ExploreRequest } from '../explore/spec.ts';
+import type { Progress } from '../explore/bfs.ts';
+import { defaultMaxHeapBytes, explore, planExplore, type ExploreOptions as ApiExploreOptions } from '../api/explore.ts';
+import { exploreDefaults, exploreLimits, specSession, type ExploreRequest } from '../explore/spec.ts';
 import { parseShard } from '../core/shard.ts';
 import { catalogue } from '../variants/catalogue.ts';
 import { loadVariant } from '../variants/load.ts';
@@ -22,6 +21,7 @@ import type { Interpreter } from '../world/model.ts';
 import { interpreterHelp, parseInterpreter, useInterpreter } from './interpreter.ts';
 import { extendExplore, finishExplore, validateCiOptions, type CiOptions } from './check-ci.ts';
 import { tracksGoals } from './goals.ts';
+import { num as n } from '../core/format.ts';
 
 /** The flags as commander gives them: the instance and bounds only when given. */
 interface ExploreOptions
@@ -33,6 +33,8 @@ interface ExploreOptions
   variant?: string;
   maxClock?: number;
   maxTime?: number;
+  maxStates?: number;
+  maxMemory?: number;
   maxDelay?: number;
   symmetry: boolean;
   liveness: boolean;
@@ -138,6 +140,12 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
     .option('--out <dir>', 'where a violation writes its counterexample file', 'counterexamples')
     .option('--no-save', 'do not write a counterexample file')
     .option('--max-time <s>', maxTimeHelp, seconds('--max-time'))
+    .option('--max-states <n>', 'stop after this many distinct states and report what was explored', positiveInt('--max-states', 1, 1e9))
+    .option(
+      '--max-memory <MB>',
+      'stop when the heap passes this many megabytes and report what was explored (default: three quarters of the heap limit)',
+      positiveInt('--max-memory', 16, 1e6),
+    )
     .option('--interpreter <name>', interpreterHelp, parseInterpreter)
     .option('--json', 'print the result as JSON')
     .action(async (opts: ExploreOptions) => {
@@ -190,18 +198,23 @@ function overridden(req: ExploreRequest): string[] {
   return flags.filter(([v]) => v !== undefined).map(([, f]) => f);
 }
 
-const n = (x: number) => Math.round(x).toLocaleString('en-US');
-
 async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, livenessGiven: boolean): Promise<number> {
-  const req = requestOf(opts, livenessGiven);
   const interpreter = useInterpreter(opts);
-  const { spec: fromRequest, fromVariant } = resolveSpec(loaded, req);
-  const resolved = interpreter === 'compiled' ? fromRequest : { ...fromRequest, interpreter };
-  const { session, variant } = specSession(resolved, loaded);
-  // The explorer would drop it anyway; say so, and do not measure a reduction that cannot happen.
-  const noSymmetry = resolved.symmetry && !symmetryHolds(session.config);
   validateCiOptions(opts);
-  const spec = { ...resolved, ...(noSymmetry && { symmetry: false }), goals: tracksGoals(opts) };
+  const req = requestOf(opts, livenessGiven);
+  const options: ApiExploreOptions = {
+    ...req,
+    variant: loaded,
+    interpreter,
+    goals: tracksGoals(opts),
+    workers: opts.workers,
+    maxTime: opts.maxTime,
+    maxStates: opts.maxStates,
+    ...(opts.maxMemory !== undefined && { maxHeapBytes: opts.maxMemory * 1e6 }),
+    measureReduction: opts.measureReduction,
+  };
+  const { spec, fromVariant, symmetryDropped: noSymmetry } = await planExplore(options);
+  const { session, variant } = specSession(spec, loaded);
   const b = spec.bounds;
   const budgetText = Object.entries(budgetFlags)
     .filter(([k]) => b.budgets[k as keyof Budgets] > 0)
@@ -226,13 +239,10 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
         `  symmetry off: ${session.config.static ? 'static members are ordered by group.instance.id' : 'KIP-848 members are ordered by their client-made member id'}, which names the client, so clients are not interchangeable`,
       ),
     );
-  const timed = opts.maxTime === undefined ? spec : { ...spec, deadline: Date.now() + opts.maxTime * 1000 };
-  const r = await exploreParallel(timed, opts.workers, quiet ? undefined : progressPrinter(), loaded);
+  const report = await explore({ ...options, onProgress: quiet ? undefined : progressPrinter() });
+  const r = report.result;
   if (process.stderr.isTTY && !quiet) process.stderr.write('\r\x1b[K');
-  const reduction =
-    opts.measureReduction && spec.symmetry && !r.violation
-      ? await exploreParallel({ ...spec, symmetry: false, coverage: false, liveness: false }, opts.workers, undefined, loaded)
-      : undefined;
+  const reduction = report.statesWithoutSymmetry === undefined ? undefined : { states: report.statesWithoutSymmetry };
   let coverageLines: string[] = [];
   let coverageReport: ReturnType<Coverage['report']> | undefined;
   if (r.coverage) {
@@ -266,10 +276,7 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
     coverage: coverageReport,
   };
   let file: string | undefined;
-  if (r.violation) {
-    const cx = exploreCounterexample(session, variant, r.violation);
-    if (opts.save) file = writeCounterexample(opts.out, cx);
-  }
+  if (report.counterexample && opts.save) file = writeCounterexample(opts.out, report.counterexample);
   const v0 = r.violation;
   const ci = finishExplore(
     opts,
@@ -307,6 +314,11 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
     r.cut.time && `${n(r.cut.time)} successors past ${b.maxTimeMs} ms`,
   ].filter(Boolean);
   if (r.timedOut) cutParts.push(`stopped at the --max-time deadline (${opts.maxTime} s) with ${n(r.states)} states reached: not exhausted`);
+  if (r.stopped) cutParts.push(`stopped at --max-states ${n(opts.maxStates ?? r.states)}: not exhausted`);
+  if (r.heapCapped)
+    cutParts.push(
+      `stopped at the memory cap (${mb(options.maxHeapBytes ?? defaultMaxHeapBytes())} of heap) with ${n(r.states)} states reached: not exhausted; tighten the bounds (--max-depth, --max-delay, budgets) or raise --max-memory`,
+    );
   const exhausted = cutParts.length === 0;
   const delayed = r.cut.delay > 0 ? ` within the delay bound (timers held back in ${n(r.cut.delay)} states)` : '';
   if (!r.violation)

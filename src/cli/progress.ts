@@ -1,9 +1,8 @@
 import pc from 'picocolors';
+import { num as n } from '../core/format.ts';
 
 // The progress of a long command on stderr: one line rewritten in place on a terminal (every
 // 200 ms), a plain line every few seconds otherwise (CI logs), so a campaign is never silent.
-
-const n = (x: number) => Math.round(x).toLocaleString('en-US');
 
 export function progressLine(label: string, total: number, opts: { everyMs?: number; enabled?: boolean } = {}) {
   const tty = process.stderr.isTTY === true;

@@ -1,12 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import pc from 'picocolors';
-import { session } from '../run/config.ts';
-import { findVariant } from '../variants/catalogue.ts';
-import { isVariantPath, loadVariant } from '../variants/load.ts';
+import { replay } from '../api/replay.ts';
 import { CounterexampleError, readCounterexample } from '../replay/counterexample.ts';
-import { replayStored } from '../replay/replay.ts';
-import { timeline } from '../replay/timeline.ts';
+import type { TimelineRow } from '../replay/timeline.ts';
 import { UsageError } from '../core/errors.ts';
 import { count, printViolation } from './report.ts';
 import type { Interpreter } from '../world/model.ts';
@@ -49,28 +46,16 @@ async function runReplay(file: string, opts: ReplayOptions): Promise<number> {
       const { replayReal } = await import('../conformance/replay-real.ts');
       return await replayReal(cx, file, { broker, client });
     }
-    // A catalogue name, or the path of a user's variant file (relative to the working directory).
-    if (cx.variant !== null && !isVariantPath(cx.variant) && !findVariant(cx.variant))
-      throw new CounterexampleError(`${file}: unknown variant "${cx.variant}"`);
-    const variant =
-      cx.variant === null
-        ? undefined
-        : await loadVariant(cx.variant).catch((e: Error) => {
-            throw new CounterexampleError(`${file}: ${e.message}`);
-          });
-    const s = session(cx.config, variant);
-    const { result, choices } = replayStored(s, cx.choices, file);
-    const rows = timeline(s, choices);
+    const { violation: v, rows, steps } = await replay(file);
     const what = `${cx.protocol}/${cx.assignor}${cx.variant ? ` variant ${cx.variant}` : ''} (${count(cx.config.members, 'member')}, ${Object.entries(
       cx.config.topics,
     )
       .map(([t, n]) => `${t}: ${n}`)
       .join(', ')})`;
-    const v = result.violation;
     if (opts.html) await writeHtml(opts.html, file, rows, v);
     if (!v) {
       console.log(
-        `${pc.green('✓')} ${file}: ${cx.violation.invariant} no longer fails: ${choices.length} steps and the fair schedule replayed with every invariant holding (${what})`,
+        `${pc.green('✓')} ${file}: ${cx.violation.invariant} no longer fails: ${steps} steps and the fair schedule replayed with every invariant holding (${what})`,
       );
       return 0;
     }
@@ -88,7 +73,7 @@ async function runReplay(file: string, opts: ReplayOptions): Promise<number> {
 async function writeHtml(
   out: string,
   file: string,
-  rows: ReturnType<typeof timeline>,
+  rows: TimelineRow[],
   v: { invariant: string; statement: string; message: string; step: number } | undefined,
 ) {
   // Loaded lazily: the report renderer is only needed with --html.

@@ -3,10 +3,9 @@ import type { CampaignResult } from '../random/campaign.ts';
 import type { Violation } from '../run/run.ts';
 import type { TimelineRow } from '../replay/timeline.ts';
 
-const n = (x: number) => x.toLocaleString('en-US');
+import { count, num as n } from '../core/format.ts';
 
-/** `1 member`, `3 members`. */
-export const count = (x: number, word: string) => `${n(x)} ${word}${x === 1 ? '' : 's'}`;
+export { count };
 
 export function printPass(label: string, result: CampaignResult, seconds: number): void {
   const m = result.metrics;

@@ -28,6 +28,8 @@ export interface ExploreOptions {
   keepFingerprints?: boolean;
   /** Give up after this many distinct states (the result says `stopped`). */
   maxStates?: number;
+  /** Give up when the heap passes this many bytes (the result says `heapCapped`); polled with the deadline. */
+  maxHeapBytes?: number;
   /**
    * Split the checking between threads that all walk the same graph: this one checks only the
    * states whose fingerprint falls in its share (the invariants on the steps out of them, the
@@ -73,6 +75,8 @@ export interface ExploreResult {
   violationAt?: number;
   /** Stopped at the wall-clock deadline before the bounds were exhausted. */
   timedOut?: boolean;
+  /** Stopped at the memory cap (`maxHeapBytes`) before the bounds were exhausted. */
+  heapCapped?: boolean;
   /** Stopped because `stopAt` said another thread had found an earlier violation. */
   cancelled?: boolean;
 }
@@ -244,8 +248,11 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
         transitions++;
         if (2 * transitions >= stopAt()) return { ...result(), cancelled: true };
         // Polled every 1,024 transitions: a clock read per transition would cost more than a check.
-        if (opts.deadline !== undefined && (transitions & 1023) === 0 && Date.now() >= opts.deadline)
-          return { ...result(), timedOut: true };
+        if ((transitions & 1023) === 0) {
+          if (opts.deadline !== undefined && Date.now() >= opts.deadline) return { ...result(), timedOut: true };
+          if (opts.maxHeapBytes !== undefined && process.memoryUsage().heapUsed >= opts.maxHeapBytes)
+            return { ...result(), heapCapped: true };
+        }
         if (mine) {
           opts.observe?.(n.world, c, after);
           for (const inv of safety) {

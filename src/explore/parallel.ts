@@ -67,6 +67,8 @@ export async function exploreParallel(
     goals: spec.goals ? sumCounts(results.map((r) => r.goals ?? {})) : undefined,
     cancelled: undefined,
     timedOut: results.some((r) => r.timedOut) || undefined,
+    heapCapped: results.some((r) => r.heapCapped) || undefined,
+    stopped: results.some((r) => r.stopped) || undefined,
     workers,
   };
 }

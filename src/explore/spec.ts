@@ -33,6 +33,9 @@ export interface ExploreSpec {
   shard?: Shard;
   /** Wall-clock deadline, epoch ms (`--max-time`): the search stops there. */
   deadline?: number;
+  /** State and memory caps (`--max-states`, `--max-memory`): the search stops there, saying so. */
+  maxStates?: number;
+  maxHeapBytes?: number;
   /** How machine transitions run (default: compiled); worker threads get it with the spec. */
   interpreter?: Interpreter;
 }
@@ -170,6 +173,8 @@ export function exploreSpec(
     liveness: spec.liveness,
     shard: spec.shard,
     deadline: spec.deadline,
+    maxStates: spec.maxStates,
+    maxHeapBytes: spec.maxHeapBytes,
     observe: observeBoth(coverage?.observe, goals?.observe),
     ...extra,
   });

@@ -23,7 +23,7 @@ export const classicAdapter: ProtocolAdapter = {
     const base = { initialRebalanceDelayMs: config.timers.initialRebalanceDelayMs };
     if (!previous) return base;
     const old = previous.context as CoordinatorContext;
-    return { ...base, load: { persisted: old.persisted, committed: old.committed, now } };
+    return { ...base, load: { persisted: old.persisted, committed: old.committed, now, memberSeq: old.nextMemberSeq } };
   },
   clientInput(config, slot, inc, w): ConsumerInput {
     return { ...commonClientInput(config, slot, inc, w), ...clientAssignors(config, slot.phase) };
