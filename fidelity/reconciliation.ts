@@ -71,6 +71,7 @@ function reconcileCase(spec: ReconcileSpec): FidelityCase {
         assignor: null,
         rebalanceTimeoutMs: 30_000,
         rebalanceEpoch: null,
+        classic: null,
       };
       const [epoch, target] = spec.target;
       const held = (p: string) => spec.partitionEpoch(p.slice(0, p.lastIndexOf('-'))) !== -1;

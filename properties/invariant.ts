@@ -9,6 +9,8 @@ export interface Invariant {
   /** One line, in the terms of Kafka's protocol. */
   statement: string;
   protocols: Protocol[];
+  /** Checked only in migration runs (a group of classic and KIP-848 members, converted between types). */
+  migrationOnly?: boolean;
   /**
    * `safety` invariants are checked after every step; `liveness` ones once per run, after the
    * faults stop: `before` is the world when they stopped, `after` the world at the end of the

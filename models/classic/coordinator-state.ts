@@ -1,5 +1,8 @@
 import type { MemberSubscription } from '../assignors/types.ts';
 import type { TopicPartition } from '../types.ts';
+import type { GroupContext as ConsumerGroupContext } from '../consumer-protocol/coordinator-state.ts';
+import type { ConsumerGroupHeartbeatRequest } from '../consumer-protocol/messages.ts';
+import type { MigrationPolicy } from '../consumer-protocol/migration-policy.ts';
 import type { ClassicRequest, ClassicResponse, Endpoint } from './messages.ts';
 
 // The classic group coordinator's data (GroupMetadata / ClassicGroup in Kafka) and the
@@ -60,6 +63,10 @@ export interface CoordinatorContext {
   timers: Record<string, number>;
   initialRebalanceDelayMs: number;
   newMemberJoinTimeoutMs: number;
+  /** group.consumer.migration.policy. */
+  migrationPolicy: MigrationPolicy;
+  /** Set when the group turns into a consumer group (the machine is then `Converted`): the request is handled again there. */
+  conversion: { leaving: null; redeliver: true } | null;
 }
 
 export type CoordinatorEvent =
@@ -69,13 +76,19 @@ export type CoordinatorEvent =
   | { type: 'LeaveGroup'; now: number; msg: Extract<ClassicRequest, { kind: 'LeaveGroup' }> }
   | { type: 'OffsetCommit'; now: number; msg: Extract<ClassicRequest, { kind: 'OffsetCommit' }> }
   | { type: 'TIMER'; now: number; name: string }
-  | { type: 'UNLOAD'; now: number };
+  | { type: 'UNLOAD'; now: number }
+  /** A KIP-848 member's heartbeat reaching the classic group: the online upgrade, or GROUP_ID_NOT_FOUND. */
+  | { type: 'ConsumerGroupHeartbeat'; now: number; msg: ConsumerGroupHeartbeatRequest }
+  /** ClassicGroup.fromConsumerGroup: this (fresh) group takes over the consumer group `group` without `leaving`. */
+  | { type: 'CONVERT_FROM_CONSUMER'; now: number; group: ConsumerGroupContext; leaving: string | null };
 
-export type RequestEvent = Extract<CoordinatorEvent, { msg: unknown }>;
+export type RequestEvent = Extract<CoordinatorEvent, { msg: ClassicRequest }>;
 
 export interface CoordinatorInput {
   initialRebalanceDelayMs: number;
   newMemberJoinTimeoutMs?: number;
+  /** group.consumer.migration.policy (Kafka's default: bidirectional). */
+  migrationPolicy?: MigrationPolicy;
   /**
    * Failover: the group record and offsets read back from __consumer_offsets, at time `now`.
    * `memberSeq` is the next member-id number of the old coordinator: Kafka's member ids end in a
@@ -131,6 +144,8 @@ function emptyContext(input: CoordinatorInput): CoordinatorContext {
     timers: {},
     initialRebalanceDelayMs: input.initialRebalanceDelayMs,
     newMemberJoinTimeoutMs: input.newMemberJoinTimeoutMs ?? 300_000,
+    migrationPolicy: input.migrationPolicy ?? 'bidirectional',
+    conversion: null,
   };
 }
 

@@ -1,5 +1,8 @@
 import { and, assign, enqueueActions, setup } from 'xstate';
+import { errorReply, type ConsumerResponse } from '../consumer-protocol/messages.ts';
+import { isUpgradeEnabled } from '../consumer-protocol/migration-policy.ts';
 import type { ClassicResponse } from './messages.ts';
+import { fromConsumerGroup } from './from-consumer.ts';
 import {
   type CoordinatorContext,
   type CoordinatorEvent,
@@ -55,7 +58,38 @@ export const coordinatorSetup = setup({
   types: {} as { context: Ctx; events: Ev; input: CoordinatorInput },
   actions: {
     /** Outgoing response; executed by the world, never by the machine. */
-    send: (_: unknown, _response: ClassicResponse) => {},
+    send: (_: unknown, _response: ClassicResponse | ConsumerResponse) => {},
+
+    // ---- the online upgrade (GroupMetadataManager.getOrMaybeCreateConsumerGroup) --------------
+    /**
+     * convertToConsumerGroup: parked JoinGroup and SyncGroup requests are answered
+     * REBALANCE_IN_PROGRESS (their senders rejoin the consumer group), and the group is handed to
+     * a consumer group (ConsumerGroup.fromClassicGroup, models/consumer-protocol/classic-members.ts)
+     * which then handles the heartbeat. An empty classic group is simply replaced.
+     */
+    convertToConsumerGroup: enqueueActions(({ context, enqueue }) => {
+      for (const m of Object.values(context.members)) {
+        if (m.joinCorr !== null)
+          enqueue({ type: 'send', params: reply({ corr: m.joinCorr, client: m.client }, joinError('REBALANCE_IN_PROGRESS', m.memberId)) });
+        if (m.syncCorr !== null)
+          enqueue({ type: 'send', params: reply({ corr: m.syncCorr, client: m.client }, errorFor('SyncGroup', 'REBALANCE_IN_PROGRESS')) });
+      }
+      enqueue.assign({ conversion: { leaving: null, redeliver: true }, timers: {} });
+    }),
+    /** The policy forbids the upgrade: "Group ... is not a consumer group" (GroupIdNotFoundException). */
+    rejectConsumerHeartbeat: enqueueActions(({ event, enqueue }) => {
+      const { msg } = event as Extract<Ev, { type: 'ConsumerGroupHeartbeat' }>;
+      enqueue({ type: 'send', params: errorReply(msg, 'GROUP_ID_NOT_FOUND') });
+    }),
+    rejectConsumerHeartbeatNotCoordinator: enqueueActions(({ event, enqueue }) => {
+      const { msg } = event as Extract<Ev, { type: 'ConsumerGroupHeartbeat' }>;
+      enqueue({ type: 'send', params: errorReply(msg, 'NOT_COORDINATOR') });
+    }),
+    /** ClassicGroup.fromConsumerGroup (the online downgrade). */
+    fromConsumerGroup: assign(({ event }) => {
+      const e = event as Extract<Ev, { type: 'CONVERT_FROM_CONSUMER' }>;
+      return fromConsumerGroup(e.group, e.leaving, e.now);
+    }),
 
     // ---- errors ---------------------------------------------------------------------
     rejectUnknownMember: enqueueActions(({ event, enqueue }) => {
@@ -71,7 +105,8 @@ export const coordinatorSetup = setup({
       enqueue({ type: 'send', params: reply(req(event).msg, errorFor(req(event).msg.kind, 'INCONSISTENT_GROUP_PROTOCOL')) });
     }),
     rejectNotAvailable: enqueueActions(({ event, enqueue }) => {
-      if ('msg' in event) enqueue({ type: 'send', params: reply(event.msg, errorFor(event.msg.kind, 'COORDINATOR_NOT_AVAILABLE')) });
+      if ('msg' in event && event.type !== 'ConsumerGroupHeartbeat')
+        enqueue({ type: 'send', params: reply(event.msg, errorFor(event.msg.kind, 'COORDINATOR_NOT_AVAILABLE')) });
     }),
 
     // ---- JoinGroup --------------------------------------------------------------------
@@ -422,6 +457,27 @@ export const coordinatorSetup = setup({
     },
     isPendingMember: ({ context, event }) => context.pending.includes(req(event).msg.memberId),
     hasMembers: ({ context }) => Object.keys(context.members).length > 0,
+    /**
+     * consumerGroupHeartbeat creates (or converts to) a consumer group only for a member joining
+     * with epoch 0; any other epoch, a leave (-1, -2) included, meets "not a consumer group".
+     */
+    isJoiningHeartbeat: ({ event }) => (event as Extract<Ev, { type: 'ConsumerGroupHeartbeat' }>).msg.memberEpoch === 0,
+    /**
+     * validateOnlineUpgrade: the policy allows it (the group uses the consumer embedded protocol;
+     * no size limits in the model); and convertToConsumerGroup can parse every member's
+     * assignment. A member with none (EMPTY_ASSIGNMENT: a new member, or after a rebalance was
+     * aborted) makes ConsumerGroup.fromClassicGroup throw a SchemaException, answered
+     * GROUP_ID_NOT_FOUND (Kafka 4.0). Simplified: the model also clears the assignments when a
+     * join phase completes, where Kafka keeps the previous generation's until SyncGroup, so it
+     * refuses an upgrade during CompletingRebalance that Kafka would make (docs/migration.md).
+     */
+    onlineUpgradeAllowed: ({ context }) =>
+      isUpgradeEnabled(context.migrationPolicy) && Object.values(context.members).every((m) => m.assignment !== null),
+    /** The consumer group being converted leaves someone in the classic group. */
+    conversionHasMembers: ({ event }) => {
+      const e = event as Extract<Ev, { type: 'CONVERT_FROM_CONSUMER' }>;
+      return Object.values(e.group.members).some((m) => m.memberId !== e.leaving && m.classic);
+    },
     isNewStaticMember: ({ context, event }) => {
       const { msg } = req(event);
       return msg.memberId === '' && msg.instanceId !== null && staticMemberOf(context, msg.instanceId) === undefined;
@@ -582,6 +638,10 @@ export const coordinatorMachine = coordinatorSetup.createMachine({
     // A timer no state cares about any more is simply dropped.
     TIMER: { actions: 'clearTimer' },
     UNLOAD: { target: '.Dead', actions: 'answerParkedNotCoordinator' },
+    ConsumerGroupHeartbeat: [
+      { guard: and(['isJoiningHeartbeat', 'onlineUpgradeAllowed']), target: '.Converted', actions: 'convertToConsumerGroup' },
+      { actions: 'rejectConsumerHeartbeat' },
+    ],
   },
   states: {
     /** Transient: a group loaded with members is Stable, otherwise Empty. */
@@ -610,6 +670,16 @@ export const coordinatorMachine = coordinatorSetup.createMachine({
         // Manual assignment / admin tools: no identity, generation -1.
         OffsetCommit: [{ guard: 'isCommitWithoutGroup', actions: 'storeCommit' }, { actions: 'rejectUnknownMember' }],
         TIMER: [pendingExpiry, { actions: 'clearTimer' }],
+        // An empty classic group is deleted and a consumer group created, whatever the policy.
+        ConsumerGroupHeartbeat: [
+          { guard: 'isJoiningHeartbeat', target: 'Converted', actions: 'convertToConsumerGroup' },
+          { actions: 'rejectConsumerHeartbeat' },
+        ],
+        // The online downgrade: the converted group prepares a rebalance at once (convertToClassicGroup).
+        CONVERT_FROM_CONSUMER: [
+          { guard: 'conversionHasMembers', target: 'PreparingRebalance', actions: ['fromConsumerGroup', 'armJoinTimer'] },
+          { actions: 'fromConsumerGroup' },
+        ],
       },
     },
     PreparingRebalance: {
@@ -765,10 +835,13 @@ export const coordinatorMachine = coordinatorSetup.createMachine({
         Heartbeat: { actions: 'rejectNotAvailable' },
         LeaveGroup: { actions: 'rejectNotAvailable' },
         OffsetCommit: { actions: 'rejectNotAvailable' },
+        ConsumerGroupHeartbeat: { actions: 'rejectConsumerHeartbeatNotCoordinator' },
         TIMER: { actions: 'clearTimer' },
         UNLOAD: {},
       },
     },
+    /** Handed to a consumer group (context.conversion); the world replaces this snapshot at once. */
+    Converted: {},
   },
 });
 

@@ -31,6 +31,10 @@ export const coordinatorDecisions = {
     isTimerOf: 'The fired timer belongs to a family (session:..., pending:...).',
     sessionExpired: "A member's session timer fired and no parked request keeps it alive: it is removed.",
     pendingSyncExpired: 'The pending-sync timer of the current generation fired with members that never sent SyncGroup.',
+    isJoiningHeartbeat: 'A ConsumerGroupHeartbeat with member epoch 0: only a joining member creates or converts to a consumer group.',
+    onlineUpgradeAllowed:
+      'validateOnlineUpgrade: the migration policy allows an upgrade and every member has an assignment the conversion can parse.',
+    conversionHasMembers: 'The consumer group being converted leaves classic members: the new classic group prepares a rebalance.',
   },
   actions: {
     send: 'Plumbing: hands an outgoing response to the world. Overriding it loses messages.',
@@ -76,6 +80,13 @@ export const coordinatorDecisions = {
     removeLeavingPendingMember: 'LeaveGroup from a pending member: forgets its member id.',
     storeCommit: 'Stores an accepted offset commit (no ownership check, as in Kafka).',
     answerParkedNotCoordinator: 'The coordinator unloads (failover): parked requests get NOT_COORDINATOR.',
+    convertToConsumerGroup:
+      'convertToConsumerGroup (the online upgrade): parked JoinGroup and SyncGroup get REBALANCE_IN_PROGRESS and the group is handed to a consumer group.',
+    rejectConsumerHeartbeat:
+      'A ConsumerGroupHeartbeat the classic group does not convert for: GROUP_ID_NOT_FOUND ("not a consumer group").',
+    rejectConsumerHeartbeatNotCoordinator: 'A ConsumerGroupHeartbeat to an unloaded group: NOT_COORDINATOR.',
+    fromConsumerGroup:
+      'ClassicGroup.fromConsumerGroup (the online downgrade): the classic members at generation = group epoch, their target as assignment; offsets carried.',
   },
 } as const;
 

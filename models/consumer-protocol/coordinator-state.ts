@@ -1,6 +1,9 @@
 import type { Endpoint } from '../classic/messages.ts';
 import type { TopicPartition, Topics } from '../types.ts';
+import type { CoordinatorContext as ClassicGroupContext } from '../classic/coordinator-state.ts';
+import type { ClassicRequest } from '../classic/messages.ts';
 import type { ConsumerGroupHeartbeatRequest, ConsumerOffsetCommitRequest } from './messages.ts';
+import type { MigrationPolicy } from './migration-policy.ts';
 
 // The KIP-848 group coordinator's data (ConsumerGroup / ConsumerGroupMember in Kafka's
 // group-coordinator module) and the pure helpers its named actions are built from.
@@ -25,6 +28,28 @@ export interface ConsumerGroupMember {
   rebalanceTimeoutMs: number;
   /** The member epoch its rebalance (revocation) timer was armed at, if armed. */
   rebalanceEpoch: number | null;
+  /**
+   * ConsumerGroupMember.classicMemberMetadata: set for a member that speaks the classic protocol
+   * (JoinGroup/SyncGroup/Heartbeat) inside this consumer group, null for a KIP-848 member.
+   */
+  classic: ClassicMemberMetadata | null;
+}
+
+/** What a classic member brought in its JoinGroup: its session timeout and its assignor names. */
+export interface ClassicMemberMetadata {
+  sessionTimeoutMs: number;
+  protocols: string[];
+}
+
+/**
+ * The group is being handed to the other group type (GroupMetadataManager.convertToClassicGroup,
+ * or the deletion of an empty consumer group when a classic JoinGroup arrives): `leaving` is the
+ * member whose departure triggered it (left out of the classic group), `redeliver` says the
+ * request that triggered it is to be handled again by the classic group.
+ */
+export interface Conversion {
+  leaving: string | null;
+  redeliver: boolean;
 }
 
 export interface CommittedOffset {
@@ -53,19 +78,37 @@ export interface GroupContext {
   /** group.consumer.session.timeout.ms and group.consumer.heartbeat.interval.ms. */
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
+  /** group.consumer.migration.policy. */
+  policy: MigrationPolicy;
+  /** Numbers the member ids handed to classic members (Kafka: a random UUID). */
+  nextMemberSeq: number;
+  /** Set when the group turns into a classic group (the machine is then `converted`). */
+  conversion: Conversion | null;
   /** Set by the request handler for the response of the heartbeat being handled. */
   round: { memberId: string; assignedBefore: TopicPartition[] | null; full: boolean; subscriptionChanged: boolean } | null;
 }
 
+export type ClassicGroupRequest = Exclude<ClassicRequest, { kind: 'OffsetCommit' }>;
+
 export type GroupEvent =
   | { type: 'ConsumerGroupHeartbeat'; now: number; msg: ConsumerGroupHeartbeatRequest; topics: Topics }
-  | { type: 'OffsetCommit'; now: number; msg: ConsumerOffsetCommitRequest; topics: Topics }
+  | {
+      type: 'OffsetCommit';
+      now: number;
+      msg: ConsumerOffsetCommitRequest | Extract<ClassicRequest, { kind: 'OffsetCommit' }>;
+      topics: Topics;
+    }
+  | { type: ClassicGroupRequest['kind']; now: number; msg: ClassicGroupRequest; topics: Topics }
+  /** ConsumerGroup.fromClassicGroup: this (fresh) group takes over the classic group `group`. */
+  | { type: 'CONVERT_FROM_CLASSIC'; now: number; group: ClassicGroupContext; topics: Topics }
   | { type: 'TIMER'; now: number; name: string; topics?: Topics }
   | { type: 'UNLOAD'; now: number };
 
 export interface GroupInput {
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
+  /** group.consumer.migration.policy (Kafka's default: bidirectional). */
+  migrationPolicy?: MigrationPolicy;
   /**
    * Failover: every change of a consumer group is written as records before it is answered,
    * so the new coordinator replays the whole state; only the timers are re-armed, at `now`.
@@ -78,10 +121,11 @@ export function initialGroupContext(input: GroupInput): GroupContext {
     const { context, now } = input.load;
     const timers: Record<string, number> = {};
     for (const m of Object.values(context.members)) {
-      timers[`session:${m.memberId}`] = now + context.sessionTimeoutMs;
-      if (m.state === 'unrevoked') timers[`rebalance:${m.memberId}`] = now + m.rebalanceTimeoutMs;
+      timers[`session:${m.memberId}`] = now + (m.classic?.sessionTimeoutMs ?? context.sessionTimeoutMs);
+      if (m.state === 'unrevoked' && !m.classic) timers[`rebalance:${m.memberId}`] = now + m.rebalanceTimeoutMs;
     }
-    return { ...context, timers, round: null };
+    // The policy is the new broker's configuration, not part of the group's records.
+    return { ...context, timers, round: null, policy: input.migrationPolicy ?? context.policy };
   }
   return {
     groupEpoch: 0,
@@ -94,9 +138,32 @@ export function initialGroupContext(input: GroupInput): GroupContext {
     timers: {},
     sessionTimeoutMs: input.sessionTimeoutMs,
     heartbeatIntervalMs: input.heartbeatIntervalMs,
+    policy: input.migrationPolicy ?? 'bidirectional',
+    nextMemberSeq: 1,
+    conversion: null,
     round: null,
   };
 }
+
+/** A member record before its first reconciliation: epoch 0, nothing assigned, no subscription yet. */
+export const newMember = (
+  req: { memberId: string; client: Endpoint; instanceId: string | null },
+  rebalanceTimeoutMs: number,
+): ConsumerGroupMember => ({
+  memberId: req.memberId,
+  client: req.client,
+  instanceId: req.instanceId,
+  memberEpoch: 0,
+  previousEpoch: 0,
+  state: 'stable',
+  assigned: [],
+  pendingRevocation: [],
+  topics: [],
+  assignor: null,
+  rebalanceTimeoutMs,
+  rebalanceEpoch: null,
+  classic: null,
+});
 
 /** ConsumerGroup.maybeUpdateGroupState: the group state is a function of the members and epochs. */
 export function groupStateOf(ctx: GroupContext): 'Empty' | 'Assigning' | 'Reconciling' | 'Stable' {

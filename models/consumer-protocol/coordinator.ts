@@ -1,6 +1,16 @@
 import { and, assign, enqueueActions, setup } from 'xstate';
-import type { Topics } from '../types.ts';
+import { dynamicMemberId, errorFor, joinError, reply } from '../classic/coordinator-state.ts';
+import type { ClassicRequest, ClassicResponse } from '../classic/messages.ts';
+import type { TopicPartition, Topics } from '../types.ts';
 import { defaultServerAssignor, serverAssignors, type ServerAssignor } from './assignors.ts';
+import {
+  classicMustRejoin,
+  classicSyncRebalancing,
+  downgradeOnFence,
+  fromClassicGroup,
+  isClassic,
+  supportsClassicProtocols,
+} from './classic-members.ts';
 import {
   type ConsumerGroupMember,
   type GroupContext,
@@ -11,6 +21,7 @@ import {
   kafkaRules,
   memberOfInstance,
   movePartitionEpochs,
+  newMember,
   reconcileStep,
   without,
 } from './coordinator-state.ts';
@@ -21,6 +32,7 @@ import {
   replyTo,
   type ConsumerErrorCode,
   type ConsumerGroupHeartbeatRequest,
+  type ConsumerRequest,
   type ConsumerResponse,
 } from './messages.ts';
 
@@ -36,6 +48,19 @@ type Ev = GroupEvent;
 type HeartbeatEvent = Extract<Ev, { type: 'ConsumerGroupHeartbeat' }>;
 type CommitEvent = Extract<Ev, { type: 'OffsetCommit' }>;
 const hb = (e: Ev) => (e as HeartbeatEvent).msg;
+type ClassicEvent = Extract<Ev, { type: 'JoinGroup' | 'SyncGroup' | 'Heartbeat' | 'LeaveGroup' }>;
+type JoinRequest = Extract<ClassicRequest, { kind: 'JoinGroup' }>;
+const classicMsg = (e: Ev) => (e as ClassicEvent).msg;
+const joinMsg = (e: Ev) => (e as ClassicEvent).msg as JoinRequest;
+/** The classic request's member, if it is a classic member of this group (validateConsumerGroupMember + throwIfMemberDoesNotUseClassicProtocol). */
+const classicMemberOf = (ctx: Ctx, e: Ev): ConsumerGroupMember | undefined => {
+  const m = ctx.members[classicMsg(e).memberId];
+  return isClassic(m) ? m : undefined;
+};
+/** OffsetCommit's GenerationIdOrMemberEpoch: a classic client fills it with its generation. */
+const commitEpoch = (msg: CommitEvent['msg']): number => ('memberEpoch' in msg ? msg.memberEpoch : msg.generation);
+/** What the member reports it owns: a heartbeat's TopicPartitions, or a JoinGroup subscription's ownedPartitions. */
+const ownedOf = (e: Ev): TopicPartition[] | null => (e.type === 'JoinGroup' ? joinMsg(e).subscription.ownedPartitions : hb(e).owned);
 const topicsOf = (e: Ev): Topics | undefined => (e as { topics?: Topics }).topics;
 const timerName = (e: Ev) => (e as Extract<Ev, { type: 'TIMER' }>).name;
 const timerMember = (e: Ev) => timerName(e).slice(timerName(e).indexOf(':') + 1);
@@ -108,7 +133,7 @@ export function removeMember(ctx: Ctx, id: string, topics: Topics | undefined): 
     partitionEpochs: movePartitionEpochs(ctx.partitionEpochs, m, undefined),
     groupEpoch: ctx.groupEpoch + 1,
     subscriptionMetadata: subscriptionMetadata(members, topics, ctx.subscriptionMetadata),
-    timers: without(ctx.timers, `session:${id}`, `rebalance:${id}`),
+    timers: without(ctx.timers, `session:${id}`, `rebalance:${id}`, `join:${id}`, `sync:${id}`),
   };
 }
 
@@ -143,20 +168,7 @@ export function admitPatch({ context, event }: { context: Ctx; event: Ev }): Par
   } else if (a.kind === 'new') {
     before = undefined;
   }
-  const base: ConsumerGroupMember = before ?? {
-    memberId: msg.memberId,
-    client: msg.client,
-    instanceId: msg.instanceId,
-    memberEpoch: 0,
-    previousEpoch: 0,
-    state: 'stable',
-    assigned: [],
-    pendingRevocation: [],
-    topics: [],
-    assignor: null,
-    rebalanceTimeoutMs: msg.rebalanceTimeoutMs ?? 0,
-    rebalanceEpoch: null,
-  };
+  const base: ConsumerGroupMember = before ?? newMember(msg, msg.rebalanceTimeoutMs ?? 0);
   const updated: ConsumerGroupMember = {
     ...base,
     client: msg.client,
@@ -178,20 +190,20 @@ export function admitPatch({ context, event }: { context: Ctx; event: Ev }): Par
 export const reconcilePatch =
   (rules: ReconcileRules) =>
   ({ context, event }: { context: Ctx; event: Ev }): Partial<Ctx> => {
-    const msg = hb(event);
     const now = (event as HeartbeatEvent).now;
     const id = context.round!.memberId;
     const m = context.members[id];
     const held = (p: string) => context.partitionEpochs[p] !== undefined && !m.assigned.includes(p);
-    const next = reconcileStep(m, context.target[id] ?? [], context.targetEpoch, msg.owned, held, rules);
+    const next = reconcileStep(m, context.target[id] ?? [], context.targetEpoch, ownedOf(event), held, rules);
     if (next === m) return {};
     let timers = context.timers;
     let rebalanceEpoch = next.rebalanceEpoch;
-    // The rebalance timer runs while the member is asked to revoke; re-armed at a new epoch.
-    if (next.state === 'unrevoked' && (m.state !== 'unrevoked' || m.memberEpoch !== next.memberEpoch)) {
+    // The rebalance timer runs while the member is asked to revoke; re-armed at a new epoch. A
+    // classic member has none: its join and sync timeouts (join:/sync:) bound it instead.
+    if (!m.classic && next.state === 'unrevoked' && (m.state !== 'unrevoked' || m.memberEpoch !== next.memberEpoch)) {
       timers = { ...timers, [`rebalance:${id}`]: now + next.rebalanceTimeoutMs };
       rebalanceEpoch = next.memberEpoch;
-    } else if (next.state !== 'unrevoked') {
+    } else if (!m.classic && next.state !== 'unrevoked') {
       timers = without(timers, `rebalance:${id}`);
       rebalanceEpoch = null;
     }
@@ -218,7 +230,7 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
     types: {} as { context: Ctx; events: Ev; input: GroupInput },
     actions: {
       /** Outgoing response; executed by the world, never by the machine. */
-      send: (_: unknown, _response: ConsumerResponse) => {},
+      send: (_: unknown, _response: ConsumerResponse | ClassicResponse) => {},
 
       rejectHeartbeat: enqueueActions(({ context, event, enqueue }) => {
         const msg = hb(event);
@@ -230,6 +242,22 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
       }),
 
       // ---- leaving ------------------------------------------------------------------------
+      /** The answer to a -1 heartbeat (the group record changes elsewhere). */
+      respondLeaving: enqueueActions(({ event, enqueue }) => {
+        const msg = hb(event);
+        enqueue({
+          type: 'send',
+          params: replyTo(msg, {
+            kind: 'ConsumerGroupHeartbeatResponse',
+            error: 'NONE',
+            memberId: msg.memberId,
+            memberEpoch: LEAVE_EPOCH,
+            heartbeatIntervalMs: 0,
+            assignment: null,
+            committed: {},
+          }),
+        });
+      }),
       /** Epoch -1: the member is removed, its partitions freed, the group epoch bumped. */
       fenceLeavingMember: enqueueActions(({ context, event, enqueue }) => {
         const msg = hb(event);
@@ -273,6 +301,134 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
             committed: {},
           }),
         });
+      }),
+
+      /**
+       * convertToClassicGroup: the member that left (or was fenced) was the last one using the
+       * consumer protocol; the group becomes a classic group without it (ClassicGroup.fromConsumerGroup,
+       * see models/classic/coordinator.ts), which then prepares a rebalance. Its own response is the
+       * usual leave response; the world hands the group over when the machine is `converted`.
+       */
+      downgradeToClassic: assign(({ context, event }) => ({
+        conversion: { leaving: event.type === 'TIMER' ? timerMember(event) : hb(event).memberId, redeliver: false },
+        timers: {},
+      })),
+      /**
+       * classicGroupJoinToClassicGroup on an empty consumer group: the group is deleted and the
+       * JoinGroup creates a classic group (whatever the migration policy); offsets stay.
+       */
+      handToClassicGroup: assign({ conversion: { leaving: null, redeliver: true }, timers: {} }),
+
+      // ---- classic members (classicGroup*ToConsumerGroup) -----------------------------------
+      /** INCONSISTENT_GROUP_PROTOCOL: no offered assignor is supported by every classic member. */
+      rejectClassicProtocol: enqueueActions(({ event, enqueue }) => {
+        enqueue({ type: 'send', params: reply(classicMsg(event), joinError('INCONSISTENT_GROUP_PROTOCOL')) });
+      }),
+      /** KIP-394 as in a classic group: a new dynamic member gets an id and must come back with it (nothing is recorded). */
+      requireClassicMemberId: enqueueActions(({ context, event, enqueue }) => {
+        const msg = joinMsg(event);
+        const id = dynamicMemberId(context.nextMemberSeq, msg.client.client);
+        enqueue.assign({ nextMemberSeq: context.nextMemberSeq + 1 });
+        enqueue({ type: 'send', params: reply(msg, joinError('MEMBER_ID_REQUIRED', id)) });
+      }),
+      /** The classic member is created or updated from its JoinGroup: subscription, rebalance timeout, classic metadata. */
+      admitClassicMember: assign(({ context, event }) => {
+        const msg = joinMsg(event);
+        const before: ConsumerGroupMember | undefined = context.members[msg.memberId];
+        const base: ConsumerGroupMember = before ?? newMember(msg, msg.rebalanceTimeoutMs);
+        const updated: ConsumerGroupMember = {
+          ...base,
+          client: msg.client,
+          topics: [...msg.subscription.topics],
+          rebalanceTimeoutMs: msg.rebalanceTimeoutMs,
+          classic: { sessionTimeoutMs: msg.sessionTimeoutMs, protocols: [...msg.protocols] },
+        };
+        const subscriptionChanged = before === undefined || updated.topics.join() !== base.topics.join();
+        return {
+          members: { ...context.members, [msg.memberId]: updated },
+          round: { memberId: msg.memberId, assignedBefore: before ? before.assigned : null, full: true, subscriptionChanged },
+        };
+      }),
+      /** After a JoinGroup: the session timer runs on the classic session timeout; SyncGroup must follow within the rebalance timeout. */
+      armClassicJoinTimers: assign(({ context, event }) => {
+        const m = context.members[context.round!.memberId];
+        return {
+          timers: {
+            ...without(context.timers, `join:${m.memberId}`),
+            [`session:${m.memberId}`]: event.now + m.classic!.sessionTimeoutMs,
+            [`sync:${m.memberId}`]: event.now + m.rebalanceTimeoutMs,
+          },
+        };
+      }),
+      /** The JoinGroup response: the member epoch as generation, the member's first assignor as protocol, no leader. */
+      respondClassicJoin: enqueueActions(({ context, event, enqueue }) => {
+        const m = context.members[context.round!.memberId];
+        enqueue.assign({ round: null });
+        enqueue({
+          type: 'send',
+          params: reply(joinMsg(event), {
+            kind: 'JoinGroupResponse',
+            error: 'NONE',
+            memberId: m.memberId,
+            generation: m.memberEpoch,
+            protocolName: m.classic!.protocols[0],
+            leaderId: null,
+            members: {},
+            skipAssignment: false,
+          }),
+        });
+      }),
+      /** SyncGroup: the member's assigned partitions (and, as everywhere in the model, their committed offsets). */
+      respondClassicSync: enqueueActions(({ context, event, enqueue }) => {
+        const msg = classicMsg(event);
+        const m = context.members[msg.memberId];
+        enqueue.assign({
+          timers: { ...without(context.timers, `sync:${m.memberId}`), [`session:${m.memberId}`]: event.now + m.classic!.sessionTimeoutMs },
+        });
+        const committed = Object.fromEntries(m.assigned.filter((p) => context.committed[p]).map((p) => [p, context.committed[p].offset]));
+        enqueue({
+          type: 'send',
+          params: reply(msg, { kind: 'SyncGroupResponse', error: 'NONE', assignment: [...m.assigned], committed }),
+        });
+      }),
+      /** The member must rejoin: REBALANCE_IN_PROGRESS, and the join timeout starts if it is not running. */
+      rejectClassicRebalancing: enqueueActions(({ context, event, enqueue }) => {
+        const msg = classicMsg(event);
+        const m = context.members[msg.memberId];
+        // A Heartbeat keeps the session alive first; a SyncGroup rejected this way does not.
+        const timers =
+          msg.kind === 'Heartbeat'
+            ? { ...context.timers, [`session:${m.memberId}`]: event.now + m.classic!.sessionTimeoutMs }
+            : { ...context.timers };
+        if (timers[`join:${m.memberId}`] === undefined) timers[`join:${m.memberId}`] = event.now + m.rebalanceTimeoutMs;
+        enqueue.assign({ timers });
+        enqueue({ type: 'send', params: reply(msg, errorFor(msg.kind, 'REBALANCE_IN_PROGRESS')) });
+      }),
+      /** Heartbeat of a classic member that has nothing to catch up on: the session goes on. */
+      answerClassicHeartbeat: enqueueActions(({ context, event, enqueue }) => {
+        const msg = classicMsg(event);
+        const m = context.members[msg.memberId];
+        enqueue.assign({ timers: { ...context.timers, [`session:${m.memberId}`]: event.now + m.classic!.sessionTimeoutMs } });
+        enqueue({ type: 'send', params: reply(msg, errorFor(msg.kind, 'NONE')) });
+      }),
+      rejectClassicUnknown: enqueueActions(({ event, enqueue }) => {
+        const msg = classicMsg(event);
+        enqueue({ type: 'send', params: reply(msg, errorFor(msg.kind, 'UNKNOWN_MEMBER_ID')) });
+      }),
+      rejectClassicGeneration: enqueueActions(({ event, enqueue }) => {
+        const msg = classicMsg(event);
+        enqueue({ type: 'send', params: reply(msg, errorFor(msg.kind, 'ILLEGAL_GENERATION')) });
+      }),
+      /** classicGroupLeaveToConsumerGroup: the member is removed and the group epoch bumped (never a downgrade). */
+      removeClassicMember: enqueueActions(({ context, event, enqueue }) => {
+        const msg = classicMsg(event);
+        enqueue.assign(removeMember(context, msg.memberId, topicsOf(event)));
+        enqueue({ type: 'send', params: reply(msg, errorFor('LeaveGroup', 'NONE')) });
+      }),
+      /** ConsumerGroup.fromClassicGroup: this new group takes over the classic group's members, epochs and offsets. */
+      fromClassicGroup: assign(({ context, event }) => {
+        const e = event as Extract<Ev, { type: 'CONVERT_FROM_CLASSIC' }>;
+        return fromClassicGroup(context, e.group, e.now);
       }),
 
       // ---- a regular heartbeat ------------------------------------------------------------
@@ -341,18 +497,24 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
       // ---- offset commits ---------------------------------------------------------------------
       rejectCommit: enqueueActions(({ context, event, enqueue }) => {
         const { msg } = event as CommitEvent;
-        enqueue({ type: 'send', params: errorReply(msg, context.members[msg.memberId] ? 'STALE_MEMBER_EPOCH' : 'UNKNOWN_MEMBER_ID') });
+        const m = context.members[msg.memberId];
+        // ConsumerGroup.validateMemberEpoch: a classic member's mismatch is ILLEGAL_GENERATION.
+        const error = !m ? 'UNKNOWN_MEMBER_ID' : m.classic ? 'ILLEGAL_GENERATION' : 'STALE_MEMBER_EPOCH';
+        enqueue({ type: 'send', params: replyTo(msg, { kind: 'OffsetCommitResponse', error: error as ConsumerErrorCode }) });
       }),
       storeCommit: enqueueActions(({ context, event, enqueue }) => {
         const { msg } = event as CommitEvent;
         const committed = { ...context.committed };
         for (const [p, offset] of Object.entries(msg.offsets))
-          committed[p] = { offset, memberId: msg.memberId, generation: msg.memberEpoch };
+          committed[p] = { offset, memberId: msg.memberId, generation: commitEpoch(msg) };
         enqueue.assign({ committed });
         enqueue({ type: 'send', params: replyTo(msg, { kind: 'OffsetCommitResponse', error: 'NONE' }) });
       }),
       rejectNotCoordinator: enqueueActions(({ event, enqueue }) => {
-        if ('msg' in event) enqueue({ type: 'send', params: errorReply(event.msg, 'NOT_COORDINATOR') });
+        if (!('msg' in event)) return;
+        if (event.type === 'ConsumerGroupHeartbeat' || (event.type === 'OffsetCommit' && 'memberEpoch' in event.msg))
+          enqueue({ type: 'send', params: errorReply(event.msg as ConsumerRequest, 'NOT_COORDINATOR') });
+        else enqueue({ type: 'send', params: reply(event.msg as ClassicRequest, errorFor(event.msg.kind, 'NOT_COORDINATOR')) });
       }),
     },
     guards: {
@@ -361,12 +523,30 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
       leaverKnown: ({ context, event }) => typeof leaver(context, hb(event)) !== 'string',
       heartbeatAdmitted: ({ context, event }) => typeof admission(context, hb(event)) !== 'string',
       isTimer: ({ event }, prefix: string) => event.type === 'TIMER' && event.name.startsWith(`${prefix}:`),
+      /** validateOnlineDowngradeWithFencedMember for the member leaving with -1. */
+      leaveDowngrades: ({ context, event }) => downgradeOnFence(context, hb(event).memberId),
+      /** validateOnlineDowngradeWithFencedMember for the member a timer fences. */
+      timerDowngrades: ({ context, event }) => downgradeOnFence(context, timerMember(event)),
+      /** The rebalance timer fences: the member still has not acknowledged the revocation asked at that epoch. */
+      rebalanceExpires: ({ context, event }) => {
+        const m = context.members[timerMember(event)];
+        return m?.state === 'unrevoked' && m.memberEpoch === m.rebalanceEpoch;
+      },
+      groupIsEmpty: ({ context }) => Object.keys(context.members).length === 0,
+      classicProtocolUnsupported: ({ context, event }) => !supportsClassicProtocols(context, joinMsg(event).protocols),
+      classicNeedsMemberId: ({ event }) => joinMsg(event).memberId === '',
+      classicUnknown: ({ context, event }) => classicMemberOf(context, event) === undefined,
+      /** throwIfGenerationIdUnmatched: the generation must be the member epoch. */
+      classicGenerationStale: ({ context, event }) =>
+        (classicMsg(event) as { generation: number }).generation !== classicMemberOf(context, event)!.memberEpoch,
+      classicSyncRebalancing: ({ context, event }) => classicSyncRebalancing(context, classicMemberOf(context, event)!),
+      classicMustRejoin: ({ context, event }) => classicMustRejoin(context, classicMemberOf(context, event)!),
       /** ConsumerGroup.validateOffsetCommit (4.0): a known member carrying its current epoch; epoch < 0 only in an empty group. */
       commitAccepted: ({ context, event }) => {
         const { msg } = event as CommitEvent;
         const m = context.members[msg.memberId];
-        if (msg.memberEpoch < 0 && Object.keys(context.members).length === 0) return true;
-        return m !== undefined && m.memberEpoch === msg.memberEpoch;
+        if (commitEpoch(msg) < 0 && Object.keys(context.members).length === 0) return true;
+        return m !== undefined && m.memberEpoch === commitEpoch(msg);
       },
     },
   }).createMachine({
@@ -377,6 +557,11 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
       active: {
         on: {
           ConsumerGroupHeartbeat: [
+            {
+              guard: and(['isLeave', 'leaverKnown', 'leaveDowngrades']),
+              target: 'converted',
+              actions: ['respondLeaving', 'downgradeToClassic'],
+            },
             { guard: and(['isLeave', 'leaverKnown']), actions: 'fenceLeavingMember' },
             { guard: and(['isStaticLeave', 'leaverKnown']), actions: 'parkStaticMember' },
             {
@@ -393,16 +578,70 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
             { actions: 'rejectHeartbeat' },
           ],
           OffsetCommit: [{ guard: 'commitAccepted', actions: 'storeCommit' }, { actions: 'rejectCommit' }],
-          TIMER: [
-            { guard: { type: 'isTimer', params: 'session' }, actions: 'expireSession' },
-            { guard: { type: 'isTimer', params: 'rebalance' }, actions: 'expireRebalance' },
+          JoinGroup: [
+            { guard: 'groupIsEmpty', target: 'converted', actions: 'handToClassicGroup' },
+            { guard: 'classicProtocolUnsupported', actions: 'rejectClassicProtocol' },
+            { guard: 'classicNeedsMemberId', actions: 'requireClassicMemberId' },
+            {
+              actions: [
+                'admitClassicMember',
+                'bumpGroupEpochIfNeeded',
+                'computeTargetIfNeeded',
+                'reconcileMember',
+                'armClassicJoinTimers',
+                'respondClassicJoin',
+              ],
+            },
           ],
+          SyncGroup: [
+            { guard: 'classicUnknown', actions: 'rejectClassicUnknown' },
+            { guard: 'classicGenerationStale', actions: 'rejectClassicGeneration' },
+            { guard: 'classicSyncRebalancing', actions: 'rejectClassicRebalancing' },
+            { actions: 'respondClassicSync' },
+          ],
+          Heartbeat: [
+            { guard: 'classicUnknown', actions: 'rejectClassicUnknown' },
+            { guard: 'classicGenerationStale', actions: 'rejectClassicGeneration' },
+            { guard: 'classicMustRejoin', actions: 'rejectClassicRebalancing' },
+            { actions: 'answerClassicHeartbeat' },
+          ],
+          LeaveGroup: [{ guard: 'classicUnknown', actions: 'rejectClassicUnknown' }, { actions: 'removeClassicMember' }],
+          TIMER: [
+            {
+              guard: and([{ type: 'isTimer', params: 'session' }, 'timerDowngrades']),
+              target: 'converted',
+              actions: 'downgradeToClassic',
+            },
+            { guard: { type: 'isTimer', params: 'session' }, actions: 'expireSession' },
+            {
+              guard: and([{ type: 'isTimer', params: 'rebalance' }, 'rebalanceExpires', 'timerDowngrades']),
+              target: 'converted',
+              actions: 'downgradeToClassic',
+            },
+            { guard: { type: 'isTimer', params: 'rebalance' }, actions: 'expireRebalance' },
+            // A classic member that did not rejoin, or did not sync, within its rebalance timeout is fenced.
+            { guard: { type: 'isTimer', params: 'join' }, actions: 'expireSession' },
+            { guard: { type: 'isTimer', params: 'sync' }, actions: 'expireSession' },
+          ],
+          CONVERT_FROM_CLASSIC: { actions: 'fromClassicGroup' },
           UNLOAD: { target: 'unloaded' },
         },
       },
+      /**
+       * The group became a classic group (context.conversion says how); the world hands it to the
+       * classic coordinator at once. Nothing reaches this snapshot afterwards.
+       */
+      converted: {},
       /** The group moved to another broker: everything is answered NOT_COORDINATOR. */
       unloaded: {
-        on: { ConsumerGroupHeartbeat: { actions: 'rejectNotCoordinator' }, OffsetCommit: { actions: 'rejectNotCoordinator' } },
+        on: {
+          ConsumerGroupHeartbeat: { actions: 'rejectNotCoordinator' },
+          OffsetCommit: { actions: 'rejectNotCoordinator' },
+          JoinGroup: { actions: 'rejectNotCoordinator' },
+          SyncGroup: { actions: 'rejectNotCoordinator' },
+          Heartbeat: { actions: 'rejectNotCoordinator' },
+          LeaveGroup: { actions: 'rejectNotCoordinator' },
+        },
       },
     },
   });

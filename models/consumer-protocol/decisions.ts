@@ -15,6 +15,18 @@ export const groupCoordinatorDecisions = {
     isTimer: 'The event is the firing of a timer of the given kind (`session:<member>`, `rebalance:<member>`).',
     commitAccepted:
       'ConsumerGroup.validateOffsetCommit: an OffsetCommit is stored only from a known member carrying its current member epoch (epoch < 0 only in an empty group).',
+    leaveDowngrades:
+      'validateOnlineDowngradeWithFencedMember for a -1 leave: the last consumer-protocol member goes, classic members stay, the policy allows a downgrade.',
+    timerDowngrades: 'validateOnlineDowngradeWithFencedMember for the member a session or rebalance timer fences.',
+    rebalanceExpires: 'The rebalance timer fences: the member still has not acknowledged the revocation asked at that epoch.',
+    groupIsEmpty: 'The consumer group has no member (a classic JoinGroup then replaces it by a classic group).',
+    classicProtocolUnsupported: 'ConsumerGroup.supportsClassicProtocols fails for the joiner’s assignor names.',
+    classicNeedsMemberId: 'A classic JoinGroup without a member id (KIP-394).',
+    classicUnknown: 'The classic request’s member is not in the group, or does not use the classic protocol.',
+    classicGenerationStale: 'throwIfGenerationIdUnmatched: the request’s generation is not the member epoch.',
+    classicSyncRebalancing: 'throwIfRebalanceInProgress: the group epoch is past the member epoch and the member is not revoking.',
+    classicMustRejoin:
+      'A classic member must rejoin: the group epoch passed its epoch, it has partitions to revoke, or the partitions it waited for are free.',
   },
   actions: {
     send: 'Outgoing response; executed by the world, never by the machine.',
@@ -37,6 +49,24 @@ export const groupCoordinatorDecisions = {
     rejectCommit: 'Answers an OffsetCommit that commitAccepted refused (STALE_MEMBER_EPOCH, UNKNOWN_MEMBER_ID, ...).',
     storeCommit: 'Stores the committed offsets and answers NONE.',
     rejectNotCoordinator: 'While the coordinator is unloaded (failover), every request gets NOT_COORDINATOR.',
+    respondLeaving: 'Answers a -1 heartbeat when the leave turns the group classic (the group record changes in the conversion).',
+    downgradeToClassic:
+      'convertToClassicGroup: the last consumer-protocol member left or was fenced; the group becomes a classic group of the others (the world hands it over).',
+    handToClassicGroup: 'A classic JoinGroup to an empty consumer group: the group is deleted and a classic group handles the JoinGroup.',
+    rejectClassicProtocol: 'INCONSISTENT_GROUP_PROTOCOL: no assignor the joiner offers is supported by every classic member.',
+    requireClassicMemberId: 'A classic member joining without an id gets one with MEMBER_ID_REQUIRED (nothing is recorded).',
+    admitClassicMember: 'Creates or updates the classic member from its JoinGroup: subscription, rebalance timeout, classic metadata.',
+    armClassicJoinTimers: 'After a classic JoinGroup: the session timer on the classic session timeout, and the sync timeout.',
+    respondClassicJoin:
+      'The classic JoinGroup response: the member epoch as generation, the member’s first assignor as protocol, no leader.',
+    respondClassicSync: 'The classic SyncGroup response: the member’s assigned partitions (never partitions another member still holds).',
+    rejectClassicRebalancing: 'REBALANCE_IN_PROGRESS to a classic member that must rejoin; its join timeout starts if not running.',
+    answerClassicHeartbeat: 'A classic member’s Heartbeat with nothing to catch up on: the session goes on.',
+    rejectClassicUnknown: 'UNKNOWN_MEMBER_ID to a classic request from an unknown member or one that does not use the classic protocol.',
+    rejectClassicGeneration: 'ILLEGAL_GENERATION to a classic request whose generation is not the member epoch.',
+    removeClassicMember: 'A classic LeaveGroup: the member is removed and the group epoch bumped (never a downgrade).',
+    fromClassicGroup:
+      'ConsumerGroup.fromClassicGroup: the new consumer group takes over the classic members at epoch = generation, their assignment as current and target; offsets carried.',
   },
 };
 

@@ -257,7 +257,9 @@ export function createMemberMachine() {
       answersHeartbeat: ({ context, event }) => answers(context, 'heartbeat', event),
       heartbeatOk: ({ context, event }) => isHeartbeatError(context, event, ['NONE']),
       heartbeatFenced: ({ context, event }) => isHeartbeatError(context, event, ['FENCED_MEMBER_EPOCH', 'UNKNOWN_MEMBER_ID']),
-      heartbeatFatal: ({ context, event }) => isHeartbeatError(context, event, ['UNRELEASED_INSTANCE_ID', 'FENCED_INSTANCE_ID']),
+      // GROUP_ID_NOT_FOUND (a classic group the policy keeps classic) falls to the Java client's default: fatal.
+      heartbeatFatal: ({ context, event }) =>
+        isHeartbeatError(context, event, ['UNRELEASED_INSTANCE_ID', 'FENCED_INSTANCE_ID', 'GROUP_ID_NOT_FOUND']),
       heartbeatCoordinatorError: ({ context, event }) => isHeartbeatError(context, event, ['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE']),
       answersCommit: ({ context, event }) => answers(context, 'commit', event),
       commitCoordinatorError: ({ context, event }) =>

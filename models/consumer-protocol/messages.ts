@@ -13,6 +13,8 @@ export type ConsumerErrorCode =
   | 'UNRELEASED_INSTANCE_ID'
   | 'FENCED_INSTANCE_ID'
   | 'STALE_MEMBER_EPOCH'
+  /** A ConsumerGroupHeartbeat to a classic group that may not be converted (migration policy). */
+  | 'GROUP_ID_NOT_FOUND'
   | 'NOT_COORDINATOR'
   | 'COORDINATOR_NOT_AVAILABLE';
 

@@ -40,7 +40,8 @@ function harmlessFor(before: World, choice: Choice | null, s: ClientSlot): { wha
           // KIP-848: a commit error fails the commit only, membership follows the heartbeat.
           // Classic: ILLEGAL_GENERATION and UNKNOWN_MEMBER_ID do reset the member (Kafka's
           // resetGenerationOnResponseError), REBALANCE_IN_PROGRESS only asks for a rejoin.
-          if (before.family === 'consumer' || error === 'NONE' || error === 'REBALANCE_IN_PROGRESS' || coordinatorError)
+          // In a mixed group (a migration) what counts is the protocol the process speaks.
+          if (common(s).cfg.protocol === 'consumer' || error === 'NONE' || error === 'REBALANCE_IN_PROGRESS' || coordinatorError)
             return { what, keep: false };
           return undefined;
         default:

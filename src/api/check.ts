@@ -10,7 +10,8 @@ import { allFaults, assignorsFor, noFaults, protocols, worldConfig } from '../ru
 import type { Violation } from '../run/run.ts';
 import { loadVariant } from '../variants/load.ts';
 import { variantAssignors, variantProtocols, type Variant } from '../variants/variant.ts';
-import type { Protocol, WorldConfig } from '../world/types.ts';
+import { migrations, type Migration, type Protocol, type WorldConfig } from '../world/types.ts';
+import { migrationPolicies, type MigrationPolicy } from '../../models/consumer-protocol/migration-policy.ts';
 
 export interface CheckOptions {
   /** Default: every protocol (a variant's own protocols if it names them). */
@@ -28,6 +29,13 @@ export interface CheckOptions {
   variant?: Variant | string;
   static?: boolean;
   upgrade?: boolean;
+  /**
+   * Online migration between the classic and the consumer protocol (a rolling switch of
+   * group.protocol, docs/migration.md); `protocol` and `assignor` then name the classic side.
+   */
+  migration?: Migration;
+  /** group.consumer.migration.policy (default bidirectional). */
+  migrationPolicy?: MigrationPolicy;
   /** Fault injection (default on); off, messages are still delayed and reordered. */
   faults?: boolean;
   liveness?: boolean;
@@ -48,6 +56,8 @@ export interface CampaignPlan {
   assignor: string;
   static: boolean;
   upgrade: boolean;
+  /** The migration this campaign runs, if any. */
+  migration?: Migration;
   config: WorldConfig;
   label: string;
 }
@@ -72,6 +82,7 @@ export interface CheckReport {
  */
 export function planCampaigns(options: CheckOptions, variant: Variant | undefined): CampaignPlan[] {
   const o = { ...checkDefaults, ...options };
+  if (o.migration !== undefined || o.migrationPolicy !== undefined) return planMigration(o, variant);
   if (o.protocol !== undefined && !protocols.includes(o.protocol))
     throw new UsageError(`unknown --protocol '${o.protocol}' (known: ${protocols.join(', ')})`);
   if (o.upgrade && (o.protocol !== undefined || o.assignor !== undefined))
@@ -151,4 +162,54 @@ export async function check(options: CheckOptions = {}): Promise<CheckReport> {
     if (!ok && o.stopAtFirstFailure !== false) break;
   }
   return { ok: campaigns.every((c) => c.ok), campaigns };
+}
+
+/** The classic side of a migration: its rebalance protocol and the assignor it runs by default. */
+const classicSides: Array<{ protocol: Protocol; assignor: string }> = [
+  { protocol: 'eager', assignor: 'range' },
+  { protocol: 'cooperative', assignor: 'cooperative-sticky' },
+];
+
+/**
+ * `--migration upgrade|downgrade`: a rolling switch of group.protocol with every fault on, once
+ * per classic side (eager range, cooperative cooperative-sticky) unless --protocol or --assignor
+ * picks one.
+ */
+function planMigration(o: CheckOptions & typeof checkDefaults, variant: Variant | undefined): CampaignPlan[] {
+  const migration = o.migration;
+  if (migration === undefined) throw new UsageError('--migration-policy needs --migration upgrade|downgrade');
+  if (!migrations.includes(migration)) throw new UsageError(`unknown --migration '${migration}' (known: ${migrations.join(', ')})`);
+  const policy = o.migrationPolicy ?? 'bidirectional';
+  if (!migrationPolicies.includes(policy))
+    throw new UsageError(`unknown --migration-policy '${policy}' (known: ${migrationPolicies.join(', ')})`);
+  if (o.upgrade) throw new UsageError('--migration and --upgrade are different scenarios: pick one');
+  if (o.static) throw new UsageError('--migration does not model static members yet (docs/migration.md): drop --static');
+  if (o.protocol === 'consumer')
+    throw new UsageError(
+      '--migration runs the consumer protocol on the other side: --protocol names the classic side (eager, cooperative)',
+    );
+  if (o.protocol !== undefined && !protocols.includes(o.protocol))
+    throw new UsageError(`unknown --protocol '${o.protocol}' (known: eager, cooperative)`);
+  const sides = classicSides.filter((c) => o.protocol === undefined || c.protocol === o.protocol);
+  return sides.map((side) => {
+    const assignor = o.assignor ?? side.assignor;
+    if (!assignorsFor(side.protocol, variant).includes(assignor))
+      throw new UsageError(
+        `unknown --assignor '${assignor}' for protocol ${side.protocol} (known: ${assignorsFor(side.protocol, variant).join(', ')})`,
+      );
+    const config = worldConfig({
+      protocol: side.protocol,
+      assignor,
+      members: o.members,
+      partitions: o.partitions,
+      topics: o.topics,
+      faults: o.faults === false ? noFaults : allFaults,
+      migration,
+      migrationPolicy: policy,
+      variant,
+    });
+    const arrow = migration === 'upgrade' ? `${side.protocol}/${assignor} -> consumer` : `consumer -> ${side.protocol}/${assignor}`;
+    const label = `migration ${migration} ${arrow}, policy ${policy}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${count(Object.values(config.topics)[0], 'partition')})`;
+    return { protocol: side.protocol, assignor, static: false, upgrade: false, migration, config, label };
+  });
 }

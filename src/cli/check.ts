@@ -6,7 +6,8 @@ import { type CampaignPlan, planCampaigns } from '../api/check.ts';
 import { catalogue } from '../variants/catalogue.ts';
 import { loadVariant } from '../variants/load.ts';
 import type { Variant } from '../variants/variant.ts';
-import type { Protocol, WorldConfig } from '../world/types.ts';
+import type { Migration, Protocol, WorldConfig } from '../world/types.ts';
+import type { MigrationPolicy } from '../../models/consumer-protocol/migration-policy.ts';
 import { UsageError, maxTimeHelp, positiveInt, seconds } from '../core/errors.ts';
 import { progressLine } from './progress.ts';
 import { count, printPass, printViolation } from './report.ts';
@@ -44,6 +45,8 @@ interface CheckOptions extends CiOptions {
   variant?: string;
   static?: boolean;
   upgrade?: boolean;
+  migration?: string;
+  migrationPolicy?: string;
   faults: boolean;
   liveness: boolean;
   interpreter?: Interpreter;
@@ -80,6 +83,14 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     )
     .option('--static', 'static membership: every consumer has a group.instance.id (KIP-345)')
     .option('--upgrade', 'rolling upgrade from eager range to cooperative-sticky in two bounces (KIP-429)')
+    .option(
+      '--migration <dir>',
+      'online migration between the classic and the consumer protocol, a rolling switch of group.protocol: upgrade (classic -> consumer) or downgrade (docs/migration.md)',
+    )
+    .option(
+      '--migration-policy <policy>',
+      'group.consumer.migration.policy with --migration: bidirectional (default), upgrade, downgrade, disabled',
+    )
     .option('--no-faults', 'no message loss, crashes, leaves, stalls or new partitions (delays and reordering remain)')
     .option('--no-liveness', 'skip the fair schedule and the eventual-stability check after each run')
     .option(
@@ -105,7 +116,16 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
 function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
   useInterpreter(opts);
   validateCiOptions(opts);
-  const plans = planCampaigns({ ...opts, protocol: opts.protocol as Protocol | undefined, variant }, variant);
+  const plans = planCampaigns(
+    {
+      ...opts,
+      protocol: opts.protocol as Protocol | undefined,
+      migration: opts.migration as Migration | undefined,
+      migrationPolicy: opts.migrationPolicy as MigrationPolicy | undefined,
+      variant,
+    },
+    variant,
+  );
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
   const outcomes: CampaignOutcome[] = [];
   const results: Array<{ label: string; result: CampaignResult; file?: string; replay: string }> = [];
@@ -220,6 +240,8 @@ function replayCommand(opts: CheckOptions, plan: CampaignPlan, result: CampaignR
   if (opts.variant) parts.push(`--variant ${opts.variant}`);
   if (plan.static) parts.push('--static');
   if (plan.upgrade) parts.push('--upgrade');
+  if (plan.migration) parts.push(`--migration ${plan.migration}`);
+  if (plan.migration && plan.config.migrationPolicy !== 'bidirectional') parts.push(`--migration-policy ${plan.config.migrationPolicy}`);
   if (!opts.faults) parts.push('--no-faults');
   if (!opts.liveness) parts.push('--no-liveness');
   parts.push(`--max-steps ${opts.maxSteps}`, `--seed ${result.seed}`);

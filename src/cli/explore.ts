@@ -28,7 +28,7 @@ interface ExploreOptions
   extends CiOptions,
     Pick<
       ExploreRequest,
-      'protocol' | 'assignor' | 'members' | 'partitions' | 'topics' | 'static' | 'slowCallbacks' | 'maxDepth' | 'maxInFlight'
+      'protocol' | 'assignor' | 'migration' | 'members' | 'partitions' | 'topics' | 'static' | 'slowCallbacks' | 'maxDepth' | 'maxInFlight'
     > {
   variant?: string;
   maxClock?: number;
@@ -89,6 +89,7 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
       positiveInt('--topics', ...L.topics),
     )
     .option('--static', 'static membership (KIP-345)')
+    .option('--migration <dir>', 'a rolling switch of group.protocol: upgrade (classic -> consumer) or downgrade (docs/migration.md)')
     .option('--slow-callbacks', 'onPartitionsRevoked takes time (a separate callback choice)')
     .option(
       '--variant <name|file>',
@@ -167,6 +168,7 @@ function requestOf(opts: ExploreOptions, livenessGiven: boolean): ExploreRequest
     partitions: opts.partitions,
     topics: opts.topics,
     static: opts.static,
+    migration: opts.migration,
     budgets,
     maxDepth: opts.maxDepth,
     maxInFlight: opts.maxInFlight,

@@ -164,3 +164,8 @@ test('cold-start: the initial rebalance delay buys one rebalance for a later sta
   expect(mean(withDelay, 'stopTheWorldMs')).toBeGreaterThan(mean(without, 'stopTheWorldMs'));
   expect(without.violations).toEqual({});
 });
+
+test('protocol-upgrade: converting the group costs the classic fleets unowned partition time the consumer-protocol control does not pay', () => {
+  const [eager, coop, control] = all('protocol-upgrade');
+  for (const d of [eager, coop]) expect(mean(d, 'unownedPartitionSeconds')).toBeGreaterThan(mean(control, 'unownedPartitionSeconds'));
+});

@@ -73,6 +73,8 @@ export function scenarioSession(d: Design, sc: CompareScenario): Session {
     faults,
     static: sc.static,
     variant: d.variant,
+    // The migration starts from the design's classic protocol; a consumer design is the control.
+    migration: d.protocol === 'consumer' ? undefined : sc.migration,
   });
   const config = { ...base, members: sc.members, topics: { t0: sc.partitions }, faults, static: (sc.static ?? false) || base.static };
   return makeSession(config, d.variant);

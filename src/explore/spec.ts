@@ -2,7 +2,7 @@ import { UsageError } from '../core/errors.ts';
 import { findVariant } from '../variants/catalogue.ts';
 import { variantAssignors, type Variant } from '../variants/variant.ts';
 import type { Interpreter } from '../world/model.ts';
-import type { Protocol } from '../world/types.ts';
+import { migrations, type Migration, type Protocol } from '../world/types.ts';
 import { faultsFor, noBudgets, type Bounds, type Budgets } from './bounds.ts';
 import { assignorsFor, protocols, session, worldConfig } from '../run/config.ts';
 import { Coverage } from '../run/coverage.ts';
@@ -20,6 +20,8 @@ export interface ExploreSpec {
   topics: number;
   static: boolean;
   slowCallbacks: boolean;
+  /** A rolling switch of group.protocol (`bounce` choices), the group converted between types. */
+  migration?: Migration;
   /** A catalogue variant's name (or a file variant's, whose module `variantFile` names). */
   variant: string | null;
   /** The variant file it came from (as loaded, relative to the working directory): worker threads load it again. */
@@ -50,6 +52,8 @@ export interface ExploreRequest {
   partitions?: number;
   topics?: number;
   static?: boolean;
+  /** Online migration classic <-> consumer protocol (docs/migration.md); `protocol` names the classic side. */
+  migration?: string;
   /** Budgets of the kinds named; the others come from the variant (none) or the defaults. */
   budgets?: Partial<Budgets>;
   maxDepth?: number;
@@ -100,6 +104,15 @@ export function resolveSpec(variant: Variant | undefined, req: ExploreRequest): 
       : '--assignor';
   if (!known.includes(assignor))
     throw new UsageError(`unknown ${where} '${assignor}' for protocol ${protocol} (known: ${known.join(', ')})`);
+  if (req.migration !== undefined) {
+    if (!(migrations as readonly string[]).includes(req.migration))
+      throw new UsageError(`unknown --migration '${req.migration}' (known: ${migrations.join(', ')})`);
+    if (protocol === 'consumer')
+      throw new UsageError(
+        '--migration runs the consumer protocol on the other side: --protocol names the classic side (eager, cooperative)',
+      );
+    if (req.static) throw new UsageError('--migration does not model static members yet (docs/migration.md): drop --static');
+  }
   const base = ve ?? exploreDefaults;
   const budgets: Budgets = { ...(ve ? noBudgets : exploreDefaults.budgets), ...ve?.budgets, ...req.budgets };
   const spec: ExploreSpec = {
@@ -110,6 +123,7 @@ export function resolveSpec(variant: Variant | undefined, req: ExploreRequest): 
     topics: req.topics ?? ve?.topics ?? exploreDefaults.topics,
     static: req.static ?? ve?.static ?? false,
     slowCallbacks: req.slowCallbacks ?? false,
+    ...(req.migration !== undefined && { migration: req.migration as Migration }),
     variant: variant?.name ?? null,
     ...(variant?.source && { variantFile: variant.source }),
     bounds: {
@@ -138,7 +152,7 @@ export function specSession(spec: ExploreSpec, loaded?: Variant): { session: Ses
     partitions: spec.partitions,
     topics: spec.topics,
   };
-  const base = worldConfig({ ...shape, static: spec.static, variant });
+  const base = worldConfig({ ...shape, static: spec.static, variant, migration: spec.migration });
   // The explorer's instance is the spec's (a variant's own members and topics give way), and
   // its budgets decide which faults exist at all (a variant's own fault settings are replaced).
   const config = {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Violation } from '../run/run.ts';
-import type { WorldConfig } from '../world/types.ts';
+import { migrations, type WorldConfig } from '../world/types.ts';
+import { migrationPolicies } from '../../models/consumer-protocol/migration-policy.ts';
 import type { StoredChoice } from './meaning.ts';
 
 // The counterexample file: versioned, validated on load, readable by a person.
@@ -75,6 +76,8 @@ const config = z.object({
   autoCommit: z.boolean(),
   static: z.boolean(),
   upgrade: z.boolean(),
+  migration: z.enum(migrations).nullable().optional(),
+  migrationPolicy: z.enum(migrationPolicies).optional(),
 });
 const size = z.object({ steps: positive, members: positive, topics: positive, partitions: positive, timers: timers.optional() });
 const schema = z.object({

@@ -1,4 +1,5 @@
-import { invariantsFor } from '../../properties/index.ts';
+import { invariantsFor, migrationInvariants } from '../../properties/index.ts';
+import type { MigrationPolicy } from '../../models/consumer-protocol/migration-policy.ts';
 import { builtinAssignors } from '../../models/assignors/index.ts';
 import { serverAssignors } from '../../models/consumer-protocol/assignors.ts';
 import { defaultTimers } from '../../models/types.ts';
@@ -7,7 +8,7 @@ import { buildModel, modeOf, type Interpreter } from '../world/model.ts';
 
 /** The interpreter sessions use unless told (the CLI's --interpreter sets it for its process). */
 export const defaultInterpreter: { value: Interpreter } = { value: 'compiled' };
-import { familyOf, type FaultSettings, type Protocol, type WorldConfig } from '../world/types.ts';
+import { startFamily, type FaultSettings, type Migration, type Protocol, type WorldConfig } from '../world/types.ts';
 import type { Session } from './run.ts';
 
 export { protocols } from '../world/types.ts';
@@ -26,6 +27,9 @@ export interface CheckConfigInput {
   faults?: FaultSettings;
   static?: boolean;
   upgrade?: boolean;
+  /** Online migration classic <-> consumer protocol (`protocol` is then the classic side's). */
+  migration?: Migration | null;
+  migrationPolicy?: MigrationPolicy;
   variant?: Variant;
 }
 
@@ -54,17 +58,20 @@ export function worldConfig(input: CheckConfigInput): WorldConfig {
     static: input.static ?? false,
     upgrade: input.upgrade ?? false,
   };
+  if (input.migration) Object.assign(base, { migration: input.migration, migrationPolicy: input.migrationPolicy ?? 'bidirectional' });
   return { ...base, ...input.variant?.settings };
 }
 
 export function session(config: WorldConfig, variant?: Variant, liveness = true, interpreter?: Interpreter): Session {
   // A rolling upgrade runs eager and cooperative members side by side: every invariant applies.
-  const invariants = config.upgrade
-    ? [...new Set([...invariantsFor('eager'), ...invariantsFor('cooperative')])]
-    : invariantsFor(config.protocol);
+  const invariants = config.migration
+    ? migrationInvariants
+    : config.upgrade
+      ? [...new Set([...invariantsFor('eager'), ...invariantsFor('cooperative')])]
+      : invariantsFor(config.protocol);
   return {
     config,
-    model: buildModel(variant, modeOf(interpreter ?? defaultInterpreter.value), familyOf(config.protocol)),
+    model: buildModel(variant, modeOf(interpreter ?? defaultInterpreter.value), startFamily(config), Boolean(config.migration)),
     invariants,
     liveness,
   };

@@ -65,16 +65,17 @@ test('a goal that applies and was never reached is reported missed; one that doe
 
 // A goal can fail: under a design that removes the situation it names, a campaign never reaches
 // it, where the same campaign on the correct model does (and --require-goals would name it).
-test.each([
-  ['session-expires-while-cut', 'no-session-expiry'],
-])('goal %s is never reached under the variant %s, and is on the correct model', (goal, name) => {
-  const config = worldConfig({ protocol: 'eager', assignor: 'range', members: 3, partitions: 6, faults: allFaults });
-  const hits = (variant?: ReturnType<typeof findVariant>) => {
-    const t = new GoalTracker(config);
-    // Liveness off: the variants break eventually-stable, and the campaign must run to its end.
-    campaign({ ...session(config, variant, false), observe: t.observe }, { runs: 120, seed: 42, maxSteps: 60, shrink: false });
-    return t.hits.get(goal) ?? 0;
-  };
-  expect(hits()).toBeGreaterThan(0);
-  expect(hits(findVariant(name))).toBe(0);
-});
+test.each([['session-expires-while-cut', 'no-session-expiry']])(
+  'goal %s is never reached under the variant %s, and is on the correct model',
+  (goal, name) => {
+    const config = worldConfig({ protocol: 'eager', assignor: 'range', members: 3, partitions: 6, faults: allFaults });
+    const hits = (variant?: ReturnType<typeof findVariant>) => {
+      const t = new GoalTracker(config);
+      // Liveness off: the variants break eventually-stable, and the campaign must run to its end.
+      campaign({ ...session(config, variant, false), observe: t.observe }, { runs: 120, seed: 42, maxSteps: 60, shrink: false });
+      return t.hits.get(goal) ?? 0;
+    };
+    expect(hits()).toBeGreaterThan(0);
+    expect(hits(findVariant(name))).toBe(0);
+  },
+);

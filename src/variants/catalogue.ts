@@ -19,6 +19,7 @@ import type { CoordinatorContext } from '../../models/classic/coordinator-state.
 import { builtinAssignors } from '../../models/assignors/index.ts';
 import { createConsumerMachine } from '../../models/classic/consumer.ts';
 import { defineVariant, type Variant } from './variant.ts';
+import { migrationVariants } from './migration-variants.ts';
 
 // Deliberately broken designs. Each one shows that the invariants it names can fail:
 // the test suite runs every variant and asserts the violation it declares is found.
@@ -579,7 +580,7 @@ const consumerVariants: Variant[] = [
     },
   }),
 ];
-catalogue.push(...consumerVariants);
+catalogue.push(...consumerVariants, ...migrationVariants);
 
 export function findVariant(name: string): Variant | undefined {
   return catalogue.find((v) => v.name === name);

@@ -5,6 +5,8 @@ import { tsImport } from 'tsx/esm/api';
 import { invariants } from '../../properties/index.ts';
 import { UsageError } from '../core/errors.ts';
 import { budgetedKinds, exploreLimits } from '../core/explore-settings.ts';
+import { migrationPolicies } from '../../models/consumer-protocol/migration-policy.ts';
+import { migrations } from '../world/types.ts';
 import { protocols, type Protocol } from '../world/types.ts';
 import { catalogue, findVariant } from './catalogue.ts';
 import { overridableNames, type ImplementationKind, type MachineName } from './overrides.ts';
@@ -175,9 +177,14 @@ export function validate(raw: unknown, where: string): Variant {
   }
   if (r.settings !== undefined) {
     if (!isRecord(r.settings)) fail('"settings" must be an object');
-    const allowed = ['members', 'topics', 'faults', 'timers', 'autoCommit', 'static'];
+    const allowed = ['members', 'topics', 'faults', 'timers', 'autoCommit', 'static', 'migration', 'migrationPolicy'];
     for (const k of Object.keys(r.settings as object))
       if (!allowed.includes(k)) fail(`"settings.${k}" cannot be set by a variant (allowed: ${allowed.join(', ')})`);
+    const st = r.settings as { migration?: unknown; migrationPolicy?: unknown };
+    if (st.migration !== undefined && !(migrations as readonly unknown[]).includes(st.migration))
+      fail(`"settings.migration" must be one of ${migrations.join(', ')}`);
+    if (st.migrationPolicy !== undefined && !(migrationPolicies as readonly unknown[]).includes(st.migrationPolicy))
+      fail(`"settings.migrationPolicy" must be one of ${migrationPolicies.join(', ')}`);
   }
   if (r.explore !== undefined) validateExplore(r.explore, listed.length > 0 ? listed : ['eager', 'cooperative'], fail);
   return isVariant(raw) ? raw : defineVariant(raw as unknown as VariantInput);

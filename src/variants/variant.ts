@@ -5,7 +5,9 @@ import type { ModelChanges, Overrides } from '../world/model.ts';
 import type { Protocol, WorldConfig } from '../world/types.ts';
 
 /** Config changes a variant may make (e.g. a fault it depends on, or other timer settings). */
-export type VariantSettings = Partial<Pick<WorldConfig, 'members' | 'topics' | 'faults' | 'timers' | 'autoCommit' | 'static'>>;
+export type VariantSettings = Partial<
+  Pick<WorldConfig, 'members' | 'topics' | 'faults' | 'timers' | 'autoCommit' | 'static' | 'migration' | 'migrationPolicy'>
+>;
 
 /**
  * The small instance and bounds where `explore` shows a broken variant's violation: what

@@ -19,7 +19,7 @@ import type { Variant } from '../variants/variant.ts';
 import { compileMachine, Unsupported, type CompiledRunner } from './compiled.ts';
 import { buildModel, fallbacks, type Model } from './model.ts';
 import type { MachineRunner } from './runtime.ts';
-import { familyOf, type Protocol } from './types.ts';
+import { startFamily, type Migration, type Protocol } from './types.ts';
 
 // The compiled interpreter against xstate's own transition(), in lockstep: the world is driven
 // by random runs with every fault on (long event streams a machine really meets, with the
@@ -76,17 +76,22 @@ function lockstep(machine: AnyStateMachine, mismatches: Mismatch[], counter: { c
 }
 
 /** Random runs of one (variant, protocol) through lockstep runners; returns the mismatches found. */
-function runLockstep(variant: Variant | undefined, protocol: Protocol, runs: number, steps: number, seed: string) {
+function runLockstep(variant: Variant | undefined, p: Protocol, runs: number, steps: number, seed: string, migration?: Migration) {
+  // A migration (the run's or its variant's) names the classic side as its protocol.
+  const protocol = (migration ?? variant?.settings?.migration) && p === 'consumer' ? 'cooperative' : p;
   const assignor = protocol === 'consumer' ? 'uniform' : protocol === 'eager' ? 'range' : 'cooperative-sticky';
-  const config = worldConfig({ protocol, assignor, members: 3, partitions: 4, faults: allFaults, variant });
-  const base: Model = buildModel(variant, 'fast', familyOf(config.protocol));
+  const config = worldConfig({ protocol, assignor, members: 3, partitions: 4, faults: allFaults, variant, migration });
+  const base: Model = buildModel(variant, 'fast', startFamily(config), Boolean(config.migration));
   const mismatches: Mismatch[] = [];
   const counter = { calls: 0 };
-  const model: Model = {
-    ...base,
-    coordinator: lockstep(base.machines.coordinator, mismatches, counter),
-    consumer: lockstep(base.machines.consumer, mismatches, counter),
-  };
+  const wrap = (m: Model): Model => ({
+    ...m,
+    coordinator: lockstep(m.machines.coordinator, mismatches, counter),
+    consumer: lockstep(m.machines.consumer, mismatches, counter),
+  });
+  const model: Model = base.byFamily
+    ? { ...wrap(base), byFamily: { classic: wrap(base.byFamily.classic), consumer: wrap(base.byFamily.consumer) } }
+    : wrap(base);
   // No invariants: a broken variant's violation would end its runs early; the fair schedule
   // still runs after the random steps.
   const s: Session = { config, model, invariants: [], liveness: true };
@@ -109,6 +114,15 @@ describe('compiled machines equal xstate transition()', () => {
       expect(mismatches).toEqual([]);
       expect(calls).toBeGreaterThan(2000);
     });
+
+  // Mixed groups: both families' machines in one run, the group converted between them.
+  for (const migration of ['upgrade', 'downgrade'] as const)
+    for (const protocol of ['eager', 'cooperative'] as const)
+      it(`the machines of a ${migration} migration (${protocol}) on long random runs`, () => {
+        const { mismatches, calls } = runLockstep(undefined, protocol, 16 * scale, 200, `migration-${migration}-${protocol}`, migration);
+        expect(mismatches).toEqual([]);
+        expect(calls).toBeGreaterThan(2000);
+      });
 
   // A variant runs on the protocols whose machines or assignors it changes.
   const names = (family: 'classic' | 'consumer') => {

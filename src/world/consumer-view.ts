@@ -2,6 +2,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import { defaultServerAssignor, serverAssignors } from '../../models/consumer-protocol/assignors.ts';
 import { groupStateOf, type ConsumerGroupMember, type GroupContext } from '../../models/consumer-protocol/coordinator-state.ts';
 import type { MemberContext } from '../../models/consumer-protocol/member-state.ts';
+import type { ConsumerContext } from '../../models/classic/consumer-state.ts';
 import type { ClientSlot, World } from './types.ts';
 
 // Read-only views of a world running the KIP-848 consumer protocol. src/world/view.ts
@@ -21,10 +22,20 @@ export function recordOf(w: World, s: ClientSlot): ConsumerGroupMember | undefin
   return groupOf(w).members[memberCtxOf(s).memberId];
 }
 
-/** A live process that the coordinator counts as a member at the epoch the process has. */
+/** A classic process (a mixed group): its context, which names its epoch `generation`. */
+const classicCtxOf = (s: ClientSlot) => (s.snapshot as AnyMachineSnapshot).context as ConsumerContext;
+export const isClassicProcess = (s: ClientSlot): boolean => memberCtxOf(s).cfg.protocol !== 'consumer';
+
+/**
+ * A live process that the coordinator counts as a member at the epoch the process has. A classic
+ * process in a consumer group (a migration) counts once through SyncGroup (`stable`) with the
+ * member epoch as its generation.
+ */
 export function isCurrentMember(w: World, s: ClientSlot): boolean {
   const r = recordOf(w, s);
-  return r !== undefined && memberCtxOf(s).memberEpoch > 0 && r.memberEpoch === memberCtxOf(s).memberEpoch;
+  if (r === undefined) return false;
+  if (isClassicProcess(s)) return r.classic !== null && s.snapshot!.value === 'stable' && classicCtxOf(s).generation === r.memberEpoch;
+  return memberCtxOf(s).memberEpoch > 0 && r.memberEpoch === memberCtxOf(s).memberEpoch;
 }
 
 /**
@@ -42,6 +53,14 @@ export function isSettled(w: World): boolean {
   for (const s of procs) {
     const c = memberCtxOf(s);
     const r = g.members[c.memberId];
+    if (r && isClassicProcess(s)) {
+      // A classic member of a mixed group: synced at its member epoch, nothing to rejoin for.
+      const k = classicCtxOf(s);
+      if (!isCurrentMember(w, s) || k.rejoinNeeded || k.stalled || k.joinedTopics.join() !== k.cfg.topics.join()) return false;
+      if (!sameSet(k.owned, r.assigned) || !sameSet(r.assigned, g.target[r.memberId] ?? [])) return false;
+      for (const t of k.cfg.topics) if (g.subscriptionMetadata[t] !== w.topics[t]) return false;
+      continue;
+    }
     if (!r || s.snapshot!.value !== 'stable' || c.stalled || c.memberEpoch !== r.memberEpoch || c.target !== null) return false;
     if (!sameSet(c.owned, r.assigned) || !sameSet(r.assigned, g.target[r.memberId] ?? [])) return false;
     if (r.topics.join() !== c.cfg.topics.join()) return false;

@@ -93,7 +93,9 @@ function describeConsumerWorld(w: World): string {
     }
     const c = memberCtxOf(s);
     const flags = (c.stalled ? ' stalled' : '') + (s.cut ? ' cut' : '');
-    parts.push(`${s.name}:${clientState(s)} e${c.memberEpoch}${flags} [${c.owned.join(',')}]`);
+    // A classic process in a consumer group (a migration) shows its generation.
+    const epoch = c.cfg.protocol === 'consumer' ? `e${c.memberEpoch}` : `classic g${(c as unknown as { generation: number }).generation}`;
+    parts.push(`${s.name}:${clientState(s)} ${epoch}${flags} [${c.owned.join(',')}]`);
   }
   return parts.join(' | ');
 }
@@ -110,7 +112,9 @@ export function describeWorld(w: World): string {
     }
     const c = ctxOf(s);
     const flags = (c.stalled ? ' stalled' : '') + (s.cut ? ' cut' : '') + (c.isLeader ? ' L' : '');
-    parts.push(`${s.name}:${clientState(s)} g${c.generation}${flags} [${c.owned.join(',')}]`);
+    const gen =
+      (c.cfg.protocol as string) === 'consumer' ? `consumer e${(c as unknown as { memberEpoch: number }).memberEpoch}` : `g${c.generation}`;
+    parts.push(`${s.name}:${clientState(s)} ${gen}${flags} [${c.owned.join(',')}]`);
   }
   return parts.join(' | ');
 }

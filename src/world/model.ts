@@ -35,7 +35,15 @@ export interface Model {
   consumer: MachineRunner;
   assignors: Record<string, Assignor>;
   machines: { coordinator: AnyStateMachine; consumer: AnyStateMachine };
+  /**
+   * A migration run (mixed group) has both families' machines: the group's coordinator and each
+   * process's client machine are picked by family. `coordinator`/`consumer` are the start family's.
+   */
+  byFamily?: Record<ProtocolFamily, Model>;
 }
+
+/** The runners of one family: the model's own, or (migration) the family's. */
+export const runnersOf = (model: Model, family: ProtocolFamily): Model => model.byFamily?.[family] ?? model;
 
 /**
  * How machine transitions run: `compiled` (src/world/compiled.ts, the default; a machine using a
@@ -69,8 +77,25 @@ function compiledOrFast(machine: AnyStateMachine): MachineRunner {
   }
 }
 
-/** The machines of one run: the classic ones, or (family `consumer`) the KIP-848 ones. */
-export function buildModel(changes: ModelChanges = {}, mode: RunnerMode = 'compiled', family: ProtocolFamily = 'classic'): Model {
+/**
+ * The machines of one run: the classic ones, or (family `consumer`) the KIP-848 ones; with `mixed`,
+ * both (a migration between them), `family` the one the run starts on. A variant's coordinator
+ * and consumer overrides are given to both families' machines (a name a machine lacks is unused).
+ */
+export function buildModel(
+  changes: ModelChanges = {},
+  mode: RunnerMode = 'compiled',
+  family: ProtocolFamily = 'classic',
+  mixed = false,
+): Model {
+  if (!mixed) return buildFamily(changes, mode, family);
+  const classic = buildFamily(changes, mode, 'classic');
+  const consumer = buildFamily(changes, mode, 'consumer');
+  const start = family === 'classic' ? classic : consumer;
+  return { ...start, byFamily: { classic, consumer } };
+}
+
+function buildFamily(changes: ModelChanges, mode: RunnerMode, family: ProtocolFamily): Model {
   const assignors = { ...builtinAssignors, ...changes.assignors };
   let coordinator: AnyStateMachine =
     family === 'consumer' ? createGroupCoordinatorMachine({ ...serverAssignors, ...changes.serverAssignors }) : coordinatorMachine;

@@ -2,6 +2,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import type { RebalanceProtocol } from '../../models/assignors/types.ts';
 import type { ClassicResponse, ClientRequest } from '../../models/classic/messages.ts';
 import type { ConsumerResponse, MemberRequest } from '../../models/consumer-protocol/messages.ts';
+import type { MigrationPolicy } from '../../models/consumer-protocol/migration-policy.ts';
 import type { TimerSettings, Topics } from '../../models/types.ts';
 
 /** eager and cooperative run the classic protocol; `consumer` is KIP-848 (group.protocol=consumer). */
@@ -11,6 +12,17 @@ export const protocols: Protocol[] = ['eager', 'cooperative', 'consumer'];
 /** The machines a protocol runs on: the classic ones or the KIP-848 ones. */
 export type ProtocolFamily = 'classic' | 'consumer';
 export const familyOf = (p: Protocol): ProtocolFamily => (p === 'consumer' ? 'consumer' : 'classic');
+
+/** The family the group and every consumer start on: with a migration, the one it migrates from. */
+export const startFamily = (config: { protocol: Protocol; migration?: string | null }): ProtocolFamily =>
+  config.migration ? (config.migration === 'upgrade' ? 'classic' : 'consumer') : familyOf(config.protocol);
+
+/** The protocol a client slot's process runs: a migration switches it at the slot's bounce. */
+export function slotFamily(config: { protocol: Protocol; migration?: string | null }, phase: number): ProtocolFamily {
+  const start = startFamily(config);
+  if (!config.migration || phase === 0) return start;
+  return start === 'classic' ? 'consumer' : 'classic';
+}
 
 /** Which faults the world may inject. */
 export interface FaultSettings {
@@ -53,7 +65,19 @@ export interface WorldConfig {
    * every consumer has had it, a second bounce to [cooperative-sticky] (COOPERATIVE).
    */
   upgrade: boolean;
+  /**
+   * Online migration between the classic and the consumer protocol (a mixed group): every
+   * consumer starts on one protocol and may be restarted once (`bounce`) on the other, a rolling
+   * switch of group.protocol. `upgrade` starts classic (`protocol` is its rebalance protocol,
+   * `assignor` its assignor), `downgrade` starts on the consumer protocol. Absent: no migration.
+   */
+  migration?: Migration | null;
+  /** group.consumer.migration.policy of the coordinator (default bidirectional). */
+  migrationPolicy?: MigrationPolicy;
 }
+
+export const migrations = ['upgrade', 'downgrade'] as const;
+export type Migration = (typeof migrations)[number];
 
 export interface Msg {
   id: number;
@@ -79,7 +103,7 @@ export interface ClientSlot {
   cut: boolean;
   /** Observer's record: the generation formation whose JoinGroup response this process adopted. */
   formation: number | null;
-  /** Rolling upgrade step of this slot's configuration (0, 1, 2). */
+  /** Rolling upgrade step of this slot's configuration (0, 1, 2); with a migration, 1 once switched to the other protocol. */
   phase: number;
   /**
    * Observer's record (classic): the JoinGroup response this process adopted said SkipAssignment
@@ -104,7 +128,7 @@ export interface Metrics {
 }
 
 export interface World {
-  /** Which machines run: views dispatch on it. */
+  /** Which coordinator machine runs (the group's type; it changes when a migration converts the group): views dispatch on it. */
   family: ProtocolFamily;
   now: number;
   coordinator: AnyMachineSnapshot;

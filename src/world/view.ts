@@ -1,7 +1,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
 import type { ConsumerContext } from '../../models/classic/consumer-state.ts';
-import type { ClientSlot, World } from './types.ts';
+import type { ClientSlot, ProtocolFamily, World } from './types.ts';
 import { builtinAssignors } from '../../models/assignors/index.ts';
 import type { TopicPartition, Topics } from '../../models/types.ts';
 import * as consumer from './consumer-view.ts';
@@ -34,6 +34,9 @@ export interface ClientCommon {
   inflight: { commit?: unknown };
 }
 export const common = (s: ClientSlot): ClientCommon => (s.snapshot as AnyMachineSnapshot).context as ClientCommon;
+
+/** Which protocol a process speaks (a migration runs both in one group). */
+export const clientFamily = (s: ClientSlot): ProtocolFamily => (common(s).cfg.protocol === 'consumer' ? 'consumer' : 'classic');
 
 /** The group's state by the protocol's own names (classic: Empty..Stable, Dead; consumer: Empty, Assigning, Reconciling, Stable). */
 export const groupStateName = (w: World): string => (w.family === 'consumer' ? consumer.groupState(w) : coordState(w));
@@ -71,6 +74,7 @@ export const groupMembers = (w: World): Array<{ memberId: string; instanceId: st
 export function actsAsMember(w: World, s: ClientSlot): boolean {
   if (!isLive(s)) return false;
   if (w.family === 'consumer') return consumer.isCurrentMember(w, s);
+  if (clientFamily(s) !== 'classic') return false;
   const c = ctxOf(s);
   const g = coord(w);
   return g.members[c.memberId] !== undefined && c.generation === g.generation;
@@ -83,7 +87,7 @@ export const balancePromise = (w: World): 'global' | 'per-topic' | undefined =>
 /** A live process that is a member in good standing: classic, completed SyncGroup for the current generation; consumer, known at its epoch. */
 export function isCurrentMember(w: World, s: ClientSlot): boolean {
   if (w.family === 'consumer') return consumer.isCurrentMember(w, s);
-  if (!isLive(s)) return false;
+  if (!isLive(s) || clientFamily(s) !== 'classic') return false;
   const c = ctxOf(s);
   const g = coord(w);
   return (
@@ -134,6 +138,8 @@ function computeSettled(w: World): boolean {
   if (Object.keys(g.members).length !== live.length) return false;
   const topics = subscribedTopics(w);
   for (const s of live) {
+    // A KIP-848 process in a classic group (a migration) has yet to convert it.
+    if (clientFamily(s) !== 'classic') return false;
     const c = ctxOf(s);
     if (!isCurrentMember(w, s) || c.rejoinNeeded || c.stalled || c.joinedTopics.join() !== c.cfg.topics.join()) return false;
     for (const t of topics) if (c.metadata[t] !== w.topics[t]) return false;

@@ -1,10 +1,11 @@
 import type { AnyMachineSnapshot } from 'xstate';
-import type { Model } from './model.ts';
+import { runnersOf, type Model } from './model.ts';
 import type { ProtocolAdapter } from './protocols/adapter.ts';
 import { classicAdapter } from './protocols/classic.ts';
 import { consumerAdapter } from './protocols/consumer.ts';
-import { familyOf, type Choice, type ClientSlot, type Msg, type World, type WorldConfig } from './types.ts';
-import { common, isCurrentMember, isLive, liveOwners, nextDeadline } from './view.ts';
+import { convertGroup, notCoordinatorReply, normalizeCommit } from './protocols/migration.ts';
+import { slotFamily, startFamily, type Choice, type ClientSlot, type Msg, type World, type WorldConfig } from './types.ts';
+import { clientFamily, common, isCurrentMember, isLive, liveOwners, nextDeadline } from './view.ts';
 
 // The deterministic world: a virtual clock, the network of in-flight messages, the client
 // processes and the coordinator. `enabled` lists every choice; `step` applies one. The random
@@ -16,8 +17,8 @@ const adapters: Record<World['family'], ProtocolAdapter> = { classic: classicAda
 const adapterOf = (w: World): ProtocolAdapter => adapters[w.family];
 
 export function initialWorld(config: WorldConfig, model: Model): World {
-  const family = familyOf(config.protocol);
-  const [coordinator] = model.coordinator.initial(adapters[family].coordinatorInput(config, 0));
+  const family = startFamily(config);
+  const [coordinator] = runnersOf(model, family).coordinator.initial(adapters[family].coordinatorInput(config, 0));
   let w: World = {
     family,
     now: 0,
@@ -100,6 +101,8 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
     for (const s of w.clients)
       if (isLive(s) && (s.phase === 0 || (s.phase === 1 && allBounced))) out.push({ kind: 'bounce', client: s.name });
   }
+  // A migration restarts each consumer once, on the other protocol.
+  if (config.migration) for (const s of w.clients) if (isLive(s) && s.phase === 0) out.push({ kind: 'bounce', client: s.name });
   for (const t of Object.keys(w.topics)) {
     if (w.topics[t] - (config.topics[t] ?? 0) < config.faults.addPartitions) out.push({ kind: 'addPartition', topic: t });
   }
@@ -115,14 +118,14 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
       const msg = w.net.find((m) => m.id === choice.id);
       if (!msg) throw new Error(`no message #${choice.id} in flight`);
       w.net = w.net.filter((m) => m !== msg);
-      if (choice.kind === 'deliver') return deliver(w, msg, model);
+      if (choice.kind === 'deliver') return deliver(w, msg, model, config);
       return w;
     }
     case 'fire': {
       const at = nextDeadline(w);
       const advanced = advanceClock(w, at);
       if (choice.target === 'coordinator')
-        return toCoordinator(advanced, { type: 'TIMER', now: at, name: choice.timer, topics: advanced.topics }, model);
+        return toCoordinator(advanced, { type: 'TIMER', now: at, name: choice.timer, topics: advanced.topics }, model, config);
       return toClient(advanced, choice.target, { type: 'TIMER', now: at, name: choice.timer }, model);
     }
     case 'start':
@@ -177,12 +180,12 @@ export const linkCut = (w: World, m: Msg): boolean => w.clients.find((s) => s.na
  * answered NOT_COORDINATOR by the old broker until clients look the coordinator up again.
  */
 function failover(w: World, config: WorldConfig, model: Model): World {
-  const unloaded = toCoordinator(w, { type: 'UNLOAD', now: w.now }, model);
-  const [coordinator] = model.coordinator.initial(adapterOf(w).coordinatorInput(config, w.now, unloaded.coordinator));
+  const unloaded = toCoordinator(w, { type: 'UNLOAD', now: w.now }, model, config);
+  const [coordinator] = runnersOf(model, w.family).coordinator.initial(adapterOf(w).coordinatorInput(config, w.now, unloaded.coordinator));
   return { ...unloaded, coordinator, coordinatorEpoch: w.coordinatorEpoch + 1, formation: adapterOf(w).formationAfterFailover(w) };
 }
 
-function deliver(w: World, msg: Msg, model: Model): World {
+function deliver(w: World, msg: Msg, model: Model, config: WorldConfig): World {
   const adapter = adapterOf(w);
   if (msg.body.kind === 'FindCoordinator') {
     const b = msg.body;
@@ -195,12 +198,15 @@ function deliver(w: World, msg: Msg, model: Model): World {
   if (msg.to === 'coordinator') {
     const body = msg.body as Msg['body'] & { epoch: number; corr: number };
     // The broker this was sent to is no longer the coordinator.
-    if (body.epoch !== w.coordinatorEpoch) return enqueue(w, [adapter.notCoordinator(body)], 'client');
-    const after = toCoordinator(w, adapter.requestEvent(w, body), model);
+    if (body.epoch !== w.coordinatorEpoch)
+      return enqueue(w, [config.migration ? notCoordinatorReply(body) : adapter.notCoordinator(body)], 'client');
+    const request = config.migration ? normalizeCommit(body) : body;
+    const after = toCoordinator(w, adapter.requestEvent(w, request), model, config);
     if (body.kind === 'OffsetCommit') {
       const r = after.sent.find((m) => m.body.corr === body.corr && m.body.client.client === body.client.client);
       const error = r && (r.body as { error?: string }).error;
-      if (error && adapter.fencedCommitError(error)) after.metrics = { ...after.metrics, fencedCommits: after.metrics.fencedCommits + 1 };
+      const fenced = error && (adapter.fencedCommitError(error) || (config.migration && adapterOf(after).fencedCommitError(error)));
+      if (fenced) after.metrics = { ...after.metrics, fencedCommits: after.metrics.fencedCommits + 1 };
     }
     return after;
   }
@@ -212,16 +218,23 @@ function deliver(w: World, msg: Msg, model: Model): World {
   return adapter.afterResponse(after, slot.name, msg);
 }
 
-function toCoordinator(w: World, event: { type: string; now: number; [k: string]: unknown }, model: Model): World {
-  const [coordinator, sends] = model.coordinator.send(w.coordinator, event);
+type Event = { type: string; now: number; [k: string]: unknown };
+
+function toCoordinator(w: World, event: Event, model: Model, config: WorldConfig): World {
+  const [coordinator, sends] = runnersOf(model, w.family).coordinator.send(w.coordinator, event);
   const next = adapterOf(w).afterCoordinator(w, { ...w, coordinator });
-  return enqueue(next, sends as Msg['body'][], 'client', next.formation);
+  const out = enqueue(next, sends as Msg['body'][], 'client', next.formation);
+  // The group turned into the other type: hand it over, then maybe let the new group handle the request.
+  const conversion = (coordinator.context as { conversion?: { redeliver: boolean } | null }).conversion;
+  if (!conversion) return out;
+  const converted = convertGroup(out, event.now, config, model, adapters);
+  return conversion.redeliver ? toCoordinator(converted, { ...event, topics: converted.topics }, model, config) : converted;
 }
 
-function toClient(w: World, name: string, event: { type: string; now: number; [k: string]: unknown }, model: Model): World {
+function toClient(w: World, name: string, event: Event, model: Model): World {
   const slot = w.clients.find((s) => s.name === name)!;
   if (!isLive(slot)) return w;
-  const [snapshot, sends] = model.consumer.send(slot.snapshot!, event);
+  const [snapshot, sends] = runnersOf(model, clientFamily(slot)).consumer.send(slot.snapshot!, event);
   const formation = adapterOf(w).clientFormation(slot, snapshot);
   return enqueue(setSlot(w, name, { snapshot, formation }), sends as Msg['body'][], 'coordinator', formation);
 }
@@ -229,7 +242,8 @@ function toClient(w: World, name: string, event: { type: string; now: number; [k
 function startClient(w: World, name: string, config: WorldConfig, model: Model): World {
   const slot = w.clients.find((s) => s.name === name)!;
   const inc = slot.inc + 1;
-  const [snapshot, sends] = model.consumer.initial(adapterOf(w).clientInput(config, slot, inc, w));
+  const family = slotFamily(config, slot.phase);
+  const [snapshot, sends] = runnersOf(model, family).consumer.initial(adapters[family].clientInput(config, slot, inc, w));
   return enqueue(
     setSlot(w, name, { inc, status: 'running', snapshot: snapshot as AnyMachineSnapshot, formation: null, skippedAssignment: false }),
     sends as Msg['body'][],

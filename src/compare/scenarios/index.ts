@@ -3,6 +3,7 @@ import { coordinatorFailover } from './coordinator-failover.ts';
 import { crash } from './crash.ts';
 import { networkFlap } from './network-flap.ts';
 import { partitionsAdded } from './partitions-added.ts';
+import { protocolUpgrade } from './protocol-upgrade.ts';
 import { rollingRestartDynamic, rollingRestartStatic } from './rolling-restart.ts';
 import { scaleIn } from './scale-in.ts';
 import { scaleOut } from './scale-out.ts';
@@ -21,6 +22,7 @@ export const compareScenarios: CompareScenario[] = [
   partitionsAdded,
   coordinatorFailover,
   coldStart,
+  protocolUpgrade,
 ];
 
 export const findScenario = (name: string): CompareScenario | undefined => compareScenarios.find((s) => s.name === name);

@@ -1,4 +1,4 @@
-import type { Choice, FaultSettings } from '../../world/types.ts';
+import type { Choice, FaultSettings, Migration } from '../../world/types.ts';
 
 /**
  * A scripted step: a world choice; letting `ms` of virtual time pass (messages and timers run);
@@ -27,6 +27,8 @@ export interface CompareScenario {
   /** Slots running from time 0 (the others start in a change); default: all. */
   initial?: number;
   static?: boolean;
+  /** A rolling switch of group.protocol: designs name the classic side (a consumer design runs without one). */
+  migration?: Migration;
   /** The fault kinds the script uses (the world's config says so honestly; random choices never inject them). */
   faults: Partial<FaultSettings>;
   changes: Change[];

@@ -20,7 +20,7 @@ function clientAssignors(config: WorldConfig, phase: number): { assignors: strin
 /** The classic protocol: JoinGroup/SyncGroup/Heartbeat with generations (eager and cooperative). */
 export const classicAdapter: ProtocolAdapter = {
   coordinatorInput(config, now, previous) {
-    const base = { initialRebalanceDelayMs: config.timers.initialRebalanceDelayMs };
+    const base = { initialRebalanceDelayMs: config.timers.initialRebalanceDelayMs, migrationPolicy: config.migrationPolicy };
     if (!previous) return base;
     const old = previous.context as CoordinatorContext;
     return { ...base, load: { persisted: old.persisted, committed: old.committed, now, memberSeq: old.nextMemberSeq } };

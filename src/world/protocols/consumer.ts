@@ -10,12 +10,18 @@ import { commonClientInput, type ProtocolAdapter } from './adapter.ts';
  */
 export const consumerAdapter: ProtocolAdapter = {
   coordinatorInput(config, now, previous): GroupInput {
-    const base = { sessionTimeoutMs: config.timers.sessionTimeoutMs, heartbeatIntervalMs: config.timers.heartbeatIntervalMs };
+    const base = {
+      sessionTimeoutMs: config.timers.sessionTimeoutMs,
+      heartbeatIntervalMs: config.timers.heartbeatIntervalMs,
+      migrationPolicy: config.migrationPolicy,
+    };
     return previous ? { ...base, load: { context: previous.context as GroupContext, now } } : base;
   },
   clientInput(config, slot, inc, w): MemberInput {
-    // group.remote.assignor names the server assignor.
-    return { ...commonClientInput(config, slot, inc, w), assignor: config.assignor };
+    // group.remote.assignor names the server assignor. A migrating consumer's `assignor` is its
+    // classic partition.assignment.strategy, which the consumer protocol ignores: the broker's default.
+    const assignor = config.migration ? null : config.assignor;
+    return { ...commonClientInput(config, slot, inc, w), assignor };
   },
   // The coordinator reads the brokers' current metadata image when it handles a request.
   requestEvent: (w, body) => ({ type: (body as ConsumerRequest).kind, now: w.now, msg: body, topics: w.topics }),
