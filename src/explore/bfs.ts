@@ -3,8 +3,9 @@ import { familyOf, type Choice, type World, type WorldConfig } from '../world/ty
 import { memoModel } from './memo.ts';
 import { enabled, initialWorld, step } from '../world/world.ts';
 import { budgetIndex, budgetedKinds, delayBoundHoldsTimers, withinBudget, type Bounds } from './bounds.ts';
-import { stateHash } from './canonical.ts';
-import { LivenessChecker } from './liveness.ts';
+import { fairHash, stateHash, stateHashes } from './canonical.ts';
+import { LivenessChecker, type FairStep } from './liveness.ts';
+import { FingerprintSet } from './store.ts';
 import { settleBoundMs } from '../world/quiesce.ts';
 import type { Session, Violation } from '../run/run.ts';
 
@@ -63,6 +64,12 @@ export interface ExploreResult {
   seconds: number;
   /** Peak heap during the search, in bytes. */
   heapBytes: number;
+  /**
+   * Bytes of the state store at the end: the fingerprint table, the parent links that rebuild
+   * a path, and the liveness memo (what Spin's "memory usage for states" counts; worlds are
+   * kept only in the frontier).
+   */
+  storeBytes: number;
   /** Successors cut off by each bound: nothing cut off means the space within the budgets was exhausted. */
   cut: { depth: number; inFlight: number; time: number; delay: number };
   /** A shortest path to a violated invariant, by concrete choices from the initial world. */
@@ -87,11 +94,17 @@ interface Node {
   id: number;
   depth: number;
   hash: number;
+  /**
+   * The first fair step out of this state, taken by the liveness check when the state was
+   * reached, with the successor's fingerprint: its expansion reuses it instead of stepping
+   * and hashing again (that first fair step is an edge of the explored graph).
+   */
+  fair?: { choice: Choice; world: World; hash: number };
 }
 
 /** Growable Int32Array for per-state parent links. */
 class IntList {
-  data = new Int32Array(1 << 16);
+  data = new Int32Array(1 << 10);
   length = 0;
   push(v: number): void {
     if (this.length === this.data.length) {
@@ -100,25 +113,6 @@ class IntList {
       this.data = next;
     }
     this.data[this.length++] = v;
-  }
-}
-
-/** Fingerprint sets: one JS Set holds at most 2^24 entries, so big searches use several. */
-class FingerprintSet {
-  private sets: Set<number>[] = Array.from({ length: 16 }, () => new Set<number>());
-  size = 0;
-  add(h: number): boolean {
-    const s = this.sets[h & 15];
-    if (s.has(h)) return false;
-    s.add(h);
-    this.size++;
-    return true;
-  }
-  values(): Float64Array {
-    const out = new Float64Array(this.size);
-    let i = 0;
-    for (const s of this.sets) for (const h of s) out[i++] = h;
-    return out;
   }
 }
 
@@ -134,7 +128,6 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
         .map((inv) => ({ inv, bound: inv.settleBoundMs?.(config) ?? settleBoundMs(config) }))
         .sort((a, b) => a.bound - b.bound)
     : [];
-  const checker = liveness.length > 0 ? new LivenessChecker(config, model, liveness[0].bound) : undefined;
   // A bound on virtual time needs the clock in the key, or a state first met late would hide its earlier twin.
   const maxDelay = bounds.maxDelayMs ?? Infinity;
   const keyOpts = {
@@ -144,10 +137,33 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
     // With bounded delays a message's age decides whether time may pass, so it is part of the state.
     messageAge: Number.isFinite(maxDelay),
   };
+  const checker =
+    liveness.length > 0 ? new LivenessChecker(config, model, (w) => fairHash(w, keyOpts.messageAge), liveness[0].bound) : undefined;
   const seen = new FingerprintSet();
   const parent = new IntList();
   const via = new IntList(); // index of the choice among the parent's enabled choices
-  const hashOf = (w: World, used: Uint8Array) => stateHash(w, keyOpts, used.join(','));
+  // A node's budget counts are shared with its successors until one spends a budget.
+  const prefixes = new WeakMap<Uint8Array, string>();
+  const prefixOf = (used: Uint8Array): string => {
+    let p = prefixes.get(used);
+    if (p === undefined) prefixes.set(used, (p = used.join(',')));
+    return p;
+  };
+  const hashOf = (w: World, used: Uint8Array) => stateHash(w, keyOpts, prefixOf(used));
+  /**
+   * The first fair step out of a state the liveness check walks from, when it is also a step
+   * the explorer takes from it (no fault to heal first, within the budgets): it is taken once,
+   * and the successor hashed once for both (its fair key and its fingerprint as a state).
+   */
+  const firstFairStep = (n: Node, choice: Choice): FairStep | undefined => {
+    if (budgetIndex(choice.kind) !== undefined) return undefined;
+    const world = step(n.world, choice, config, model);
+    // A state at the depth bound is not expanded: only its fair key is needed.
+    if (n.depth >= bounds.maxDepth) return { choice, world, key: fairHash(world, keyOpts.messageAge) };
+    const [hash, key] = stateHashes(world, keyOpts, prefixOf(n.used));
+    n.fair = { choice, world, hash };
+    return { choice, world, key };
+  };
   const started = performance.now();
   let heap = 0;
   const cut = { depth: 0, inFlight: 0, time: 0, delay: 0 };
@@ -182,6 +198,7 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
     diameter,
     seconds: (performance.now() - started) / 1000,
     heapBytes: Math.max(heap, process.memoryUsage().heapUsed),
+    storeBytes: seen.bytes + parent.data.byteLength + via.data.byteLength + (checker?.bytes ?? 0),
     cut,
     violation,
     liveness: checker && { walks: checker.walks, steps: checker.walkSteps },
@@ -191,7 +208,7 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
   /** Runs the liveness check on a newly reached state; a violation if it fails. */
   const live = (n: Node): ExploreResult['violation'] | undefined => {
     if (!checker) return undefined;
-    const o = checker.check(n.world);
+    const o = checker.check(n.world, (choice) => firstFairStep(n, choice));
     if (o.kind === 'settles') return undefined;
     const path = pathTo(n.id);
     // A group that never settles breaks the loosest bound (eventually-stable); a slow one, the
@@ -242,9 +259,12 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
       }
       const choices = choicesOf(n, true);
       const mine = owns(n.hash);
+      const fair = n.fair;
+      n.fair = undefined;
       for (let ci = 0; ci < choices.length; ci++) {
         const c = choices[ci];
-        const after = step(n.world, c, config, model);
+        const reuse = fair !== undefined && sameChoice(c, fair.choice);
+        const after = reuse ? fair.world : step(n.world, c, config, model);
         transitions++;
         if (2 * transitions >= stopAt()) return { ...result(), cancelled: true };
         // Polled every 1,024 transitions: a clock read per transition would cost more than a check.
@@ -273,7 +293,7 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
           continue;
         }
         const used = spend(n.used, c);
-        const h = hashOf(after, used);
+        const h = reuse ? fair.hash : hashOf(after, used);
         if (depth === 0 && opts.shard && h % opts.shard.count !== opts.shard.index) continue;
         if (!seen.add(h)) continue;
         const child: Node = { world: after, used, id: parent.length, depth: n.depth + 1, hash: h };
@@ -323,4 +343,11 @@ function spend(used: Uint8Array, c: Choice): Uint8Array {
   const out = used.slice();
   out[i]++;
   return out;
+}
+
+/** The same choice (every field of `b`, a fair choice, equal in `a`). */
+function sameChoice(a: Choice, b: Choice): boolean {
+  if (a.kind !== b.kind) return false;
+  for (const k in b) if ((a as Record<string, unknown>)[k] !== (b as Record<string, unknown>)[k]) return false;
+  return true;
 }

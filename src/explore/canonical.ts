@@ -43,9 +43,13 @@ class Text {
   renamed: Float64Array | undefined;
   constructor(readonly text: string) {}
 }
-/** A part of the key: a cached serialization, or a short string made anew (heads, relative timers, tags). */
-type Part = string | Text;
-const textOf = (p: Part): string => (typeof p === 'string' ? p : p.text);
+/**
+ * A part of the key: a cached serialization, a short string made anew (heads, relative timers,
+ * tags), or, for the fingerprint only, the hash of such a short part computed from its fields
+ * as numbers (no string is built; only for parts that name no client, so renaming leaves them be).
+ */
+type Part = string | Text | number;
+const textOf = (p: Part): string => (typeof p === 'string' ? p : typeof p === 'number' ? String(p) : p.text);
 const jsonCache = new WeakMap<object, Text>();
 const cached = (o: object, make: () => string): Text => {
   let t = jsonCache.get(o);
@@ -122,14 +126,17 @@ const messageText = (m: Msg): Text =>
  * The parts of the key: one string per client slot (in slot order), the rest, and one per
  * message, each still naming clients as in the world (renaming is done on the strings).
  */
-function parts(w: World, absoluteTime: boolean, messageAge: boolean): { slots: Part[][]; rest: Part[]; net: Part[][] } {
+function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = false): { slots: Part[][]; rest: Part[]; net: Part[][] } {
   const formation = ranks([w.formation, w.persistedFormation, ...w.clients.map((s) => s.formation), ...w.net.map((m) => m.formation)]);
   const rf = (f: number | null) => (f === null ? null : formation.get(f));
   const slots = w.clients.map((s): Part[] => {
     // No name: a slot's name is its position (after renaming, the position it is moved to).
-    const head = `${s.inc},${s.status},${s.cut},${rf(s.formation)},${s.phase},${s.skippedAssignment ? 1 : 0}`;
+    const head = numeric
+      ? fields6(s.inc, wordHash(s.status), s.cut ? 1 : 0, rankOrNull(rf(s.formation)), s.phase, s.skippedAssignment ? 1 : 0)
+      : `${s.inc},${s.status},${s.cut},${rf(s.formation)},${s.phase},${s.skippedAssignment ? 1 : 0}`;
     if (!s.snapshot) return [head];
-    return [head, snapshotText(s.snapshot), timersText((s.snapshot.context as ConsumerContext).timers, w.now)];
+    const timers = (s.snapshot.context as ConsumerContext).timers;
+    return [head, snapshotText(s.snapshot), numeric ? (timersHash(timers, w.now) ?? timersText(timers, w.now)) : timersText(timers, w.now)];
   });
   const g = w.coordinator.context as CoordinatorContext;
   let parked = '';
@@ -138,8 +145,12 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean): { slots: P
     if (m.joinCorr !== null || m.syncCorr !== null)
       parked += `${id}:${corrOf(w, m.client, m.joinCorr)}/${corrOf(w, m.client, m.syncCorr)},`;
   }
-  const rest = [
-    `${absoluteTime ? w.now : 0},${w.coordinatorEpoch},${rf(w.formation)},${rf(w.persistedFormation)},${JSON.stringify(w.topics)}`,
+  const rest: Part[] = [
+    numeric
+      ? fields6(absoluteTime ? w.now : 0, w.coordinatorEpoch, rankOrNull(rf(w.formation)), rankOrNull(rf(w.persistedFormation)), 0, 0)
+      : `${absoluteTime ? w.now : 0},${w.coordinatorEpoch},${rf(w.formation)},${rf(w.persistedFormation)}`,
+    // The brokers' topics change only when a partition is added: the same object, serialized once.
+    cached(w.topics, () => JSON.stringify(w.topics)),
     coordinatorText(w.coordinator),
     parked,
     timersText(g.timers, w.now),
@@ -147,9 +158,58 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean): { slots: P
   // In world order; the string key sorts them when they are a multiset, the fingerprint sums them.
   const net = w.net.map((m: Msg): Part[] => [
     messageText(m),
-    `${rf(m.formation)},${corrOf(w, m.body.client, m.body.corr)}${messageAge ? `,${w.now - m.sentAt}` : ''}`,
+    numeric
+      ? fields6(
+          rankOrNull(rf(m.formation)),
+          rankOrNull(corrOf(w, m.body.client, m.body.corr)),
+          messageAge ? 1 : 0,
+          messageAge ? w.now - m.sentAt : 0,
+          0,
+          0,
+        )
+      : `${rf(m.formation)},${corrOf(w, m.body.client, m.body.corr)}${messageAge ? `,${w.now - m.sentAt}` : ''}`,
   ]);
   return { slots, rest, net };
+}
+
+// Short parts as numbers: the same fields as their strings, mixed as numbers. A field that is
+// not a safe integer (a fraction, say) is mixed as its string's fingerprint.
+const partLanes = new Uint32Array(2);
+const asInt = (x: number): number => (Number.isSafeInteger(x) ? x : fingerprint(`~${x}`));
+/** A rank or a correlation distance, or null (or absent) as NaN (mixed as a fingerprint, apart from every integer). */
+const rankOrNull = (x: number | null | undefined): number => (x === null || x === undefined ? Number.NaN : x);
+function fields6(a: number, b: number, c: number, d: number, e: number, f: number): number {
+  partLanes[0] = 0x27d4eb2f;
+  partLanes[1] = 0x165667b1;
+  mix(partLanes, asInt(a));
+  mix(partLanes, asInt(b));
+  mix(partLanes, asInt(c));
+  mix(partLanes, asInt(d));
+  mix(partLanes, asInt(e));
+  mix(partLanes, asInt(f));
+  return finish(partLanes);
+}
+/** Fingerprints of the few words that appear in short parts (statuses, timer names), and whether they name a client. */
+const words = new Map<string, number>();
+function wordHash(s: string): number {
+  let h = words.get(s);
+  if (h === undefined) {
+    if (words.size > 100_000) words.clear();
+    words.set(s, (h = HAS_NAME.test(s) ? -1 : fingerprint(s)));
+  }
+  return h;
+}
+/** A client's timers relative to now as a number; undefined if a timer's name names a client (then the string is renamed). */
+function timersHash(timers: Record<string, number>, now: number): number | undefined {
+  partLanes[0] = 0x61c88647;
+  partLanes[1] = 0x7f4a7c15;
+  for (const k in timers) {
+    const name = wordHash(k);
+    if (name < 0) return undefined;
+    mix(partLanes, name);
+    mix(partLanes, asInt(timers[k] - now));
+  }
+  return finish(partLanes);
 }
 
 const compareParts = (a: string[], b: string[]): number => {
@@ -190,6 +250,7 @@ const signatureCache = new Map<string, string>();
 const signatureOf = (slot: Part[]): string =>
   slot
     .map((p) => {
+      if (typeof p === 'number') return String(p);
       if (typeof p !== 'string') return (p.sig ??= p.text.replace(NAME, '#'));
       const x = p;
       if (!HAS_NAME.test(x)) return x;
@@ -285,6 +346,7 @@ const start = (seed: number): Uint32Array => {
 // (indexed like permutations(n)), filled as needed.
 const plainHash = new Map<string, number>();
 function partFingerprint(p: Part): number {
+  if (typeof p === 'number') return p;
   if (typeof p !== 'string') return p.fp >= 0 ? p.fp : (p.fp = fingerprint(p.text));
   const s = p;
   // Short parts are mostly new strings (heads, relative timers): hashing them is cheaper than a lookup.
@@ -298,6 +360,8 @@ function partFingerprint(p: Part): number {
 }
 const renamedHash = new Map<number, Map<string, Float64Array>>();
 function renamedFingerprint(p: Part, pi: number, perms: number[][], permKeys: string[]): number {
+  // A numeric part names no client.
+  if (typeof p === 'number') return p;
   if (typeof p !== 'string') {
     // A part that names no client is the same under every renaming.
     if (p.renamed === undefined || p.renamed.length !== perms.length)
@@ -332,9 +396,44 @@ function renamedFingerprint(p: Part, pi: number, perms: number[][], permKeys: st
  * fingerprints; a test checks the converse on every state of small explorations.
  */
 export function stateHash(w: World, opts: KeyOptions, prefix = ''): number {
-  const { slots, rest, net } = parts(w, opts.absoluteTime ?? false, opts.messageAge ?? false);
+  return hashOfParts(parts(w, opts.absoluteTime ?? false, opts.messageAge ?? false, true), opts, seedOf(prefix));
+}
+
+// The explorer's prefixes (the budgets used) are few and repeat at every state.
+const seeds = new Map<string, number>();
+function seedOf(prefix: string): number {
+  if (prefix === '') return 0;
+  let seed = seeds.get(prefix);
+  if (seed === undefined) {
+    if (seeds.size > 100_000) seeds.clear();
+    seeds.set(prefix, (seed = fingerprint(prefix)));
+  }
+  return seed;
+}
+
+/**
+ * The fair schedule's fingerprint: the world's form with the message order kept, no symmetry
+ * (the fair schedule delivers the oldest message and breaks ties by slot) and the clock
+ * relative. The liveness memo's key; `messageAge` as the explorer's key has it (a finer key
+ * than needed: the fair schedule lets no time pass while a message is in flight, so past its
+ * first steps every age is 0 and nothing is told apart that the memo could have merged).
+ */
+export const fairHash = (w: World, messageAge = false): number => hashOfParts(parts(w, false, messageAge, true), FAIR, 0);
+const FAIR: KeyOptions = { symmetry: false, ordered: true };
+
+/**
+ * `stateHash(w, opts, prefix)` and `fairHash(w, opts.messageAge)` from one pass over the
+ * world's parts (the explorer needs both for every state the fair schedule leaves).
+ */
+export function stateHashes(w: World, opts: KeyOptions, prefix: string): [state: number, fair: number] {
+  const messageAge = opts.messageAge ?? false;
+  if (opts.absoluteTime) return [stateHash(w, opts, prefix), fairHash(w, messageAge)];
+  const p = parts(w, false, messageAge, true);
+  return [hashOfParts(p, opts, seedOf(prefix)), hashOfParts(p, FAIR, 0)];
+}
+
+function hashOfParts({ slots, rest, net }: ReturnType<typeof parts>, opts: KeyOptions, seed: number): number {
   const n = slots.length;
-  const seed = prefix === '' ? 0 : fingerprint(prefix);
   if (!opts.symmetry || n === 1) return combined(seed, rest, slots, net, opts.ordered, partFingerprint, identity(n));
   const signature = slots.map(signatureOf);
   const perms = permsOf(n);

@@ -56,6 +56,7 @@ export async function exploreParallel(
     ...lead,
     seconds: (performance.now() - started) / 1000,
     heapBytes: results.reduce((a, r) => a + r.heapBytes, 0),
+    storeBytes: results.reduce((a, r) => a + r.storeBytes, 0),
     liveness: spec.liveness
       ? {
           walks: results.reduce((a, r) => a + (r.liveness?.walks ?? 0), 0),

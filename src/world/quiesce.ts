@@ -25,6 +25,18 @@ export function healingChoices(w: World): Choice[] {
 }
 
 /**
+ * The fair schedule's next choice once faults have stopped: the oldest message first, then a
+ * running rebalance callback, then metadata that reached the brokers but not a member yet
+ * (Kafka refreshes it every metadata.max.age.ms), then the earliest timer; undefined when
+ * nothing can happen.
+ */
+export function fairChoice(w: World, config: WorldConfig): Choice | undefined {
+  if (w.net.length > 0) return { kind: 'deliver', id: w.net[0].id };
+  const choices = enabled(w, config);
+  return choices.find((c) => c.kind === 'callback') ?? choices.find((c) => c.kind === 'metadata') ?? choices.find((c) => c.kind === 'fire');
+}
+
+/**
  * The fair schedule: deliver the oldest message, otherwise finish a running rebalance callback,
  * otherwise refresh stale metadata, otherwise fire the earliest timer. Stops as
  * soon as the group is settled or the bound has passed. Yields every step so the caller can
@@ -40,15 +52,7 @@ export function* fairSchedule(w: World, config: WorldConfig, model: Model): Gene
   // Steps that take no virtual time (deliveries, callbacks) are bounded too: a cycle among
   // them would otherwise never reach the time bound.
   for (let steps = 0; !isSettled(w) && steps < MAX_FAIR_STEPS; steps++) {
-    // Oldest message first, then metadata that reached the brokers but not a member yet
-    // (Kafka refreshes it every metadata.max.age.ms), then the earliest timer.
-    let choice: Choice | undefined;
-    if (w.net.length > 0) choice = { kind: 'deliver', id: w.net[0].id };
-    else {
-      const choices = enabled(w, config);
-      choice =
-        choices.find((c) => c.kind === 'callback') ?? choices.find((c) => c.kind === 'metadata') ?? choices.find((c) => c.kind === 'fire');
-    }
+    const choice = fairChoice(w, config);
     if (!choice) break;
     const next = step(w, choice, config, model);
     if (next.now > deadline) break;
