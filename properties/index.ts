@@ -18,6 +18,7 @@ import { staticRejoinNoBump } from './invariants/static-rejoin.ts';
 import { generationAdvance } from './invariants/generation-advance.ts';
 import { idleOnlyWhenOutnumbered } from './invariants/idle-members.ts';
 import { oneMemberPerInstance } from './invariants/instance-unique.ts';
+import { zombieFenced } from './invariants/zombie-fenced.ts';
 import { leaderIsMember } from './invariants/leader.ts';
 import { offsetHandover } from './invariants/offset-handover.ts';
 import { revokeBeforeAssign } from './invariants/revoke-before-assign.ts';
@@ -30,6 +31,7 @@ import { noRewind } from './invariants/no-rewind.ts';
 import { stickyAssignment } from './invariants/sticky-assignment.ts';
 import { noStarvingMember } from './invariants/no-starving-member.ts';
 import { staticRestartNoRebalance } from './invariants/static-restart.ts';
+import { leaveAfterRelease } from './invariants/leave-after-release.ts';
 import { conversionKeepsOffsets } from './invariants/conversion-keeps-offsets.ts';
 import { crossProtocolOwner } from './invariants/cross-protocol-owner.ts';
 import { mixedCommitFencing } from './invariants/mixed-commit-fencing.ts';
@@ -54,6 +56,8 @@ export const invariants: Invariant[] = [
   offsetHandover,
   staticRestartNoRebalance,
   oneMemberPerInstance,
+  zombieFenced,
+  leaveAfterRelease,
   // KIP-848 consumer protocol only.
   exclusiveHolding,
   releaseAcknowledged,

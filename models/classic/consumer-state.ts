@@ -28,6 +28,8 @@ export interface ConsumerConfig {
   autoCommit: boolean;
   /** onPartitionsRevoked takes time: it ends with a CALLBACK_DONE event. */
   slowCallbacks: boolean;
+  /** onPartitionsAssigned and onPartitionsLost take time too (each ends with a CALLBACK_DONE event). */
+  slowAssignLost: boolean;
 }
 
 /**
@@ -61,22 +63,32 @@ export interface ConsumerContext {
   /** The application stopped calling poll() (long processing, GC pause). */
   stalled: boolean;
   nextCorr: number;
-  inflight: { join?: Sent; sync?: Sent; heartbeat?: Sent; commit?: Sent; find?: Sent };
+  inflight: { join?: Sent; sync?: Sent; heartbeat?: Sent; commit?: Sent; find?: Sent; leave?: Sent };
   /** Timer name -> virtual deadline: `heartbeat`, `poll`, `retry`, `req:<kind>`. */
   timers: Record<string, number>;
 }
 
 export type ConsumerEvent =
-  | { type: 'RESPONSE'; now: number; msg: ClassicResponse }
+  /**
+   * `assignorFails`: the fault world's choice that the leader's assignor throws in the round this
+   * JoinGroupResponse completes (a bug in a custom assignor, a metadata inconsistency).
+   */
+  | { type: 'RESPONSE'; now: number; msg: ClassicResponse; assignorFails?: boolean }
   | { type: 'TIMER'; now: number; name: string }
   | { type: 'PROCESS'; now: number }
   | { type: 'COMMIT'; now: number }
   | { type: 'STALL'; now: number }
   | { type: 'RESUME'; now: number }
   | { type: 'CLOSE'; now: number }
+  /** close() cut short: the process ends at once (the rolling upgrade's bounce). */
+  | { type: 'CLOSE_NOW'; now: number }
   | { type: 'METADATA'; now: number; topics: Topics }
   | { type: 'SUBSCRIBE'; now: number; topics: string[] }
-  | { type: 'CALLBACK_DONE'; now: number };
+  /**
+   * A callback returned. `committed` (KIP-848 only): the group's committed offsets, the answer of
+   * the OffsetFetch the consumer sends once onPartitionsAssigned returned (modelled as immediate).
+   */
+  | { type: 'CALLBACK_DONE'; now: number; committed?: Record<string, number> };
 
 export interface ConsumerInput {
   client: string;
@@ -92,6 +104,7 @@ export interface ConsumerInput {
   /** The coordinator epoch found at start (the first FindCoordinator round trip is folded in). */
   coordinator?: number;
   slowCallbacks?: boolean;
+  slowAssignLost?: boolean;
 }
 
 export function initialConsumerContext(input: ConsumerInput): ConsumerContext {
@@ -106,6 +119,7 @@ export function initialConsumerContext(input: ConsumerInput): ConsumerContext {
       settings: input.settings,
       autoCommit: input.autoCommit ?? true,
       slowCallbacks: input.slowCallbacks ?? false,
+      slowAssignLost: input.slowAssignLost ?? false,
     },
     metadata: input.metadata,
     assignedMetadata: null,

@@ -116,7 +116,7 @@ class Consumer {
     this.now = Math.max(this.now, deadline);
     return this.deliver({ type: 'TIMER', name, now: this.now } as { type: string; now: number });
   }
-  app(type: 'PROCESS' | 'COMMIT' | 'STALL' | 'RESUME' | 'CLOSE'): ClientRequest[] {
+  app(type: 'PROCESS' | 'COMMIT' | 'STALL' | 'RESUME' | 'CLOSE' | 'CALLBACK_DONE'): ClientRequest[] {
     return this.deliver({ type, now: this.now });
   }
   /** The one request of `kind` the last step sent. */
@@ -173,6 +173,25 @@ describe('leader and follower SyncGroup (AbstractCoordinator.onLeaderElected / o
     expect(sync.generation).toBe(1);
     expect(sync.memberId).toBe(ME);
     expect(sync.assignments).toEqual({ [ME]: ['t-0', 't-1'], 'c2-2': ['t-2', 't-3'] });
+  });
+
+  test("an assignor that throws fails the leader's round: no SyncGroup, and a rejoin once the round times out (onLeaderElected: RequestFuture.failure)", () => {
+    const c = new Consumer({ metadata: { t: 4 } });
+    c.reply(c.sent('JoinGroup'), joinError('MEMBER_ID_REQUIRED', ME));
+    const join = c.sent('JoinGroup');
+    const [next, out] = run.send(c.snap, {
+      type: 'RESPONSE',
+      now: 0,
+      assignorFails: true,
+      msg: { ...joinOk(ME, 1, ME, { [ME]: join.subscription }), corr: join.corr, client: join.client },
+    } as never);
+    c.snap = next;
+    c.out = out as ClientRequest[];
+    c.none('SyncGroup');
+    expect(c.state).toBe('syncing');
+    c.fire('req:sync');
+    expect(c.state).toBe('joining');
+    expect(c.sent('JoinGroup').memberId).toBe(ME);
   });
 
   test('a restarted static leader told SkipAssignment (KIP-814) installs its assignment without asking to rejoin', () => {
@@ -380,11 +399,14 @@ describe('poll timeout (KIP-62; AbstractCoordinator.HeartbeatThread / handlePoll
   });
 
   test('close() sends LeaveGroup when the member has a member id', () => {
-    const c = stableConsumer();
+    const c = stableConsumer({ autoCommit: false });
     c.app('CLOSE');
     expect(c.sent('LeaveGroup').memberId).toBe(ME);
-    expect(c.state).toBe('closed');
     expect(c.ctx.owned).toEqual([]);
+    // awaitPendingRequests: close() returns once LeaveGroup is answered.
+    expect(c.state).toBe('leaving');
+    c.reply(c.sent('LeaveGroup'), { kind: 'LeaveGroupResponse', error: 'NONE' });
+    expect(c.state).toBe('closed');
   });
 
   test('close() sends no LeaveGroup without a member id', () => {
@@ -510,5 +532,90 @@ describe('behaviours the model once got wrong', () => {
     c.sent('Heartbeat');
     c.fire('req:heartbeat');
     expect(c.ctx.coordinator).toBeNull();
+  });
+});
+
+// ---- callbacks that take time, and close() ---------------------------------------------------
+
+describe('close() is not atomic (ConsumerCoordinator.close, AbstractCoordinator.close / onLeavePrepare / maybeLeaveGroup)', () => {
+  test('auto-commit first (heartbeats go on), then onPartitionsRevoked, then LeaveGroup and its answer', () => {
+    const c = stableConsumer({ slowCallbacks: true });
+    c.app('PROCESS');
+    c.app('CLOSE');
+    // maybeAutoCommitOffsetsSync with the current generation.
+    const commit = c.sent('OffsetCommit');
+    expect(commit.generation).toBe(1);
+    c.none('LeaveGroup');
+    expect(c.state).toBe('closing');
+    expect(c.fire('heartbeat').map((m) => m.kind)).toEqual(['Heartbeat']);
+    c.reply(commit, commitResp('NONE'));
+    // onLeavePrepare: a slow onPartitionsRevoked; the partitions are held until it returns.
+    expect(c.state).toBe('releasing');
+    expect(c.ctx.owned).toEqual(['t-0', 't-1']);
+    expect('heartbeat' in c.ctx.timers).toBe(false); // closeHeartbeatThread ran first
+    c.app('CALLBACK_DONE');
+    expect(c.sent('LeaveGroup').memberId).toBe(ME);
+    expect(c.ctx.owned).toEqual([]);
+    c.fire('req:leave');
+    expect(c.state).toBe('closed');
+  });
+
+  test('a static member sends no LeaveGroup and is closed once its callback returns', () => {
+    const c = stableConsumer({ instanceId: 'i1', autoCommit: false });
+    c.app('CLOSE');
+    c.none('LeaveGroup');
+    expect(c.state).toBe('closed');
+  });
+
+  test('a generation lost during the close commit turns the callback into onPartitionsLost (slow only with slowAssignLost)', () => {
+    const c = stableConsumer({ slowCallbacks: true });
+    c.app('CLOSE');
+    c.reply(c.sent('OffsetCommit'), commitResp('UNKNOWN_MEMBER_ID'));
+    // No generation, no member id: onPartitionsLost is instantaneous here, and no LeaveGroup.
+    c.none('LeaveGroup');
+    expect(c.state).toBe('closed');
+  });
+});
+
+describe('slow onPartitionsAssigned and onPartitionsLost (ConsumerCoordinator.onJoinComplete / onJoinPrepare)', () => {
+  test('onPartitionsAssigned runs with the assignment installed; heartbeats and commits go on; a rebalance waits for it', () => {
+    const c = new Consumer({ slowAssignLost: true });
+    c.reply(c.sent('JoinGroup'), joinError('MEMBER_ID_REQUIRED', ME));
+    const join = c.sent('JoinGroup');
+    c.reply(join, joinOk(ME, 1, ME, { [ME]: join.subscription }));
+    c.reply(c.sent('SyncGroup'), syncOk(['t-0', 't-1'], { 't-0': 5 }));
+    expect(c.state).toBe('assigning');
+    expect(c.ctx.owned).toEqual(['t-0', 't-1']);
+    expect(c.ctx.positions['t-0']).toBe(5);
+    // The poll timer runs while the application thread is in the callback.
+    expect('poll' in c.ctx.timers).toBe(true);
+    c.app('PROCESS');
+    expect(c.ctx.positions['t-0']).toBe(5);
+    expect(c.app('COMMIT').map((m) => m.kind)).toEqual(['OffsetCommit']);
+    const hb = c.fire('heartbeat')[0];
+    c.reply(hb, heartbeat('REBALANCE_IN_PROGRESS'));
+    expect(c.state).toBe('assigning');
+    c.none('JoinGroup');
+    c.app('CALLBACK_DONE');
+    // The next poll() acts on the rejoin signal: onJoinPrepare commits first.
+    expect(c.state).toBe('committing');
+  });
+
+  test('a generation reset while onPartitionsAssigned runs does not end it; onPartitionsLost follows, then JoinGroup', () => {
+    const c = new Consumer({ slowAssignLost: true, autoCommit: false });
+    c.reply(c.sent('JoinGroup'), joinError('MEMBER_ID_REQUIRED', ME));
+    const join = c.sent('JoinGroup');
+    c.reply(join, joinOk(ME, 1, ME, { [ME]: join.subscription }));
+    c.reply(c.sent('SyncGroup'), syncOk(['t-0', 't-1']));
+    c.reply(c.fire('heartbeat')[0], heartbeat('UNKNOWN_MEMBER_ID'));
+    expect(c.state).toBe('assigning');
+    expect(c.ctx.generation).toBe(-1);
+    c.app('CALLBACK_DONE');
+    expect(c.state).toBe('losing');
+    expect(c.ctx.owned).toEqual(['t-0', 't-1']);
+    c.none('JoinGroup');
+    c.app('CALLBACK_DONE');
+    expect(c.ctx.owned).toEqual([]);
+    expect(c.sent('JoinGroup').memberId).toBe('');
   });
 });

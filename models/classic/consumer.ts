@@ -9,6 +9,11 @@ import { type ConsumerContext, type ConsumerEvent, type ConsumerInput, type Sent
 // auto-commit before revocation, and `joining`), COMPLETING_REBALANCE (`syncing`), STABLE;
 // plus `closed` and `fatal`. The application thread is modelled as always polling unless
 // `stalled`, so work that Kafka does "on the next poll()" happens right away.
+// Rebalance callbacks that take time are states of their own: `revoking` (onPartitionsRevoked),
+// `assigning` (onPartitionsAssigned) and `losing` (onPartitionsLost). close() is not atomic
+// (ConsumerCoordinator.close, AbstractCoordinator.close): `closing` (the synchronous auto-commit,
+// heartbeats still running), `releasing` (onLeavePrepare's callback) and `leaving` (LeaveGroup
+// sent, awaitPendingRequests waiting for its answer or the request timeout).
 
 type Ctx = ConsumerContext;
 type Ev = ConsumerEvent;
@@ -30,6 +35,23 @@ function request(ctx: Ctx, body: Body<ClientRequest>): { msg: ClientRequest; sen
   const client = { client: ctx.cfg.client, inc: ctx.cfg.inc };
   const msg = body.kind === 'FindCoordinator' ? { ...body, corr, client } : { ...body, epoch: ctx.coordinator ?? -1, corr, client };
   return { msg: msg as ClientRequest, sent: { corr, generation: ctx.generation, memberId: ctx.memberId } };
+}
+
+/** A SyncGroup carrying the leader's assignments (null from a follower), and the context change that tracks it. */
+export function syncGroupRequest(ctx: Ctx, assignments: Record<string, string[]> | null, now: number) {
+  const { msg, sent } = request(ctx, {
+    kind: 'SyncGroup',
+    memberId: ctx.memberId,
+    instanceId: ctx.cfg.instanceId,
+    generation: ctx.generation,
+    assignments,
+  });
+  const patch: Partial<Ctx> = {
+    nextCorr: ctx.nextCorr + 1,
+    inflight: { ...ctx.inflight, sync: sent },
+    timers: { ...ctx.timers, 'req:sync': now + ctx.cfg.settings.requestTimeoutMs },
+  };
+  return { msg, patch };
 }
 
 /** An OffsetCommit of the positions of every owned partition, and the context change that tracks it. */
@@ -71,6 +93,50 @@ function movesDirectly(subs: Record<string, { ownedPartitions: string[] }>, assi
   for (const p of added) if (revoked.has(p)) return true;
   return false;
 }
+
+/** close() leaves poll(): a join or sync in progress is abandoned, the poll timer stops. */
+export const closeStart = (ctx: Ctx): Partial<Ctx> => ({
+  inflight: { ...ctx.inflight, join: undefined, sync: undefined },
+  timers: without(ctx.timers, 'poll', 'joinPrepare', 'retry', 'req:join', 'req:sync'),
+});
+
+/** maybeLeaveGroup on close: the LeaveGroup of a dynamic member with a member id and a known coordinator, or null. */
+export function closeLeave(ctx: Ctx, now: number): { msg: ClientRequest; patch: Partial<Ctx> } | null {
+  if (ctx.cfg.instanceId !== null || ctx.memberId === '' || ctx.coordinator === null) return null;
+  const { msg, sent } = request(ctx, { kind: 'LeaveGroup', memberId: ctx.memberId, instanceId: null });
+  const patch = {
+    nextCorr: ctx.nextCorr + 1,
+    inflight: { ...ctx.inflight, leave: sent },
+    timers: { ...ctx.timers, 'req:leave': now + ctx.cfg.settings.requestTimeoutMs },
+  };
+  return { msg, patch };
+}
+
+/** Kafka's Generation is valid: a generation id and a member id. */
+const hasGeneration = (ctx: Ctx): boolean => ctx.generation >= 0 && ctx.memberId !== '';
+
+/**
+ * While a callback runs on the application thread, the heartbeat thread goes on: its errors
+ * reset the generation (and ask for a rejoin after the callback), but do not end the callback.
+ */
+const resetsDuringCallback = [
+  {
+    guard: { type: 'heartbeatErrorCurrent', params: 'UNKNOWN_MEMBER_ID' },
+    actions: ['clearInflightHeartbeat', 'resetGenerationAndMemberId', 'requestRejoin', 'stopHeartbeats'],
+  },
+  {
+    guard: { type: 'heartbeatErrorCurrent', params: 'ILLEGAL_GENERATION' },
+    actions: ['clearInflightHeartbeat', 'resetGeneration', 'requestRejoin', 'stopHeartbeats'],
+  },
+  {
+    guard: { type: 'commitErrorCurrent', params: 'UNKNOWN_MEMBER_ID' },
+    actions: ['clearInflightCommit', 'resetGenerationAndMemberId', 'requestRejoin'],
+  },
+  {
+    guard: { type: 'commitErrorCurrent', params: 'ILLEGAL_GENERATION' },
+    actions: ['clearInflightCommit', 'resetGeneration', 'requestRejoin'],
+  },
+] as const;
 
 const sameTopics = (a: Topics | null, b: Topics, topics: string[]): boolean => a !== null && topics.every((t) => a[t] === b[t]);
 
@@ -210,9 +276,9 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         let assignments: Record<string, string[]> | null = null;
         if (context.isLeader && !r.skipAssignment) {
           const assignor = assignors[context.protocolName ?? ''];
-          let failed = false;
+          let failed = (event as { assignorFails?: boolean }).assignorFails === true;
           try {
-            assignments = assignor ? assignor.assign({ topics: context.metadata, subscriptions: r.members }) : {};
+            if (!failed) assignments = assignor ? assignor.assign({ topics: context.metadata, subscriptions: r.members }) : {};
           } catch {
             // AbstractCoordinator.onLeaderElected: an assignor's RuntimeException fails the join
             // future (RequestFuture.failure); poll() throws it and the next poll() rejoins.
@@ -233,18 +299,8 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
             return;
           }
         }
-        const { msg, sent } = request(context, {
-          kind: 'SyncGroup',
-          memberId: context.memberId,
-          instanceId: context.cfg.instanceId,
-          generation: context.generation,
-          assignments,
-        });
-        enqueue.assign({
-          nextCorr: context.nextCorr + 1,
-          inflight: { ...context.inflight, sync: sent },
-          timers: { ...context.timers, 'req:sync': nowOf(event) + context.cfg.settings.requestTimeoutMs },
-        });
+        const { msg, patch } = syncGroupRequest(context, assignments, nowOf(event));
+        enqueue.assign(patch);
         enqueue({ type: 'send', params: msg });
       }),
       /** The heartbeat thread runs in COMPLETING_REBALANCE and STABLE. */
@@ -367,6 +423,31 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         enqueue('releaseAll');
       }),
       releaseAll: assign({ owned: [], positions: {}, timers: {}, inflight: {} }),
+
+      // ---- close() ------------------------------------------------------------------------
+      /** close() leaves poll(): a join or sync in progress is abandoned, the poll timer stops. */
+      beginClose: assign(({ context }) => closeStart(context)),
+      /** AbstractCoordinator.close: closeHeartbeatThread before onLeavePrepare. */
+      stopHeartbeatThread: assign(({ context }) => ({
+        inflight: { ...context.inflight, heartbeat: undefined },
+        timers: without(context.timers, 'heartbeat', 'req:heartbeat'),
+      })),
+      /** onLeavePrepare: after the callback, subscriptions.assignFromSubscribed(empty). */
+      releaseOnClose: assign({ owned: [], positions: {} }),
+      /**
+       * maybeLeaveGroup: a dynamic member with a member id and a known coordinator sends LeaveGroup
+       * once (never retried); close() then waits for it (awaitPendingRequests). Static members send none.
+       */
+      sendLeaveOnClose: enqueueActions(({ context, event, enqueue }) => {
+        const leave = closeLeave(context, nowOf(event));
+        if (!leave) return;
+        enqueue.assign(leave.patch);
+        enqueue({ type: 'send', params: leave.msg });
+      }),
+      clearInflightLeave: assign(({ context }) => ({
+        inflight: { ...context.inflight, leave: undefined },
+        timers: without(context.timers, 'req:leave'),
+      })),
       /** The heartbeat thread is disabled here; it checks the poll timer again once re-enabled. */
       recheckPollLater: assign(({ context, event }) => ({
         timers: { ...context.timers, poll: nowOf(event) + context.cfg.settings.heartbeatIntervalMs },
@@ -391,6 +472,24 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       joinPrepareDone: ({ context }) => context.inflight.commit === undefined && !('joinPrepare' in context.timers),
       coordinatorKnown: ({ context }) => context.coordinator !== null,
       slowRevocation: ({ context }) => context.cfg.slowCallbacks && context.owned.length > 0,
+      /** onJoinPrepare after a generation reset: a slow onPartitionsLost for what is still owned. */
+      slowLoss: ({ context }) => context.cfg.slowAssignLost && context.owned.length > 0 && !hasGeneration(context),
+      /** onJoinComplete: a slow onPartitionsAssigned for the partitions this SyncGroup adds. */
+      slowAssignment: ({ context, event }) =>
+        context.cfg.slowAssignLost && (resp(event) as Response<'SyncGroupResponse'>).assignment.some((p) => !context.owned.includes(p)),
+      /** COOPERATIVE, after a slow revocation: the assignment that now takes effect adds partitions. */
+      addsAfterRevocation: ({ context }) => context.cfg.slowAssignLost && context.lastAssignment.some((p) => !context.owned.includes(p)),
+      commitOnClose: ({ context }) =>
+        context.cfg.autoCommit && context.owned.length > 0 && hasGeneration(context) && context.coordinator !== null,
+      /** onLeavePrepare: onPartitionsRevoked with a generation, onPartitionsLost without; either may take time. */
+      slowRelease: ({ context }) =>
+        context.owned.length > 0 && (hasGeneration(context) ? context.cfg.slowCallbacks : context.cfg.slowAssignLost),
+      noCommitInFlight: ({ context }) => context.inflight.commit === undefined,
+      noLeaveInFlight: ({ context }) => context.inflight.leave === undefined,
+      answersLeave: ({ context, event }) => answers(context, 'leave', event),
+      /** commitSync inside a callback: only with a generation (otherwise Kafka fails it locally). */
+      canCommitInCallback: ({ context }) =>
+        context.owned.length > 0 && context.inflight.commit === undefined && context.coordinator !== null && hasGeneration(context),
       assignmentRevokes: ({ context, event }) =>
         context.owned.some((p) => !(resp(event) as Response<'SyncGroupResponse'>).assignment.includes(p)),
       isCooperative: ({ context }) => context.cfg.protocol === 'cooperative',
@@ -433,7 +532,8 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       PROCESS: { guard: 'hasOwned', actions: 'processRecords' },
       STALL: { actions: 'stall' },
       RESUME: { actions: 'resume' },
-      CLOSE: { target: '.closed', actions: 'leaveOnClose' },
+      CLOSE: { target: '.closing', actions: 'beginClose' },
+      CLOSE_NOW: { target: '.closed', actions: 'leaveOnClose' },
       METADATA: { actions: 'updateMetadata' },
       SUBSCRIBE: { actions: 'changeSubscription' },
       RESPONSE: [
@@ -478,7 +578,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         {
           guard: and([
             { type: 'isTimer', params: 'poll' },
-            or([stateIn('stable'), stateIn('syncing'), stateIn('committing'), stateIn('revoking')]),
+            or([stateIn('stable'), stateIn('syncing'), stateIn('committing'), stateIn('revoking'), stateIn('closing')]),
           ]),
           target: '.unjoined',
           actions: [
@@ -497,8 +597,9 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
     states: {
       unjoined: {
         always: { guard: 'canRejoin', target: 'committing' },
-        // maybeLeaveGroup: no LeaveGroup from an UNJOINED member.
-        on: { CLOSE: { target: 'closed', actions: 'releaseAll' } },
+        // maybeLeaveGroup: no LeaveGroup from an UNJOINED member. (Simplified: what a reset member
+        // still owns is dropped at once, where Kafka's onLeavePrepare runs onPartitionsLost.)
+        on: { CLOSE: { target: 'closed', actions: 'releaseAll' }, CLOSE_NOW: { target: 'closed', actions: 'releaseAll' } },
       },
       /**
        * onJoinPrepare: wait for the auto-commit sent when leaving STABLE (retried after retriable
@@ -507,6 +608,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
        */
       committing: {
         always: [
+          { guard: and(['joinPrepareDone', 'slowLoss']), target: 'losing', actions: 'endJoinPrepare' },
           { guard: and(['joinPrepareDone', 'slowRevocation', 'isEager']), target: 'revoking', actions: 'endJoinPrepare' },
           { guard: 'joinPrepareDone', target: 'joining', actions: 'endJoinPrepare' },
         ],
@@ -556,9 +658,62 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         entry: 'armPollTimer',
         exit: 'disarmPollTimer',
         on: {
-          CALLBACK_DONE: [{ guard: 'isCooperative', target: 'stable', actions: 'completeRevocation' }, { target: 'joining' }],
+          CALLBACK_DONE: [
+            { guard: and(['isCooperative', 'addsAfterRevocation']), target: 'assigning', actions: 'completeRevocation' },
+            { guard: 'isCooperative', target: 'stable', actions: 'completeRevocation' },
+            { target: 'joining' },
+          ],
           PROCESS: { actions: [] },
+          // The application may commit inside the callback (commitSync: it returns after the answer).
+          COMMIT: { guard: 'canCommitInCallback', actions: 'sendCommit' },
           TIMER: { guard: { type: 'isTimer', params: 'heartbeat' }, actions: 'sendHeartbeat' },
+        },
+      },
+      /**
+       * A slow onPartitionsAssigned (ConsumerCoordinator.onJoinComplete): the assignment is already
+       * installed (assignFromSubscribed runs first), the member is STABLE for the heartbeat thread,
+       * and the application thread is inside the callback: nothing is processed, the poll timer runs.
+       */
+      assigning: {
+        entry: 'armPollTimer',
+        exit: 'disarmPollTimer',
+        on: {
+          CALLBACK_DONE: { target: 'stable' },
+          PROCESS: { actions: [] },
+          COMMIT: { guard: 'canCommitInCallback', actions: 'sendCommit' },
+          RESPONSE: [
+            ...resetsDuringCallback,
+            // The rejoin signal is acted on by the poll() after the callback.
+            {
+              guard: and(['answersHeartbeat', { type: 'isError', params: 'REBALANCE_IN_PROGRESS' }]),
+              actions: ['clearInflightHeartbeat', 'requestRejoin'],
+            },
+            {
+              guard: and(['answersCommit', { type: 'isError', params: 'REBALANCE_IN_PROGRESS' }]),
+              actions: ['clearInflightCommit', 'requestRejoin'],
+            },
+          ],
+          TIMER: [
+            { guard: { type: 'isTimer', params: 'heartbeat' }, actions: 'sendHeartbeat' },
+            // KIP-62 from the heartbeat thread: leave and reset; the callback itself runs on.
+            {
+              guard: { type: 'isTimer', params: 'poll' },
+              actions: ['clearTimer', 'leaveOnPollTimeout', 'resetGenerationAndMemberId', 'requestRejoin', 'stopHeartbeats'],
+            },
+          ],
+        },
+      },
+      /**
+       * A slow onPartitionsLost (onJoinPrepare after the generation was reset): the partitions stay
+       * assigned until it returns; the member is UNJOINED, so the heartbeat thread is idle.
+       */
+      losing: {
+        entry: 'armPollTimer',
+        exit: 'disarmPollTimer',
+        on: {
+          CALLBACK_DONE: { target: 'joining' },
+          PROCESS: { actions: [] },
+          RESPONSE: [...resetsDuringCallback],
         },
       },
       /** PREPARING_REBALANCE: revoke (EAGER) and send JoinGroup; resent on every retry. */
@@ -616,6 +771,11 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
               actions: 'awaitRevocation',
             },
             {
+              guard: and(['answersSync', { type: 'isError', params: 'NONE' }, 'syncStillCurrent', 'slowAssignment']),
+              target: 'assigning',
+              actions: 'installAssignment',
+            },
+            {
               guard: and(['answersSync', { type: 'isError', params: 'NONE' }, 'syncStillCurrent']),
               target: 'stable',
               actions: 'installAssignment',
@@ -669,6 +829,16 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         },
         on: {
           COMMIT: { guard: 'canCommit', actions: 'sendCommit' },
+          // ConsumerCoordinator.maybeAutoCommitOffsetsSync: only from STABLE (sendOffsetCommitRequest uses generationIfStable).
+          CLOSE: {
+            target: 'closing',
+            actions: [
+              'beginClose',
+              enqueueActions(({ check, enqueue }) => {
+                if (check('commitOnClose')) enqueue('sendCommit');
+              }),
+            ],
+          },
           RESPONSE: [
             // Heartbeat REBALANCE_IN_PROGRESS is the rejoin signal (only acted on when STABLE).
             {
@@ -681,6 +851,80 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
             },
           ],
           TIMER: { guard: { type: 'isTimer', params: 'heartbeat' }, actions: 'sendHeartbeat' },
+        },
+      },
+      /**
+       * close(): the synchronous auto-commit (from STABLE), and any commit still in flight, answered
+       * or timed out. The heartbeat thread still runs; close() does not poll, so nothing rejoins.
+       * Simplified: one attempt bounded by request.timeout.ms (Kafka retries retriable errors
+       * until the close timeout, 30 s by default).
+       */
+      closing: {
+        always: [
+          { guard: and(['noCommitInFlight', 'slowRelease']), target: 'releasing', actions: 'stopHeartbeatThread' },
+          { guard: 'noCommitInFlight', target: 'leaving', actions: ['stopHeartbeatThread', 'releaseOnClose'] },
+        ],
+        on: {
+          PROCESS: { actions: [] },
+          RESPONSE: [
+            {
+              guard: { type: 'commitErrorCurrent', params: 'UNKNOWN_MEMBER_ID' },
+              actions: ['clearInflightCommit', 'resetGenerationAndMemberId'],
+            },
+            { guard: { type: 'commitErrorCurrent', params: 'ILLEGAL_GENERATION' }, actions: ['clearInflightCommit', 'resetGeneration'] },
+            { guard: 'answersCommit', actions: 'clearInflightCommit' },
+            {
+              guard: { type: 'heartbeatErrorCurrent', params: 'UNKNOWN_MEMBER_ID' },
+              actions: ['clearInflightHeartbeat', 'resetGenerationAndMemberId', 'stopHeartbeats'],
+            },
+            {
+              guard: { type: 'heartbeatErrorCurrent', params: 'ILLEGAL_GENERATION' },
+              actions: ['clearInflightHeartbeat', 'resetGeneration', 'stopHeartbeats'],
+            },
+            // FENCED_INSTANCE_ID fails the heartbeat thread; close goes on.
+            {
+              guard: { type: 'heartbeatErrorCurrent', params: 'FENCED_INSTANCE_ID' },
+              actions: ['clearInflightHeartbeat', 'stopHeartbeats'],
+            },
+          ],
+          TIMER: [
+            { guard: { type: 'isTimer', params: 'req:commit' }, actions: ['clearTimer', 'clearInflightCommit'] },
+            { guard: { type: 'isTimer', params: 'heartbeat' }, actions: 'sendHeartbeat' },
+          ],
+        },
+      },
+      /** onLeavePrepare with a slow callback (revoked, or lost without a generation); commits allowed inside. */
+      releasing: {
+        on: {
+          CALLBACK_DONE: { target: 'leaving', actions: 'releaseOnClose' },
+          PROCESS: { actions: [] },
+          COMMIT: { guard: 'canCommitInCallback', actions: 'sendCommit' },
+          RESPONSE: [
+            {
+              guard: { type: 'commitErrorCurrent', params: 'UNKNOWN_MEMBER_ID' },
+              actions: ['clearInflightCommit', 'resetGenerationAndMemberId'],
+            },
+            { guard: { type: 'commitErrorCurrent', params: 'ILLEGAL_GENERATION' }, actions: ['clearInflightCommit', 'resetGeneration'] },
+            { guard: 'answersCommit', actions: 'clearInflightCommit' },
+            { guard: 'answersHeartbeat', actions: 'clearInflightHeartbeat' },
+          ],
+          TIMER: [
+            { guard: { type: 'isTimer', params: 'req:commit' }, actions: ['clearTimer', 'clearInflightCommit'] },
+            { actions: 'clearTimer' },
+          ],
+        },
+      },
+      /** LeaveGroup sent (or not, for static members); awaitPendingRequests waits for the answer or the timeout. */
+      leaving: {
+        entry: 'sendLeaveOnClose',
+        always: { guard: 'noLeaveInFlight', target: 'closed', actions: 'releaseAll' },
+        on: {
+          PROCESS: { actions: [] },
+          RESPONSE: [{ guard: 'answersLeave', actions: 'clearInflightLeave' }, { actions: [] }],
+          TIMER: [
+            { guard: { type: 'isTimer', params: 'req:leave' }, actions: ['clearTimer', 'clearInflightLeave'] },
+            { actions: 'clearTimer' },
+          ],
         },
       },
       closed: { type: 'final' },

@@ -97,6 +97,16 @@ export const consumerDecisions = {
     joinPrepareDone: 'onJoinPrepare is over: no commit in flight and none waiting to be retried.',
     coordinatorKnown: 'The consumer knows the coordinator.',
     slowRevocation: 'onPartitionsRevoked takes time (slow callbacks) and something is owned.',
+    slowLoss: 'onJoinPrepare after a generation reset: onPartitionsLost takes time and something is owned.',
+    slowAssignment: 'onJoinComplete: onPartitionsAssigned takes time and the SyncGroup assignment adds partitions.',
+    addsAfterRevocation:
+      'COOPERATIVE, after a slow revocation: the assignment taking effect adds partitions and onPartitionsAssigned takes time.',
+    commitOnClose: 'close() auto-commits (maybeAutoCommitOffsetsSync): auto-commit on, something owned, a generation, a known coordinator.',
+    slowRelease: "close()'s onLeavePrepare takes time: onPartitionsRevoked with a generation, onPartitionsLost without.",
+    noCommitInFlight: 'No OffsetCommit is waiting for its answer.',
+    noLeaveInFlight: 'No LeaveGroup is waiting for its answer.',
+    answersLeave: 'The response answers the LeaveGroup in flight.',
+    canCommitInCallback: 'A commit from inside a callback: something owned, none in flight, a known coordinator and a generation.',
     assignmentRevokes: 'The new assignment takes away a partition the consumer owns (cooperative: a revocation first).',
     isCooperative: 'The consumer runs the COOPERATIVE rebalance protocol.',
     isEager: 'The consumer runs the EAGER rebalance protocol.',
@@ -143,6 +153,11 @@ export const consumerDecisions = {
     completeRevocation:
       'onPartitionsRevoked returned: the new assignment takes effect; a follow-up rebalance is requested if partitions were revoked.',
     armPollTimer: 'Starts the max.poll.interval.ms timer while the application is inside a callback.',
+    beginClose: 'close() leaves poll(): a join or sync in progress is abandoned and the poll timer stops.',
+    stopHeartbeatThread: 'close(): closeHeartbeatThread, before onLeavePrepare.',
+    releaseOnClose: "close(): onLeavePrepare's empty assignment after its callback.",
+    sendLeaveOnClose: 'close(): a dynamic member with a member id and a known coordinator sends LeaveGroup once and waits for it.',
+    clearInflightLeave: 'The LeaveGroup was answered or timed out.',
     disarmPollTimer: 'Stops that poll timer.',
     installAssignment:
       'onJoinComplete: installs the assignment, starting from the committed offsets (cooperative: revoking what moved first).',

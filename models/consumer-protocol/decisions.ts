@@ -90,6 +90,15 @@ export const memberDecisions = {
     canCommit: 'The application may commit: it owns partitions, no commit is in flight, it is not stalled and the coordinator is known.',
     coordinatorKnown: 'The coordinator is known.',
     joined: 'The join was answered with an epoch and an assignment equal to the (empty) current one.',
+    slowLoss: 'transitionToFenced: onPartitionsLost takes time (slow assign/lost callbacks) and something is owned.',
+    addsWithSlowCallback: 'The reconciliation adds partitions and onPartitionsAssigned takes time (a separate callback step).',
+    commitOnClose:
+      'releaseAssignmentAndLeaveGroup: with auto-commit, close() commits the consumed offsets first (commitSyncAllConsumed), only from inside the group.',
+    slowRelease: "close()'s PREPARE_LEAVING: onPartitionsRevoked in the group (epoch > 0), onPartitionsLost otherwise, takes time.",
+    noHeartbeatInFlight: 'No heartbeat is in flight (the leave heartbeat was answered or timed out, or none was sent).',
+    outsideGroup: 'The member epoch is 0 or less: closing after a fence (UNSUBSCRIBED), so no heartbeat is sent.',
+    canCommitInGroup:
+      'The application may commit: in the group (epoch > 0), owns partitions, no commit in flight, not stalled, coordinator known (CommitRequestManager does not wait for STABLE).',
   },
   actions: {
     send: 'Outgoing request; executed by the world, never by the machine.',
@@ -119,5 +128,14 @@ export const memberDecisions = {
     sendLeave:
       'Leaving (close(), or max.poll.interval.ms passed): a heartbeat with epoch -1, or -2 for a static member; then everything is dropped.',
     releaseAll: 'Drops owned partitions, requests in flight and timers (the process is gone or left).',
+    beginLoss:
+      'transitionToFenced with a slow onPartitionsLost: epoch 0 at once, nothing pending, the assignment kept until the callback returns.',
+    dropAssignment: 'onPartitionsLost returned: clearAssignment, then JOINING.',
+    adoptFetchedOffsets:
+      'onPartitionsAssigned returned: the added partitions start from the committed offsets of that moment (the OffsetFetch, answered in the event).',
+    beginClose: 'close() leaves poll(): a reconciliation in progress is abandoned and the poll timer stops.',
+    fencedWhileLeaving: 'Fenced while closing (transitionToFenced in PREPARE_LEAVING): epoch 0, so no leave heartbeat will be sent.',
+    sendLeaveOnClose:
+      'LEAVING: the assignment is cleared and a leave heartbeat (epoch -1, static -2) goes out once, if in the group with a known coordinator.',
   },
 };

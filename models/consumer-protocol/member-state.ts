@@ -26,6 +26,8 @@ export interface MemberConfig {
   autoCommit: boolean;
   /** onPartitionsRevoked takes time: it ends with a CALLBACK_DONE event. */
   slowCallbacks: boolean;
+  /** onPartitionsAssigned and onPartitionsLost (fencing) take time too. */
+  slowAssignLost: boolean;
 }
 
 /** Keep this under 20 top-level keys (see the classic context-size test). */
@@ -73,6 +75,7 @@ export interface MemberInput {
   autoCommit?: boolean;
   coordinator?: number;
   slowCallbacks?: boolean;
+  slowAssignLost?: boolean;
 }
 
 export function initialMemberContext(input: MemberInput): MemberContext {
@@ -87,6 +90,7 @@ export function initialMemberContext(input: MemberInput): MemberContext {
       settings: input.settings,
       autoCommit: input.autoCommit ?? true,
       slowCallbacks: input.slowCallbacks ?? false,
+      slowAssignLost: input.slowAssignLost ?? false,
     },
     metadata: input.metadata,
     coordinator: input.coordinator ?? 0,

@@ -21,7 +21,7 @@ class Member {
   snap: AnyMachineSnapshot;
   out: MemberRequest[];
   now = 0;
-  constructor(o: { instanceId?: string; slowCallbacks?: boolean } = {}) {
+  constructor(o: { instanceId?: string; slowCallbacks?: boolean; slowAssignLost?: boolean; autoCommit?: boolean } = {}) {
     const [s, out] = run.initial({
       client: 'c1',
       inc: 1,
@@ -207,5 +207,95 @@ describe('leaving', () => {
     expect(m.state).toBe('stale');
     expect(m.ctx.owned).toEqual([]);
     expect(hbOf(m.event({ type: 'RESUME' }))).toMatchObject({ memberEpoch: 0, owned: [] });
+  });
+});
+
+describe('slow onPartitionsAssigned and onPartitionsLost (AbstractMembershipManager.assignPartitions / transitionToFenced)', () => {
+  test('onPartitionsAssigned runs before the reconciliation completes: no ack until it returns', () => {
+    const m = new Member({ slowAssignLost: true });
+    m.answer({ memberEpoch: 1, assignment: ['t-0', 't-1'], committed: { 't-0': 5 } });
+    expect(m.state).toBe('assigning');
+    // currentAssignment is unchanged while the callback runs: heartbeats report nothing new.
+    expect(m.ctx.owned).toEqual([]);
+    m.event({ type: 'PROCESS' });
+    expect(hbOf(m.heartbeatNow())?.owned).toBeNull();
+    m.answer({ memberEpoch: 1 });
+    const ack = m.event({ type: 'CALLBACK_DONE' });
+    expect(m.state).toBe('stable');
+    expect(hbOf(ack)).toMatchObject({ memberEpoch: 1, owned: ['t-0', 't-1'] });
+    expect(m.ctx.positions).toEqual({ 't-0': 5, 't-1': 0 });
+  });
+
+  test('the added partitions start from the committed offsets of the moment onPartitionsAssigned returns (the OffsetFetch)', () => {
+    const m = new Member({ slowAssignLost: true });
+    m.answer({ memberEpoch: 1, assignment: ['t-0', 't-1'], committed: { 't-0': 5 } });
+    expect(m.state).toBe('assigning');
+    // Meanwhile another process committed t-0 and t-1 further (a zombie, or a stale install).
+    m.event({ type: 'CALLBACK_DONE', committed: { 't-0': 7, 't-1': 2, 't-2': 9 } });
+    expect(m.ctx.positions).toEqual({ 't-0': 7, 't-1': 2 });
+  });
+
+  test('a newer assignment keeps the offsets an older one brought for partitions still being installed', () => {
+    const m = new Member({ slowAssignLost: true });
+    m.answer({ memberEpoch: 1, assignment: ['t-0', 't-1'], committed: { 't-0': 5, 't-1': 3 } });
+    m.heartbeatNow();
+    m.answer({ memberEpoch: 2, assignment: ['t-1'], committed: { 't-1': 4 } });
+    expect(m.ctx.committed).toEqual({ 't-0': 5, 't-1': 4 });
+    m.event({ type: 'CALLBACK_DONE' });
+    expect(m.ctx.positions).toEqual({ 't-0': 5, 't-1': 4 });
+  });
+
+  test('fenced: epoch 0 at once, the partitions held and no heartbeat until onPartitionsLost returns, then a rejoin', () => {
+    const slow = new Member({ slowAssignLost: true });
+    slow.answer({ memberEpoch: 1, assignment: ['t-0'] });
+    slow.event({ type: 'CALLBACK_DONE' });
+    slow.answer({ memberEpoch: 1 });
+    slow.heartbeatNow();
+    slow.answer({ error: 'FENCED_MEMBER_EPOCH' });
+    expect(slow.state).toBe('losing');
+    expect(slow.ctx.memberEpoch).toBe(0);
+    expect(slow.ctx.owned).toEqual(['t-0']);
+    expect(slow.ctx.timers.heartbeat).toBeUndefined();
+    const out = slow.event({ type: 'CALLBACK_DONE' });
+    expect(slow.state).toBe('joining');
+    expect(slow.ctx.owned).toEqual([]);
+    expect(hbOf(out)).toMatchObject({ memberEpoch: 0, owned: [] });
+  });
+});
+
+describe('close() is not atomic (AsyncKafkaConsumer.releaseAssignmentAndLeaveGroup, AbstractMembershipManager.leaveGroup)', () => {
+  test('commit on close, then onPartitionsRevoked (PREPARE_LEAVING, heartbeats on), then the leave heartbeat and its answer', () => {
+    const m = new Member({ slowCallbacks: true });
+    m.answer({ memberEpoch: 1, assignment: ['t-0'] });
+    m.answer({ memberEpoch: 1 });
+    const out = m.event({ type: 'CLOSE' });
+    expect(m.state).toBe('closing');
+    const commit = out.find((x) => x.kind === 'OffsetCommit') as ConsumerOffsetCommitRequest;
+    expect(commit.memberEpoch).toBe(1);
+    m.event({ type: 'RESPONSE', msg: { kind: 'OffsetCommitResponse', corr: commit.corr, client: commit.client, error: 'NONE' } });
+    expect(m.state).toBe('releasing');
+    expect(m.ctx.owned).toEqual(['t-0']);
+    expect(hbOf(m.heartbeatNow())?.memberEpoch).toBe(1);
+    m.answer({ memberEpoch: 1 });
+    const leave = hbOf(m.event({ type: 'CALLBACK_DONE' }));
+    expect(leave?.memberEpoch).toBe(-1);
+    expect(m.ctx.owned).toEqual([]);
+    expect(m.state).toBe('leaving');
+    m.answer({ memberEpoch: -1 });
+    expect(m.state).toBe('closed');
+  });
+
+  test('fenced while leaving: onPartitionsLost instead, and no leave heartbeat', () => {
+    const m = new Member({ slowCallbacks: true, autoCommit: false });
+    m.answer({ memberEpoch: 1, assignment: ['t-0'] });
+    m.answer({ memberEpoch: 1 });
+    m.event({ type: 'CLOSE' });
+    expect(m.state).toBe('releasing');
+    m.heartbeatNow();
+    m.answer({ error: 'FENCED_MEMBER_EPOCH' });
+    expect(m.state).toBe('releasing');
+    const out = m.event({ type: 'CALLBACK_DONE' });
+    expect(hbOf(out)).toBeUndefined();
+    expect(m.state).toBe('closed');
   });
 });

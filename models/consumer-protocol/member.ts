@@ -9,7 +9,12 @@ import { type MemberContext, type MemberEvent, type MemberInput, initialMemberCo
 // revocation) and `revoking` (onPartitionsRevoked running on the application thread),
 // ACKNOWLEDGING folded into the end of a reconciliation (the next heartbeat goes out at once),
 // `stale` (STALE: left after max.poll.interval.ms), `closed` and `fatal`. FENCED is the
-// transition to `joining` that drops everything. The application polls unless `stalled`.
+// transition to `joining` that drops everything, or, with a slow onPartitionsLost, `losing` first.
+// A slow onPartitionsAssigned is `assigning`. close() is not atomic (AsyncKafkaConsumer.close,
+// releaseAssignmentAndLeaveGroup): `closing` (the synchronous auto-commit, heartbeats still
+// running), `releasing` (PREPARE_LEAVING: the revoke or lost callback) and `leaving` (LEAVING:
+// the leave heartbeat sent, its answer or the request timeout awaited). The application polls
+// unless `stalled`.
 
 type Ctx = MemberContext;
 type Ev = MemberEvent;
@@ -23,6 +28,9 @@ const without = (timers: Record<string, number>, ...names: string[]) => {
   return t;
 };
 const sameSet = (xs: readonly string[], ys: readonly string[]) => xs.length === ys.length && xs.every((x) => ys.includes(x));
+/** The entries of `offsets` for the given partitions. */
+const pick = (offsets: Record<string, number>, ps: readonly string[]) =>
+  Object.fromEntries(ps.filter((p) => offsets[p] !== undefined).map((p) => [p, offsets[p]]));
 /** retry.backoff.max.ms: the exponential backoff of repeated rejoin attempts, folded to its cap. */
 const REJOIN_BACKOFF_MS = 1000;
 
@@ -63,6 +71,17 @@ function heartbeat(ctx: Ctx, now: number, memberEpoch = ctx.memberEpoch): { msg:
   };
   return { msg, patch };
 }
+
+/** transitionToFenced before a slow onPartitionsLost: epoch 0, nothing pending, the assignment kept. */
+export const lossStart = (ctx: Ctx): Partial<Ctx> => ({
+  memberEpoch: JOIN_EPOCH,
+  target: null,
+  reconciling: null,
+  sendFull: true,
+  ackPending: false,
+  inflight: { ...ctx.inflight, heartbeat: undefined },
+  timers: without(ctx.timers, 'req:heartbeat', 'heartbeat', 'retry'),
+});
 
 /** Everything the member holds is gone (onPartitionsLost, or the end of a leave). */
 const lost = { owned: [], positions: {}, target: null, reconciling: null, committed: {} } satisfies Partial<Ctx>;
@@ -110,7 +129,15 @@ export function createMemberMachine() {
           memberId: r.memberId,
           memberEpoch: r.memberEpoch,
           target: r.assignment === null ? context.target : changed ? [...r.assignment].sort() : null,
-          committed: r.assignment === null ? context.committed : r.committed,
+          // Simplified: committed offsets come with the assignment (Kafka: an OffsetFetch once
+          // onPartitionsAssigned returned). A newer assignment keeps what an older one brought for
+          // partitions a slow callback is still installing (they are not in the newer one).
+          committed:
+            r.assignment === null
+              ? context.committed
+              : context.reconciling === null
+                ? r.committed
+                : { ...pick(context.committed, context.reconciling.assignment), ...r.committed },
           inflight: { ...context.inflight, heartbeat: undefined },
           timers: {
             ...without(context.timers, 'req:heartbeat'),
@@ -252,6 +279,50 @@ export function createMemberMachine() {
         });
       }),
       releaseAll: assign({ ...lost, inflight: {}, timers: {} }),
+
+      // ---- slow callbacks -----------------------------------------------------------------------
+      /**
+       * transitionToFenced with a slow onPartitionsLost: epoch 0 at once (resetEpoch), the
+       * assignment kept until the callback returns; FENCED skips heartbeats (shouldSkipHeartbeat).
+       */
+      beginLoss: assign(({ context }) => lossStart(context)),
+      /**
+       * onPartitionsAssigned returned: the added partitions become fetchable and their positions
+       * are initialised from the committed offsets then (OffsetFetch, answered in the event).
+       */
+      adoptFetchedOffsets: assign(({ context, event }) => {
+        const fetched = (event as { committed?: Record<string, number> }).committed;
+        if (!fetched || context.reconciling === null) return {};
+        const added = context.reconciling.assignment.filter((p) => !context.owned.includes(p));
+        return { committed: { ...context.committed, ...pick(fetched, added) } };
+      }),
+      /** The lost callback returned: clearAssignment, then JOINING. */
+      dropAssignment: assign({ ...lost }),
+
+      // ---- close() --------------------------------------------------------------------------------
+      /** close() leaves poll(): a reconciliation in progress is abandoned, the poll timer stops. */
+      beginClose: assign(({ context }) => ({ reconciling: null, timers: without(context.timers, 'poll') })),
+      /** Fenced while leaving (transitionToFenced in PREPARE_LEAVING): no leave heartbeat will be sent. */
+      fencedWhileLeaving: assign(({ context }) => ({
+        memberEpoch: JOIN_EPOCH,
+        inflight: { ...context.inflight, heartbeat: undefined },
+        timers: without(context.timers, 'req:heartbeat', 'heartbeat', 'retry'),
+      })),
+      /**
+       * LEAVING: the assignment is cleared and a leave heartbeat (epoch -1, static -2) goes out once,
+       * if the member is in the group and the coordinator known (else onHeartbeatRequestSkipped).
+       */
+      sendLeaveOnClose: enqueueActions(({ context, event, enqueue }) => {
+        enqueue.assign({ ...lost });
+        if (context.coordinator === null || context.memberEpoch <= 0) {
+          enqueue.assign({ inflight: { ...context.inflight, heartbeat: undefined }, timers: without(context.timers, 'req:heartbeat') });
+          return;
+        }
+        const leaveEpoch = context.cfg.instanceId === null ? LEAVE_EPOCH : STATIC_LEAVE_EPOCH;
+        const { msg, patch } = heartbeat({ ...context, sendFull: false }, nowOf(event), leaveEpoch);
+        enqueue.assign({ ...patch, memberEpoch: JOIN_EPOCH, timers: without(patch.timers!, 'heartbeat', 'poll') });
+        enqueue({ type: 'send', params: { ...msg, topics: null, owned: null } as MemberRequest });
+      }),
     },
     guards: {
       answersHeartbeat: ({ context, event }) => answers(context, 'heartbeat', event),
@@ -271,6 +342,29 @@ export function createMemberMachine() {
       noCommitInFlight: ({ context }) => context.inflight.commit === undefined,
       revokesWithSlowCallback: ({ context }) => context.cfg.slowCallbacks && (context.reconciling?.revoked.length ?? 0) > 0,
       hasOwned: ({ context }) => context.owned.length > 0,
+      slowLoss: ({ context }) => context.cfg.slowAssignLost && context.owned.length > 0,
+      /** The reconciliation adds partitions and onPartitionsAssigned takes time. */
+      addsWithSlowCallback: ({ context }) =>
+        context.cfg.slowAssignLost && (context.reconciling?.assignment ?? []).some((p) => !context.owned.includes(p)),
+      /** releaseAssignmentAndLeaveGroup: commitSyncAllConsumed with auto-commit. */
+      commitOnClose: ({ context }) =>
+        context.cfg.autoCommit &&
+        context.owned.length > 0 &&
+        context.memberEpoch > 0 &&
+        context.coordinator !== null &&
+        context.inflight.commit === undefined,
+      /** PREPARE_LEAVING: onPartitionsRevoked in the group (epoch > 0), onPartitionsLost otherwise; either may take time. */
+      slowRelease: ({ context }) =>
+        context.owned.length > 0 && (context.memberEpoch > 0 ? context.cfg.slowCallbacks : context.cfg.slowAssignLost),
+      noHeartbeatInFlight: ({ context }) => context.inflight.heartbeat === undefined,
+      outsideGroup: ({ context }) => context.memberEpoch <= 0,
+      /** Commits carry the member epoch: none from a member outside the group (epoch 0, fenced or joining). */
+      canCommitInGroup: ({ context }) =>
+        context.owned.length > 0 &&
+        context.inflight.commit === undefined &&
+        !context.stalled &&
+        context.coordinator !== null &&
+        context.memberEpoch > 0,
       canCommit: ({ context }) =>
         context.owned.length > 0 && context.inflight.commit === undefined && !context.stalled && context.coordinator !== null,
       coordinatorKnown: ({ context }) => context.coordinator !== null,
@@ -285,10 +379,25 @@ export function createMemberMachine() {
       PROCESS: { guard: 'hasOwned', actions: 'processRecords' },
       STALL: { actions: 'stall' },
       RESUME: { actions: 'resume' },
-      CLOSE: { target: '.closed', actions: ['sendLeave', 'releaseAll'] },
+      CLOSE: {
+        target: '.closing',
+        actions: [
+          'beginClose',
+          enqueueActions(({ check, enqueue }) => {
+            if (check('commitOnClose')) enqueue('sendCommit');
+          }),
+        ],
+      },
+      // The rolling restarts' close (the world's `bounce`), kept in one step: the leave heartbeat
+      // and gone. Simplified: no auto-commit, callback or wait, unlike CLOSE.
+      CLOSE_NOW: { target: '.closed', actions: ['sendLeave', 'releaseAll'] },
+      // The application commits whenever it is in the group (commitAsync, the auto-commit timer,
+      // or commitSync inside a callback): CommitRequestManager does not wait for STABLE.
+      COMMIT: { guard: 'canCommitInGroup', actions: 'sendCommit' },
       METADATA: { actions: 'updateMetadata' },
       SUBSCRIBE: { actions: 'changeSubscription' },
       RESPONSE: [
+        { guard: and(['heartbeatFenced', 'slowLoss']), target: '.losing', actions: 'beginLoss' },
         { guard: 'heartbeatFenced', target: '.joining', actions: 'fence' },
         { guard: 'heartbeatFatal', target: '.fatal', actions: 'releaseAll' },
         { guard: 'heartbeatCoordinatorError', actions: ['clearInflightHeartbeat', 'requireFullHeartbeat', 'markCoordinatorUnknown'] },
@@ -328,19 +437,48 @@ export function createMemberMachine() {
       },
       stable: {
         always: { guard: 'hasNewTarget', target: 'reconciling' },
-        on: { COMMIT: { guard: 'canCommit', actions: 'sendCommit' } },
       },
       /** RECONCILING: the auto-commit before revocation is in flight; then revoke. */
       reconciling: {
         entry: 'beginReconciliation',
         always: [
           { guard: and(['noCommitInFlight', 'revokesWithSlowCallback']), target: 'revoking' },
+          { guard: and(['noCommitInFlight', 'addsWithSlowCallback']), target: 'assigning' },
           { guard: 'noCommitInFlight', target: 'acknowledging' },
         ],
       },
       /** onPartitionsRevoked runs on the application thread: nothing is processed, heartbeats go on. */
       revoking: {
-        on: { PROCESS: { actions: [] }, CALLBACK_DONE: { target: 'acknowledging' } },
+        on: {
+          PROCESS: { actions: [] },
+          CALLBACK_DONE: [{ guard: 'addsWithSlowCallback', target: 'assigning' }, { target: 'acknowledging' }],
+        },
+      },
+      /**
+       * onPartitionsAssigned runs (assignPartitions: the added partitions are assigned but not
+       * fetchable until it returns). The heartbeats go on reporting the current assignment: the
+       * reconciliation completes, and is acknowledged, only after the callback.
+       */
+      assigning: {
+        on: { PROCESS: { actions: [] }, CALLBACK_DONE: { target: 'acknowledging', actions: 'adoptFetchedOffsets' } },
+      },
+      /** FENCED with a slow onPartitionsLost: no heartbeats; the partitions go when it returns, then JOINING. */
+      losing: {
+        on: {
+          PROCESS: { actions: [] },
+          CALLBACK_DONE: { target: 'joining', actions: 'dropAssignment' },
+          RESPONSE: { guard: 'answersFind', actions: 'adoptCoordinator' },
+          TIMER: [
+            { guard: { type: 'isTimer', params: 'poll' }, actions: 'recheckPollLater' },
+            {
+              guard: or([
+                { type: 'isTimer', params: 'heartbeat' },
+                { type: 'isTimer', params: 'retry' },
+              ]),
+              actions: 'clearTimer',
+            },
+          ],
+        },
       },
       /** ACKNOWLEDGING: the assignment is installed and reported at once; then STABLE or the next reconciliation. */
       acknowledging: {
@@ -355,6 +493,59 @@ export function createMemberMachine() {
           PROCESS: { actions: [] },
           TIMER: { actions: [] },
           RESPONSE: [{ guard: 'answersFind', actions: 'adoptCoordinator' }, { actions: [] }],
+        },
+      },
+      /**
+       * close(): commitSyncAllConsumed with auto-commit (and any commit in flight) answered or
+       * timed out; the background thread keeps heartbeating; nothing is reconciled (close() does
+       * not poll). Simplified: one attempt bounded by request.timeout.ms, not the close timeout.
+       */
+      closing: {
+        always: [
+          { guard: and(['noCommitInFlight', 'slowRelease']), target: 'releasing' },
+          { guard: 'noCommitInFlight', target: 'leaving' },
+        ],
+        on: {
+          PROCESS: { actions: [] },
+          RESPONSE: [
+            { guard: 'heartbeatFenced', actions: 'fencedWhileLeaving' },
+            // Out of the group (fenced while leaving: UNSUBSCRIBED, shouldSkipHeartbeat): a
+            // coordinator found again gets no heartbeat.
+            { guard: and(['answersFind', 'outsideGroup']), actions: 'adoptCoordinator' },
+          ],
+          TIMER: { guard: { type: 'isTimer', params: 'poll' }, actions: 'clearTimer' },
+        },
+      },
+      /** PREPARE_LEAVING with a slow callback: heartbeats go on; a commit inside the callback is allowed. */
+      releasing: {
+        on: {
+          PROCESS: { actions: [] },
+          CALLBACK_DONE: { target: 'leaving' },
+          RESPONSE: [
+            { guard: 'heartbeatFenced', actions: 'fencedWhileLeaving' },
+            // Out of the group (fenced while leaving: UNSUBSCRIBED, shouldSkipHeartbeat): a
+            // coordinator found again gets no heartbeat.
+            { guard: and(['answersFind', 'outsideGroup']), actions: 'adoptCoordinator' },
+          ],
+          TIMER: { guard: { type: 'isTimer', params: 'poll' }, actions: 'clearTimer' },
+        },
+      },
+      /** LEAVING: the leave heartbeat's answer (any) or its timeout ends close(). */
+      leaving: {
+        entry: 'sendLeaveOnClose',
+        always: { guard: 'noHeartbeatInFlight', target: 'closed', actions: 'releaseAll' },
+        on: {
+          PROCESS: { actions: [] },
+          COMMIT: { actions: [] },
+          RESPONSE: [
+            { guard: 'answersHeartbeat', actions: 'clearInflightHeartbeat' },
+            { guard: 'answersCommit', actions: 'clearInflightCommit' },
+            { actions: [] },
+          ],
+          TIMER: [
+            { guard: { type: 'isTimer', params: 'req:heartbeat' }, actions: ['clearTimer', 'clearInflightHeartbeat'] },
+            { actions: 'clearTimer' },
+          ],
         },
       },
       closed: { type: 'final' },

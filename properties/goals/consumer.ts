@@ -1,7 +1,7 @@
 import type { ConsumerOffsetCommitRequest } from '../../models/consumer-protocol/messages.ts';
 import type { Goal } from '../goal.ts';
 import type { World } from '../../src/world/types.ts';
-import { common, isLive } from '../../src/world/view.ts';
+import { common, isLive, processOf } from '../../src/world/view.ts';
 import { groupOf, memberCtxOf } from '../../src/world/consumer-view.ts';
 import { delivered } from '../step-facts.ts';
 import { deliveredRequest, needs } from './facts.ts';
@@ -82,7 +82,7 @@ export const fencedHoldingPartitions: Goal = {
     const m = delivered(before, choice);
     if (m?.to !== 'client' || m.body.kind !== 'ConsumerGroupHeartbeatResponse') return false;
     if (m.body.error !== 'FENCED_MEMBER_EPOCH' && m.body.error !== 'UNKNOWN_MEMBER_ID') return false;
-    const s = before.clients.find((c) => c.name === m.body.client.client)!;
+    const s = processOf(before, m.body.client)!;
     return isLive(s) && s.inc === m.body.client.inc && common(s).owned.length > 0;
   },
 };

@@ -1,7 +1,7 @@
 import type { Goal } from '../goal.ts';
 import type { ClientSlot, World, WorldConfig } from '../../src/world/types.ts';
 import { partitionsOf } from '../../models/types.ts';
-import { coord, coordState, ctxOf, isLive } from '../../src/world/view.ts';
+import { coord, coordState, ctxOf, isLive, processOf } from '../../src/world/view.ts';
 import { delivered } from '../step-facts.ts';
 import { liveIn, needs } from './facts.ts';
 
@@ -26,7 +26,7 @@ export const cooperativeRevocation: Goal = {
   reached(before, choice, after) {
     const m = delivered(before, choice);
     if (m?.to !== 'client' || m.body.kind !== 'SyncGroupResponse') return false;
-    const b = before.clients.find((s) => s.name === m.body.client.client)!;
+    const b = processOf(before, m.body.client)!;
     const a = after.clients.find((s) => s.name === b.name)!;
     return !followUpPending(b) && followUpPending(a);
   },

@@ -1,11 +1,12 @@
 import type { Invariant } from '../invariant.ts';
 import { dropped, responseTo, sameProcesses } from '../step-facts.ts';
-import { ctxOf } from '../../src/world/view.ts';
+import { ctxOf, isClosing } from '../../src/world/view.ts';
 
 /**
  * CO5 (KIP-429): a cooperative member gives up a partition only when the assignment it
  * receives no longer contains it, when it unsubscribes from the topic, or when it finds its
  * generation reset (onPartitionsLost). Everything else keeps being consumed through the rebalance.
+ * close() gives everything up (onLeavePrepare): that is leaving, not a rebalance.
  */
 export const cooperativeKeepsUnmoved: Invariant = {
   id: 'cooperative-keeps-unmoved',
@@ -19,7 +20,8 @@ export const cooperativeKeepsUnmoved: Invariant = {
       const gone = dropped(b, a);
       if (gone.length === 0) continue;
       if (c.generation < 0 || c.memberId === '') continue; // lost, not revoked
-      const r = responseTo(before, choice, a.name);
+      if (isClosing(a)) continue;
+      const r = responseTo(before, choice, a);
       // The assignment that takes effect now: from SyncGroup, or after a slow revocation callback.
       const assignment =
         r?.kind === 'SyncGroupResponse' && r.error === 'NONE'

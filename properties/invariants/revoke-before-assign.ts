@@ -19,6 +19,9 @@ export const revokeBeforeAssign: Invariant = {
   check(before, _choice, after) {
     const members = coord(after).members;
     for (const [b, a] of sameProcesses(before, after)) {
+      // A process no longer in the group (a replaced static member, a zombie, reading a late
+      // SyncGroup answer) is outside the guarantee: commit fencing covers it.
+      if (!members[ctxOf(a).memberId]) continue;
       for (const p of gained(b, a)) {
         for (const o of after.clients) {
           if (o === a || !isLive(o)) continue;
@@ -42,8 +45,11 @@ export const revokeBeforeAssign: Invariant = {
  * learnt of the rebalance late, and nothing makes the coordinator wait for that. Recognised only
  * in that shape: the owner is static, it has not adopted the generation now forming or formed
  * (its JoinGroup response for it never reached it), and it has not sent a JoinGroup since (it is
- * not `joining`: a cooperative member that rejoined reported what it owns and stays covered).
+ * not `joining`: a cooperative member that rejoined reported what it owns and stays covered),
+ * unless that JoinGroup reached the coordinator only after the phase it missed had ended (it is
+ * parked for the next one: a slow onPartitionsAssigned can hold the rejoin back that long).
  */
 function keptWithoutRejoining(w: World, o: ClientSlot): boolean {
-  return w.family === 'classic' && ctxOf(o).cfg.instanceId !== null && o.formation !== w.formation && o.snapshot!.value !== 'joining';
+  if (w.family !== 'classic' || ctxOf(o).cfg.instanceId === null || o.formation === w.formation) return false;
+  return o.snapshot!.value !== 'joining' || (coord(w).members[ctxOf(o).memberId]?.joinCorr ?? null) !== null;
 }

@@ -2,7 +2,7 @@ import type { Invariant } from '../invariant.ts';
 import type { MemberContext } from '../../models/consumer-protocol/member-state.ts';
 import { delivered } from '../step-facts.ts';
 import { groupOf, memberCtxOf } from '../../src/world/consumer-view.ts';
-import { isLive } from '../../src/world/view.ts';
+import { isLive, processOf } from '../../src/world/view.ts';
 
 const REJECTIONS = ['FENCED_MEMBER_EPOCH', 'UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID', 'UNRELEASED_INSTANCE_ID', 'STALE_MEMBER_EPOCH'];
 const inflightCorrs = (c: MemberContext) => [c.inflight.heartbeat?.corr, c.inflight.commit?.corr, c.inflight.find?.corr];
@@ -22,7 +22,7 @@ export const staleRequestsNoEffect: Invariant = {
     const m = delivered(before, choice);
     if (!m || m.body.kind === 'FindCoordinator') return undefined;
     if (m.to === 'client') {
-      const b = before.clients.find((s) => s.name === m.body.client.client)!;
+      const b = processOf(before, m.body.client)!;
       const a = after.clients.find((s) => s.name === b.name)!;
       if (!isLive(b) || !isLive(a) || b.inc !== m.body.client.inc) return undefined;
       const c0 = memberCtxOf(b);

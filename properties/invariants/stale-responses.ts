@@ -22,7 +22,7 @@ export const noDropOnStale: Invariant = {
   kind: 'safety',
   check(before, choice, after) {
     for (const [b, a] of sameProcesses(before, after)) {
-      const r = responseTo(before, choice, a.name);
+      const r = responseTo(before, choice, a);
       if (!r || r.kind === 'LeaveGroupResponse') continue;
       const c = ctxOf(b);
       const sent = c.inflight[slotOf[r.kind]];

@@ -83,6 +83,7 @@ export async function anchors(target: (what: string, met: boolean, figures: stri
     topics: 1,
     static: false,
     slowCallbacks: false,
+    slowAssignLost: false,
     variant: null,
     bounds: { budgets: { ...noBudgets, drop: 1 }, maxDepth: 10_000, maxInFlight: 8, maxTimeMs: Infinity, maxDelayMs: 0 },
     symmetry: true,

@@ -109,6 +109,7 @@ const exploreCase: ExploreSpec = {
   topics: 1,
   static: false,
   slowCallbacks: false,
+  slowAssignLost: false,
   variant: null,
   bounds: { budgets: { ...noBudgets, crash: 1, start: 1 }, maxDepth: EXPLORE_DEPTH, maxInFlight: 8, maxTimeMs: Infinity },
   symmetry: true,

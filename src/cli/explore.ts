@@ -28,7 +28,17 @@ interface ExploreOptions
   extends CiOptions,
     Pick<
       ExploreRequest,
-      'protocol' | 'assignor' | 'migration' | 'members' | 'partitions' | 'topics' | 'static' | 'slowCallbacks' | 'maxDepth' | 'maxInFlight'
+      | 'protocol'
+      | 'assignor'
+      | 'migration'
+      | 'members'
+      | 'partitions'
+      | 'topics'
+      | 'static'
+      | 'slowCallbacks'
+      | 'slowAssignLost'
+      | 'maxDepth'
+      | 'maxInFlight'
     > {
   variant?: string;
   maxClock?: number;
@@ -62,6 +72,8 @@ const budgetFlags: Record<(typeof budgetedKinds)[number], [string, string]> = {
   subscribe: ['--subscribes', 'subscription changes (with several topics)'],
   process: ['--processes', 'record-processing steps'],
   commit: ['--commits', 'offset commits'],
+  replace: ['--zombies', 'replacements that leave the old process running (static members: a zombie)'],
+  assignorFails: ['--assignor-fails', "rounds whose leader's assignor throws (classic)"],
 };
 const camel = (flag: string) => flag.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 const L = exploreLimits;
@@ -91,6 +103,7 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
     .option('--static', 'static membership (KIP-345)')
     .option('--migration <dir>', 'a rolling switch of group.protocol: upgrade (classic -> consumer) or downgrade (docs/migration.md)')
     .option('--slow-callbacks', 'onPartitionsRevoked takes time (a separate callback choice)')
+    .option('--slow-assign-lost', 'onPartitionsAssigned and onPartitionsLost take time too (a separate callback choice)')
     .option(
       '--variant <name|file>',
       `a design variant: a catalogue name (${catalogue.map((v) => v.name).join(', ')}) or a variant file (./my-variant.ts)`,
@@ -176,7 +189,8 @@ function requestOf(opts: ExploreOptions, livenessGiven: boolean): ExploreRequest
     maxDelayMs: opts.maxDelay,
     liveness: livenessGiven ? opts.liveness : undefined,
     symmetry: opts.symmetry,
-    slowCallbacks: opts.slowCallbacks === true,
+    slowCallbacks: opts.slowCallbacks === true ? true : undefined,
+    slowAssignLost: opts.slowAssignLost === true ? true : undefined,
     coverage: opts.coverage === true,
     shard: opts.shard === undefined ? undefined : parseShard(opts.shard),
   };

@@ -4,7 +4,7 @@ import { MAX_FAIR_STEPS, settleBoundMs } from '../world/quiesce.ts';
 import type { Session } from '../run/run.ts';
 import { rowOf, type TimelineRow } from '../replay/timeline.ts';
 import type { Choice, Protocol, World } from '../world/types.ts';
-import { inRevocationCallback, isSettled, nextDeadline } from '../world/view.ts';
+import { inCallback, isLive, isSettled, nextDeadline } from '../world/view.ts';
 import { enabled, initialWorld, step } from '../world/world.ts';
 import { UsageError } from '../core/errors.ts';
 import { loadVariant } from '../variants/load.ts';
@@ -131,7 +131,7 @@ export function runScenario(s: Session, sc: CompareScenario, seed: number, timin
   const trackCallbacks = () => {
     for (const c of w.clients) {
       const key = `${c.name}#${c.inc}`;
-      const revoking = inRevocationCallback(c);
+      const revoking = inCallback(c);
       if (revoking && !callbackDone.has(key)) callbackDone.set(key, w.now + timing.revocationCallbackMs);
       if (!revoking) callbackDone.delete(key);
     }
@@ -215,9 +215,12 @@ export function runScenario(s: Session, sc: CompareScenario, seed: number, timin
   };
   const hold = () => runFor(config.timers.heartbeatIntervalMs);
   /** Until no message to or from the closed process is in flight, or request.timeout.ms passed. */
+  // close() runs in steps (its commit, the callback, the leave and its answer): wait until the
+  // process is gone and nothing of it is in flight, at most one request timeout per step.
   const awaitClosed = (name: string) => {
-    const limit = w.now + config.timers.requestTimeoutMs;
-    while (w.now < limit && w.net.some((m) => m.body.client.client === name)) runFor(1);
+    const limit = w.now + 3 * config.timers.requestTimeoutMs;
+    const running = () => isLive(w.clients.find((s) => s.name === name)!);
+    while (w.now < limit && (running() || w.net.some((m) => m.body.client.client === name))) runFor(1);
   };
 
   // Slots that join later are closed at time 0 and their first JoinGroup dropped (the choices

@@ -14,6 +14,8 @@ export const budgetedKinds = [
   'subscribe',
   'process',
   'commit',
+  'replace',
+  'assignorFails',
 ] as const;
 export type BudgetedKind = (typeof budgetedKinds)[number];
 export type Budgets = Record<BudgetedKind, number>;

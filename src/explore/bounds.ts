@@ -27,7 +27,9 @@ export interface Bounds {
    * longer than this (virtual ms). Unbounded delay lets timers fire without end while a message
    * waits, so the space is infinite; with a bound below the request and session timeouts,
    * timeouts come only from budgeted faults (a drop, a crash, a stall), and small instances can
-   * be explored completely. Messages on a cut link are exempt (they wait for the heal).
+   * be explored completely. Messages on a cut link are exempt (they wait for the heal). A
+   * rebalance callback counts like a message: it returns within the bound (a callback slower
+   * than max.poll.interval.ms is then the work of a budgeted stall), unless its link is cut.
    */
   maxDelayMs?: number;
 }
@@ -47,6 +49,8 @@ export function faultsFor(budgets: Budgets): FaultSettings {
     addPartitions: budgets.addPartition,
     failover: budgets.failover,
     subscribe: budgets.subscribe > 0,
+    zombie: budgets.replace > 0,
+    assignorFailure: budgets.assignorFails > 0,
   };
 }
 
@@ -60,12 +64,13 @@ export function withinBudget(choices: Choice[], used: ArrayLike<number>, budgets
 
 /** Firing the next timer would leave a deliverable message in flight longer than `maxDelayMs`. */
 export function delayBoundHoldsTimers(w: World, maxDelayMs: number): boolean {
-  if (!Number.isFinite(maxDelayMs) || w.net.length === 0) return false;
+  if (!Number.isFinite(maxDelayMs)) return false;
   let oldest = Infinity;
   for (const m of w.net) {
     if (m.sentAt < oldest && !linkCut(w, m)) oldest = m.sentAt;
   }
-  return nextDeadline(w) - oldest > maxDelayMs;
+  for (const s of w.clients) if (s.callbackSince !== null && s.callbackSince < oldest && !s.cut) oldest = s.callbackSince;
+  return oldest !== Infinity && nextDeadline(w) - oldest > maxDelayMs;
 }
 
 /** The budgets a path uses: explore with these and the path is inside the explored space. */
@@ -95,5 +100,5 @@ export function boundsOfPath(config: WorldConfig, model: Model, path: readonly C
 /** The world config to explore within `budgets`: only the budgeted faults are on. */
 export const configFor = (config: WorldConfig, budgets: Budgets): WorldConfig => ({
   ...config,
-  faults: { ...faultsFor(budgets), slowCallbacks: config.faults.slowCallbacks },
+  faults: { ...faultsFor(budgets), slowCallbacks: config.faults.slowCallbacks, slowAssignLost: config.faults.slowAssignLost },
 });

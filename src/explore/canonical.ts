@@ -16,7 +16,8 @@ import type { Msg, World } from '../world/types.ts';
 // - time: every deadline is kept relative to `now` (the machines only read `now` to set
 //   deadlines `now + x`, the world fires the earliest one, and the only invariant that reads
 //   the clock, eventually-stable, measures durations). So a heartbeat round that ends where it
-//   began, one interval later, is the same state.
+//   began, one interval later, is the same state. A callback's start time (`callbackSince`) is
+//   kept as its age only with `messageAge` (the bounded-delay network reads it like a message's).
 // With `symmetry`, client slots are interchangeable: the key is the smallest over renamings of
 // c1..cN (member ids, instance ids and timer names carry the name and are renamed with it).
 // Without `ordered`, the in-flight messages are a multiset: `enabled` offers every message
@@ -134,9 +135,23 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = f
     const head = numeric
       ? fields6(s.inc, wordHash(s.status), s.cut ? 1 : 0, rankOrNull(rf(s.formation)), s.phase, s.skippedAssignment ? 1 : 0)
       : `${s.inc},${s.status},${s.cut},${rf(s.formation)},${s.phase},${s.skippedAssignment ? 1 : 0}`;
-    if (!s.snapshot) return [head];
+    // This branch's per-process records, only when set (the common case hashes as before): the
+    // KIP-848 unreported partitions, a zombie's slot, a pending assignor failure, and (bounded
+    // delay) how long the callback has run.
+    const extra =
+      (s.unreported.length > 0 ? `u${s.unreported.join('+')}` : '') +
+      (s.zombieOf !== null ? `z${s.zombieOf}` : '') +
+      (s.assignorFails ? 'a' : '') +
+      (messageAge && s.callbackSince !== null ? `c${w.now - s.callbackSince}` : '');
+    const more: Part[] = extra === '' ? [] : [extra];
+    if (!s.snapshot) return [head, ...more];
     const timers = (s.snapshot.context as ConsumerContext).timers;
-    return [head, snapshotText(s.snapshot), numeric ? (timersHash(timers, w.now) ?? timersText(timers, w.now)) : timersText(timers, w.now)];
+    return [
+      head,
+      snapshotText(s.snapshot),
+      numeric ? (timersHash(timers, w.now) ?? timersText(timers, w.now)) : timersText(timers, w.now),
+      ...more,
+    ];
   });
   const g = w.coordinator.context as CoordinatorContext;
   let parked = '';

@@ -10,6 +10,7 @@ export const testSpec = (o: Partial<ExploreSpec> = {}): ExploreSpec => ({
   topics: 1,
   static: false,
   slowCallbacks: false,
+  slowAssignLost: false,
   variant: null,
   bounds: { budgets: { ...noBudgets, crash: 1, start: 1 }, maxDepth: 6, maxInFlight: 8, maxTimeMs: Infinity },
   symmetry: true,

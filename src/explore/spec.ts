@@ -20,6 +20,8 @@ export interface ExploreSpec {
   topics: number;
   static: boolean;
   slowCallbacks: boolean;
+  /** onPartitionsAssigned and onPartitionsLost take time too. */
+  slowAssignLost: boolean;
   /** A rolling switch of group.protocol (`bounce` choices), the group converted between types. */
   migration?: Migration;
   /** A catalogue variant's name (or a file variant's, whose module `variantFile` names). */
@@ -63,6 +65,7 @@ export interface ExploreRequest {
   liveness?: boolean;
   symmetry?: boolean;
   slowCallbacks?: boolean;
+  slowAssignLost?: boolean;
   coverage?: boolean;
   shard?: Shard;
 }
@@ -122,7 +125,8 @@ export function resolveSpec(variant: Variant | undefined, req: ExploreRequest): 
     partitions: req.partitions ?? base.partitions,
     topics: req.topics ?? ve?.topics ?? exploreDefaults.topics,
     static: req.static ?? ve?.static ?? false,
-    slowCallbacks: req.slowCallbacks ?? false,
+    slowCallbacks: req.slowCallbacks ?? ve?.slowCallbacks ?? false,
+    slowAssignLost: req.slowAssignLost ?? ve?.slowAssignLost ?? false,
     ...(req.migration !== undefined && { migration: req.migration as Migration }),
     variant: variant?.name ?? null,
     ...(variant?.source && { variantFile: variant.source }),
@@ -160,7 +164,7 @@ export function specSession(spec: ExploreSpec, loaded?: Variant): { session: Ses
     members: spec.members,
     topics: worldConfig(shape).topics,
     static: base.static || spec.static,
-    faults: { ...faultsFor(spec.bounds.budgets), slowCallbacks: spec.slowCallbacks },
+    faults: { ...faultsFor(spec.bounds.budgets), slowCallbacks: spec.slowCallbacks, slowAssignLost: spec.slowAssignLost },
   };
   return { session: session(config, variant, spec.liveness, spec.interpreter), variant };
 }

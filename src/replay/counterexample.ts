@@ -40,9 +40,24 @@ const choice = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('deliver'), message: messageRef }),
   z.object({ kind: z.literal('drop'), message: messageRef }),
   z.object({ kind: z.literal('fire'), target: z.string(), timer: z.string() }),
-  ...(['start', 'close', 'crash', 'stall', 'resume', 'process', 'commit', 'metadata', 'cut', 'heal', 'bounce', 'callback'] as const).map(
-    (k) => client.extend({ kind: z.literal(k) }),
-  ),
+  ...(
+    [
+      'start',
+      'close',
+      'crash',
+      'stall',
+      'resume',
+      'process',
+      'commit',
+      'metadata',
+      'cut',
+      'heal',
+      'bounce',
+      'callback',
+      'replace',
+      'assignorFails',
+    ] as const
+  ).map((k) => client.extend({ kind: z.literal(k) })),
   z.object({ kind: z.literal('subscribe'), client: z.string(), topics: z.array(z.string()) }),
   z.object({ kind: z.literal('addPartition'), topic: z.string() }),
   z.object({ kind: z.literal('failover') }),
@@ -72,6 +87,11 @@ const config = z.object({
     failover: positive,
     subscribe: z.boolean(),
     slowCallbacks: z.boolean(),
+    // Files written before slow onPartitionsAssigned/onPartitionsLost existed ran without them.
+    slowAssignLost: z.boolean().default(false),
+    // Files written before zombies existed ran without them.
+    zombie: z.boolean().default(false),
+    assignorFailure: z.boolean().default(false),
   }),
   autoCommit: z.boolean(),
   static: z.boolean(),

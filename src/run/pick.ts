@@ -24,6 +24,8 @@ export const choiceWeights: Record<ChoiceKind, number> = {
   subscribe: 1,
   bounce: 6,
   callback: 6,
+  replace: 1,
+  assignorFails: 1,
 };
 
 const kindOrder = Object.keys(choiceWeights) as ChoiceKind[];
@@ -70,7 +72,18 @@ export const longRunFactor = 5;
 export const allKinds = (1 << swarmKinds.length) - 1;
 export const swarmMax = (BUSY << 1) - 1;
 
-const faultKinds = new Set<ChoiceKind>(['drop', 'close', 'crash', 'stall', 'cut', 'failover', 'addPartition', 'subscribe']);
+const faultKinds = new Set<ChoiceKind>([
+  'drop',
+  'close',
+  'crash',
+  'stall',
+  'cut',
+  'failover',
+  'addPartition',
+  'subscribe',
+  'replace',
+  'assignorFails',
+]);
 const healingKinds = new Set<ChoiceKind>(['resume', 'heal']);
 const none = new Set<string>();
 
@@ -174,6 +187,14 @@ function lateCommits(w: World): { held?: number; released: Set<number> } {
 function kindsPresent(choices: Choice[], swarm: number): Set<ChoiceKind> {
   const present = new Set<ChoiceKind>();
   for (const c of choices) present.add(c.kind);
-  if ((swarm & allKinds) !== allKinds) for (let i = 0; i < swarmKinds.length; i++) if (!(swarm & (1 << i))) present.delete(swarmKinds[i]);
+  if ((swarm & allKinds) !== allKinds)
+    for (let i = 0; i < swarmKinds.length; i++)
+      if (!(swarm & (1 << i))) {
+        present.delete(swarmKinds[i]);
+        // A replacement is a start that leaves the old process running: the same switch.
+        if (swarmKinds[i] === 'start') present.delete('replace');
+        // A failing assignor is a fault of the leader, switched with crashes.
+        if (swarmKinds[i] === 'crash') present.delete('assignorFails');
+      }
   return present;
 }

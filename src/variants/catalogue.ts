@@ -16,8 +16,10 @@ import type { MemberContext, MemberEvent } from '../../models/consumer-protocol/
 import { defaultTimers } from '../../models/types.ts';
 import { noFaults } from '../world/faults.ts';
 import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
+import type { ConsumerContext, ConsumerEvent } from '../../models/classic/consumer-state.ts';
 import { builtinAssignors } from '../../models/assignors/index.ts';
-import { createConsumerMachine } from '../../models/classic/consumer.ts';
+import { closeLeave, closeStart, createConsumerMachine, syncGroupRequest } from '../../models/classic/consumer.ts';
+import { lossStart } from '../../models/consumer-protocol/member.ts';
 import { defineVariant, type Variant } from './variant.ts';
 import { migrationVariants } from './migration-variants.ts';
 
@@ -227,12 +229,89 @@ export const catalogue: Variant[] = [
     },
   }),
   defineVariant({
+    name: 'zombie-not-fenced',
+    description:
+      'The coordinator does not fence a replaced static member (no FENCED_INSTANCE_ID): the zombie hears UNKNOWN_MEMBER_ID, rejoins with its group.instance.id and takes the membership back from its replacement.',
+    protocols: ['eager', 'cooperative'],
+    breaks: ['zombie-fenced', 'eventually-stable'],
+    explore: { members: 1, partitions: 1, budgets: { replace: 1 }, maxDepth: 8, maxInFlight: 3 },
+    settings: { static: true, faults: { ...noFaults, zombie: true, cut: true, stall: true } },
+    coordinator: { guards: { isFencedInstance: () => false } },
+  }),
+  defineVariant({
+    name: 'assignor-error-swallowed',
+    description:
+      "A leader whose assignor throws catches the exception and syncs an empty assignment, so the round completes with nothing assigned (Kafka: onLeaderElected's RuntimeException fails the round, and the leader rejoins).",
+    protocols: ['eager', 'cooperative'],
+    // Members left with nothing while partitions go unowned: idle as well.
+    breaks: ['stable-coverage', 'idle-only-when-outnumbered'],
+    explore: { members: 1, partitions: 1, budgets: { assignorFails: 1 }, maxDepth: 8, maxInFlight: 2 },
+    settings: { faults: { ...noFaults, assignorFailure: true } },
+    consumer: {
+      actions: {
+        sendSyncGroup: enqueueActions<ConsumerContext, ConsumerEvent, undefined>(({ context, event, enqueue }) => {
+          if (!(event as { assignorFails?: boolean }).assignorFails) {
+            enqueue(classicConsumerActions.sendSyncGroup as never);
+            return;
+          }
+          enqueue.assign({ assignedMetadata: context.metadata });
+          const { msg, patch } = syncGroupRequest(context, {}, event.now);
+          enqueue.assign(patch);
+          enqueue({ type: 'send', params: msg } as never);
+        }) as never,
+      },
+    },
+  }),
+  defineVariant({
     name: 'no-session-expiry',
     description: 'The coordinator never expires a member whose heartbeats stopped.',
     breaks: ['eventually-stable'],
     explore: { members: 1, partitions: 1, budgets: { crash: 1 }, maxDepth: 6, maxInFlight: 2, liveness: true },
     coordinator: { guards: { sessionExpired: () => false } },
     settings: { faults: { ...noFaults, crash: true } },
+  }),
+  defineVariant({
+    name: 'leave-before-release',
+    description:
+      'close() sends LeaveGroup as soon as it starts, before its auto-commit and onPartitionsRevoked have released the partitions (Kafka: onLeavePrepare, then maybeLeaveGroup).',
+    protocols: ['eager', 'cooperative'],
+    breaks: ['leave-after-release'],
+    explore: { members: 1, partitions: 1, budgets: { close: 1 }, maxDepth: 8, maxInFlight: 2 },
+    consumer: {
+      actions: {
+        beginClose: enqueueActions<ConsumerContext, ConsumerEvent, undefined>(({ context, event, enqueue }) => {
+          const started = { ...context, ...closeStart(context) };
+          const leave = closeLeave(started, event.now);
+          // Only the message: close() goes on as it would (its own LeaveGroup at the end, answered
+          // UNKNOWN_MEMBER_ID), so the variant breaks the ordering and nothing else.
+          enqueue.assign(leave ? { ...closeStart(context), nextCorr: leave.patch.nextCorr } : closeStart(context));
+          if (leave) enqueue({ type: 'send', params: leave.msg } as never);
+        }) as never,
+      },
+    },
+  }),
+  defineVariant({
+    name: 'rejoin-during-lost-callback',
+    description:
+      'A fenced consumer sends its rejoin heartbeat (epoch 0) at once, while onPartitionsLost still runs and it still holds its partitions (Kafka: transitionToJoining only after the callback completed).',
+    protocols: ['consumer'],
+    // The coordinator hands the partitions on while the fenced member still holds them, and the
+    // answer to the early rejoin, arriving inside the callback, leaves the member unsettled.
+    breaks: ['fenced-releases-first', 'exclusive-holding', 'single-owner', 'reaches-target', 'eventually-stable'],
+    explore: { members: 1, partitions: 1, slowAssignLost: true, maxDepth: 6, maxInFlight: 2 },
+    // A short session timeout so that cut-off members are fenced within a short run; slow lost callbacks.
+    settings: {
+      timers: { ...defaultTimers, sessionTimeoutMs: 4000, heartbeatIntervalMs: 1000 },
+      faults: { ...noFaults, loss: true, cut: true, crash: true, slowAssignLost: true },
+    },
+    consumer: {
+      actions: {
+        beginLoss: enqueueActions<MemberContext, MemberEvent, undefined>(({ context, enqueue }) => {
+          enqueue.assign(lossStart(context));
+          enqueue('sendHeartbeat' as never);
+        }) as never,
+      },
+    },
   }),
   defineVariant({
     name: 'disconnect-loses-membership',
@@ -376,7 +455,10 @@ const consumerVariants: Variant[] = [
     description:
       'The coordinator moves a member to the new epoch and frees its revoked partitions without waiting for the acknowledgement.',
     protocols: ['consumer'],
-    breaks: ['release-acknowledged', 'exclusive-holding', 'single-owner', 'offset-handover'],
+    // offset-handover too, but only with a fast onPartitionsAssigned: with check's slow callbacks the
+    // new owner's offsets are fetched once the callback returns, after the old owner's commit, and
+    // 20,000 runs no longer find it.
+    breaks: ['release-acknowledged', 'exclusive-holding', 'single-owner'],
     explore: { members: 2, partitions: 1, maxDepth: 5, maxInFlight: 3 },
     coordinator: { actions: { reconcileMember: assign(reconcilePatch({ ...kafkaRules, waitForRevocation: false })) } },
   }),
@@ -405,7 +487,7 @@ const consumerVariants: Variant[] = [
     description: 'A member leaving with epoch -1 is removed, but its partitions stay recorded as held.',
     protocols: ['consumer'],
     breaks: ['owner-bookkeeping', 'reaches-target', 'eventually-stable'],
-    explore: { members: 1, partitions: 1, budgets: { close: 1 }, maxDepth: 3, maxInFlight: 2 },
+    explore: { members: 1, partitions: 1, budgets: { close: 1 }, maxDepth: 7, maxInFlight: 2 },
     coordinator: {
       actions: {
         fenceLeavingMember: enqueueActions(
@@ -502,7 +584,7 @@ const consumerVariants: Variant[] = [
       'A static member replacing its parked (-2) record is treated as a new member: the group epoch goes up and everything is reassigned.',
     protocols: ['consumer'],
     breaks: ['static-rejoin-no-bump', 'no-needless-rebalance'],
-    explore: { members: 1, partitions: 1, budgets: { close: 1, start: 1 }, maxDepth: 6, maxInFlight: 2 },
+    explore: { members: 1, partitions: 1, budgets: { close: 1, start: 1 }, maxDepth: 10, maxInFlight: 2 },
     settings: { static: true },
     coordinator: {
       actions: {

@@ -31,6 +31,9 @@ export interface VariantExplore {
   maxInFlight: number;
   /** A bounded-delay network (see Bounds.maxDelayMs); default unbounded. */
   maxDelayMs?: number;
+  /** Rebalance callbacks take time: onPartitionsRevoked (slowCallbacks), onPartitionsAssigned and onPartitionsLost (slowAssignLost). */
+  slowCallbacks?: boolean;
+  slowAssignLost?: boolean;
   /** Run the liveness walks too (default off: they cost most, and only liveness invariants need them). */
   liveness?: boolean;
 }

@@ -39,6 +39,18 @@ export function isCurrentMember(w: World, s: ClientSlot): boolean {
 }
 
 /**
+ * Kafka's stale install (docs/model.md, "Slow onPartitionsAssigned"): the process owns `p` after
+ * a heartbeat sent while it was installing `p` reported it as not owned, and the coordinator,
+ * which took that report as the release of `p` (CurrentAssignmentBuilder), no longer holds `p`
+ * for it.
+ */
+export function staleInstall(w: World, s: ClientSlot, p: string): boolean {
+  if (w.family !== 'consumer' || !s.unreported.includes(p)) return false;
+  const r = recordOf(w, s);
+  return r === undefined || (!r.assigned.includes(p) && !r.pendingRevocation.includes(p));
+}
+
+/**
  * Settled: the group is Stable (target computed for the current group epoch, every member
  * STABLE at it), every live process is a member that owns exactly what the coordinator
  * assigned it and has nothing left to tell it (subscription sent), and the coordinator has

@@ -52,6 +52,13 @@ export function describeMessage(m: Msg): string {
   return `${r.kind}#${m.id} coordinator->${r.client.client} ${r.error}${extra}`;
 }
 
+const callbackNames: Record<string, string> = {
+  revoking: 'onPartitionsRevoked',
+  assigning: 'onPartitionsAssigned',
+  losing: 'onPartitionsLost',
+  releasing: 'close() callback (onPartitionsRevoked or onPartitionsLost)',
+};
+
 export function describeChoice(c: Choice | null, before?: World): string {
   if (c === null) return 'faults stop; fair schedule ends';
   switch (c.kind) {
@@ -68,14 +75,23 @@ export function describeChoice(c: Choice | null, before?: World): string {
       return 'coordinator fails over to another broker';
     case 'cut':
       return `cut the link of ${c.client}`;
-    case 'callback':
-      return `${c.client}'s onPartitionsRevoked returns`;
+    case 'callback': {
+      // Which callback it is, read from the state the process is in (both protocols share the names).
+      const s = before?.clients.find((x) => x.name === c.client);
+      return `${c.client}'s ${callbackNames[String(s?.snapshot?.value)] ?? 'rebalance callback'} returns`;
+    }
     case 'bounce':
       return `rolling restart of ${c.client} with its next configuration`;
     case 'subscribe':
       return `${c.client} subscribes to ${c.topics.join(', ')}`;
     case 'heal':
       return `heal the link of ${c.client}`;
+    case 'assignorFails':
+      return `${c.client}'s assignor will throw in the round its JoinGroupResponse completes (the leader fails the round)`;
+    case 'replace': {
+      const s = before?.clients.find((x) => x.name === c.client);
+      return `${c.client} is replaced: its process runs on as zombie ${c.client}#${s?.inc ?? '?'}, a new one starts with the same group.instance.id`;
+    }
     default:
       return `${c.kind} ${c.client}`;
   }

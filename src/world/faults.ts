@@ -11,6 +11,9 @@ export const allFaults: FaultSettings = {
   failover: 1,
   subscribe: true,
   slowCallbacks: true,
+  slowAssignLost: true,
+  zombie: true,
+  assignorFailure: true,
 };
 
 /** No faults: messages are still delayed and reordered. */
@@ -24,4 +27,7 @@ export const noFaults: FaultSettings = {
   failover: 0,
   subscribe: false,
   slowCallbacks: false,
+  slowAssignLost: false,
+  zombie: false,
+  assignorFailure: false,
 };

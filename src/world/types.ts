@@ -44,6 +44,21 @@ export interface FaultSettings {
   subscribe: boolean;
   /** onPartitionsRevoked takes time: it finishes with a separate `callback` choice. */
   slowCallbacks: boolean;
+  /**
+   * onPartitionsAssigned and onPartitionsLost take time too (a KIP-848 member's fencing included):
+   * each finishes with a `callback` choice.
+   */
+  slowAssignLost: boolean;
+  /**
+   * Static members only: a process may be left running as a zombie (paused or cut off) while a
+   * replacement starts with the same group.instance.id (the `replace` choice).
+   */
+  zombie: boolean;
+  /**
+   * Classic: the leader's assignor may throw in a round (the `assignorFails` choice, made while the
+   * leader's JoinGroupResponse is on its way): the leader fails the round instead of syncing.
+   */
+  assignorFailure: boolean;
 }
 
 /** Everything a run depends on besides its choices: (config, seed) -> run. */
@@ -106,11 +121,32 @@ export interface ClientSlot {
   /** Rolling upgrade step of this slot's configuration (0, 1, 2); with a migration, 1 once switched to the other protocol. */
   phase: number;
   /**
+   * Observer's record: the virtual time the rebalance callback the process is inside began, or
+   * null (the explorer's bounded-delay network reads it: a callback ends within the bound too).
+   */
+  callbackSince: number | null;
+  /**
    * Observer's record (classic): the JoinGroup response this process adopted said SkipAssignment
    * (KIP-814), so the assignment in force was computed by an earlier process of the group, not by
    * this leader. stable-coverage reads it to recognise Kafka's documented gap (docs/fidelity.md).
    */
   skippedAssignment: boolean;
+  /**
+   * Observer's record (KIP-848): partitions a reconciliation was adding when a heartbeat sent
+   * during it reported them as not owned (the heartbeat carries `currentAssignment`, which
+   * AbstractMembershipManager.revokeAndAssign sets only after onPartitionsAssigned returned).
+   * Kept while the process is installing or owns them. single-owner and exclusive-holding read
+   * it to recognise this Kafka behaviour (docs/model.md, "Slow onPartitionsAssigned").
+   */
+  unreported: string[];
+  /**
+   * A zombie: an earlier process of the slot named here, left running when a replacement started
+   * with the same group.instance.id (`replace`). Its messages carry that slot's name and its own
+   * incarnation; it is never restarted. Null for the slots c1..cN.
+   */
+  zombieOf: string | null;
+  /** The fault world's choice: this process's assignor throws the next time it runs as leader. */
+  assignorFails: boolean;
 }
 
 /** Figures measured along a run, not part of the protocol state. */
@@ -174,6 +210,8 @@ export type Choice =
   | { kind: 'failover' }
   | { kind: 'subscribe'; client: string; topics: string[] }
   | { kind: 'bounce'; client: string }
-  | { kind: 'callback'; client: string };
+  | { kind: 'callback'; client: string }
+  | { kind: 'replace'; client: string }
+  | { kind: 'assignorFails'; client: string };
 
 export type ChoiceKind = Choice['kind'];

@@ -52,14 +52,63 @@ export const groupEpoch = (w: World): number => (w.family === 'consumer' ? consu
 export const inRevocationCallback = (s: ClientSlot): boolean => isLive(s) && s.snapshot!.value === 'revoking';
 
 /**
- * A live process whose application can fetch what it owns: not stalled, not inside
- * onPartitionsRevoked, and (classic eager) not in onJoinPrepare, `committing`, where nothing is
- * fetched until the join round ends. A KIP-848 member keeps fetching while it commits before a
+ * States where the application thread is inside a rebalance callback that ends with a
+ * `callback` choice (both protocols use these names): onPartitionsRevoked, onPartitionsAssigned,
+ * onPartitionsLost, and the revoke or lost callback of close().
+ */
+const callbackStates = new Set(['revoking', 'assigning', 'losing', 'releasing']);
+/** The states of a close() in progress (both protocols). */
+const closingStates = new Set(['closing', 'releasing', 'leaving']);
+
+/**
+ * The slot of a message's process: the slot of that name running that incarnation, else a zombie
+ * of it with that incarnation (see `replace`), else the slot of that name (whose process is gone).
+ */
+export function processOf(w: World, c: { client: string; inc: number }): ClientSlot | undefined {
+  let named: ClientSlot | undefined;
+  for (const s of w.clients) {
+    if (s.name === c.client) {
+      if (s.inc === c.inc) return s;
+      named = s;
+    } else if (s.zombieOf === c.client && s.inc === c.inc) return s;
+  }
+  return named;
+}
+
+/** The message endpoint names this slot's process (a zombie's messages carry its slot's name). */
+export const isProcessOf = (c: { client: string; inc: number }, s: ClientSlot): boolean =>
+  c.inc === s.inc && (c.client === s.name || c.client === s.zombieOf);
+
+/** The process is inside a rebalance callback. */
+export const inCallback = (s: ClientSlot): boolean => isLive(s) && callbackStates.has(s.snapshot!.value as string);
+/** The process is inside close(). */
+export const isClosing = (s: ClientSlot): boolean => isLive(s) && closingStates.has(s.snapshot!.value as string);
+
+/**
+ * A live process whose application can fetch what it owns: not stalled, not inside a callback
+ * or close(), and (classic eager) not in onJoinPrepare, `committing`, where nothing is fetched
+ * until the join round ends. A KIP-848 member keeps fetching while it commits before a
  * revocation (`reconciling`), as the Java client does.
  */
 export function canProcess(s: ClientSlot): boolean {
-  if (!isLive(s) || common(s).stalled || inRevocationCallback(s)) return false;
+  if (!isLive(s) || common(s).stalled || inCallback(s) || isClosing(s)) return false;
   return !(s.snapshot!.value === 'committing' && common(s).cfg.protocol === 'eager');
+}
+
+/** Classic states where a commit carries the generation (Kafka's MemberState STABLE: generationIfStable). */
+const classicCommitStates = new Set(['stable', 'revoking', 'assigning', 'releasing']);
+
+/**
+ * The application may send an OffsetCommit now: it owns something, is not stalled and has none in
+ * flight; classic, from STABLE (or inside a callback that runs there) with a generation; KIP-848,
+ * whenever it is in the group (epoch > 0), callbacks included.
+ */
+export function canCommitNow(s: ClientSlot): boolean {
+  const c = common(s);
+  if (c.stalled || c.owned.length === 0 || c.inflight.commit !== undefined) return false;
+  if (c.cfg.protocol === 'consumer') return consumer.memberCtxOf(s).memberEpoch > 0;
+  const k = ctxOf(s);
+  return classicCommitStates.has(s.snapshot!.value as string) && k.generation >= 0 && k.memberId !== '';
 }
 
 /** Offsets the coordinator has stored, in both protocols. */
@@ -90,8 +139,13 @@ export function isCurrentMember(w: World, s: ClientSlot): boolean {
   if (!isLive(s) || clientFamily(s) !== 'classic') return false;
   const c = ctxOf(s);
   const g = coord(w);
+  // `assigning` is Kafka's STABLE too: onPartitionsAssigned runs after the assignment is installed.
+  const v = s.snapshot!.value;
   return (
-    s.snapshot!.value === 'stable' && c.generation === g.generation && s.formation === w.formation && g.members[c.memberId] !== undefined
+    (v === 'stable' || v === 'assigning') &&
+    c.generation === g.generation &&
+    s.formation === w.formation &&
+    g.members[c.memberId] !== undefined
   );
 }
 
@@ -141,7 +195,14 @@ function computeSettled(w: World): boolean {
     // A KIP-848 process in a classic group (a migration) has yet to convert it.
     if (clientFamily(s) !== 'classic') return false;
     const c = ctxOf(s);
-    if (!isCurrentMember(w, s) || c.rejoinNeeded || c.stalled || c.joinedTopics.join() !== c.cfg.topics.join()) return false;
+    if (
+      !isCurrentMember(w, s) ||
+      s.snapshot!.value !== 'stable' ||
+      c.rejoinNeeded ||
+      c.stalled ||
+      c.joinedTopics.join() !== c.cfg.topics.join()
+    )
+      return false;
     for (const t of topics) if (c.metadata[t] !== w.topics[t]) return false;
   }
   return true;

@@ -5,7 +5,21 @@ import { classicAdapter } from './protocols/classic.ts';
 import { consumerAdapter } from './protocols/consumer.ts';
 import { convertGroup, notCoordinatorReply, normalizeCommit } from './protocols/migration.ts';
 import { slotFamily, startFamily, type Choice, type ClientSlot, type Msg, type World, type WorldConfig } from './types.ts';
-import { clientFamily, common, isCurrentMember, isLive, liveOwners, nextDeadline } from './view.ts';
+import {
+  canCommitNow,
+  canProcess,
+  clientFamily,
+  common,
+  committedOffsets,
+  inCallback,
+  isClosing,
+  isCurrentMember,
+  isLive,
+  isProcessOf,
+  liveOwners,
+  nextDeadline,
+  processOf,
+} from './view.ts';
 
 // The deterministic world: a virtual clock, the network of in-flight messages, the client
 // processes and the coordinator. `enabled` lists every choice; `step` applies one. The random
@@ -35,7 +49,11 @@ export function initialWorld(config: WorldConfig, model: Model): World {
       cut: false,
       formation: null,
       phase: 0,
+      callbackSince: null,
       skippedAssignment: false,
+      unreported: [],
+      zombieOf: null,
+      assignorFails: false,
     })),
     net: [],
     nextMsgId: 1,
@@ -74,19 +92,27 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
     if (s.cut) out.push({ kind: 'heal', client: s.name });
     else if (config.faults.cut && isLive(s)) out.push({ kind: 'cut', client: s.name });
     if (!isLive(s)) {
-      if (s.status !== 'running') out.push({ kind: 'start', client: s.name });
+      // A zombie that died stays dead: its slot's replacement is the process that restarts.
+      if (s.status !== 'running' && s.zombieOf === null) out.push({ kind: 'start', client: s.name });
       continue;
     }
+    // Static members: the process is paused or cut off and a replacement starts with the same
+    // group.instance.id while it still runs (one zombie per slot at a time).
+    if (config.faults.assignorFailure && !s.assignorFails && w.net.some((m) => leaderJoinResponse(m) && isProcessOf(m.body.client, s)))
+      out.push({ kind: 'assignorFails', client: s.name });
+    if (config.faults.zombie && config.static && s.zombieOf === null && !w.clients.some((z) => z.zombieOf === s.name && isLive(z)))
+      out.push({ kind: 'replace', client: s.name });
     const c = common(s);
-    if (config.faults.leave) out.push({ kind: 'close', client: s.name });
+    const callback = inCallback(s);
+    // close() is called by the application thread: not from inside a callback, not twice.
+    if (config.faults.leave && !callback && !isClosing(s)) out.push({ kind: 'close', client: s.name });
     if (config.faults.crash) out.push({ kind: 'crash', client: s.name });
     if (config.faults.stall && !c.stalled) out.push({ kind: 'stall', client: s.name });
     if (c.stalled) out.push({ kind: 'resume', client: s.name });
-    if (s.snapshot!.value === 'revoking') out.push({ kind: 'callback', client: s.name });
-    if (!c.stalled && c.owned.length > 0) {
-      out.push({ kind: 'process', client: s.name });
-      if (s.snapshot!.value === 'stable' && c.inflight.commit === undefined) out.push({ kind: 'commit', client: s.name });
-    }
+    // A callback that committed (commitSync) returns only after the answer.
+    if (callback && c.inflight.commit === undefined) out.push({ kind: 'callback', client: s.name });
+    if (canProcess(s) && c.owned.length > 0) out.push({ kind: 'process', client: s.name });
+    if (canCommitNow(s)) out.push({ kind: 'commit', client: s.name });
     // The leader tracks every topic the group subscribes to, so refreshes cover all topics.
     if (Object.keys(w.topics).some((t) => c.metadata[t] !== w.topics[t])) out.push({ kind: 'metadata', client: s.name });
     const all = Object.keys(config.topics);
@@ -131,11 +157,10 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
     case 'start':
       return startClient(w, choice.client, config, model);
     case 'crash':
-      return setSlot(w, choice.client, { status: 'crashed', snapshot: null });
-    case 'close': {
-      const after = toClient(w, choice.client, { type: 'CLOSE', now: w.now }, model);
-      return setSlot(after, choice.client, { status: 'closed', snapshot: null });
-    }
+      return setSlot(w, choice.client, { status: 'crashed', snapshot: null, callbackSince: null, unreported: [], assignorFails: false });
+    case 'close':
+      // close() runs its course (commit, callback, LeaveGroup and its answer) over later steps.
+      return toClient(w, choice.client, { type: 'CLOSE', now: w.now }, model);
     case 'stall':
       return toClient(w, choice.client, { type: 'STALL', now: w.now }, model);
     case 'resume':
@@ -150,7 +175,8 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
       return { ...w, topics: { ...w.topics, [choice.topic]: w.topics[choice.topic] + 1 } };
     case 'bounce': {
       // A rolling restart step: close gracefully, come back with the next configuration.
-      const closed = toClient(w, choice.client, { type: 'CLOSE', now: w.now }, model);
+      // Simplified: this close is atomic (revoke, LeaveGroup, gone), unlike the `close` choice.
+      const closed = toClient(w, choice.client, { type: 'CLOSE_NOW', now: w.now }, model);
       const slot = closed.clients.find((s) => s.name === choice.client)!;
       return startClient(
         setSlot(closed, choice.client, { status: 'closed', snapshot: null, phase: slot.phase + 1 }),
@@ -159,8 +185,17 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
         model,
       );
     }
-    case 'callback':
-      return toClient(w, choice.client, { type: 'CALLBACK_DONE', now: w.now }, model);
+    case 'replace':
+      return replace(w, choice.client, config, model);
+    case 'assignorFails':
+      return setSlot(w, choice.client, { assignorFails: true });
+    case 'callback': {
+      // KIP-848: the added partitions' positions come from an OffsetFetch sent once the callback
+      // returned, answered here at once with what the coordinator has (simplified: no request).
+      const committed =
+        w.family === 'consumer' ? Object.fromEntries(Object.entries(committedOffsets(w)).map(([p, c]) => [p, c.offset])) : undefined;
+      return toClient(w, choice.client, { type: 'CALLBACK_DONE', now: w.now, committed }, model);
+    }
     case 'subscribe':
       return toClient(w, choice.client, { type: 'SUBSCRIBE', now: w.now, topics: choice.topics }, model);
     case 'cut':
@@ -171,8 +206,27 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
   }
 }
 
+/** A successful classic JoinGroupResponse that makes its process the leader, who runs the assignor (not KIP-814's SkipAssignment). */
+function leaderJoinResponse(m: Msg): boolean {
+  if (m.to !== 'client' || m.body.kind !== 'JoinGroupResponse') return false;
+  const r = m.body as { error: string; memberId: string; leaderId: string | null; skipAssignment: boolean };
+  return r.error === 'NONE' && r.leaderId === r.memberId && !r.skipAssignment;
+}
+
 /** Messages to or from a client whose link is cut cannot be delivered (they may still be lost). */
-export const linkCut = (w: World, m: Msg): boolean => w.clients.find((s) => s.name === m.body.client.client)!.cut;
+export const linkCut = (w: World, m: Msg): boolean => processOf(w, m.body.client)?.cut ?? false;
+
+/**
+ * A zombie is made: the slot's running process moves, as it is, to a slot of its own (named
+ * after the slot and its incarnation, e.g. `c1#1`), and the slot starts a new process with the
+ * same group.instance.id, on a link of its own (not cut).
+ */
+function replace(w: World, name: string, config: WorldConfig, model: Model): World {
+  const slot = w.clients.find((s) => s.name === name)!;
+  const zombie: ClientSlot = { ...slot, name: `${name}#${slot.inc}`, zombieOf: name };
+  const withZombie = { ...w, clients: [...w.clients.map((s) => (s.name === name ? { ...s, cut: false } : s)), zombie] };
+  return startClient(withZombie, name, config, model);
+}
 
 /**
  * The coordinator moves: the old one unloads (parked requests get NOT_COORDINATOR) and the new
@@ -211,9 +265,14 @@ function deliver(w: World, msg: Msg, model: Model, config: WorldConfig): World {
     return after;
   }
   const body = msg.body;
-  const slot = w.clients.find((s) => s.name === body.client.client);
+  const slot = processOf(w, body.client);
   // The connection of a process that died or restarted is gone: the response is lost.
   if (!slot || !isLive(slot) || slot.inc !== body.client.inc) return w;
+  if (slot.assignorFails && leaderJoinResponse(msg)) {
+    // The round the fault was chosen for: the leader's assignor throws this time only.
+    const failed = toClient(w, slot.name, { type: 'RESPONSE', now: w.now, msg: body, assignorFails: true }, model);
+    return adapter.afterResponse(setSlot(failed, slot.name, { assignorFails: false }), slot.name, msg);
+  }
   const after = toClient(w, slot.name, { type: 'RESPONSE', now: w.now, msg: body }, model);
   return adapter.afterResponse(after, slot.name, msg);
 }
@@ -236,7 +295,28 @@ function toClient(w: World, name: string, event: Event, model: Model): World {
   if (!isLive(slot)) return w;
   const [snapshot, sends] = runnersOf(model, clientFamily(slot)).consumer.send(slot.snapshot!, event);
   const formation = adapterOf(w).clientFormation(slot, snapshot);
-  return enqueue(setSlot(w, name, { snapshot, formation }), sends as Msg['body'][], 'coordinator', formation);
+  // A close() that has run its course: the process is gone and its slot may start again.
+  if (snapshot.status === 'done' && snapshot.value === 'closed')
+    return enqueue(
+      setSlot(w, name, { status: 'closed', snapshot: null, formation, callbackSince: null, unreported: [], assignorFails: false }),
+      sends as Msg['body'][],
+      'coordinator',
+      formation,
+    );
+  // A callback begins when the process enters one (from another state); it ends when it leaves.
+  const after: ClientSlot = { ...slot, snapshot, formation };
+  const callbackSince = !inCallback(after)
+    ? null
+    : inCallback(slot) && slot.snapshot!.value === snapshot.value
+      ? slot.callbackSince
+      : w.now;
+  const patch: Partial<ClientSlot> = {
+    snapshot,
+    formation,
+    callbackSince,
+    ...adapters[clientFamily(slot)].observeClient(w, slot, after, sends as Msg['body'][]),
+  };
+  return enqueue(setSlot(w, name, patch), sends as Msg['body'][], 'coordinator', formation);
 }
 
 function startClient(w: World, name: string, config: WorldConfig, model: Model): World {
@@ -245,7 +325,16 @@ function startClient(w: World, name: string, config: WorldConfig, model: Model):
   const family = slotFamily(config, slot.phase);
   const [snapshot, sends] = runnersOf(model, family).consumer.initial(adapters[family].clientInput(config, slot, inc, w));
   return enqueue(
-    setSlot(w, name, { inc, status: 'running', snapshot: snapshot as AnyMachineSnapshot, formation: null, skippedAssignment: false }),
+    setSlot(w, name, {
+      inc,
+      status: 'running',
+      snapshot: snapshot as AnyMachineSnapshot,
+      formation: null,
+      callbackSince: null,
+      skippedAssignment: false,
+      unreported: [],
+      assignorFails: false,
+    }),
     sends as Msg['body'][],
     'coordinator',
   );

@@ -21,6 +21,8 @@ export interface ProtocolAdapter {
   afterCoordinator(before: World, after: World): World;
   /** The formation a process belongs to after its machine moved (classic generations only). */
   clientFormation(slot: ClientSlot, snapshot: AnyMachineSnapshot): number | null;
+  /** Observer's record of a process's step (what it sent, what it installed), as a slot patch. */
+  observeClient(w: World, before: ClientSlot, after: ClientSlot, sends: Msg['body'][]): Partial<ClientSlot>;
   /** Observer's bookkeeping after a response reached a process. */
   afterResponse(after: World, slotName: string, msg: Msg): World;
   /**
@@ -48,5 +50,6 @@ export function commonClientInput(config: WorldConfig, slot: ClientSlot, inc: nu
     autoCommit: config.autoCommit,
     coordinator: w.coordinatorEpoch,
     slowCallbacks: config.faults.slowCallbacks,
+    slowAssignLost: config.faults.slowAssignLost,
   };
 }

@@ -51,6 +51,7 @@ export const classicAdapter: ProtocolAdapter = {
   // A process that forgot its generation no longer belongs to any formation.
   clientFormation: (slot: ClientSlot, snapshot: AnyMachineSnapshot) =>
     (snapshot.context as ConsumerContext).generation < 0 ? null : slot.formation,
+  observeClient: () => ({}),
   afterResponse(after: World, slotName: string, msg: Msg) {
     const body = msg.body as ClassicResponse;
     if (body.kind !== 'JoinGroupResponse' || body.error !== 'NONE') return after;

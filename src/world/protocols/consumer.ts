@@ -1,6 +1,8 @@
 import type { GroupContext, GroupInput } from '../../../models/consumer-protocol/coordinator-state.ts';
 import { errorReply, type ConsumerRequest } from '../../../models/consumer-protocol/messages.ts';
 import type { MemberInput } from '../../../models/consumer-protocol/member-state.ts';
+import type { MemberContext } from '../../../models/consumer-protocol/member-state.ts';
+import type { ClientSlot, Msg, World } from '../types.ts';
 import { commonClientInput, type ProtocolAdapter } from './adapter.ts';
 
 /**
@@ -34,9 +36,34 @@ export const consumerAdapter: ProtocolAdapter = {
   },
   clientFormation: () => null,
   afterResponse: (after) => after,
+  observeClient: observeMember,
   formationAfterFailover: (w) => w.formation,
   // A broker handles one request per connection at a time, in order (the channel is muted until
   // the response is sent). Without this a heartbeat superseded after a timeout could be handled
   // after its successor, and KIP-848's previous-epoch tolerance would accept it.
   orderedRequests: true,
 };
+
+const memberOf = (s: ClientSlot): MemberContext | null =>
+  s.status === 'running' && s.snapshot !== null ? (s.snapshot.context as MemberContext) : null;
+
+/**
+ * The observer's record of partitions a heartbeat reported as not owned while a reconciliation
+ * was adding them (ConsumerHeartbeatRequestManager sends `currentAssignment`, which excludes what
+ * is being assigned until onPartitionsAssigned returns). A partition stays recorded while the
+ * process is still installing it or owns it.
+ */
+function observeMember(_w: World, _before: ClientSlot, after: ClientSlot, sends: Msg['body'][]): Partial<ClientSlot> {
+  const m = memberOf(after);
+  if (m === null) return {};
+  const goal = m.reconciling?.assignment ?? [];
+  let unreported = after.unreported.filter((p) => m.owned.includes(p) || goal.includes(p));
+  for (const body of sends) {
+    const owned = body.kind === 'ConsumerGroupHeartbeat' ? (body as { owned: string[] | null }).owned : null;
+    if (owned === null) continue;
+    const omitted = goal.filter((p) => !owned.includes(p) && !m.owned.includes(p) && !unreported.includes(p));
+    if (omitted.length > 0) unreported = [...unreported, ...omitted].sort();
+  }
+  const same = unreported.length === after.unreported.length && unreported.every((p, i) => p === after.unreported[i]);
+  return same ? {} : { unreported };
+}

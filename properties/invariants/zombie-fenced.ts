@@ -1,0 +1,55 @@
+import type { Invariant } from '../invariant.ts';
+import { delivered } from '../step-facts.ts';
+import type { World } from '../../src/world/types.ts';
+import { common, groupMembers, isLive, isProcessOf, processOf } from '../../src/world/view.ts';
+
+const coordinatorErrors = ['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE', 'COORDINATOR_LOAD_IN_PROGRESS'];
+
+/** The member id the coordinator holds the instance for, if any. */
+const holder = (w: World, instance: string): string | undefined => groupMembers(w).find((m) => m.instanceId === instance)?.memberId;
+
+/**
+ * Static membership's fencing (KIP-345, and KIP-848's UNRELEASED_INSTANCE_ID): when a process
+ * is replaced by a new one with the same group.instance.id while it still runs (paused, or cut
+ * off: a zombie), the group belongs to the replacement. Classic: the coordinator maps the
+ * instance id to the replacement's member id and answers the zombie's requests with
+ * FENCED_INSTANCE_ID (GroupMetadataManager validates the static member), fatal for it.
+ * KIP-848: a rejoin with the instance id of an active member is refused with
+ * UNRELEASED_INSTANCE_ID. Either way no request of the zombie takes the instance away from its
+ * live replacement. (Once the coordinator no longer holds it for the replacement, a zombie may
+ * become a member again: Kafka allows that. And a classic zombie whose very first JoinGroup
+ * arrives late is, to the coordinator, the newer incarnation.)
+ */
+export const zombieFenced: Invariant = {
+  id: 'zombie-fenced',
+  statement:
+    'A replaced process still running with the same group.instance.id (a zombie) is fenced: classic answers its requests FENCED_INSTANCE_ID, and none of its requests takes the instance away from its live replacement.',
+  protocols: ['eager', 'cooperative', 'consumer'],
+  kind: 'safety',
+  check(before, choice, after) {
+    const m = delivered(before, choice);
+    if (m?.to !== 'coordinator') return undefined;
+    const z = processOf(before, m.body.client);
+    if (!z || z.zombieOf === null || !isLive(z)) return undefined;
+    const replacement = before.clients.find((s) => s.name === z.zombieOf);
+    const instance = common(z).cfg.instanceId;
+    if (!replacement || !isLive(replacement) || instance === null) return undefined;
+    const held = holder(before, instance);
+    if (held === undefined || held !== common(replacement).memberId) return undefined;
+    const memberId = (m.body as { memberId?: string }).memberId ?? '';
+    if (after.family === 'classic' && memberId !== '') {
+      const reply = after.sent.find((r) => r.to === 'client' && r.body.corr === m.body.corr && isProcessOf(r.body.client, z));
+      const error = reply && (reply.body as { error?: string }).error;
+      // The coordinator answers; a broker that is not (or not yet) the coordinator does not judge.
+      if (error !== undefined && error !== 'FENCED_INSTANCE_ID' && !coordinatorErrors.includes(error))
+        return `a ${m.body.kind} from zombie ${z.name} (member ${memberId}) was answered ${error}, not FENCED_INSTANCE_ID, while ${replacement.name} (${held}) holds instance ${instance}`;
+    }
+    // A classic JoinGroup without a member id is, to the coordinator, a newer incarnation (its
+    // first join arriving late): Kafka lets the newcomer win, so it may take the instance.
+    if (after.family === 'classic' && m.body.kind === 'JoinGroup' && memberId === '') return undefined;
+    const now = holder(after, instance);
+    if (now !== undefined && now !== held)
+      return `a ${m.body.kind} from zombie ${z.name} moved instance ${instance} from its replacement ${replacement.name} (${held}) to ${now}`;
+    return undefined;
+  },
+};
