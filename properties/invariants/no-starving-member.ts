@@ -17,9 +17,12 @@ const fatal = new Set(['FENCED_INSTANCE_ID', 'UNRELEASED_INSTANCE_ID', 'INCONSIS
 function stopped(before: World, choice: Choice | null, after: World): string | undefined {
   const m = delivered(before, choice);
   for (const a of after.clients) {
-    const b = before.clients.find((s) => s.name === a.name)!;
-    if (a.status !== 'running' || a.inc !== b.inc || !isLive(b) || isLive(a)) continue;
-    const error = m?.to === 'client' && m.body.client.client === a.name ? (m.body as { error?: string }).error : undefined;
+    // A process that exists only after the step (a replacement slot) cannot have stopped in it.
+    const b = before.clients.find((s) => s.name === a.name);
+    if (!b || a.status !== 'running' || a.inc !== b.inc || !isLive(b) || isLive(a)) continue;
+    // A replaced process runs on as a zombie slot `c1#1`, still answered as `c1`.
+    const to = m?.to === 'client' ? m.body.client.client : undefined;
+    const error = to === a.name || a.name.startsWith(`${to}#`) ? (m!.body as { error?: string }).error : undefined;
     if (error === undefined || !fatal.has(error))
       return `${a.name} stopped for good on ${error ? `a ${m!.body.kind} answered ${error}` : (choice?.kind ?? 'nothing')}, which a consumer retries`;
   }
