@@ -7,6 +7,7 @@ import { cooperativeNoDirectTransfer } from './invariants/cooperative-transfer.t
 import { eagerRevokeBeforeJoin } from './invariants/eager-revoke.ts';
 import { epochsGrow } from './invariants/epochs-grow.ts';
 import { eventuallyStable } from './invariants/eventually-stable.ts';
+import { boundedRebalance } from './invariants/bounded-rebalance.ts';
 import { exclusiveHolding } from './invariants/exclusive-holding.ts';
 import { fencedReleasesFirst } from './invariants/fenced-releases-first.ts';
 import { ownerBookkeeping } from './invariants/owner-bookkeeping.ts';
@@ -27,6 +28,8 @@ import { noDropOnStale } from './invariants/stale-responses.ts';
 import { noLostPartitions } from './invariants/no-lost-partitions.ts';
 import { noNeedlessRebalance } from './invariants/no-needless-rebalance.ts';
 import { noRewind } from './invariants/no-rewind.ts';
+import { stickyAssignment } from './invariants/sticky-assignment.ts';
+import { noStarvingMember } from './invariants/no-starving-member.ts';
 import { staticRestartNoRebalance } from './invariants/static-restart.ts';
 import { leaveAfterRelease } from './invariants/leave-after-release.ts';
 import { conversionKeepsOffsets } from './invariants/conversion-keeps-offsets.ts';
@@ -68,7 +71,10 @@ export const invariants: Invariant[] = [
   noNeedlessRebalance,
   noLostPartitions,
   noRewind,
+  stickyAssignment,
+  noStarvingMember,
   eventuallyStable,
+  boundedRebalance,
   // Mixed groups (a migration between the classic and the consumer protocol) only.
   conversionKeepsOffsets,
   crossProtocolOwner,

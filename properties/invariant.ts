@@ -18,4 +18,9 @@ export interface Invariant {
    */
   kind: 'safety' | 'liveness';
   check(before: World, choice: Choice | null, after: World, config: WorldConfig): string | undefined;
+  /**
+   * Liveness invariants that bound the time to settle once faults stop: the bound, so that the
+   * explorer's fair-schedule walks (which remember times, not worlds) can hold states to it.
+   */
+  settleBoundMs?(config: WorldConfig): number;
 }

@@ -22,6 +22,8 @@ export interface ServerAssignor {
   name: string;
   /** What it promises with identical subscriptions (checked when the group is stable). */
   balance: 'global' | 'per-topic';
+  /** Whether it promises to keep each member's previous partitions up to the balanced quota. */
+  sticky?: boolean;
   assign(input: ServerAssignInput): Record<string, TopicPartition[]>;
 }
 
@@ -285,6 +287,7 @@ export const uniformBuilders = {
 export const uniform: ServerAssignor = {
   name: 'uniform',
   balance: 'global',
+  sticky: true,
   assign({ topics, members, previous }) {
     const ids = Object.keys(members).sort();
     if (ids.length === 0) return {};

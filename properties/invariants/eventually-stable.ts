@@ -11,6 +11,7 @@ export const eventuallyStable: Invariant = {
   statement: 'Once faults stop, the group becomes stable again within a bounded virtual time.',
   protocols: ['eager', 'cooperative', 'consumer'],
   kind: 'liveness',
+  settleBoundMs,
   check(before, _choice, after, config) {
     if (isSettled(after)) return undefined;
     return `group not stable ${after.now - before.now} ms after faults stopped (bound ${settleBoundMs(config)} ms); coordinator is ${groupStateName(after)}`;

@@ -103,7 +103,7 @@ test('validate: a real log holds; a planted double owner is the first violation,
 });
 
 test('mutate: a known survivor is reported, and is ok only when recorded', async () => {
-  const only = ['classic-coordinator/protocolIncompatible/true'];
+  const only = ['classic-consumer/hasOwned/false'];
   const budget = { runs: 5, exploreStates: 50 };
   const dir = mkdtempSync(join(tmpdir(), 'rc-api-mutate-'));
   const none = join(dir, 'none.json');

@@ -8,9 +8,8 @@ import { userProject } from './user-project-for-tests.ts';
 
 const { project, cli } = userProject('mutate');
 
-// Every JoinGroup rejected with INCONSISTENT_GROUP_PROTOCOL: no invariant on this branch sees it
-// (the consumers stop, and a group with no live member counts as settled).
-const survivor = 'classic-coordinator/protocolIncompatible/true';
+// The application never processes a record: no invariant requires progress (mutants/survivors.json).
+const survivor = 'classic-consumer/hasOwned/false';
 const small = ['--runs', '5', '--states', '50'];
 
 test('an unrecorded survivor makes mutate exit 1 naming it; recorded with a reason, exit 0', () => {
@@ -22,7 +21,7 @@ test('an unrecorded survivor makes mutate exit 1 naming it; recorded with a reas
   expect(planted.out).toContain('UNRECORDED');
 
   const recorded = join(project, 'recorded.json');
-  writeFileSync(recorded, JSON.stringify({ [survivor]: { kind: 'needs-oracle', reason: 'no invariant asks that live consumers join' } }));
+  writeFileSync(recorded, JSON.stringify({ [survivor]: { kind: 'needs-oracle', reason: 'no invariant asks that owners make progress' } }));
   const ok = cli('mutate', '--only', survivor, ...small, '--survivors', recorded, '--json');
   expect(ok.code).toBe(0);
   const report = JSON.parse(ok.out);

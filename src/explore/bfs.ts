@@ -6,6 +6,7 @@ import { budgetIndex, budgetedKinds, delayBoundHoldsTimers, withinBudget, type B
 import { fairHash, stateHash, stateHashes } from './canonical.ts';
 import { LivenessChecker, type FairStep } from './liveness.ts';
 import { FingerprintSet } from './store.ts';
+import { settleBoundMs } from '../world/quiesce.ts';
 import type { Session, Violation } from '../run/run.ts';
 
 // Exhaustive breadth-first exploration of the world within bounds, through the same
@@ -120,7 +121,13 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
   const memo = opts.memo === false ? undefined : memoModel(session.model);
   const model = memo ?? session.model;
   const safety: Invariant[] = session.invariants.filter((i) => i.kind === 'safety');
-  const liveness = opts.liveness ? session.invariants.find((i) => i.kind === 'liveness') : undefined;
+  // The liveness invariants that bound the time to settle, tightest first: a walk's time is held to each.
+  const liveness = opts.liveness
+    ? session.invariants
+        .filter((i) => i.kind === 'liveness')
+        .map((inv) => ({ inv, bound: inv.settleBoundMs?.(config) ?? settleBoundMs(config) }))
+        .sort((a, b) => a.bound - b.bound)
+    : [];
   // A bound on virtual time needs the clock in the key, or a state first met late would hide its earlier twin.
   const maxDelay = bounds.maxDelayMs ?? Infinity;
   const keyOpts = {
@@ -130,7 +137,8 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
     // With bounded delays a message's age decides whether time may pass, so it is part of the state.
     messageAge: Number.isFinite(maxDelay),
   };
-  const checker = liveness ? new LivenessChecker(config, model, (w) => fairHash(w, keyOpts.messageAge)) : undefined;
+  const checker =
+    liveness.length > 0 ? new LivenessChecker(config, model, (w) => fairHash(w, keyOpts.messageAge), liveness[0].bound) : undefined;
   const seen = new FingerprintSet();
   const parent = new IntList();
   const via = new IntList(); // index of the choice among the parent's enabled choices
@@ -199,20 +207,27 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
   });
   /** Runs the liveness check on a newly reached state; a violation if it fails. */
   const live = (n: Node): ExploreResult['violation'] | undefined => {
-    if (!checker || !liveness) return undefined;
+    if (!checker) return undefined;
     const o = checker.check(n.world, (choice) => firstFairStep(n, choice));
     if (o.kind === 'settles') return undefined;
     const path = pathTo(n.id);
+    // A group that never settles breaks the loosest bound (eventually-stable); a slow one, the
+    // loosest bound it exceeds.
+    const slow = o.kind === 'slow' && !o.unsettled ? o.ms : Number.POSITIVE_INFINITY;
+    const exceeded = liveness.filter((l) => l.bound < slow);
+    const loosest = exceeded.length > 0 ? exceeded[exceeded.length - 1].bound : liveness[liveness.length - 1].bound;
+    // Among invariants with that bound, the first in the list: the one replay reports.
+    const { inv, bound } = liveness.find((l) => l.bound === loosest)!;
     const message =
       o.kind === 'cycle'
         ? o.cycle.length > 0
           ? `once faults stop the fair schedule cycles through ${o.cycle.length} steps without the group becoming stable (a lasso: ${path.length} steps, then ${o.stem.length} fair steps, then the cycle)`
           : `once faults stop the fair schedule reaches, after ${o.stem.length} steps, a state where nothing more can happen and the group is not stable (a dead end: it stays so forever)`
-        : (liveness.check(n.world, null, { ...n.world, now: n.world.now + o.ms }, config) ??
-          `group not stable ${o.ms} ms after faults stopped`);
+        : (inv.check(n.world, null, { ...n.world, now: n.world.now + o.ms }, config) ??
+          `the group took ${o.ms} ms to settle after faults stopped (bound ${bound} ms)`);
     return {
-      invariant: liveness.id,
-      statement: liveness.statement,
+      invariant: inv.id,
+      statement: inv.statement,
       message,
       step: path.length,
       choice: null,

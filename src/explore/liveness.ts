@@ -16,7 +16,8 @@ export type Outcome =
   | { kind: 'settles'; ms: number }
   /** A lasso; an empty cycle is a dead end (nothing left to happen: the state repeats forever). */
   | { kind: 'cycle'; stem: Choice[]; cycle: Choice[] }
-  | { kind: 'slow'; ms: number; steps: Choice[] };
+  /** Settled later than the bound; `unsettled`: not settled when the fair schedule's own bound ran out. */
+  | { kind: 'slow'; ms: number; steps: Choice[]; unsettled?: boolean };
 
 const NEVER = -1;
 
@@ -38,6 +39,8 @@ export class LivenessChecker {
     private config: WorldConfig,
     private model: Model,
     private key: (w: World) => number,
+    /** Settling later than this is `slow` (default: eventually-stable's bound). */
+    private bound = settleBoundMs(config),
   ) {}
 
   /** Bytes the memo holds. */
@@ -56,7 +59,7 @@ export class LivenessChecker {
    */
   check(start: World, first?: (choice: Choice) => FairStep | undefined): Outcome {
     this.walks++;
-    const bound = settleBoundMs(this.config);
+    const bound = this.bound;
     const heals = healingChoices(start);
     // Already settled, with no fault left to end: nothing to walk (and nothing worth remembering).
     if (heals.length === 0 && isSettled(start)) return { kind: 'settles', ms: 0 };
@@ -97,7 +100,8 @@ export class LivenessChecker {
       const v = visit(w, steps.length, this.key(w));
       if (v !== undefined) return resolved(v);
     }
-    const deadline = w.now + bound;
+    // The walk runs to eventually-stable's bound; a tighter `bound` only classifies its time.
+    const deadline = w.now + settleBoundMs(this.config);
     let settled = isSettled(w);
     for (let n = 0; !settled && n < MAX_FAIR_STEPS; n++) {
       const choice = fairChoice(w, this.config);
@@ -119,7 +123,7 @@ export class LivenessChecker {
         finish(() => NEVER);
         return { kind: 'cycle', stem: steps, cycle: [] };
       }
-      return { kind: 'slow', ms: w.now - start.now, steps };
+      return { kind: 'slow', ms: w.now - start.now, steps, unsettled: true };
     }
     const end = w.now;
     finish((i) => end - path[i].now);

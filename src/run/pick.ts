@@ -60,6 +60,10 @@ const NEWEST_FIRST = 1 << swarmKinds.length;
  *   (ten times as likely as otherwise): members come back with stale state, and commit more;
  * - BUSY: faults only while a join, sync, revocation or reconciliation is in progress (four
  *   times as likely then), where the protocol's corner cases are.
+ * OUTAGE also delays requests past a rebalance (classic protocol, whose network may reorder a
+ * client's requests): an OffsetCommit still in flight when a rebalance starts is held back until
+ * the group has formed its next generation, and then delivered first, as a commit stuck in a
+ * slow connection arrives after the rebalance it was sent before.
  */
 export const LONG = NEWEST_FIRST << 1;
 export const OUTAGE = NEWEST_FIRST << 2;
@@ -124,6 +128,16 @@ export function rebalancing(w: World): boolean {
 /** `swarm` is a bit set over swarmKinds (bit i set = that kind may be chosen in this run), then the mode bits. */
 /** `weights`: the choice weights (steering rounds raise some; see src/random/steer.ts). */
 export function pickChoice(choices: Choice[], pick: number, swarm = allKinds, world?: World, weights = choiceWeights): Choice {
+  if ((swarm & OUTAGE) !== 0 && world?.family === 'classic') {
+    const late = lateCommits(world);
+    // A commit sent before the group's current generation formed: delivered first.
+    const first = choices.find((c) => c.kind === 'deliver' && late.released.has(c.id));
+    if (first && (pick & 0xffff) < 0x8000) return first;
+    if (late.held !== undefined) {
+      const rest = choices.filter((c) => !(c.kind === 'deliver' && c.id === late.held));
+      if (rest.length > 0) choices = rest;
+    }
+  }
   // Weighted over the kinds present (and allowed by the swarm), then uniform within the kind.
   const present = kindsPresent(choices, swarm);
   if (present.size === 0) return pickChoice(choices, pick, allKinds, world, weights);
@@ -153,6 +167,23 @@ export function pickChoice(choices: Choice[], pick: number, swarm = allKinds, wo
   // Only kinds of weight 0 present (faults outside a rebalance in a BUSY run): any of them.
   return choices[(pick >>> 16) % choices.length];
 }
+/**
+ * Classic OffsetCommits in flight: `held`, the oldest one sent in the current generation while a
+ * rebalance is in progress (it waits for the next generation); `released`, those sent in an
+ * earlier generation than the group's.
+ */
+function lateCommits(w: World): { held?: number; released: Set<number> } {
+  const released = new Set<number>();
+  let held: number | undefined;
+  const inRebalance = settling.has(coordState(w));
+  for (const m of w.net) {
+    if (m.to !== 'coordinator' || m.body.kind !== 'OffsetCommit' || m.formation === null) continue;
+    if (m.formation < w.formation) released.add(m.id);
+    else if (inRebalance && held === undefined && m.formation === w.formation) held = m.id;
+  }
+  return { held, released };
+}
+
 function kindsPresent(choices: Choice[], swarm: number): Set<ChoiceKind> {
   const present = new Set<ChoiceKind>();
   for (const c of choices) present.add(c.kind);
