@@ -25,7 +25,9 @@ test('an unrecorded survivor makes mutate exit 1 naming it; recorded with a reas
   const ok = cli('mutate', '--only', survivor, ...small, '--survivors', recorded, '--json');
   expect(ok.code).toBe(0);
   const report = JSON.parse(ok.out);
-  expect(report.results[0]).toMatchObject({ id: survivor, status: 'survived', record: { kind: 'needs-oracle' } });
+  expect(report.results[0]).toMatchObject({ id: survivor, record: { kind: 'needs-oracle' } });
+  // Not killed either way: it survives, or (with so small a budget) its mutated code is not reached.
+  expect(['survived', 'not-reached']).toContain(report.results[0].status);
   expect(report.unrecorded).toEqual([]);
 });
 
