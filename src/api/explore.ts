@@ -5,6 +5,7 @@ import { symmetryHolds, type Progress } from '../explore/bfs.ts';
 import { exploreCounterexample } from '../explore/counterexample.ts';
 import { exploreParallel, type MergedResult } from '../explore/parallel.ts';
 import { resolveSpec, specSession, type ExploreRequest, type ExploreSpec } from '../explore/spec.ts';
+import type { Session } from '../run/run.ts';
 import type { Counterexample } from '../replay/counterexample.ts';
 import type { Variant } from '../variants/variant.ts';
 import type { Interpreter } from '../world/model.ts';
@@ -56,16 +57,17 @@ export const defaultMaxHeapBytes = (): number => Math.floor(getHeapStatistics().
 /** What `explore(options)` will search: the spec and how it was arrived at, without searching. */
 export async function planExplore(
   options: ExploreOptions = {},
-): Promise<{ spec: ExploreSpec; fromVariant: boolean; symmetryDropped: boolean; variant?: Variant }> {
-  const variant = await resolveVariant(options.variant);
-  const { spec: fromRequest, fromVariant } = resolveSpec(variant, requestOf(options));
+): Promise<{ spec: ExploreSpec; fromVariant: boolean; symmetryDropped: boolean; variant?: Variant; session: Session }> {
+  const loaded = await resolveVariant(options.variant);
+  const { spec: fromRequest, fromVariant } = resolveSpec(loaded, requestOf(options));
   const { interpreter } = options;
   const resolved = interpreter === undefined || interpreter === 'compiled' ? fromRequest : { ...fromRequest, interpreter };
-  const { session } = specSession(resolved, variant);
+  // Symmetry and goals, the only pieces the spec changes below, are not part of the session.
+  const { session, variant } = specSession(resolved, loaded);
   // The explorer would drop it anyway; say so, and do not measure a reduction that cannot happen.
   const symmetryDropped = resolved.symmetry && !symmetryHolds(session.config);
   const spec: ExploreSpec = { ...resolved, ...(symmetryDropped && { symmetry: false }), goals: options.goals === true };
-  return { spec, fromVariant, symmetryDropped, variant };
+  return { spec, fromVariant, symmetryDropped, variant, session };
 }
 
 /** The instance and bounds of the options (the rest is how to run the search). */
@@ -76,8 +78,7 @@ function requestOf(options: ExploreOptions): ExploreRequest {
 
 export async function explore(options: ExploreOptions = {}): Promise<ExploreReport> {
   const { workers = 1, onProgress, maxTime, maxStates, maxHeapBytes = defaultMaxHeapBytes(), measureReduction } = options;
-  const { spec, fromVariant, symmetryDropped, variant } = await planExplore(options);
-  const { session } = specSession(spec, variant);
+  const { spec, fromVariant, symmetryDropped, variant, session } = await planExplore(options);
   const capped = { ...spec, maxStates, maxHeapBytes, ...(maxTime !== undefined && { deadline: Date.now() + maxTime * 1000 }) };
   const result = await exploreParallel(capped, workers, onProgress, variant);
   const without =

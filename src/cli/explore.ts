@@ -5,7 +5,7 @@ import { protocols } from '../run/config.ts';
 import { Coverage, formatCoverage } from '../run/coverage.ts';
 import type { Progress } from '../explore/bfs.ts';
 import { defaultMaxHeapBytes, explore, planExplore, type ExploreOptions as ApiExploreOptions } from '../api/explore.ts';
-import { exploreDefaults, exploreLimits, specSession, type ExploreRequest } from '../explore/spec.ts';
+import { exploreDefaults, exploreLimits, type specSession, type ExploreRequest } from '../explore/spec.ts';
 import { parseShard } from '../core/shard.ts';
 import { catalogue } from '../variants/catalogue.ts';
 import { loadVariant } from '../variants/load.ts';
@@ -229,8 +229,7 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
     ...(opts.maxMemory !== undefined && { maxHeapBytes: opts.maxMemory * 1e6 }),
     measureReduction: opts.measureReduction,
   };
-  const { spec, fromVariant, symmetryDropped: noSymmetry } = await planExplore(options);
-  const { session, variant } = specSession(spec, loaded);
+  const { spec, fromVariant, symmetryDropped: noSymmetry, session, variant } = await planExplore(options);
   const b = spec.bounds;
   const budgetText = Object.entries(budgetFlags)
     .filter(([k]) => b.budgets[k as keyof Budgets] > 0)
