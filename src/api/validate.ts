@@ -16,6 +16,8 @@ export interface ValidateOptions {
 export interface ValidateReport {
   ok: boolean;
   lines: LogLine[];
+  /** The log's text as read, line by line (for showing a violation in context). */
+  raw: string[];
   /** Distinct processes that wrote the log. */
   processes: number;
   /** The invariants checked, by id. */
@@ -56,6 +58,7 @@ export function validate(from: string | { text: string; name?: string }, options
   return {
     ok: v === undefined,
     lines: log.lines,
+    raw: text.split('\n'),
     processes: new Set(log.lines.map((l) => l.process)).size,
     checked,
     judgement,

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import pc from 'picocolors';
 import { validate, type LogProtocol } from '../api/validate.ts';
@@ -41,8 +40,7 @@ export function runValidate(file: string, opts: ValidateOptions): number {
   console.log(`${pc.red('✗')} ${file}: ${pc.bold(v.invariant)} violated: ${v.message}`);
   if (v.statement) console.log(`  ${v.statement}`);
   if (v.lineNumber !== null) {
-    // The file was read without trouble a moment ago, by validate().
-    const raw = readFileSync(file, 'utf8').split('\n');
+    const raw = r.raw;
     const at = v.lineNumber;
     for (let n = Math.max(1, at - CONTEXT); n <= Math.min(raw.length, at + CONTEXT); n++) {
       if (raw[n - 1] === undefined || (raw[n - 1] === '' && n === raw.length)) continue;
