@@ -30,6 +30,10 @@ import { noNeedlessRebalance } from './invariants/no-needless-rebalance.ts';
 import { noRewind } from './invariants/no-rewind.ts';
 import { stickyAssignment } from './invariants/sticky-assignment.ts';
 import { noStarvingMember } from './invariants/no-starving-member.ts';
+import { atLeastOnce } from './invariants/at-least-once.ts';
+import { commitAcknowledged } from './invariants/commit-acknowledged.ts';
+import { coordinatorDeadlines } from './invariants/coordinator-deadlines.ts';
+import { requestDeadlines } from './invariants/request-deadlines.ts';
 import { staticRestartNoRebalance } from './invariants/static-restart.ts';
 import { leaveAfterRelease } from './invariants/leave-after-release.ts';
 import { conversionKeepsOffsets } from './invariants/conversion-keeps-offsets.ts';
@@ -73,6 +77,11 @@ export const invariants: Invariant[] = [
   noRewind,
   stickyAssignment,
   noStarvingMember,
+  // Classic: at-least-once hygiene and timer discipline (docs/oracles.md).
+  atLeastOnce,
+  commitAcknowledged,
+  coordinatorDeadlines,
+  requestDeadlines,
   eventuallyStable,
   boundedRebalance,
   // Mixed groups (a migration between the classic and the consumer protocol) only.

@@ -1,0 +1,72 @@
+import type { Invariant } from '../invariant.ts';
+import { clientFamily, ctxOf, isLive } from '../../src/world/view.ts';
+import type { ClientSlot, World } from '../../src/world/types.ts';
+
+// The classic consumer's own deadlines. NetworkClient fails every in-flight request after
+// request.timeout.ms (a JoinGroup after max(request.timeout.ms, rebalance timeout + 5 s),
+// AbstractCoordinator's joinGroupTimeoutMs), and a request that was answered has no deadline
+// left: a stray timeout would mark the coordinator unknown or rejoin for nothing. The heartbeat
+// thread sends a heartbeat every heartbeat.interval.ms while the member is COMPLETING_REBALANCE
+// or STABLE, and checks max.poll.interval.ms (KIP-62) while the application is stalled or inside
+// a rebalance callback.
+
+const kinds = ['find', 'join', 'sync', 'heartbeat', 'commit', 'leave'] as const;
+/** Requests whose timer exists only while they are in flight (a failed leader round arms req:sync alone; a MEMBER_ID_REQUIRED answer leaves req:join to the next JoinGroup). */
+const strict = new Set(['find', 'heartbeat', 'commit', 'leave']);
+const callbackStates = new Set(['revoking', 'assigning', 'losing']);
+/** close() does not poll: the KIP-62 clock stops (closeStart). */
+const closing = new Set(['closing', 'releasing', 'leaving']);
+
+function deadlines(s: ClientSlot, now: number): string | undefined {
+  const c = ctxOf(s);
+  const t = c.cfg.settings;
+  const state = String(s.snapshot!.value);
+  for (const k of kinds) {
+    // A JoinGroup that timed out while the coordinator is looked up again waits for the retry backoff.
+    const due = c.timers[`req:${k}`] ?? (k === 'join' ? c.timers.retry : undefined);
+    const most = k === 'join' ? Math.max(t.requestTimeoutMs, t.maxPollIntervalMs + 5000) : t.requestTimeoutMs;
+    if (c.inflight[k] !== undefined && (due === undefined || due - now > most))
+      return `${s.name} has a ${k} request in flight ${due === undefined ? 'that never times out' : `timing out in ${due - now} ms`} (at most ${most} ms)`;
+    if (strict.has(k) && due !== undefined && c.inflight[k] === undefined) return `${s.name} has a ${k} request timeout armed with no ${k} request in flight`;
+  }
+  if ((state === 'syncing' || state === 'stable') && c.generation >= 0) {
+    const hb = c.timers.heartbeat;
+    if (hb === undefined || hb - now > t.heartbeatIntervalMs)
+      return `${s.name} is ${state} with ${hb === undefined ? 'no heartbeat due' : `its next heartbeat in ${hb - now} ms`} (at most ${t.heartbeatIntervalMs} ms)`;
+  }
+  const poll = c.timers.poll;
+  // Once KIP-62 made it leave (generation reset), the clock restarts only with the next poll().
+  if (c.stalled && c.generation >= 0 && !closing.has(state) && (poll === undefined || poll - now > t.maxPollIntervalMs))
+    return `${s.name} is stalled with ${poll === undefined ? 'no poll timer' : `its poll timer due in ${poll - now} ms`} (at most ${t.maxPollIntervalMs} ms)`;
+  if (!c.stalled && !callbackStates.has(state) && !closing.has(state) && poll !== undefined)
+    return `${s.name} polls (not stalled, in no callback) but its max.poll.interval.ms timer is armed`;
+  return undefined;
+}
+
+/** A callback entered while polling starts the max.poll.interval.ms clock (a stalled process has it running already). */
+function callbackTimed(before: World, s: ClientSlot, now: number): string | undefined {
+  const state = String(s.snapshot!.value);
+  const b = before.clients.find((x) => x.name === s.name && x.inc === s.inc);
+  if (!callbackStates.has(state) || (b && isLive(b) && callbackStates.has(String(b.snapshot!.value)))) return undefined;
+  const c = ctxOf(s);
+  const poll = c.timers.poll;
+  if (poll === undefined || poll - now > c.cfg.settings.maxPollIntervalMs)
+    return `${s.name} entered a rebalance callback (${state}) without max.poll.interval.ms running`;
+  return undefined;
+}
+
+export const requestDeadlines: Invariant = {
+  id: 'request-deadlines',
+  statement:
+    'A classic consumer times out every request in flight (and only those) within its timeout, heartbeats every heartbeat interval while joined, and enforces max.poll.interval.ms while stalled or in a callback.',
+  protocols: ['eager', 'cooperative'],
+  kind: 'safety',
+  check(before, _choice, after: World) {
+    for (const s of after.clients) {
+      if (!isLive(s) || clientFamily(s) !== 'classic') continue;
+      const bad = deadlines(s, after.now) ?? callbackTimed(before, s, after.now);
+      if (bad) return bad;
+    }
+    return undefined;
+  },
+};
