@@ -1,5 +1,5 @@
 import type { Invariant } from '../invariant.ts';
-import { delivered, dropped, sameProcesses } from '../step-facts.ts';
+import { delivered, sameProcesses } from '../step-facts.ts';
 import { clientFamily, committedOffsets, common, ctxOf } from '../../src/world/view.ts';
 import type { ClientSlot, Choice, World } from '../../src/world/types.ts';
 
@@ -10,6 +10,8 @@ import type { ClientSlot, Choice, World } from '../../src/world/types.ts';
 // positions, and (3) an eager revocation after a successful pre-revocation auto-commit hands
 // over nothing to reprocess.
 
+const prepare = new Set(['stable', 'committing']);
+const revocation = new Set(['revoking', 'joining']);
 const isClassic = (s: ClientSlot): boolean => clientFamily(s) === 'classic';
 const targets = (choice: Choice | null, s: ClientSlot): boolean =>
   choice !== null && 'client' in choice && choice.client === s.name && (choice.kind === 'process' || choice.kind === 'commit');
@@ -45,9 +47,10 @@ function commitCarriesPositions(b: ClientSlot, after: World): string | undefined
  * (3) ConsumerCoordinator.onJoinPrepare with enable.auto.commit: the commit of every position
  * is sent before the revocation and waited for; an EAGER member fetches nothing meanwhile (its
  * partitions are pending revocation), so once the commit succeeded the next owner starts where
- * this member stopped. Exempt: the commit failed (an error answer: the join goes on without it),
- * onJoinPrepare's timer (the rebalance timeout) ended the wait, or a slow onPartitionsRevoked
- * returned (the commit's outcome was earlier, and the callback may itself have committed less).
+ * this member stopped. Checked at the step that ends onJoinPrepare (on to onPartitionsRevoked,
+ * or straight to the JoinGroup): its positions are final from then. Exempt: the commit failed
+ * (an error answer: the join goes on without it) or onJoinPrepare's timer (the rebalance
+ * timeout) ended the wait.
  * A reset generation is a loss (onPartitionsLost: duplicates allowed), not a revocation.
  * COOPERATIVE members go on fetching after that commit, as Kafka's do, so records processed
  * since may be processed again by the next owner: not checked.
@@ -55,19 +58,18 @@ function commitCarriesPositions(b: ClientSlot, after: World): string | undefined
 function eagerRevocationCommitted(before: World, choice: Choice | null, b: ClientSlot, a: ClientSlot, after: World): string | undefined {
   const cb = ctxOf(b);
   const ca = ctxOf(a);
-  if (cb.cfg.protocol !== 'eager' || !cb.cfg.autoCommit || a.snapshot!.value !== 'joining') return undefined;
+  if (cb.cfg.protocol !== 'eager' || !cb.cfg.autoCommit) return undefined;
+  // The step that ends onJoinPrepare: on to the revocation callback, or (fast callbacks) to the JoinGroup.
+  if (!prepare.has(String(b.snapshot!.value)) || !revocation.has(String(a.snapshot!.value))) return undefined;
   if (cb.generation < 0 || cb.memberId === '' || ca.generation !== cb.generation || ca.memberId !== cb.memberId) return undefined;
-  const gone = dropped(b, a);
-  if (gone.length === 0) return undefined;
   if (choice?.kind === 'fire' && choice.target === b.name && choice.timer === 'joinPrepare') return undefined;
-  if (choice?.kind === 'callback' && choice.client === b.name) return undefined;
   const m = delivered(before, choice);
   if (m?.body.kind === 'OffsetCommitResponse' && m.body.error !== 'NONE') return undefined;
   const committed = committedOffsets(after);
-  for (const p of gone) {
+  for (const p of cb.owned) {
     const at = cb.positions[p] ?? 0;
     if ((committed[p]?.offset ?? 0) < at)
-      return `${b.name} revoked ${p} at position ${at} with only ${committed[p]?.offset ?? 0} committed: its pre-revocation auto-commit did not succeed first`;
+      return `${b.name} went on to revoke ${p} at position ${at} with only ${committed[p]?.offset ?? 0} committed: its pre-revocation auto-commit did not succeed first`;
   }
   return undefined;
 }

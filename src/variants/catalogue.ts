@@ -348,6 +348,48 @@ export const catalogue: Variant[] = [
       },
     },
   }),
+  defineVariant({
+    name: 'commit-not-stored',
+    description:
+      'The classic coordinator answers every accepted OffsetCommit NONE without storing it: the client believes its records are committed, and the next owner processes them again.',
+    breaks: ['commit-acknowledged'],
+    explore: { members: 1, partitions: 1, budgets: { commit: 1, process: 1 }, maxDepth: 10, maxInFlight: 2 },
+    coordinator: {
+      actions: {
+        storeCommit: enqueueActions(({ event, enqueue }) => {
+          const { msg } = event as unknown as { msg: { corr: number; client: { client: string; inc: number } } };
+          enqueue({ type: 'send', params: { kind: 'OffsetCommitResponse', error: 'NONE', corr: msg.corr, client: msg.client } } as never);
+        }),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'no-commit-before-revoke',
+    description:
+      'An eager consumer with auto-commit revokes and rejoins without committing first (ConsumerCoordinator.onJoinPrepare commits and waits): the next owner reprocesses everything since the last periodic commit.',
+    protocols: ['eager'],
+    breaks: ['at-least-once'],
+    explore: { members: 2, partitions: 1, budgets: { process: 1 }, maxDepth: 16, maxInFlight: 3 },
+    consumer: { guards: { shouldCommitBeforeRevoke: () => false } },
+  }),
+  defineVariant({
+    name: 'heartbeat-keeps-deadline',
+    description:
+      'The classic coordinator accepts heartbeats and commits without pushing the member\'s session expiry ahead: live members expire every session timeout and the group rebalances for nothing.',
+    breaks: ['coordinator-deadlines'],
+    explore: { members: 1, partitions: 1, maxDepth: 10, maxInFlight: 2 },
+    coordinator: { actions: { touchSession: assign({}) } },
+  }),
+  defineVariant({
+    name: 'stray-heartbeat-timeout',
+    description:
+      'The classic consumer forgets its heartbeat in flight on the answer but leaves its request timeout armed: the timeout fires later and marks a healthy coordinator unknown.',
+    breaks: ['request-deadlines'],
+    explore: { members: 1, partitions: 1, maxDepth: 10, maxInFlight: 2 },
+    consumer: {
+      actions: { clearInflightHeartbeat: assign(({ context }: { context: ConsumerContext }) => ({ inflight: { ...context.inflight, heartbeat: undefined } })) },
+    },
+  }),
 ];
 
 // Alternative designs: correct protocols that decide differently. They declare no broken
