@@ -369,7 +369,7 @@ export const catalogue: Variant[] = [
       'An eager consumer with auto-commit revokes and rejoins without committing first (ConsumerCoordinator.onJoinPrepare commits and waits): the next owner reprocesses everything since the last periodic commit.',
     protocols: ['eager'],
     breaks: ['at-least-once'],
-    explore: { members: 2, partitions: 1, budgets: { process: 1 }, maxDepth: 16, maxInFlight: 3 },
+    explore: { members: 1, partitions: 1, budgets: { process: 1, addPartition: 1 }, maxDepth: 14, maxInFlight: 2 },
     consumer: { guards: { shouldCommitBeforeRevoke: () => false } },
   }),
   defineVariant({
