@@ -67,7 +67,7 @@ export const catalogue: Variant[] = [
     name: 'double-assign',
     description: 'The range assignor also hands the first partition to the last member.',
     // Two owners: not owned exactly once when stable, and given while another member owns it.
-    breaks: ['single-owner', 'stable-coverage', 'revoke-before-assign'],
+    breaks: ['single-owner', 'stable-coverage', 'revoke-before-assign', 'at-least-once'],
     explore: { members: 2, partitions: 1, maxDepth: 14, maxInFlight: 2 },
     assignors: {
       range: rangeWith((out) => {
@@ -265,7 +265,7 @@ export const catalogue: Variant[] = [
   defineVariant({
     name: 'no-session-expiry',
     description: 'The coordinator never expires a member whose heartbeats stopped.',
-    breaks: ['eventually-stable'],
+    breaks: ['eventually-stable', 'coordinator-deadlines'],
     explore: { members: 1, partitions: 1, budgets: { crash: 1 }, maxDepth: 6, maxInFlight: 2, liveness: true },
     coordinator: { guards: { sessionExpired: () => false } },
     settings: { faults: { ...noFaults, crash: true } },
@@ -352,7 +352,7 @@ export const catalogue: Variant[] = [
     name: 'commit-not-stored',
     description:
       'The classic coordinator answers every accepted OffsetCommit NONE without storing it: the client believes its records are committed, and the next owner processes them again.',
-    breaks: ['commit-acknowledged'],
+    breaks: ['commit-acknowledged', 'at-least-once'],
     explore: { members: 1, partitions: 1, budgets: { commit: 1, process: 1 }, maxDepth: 10, maxInFlight: 2 },
     coordinator: {
       actions: {
