@@ -46,12 +46,16 @@ function waitsTimed(w: World, config: WorldConfig): string | undefined {
   return undefined;
 }
 
-/** A Heartbeat or OffsetCommit the coordinator accepted from a member pushed its session a full timeout ahead. */
+/**
+ * A Heartbeat or OffsetCommit the coordinator accepted from a member, or a SyncGroup it answered
+ * with the assignment (propagateAssignment and the Stable case of doSyncGroup reset the session
+ * after answering), pushed the member's session a full timeout ahead.
+ */
 function heartbeatReschedules(before: World, choice: Parameters<Invariant['check']>[1], after: World): string | undefined {
   const m = delivered(before, choice);
   if (!m || m.to !== 'coordinator' || after.family !== 'classic' || before.family !== 'classic') return undefined;
   const body = m.body as { kind: string; memberId?: string; corr: number; client: { client: string } };
-  if (body.kind !== 'Heartbeat' && body.kind !== 'OffsetCommit') return undefined;
+  if (body.kind !== 'Heartbeat' && body.kind !== 'OffsetCommit' && body.kind !== 'SyncGroup') return undefined;
   const answer = after.sent.find((r) => r.to === 'client' && r.body.corr === body.corr && r.body.client.client === body.client.client);
   const error = answer && (answer.body as { error?: string }).error;
   const accepted = error === 'NONE' || (body.kind === 'Heartbeat' && error === 'REBALANCE_IN_PROGRESS');

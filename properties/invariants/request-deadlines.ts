@@ -22,6 +22,8 @@ function deadlines(s: ClientSlot, now: number): string | undefined {
   const t = c.cfg.settings;
   const state = String(s.snapshot!.value);
   for (const k of kinds) {
+    // close() no longer looks the coordinator up: a FindCoordinator timeout there is only dropped (simplified).
+    if (k === 'find' && closing.has(state)) continue;
     // A JoinGroup that timed out while the coordinator is looked up again waits for the retry backoff.
     const due = c.timers[`req:${k}`] ?? (k === 'join' ? c.timers.retry : undefined);
     const most = k === 'join' ? Math.max(t.requestTimeoutMs, t.maxPollIntervalMs + 5000) : t.requestTimeoutMs;

@@ -6,7 +6,7 @@ import type { Choice, World } from '../../src/world/types.ts';
 import type { Invariant } from '../invariant.ts';
 import { delivered } from '../step-facts.ts';
 import { groupOf } from '../../src/world/consumer-view.ts';
-import { ctxOf } from '../../src/world/view.ts';
+import { ctxOf, processOf } from '../../src/world/view.ts';
 
 // Stickiness in the protocol runs: what Kafka's sticky assignors promise with identical
 // subscriptions, checked on every assignment the group actually computes (the classic leader's
@@ -79,10 +79,14 @@ function classic(before: World, choice: Choice | null, after: World): string | u
   const r = m.body as JoinGroupResponse;
   if (r.error !== 'NONE' || r.leaderId !== r.memberId || r.skipAssignment || !builtinAssignors[r.protocolName ?? '']?.sticky)
     return undefined;
-  const sync = after.sent.find((x) => x.body.kind === 'SyncGroup' && x.body.client.client === r.client.client)?.body as
+  const sync = after.sent.find(
+    (x) => x.body.kind === 'SyncGroup' && x.body.client.client === r.client.client && x.body.client.inc === r.client.inc,
+  )?.body as
     | SyncGroupRequest
     | undefined;
-  const slot = after.clients.find((s) => s.name === r.client.client);
+  // The leader's own process: a zombie's messages carry its slot's name, so the name alone would
+  // find the replacement, whose metadata may be newer than what the zombie's assignor read.
+  const slot = processOf(after, r.client);
   if (!sync?.assignments || !slot?.snapshot) return undefined;
   const ids = Object.keys(r.members);
   const topics = sameTopics(ids.map((id) => r.members[id].topics));
@@ -90,9 +94,7 @@ function classic(before: World, choice: Choice | null, after: World): string | u
   // The leader's metadata, as the assignor read it.
   const q = quota(topics, ctxOf(slot).assignedMetadata ?? ctxOf(slot).metadata, ids.length);
   const claims = readClaims(Object.fromEntries(ids.map((id) => [id, r.members[id].ownedPartitions])), q.valid);
-  // Kafka's total (`true`) is not asserted: after replaced processes (zombies sharing a
-  // group.instance.id) joined the model, a run kept one partition fewer than it; not yet explained.
-  const v = retention(claims, sync.assignments, q, false);
+  const v = retention(claims, sync.assignments, q, true);
   return v && `${r.protocolName} at generation ${r.generation}: ${v}`;
 }
 
