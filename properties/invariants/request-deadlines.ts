@@ -48,7 +48,8 @@ function deadlines(s: ClientSlot, now: number): string | undefined {
 /** A callback entered while polling starts the max.poll.interval.ms clock (a stalled process has it running already). */
 function callbackTimed(before: World, s: ClientSlot, now: number): string | undefined {
   const state = String(s.snapshot!.value);
-  const b = before.clients.find((x) => x.name === s.name && x.inc === s.inc);
+  // A zombie made in this step was its slot's process before it (same incarnation, the slot's name).
+  const b = before.clients.find((x) => x.inc === s.inc && (x.name === s.name || x.name === s.zombieOf));
   if (!callbackStates.has(state) || (b && isLive(b) && callbackStates.has(String(b.snapshot!.value)))) return undefined;
   const c = ctxOf(s);
   const poll = c.timers.poll;
