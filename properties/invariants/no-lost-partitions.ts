@@ -34,6 +34,11 @@ function harmlessFor(before: World, choice: Choice | null, s: ClientSlot): { wha
       switch (m.body.kind) {
         case 'HeartbeatResponse':
           return error === 'NONE' || coordinatorError ? { what, keep: true } : undefined;
+        // Classic: a SyncGroup answered REBALANCE_IN_PROGRESS (another round began) or with a
+        // coordinator error asks for a rejoin and keeps the generation, so a cooperative member
+        // keeps what it owns into the next round (KAFKA-14016 undid KAFKA-13891's reset).
+        case 'SyncGroupResponse':
+          return error === 'REBALANCE_IN_PROGRESS' || coordinatorError ? { what, keep: true } : undefined;
         case 'ConsumerGroupHeartbeatResponse':
           return coordinatorError ? { what, keep: true } : undefined;
         case 'OffsetCommitResponse':

@@ -390,6 +390,23 @@ export const catalogue: Variant[] = [
       actions: { clearInflightHeartbeat: assign(({ context }: { context: ConsumerContext }) => ({ inflight: { ...context.inflight, heartbeat: undefined } })) },
     },
   }),
+  defineVariant({
+    name: 'sync-rebalance-resets-generation',
+    description:
+      'KAFKA-13891 (Kafka 3.3, reverted by KAFKA-14016): a SyncGroup answered REBALANCE_IN_PROGRESS resets the generation, so a cooperative member treats everything it owns as lost and gives it all up before rejoining, instead of keeping it through the next round.',
+    protocols: ['cooperative'],
+    breaks: ['no-lost-partitions'],
+    explore: { members: 2, partitions: 1, maxDepth: 16, maxInFlight: 3 },
+    consumer: {
+      actions: {
+        clearInflightJoinSync: enqueueActions(({ event, enqueue }) => {
+          enqueue(classicConsumerActions.clearInflightJoinSync as never);
+          const msg = (event as { msg?: { kind: string; error: string } }).msg;
+          if (msg?.kind === 'SyncGroupResponse' && msg.error === 'REBALANCE_IN_PROGRESS') enqueue('resetGeneration' as never);
+        }),
+      },
+    },
+  }),
 ];
 
 // Alternative designs: correct protocols that decide differently. They declare no broken
