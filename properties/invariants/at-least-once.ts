@@ -32,9 +32,7 @@ function processedPastPosition(b: ClientSlot, a: ClientSlot): string | undefined
 function commitCarriesPositions(b: ClientSlot, after: World): string | undefined {
   const c = ctxOf(b);
   if (c.coordinator === null) return undefined;
-  const sent = after.sent.find(
-    (m) => m.to === 'coordinator' && m.body.kind === 'OffsetCommit' && isProcessOf(m.body.client, b),
-  );
+  const sent = after.sent.find((m) => m.to === 'coordinator' && m.body.kind === 'OffsetCommit' && isProcessOf(m.body.client, b));
   if (!sent) return `${b.name} was asked to commit ${c.owned.join(', ')} but sent no OffsetCommit`;
   const offsets = (sent.body as { offsets: Record<string, number> }).offsets;
   for (const p of c.owned)

@@ -28,7 +28,8 @@ export const commitAcknowledged: Invariant = {
     if (error === 'NONE') {
       const stored = committedOffsets(after);
       for (const [p, offset] of Object.entries(req.offsets))
-        if (stored[p]?.offset !== offset) return `the coordinator acknowledged ${req.client.client}'s commit of ${p}@${offset} but holds ${stored[p]?.offset ?? 'nothing'}`;
+        if (stored[p]?.offset !== offset)
+          return `the coordinator acknowledged ${req.client.client}'s commit of ${p}@${offset} but holds ${stored[p]?.offset ?? 'nothing'}`;
       return undefined;
     }
     if (req.epoch !== before.coordinatorEpoch) return undefined;

@@ -29,7 +29,8 @@ function deadlines(s: ClientSlot, now: number): string | undefined {
     const most = k === 'join' ? Math.max(t.requestTimeoutMs, t.maxPollIntervalMs + 5000) : t.requestTimeoutMs;
     if (c.inflight[k] !== undefined && (due === undefined || due - now > most))
       return `${s.name} has a ${k} request in flight ${due === undefined ? 'that never times out' : `timing out in ${due - now} ms`} (at most ${most} ms)`;
-    if (strict.has(k) && due !== undefined && c.inflight[k] === undefined) return `${s.name} has a ${k} request timeout armed with no ${k} request in flight`;
+    if (strict.has(k) && due !== undefined && c.inflight[k] === undefined)
+      return `${s.name} has a ${k} request timeout armed with no ${k} request in flight`;
   }
   if ((state === 'syncing' || state === 'stable') && c.generation >= 0) {
     const hb = c.timers.heartbeat;

@@ -81,9 +81,7 @@ function classic(before: World, choice: Choice | null, after: World): string | u
     return undefined;
   const sync = after.sent.find(
     (x) => x.body.kind === 'SyncGroup' && x.body.client.client === r.client.client && x.body.client.inc === r.client.inc,
-  )?.body as
-    | SyncGroupRequest
-    | undefined;
+  )?.body as SyncGroupRequest | undefined;
   // The leader's own process: a zombie's messages carry its slot's name, so the name alone would
   // find the replacement, whose metadata may be newer than what the zombie's assignor read.
   const slot = processOf(after, r.client);

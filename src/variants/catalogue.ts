@@ -375,7 +375,7 @@ export const catalogue: Variant[] = [
   defineVariant({
     name: 'heartbeat-keeps-deadline',
     description:
-      'The classic coordinator accepts heartbeats and commits without pushing the member\'s session expiry ahead: live members expire every session timeout and the group rebalances for nothing.',
+      "The classic coordinator accepts heartbeats and commits without pushing the member's session expiry ahead: live members expire every session timeout and the group rebalances for nothing.",
     breaks: ['coordinator-deadlines'],
     explore: { members: 1, partitions: 1, maxDepth: 10, maxInFlight: 2 },
     coordinator: { actions: { touchSession: assign({}) } },
@@ -387,7 +387,11 @@ export const catalogue: Variant[] = [
     breaks: ['request-deadlines'],
     explore: { members: 1, partitions: 1, maxDepth: 10, maxInFlight: 2 },
     consumer: {
-      actions: { clearInflightHeartbeat: assign(({ context }: { context: ConsumerContext }) => ({ inflight: { ...context.inflight, heartbeat: undefined } })) },
+      actions: {
+        clearInflightHeartbeat: assign(({ context }: { context: ConsumerContext }) => ({
+          inflight: { ...context.inflight, heartbeat: undefined },
+        })),
+      },
     },
   }),
   defineVariant({
