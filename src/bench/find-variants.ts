@@ -17,7 +17,9 @@ const write = args.includes('--write');
 const names = args.filter((a) => a !== '--write');
 const chosen = catalogue.filter((v) => v.breaks.length > 0 && (names.length === 0 || names.includes(v.name)));
 
-console.log(`check --variant NAME, default options (3 members x 6 partitions, ${FIND_STEPS} steps, seed ${FIND_SEED}), ${RUNS} runs per campaign`);
+console.log(
+  `check --variant NAME, default options (3 members x 6 partitions, ${FIND_STEPS} steps, seed ${FIND_SEED}), ${RUNS} runs per campaign`,
+);
 console.log(`${'variant'.padEnd(30)} ${'caught'.padEnd(8)} ${'runs'.padStart(7)} ${'seconds'.padStart(8)}  where`);
 const recorded: Record<string, FoundRun> = write ? readFoundRuns() : {};
 let missed = 0;
