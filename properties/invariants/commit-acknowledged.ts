@@ -20,7 +20,7 @@ export const commitAcknowledged: Invariant = {
   kind: 'safety',
   check(before, choice, after) {
     const m = delivered(before, choice);
-    if (!m || m.to !== 'coordinator' || m.body.kind !== 'OffsetCommit' || before.family !== 'classic' || after.family !== 'classic')
+    if (m?.to !== 'coordinator' || m.body.kind !== 'OffsetCommit' || before.family !== 'classic' || after.family !== 'classic')
       return undefined;
     const req = m.body as OffsetCommitRequest;
     const answer = after.sent.find((r) => r.to === 'client' && r.body.corr === req.corr && r.body.client.client === req.client.client);

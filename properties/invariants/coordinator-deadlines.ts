@@ -53,7 +53,7 @@ function waitsTimed(w: World, config: WorldConfig): string | undefined {
  */
 function heartbeatReschedules(before: World, choice: Parameters<Invariant['check']>[1], after: World): string | undefined {
   const m = delivered(before, choice);
-  if (!m || m.to !== 'coordinator' || after.family !== 'classic' || before.family !== 'classic') return undefined;
+  if (m?.to !== 'coordinator' || after.family !== 'classic' || before.family !== 'classic') return undefined;
   const body = m.body as { kind: string; memberId?: string; corr: number; client: { client: string } };
   if (body.kind !== 'Heartbeat' && body.kind !== 'OffsetCommit' && body.kind !== 'SyncGroup') return undefined;
   const answer = after.sent.find((r) => r.to === 'client' && r.body.corr === body.corr && r.body.client.client === body.client.client);
