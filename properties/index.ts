@@ -99,7 +99,10 @@ export const migrationInvariants: Invariant[] = [
   conversionKeepsOffsets,
   crossProtocolOwner,
   mixedCommitFencing,
+  stickyAssignment,
+  noStarvingMember,
   eventuallyStable,
+  boundedRebalance,
 ];
 
 export const invariantsFor = (protocol: Invariant['protocols'][number]): Invariant[] =>

@@ -21,7 +21,7 @@ describe.skipIf(missing !== null)('the online migration on a real Kafka broker (
     await broker?.stop();
   }, 30_000);
 
-  test('rolling upgrade, cooperative-sticky -> consumer: every invariant holds and the final assignment is the model’s (up to names)', {
+  test('rolling upgrade, cooperative-sticky -> consumer: every invariant holds and the final balance is the model’s', {
     timeout: 240_000,
   }, async () => {
     const r = await runMigrationScenario(rollingUpgradeScenario('cooperative'), broker);
