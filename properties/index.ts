@@ -99,6 +99,7 @@ export const migrationInvariants: Invariant[] = [
   conversionKeepsOffsets,
   crossProtocolOwner,
   mixedCommitFencing,
+  noNeedlessRebalance,
   stickyAssignment,
   noStarvingMember,
   eventuallyStable,
