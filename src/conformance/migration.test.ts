@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { KafkaBroker } from './broker.ts';
+import { runModel } from './compare.ts';
 import { missingKafka } from './kafka-install.ts';
 import { downgradeReloadScenario, migrationBroker, rollingUpgradeScenario, runMigrationScenario } from './migration.ts';
+import { describeScenario } from './scenario.ts';
 
 // The online migration on a real broker (docs/conformance.md, "The online migration"): the real
 // Java consumer restarted one by one with the other group.protocol, compared with the model. CI
@@ -11,6 +13,21 @@ import { downgradeReloadScenario, migrationBroker, rollingUpgradeScenario, runMi
 const missing = missingKafka();
 if (missing && process.env.CI) throw new Error(`real-broker migration tests cannot run in CI: ${missing}`);
 if (missing) console.warn(`skipping real-broker migration tests: ${missing}`);
+
+// The model's side of the same scenarios runs everywhere (no broker needed).
+test('the model: a rolling upgrade ends balanced and settled; the downgrade reloaded before its rebalance ends quiet with c1’s partitions unowned', () => {
+  for (const protocol of ['cooperative', 'eager'] as const) {
+    const up = runModel(rollingUpgradeScenario(protocol))!;
+    expect(up.stable).toBe(true);
+    expect(Object.values(up.final).map((ps) => ps.length)).toEqual([2, 2, 2]);
+  }
+  const down = downgradeReloadScenario();
+  expect(describeScenario(down)).toBe(
+    'downgrade cooperative<->consumer 4p start 2: bounce c2, cut c2, ~leave c1, ~broker restart, ~heal c2',
+  );
+  const m = runModel(down)!;
+  expect(m).toEqual({ final: { c2: ['t0-2', 't0-3'] }, stable: true, gains: 3 });
+});
 
 describe.skipIf(missing !== null)('the online migration on a real Kafka broker (Java consumer)', () => {
   let broker: KafkaBroker;
