@@ -22,6 +22,8 @@ import { writeCounterexample } from '../replay/save.ts';
 import type { Interpreter } from '../world/model.ts';
 import { interpreterHelp, parseInterpreter, useInterpreter } from './interpreter.ts';
 import { num as n } from '../core/format.ts';
+import { interrupted, pastDeadline } from '../core/control.ts';
+import { defaultTimeLimit, timeLimitHelp } from './supervise.ts';
 
 /** A fast-check replay path: `12:0:3` (numbers joined by colons). */
 function replayPath(raw: string): string {
@@ -55,6 +57,7 @@ interface CheckOptions extends CiOptions {
   coverage?: boolean;
   shard?: string;
   maxTime?: number;
+  timeLimit: number;
 }
 
 export function registerCheck(program: Command, setExit: (code: number) => void): void {
@@ -104,6 +107,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--coverage', 'report which machine states, transitions, error codes and choices the runs reached, and which never')
     .option('--shard <i/n>', 'run only shard i of n (run k goes to shard k mod n); the n shards together are the whole campaign')
     .option('--max-time <s>', maxTimeHelp, seconds('--max-time'))
+    .option('--time-limit <s>', timeLimitHelp, seconds('--time-limit', 3600), defaultTimeLimit)
     .option('--interpreter <name>', interpreterHelp, parseInterpreter)
     .option('--json', 'print the results as JSON')
     .action(async (opts: CheckOptions) => {
@@ -134,7 +138,7 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
   const skipped: string[] = [];
   for (const plan of plans) {
     const { protocol, assignor, config, label } = plan;
-    if (deadline !== undefined && Date.now() >= deadline) {
+    if (pastDeadline(deadline)) {
       skipped.push(`${protocol}/${assignor}`);
       continue;
     }
@@ -179,8 +183,7 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     if (!found.counterexample || !found.failure) {
       results.push({ label, result, replay: '' });
       if (!opts.json) printPass(label, result, (performance.now() - started) / 1000);
-      if (!opts.json && result.stopped)
-        console.log(pc.yellow(`  stopped at the --max-time deadline after ${n(result.runs)} of ${n(opts.runs)} runs`));
+      if (!opts.json && result.stopped) console.log(pc.yellow(`  ${stopWhy()} after ${n(result.runs)} of ${n(opts.runs)} runs`));
       printCoverage();
       continue;
     }
@@ -204,7 +207,8 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     printCoverage();
     break;
   }
-  if (skipped.length > 0 && !opts.json) console.log(pc.yellow(`not run (--max-time deadline passed): ${skipped.join(', ')}`));
+  if (skipped.length > 0 && !opts.json)
+    console.log(pc.yellow(`not run (${interrupted() ? 'interrupted' : '--max-time deadline passed'}): ${skipped.join(', ')}`));
   const code = finishCheck(opts, outcomes, failed, opts.json === true);
   if (opts.json)
     console.log(
@@ -213,6 +217,7 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
           ok: code === 0,
           results: results.map((r, i) => ({ ...r, goals: outcomes[i]?.goals })),
           ...(skipped.length > 0 && { notRun: skipped }),
+          ...(interrupted() && { interrupted: true }),
         },
         null,
         2,
@@ -251,8 +256,7 @@ function replayCommand(opts: CheckOptions, plan: CampaignPlan, result: CampaignR
 
 /** Why the counterexample may not be the smallest: shrinking ran out of budget or time. */
 const shrinkCut = (why: string): string =>
-  why === 'budget'
-    ? '; shrinking stopped at its budget'
-    : why === 'deadline'
-      ? '; shrinking stopped at the --max-time deadline: not fully shrunk'
-      : '';
+  why === 'budget' ? '; shrinking stopped at its budget' : why === 'deadline' ? `; shrinking ${stopWhy()}: not fully shrunk` : '';
+
+/** Why a campaign stopped early: Ctrl-C (under the supervisor, src/cli/supervise.ts) or --max-time. */
+const stopWhy = (): string => (interrupted() ? 'interrupted (Ctrl-C)' : 'stopped at the --max-time deadline');
