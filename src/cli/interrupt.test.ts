@@ -7,7 +7,7 @@ import { repo } from './user-project-for-tests.ts';
 // the command prints what it did and exits 130.
 
 /** Runs the command and sends SIGINT once `started` matches its output (the search is under way). */
-function interrupted(args: string[], started: RegExp): Promise<{ code: number | null; out: string; err: string }> {
+function interrupted(args: string[], started: RegExp, delayMs = 500): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [join(repo, 'bin/rebalance-check.js'), ...args], {
       env: { ...process.env, NO_COLOR: '1' },
@@ -18,7 +18,7 @@ function interrupted(args: string[], started: RegExp): Promise<{ code: number | 
     const watch = () => {
       if (!sent && started.test(out + err)) {
         sent = true;
-        setTimeout(() => child.kill('SIGINT'), 500);
+        setTimeout(() => child.kill('SIGINT'), delayMs);
       }
     };
     child.stdout.on('data', (d) => {
@@ -53,3 +53,17 @@ test('Ctrl-C during explore prints the states explored and exits 130', async () 
   expect(r.code, r.err).toBe(130);
   expect(r.out).toMatch(/bounded: interrupted \(Ctrl-C\) with [\d,]+ states reached: not exhausted/);
 }, 30_000);
+
+test('Ctrl-C during mutate stops the mutants running, prints the table of those that finished and exits 130', async () => {
+  const ids = ['protocolIncompatible/true', 'protocolIncompatible/false', 'protocolIncompatible/negate'];
+  const r = await interrupted(
+    ['mutate', '--only', ids.map((id) => `classic-coordinator/${id}`).join(','), '--max-seconds', '2', '--verbose'],
+    // The first mutant's line: the second is under way.
+    /classic-coordinator\/protocolIncompatible\/true/,
+    0,
+  );
+  expect(r.code, r.err).toBe(130);
+  expect(r.err).toContain('rebalance-check: interrupted: reporting the mutants that finished');
+  expect(r.out).toMatch(/│ all +│ 1 +│/);
+  expect(r.out).toContain('interrupted (Ctrl-C) after 1 of 3 mutants');
+}, 60_000);
