@@ -2,12 +2,11 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { defaultShrinkBudget, type CampaignResult, type FoundRun } from '../random/campaign.ts';
 import { protocols } from '../run/config.ts';
-import { type CampaignPlan, planCampaigns } from '../api/check.ts';
+import { type CampaignPlan, type CheckOptions as ApiCheckOptions, planCampaigns } from '../api/check.ts';
 import { catalogue } from '../variants/catalogue.ts';
 import { loadVariant } from '../variants/load.ts';
 import type { Variant } from '../variants/variant.ts';
-import type { Migration, Protocol, WorldConfig } from '../world/types.ts';
-import type { MigrationPolicy } from '../../models/consumer-protocol/migration-policy.ts';
+import type { WorldConfig } from '../world/types.ts';
 import { UsageError, maxTimeHelp, positiveInt, seconds } from '../core/errors.ts';
 import { progressLine } from './progress.ts';
 import { count, printPass, printViolation } from './report.ts';
@@ -32,25 +31,23 @@ function replayPath(raw: string): string {
   return raw;
 }
 
-interface CheckOptions extends CiOptions {
+/**
+ * The command line's options: the library's `check` options (one shape for a run, src/api/check.ts),
+ * with every default filled in by commander, and what only the command line has. Commander hands
+ * protocol, migration and policy over as the strings typed; planCampaigns checks them.
+ */
+type CheckOptions = CiOptions &
+  Required<
+    Pick<ApiCheckOptions, 'members' | 'partitions' | 'topics' | 'runs' | 'seed' | 'maxSteps' | 'faults' | 'liveness' | 'shrinkInstance'>
+  > &
+  Pick<ApiCheckOptions, 'protocol' | 'assignor' | 'static' | 'upgrade' | 'migration' | 'migrationPolicy'> &
+  CliOnlyOptions;
+
+interface CliOnlyOptions {
   out: string;
   save: boolean;
-  shrinkInstance: boolean;
-  protocol?: string;
-  assignor?: string;
-  members: number;
-  partitions: number;
-  topics: number;
-  runs: number;
-  seed: number;
-  maxSteps: number;
+  /** A catalogue name or a file, loaded before the run. */
   variant?: string;
-  static?: boolean;
-  upgrade?: boolean;
-  migration?: string;
-  migrationPolicy?: string;
-  faults: boolean;
-  liveness: boolean;
   interpreter?: Interpreter;
   path?: string;
   json?: boolean;
@@ -120,16 +117,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
 function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
   useInterpreter(opts);
   validateCiOptions(opts);
-  const plans = planCampaigns(
-    {
-      ...opts,
-      protocol: opts.protocol as Protocol | undefined,
-      migration: opts.migration as Migration | undefined,
-      migrationPolicy: opts.migrationPolicy as MigrationPolicy | undefined,
-      variant,
-    },
-    variant,
-  );
+  const plans = planCampaigns({ ...opts, variant }, variant);
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
   const outcomes: CampaignOutcome[] = [];
   const results: Array<{ label: string; result: CampaignResult; file?: string; replay: string }> = [];
