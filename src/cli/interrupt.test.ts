@@ -67,3 +67,16 @@ test('Ctrl-C during mutate stops the mutants running, prints the table of those 
   expect(r.out).toMatch(/│ all +│ 1 +│/);
   expect(r.out).toContain('interrupted (Ctrl-C) after 1 of 3 mutants');
 }, 60_000);
+
+test('Ctrl-C while a failure is shrunk prints the unshrunk violation and the counterexample as far as it got, exit 130', async () => {
+  const r = await interrupted(
+    ['check', '--variant', 'double-assign', '--protocol', 'eager', '--assignor', 'range', '--no-save'],
+    // Printed at once when run 0 fails; instance shrinking then takes seconds.
+    /\(unshrunk\)/,
+    0,
+  );
+  expect(r.code, r.err).toBe(130);
+  expect(r.out).toContain('invariant single-owner violated in run 0 after 2 random steps (unshrunk)');
+  expect(r.out).toContain('shrinking interrupted (Ctrl-C): not fully shrunk');
+  expect(r.out).toContain('Replay: npx rebalance-check check');
+}, 30_000);
