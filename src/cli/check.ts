@@ -21,7 +21,7 @@ import { writeCounterexample } from '../replay/save.ts';
 import type { Interpreter } from '../world/model.ts';
 import { interpreterHelp, parseInterpreter, useInterpreter } from './interpreter.ts';
 import { num as n } from '../core/format.ts';
-import { interrupted, pastDeadline } from '../core/control.ts';
+import { interrupted, noteDone, pastDeadline } from '../core/control.ts';
 import { defaultTimeLimit, timeLimitHelp } from './supervise.ts';
 
 /** A fast-check replay path: `12:0:3` (numbers joined by colons). */
@@ -122,6 +122,8 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
   const outcomes: CampaignOutcome[] = [];
   const results: Array<{ label: string; result: CampaignResult; file?: string; replay: string }> = [];
   let failed = false;
+  // Runs of the campaigns before this one (what the supervisor says if it must stop the command at once).
+  let runsBefore = 0;
   const deadline = opts.maxTime === undefined ? undefined : Date.now() + opts.maxTime * 1000;
   const skipped: string[] = [];
   for (const plan of plans) {
@@ -145,11 +147,22 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     const campaign = runCampaign(
       config,
       variant,
-      { ...opts, shard, coverage, deadline, onRun: progress.tick, onFound },
+      {
+        ...opts,
+        shard,
+        coverage,
+        deadline,
+        onRun: (done) => {
+          progress.tick(done);
+          noteDone('runs', runsBefore + done);
+        },
+        onFound,
+      },
       opts.json === true,
     );
     const found = campaign.found;
     progress.done();
+    runsBefore += found.result.runs;
     const outcome: CampaignOutcome = {
       name: label,
       seconds: (performance.now() - started) / 1000,

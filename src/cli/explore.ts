@@ -16,7 +16,7 @@ import { timeline } from '../replay/timeline.ts';
 import type { Choice, World } from '../world/types.ts';
 import { initialWorld, step } from '../world/world.ts';
 import { maxTimeHelp, positiveInt, seconds } from '../core/errors.ts';
-import { interrupted } from '../core/control.ts';
+import { interrupted, noteDone } from '../core/control.ts';
 import { defaultTimeLimit, timeLimitHelp } from './supervise.ts';
 import { printViolation } from './report.ts';
 import type { Interpreter } from '../world/model.ts';
@@ -411,6 +411,7 @@ function progressPrinter(): (p: Progress) => void {
   const tty = process.stderr.isTTY;
   let last = 0;
   return (p) => {
+    noteDone('states', p.states);
     if (!tty && p.seconds - last < 10) return;
     last = p.seconds;
     const line = `${n(p.states)} states, ${n(p.states / Math.max(p.seconds, 1e-9))} states/s, queue ${n(p.queue)}, depth ${p.depth}, ${p.seconds.toFixed(0)} s`;

@@ -1,5 +1,5 @@
 import { BroadcastChannel, Worker } from 'node:worker_threads';
-import { controlBytes, requestStop, userCodeChannel, userCodeSlots, type UserCodeName } from '../core/control.ts';
+import { controlBytes, doneSoFar, requestStop, userCodeChannel, userCodeSlots, type UserCodeName } from '../core/control.ts';
 
 // `check` and `explore` run synchronously for minutes, with a variant's own code inside (guards,
 // actions, assignors). Run in this thread, neither Ctrl-C nor a watchdog could act while they
@@ -70,8 +70,13 @@ export function supervise(argv: string[]): Promise<number> {
         });
       } else resolve(code);
     };
+    /** Said when the command is ended at once: what it had done, as far as it told. */
+    const done = () => {
+      const so = doneSoFar(cells);
+      return so ? ` after ${so}` : '';
+    };
     const onInterrupt = () => {
-      if (interruptedAt !== undefined) return end(130, 'rebalance-check: interrupted again: stopped at once');
+      if (interruptedAt !== undefined) return end(130, `rebalance-check: interrupted again: stopped at once${done()}`);
       interruptedAt = performance.now();
       requestStop(cells);
       if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
@@ -94,7 +99,7 @@ export function supervise(argv: string[]): Promise<number> {
       if (interruptedAt !== undefined && now - interruptedAt >= GRACE_MS) {
         const stuck = userCodeSlots(cells).find((s) => s.id !== 0);
         const inside = stuck ? ` (inside ${names.get(stuck.id) ?? "a variant's own code"})` : '';
-        end(130, `rebalance-check: interrupted: the search did not stop within ${GRACE_MS / 1000} s${inside}: stopped at once`);
+        end(130, `rebalance-check: interrupted: the search did not stop within ${GRACE_MS / 1000} s${inside}: stopped at once${done()}`);
       }
     }, TICK_MS);
     worker.on('error', (e) => {

@@ -11,11 +11,30 @@ import { BroadcastChannel, threadId } from 'node:worker_threads';
 // Without a supervisor (the library API, tests) the cells are absent and every call is a no-op.
 
 const STOP = 0;
+/** What the command did so far (runs or states, see `noteDone`), for a summary if it must be stopped at once. */
+const DONE = 1;
+const DONE_UNIT = 2;
+const FIRST_SLOT = 4;
 /** Threads that can each report their user code (a search and its parallel explore workers). */
 export const controlThreads = 32;
-const slotOf = (thread: number) => 2 + 2 * (thread % controlThreads);
+const slotOf = (thread: number) => FIRST_SLOT + 2 * (thread % controlThreads);
 
-export const controlBytes = (2 + 2 * controlThreads) * 4;
+export const controlBytes = (FIRST_SLOT + 2 * controlThreads) * 4;
+
+const units = ['runs', 'states'] as const;
+
+/** The command has done `count` runs or states so far (what the supervisor says if it must stop the command at once). */
+export function noteDone(unit: (typeof units)[number], count: number): void {
+  if (!state.cells) return;
+  Atomics.store(state.cells, DONE, Math.min(count, 2 ** 31 - 1));
+  Atomics.store(state.cells, DONE_UNIT, units.indexOf(unit) + 1);
+}
+
+/** What `noteDone` last said, e.g. `1,234 runs`, or undefined. */
+export function doneSoFar(cells: Int32Array): string | undefined {
+  const unit = units[Atomics.load(cells, DONE_UNIT) - 1];
+  return unit && `${Atomics.load(cells, DONE).toLocaleString('en-US')} ${unit}`;
+}
 
 /** What a thread registers: the id of a piece of user code and how the watchdog names it. */
 export interface UserCodeName {
