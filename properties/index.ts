@@ -108,7 +108,11 @@ export const migrationInvariants: Invariant[] = [
   conversionKeepsOffsets,
   crossProtocolOwner,
   mixedCommitFencing,
+  noNeedlessRebalance,
+  stickyAssignment,
+  noStarvingMember,
   eventuallyStable,
+  boundedRebalance,
 ];
 
 export const invariantsFor = (protocol: Invariant['protocols'][number]): Invariant[] =>
