@@ -43,9 +43,59 @@ test('a static member kept through a join phase it missed is excused, and only i
     ...c,
     snapshot: { ...c.snapshot!, context: { ...ctxOf(c), cfg: { ...ctxOf(c).cfg, instanceId: null } } } as typeof c.snapshot,
   }));
-  const rejoined = withC2((c) => ({ ...c, snapshot: { ...c.snapshot!, value: 'joining' } as typeof c.snapshot }));
+  // Rejoined: joining, and its JoinGroup reached the coordinator in time to report what it holds.
+  const joining = withC2((c) => ({ ...c, snapshot: { ...c.snapshot!, value: 'joining' } as typeof c.snapshot }));
+  const id = ctxOf(c2).memberId;
+  const record = coord(w).members[id];
+  const reported = { ...record, subscription: { ...record.subscription, ownedPartitions: ctxOf(c2).owned } };
+  const rejoined: World = {
+    ...joining,
+    coordinator: {
+      ...w.coordinator,
+      context: { ...coord(w), members: { ...coord(w).members, [id]: reported } },
+    } as World['coordinator'],
+  };
   const adopted = withC2((c) => ({ ...c, formation: w.formation }));
   for (const bad of [dynamic, rejoined, adopted]) {
     expect(revokeBeforeAssign.check(before, null, bad, cx.config)).toMatch(/^c1 was given t0-\d while c2, still a member, owns it$/);
   }
+});
+
+// Found by `check --protocol cooperative --assignor cooperative-sticky --static --runs 2000` (run
+// 1,708 of seed 42): c2, a static member that restarted into a Stable group earlier (the
+// coordinator stored the new process's subscription, owning nothing, and handed it its old
+// assignment), learns of a rebalance late; its JoinGroup is still on its way when the join phase
+// ends at the rebalance timeout, so the leader assigns from that subscription and gives c1 a
+// partition c2 holds. Kafka's gap, as above: the coordinator does not wait for a static member.
+
+const inFlight = join(import.meta.dirname, 'fixtures', 'static-join-in-flight-revoke-before-assign.json');
+
+test('a static member whose JoinGroup had not reached the coordinator when the phase ended is excused, and only then', () => {
+  const cx = readCounterexample(inFlight);
+  const s = session(cx.config, undefined, false);
+  const { result } = replayStored(s, cx.choices, 'corpus');
+  expect(result.violation).toBeUndefined();
+  const before = replayStored(s, cx.choices.slice(0, -1), 'corpus').result.world;
+  const w = result.world;
+  const c2 = w.clients.find((c) => c.name === 'c2')!;
+  expect(clientState(c2)).toBe('joining');
+  const record = coord(w).members[ctxOf(c2).memberId];
+  expect(record.joinCorr).toBeNull();
+  expect(record.subscription.ownedPartitions).toEqual([]);
+  expect(ctxOf(c2).owned).toContain('t0-0');
+  // Had its JoinGroup reported t0-0, the leader would have known: a violation.
+  const reported: World = {
+    ...w,
+    coordinator: {
+      ...w.coordinator,
+      context: {
+        ...coord(w),
+        members: {
+          ...coord(w).members,
+          [record.memberId]: { ...record, subscription: { ...record.subscription, ownedPartitions: ctxOf(c2).owned } },
+        },
+      },
+    } as World['coordinator'],
+  };
+  expect(revokeBeforeAssign.check(before, null, reported, cx.config)).toMatch(/^c1 was given t0-0 while c2, still a member, owns it$/);
 });

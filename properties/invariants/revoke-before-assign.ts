@@ -26,7 +26,7 @@ export const revokeBeforeAssign: Invariant = {
         for (const o of after.clients) {
           if (o === a || !isLive(o)) continue;
           const c = ctxOf(o);
-          if (!members[c.memberId] || !c.owned.includes(p) || keptWithoutRejoining(after, o)) continue;
+          if (!members[c.memberId] || !c.owned.includes(p) || keptWithoutRejoining(after, o, p)) continue;
           return `${a.name} was given ${p} while ${o.name}, still a member, owns it`;
         }
       }
@@ -47,9 +47,16 @@ export const revokeBeforeAssign: Invariant = {
  * (its JoinGroup response for it never reached it), and it has not sent a JoinGroup since (it is
  * not `joining`: a cooperative member that rejoined reported what it owns and stays covered),
  * unless that JoinGroup reached the coordinator only after the phase it missed had ended (it is
- * parked for the next one: a slow onPartitionsAssigned can hold the rejoin back that long).
+ * parked for the next one: a slow onPartitionsAssigned can hold the rejoin back that long), or
+ * had not reached it when the phase ended, so that the leader assigned from the subscription the
+ * member last joined with, which does not list `p` (a static member that restarted into a Stable
+ * group keeps its assignment while the coordinator stores the new process's subscription, which
+ * owns nothing: GroupMetadataManager.updateStaticMemberThenRebalanceOrCompleteJoin).
  */
-function keptWithoutRejoining(w: World, o: ClientSlot): boolean {
+function keptWithoutRejoining(w: World, o: ClientSlot, p: string): boolean {
   if (w.family !== 'classic' || ctxOf(o).cfg.instanceId === null || o.formation === w.formation) return false;
-  return o.snapshot!.value !== 'joining' || (coord(w).members[ctxOf(o).memberId]?.joinCorr ?? null) !== null;
+  if (o.snapshot!.value !== 'joining') return true;
+  const record = coord(w).members[ctxOf(o).memberId];
+  if (record === undefined) return false;
+  return record.joinCorr !== null || !record.subscription.ownedPartitions.includes(p);
 }
