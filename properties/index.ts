@@ -29,6 +29,7 @@ import { noLostPartitions } from './invariants/no-lost-partitions.ts';
 import { noNeedlessRebalance } from './invariants/no-needless-rebalance.ts';
 import { noRewind } from './invariants/no-rewind.ts';
 import { stickyAssignment } from './invariants/sticky-assignment.ts';
+import { rackAligned } from './invariants/rack-aligned.ts';
 import { noStarvingMember } from './invariants/no-starving-member.ts';
 import { staticRestartNoRebalance } from './invariants/static-restart.ts';
 import { leaveAfterRelease } from './invariants/leave-after-release.ts';
@@ -72,6 +73,7 @@ export const invariants: Invariant[] = [
   noLostPartitions,
   noRewind,
   stickyAssignment,
+  rackAligned,
   noStarvingMember,
   eventuallyStable,
   boundedRebalance,

@@ -43,12 +43,22 @@ export function layoutRack(racks: number, partition: number, moves: number): str
   return `r${(partition + moves) % racks}`;
 }
 
+/** Replica moves per partition (`"t-p"` -> how many `moveReplica` choices moved it). */
+export type RackMoves = Record<string, number>;
+
+/** Whether two metadata views place every partition of `topics` on the same rack. */
+export function sameRacks(a: RackMoves | null | undefined, b: RackMoves, racks: number): boolean {
+  if (!a) return false;
+  for (const p of new Set([...Object.keys(a), ...Object.keys(b)])) if (((a[p] ?? 0) - (b[p] ?? 0)) % racks !== 0) return false;
+  return true;
+}
+
 export function clientRack(racks: number, slot: string): string {
   return `r${(Number(slot.replace(/^c(\d+).*$/, '$1')) - 1) % racks}`;
 }
 
 /** The leader's `partitionRacks` input from its metadata: topic -> per-partition racks. */
-export function partitionRacksOf(topics: Record<string, number>, racks: number, moves: Record<string, number>): Record<string, string[][]> {
+export function partitionRacksOf(topics: Record<string, number>, racks: number, moves: RackMoves): Record<string, string[][]> {
   return Object.fromEntries(
     Object.entries(topics).map(([t, n]) => [t, Array.from({ length: n }, (_, p) => [layoutRack(racks, p, moves[`${t}-${p}`] ?? 0)])]),
   );

@@ -1,5 +1,6 @@
 import { and, assign, enqueueActions, not, or, setup, stateIn } from 'xstate';
-import type { Assignor } from '../assignors/types.ts';
+import { partitionRacksOf, type RackMoves, sameRacks } from '../assignors/racks.ts';
+import type { AssignInput, Assignor } from '../assignors/types.ts';
 import type { Topics } from '../types.ts';
 import type { ClassicResponse, ClientRequest } from './messages.ts';
 import { type ConsumerContext, type ConsumerEvent, type ConsumerInput, type Sent, initialConsumerContext } from './consumer-state.ts';
@@ -140,6 +141,27 @@ const resetsDuringCallback = [
 
 const sameTopics = (a: Topics | null, b: Topics, topics: string[]): boolean => a !== null && topics.every((t) => a[t] === b[t]);
 
+/**
+ * ConsumerCoordinator.MetadataSnapshot.matches: partition counts, and (KIP-881) with a
+ * client.rack also the racks of every partition's replicas (PartitionRackInfo), so a leader with
+ * a rack rejoins when a replica moves to another rack.
+ */
+function metadataMoved(context: ConsumerContext, topics: Topics, racks: RackMoves | undefined): boolean {
+  if (!sameTopics(context.assignedMetadata, topics, Object.keys(topics))) return true;
+  return context.cfg.rack !== null && racks !== undefined && !sameRacks(context.assignedRacks, racks, context.cfg.racks);
+}
+
+/** The leader's metadata snapshot when it assigns (or skips assignment, KIP-814). */
+const metadataSnapshot = (context: ConsumerContext): Partial<ConsumerContext> =>
+  context.metadataRacks ? { assignedMetadata: context.metadata, assignedRacks: context.metadataRacks } : { assignedMetadata: context.metadata };
+
+/** The assignor's input: the leader's metadata, with each partition's replica racks when the cluster has racks. */
+function assignInput(context: ConsumerContext, subscriptions: AssignInput['subscriptions']): AssignInput {
+  const input: AssignInput = { topics: context.metadata, subscriptions };
+  if (context.metadataRacks) input.partitionRacks = partitionRacksOf(context.metadata, context.cfg.racks, context.metadataRacks);
+  return input;
+}
+
 export function createConsumerMachine(assignors: Record<string, Assignor>) {
   return setup({
     types: {} as { context: Ctx; events: Ev; input: ConsumerInput },
@@ -218,6 +240,8 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
                   : [],
             generationId: context.generation,
             groupInstanceId: context.cfg.instanceId,
+            // KIP-881: ConsumerProtocolSubscription v3 carries client.rack.
+            ...(context.cfg.rack !== null ? { rackId: context.cfg.rack } : {}),
           },
           sessionTimeoutMs: context.cfg.settings.sessionTimeoutMs,
           rebalanceTimeoutMs: context.cfg.settings.maxPollIntervalMs,
@@ -268,7 +292,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
        * unnoticed (docs/fidelity.md: a known Kafka behaviour).
        */
       snapshotSkippedAssignment: assign(({ context, event }) =>
-        context.isLeader && (resp(event) as Response<'JoinGroupResponse'>).skipAssignment ? { assignedMetadata: context.metadata } : {},
+        context.isLeader && (resp(event) as Response<'JoinGroupResponse'>).skipAssignment ? metadataSnapshot(context) : {},
       ),
       /** The leader runs the selected assignor over every member's subscription. */
       sendSyncGroup: enqueueActions(({ context, event, enqueue }) => {
@@ -278,13 +302,13 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
           const assignor = assignors[context.protocolName ?? ''];
           let failed = (event as { assignorFails?: boolean }).assignorFails === true;
           try {
-            if (!failed) assignments = assignor ? assignor.assign({ topics: context.metadata, subscriptions: r.members }) : {};
+            if (!failed) assignments = assignor ? assignor.assign(assignInput(context, r.members)) : {};
           } catch {
             // AbstractCoordinator.onLeaderElected: an assignor's RuntimeException fails the join
             // future (RequestFuture.failure); poll() throws it and the next poll() rejoins.
             failed = true;
           }
-          enqueue.assign({ assignedMetadata: context.metadata });
+          enqueue.assign(metadataSnapshot(context));
           // ConsumerCoordinator.validateCooperativeAssignment: the leader throws instead of
           // syncing; the rebalance fails on the leader and its poll() retries (modelled as
           // no SyncGroup and a rejoin when the sync request times out). An assignor that threw
@@ -347,10 +371,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         const revoked = context.owned.some((p) => !r.assignment.includes(p));
         // The leader rejoins at once if metadata moved since its snapshot (taken when it assigned,
         // or when it skipped assignment: ConsumerCoordinator.rejoinNeededOrPending).
-        const stale =
-          context.isLeader &&
-          context.assignedMetadata !== null &&
-          !sameTopics(context.assignedMetadata, context.metadata, Object.keys(context.metadata));
+        const stale = context.isLeader && context.assignedMetadata !== null && metadataMoved(context, context.metadata, context.metadataRacks);
         return {
           owned: [...r.assignment],
           lastAssignment: [...r.assignment],
@@ -458,11 +479,10 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         rejoinNeeded: true,
       })),
       updateMetadata: assign(({ context, event }) => {
-        const topics = (event as Extract<Ev, { type: 'METADATA' }>).topics;
+        const { topics, racks } = event as Extract<Ev, { type: 'METADATA' }>;
         // The leader watches the metadata of every subscribed topic and rejoins when it changes.
-        const changed =
-          context.isLeader && context.assignedMetadata !== null && !sameTopics(context.assignedMetadata, topics, Object.keys(topics));
-        return { metadata: topics, rejoinNeeded: context.rejoinNeeded || changed };
+        const changed = context.isLeader && context.assignedMetadata !== null && metadataMoved(context, topics, racks);
+        return { metadata: topics, ...(racks ? { metadataRacks: racks } : {}), rejoinNeeded: context.rejoinNeeded || changed };
       }),
     },
     guards: {

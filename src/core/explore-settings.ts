@@ -16,6 +16,7 @@ export const budgetedKinds = [
   'commit',
   'replace',
   'assignorFails',
+  'moveReplica',
 ] as const;
 export type BudgetedKind = (typeof budgetedKinds)[number];
 export type Budgets = Record<BudgetedKind, number>;

@@ -166,6 +166,8 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = f
       : `${absoluteTime ? w.now : 0},${w.coordinatorEpoch},${rf(w.formation)},${rf(w.persistedFormation)}`,
     // The brokers' topics change only when a partition is added: the same object, serialized once.
     cached(w.topics, () => JSON.stringify(w.topics)),
+    // KIP-881: replica moves, only with racks (absent otherwise, so keys without racks are unchanged).
+    ...(w.rackMoves ? [JSON.stringify(w.rackMoves)] : []),
     coordinatorText(w.coordinator),
     parked,
     timersText(g.timers, w.now),

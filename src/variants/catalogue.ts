@@ -635,6 +635,16 @@ const consumerVariants: Variant[] = [
     coordinator: { guards: { allMembersRejoined: () => false } },
   }),
   defineVariant({
+    name: 'rack-blind-range',
+    description:
+      "The range assignor ignores the partitions' replica racks (KIP-881 left out): plain ranges, so members can end up fetching across racks where a swap would put both on their own rack.",
+    protocols: ['eager'],
+    breaks: ['rack-aligned'],
+    explore: { members: 2, partitions: 2, racks: 2, protocol: 'eager', assignor: 'range', maxDepth: 10, maxInFlight: 2 },
+    settings: { racks: 2 },
+    assignors: { range: { ...range, assign: (input) => range.assign({ ...input, partitionRacks: undefined }) } },
+  }),
+  defineVariant({
     name: 'uniform-forgets-previous',
     description:
       'The uniform server assignor computes every target from scratch, ignoring the previous one: balanced, but a membership change moves partitions between members that stay.',

@@ -73,6 +73,8 @@ export function describeChoice(c: Choice | null, before?: World): string {
       return `add a partition to ${c.topic}`;
     case 'failover':
       return 'coordinator fails over to another broker';
+    case 'moveReplica':
+      return `move ${c.partition}'s replica to the next rack (KIP-881: a leader with client.rack sees it in its metadata)`;
     case 'cut':
       return `cut the link of ${c.client}`;
     case 'callback': {

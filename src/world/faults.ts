@@ -14,6 +14,7 @@ export const allFaults: FaultSettings = {
   slowAssignLost: true,
   zombie: true,
   assignorFailure: true,
+  replicaMoves: 1,
 };
 
 /** No faults: messages are still delayed and reordered. */

@@ -59,6 +59,11 @@ export interface FaultSettings {
    * leader's JoinGroupResponse is on its way): the leader fails the round instead of syncing.
    */
   assignorFailure: boolean;
+  /**
+   * KIP-881, only with `racks`: a partition's replica may move to another rack (the
+   * `moveReplica` choice), at most this many times per run. Absent: 0.
+   */
+  replicaMoves?: number;
 }
 
 /** Everything a run depends on besides its choices: (config, seed) -> run. */
@@ -89,6 +94,11 @@ export interface WorldConfig {
   migration?: Migration | null;
   /** group.consumer.migration.policy of the coordinator (default bidirectional). */
   migrationPolicy?: MigrationPolicy;
+  /**
+   * KIP-881: the brokers sit on this many racks (replication factor 1, `layoutRack`) and client
+   * slot cK runs with client.rack `r((K-1) mod racks)`. Absent or 0: no racks.
+   */
+  racks?: number;
 }
 
 export const migrations = ['upgrade', 'downgrade'] as const;
@@ -184,6 +194,8 @@ export interface World {
   nextMsgId: number;
   /** The topics as the brokers know them (members' metadata may lag). */
   topics: Topics;
+  /** KIP-881, only with racks: replica moves so far, `"t-p"` -> count (`layoutRack`). */
+  rackMoves?: Record<string, number>;
   /** Highest offset processed so far per partition, by anyone. */
   processed: Record<string, number>;
   /** Messages sent during the last step, both directions. */
@@ -212,6 +224,7 @@ export type Choice =
   | { kind: 'bounce'; client: string }
   | { kind: 'callback'; client: string }
   | { kind: 'replace'; client: string }
-  | { kind: 'assignorFails'; client: string };
+  | { kind: 'assignorFails'; client: string }
+  | { kind: 'moveReplica'; partition: string };
 
 export type ChoiceKind = Choice['kind'];

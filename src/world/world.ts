@@ -58,6 +58,7 @@ export function initialWorld(config: WorldConfig, model: Model): World {
     net: [],
     nextMsgId: 1,
     topics: { ...config.topics },
+    ...(config.racks ? { rackMoves: {} } : {}),
     processed: {},
     sent: [],
     metrics: { overlapMs: 0, zombieMs: 0, duplicateRecords: 0, fencedCommits: 0, rebalances: 0 },
@@ -114,7 +115,8 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
     if (canProcess(s) && c.owned.length > 0) out.push({ kind: 'process', client: s.name });
     if (canCommitNow(s)) out.push({ kind: 'commit', client: s.name });
     // The leader tracks every topic the group subscribes to, so refreshes cover all topics.
-    if (Object.keys(w.topics).some((t) => c.metadata[t] !== w.topics[t])) out.push({ kind: 'metadata', client: s.name });
+    if (Object.keys(w.topics).some((t) => c.metadata[t] !== w.topics[t]) || racksBehind(w, s))
+      out.push({ kind: 'metadata', client: s.name });
     const all = Object.keys(config.topics);
     if (config.faults.subscribe && all.length > 1) {
       // Drop the last subscribed topic, or go back to all of them.
@@ -133,7 +135,19 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
     if (w.topics[t] - (config.topics[t] ?? 0) < config.faults.addPartitions) out.push({ kind: 'addPartition', topic: t });
   }
   if (w.coordinatorEpoch < config.faults.failover) out.push({ kind: 'failover' });
+  // KIP-881: a partition's replica moves to the next rack (a reassignment), up to the budget.
+  if (w.rackMoves && w.family === 'classic' && (config.racks ?? 0) > 1 && sumOf(w.rackMoves) < (config.faults.replicaMoves ?? 0))
+    for (const t of Object.keys(w.topics)) for (let p = 0; p < w.topics[t]; p++) out.push({ kind: 'moveReplica', partition: `${t}-${p}` });
   return out;
+}
+
+const sumOf = (moves: Record<string, number>): number => Object.values(moves).reduce((a, b) => a + b, 0);
+
+/** A classic process with racks whose metadata does not yet show the latest replica moves (KIP-881). */
+function racksBehind(w: World, s: ClientSlot): boolean {
+  if (!w.rackMoves || !s.snapshot || clientFamily(s) !== 'classic') return false;
+  const seen = (s.snapshot.context as { metadataRacks?: Record<string, number> }).metadataRacks;
+  return seen !== undefined && Object.keys(w.rackMoves).some((p) => seen[p] !== w.rackMoves![p]);
 }
 
 export function step(w0: World, choice: Choice, config: WorldConfig, model: Model): World {
@@ -170,7 +184,14 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
     case 'commit':
       return toClient(w, choice.client, { type: 'COMMIT', now: w.now }, model);
     case 'metadata':
-      return toClient(w, choice.client, { type: 'METADATA', now: w.now, topics: { ...w.topics } }, model);
+      return toClient(
+        w,
+        choice.client,
+        { type: 'METADATA', now: w.now, topics: { ...w.topics }, ...(w.rackMoves ? { racks: { ...w.rackMoves } } : {}) },
+        model,
+      );
+    case 'moveReplica':
+      return { ...w, rackMoves: { ...w.rackMoves, [choice.partition]: (w.rackMoves?.[choice.partition] ?? 0) + 1 } };
     case 'addPartition':
       return { ...w, topics: { ...w.topics, [choice.topic]: w.topics[choice.topic] + 1 } };
     case 'bounce': {
