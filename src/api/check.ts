@@ -28,6 +28,8 @@ export interface CheckOptions {
   /** A variant (from `defineVariant`), a catalogue name or the path of a variant file. */
   variant?: Variant | string;
   static?: boolean;
+  /** KIP-881: brokers on this many racks and a client.rack per consumer (classic campaigns; docs/racks.md). */
+  racks?: number;
   upgrade?: boolean;
   /**
    * Online migration between the classic and the consumer protocol (a rolling switch of
@@ -126,13 +128,14 @@ export function planCampaigns(options: CheckOptions, variant: Variant | undefine
       faults: o.faults === false ? noFaults : allFaults,
       static: c.static,
       upgrade: c.upgrade,
+      racks: o.racks,
       variant,
     });
     // The instance actually checked: a variant's settings may change it.
     const counts = Object.values(config.topics);
     const shape = counts.length > 1 ? `${counts.length} topics x ${count(counts[0], 'partition')}` : count(counts[0], 'partition');
     const name = c.upgrade ? 'upgrade eager range -> cooperative-sticky' : `${protocol}/${assignor}`;
-    const label = `${name}${config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${shape})`;
+    const label = `${name}${config.static ? ' static' : ''}${config.racks ? ` ${config.racks} racks` : ''}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${shape})`;
     return { ...c, config, label };
   });
 }

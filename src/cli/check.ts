@@ -44,6 +44,7 @@ interface CheckOptions extends CiOptions {
   maxSteps: number;
   variant?: string;
   static?: boolean;
+  racks?: number;
   upgrade?: boolean;
   migration?: string;
   migrationPolicy?: string;
@@ -82,6 +83,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
       `a design variant: a catalogue name (${catalogue.map((v) => v.name).join(', ')}) or a variant file (./my-variant.ts)`,
     )
     .option('--static', 'static membership: every consumer has a group.instance.id (KIP-345)')
+    .option('--racks <n>', 'KIP-881: brokers on n racks, a client.rack per consumer, replicas that move rack (docs/racks.md)', positiveInt('--racks', 0, 8))
     .option('--upgrade', 'rolling upgrade from eager range to cooperative-sticky in two bounces (KIP-429)')
     .option(
       '--migration <dir>',
@@ -239,6 +241,7 @@ function replayCommand(opts: CheckOptions, plan: CampaignPlan, result: CampaignR
   if (opts.topics > 1) parts.push(`--topics ${opts.topics}`);
   if (opts.variant) parts.push(`--variant ${opts.variant}`);
   if (plan.static) parts.push('--static');
+  if (plan.config.racks) parts.push(`--racks ${plan.config.racks}`);
   if (plan.upgrade) parts.push('--upgrade');
   if (plan.migration) parts.push(`--migration ${plan.migration}`);
   if (plan.migration && plan.config.migrationPolicy !== 'bidirectional') parts.push(`--migration-policy ${plan.config.migrationPolicy}`);

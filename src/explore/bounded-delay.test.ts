@@ -73,6 +73,16 @@ test.each([
   ],
   // The leader's assignor throws once: the round fails, the leader rejoins.
   ['cooperative 2x1, 1 assignor failure', spec({ members: 2, bounds: bounds({ budgets: { ...noBudgets, assignorFails: 1 } }) }), 828, 1655],
+  // KIP-881 racks (no symmetry: each client has its own client.rack): rack-aware range placing two
+  // members on their racks, and a replica moving to the other rack, which the leader (it has a
+  // client.rack) sees in its metadata and rejoins for.
+  ['eager/range 2x2, 2 racks', spec({ protocol: 'eager', assignor: 'range', members: 2, partitions: 2, racks: 2 }), 755, 755],
+  [
+    'cooperative 1x2, 2 racks, 1 replica move',
+    spec({ partitions: 2, racks: 2, bounds: bounds({ budgets: { ...noBudgets, moveReplica: 1 } }) }),
+    650,
+    650,
+  ],
 ])('complete exploration, pinned state counts: %s', (_name, s, withSymmetry, without) => {
   const a = exploreSpec(s);
   const b = exploreSpec({ ...s, symmetry: false });
@@ -175,4 +185,15 @@ test("a variant's explore settings may bound the delay: the search is complete",
   expect(r.violation?.invariant).toBe('generation-advance');
   // Given on the command line, the bound replaces the variant's.
   expect(resolveSpec(variant, { maxDelayMs: 50 }).spec.bounds.maxDelayMs).toBe(50);
+});
+
+test('racks: the complete 1x2 search reaches a replica move and the metadata refresh that shows it; rack-blind range is caught in the complete 2x2 search', () => {
+  const moves = exploreSpec(spec({ partitions: 2, racks: 2, coverage: true, bounds: bounds({ budgets: { ...noBudgets, moveReplica: 1 } }) }));
+  const reached = new Set(moves.coverage!.flat());
+  expect(reached.has('moveReplica')).toBe(true);
+  expect(reached.has('metadata')).toBe(true);
+  const blind = findVariant('rack-blind-range')!;
+  const { spec: s } = resolveSpec(blind, { maxDelayMs: 0, maxDepth: 10_000 });
+  const r = exploreSpec(s, {}, blind);
+  expect(r.violation?.invariant).toBe('rack-aligned');
 });
