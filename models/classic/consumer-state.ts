@@ -74,7 +74,20 @@ export interface ConsumerContext {
   /** The application stopped calling poll() (long processing, GC pause). */
   stalled: boolean;
   nextCorr: number;
-  inflight: { join?: Sent; sync?: Sent; heartbeat?: Sent; commit?: Sent; find?: Sent; leave?: Sent };
+  /**
+   * `assignment`: while a slow assignor runs (state `computing`), what it will return: the
+   * assignments, or null when it throws. Computed from the JoinGroupResponse and the metadata of
+   * that moment, as Kafka's onLeaderElected reads them when it starts; sent when it returns.
+   */
+  inflight: {
+    join?: Sent;
+    sync?: Sent;
+    heartbeat?: Sent;
+    commit?: Sent;
+    find?: Sent;
+    leave?: Sent;
+    assignment?: { corr: number; assignments: Record<string, TopicPartition[]> | null };
+  };
   /** Timer name -> virtual deadline: `heartbeat`, `poll`, `retry`, `req:<kind>`. */
   timers: Record<string, number>;
 }
@@ -83,8 +96,10 @@ export type ConsumerEvent =
   /**
    * `assignorFails`: the fault world's choice that the leader's assignor throws in the round this
    * JoinGroupResponse completes (a bug in a custom assignor, a metadata inconsistency).
+   * `assignorSlow`: the fault world's choice that the leader's assignor takes time in that round
+   * (state `computing`, ended by CALLBACK_DONE).
    */
-  | { type: 'RESPONSE'; now: number; msg: ClassicResponse; assignorFails?: boolean }
+  | { type: 'RESPONSE'; now: number; msg: ClassicResponse; assignorFails?: boolean; assignorSlow?: boolean }
   | { type: 'TIMER'; now: number; name: string }
   | { type: 'PROCESS'; now: number }
   | { type: 'COMMIT'; now: number }

@@ -155,6 +155,52 @@ function metadataMoved(context: ConsumerContext, topics: Topics, racks: RackMove
 const metadataSnapshot = (context: ConsumerContext): Partial<ConsumerContext> =>
   context.metadataRacks ? { assignedMetadata: context.metadata, assignedRacks: context.metadataRacks } : { assignedMetadata: context.metadata };
 
+/**
+ * The leader's assignment, or null when the round fails on the leader: its assignor threw (or the
+ * fault world says it does), or (COOPERATIVE, an assignor other than cooperative-sticky)
+ * ConsumerCoordinator.validateCooperativeAssignment throws because a partition would move
+ * directly between members.
+ */
+function leaderAssignment(
+  assignors: Record<string, Assignor>,
+  context: ConsumerContext,
+  members: AssignInput['subscriptions'],
+  fails: boolean,
+): Record<string, string[]> | null {
+  if (fails) return null;
+  const assignor = assignors[context.protocolName ?? ''];
+  let out: Record<string, string[]>;
+  try {
+    out = assignor ? assignor.assign(assignInput(context, members)) : {};
+  } catch {
+    // AbstractCoordinator.onLeaderElected: an assignor's RuntimeException fails the join future
+    // (RequestFuture.failure); poll() throws it and the next poll() rejoins.
+    return null;
+  }
+  if (context.cfg.protocol === 'cooperative' && context.protocolName !== 'cooperative-sticky' && movesDirectly(members, out)) return null;
+  return out;
+}
+
+/**
+ * Sends the SyncGroup; a leader whose round failed (null) sends none and rejoins when the sync
+ * request's timer fires (the model's stand-in for the next poll()).
+ */
+function syncOrFail(
+  context: ConsumerContext,
+  assignments: Record<string, string[]> | null,
+  leader: boolean,
+  now: number,
+  enqueue: { assign: (p: Partial<ConsumerContext>) => void } & ((a: { type: 'send'; params: ClientRequest }) => void),
+): void {
+  if (leader && assignments === null) {
+    enqueue.assign({ timers: { ...context.timers, 'req:sync': now + context.cfg.settings.requestTimeoutMs } });
+    return;
+  }
+  const { msg, patch } = syncGroupRequest(context, assignments, now);
+  enqueue.assign(patch);
+  enqueue({ type: 'send', params: msg });
+}
+
 /** The assignor's input: the leader's metadata, with each partition's replica racks when the cluster has racks. */
 function assignInput(context: ConsumerContext, subscriptions: AssignInput['subscriptions']): AssignInput {
   const input: AssignInput = { topics: context.metadata, subscriptions };
@@ -299,33 +345,31 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         const r = resp(event) as Response<'JoinGroupResponse'>;
         let assignments: Record<string, string[]> | null = null;
         if (context.isLeader && !r.skipAssignment) {
-          const assignor = assignors[context.protocolName ?? ''];
-          let failed = (event as { assignorFails?: boolean }).assignorFails === true;
-          try {
-            if (!failed) assignments = assignor ? assignor.assign(assignInput(context, r.members)) : {};
-          } catch {
-            // AbstractCoordinator.onLeaderElected: an assignor's RuntimeException fails the join
-            // future (RequestFuture.failure); poll() throws it and the next poll() rejoins.
-            failed = true;
-          }
+          assignments = leaderAssignment(assignors, context, r.members, (event as { assignorFails?: boolean }).assignorFails === true);
           enqueue.assign(metadataSnapshot(context));
-          // ConsumerCoordinator.validateCooperativeAssignment: the leader throws instead of
-          // syncing; the rebalance fails on the leader and its poll() retries (modelled as
-          // no SyncGroup and a rejoin when the sync request times out). An assignor that threw
-          // fails the round the same way.
-          if (
-            failed ||
-            (context.cfg.protocol === 'cooperative' &&
-              context.protocolName !== 'cooperative-sticky' &&
-              movesDirectly(r.members, assignments!))
-          ) {
-            enqueue.assign({ timers: { ...context.timers, 'req:sync': nowOf(event) + context.cfg.settings.requestTimeoutMs } });
-            return;
-          }
         }
-        const { msg, patch } = syncGroupRequest(context, assignments, nowOf(event));
-        enqueue.assign(patch);
-        enqueue({ type: 'send', params: msg });
+        syncOrFail(context, assignments, context.isLeader && !r.skipAssignment, nowOf(event), enqueue);
+      }),
+      /**
+       * A slow assignor starts (ConsumerCoordinator.onLeaderElected in the application thread):
+       * its result is fixed by this JoinGroupResponse and the metadata now; it is sent when the
+       * assignor returns (`sendComputedSync`).
+       */
+      startSlowAssignor: assign(({ context, event }) => {
+        const r = resp(event) as Response<'JoinGroupResponse'>;
+        const assignments = leaderAssignment(assignors, context, r.members, (event as { assignorFails?: boolean }).assignorFails === true);
+        return { ...metadataSnapshot(context), inflight: { ...context.inflight, assignment: { corr: context.nextCorr, assignments } } };
+      }),
+      /**
+       * The slow assignor returned: the SyncGroup goes out with the generation and member id the
+       * member has now (AbstractCoordinator.onLeaderElected then sendSyncGroupRequest): if the
+       * heartbeat thread reset them meanwhile (KIP-62 leave, UNKNOWN_MEMBER_ID), the coordinator
+       * refuses it and the member rejoins.
+       */
+      sendComputedSync: enqueueActions(({ context, event, enqueue }) => {
+        const assignments = context.inflight.assignment?.assignments ?? null;
+        enqueue.assign({ inflight: { ...context.inflight, assignment: undefined } });
+        syncOrFail({ ...context, inflight: { ...context.inflight, assignment: undefined } }, assignments, true, nowOf(event), enqueue);
       }),
       /** The heartbeat thread runs in COMPLETING_REBALANCE and STABLE. */
       startHeartbeats: assign(({ context, event }) =>
@@ -494,6 +538,11 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       slowRevocation: ({ context }) => context.cfg.slowCallbacks && context.owned.length > 0,
       /** onJoinPrepare after a generation reset: a slow onPartitionsLost for what is still owned. */
       slowLoss: ({ context }) => context.cfg.slowAssignLost && context.owned.length > 0 && !hasGeneration(context),
+      /** The fault world's choice: this leader's assignor takes time in this round (not with SkipAssignment). */
+      slowAssignorNow: ({ event }) => {
+        const r = resp(event) as Response<'JoinGroupResponse'>;
+        return (event as { assignorSlow?: boolean }).assignorSlow === true && r.leaderId === r.memberId && !r.skipAssignment;
+      },
       /** onJoinComplete: a slow onPartitionsAssigned for the partitions this SyncGroup adds. */
       slowAssignment: ({ context, event }) =>
         context.cfg.slowAssignLost && (resp(event) as Response<'SyncGroupResponse'>).assignment.some((p) => !context.owned.includes(p)),
@@ -749,6 +798,11 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         on: {
           RESPONSE: [
             {
+              guard: and(['answersJoin', { type: 'isError', params: 'NONE' }, 'slowAssignorNow']),
+              target: 'computing',
+              actions: ['adoptGeneration', 'startHeartbeats', 'startSlowAssignor'],
+            },
+            {
               guard: and(['answersJoin', { type: 'isError', params: 'NONE' }]),
               target: 'syncing',
               actions: ['adoptGeneration', 'snapshotSkippedAssignment', 'startHeartbeats', 'sendSyncGroup'],
@@ -778,6 +832,36 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
               actions: ['clearTimer', 'markCoordinatorUnknown'],
             },
             { guard: { type: 'isTimer', params: 'retry' }, target: 'joining', reenter: true, actions: 'clearTimer' },
+          ],
+        },
+      },
+      /**
+       * COMPLETING_REBALANCE, the leader's application thread inside a slow assignor
+       * (onLeaderElected): no records processed and no poll(), so the poll timer runs; the
+       * heartbeat thread goes on (the coordinator takes heartbeats in CompletingRebalance). A poll
+       * timeout makes it leave the group (KIP-62) while the assignor runs on; the SyncGroup goes
+       * out when the assignor returns. The coordinator meanwhile waits for it up to the rebalance
+       * timeout (its pending-sync timer), then removes the leader and rebalances.
+       */
+      computing: {
+        entry: 'armPollTimer',
+        exit: 'disarmPollTimer',
+        on: {
+          CALLBACK_DONE: { target: 'syncing', actions: 'sendComputedSync' },
+          PROCESS: { actions: [] },
+          RESPONSE: [
+            ...resetsDuringCallback,
+            {
+              guard: and(['answersHeartbeat', { type: 'isError', params: 'REBALANCE_IN_PROGRESS' }]),
+              actions: ['clearInflightHeartbeat', 'requestRejoin'],
+            },
+          ],
+          TIMER: [
+            { guard: { type: 'isTimer', params: 'heartbeat' }, actions: 'sendHeartbeat' },
+            {
+              guard: { type: 'isTimer', params: 'poll' },
+              actions: ['clearTimer', 'leaveOnPollTimeout', 'resetGenerationAndMemberId', 'requestRejoin', 'stopHeartbeats'],
+            },
           ],
         },
       },

@@ -76,6 +76,7 @@ const budgetFlags: Record<(typeof budgetedKinds)[number], [string, string]> = {
   replace: ['--zombies', 'replacements that leave the old process running (static members: a zombie)'],
   assignorFails: ['--assignor-fails', "rounds whose leader's assignor throws (classic)"],
   moveReplica: ['--replica-moves', 'replicas moved to another rack (with --racks)'],
+  slowAssignor: ['--slow-assignors', "rounds whose leader's assignor takes time (classic)"],
 };
 const camel = (flag: string) => flag.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 const L = exploreLimits;

@@ -17,6 +17,7 @@ export const budgetedKinds = [
   'replace',
   'assignorFails',
   'moveReplica',
+  'slowAssignor',
 ] as const;
 export type BudgetedKind = (typeof budgetedKinds)[number];
 export type Budgets = Record<BudgetedKind, number>;

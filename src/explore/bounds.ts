@@ -52,6 +52,7 @@ export function faultsFor(budgets: Budgets): FaultSettings {
     zombie: budgets.replace > 0,
     assignorFailure: budgets.assignorFails > 0,
     replicaMoves: budgets.moveReplica,
+    slowAssignor: budgets.slowAssignor > 0,
   };
 }
 

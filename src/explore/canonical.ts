@@ -142,6 +142,7 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = f
       (s.unreported.length > 0 ? `u${s.unreported.join('+')}` : '') +
       (s.zombieOf !== null ? `z${s.zombieOf}` : '') +
       (s.assignorFails ? 'a' : '') +
+      (s.assignorSlow ? 's' : '') +
       (messageAge && s.callbackSince !== null ? `c${w.now - s.callbackSince}` : '');
     const more: Part[] = extra === '' ? [] : [extra];
     if (!s.snapshot) return [head, ...more];

@@ -56,6 +56,7 @@ const choice = z.discriminatedUnion('kind', [
       'callback',
       'replace',
       'assignorFails',
+      'slowAssignor',
     ] as const
   ).map((k) => client.extend({ kind: z.literal(k) })),
   z.object({ kind: z.literal('subscribe'), client: z.string(), topics: z.array(z.string()) }),
@@ -94,6 +95,7 @@ const config = z.object({
     zombie: z.boolean().default(false),
     assignorFailure: z.boolean().default(false),
     replicaMoves: positive.optional(),
+    slowAssignor: z.boolean().optional(),
   }),
   autoCommit: z.boolean(),
   static: z.boolean(),

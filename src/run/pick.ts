@@ -27,6 +27,7 @@ export const choiceWeights: Record<ChoiceKind, number> = {
   replace: 1,
   assignorFails: 1,
   moveReplica: 1,
+  slowAssignor: 1,
 };
 
 const kindOrder = Object.keys(choiceWeights) as ChoiceKind[];
@@ -85,6 +86,7 @@ const faultKinds = new Set<ChoiceKind>([
   'replace',
   'assignorFails',
   'moveReplica',
+  'slowAssignor',
 ]);
 const healingKinds = new Set<ChoiceKind>(['resume', 'heal']);
 const none = new Set<string>();
@@ -199,6 +201,8 @@ function kindsPresent(choices: Choice[], swarm: number): Set<ChoiceKind> {
         if (swarmKinds[i] === 'crash') present.delete('assignorFails');
         // A replica moving to another rack is a metadata change, switched with partition additions.
         if (swarmKinds[i] === 'addPartition') present.delete('moveReplica');
+        // A slow assignor keeps the leader's application thread from poll(): switched with stalls.
+        if (swarmKinds[i] === 'stall') present.delete('slowAssignor');
       }
   return present;
 }

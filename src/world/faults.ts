@@ -15,6 +15,7 @@ export const allFaults: FaultSettings = {
   zombie: true,
   assignorFailure: true,
   replicaMoves: 1,
+  slowAssignor: true,
 };
 
 /** No faults: messages are still delayed and reordered. */

@@ -60,6 +60,12 @@ export interface FaultSettings {
    */
   assignorFailure: boolean;
   /**
+   * Classic: the leader's assignor may take time in a round (the `slowAssignor` choice, made
+   * while the leader's JoinGroupResponse is on its way; the `callback` choice ends it), past the
+   * rebalance timeout if the run lets time pass. Absent: false.
+   */
+  slowAssignor?: boolean;
+  /**
    * KIP-881, only with `racks`: a partition's replica may move to another rack (the
    * `moveReplica` choice), at most this many times per run. Absent: 0.
    */
@@ -157,6 +163,8 @@ export interface ClientSlot {
   zombieOf: string | null;
   /** The fault world's choice: this process's assignor throws the next time it runs as leader. */
   assignorFails: boolean;
+  /** The fault world's choice: this process's assignor is slow the next time it runs as leader (absent: no). */
+  assignorSlow?: boolean;
 }
 
 /** Figures measured along a run, not part of the protocol state. */
@@ -225,6 +233,7 @@ export type Choice =
   | { kind: 'callback'; client: string }
   | { kind: 'replace'; client: string }
   | { kind: 'assignorFails'; client: string }
-  | { kind: 'moveReplica'; partition: string };
+  | { kind: 'moveReplica'; partition: string }
+  | { kind: 'slowAssignor'; client: string };
 
 export type ChoiceKind = Choice['kind'];

@@ -99,8 +99,9 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
     }
     // Static members: the process is paused or cut off and a replacement starts with the same
     // group.instance.id while it still runs (one zombie per slot at a time).
-    if (config.faults.assignorFailure && !s.assignorFails && w.net.some((m) => leaderJoinResponse(m) && isProcessOf(m.body.client, s)))
-      out.push({ kind: 'assignorFails', client: s.name });
+    const leaderRound = w.net.some((m) => leaderJoinResponse(m) && isProcessOf(m.body.client, s));
+    if (config.faults.assignorFailure && !s.assignorFails && leaderRound) out.push({ kind: 'assignorFails', client: s.name });
+    if (config.faults.slowAssignor && !s.assignorSlow && leaderRound) out.push({ kind: 'slowAssignor', client: s.name });
     if (config.faults.zombie && config.static && s.zombieOf === null && !w.clients.some((z) => z.zombieOf === s.name && isLive(z)))
       out.push({ kind: 'replace', client: s.name });
     const c = common(s);
@@ -171,7 +172,7 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
     case 'start':
       return startClient(w, choice.client, config, model);
     case 'crash':
-      return setSlot(w, choice.client, { status: 'crashed', snapshot: null, callbackSince: null, unreported: [], assignorFails: false });
+      return setSlot(w, choice.client, { status: 'crashed', snapshot: null, callbackSince: null, unreported: [], assignorFails: false, assignorSlow: false });
     case 'close':
       // close() runs its course (commit, callback, LeaveGroup and its answer) over later steps.
       return toClient(w, choice.client, { type: 'CLOSE', now: w.now }, model);
@@ -210,6 +211,8 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
       return replace(w, choice.client, config, model);
     case 'assignorFails':
       return setSlot(w, choice.client, { assignorFails: true });
+    case 'slowAssignor':
+      return setSlot(w, choice.client, { assignorSlow: true });
     case 'callback': {
       // KIP-848: the added partitions' positions come from an OffsetFetch sent once the callback
       // returned, answered here at once with what the coordinator has (simplified: no request).
@@ -289,10 +292,11 @@ function deliver(w: World, msg: Msg, model: Model, config: WorldConfig): World {
   const slot = processOf(w, body.client);
   // The connection of a process that died or restarted is gone: the response is lost.
   if (!slot || !isLive(slot) || slot.inc !== body.client.inc) return w;
-  if (slot.assignorFails && leaderJoinResponse(msg)) {
-    // The round the fault was chosen for: the leader's assignor throws this time only.
-    const failed = toClient(w, slot.name, { type: 'RESPONSE', now: w.now, msg: body, assignorFails: true }, model);
-    return adapter.afterResponse(setSlot(failed, slot.name, { assignorFails: false }), slot.name, msg);
+  if ((slot.assignorFails || slot.assignorSlow) && leaderJoinResponse(msg)) {
+    // The round the fault was chosen for: the leader's assignor throws, or is slow, this time only.
+    const faults = { ...(slot.assignorFails && { assignorFails: true }), ...(slot.assignorSlow && { assignorSlow: true }) };
+    const failed = toClient(w, slot.name, { type: 'RESPONSE', now: w.now, msg: body, ...faults }, model);
+    return adapter.afterResponse(setSlot(failed, slot.name, { assignorFails: false, assignorSlow: false }), slot.name, msg);
   }
   const after = toClient(w, slot.name, { type: 'RESPONSE', now: w.now, msg: body }, model);
   return adapter.afterResponse(after, slot.name, msg);
@@ -319,14 +323,16 @@ function toClient(w: World, name: string, event: Event, model: Model): World {
   // A close() that has run its course: the process is gone and its slot may start again.
   if (snapshot.status === 'done' && snapshot.value === 'closed')
     return enqueue(
-      setSlot(w, name, { status: 'closed', snapshot: null, formation, callbackSince: null, unreported: [], assignorFails: false }),
+      setSlot(w, name, { status: 'closed', snapshot: null, formation, callbackSince: null, unreported: [], assignorFails: false, assignorSlow: false }),
       sends as Msg['body'][],
       'coordinator',
       formation,
     );
   // A callback begins when the process enters one (from another state); it ends when it leaves.
+  // A slow assignor is a fault of its own that may outlast any delay bound (the rebalance
+  // timeout is its point), so the explorer's bounded-delay network does not hold timers for it.
   const after: ClientSlot = { ...slot, snapshot, formation };
-  const callbackSince = !inCallback(after)
+  const callbackSince = !inCallback(after) || snapshot?.value === 'computing'
     ? null
     : inCallback(slot) && slot.snapshot!.value === snapshot.value
       ? slot.callbackSince
