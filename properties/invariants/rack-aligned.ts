@@ -4,7 +4,7 @@ import { parseTp, type TopicPartition } from '../../models/types.ts';
 import type { Choice, World, WorldConfig } from '../../src/world/types.ts';
 import type { Invariant } from '../invariant.ts';
 import { delivered } from '../step-facts.ts';
-import { ctxOf } from '../../src/world/view.ts';
+import { ctxOf, processOf } from '../../src/world/view.ts';
 
 // KIP-881 in the protocol runs: Kafka's rack-aware client assignors place partitions on their
 // consumer's rack "when balance allows" (RangeAssignor, AbstractStickyAssignor). The checkable
@@ -81,10 +81,11 @@ function classic(before: World, choice: Choice | null, after: World, config: Wor
   if (m?.to !== 'client' || m.body.kind !== 'JoinGroupResponse') return undefined;
   const r = m.body as JoinGroupResponse;
   if (r.error !== 'NONE' || r.leaderId !== r.memberId || r.skipAssignment || !rackAware.has(r.protocolName ?? '')) return undefined;
-  const sync = after.sent.find((x) => x.body.kind === 'SyncGroup' && x.body.client.client === r.client.client)?.body as
-    | SyncGroupRequest
-    | undefined;
-  const slot = after.clients.find((s) => s.name === r.client.client);
+  // The process the response went to (a zombie shares its slot's name: match the incarnation too).
+  const sync = after.sent.find(
+    (x) => x.body.kind === 'SyncGroup' && x.body.client.client === r.client.client && x.body.client.inc === r.client.inc,
+  )?.body as SyncGroupRequest | undefined;
+  const slot = processOf(after, r.client);
   if (!sync?.assignments || !slot?.snapshot) return undefined;
   // The leader's metadata, as the assignor read it (its snapshot taken when it assigned).
   const ctx = ctxOf(slot);

@@ -7,7 +7,7 @@ import { partitionRacksOf, useRackAwareAssignment } from '../../models/assignors
 import type { Invariant } from '../invariant.ts';
 import { delivered } from '../step-facts.ts';
 import { groupOf } from '../../src/world/consumer-view.ts';
-import { ctxOf } from '../../src/world/view.ts';
+import { ctxOf, processOf } from '../../src/world/view.ts';
 
 // Stickiness in the protocol runs: what Kafka's sticky assignors promise with identical
 // subscriptions, checked on every assignment the group actually computes (the classic leader's
@@ -109,10 +109,11 @@ function classic(before: World, choice: Choice | null, after: World, config: Wor
   const r = m.body as JoinGroupResponse;
   if (r.error !== 'NONE' || r.leaderId !== r.memberId || r.skipAssignment || !builtinAssignors[r.protocolName ?? '']?.sticky)
     return undefined;
-  const sync = after.sent.find((x) => x.body.kind === 'SyncGroup' && x.body.client.client === r.client.client)?.body as
-    | SyncGroupRequest
-    | undefined;
-  const slot = after.clients.find((s) => s.name === r.client.client);
+  // The process the response went to (a zombie shares its slot's name: match the incarnation too).
+  const sync = after.sent.find(
+    (x) => x.body.kind === 'SyncGroup' && x.body.client.client === r.client.client && x.body.client.inc === r.client.inc,
+  )?.body as SyncGroupRequest | undefined;
+  const slot = processOf(after, r.client);
   if (!sync?.assignments || !slot?.snapshot) return undefined;
   const ids = Object.keys(r.members);
   const topics = sameTopics(ids.map((id) => r.members[id].topics));
