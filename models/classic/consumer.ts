@@ -153,7 +153,9 @@ function metadataMoved(context: ConsumerContext, topics: Topics, racks: RackMove
 
 /** The leader's metadata snapshot when it assigns (or skips assignment, KIP-814). */
 const metadataSnapshot = (context: ConsumerContext): Partial<ConsumerContext> =>
-  context.metadataRacks ? { assignedMetadata: context.metadata, assignedRacks: context.metadataRacks } : { assignedMetadata: context.metadata };
+  context.metadataRacks
+    ? { assignedMetadata: context.metadata, assignedRacks: context.metadataRacks }
+    : { assignedMetadata: context.metadata };
 
 /**
  * The leader's assignment, or null when the round fails on the leader: its assignor threw (or the
@@ -415,7 +417,8 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         const revoked = context.owned.some((p) => !r.assignment.includes(p));
         // The leader rejoins at once if metadata moved since its snapshot (taken when it assigned,
         // or when it skipped assignment: ConsumerCoordinator.rejoinNeededOrPending).
-        const stale = context.isLeader && context.assignedMetadata !== null && metadataMoved(context, context.metadata, context.metadataRacks);
+        const stale =
+          context.isLeader && context.assignedMetadata !== null && metadataMoved(context, context.metadata, context.metadataRacks);
         return {
           owned: [...r.assignment],
           lastAssignment: [...r.assignment],

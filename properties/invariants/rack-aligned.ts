@@ -16,7 +16,7 @@ import { ctxOf, processOf } from '../../src/world/view.ts';
 // two partitions, with identical subscriptions (the constrained builder; the general builder
 // balances by moves that ignore racks). Both follow from the builders' order: a member that ends
 // with an off-rack partition still had room when the rack-matching pass offered it the
-// partition on its rack (docs/racks.md).
+// partition on its rack (docs/model.md, "Racks").
 
 type Holding = { member: string; rack: string; p: TopicPartition };
 

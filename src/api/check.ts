@@ -28,7 +28,7 @@ export interface CheckOptions {
   /** A variant (from `defineVariant`), a catalogue name or the path of a variant file. */
   variant?: Variant | string;
   static?: boolean;
-  /** KIP-881: brokers on this many racks and a client.rack per consumer (classic campaigns; docs/racks.md). */
+  /** KIP-881: brokers on this many racks and a client.rack per consumer (classic campaigns; docs/model.md, "Racks"). */
   racks?: number;
   upgrade?: boolean;
   /**

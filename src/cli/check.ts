@@ -83,7 +83,11 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
       `a design variant: a catalogue name (${catalogue.map((v) => v.name).join(', ')}) or a variant file (./my-variant.ts)`,
     )
     .option('--static', 'static membership: every consumer has a group.instance.id (KIP-345)')
-    .option('--racks <n>', 'KIP-881: brokers on n racks, a client.rack per consumer, replicas that move rack (docs/racks.md)', positiveInt('--racks', 0, 8))
+    .option(
+      '--racks <n>',
+      'KIP-881: brokers on n racks, a client.rack per consumer, replicas that move rack (docs/model.md, "Racks")',
+      positiveInt('--racks', 0, 8),
+    )
     .option('--upgrade', 'rolling upgrade from eager range to cooperative-sticky in two bounces (KIP-429)')
     .option(
       '--migration <dir>',

@@ -104,7 +104,7 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
       positiveInt('--topics', ...L.topics),
     )
     .option('--static', 'static membership (KIP-345)')
-    .option('--racks <n>', 'KIP-881: brokers on n racks, client.rack per consumer (docs/racks.md)', positiveInt('--racks', 0, 8))
+    .option('--racks <n>', 'KIP-881: brokers on n racks, client.rack per consumer (docs/model.md, "Racks")', positiveInt('--racks', 0, 8))
     .option('--migration <dir>', 'a rolling switch of group.protocol: upgrade (classic -> consumer) or downgrade (docs/migration.md)')
     .option('--slow-callbacks', 'onPartitionsRevoked takes time (a separate callback choice)')
     .option('--slow-assign-lost', 'onPartitionsAssigned and onPartitionsLost take time too (a separate callback choice)')
@@ -257,7 +257,7 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
   if (noSymmetry && !quiet)
     console.log(
       pc.dim(
-        `  symmetry off: ${session.config.static ? 'static members are ordered by group.instance.id' : session.config.racks ? "each client has its own client.rack (KIP-881)" : 'KIP-848 members are ordered by their client-made member id'}, which names the client, so clients are not interchangeable`,
+        `  symmetry off: ${session.config.static ? 'static members are ordered by group.instance.id' : session.config.racks ? 'each client has its own client.rack (KIP-881)' : 'KIP-848 members are ordered by their client-made member id'}, which names the client, so clients are not interchangeable`,
       ),
     );
   const report = await explore({ ...options, onProgress: quiet ? undefined : progressPrinter() });

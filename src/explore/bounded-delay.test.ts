@@ -197,7 +197,9 @@ test("a variant's explore settings may bound the delay: the search is complete",
 });
 
 test('racks: the complete 1x2 search reaches a replica move and the metadata refresh that shows it; rack-blind range is caught in the complete 2x2 search', () => {
-  const moves = exploreSpec(spec({ partitions: 2, racks: 2, coverage: true, bounds: bounds({ budgets: { ...noBudgets, moveReplica: 1 } }) }));
+  const moves = exploreSpec(
+    spec({ partitions: 2, racks: 2, coverage: true, bounds: bounds({ budgets: { ...noBudgets, moveReplica: 1 } }) }),
+  );
   const reached = new Set(moves.coverage!.flat());
   expect(reached.has('moveReplica')).toBe(true);
   expect(reached.has('metadata')).toBe(true);

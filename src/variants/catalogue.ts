@@ -268,7 +268,15 @@ export const catalogue: Variant[] = [
       "A leader whose assignor is slow snapshots its metadata when the assignor returns, not the metadata the assignor read: a partition added meanwhile is in the snapshot but in nobody's assignment, so the leader never rejoins and the partition stays unowned (Kafka: onLeaderElected's assignmentSnapshot is the application thread's metadataSnapshot, which cannot move while that thread runs the assignor).",
     protocols: ['eager', 'cooperative'],
     breaks: ['stable-coverage'],
-    explore: { members: 1, partitions: 1, protocol: 'eager', assignor: 'range', budgets: { slowAssignor: 1, addPartition: 1 }, maxDepth: 11, maxInFlight: 2 },
+    explore: {
+      members: 1,
+      partitions: 1,
+      protocol: 'eager',
+      assignor: 'range',
+      budgets: { slowAssignor: 1, addPartition: 1 },
+      maxDepth: 11,
+      maxInFlight: 2,
+    },
     settings: { faults: { ...noFaults, slowAssignor: true, addPartitions: 1 } },
     consumer: {
       actions: {

@@ -172,7 +172,14 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
     case 'start':
       return startClient(w, choice.client, config, model);
     case 'crash':
-      return setSlot(w, choice.client, { status: 'crashed', snapshot: null, callbackSince: null, unreported: [], assignorFails: false, assignorSlow: false });
+      return setSlot(w, choice.client, {
+        status: 'crashed',
+        snapshot: null,
+        callbackSince: null,
+        unreported: [],
+        assignorFails: false,
+        assignorSlow: false,
+      });
     case 'close':
       // close() runs its course (commit, callback, LeaveGroup and its answer) over later steps.
       return toClient(w, choice.client, { type: 'CLOSE', now: w.now }, model);
@@ -323,7 +330,15 @@ function toClient(w: World, name: string, event: Event, model: Model): World {
   // A close() that has run its course: the process is gone and its slot may start again.
   if (snapshot.status === 'done' && snapshot.value === 'closed')
     return enqueue(
-      setSlot(w, name, { status: 'closed', snapshot: null, formation, callbackSince: null, unreported: [], assignorFails: false, assignorSlow: false }),
+      setSlot(w, name, {
+        status: 'closed',
+        snapshot: null,
+        formation,
+        callbackSince: null,
+        unreported: [],
+        assignorFails: false,
+        assignorSlow: false,
+      }),
       sends as Msg['body'][],
       'coordinator',
       formation,
@@ -332,11 +347,12 @@ function toClient(w: World, name: string, event: Event, model: Model): World {
   // A slow assignor is a fault of its own that may outlast any delay bound (the rebalance
   // timeout is its point), so the explorer's bounded-delay network does not hold timers for it.
   const after: ClientSlot = { ...slot, snapshot, formation };
-  const callbackSince = !inCallback(after) || snapshot?.value === 'computing'
-    ? null
-    : inCallback(slot) && slot.snapshot!.value === snapshot.value
-      ? slot.callbackSince
-      : w.now;
+  const callbackSince =
+    !inCallback(after) || snapshot?.value === 'computing'
+      ? null
+      : inCallback(slot) && slot.snapshot!.value === snapshot.value
+        ? slot.callbackSince
+        : w.now;
   const patch: Partial<ClientSlot> = {
     snapshot,
     formation,
