@@ -58,8 +58,6 @@ export interface CampaignPlan {
   assignor: string;
   static: boolean;
   upgrade: boolean;
-  /** KIP-881: broker racks and a client.rack per consumer (WorldConfig.racks), when the campaign has them. */
-  racks?: number;
   /** The migration this campaign runs, if any. */
   migration?: Migration;
   config: WorldConfig;
@@ -116,9 +114,7 @@ export function planCampaigns(options: CheckOptions, variant: Variant | undefine
     throw new UsageError(`unknown --assignor '${o.assignor}' (known: ${all.join(', ')})`);
   }
   if (o.protocol === undefined && o.assignor === undefined && variant === undefined && !o.static && !o.upgrade) {
-    // The static campaigns also run with two racks (KIP-881: rack-aware assignors, replicas
-    // moving rack), unless --racks says how many: no extra campaign, so no extra time.
-    combos.push(...combos.map((c) => ({ ...c, static: true, racks: o.racks ?? 2 })));
+    combos.push(...combos.map((c) => ({ ...c, static: true })));
     combos.push({ protocol: 'eager', assignor: 'range', static: false, upgrade: true });
   }
   return combos.map((c) => {
@@ -132,7 +128,7 @@ export function planCampaigns(options: CheckOptions, variant: Variant | undefine
       faults: o.faults === false ? noFaults : allFaults,
       static: c.static,
       upgrade: c.upgrade,
-      racks: c.racks ?? o.racks,
+      racks: o.racks,
       variant,
     });
     // The instance actually checked: a variant's settings may change it.
