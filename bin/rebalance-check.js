@@ -11,12 +11,14 @@ process.stdout.on('error', (e) => {
   throw e;
 });
 const sources = new URL('../src/cli/main.ts', import.meta.url);
-let main;
-if (existsSync(sources)) {
+const inCheckout = existsSync(sources);
+if (inCheckout) {
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import(sources.href));
-} else {
-  ({ main } = await import('../dist/src/cli/main.js'));
 }
-process.exitCode = await main(process.argv);
+const cli = (file) => import(new URL(inCheckout ? `../src/cli/${file}.ts` : `../dist/src/cli/${file}.js`, import.meta.url).href);
+// `check` and `explore` run on a worker thread under a supervisor (src/cli/supervise.ts), so that
+// Ctrl-C reports what was done and a variant's code that never returns is named, not waited for.
+const { supervise, supervisedCommands, commandOf } = await cli('supervise');
+if (supervisedCommands.includes(commandOf(process.argv))) process.exitCode = await supervise(process.argv);
+else process.exitCode = await (await cli('main')).main(process.argv);

@@ -101,7 +101,11 @@ export const migrationInvariants: Invariant[] = [
   conversionKeepsOffsets,
   crossProtocolOwner,
   mixedCommitFencing,
+  noNeedlessRebalance,
+  stickyAssignment,
+  noStarvingMember,
   eventuallyStable,
+  boundedRebalance,
 ];
 
 export const invariantsFor = (protocol: Invariant['protocols'][number]): Invariant[] =>

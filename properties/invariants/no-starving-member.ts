@@ -9,9 +9,11 @@ import { groupMembers, common, coord, isLive, isSettled, liveClients } from '../
  * The errors on which Kafka's consumers give up for good: a newer incarnation holds the
  * group.instance.id (FENCED_INSTANCE_ID; KIP-848 UNRELEASED_INSTANCE_ID while the old member
  * has not left), or the group runs a protocol the consumer does not support
- * (INCONSISTENT_GROUP_PROTOCOL). Every other error is retried (rejoin, rediscover, back off).
+ * (INCONSISTENT_GROUP_PROTOCOL; in a migration, GROUP_ID_NOT_FOUND answered to a
+ * consumer-protocol heartbeat by a classic group that will not convert, which the Java client
+ * treats as fatal, docs/migration.md). Every other error is retried (rejoin, rediscover, back off).
  */
-const fatal = new Set(['FENCED_INSTANCE_ID', 'UNRELEASED_INSTANCE_ID', 'INCONSISTENT_GROUP_PROTOCOL']);
+const fatal = new Set(['FENCED_INSTANCE_ID', 'UNRELEASED_INSTANCE_ID', 'INCONSISTENT_GROUP_PROTOCOL', 'GROUP_ID_NOT_FOUND']);
 
 /** A process the world keeps running stopped in this step: only an answer with a fatal error may do that. */
 function stopped(before: World, choice: Choice | null, after: World): string | undefined {

@@ -164,6 +164,8 @@ export const stickyAssignment: Invariant = {
   protocols: ['eager', 'cooperative', 'consumer'],
   kind: 'safety',
   check(before, choice, after, config) {
+    // A step that converts the group (a migration) computes no assignment of either type.
+    if (before.family !== after.family) return undefined;
     return before.family === 'consumer' ? consumer(before, after) : classic(before, choice, after, config);
   },
 };

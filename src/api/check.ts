@@ -119,18 +119,7 @@ export function planCampaigns(options: CheckOptions, variant: Variant | undefine
   }
   return combos.map((c) => {
     const { protocol, assignor } = c;
-    const config = worldConfig({
-      protocol,
-      assignor,
-      members: o.members,
-      partitions: o.partitions,
-      topics: o.topics,
-      faults: o.faults === false ? noFaults : allFaults,
-      static: c.static,
-      upgrade: c.upgrade,
-      racks: o.racks,
-      variant,
-    });
+    const config = worldConfig({ ...instanceOf(o, variant), protocol, assignor, static: c.static, upgrade: c.upgrade });
     // The instance actually checked: a variant's settings may change it.
     const counts = Object.values(config.topics);
     const shape = counts.length > 1 ? `${counts.length} topics x ${count(counts[0], 'partition')}` : count(counts[0], 'partition');
@@ -139,6 +128,16 @@ export function planCampaigns(options: CheckOptions, variant: Variant | undefine
     return { ...c, config, label };
   });
 }
+
+/** What every campaign of a check shares: the instance, the faults (on or off) and the variant. */
+const instanceOf = (o: CheckOptions & typeof checkDefaults, variant: Variant | undefined) => ({
+  members: o.members,
+  partitions: o.partitions,
+  topics: o.topics,
+  faults: o.faults === false ? noFaults : allFaults,
+  racks: o.racks,
+  variant,
+});
 
 /** A variant option as a variant: objects as they are, names and paths loaded. */
 export const resolveVariant = async (v: Variant | string | undefined): Promise<Variant | undefined> =>
@@ -200,17 +199,7 @@ function planMigration(o: CheckOptions & typeof checkDefaults, variant: Variant 
       throw new UsageError(
         `unknown --assignor '${assignor}' for protocol ${side.protocol} (known: ${assignorsFor(side.protocol, variant).join(', ')})`,
       );
-    const config = worldConfig({
-      protocol: side.protocol,
-      assignor,
-      members: o.members,
-      partitions: o.partitions,
-      topics: o.topics,
-      faults: o.faults === false ? noFaults : allFaults,
-      migration,
-      migrationPolicy: policy,
-      variant,
-    });
+    const config = worldConfig({ ...instanceOf(o, variant), protocol: side.protocol, assignor, migration, migrationPolicy: policy });
     const arrow = migration === 'upgrade' ? `${side.protocol}/${assignor} -> consumer` : `consumer -> ${side.protocol}/${assignor}`;
     const label = `migration ${migration} ${arrow}, policy ${policy}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${count(Object.values(config.topics)[0], 'partition')})`;
     return { protocol: side.protocol, assignor, static: false, upgrade: false, migration, config, label };

@@ -4,7 +4,7 @@ import type { Shard } from '../core/shard.ts';
 import { runMutation } from '../mutate/mutate.ts';
 import { defaultBudget, type Budget, type MutantResult } from '../mutate/run-mutant.ts';
 import { figures, type Figures } from '../mutate/score.ts';
-import { defaultSurvivorsFile, loadSurvivors, stale, unrecorded } from '../mutate/survivors.ts';
+import { defaultSurvivorsFile, loadSurvivors, stale, unrecorded, type SurvivorRecords } from '../mutate/survivors.ts';
 
 export interface MutateOptions {
   /** Only the mutants whose id contains one of these. */
@@ -17,6 +17,8 @@ export interface MutateOptions {
   /** The record of mutants known to survive, with why (default mutants/survivors.json). */
   survivors?: string;
   onResult?: (r: MutantResult, done: number, total: number) => void;
+  /** Stops the analysis: no mutant starts after it, the running ones are dropped (the report says `interrupted`). */
+  signal?: AbortSignal;
 }
 
 export interface MutateReport {
@@ -28,17 +30,33 @@ export interface MutateReport {
   unrecorded: string[];
   /** Recorded survivors that are killed now (the record can go). */
   stale: string[];
+  /** The survivors file as read (what `ok`, `figures` and `unrecorded` were judged against). */
+  records: SurvivorRecords;
+  /** Mutants chosen (after `only` and `shard`); `results` has fewer when `signal` stopped the analysis. */
+  chosen: number;
+  /** `signal` stopped the analysis before every chosen mutant ran. */
+  interrupted?: boolean;
 }
 
 export async function mutate(options: MutateOptions = {}): Promise<MutateReport> {
   const records = loadSurvivors(options.survivors ?? defaultSurvivorsFile);
-  const results = await runMutation({
+  const { results, chosen } = await runMutation({
     only: options.only,
     shard: options.shard,
     budget: { ...defaultBudget, ...options.budget },
     jobs: options.jobs ?? 1,
     onResult: options.onResult,
+    signal: options.signal,
   });
   const missing = unrecorded(results, records).map((r) => r.id);
-  return { ok: missing.length === 0, results, figures: figures(results, records), unrecorded: missing, stale: stale(results, records) };
+  return {
+    ok: missing.length === 0 && results.length === chosen,
+    results,
+    figures: figures(results, records),
+    unrecorded: missing,
+    stale: stale(results, records),
+    records,
+    chosen,
+    ...(results.length < chosen && { interrupted: true }),
+  };
 }

@@ -238,7 +238,7 @@ const mutateMode = process.env.BENCH_MUTATE ?? 'quick';
 if (mutateMode !== '0') {
   const shard = mutateMode === 'full' ? undefined : { index: 0, count: 20 };
   const started = performance.now();
-  const results = await runMutation({ shard, budget: defaultBudget, jobs: 1 });
+  const { results } = await runMutation({ shard, budget: defaultBudget, jobs: 1 });
   const records = loadSurvivors(defaultSurvivorsFile);
   const { total } = scores(results, records);
   console.log(

@@ -2,12 +2,11 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { defaultShrinkBudget, type CampaignResult, type FoundRun } from '../random/campaign.ts';
 import { protocols } from '../run/config.ts';
-import { type CampaignPlan, planCampaigns } from '../api/check.ts';
+import { type CampaignPlan, type CheckOptions as ApiCheckOptions, planCampaigns } from '../api/check.ts';
 import { catalogue } from '../variants/catalogue.ts';
 import { loadVariant } from '../variants/load.ts';
 import type { Variant } from '../variants/variant.ts';
-import type { Migration, Protocol, WorldConfig } from '../world/types.ts';
-import type { MigrationPolicy } from '../../models/consumer-protocol/migration-policy.ts';
+import type { WorldConfig } from '../world/types.ts';
 import { UsageError, maxTimeHelp, positiveInt, seconds } from '../core/errors.ts';
 import { progressLine } from './progress.ts';
 import { count, printPass, printViolation } from './report.ts';
@@ -22,6 +21,8 @@ import { writeCounterexample } from '../replay/save.ts';
 import type { Interpreter } from '../world/model.ts';
 import { interpreterHelp, parseInterpreter, useInterpreter } from './interpreter.ts';
 import { num as n } from '../core/format.ts';
+import { interrupted, noteDone, pastDeadline } from '../core/control.ts';
+import { defaultTimeLimit, timeLimitHelp } from './supervise.ts';
 
 /** A fast-check replay path: `12:0:3` (numbers joined by colons). */
 function replayPath(raw: string): string {
@@ -30,32 +31,30 @@ function replayPath(raw: string): string {
   return raw;
 }
 
-interface CheckOptions extends CiOptions {
+/**
+ * The command line's options: the library's `check` options (one shape for a run, src/api/check.ts),
+ * with every default filled in by commander, and what only the command line has. Commander hands
+ * protocol, migration and policy over as the strings typed; planCampaigns checks them.
+ */
+type CheckOptions = CiOptions &
+  Required<
+    Pick<ApiCheckOptions, 'members' | 'partitions' | 'topics' | 'runs' | 'seed' | 'maxSteps' | 'faults' | 'liveness' | 'shrinkInstance'>
+  > &
+  Pick<ApiCheckOptions, 'protocol' | 'assignor' | 'static' | 'racks' | 'upgrade' | 'migration' | 'migrationPolicy'> &
+  CliOnlyOptions;
+
+interface CliOnlyOptions {
   out: string;
   save: boolean;
-  shrinkInstance: boolean;
-  protocol?: string;
-  assignor?: string;
-  members: number;
-  partitions: number;
-  topics: number;
-  runs: number;
-  seed: number;
-  maxSteps: number;
+  /** A catalogue name or a file, loaded before the run. */
   variant?: string;
-  static?: boolean;
-  racks?: number;
-  upgrade?: boolean;
-  migration?: string;
-  migrationPolicy?: string;
-  faults: boolean;
-  liveness: boolean;
   interpreter?: Interpreter;
   path?: string;
   json?: boolean;
   coverage?: boolean;
   shard?: string;
   maxTime?: number;
+  timeLimit: number;
 }
 
 export function registerCheck(program: Command, setExit: (code: number) => void): void {
@@ -110,6 +109,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option('--coverage', 'report which machine states, transitions, error codes and choices the runs reached, and which never')
     .option('--shard <i/n>', 'run only shard i of n (run k goes to shard k mod n); the n shards together are the whole campaign')
     .option('--max-time <s>', maxTimeHelp, seconds('--max-time'))
+    .option('--time-limit <s>', timeLimitHelp, seconds('--time-limit', 3600), defaultTimeLimit)
     .option('--interpreter <name>', interpreterHelp, parseInterpreter)
     .option('--json', 'print the results as JSON')
     .action(async (opts: CheckOptions) => {
@@ -122,25 +122,18 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
 function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
   useInterpreter(opts);
   validateCiOptions(opts);
-  const plans = planCampaigns(
-    {
-      ...opts,
-      protocol: opts.protocol as Protocol | undefined,
-      migration: opts.migration as Migration | undefined,
-      migrationPolicy: opts.migrationPolicy as MigrationPolicy | undefined,
-      variant,
-    },
-    variant,
-  );
+  const plans = planCampaigns({ ...opts, variant }, variant);
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
   const outcomes: CampaignOutcome[] = [];
   const results: Array<{ label: string; result: CampaignResult; file?: string; replay: string }> = [];
   let failed = false;
+  // Runs of the campaigns before this one (what the supervisor says if it must stop the command at once).
+  let runsBefore = 0;
   const deadline = opts.maxTime === undefined ? undefined : Date.now() + opts.maxTime * 1000;
   const skipped: string[] = [];
   for (const plan of plans) {
     const { protocol, assignor, config, label } = plan;
-    if (deadline !== undefined && Date.now() >= deadline) {
+    if (pastDeadline(deadline)) {
       skipped.push(`${protocol}/${assignor}`);
       continue;
     }
@@ -159,11 +152,22 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     const campaign = runCampaign(
       config,
       variant,
-      { ...opts, shard, coverage, deadline, onRun: progress.tick, onFound },
+      {
+        ...opts,
+        shard,
+        coverage,
+        deadline,
+        onRun: (done) => {
+          progress.tick(done);
+          noteDone('runs', runsBefore + done);
+        },
+        onFound,
+      },
       opts.json === true,
     );
     const found = campaign.found;
     progress.done();
+    runsBefore += found.result.runs;
     const outcome: CampaignOutcome = {
       name: label,
       seconds: (performance.now() - started) / 1000,
@@ -185,8 +189,7 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     if (!found.counterexample || !found.failure) {
       results.push({ label, result, replay: '' });
       if (!opts.json) printPass(label, result, (performance.now() - started) / 1000);
-      if (!opts.json && result.stopped)
-        console.log(pc.yellow(`  stopped at the --max-time deadline after ${n(result.runs)} of ${n(opts.runs)} runs`));
+      if (!opts.json && result.stopped) console.log(pc.yellow(`  ${stopWhy()} after ${n(result.runs)} of ${n(opts.runs)} runs`));
       printCoverage();
       continue;
     }
@@ -210,7 +213,8 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     printCoverage();
     break;
   }
-  if (skipped.length > 0 && !opts.json) console.log(pc.yellow(`not run (--max-time deadline passed): ${skipped.join(', ')}`));
+  if (skipped.length > 0 && !opts.json)
+    console.log(pc.yellow(`not run (${interrupted() ? 'interrupted' : '--max-time deadline passed'}): ${skipped.join(', ')}`));
   const code = finishCheck(opts, outcomes, failed, opts.json === true);
   if (opts.json)
     console.log(
@@ -219,6 +223,7 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
           ok: code === 0,
           results: results.map((r, i) => ({ ...r, goals: outcomes[i]?.goals })),
           ...(skipped.length > 0 && { notRun: skipped }),
+          ...(interrupted() && { interrupted: true }),
         },
         null,
         2,
@@ -258,8 +263,7 @@ function replayCommand(opts: CheckOptions, plan: CampaignPlan, result: CampaignR
 
 /** Why the counterexample may not be the smallest: shrinking ran out of budget or time. */
 const shrinkCut = (why: string): string =>
-  why === 'budget'
-    ? '; shrinking stopped at its budget'
-    : why === 'deadline'
-      ? '; shrinking stopped at the --max-time deadline: not fully shrunk'
-      : '';
+  why === 'budget' ? '; shrinking stopped at its budget' : why === 'deadline' ? `; shrinking ${stopWhy()}: not fully shrunk` : '';
+
+/** Why a campaign stopped early: Ctrl-C (under the supervisor, src/cli/supervise.ts) or --max-time. */
+const stopWhy = (): string => (interrupted() ? 'interrupted (Ctrl-C)' : 'stopped at the --max-time deadline');

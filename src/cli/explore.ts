@@ -16,6 +16,8 @@ import { timeline } from '../replay/timeline.ts';
 import type { Choice, World } from '../world/types.ts';
 import { initialWorld, step } from '../world/world.ts';
 import { maxTimeHelp, positiveInt, seconds } from '../core/errors.ts';
+import { interrupted, noteDone } from '../core/control.ts';
+import { defaultTimeLimit, timeLimitHelp } from './supervise.ts';
 import { printViolation } from './report.ts';
 import type { Interpreter } from '../world/model.ts';
 import { interpreterHelp, parseInterpreter, useInterpreter } from './interpreter.ts';
@@ -158,6 +160,7 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
     .option('--out <dir>', 'where a violation writes its counterexample file', 'counterexamples')
     .option('--no-save', 'do not write a counterexample file')
     .option('--max-time <s>', maxTimeHelp, seconds('--max-time'))
+    .option('--time-limit <s>', timeLimitHelp, seconds('--time-limit', 3600), defaultTimeLimit)
     .option('--max-states <n>', 'stop after this many distinct states and report what was explored', positiveInt('--max-states', 1, 1e9))
     .option(
       '--max-memory <MB>',
@@ -334,7 +337,10 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
     r.cut.inFlight && `${n(r.cut.inFlight)} successors over ${b.maxInFlight} messages in flight`,
     r.cut.time && `${n(r.cut.time)} successors past ${b.maxTimeMs} ms`,
   ].filter(Boolean);
-  if (r.timedOut) cutParts.push(`stopped at the --max-time deadline (${opts.maxTime} s) with ${n(r.states)} states reached: not exhausted`);
+  if (r.timedOut)
+    cutParts.push(
+      `${interrupted() ? 'interrupted (Ctrl-C)' : `stopped at the --max-time deadline (${opts.maxTime} s)`} with ${n(r.states)} states reached: not exhausted`,
+    );
   if (r.stopped) cutParts.push(`stopped at --max-states ${n(opts.maxStates ?? r.states)}: not exhausted`);
   if (r.heapCapped)
     cutParts.push(
@@ -411,6 +417,7 @@ function progressPrinter(): (p: Progress) => void {
   const tty = process.stderr.isTTY;
   let last = 0;
   return (p) => {
+    noteDone('states', p.states);
     if (!tty && p.seconds - last < 10) return;
     last = p.seconds;
     const line = `${n(p.states)} states, ${n(p.states / Math.max(p.seconds, 1e-9))} states/s, queue ${n(p.queue)}, depth ${p.depth}, ${p.seconds.toFixed(0)} s`;

@@ -11,9 +11,9 @@ import { UsageError } from '../core/errors.ts';
 
 const version = '0.1.0';
 
-/** Printed after every command's help: the same three codes everywhere. */
+/** Printed after every command's help: the same codes everywhere. */
 export const exitCodesHelp =
-  '\nExit codes:\n  0  every invariant holds (or the command succeeded)\n  1  a violation was found (printed, with the replay command)\n  2  bad usage or bad input (one line on stderr naming the problem)\n';
+  '\nExit codes:\n  0  every invariant holds (or the command succeeded)\n  1  a violation was found (printed, with the replay command)\n  2  bad usage or bad input (one line on stderr naming the problem)\n  130  interrupted by Ctrl-C (check, explore, mutate: what was done so far is printed)\n';
 
 /** Every command and option, ready to parse; `setExit` receives a command's exit code. */
 export function buildProgram(setExit: (code: number) => void): Command {

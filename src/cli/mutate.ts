@@ -3,11 +3,12 @@ import type { Command } from 'commander';
 import pc from 'picocolors';
 import { UsageError, positiveInt } from '../core/errors.ts';
 import { parseShard } from '../core/shard.ts';
-import { chosenMutants, runMutation, writeMutantVariant } from '../mutate/mutate.ts';
+import { mutate } from '../api/mutate.ts';
+import { chosenMutants, writeMutantVariant } from '../mutate/mutate.ts';
 import { killLine, mutationHtml, mutationJson, scoreTable, survivorLines } from '../mutate/report.ts';
 import { defaultBudget } from '../mutate/run-mutant.ts';
-import { figures, targetLines } from '../mutate/score.ts';
-import { defaultSurvivorsFile, loadSurvivors, stale, unrecorded } from '../mutate/survivors.ts';
+import { targetLines } from '../mutate/score.ts';
+import { defaultSurvivorsFile, loadSurvivors } from '../mutate/survivors.ts';
 
 interface MutateOptions {
   only?: string;
@@ -70,7 +71,8 @@ async function runMutate(opts: MutateOptions): Promise<number> {
     .map((s) => s.trim())
     .filter(Boolean);
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
-  const records = loadSurvivors(opts.survivors);
+  // Read first: a bad survivors file is reported before any mutant runs, --list included.
+  loadSurvivors(opts.survivors);
   if (opts.list) {
     for (const m of chosenMutants(only, shard)) console.log(`${m.id}  ${pc.dim(m.description)}`);
     return 0;
@@ -78,36 +80,51 @@ async function runMutate(opts: MutateOptions): Promise<number> {
   const budget = { runs: opts.runs, exploreStates: opts.states, maxSeconds: opts.maxSeconds, maxSteps: opts.maxSteps, seed: opts.seed };
   const tty = process.stderr.isTTY && !opts.json;
   const started = performance.now();
-  const results = await runMutation({
+  // Ctrl-C: the mutants running are stopped, and the table is that of the mutants that finished (exit 130).
+  const stop = new AbortController();
+  const onInterrupt = () => {
+    if (tty) process.stderr.write('\r\x1b[K');
+    process.stderr.write('rebalance-check: interrupted: reporting the mutants that finished\n');
+    stop.abort();
+  };
+  process.once('SIGINT', onInterrupt);
+  const report = await mutate({
     only,
     shard,
     budget,
     jobs: opts.jobs,
+    survivors: opts.survivors,
+    signal: stop.signal,
     onResult: (r, done, total) => {
       // With --json, --verbose goes to stderr so that stdout stays one JSON document.
       if (opts.verbose) (opts.json ? console.error : console.log)(r.status === 'killed' ? pc.dim(killLine(r)) : killLine(r));
       else if (tty)
         process.stderr.write(`\r${pc.dim(`mutants: ${done}/${total}, ${Math.round((performance.now() - started) / 1000)} s`)}\x1b[K`);
     },
-  });
+  }).finally(() => process.off('SIGINT', onInterrupt));
+  const { results, records, unrecorded: missing } = report;
   if (tty) process.stderr.write('\r\x1b[K');
-  const missing = unrecorded(results, records);
   const seconds = (performance.now() - started) / 1000;
   if (opts.json)
-    console.log(JSON.stringify(mutationJson(results, records, { budget, seconds, unrecorded: missing.map((r) => r.id) }), null, 2));
+    console.log(
+      JSON.stringify(
+        { ...mutationJson(results, records, { budget, seconds, unrecorded: missing }), ...(report.interrupted && { interrupted: true }) },
+        null,
+        2,
+      ),
+    );
   else {
     console.log(scoreTable(results, records));
     for (const line of survivorLines(results, records)) console.log(line.includes('UNRECORDED') ? pc.red(line) : line);
-    for (const line of targetLines(figures(results, records))) console.log(pc.dim(line));
-    const old = stale(results, records);
-    if (old.length > 0) console.log(pc.dim(`recorded but killed now (the record can go): ${old.join(', ')}`));
+    for (const line of targetLines(report.figures)) console.log(pc.dim(line));
+    if (report.stale.length > 0) console.log(pc.dim(`recorded but killed now (the record can go): ${report.stale.join(', ')}`));
     console.log(pc.dim(`${results.length} mutants in ${seconds.toFixed(0)} s`));
+    if (report.interrupted) console.log(pc.yellow(`interrupted (Ctrl-C) after ${results.length} of ${report.chosen} mutants`));
   }
   if (opts.html) writeFileSync(opts.html, mutationHtml(results, records, 'Rebalance Check: mutation analysis'));
+  if (report.interrupted) return 130;
   if (missing.length > 0) {
-    console.error(
-      `rebalance-check: ${missing.length} mutant(s) not killed and not recorded in ${opts.survivors}: ${missing.map((r) => r.id).join(', ')}`,
-    );
+    console.error(`rebalance-check: ${missing.length} mutant(s) not killed and not recorded in ${opts.survivors}: ${missing.join(', ')}`);
     return 1;
   }
   return 0;

@@ -10,7 +10,10 @@ export { count };
 export function printPass(label: string, result: CampaignResult, seconds: number): void {
   const m = result.metrics;
   const rate = seconds > 0 ? ` (${n(Math.round(result.runs / seconds))} runs/s)` : '';
-  console.log(`${pc.green('✓')} ${label}: ${n(result.runs)} runs, ${n(result.steps)} steps, all invariants hold${rate}`);
+  // A campaign stopped early (Ctrl-C, --max-time) held so far, no more: no tick for it.
+  const mark = result.stopped ? pc.yellow('…') : pc.green('✓');
+  const held = result.stopped ? 'all invariants held so far' : 'all invariants hold';
+  console.log(`${mark} ${label}: ${n(result.runs)} runs, ${n(result.steps)} steps, ${held}${rate}`);
   console.log(
     pc.dim(
       `  zombies: longest ${n(m.maxZombieMs)} ms with partitions outside the current generation; ` +

@@ -97,3 +97,40 @@ export default defineVariant({
   expect(kip848.code, kip848.err).toBe(1);
   expect(kip848.out).toContain('the target was never computed');
 });
+
+// A variant's code that never returns: the watchdog of the supervisor (src/cli/supervise.ts) names
+// it after --time-limit seconds, exit 2. A short limit keeps these tests quick.
+test('a guard or an assignor that never returns: one line naming it, exit 2, in check and explore', () => {
+  writeFileSync(
+    join(project, 'guard-loops.ts'),
+    `import { defineVariant } from 'rebalance-check';
+export default defineVariant({
+  name: 'guard-loops',
+  description: 'a guard that never returns',
+  coordinator: { guards: { needsMemberId: () => { for (;;) {} } } },
+});
+`,
+  );
+  writeFileSync(
+    join(project, 'assignor-loops.ts'),
+    `import { defineVariant, range } from 'rebalance-check';
+export default defineVariant({
+  name: 'assignor-loops',
+  description: 'range that never returns with three members',
+  protocols: ['eager'],
+  assignor: { ...range, assign: (input) => { if (Object.keys(input.subscriptions).length >= 3) for (;;) {} return range.assign(input); } },
+});
+`,
+  );
+  const small = ['--protocol', 'eager', '--assignor', 'range', '--time-limit', '0.5', '--no-save'];
+  const guard = cli('check', '--variant', './guard-loops.ts', ...small);
+  expect(guard.code, guard.err).toBe(2);
+  expect(guard.err).toBe(
+    'rebalance-check: variant guard-loops: coordinator guard "needsMemberId" did not return within 0.5 s (--time-limit; wall-clock): stopped\n',
+  );
+  const assignor = cli('explore', '--variant', './assignor-loops.ts', '--members', '3', '--partitions', '1', ...small);
+  expect(assignor.code, assignor.err).toBe(2);
+  expect(assignor.err).toBe(
+    'rebalance-check: variant assignor-loops: assignor "range" (its assign call) did not return within 0.5 s (--time-limit; wall-clock): stopped\n',
+  );
+});

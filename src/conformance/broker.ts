@@ -20,6 +20,8 @@ export interface BrokerTimers {
   /** Broker-side KIP-848 session timeout and heartbeat interval. */
   consumerSessionTimeoutMs: number;
   consumerHeartbeatIntervalMs: number;
+  /** group.consumer.migration.policy (Kafka's default: bidirectional). */
+  migrationPolicy?: 'bidirectional' | 'upgrade' | 'downgrade' | 'disabled';
 }
 
 const execFileP = promisify(execFile);
@@ -59,6 +61,7 @@ export class KafkaBroker {
   startMs = 0;
   private proc: ChildProcess | null = null;
   private dir = '';
+  private serverProps = '';
   private readonly proxies: LinkProxy[] = [];
 
   private constructor(readonly timers: BrokerTimers) {}
@@ -122,15 +125,17 @@ export class KafkaBroker {
       'group.consumer.session.timeout.ms': t.consumerSessionTimeoutMs,
       'group.consumer.min.heartbeat.interval.ms': Math.min(50, t.consumerHeartbeatIntervalMs),
       'group.consumer.heartbeat.interval.ms': t.consumerHeartbeatIntervalMs,
+      // The online migration between the classic and the consumer protocol (docs/migration.md).
+      'group.consumer.migration.policy': t.migrationPolicy ?? 'bidirectional',
     };
     const serverProps = join(this.dir, 'server.properties');
+    this.serverProps = serverProps;
     writeFileSync(
       serverProps,
       `${Object.entries(props)
         .map(([k, v]) => `${k}=${v}`)
         .join('\n')}\n`,
     );
-    const log = join(this.dir, 'broker.log');
     const log4j = join(this.dir, 'log4j2.properties');
     writeFileSync(
       log4j,
@@ -138,7 +143,8 @@ export class KafkaBroker {
         'status = warn',
         'appender.f.type = File',
         'appender.f.name = f',
-        `appender.f.fileName = ${log}`,
+        `appender.f.fileName = ${join(this.dir, 'broker.log')}`,
+        'appender.f.append = true',
         'appender.f.layout.type = PatternLayout',
         'appender.f.layout.pattern = [%d] %p %m (%c)%n',
         'rootLogger.level = INFO',
@@ -149,10 +155,33 @@ export class KafkaBroker {
     const clusterId = randomBytes(16).toString('base64url');
     await execFileP('java', [...JVM, '-cp', kafkaClasspath(), 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', serverProps]);
     for (const p of this.proxies) await p.start();
+    this.adminBootstrap = `127.0.0.1:${brokerPort}`;
+    this.startMs = await this.launch();
+  }
+
+  /** Starts the broker's JVM on the formatted storage and waits for "Kafka Server started" (one more time than before). */
+  private async launch(): Promise<number> {
+    const log = join(this.dir, 'broker.log');
+    const startedTimes = () => {
+      try {
+        return readFileSync(log, 'utf8').split('Kafka Server started').length - 1;
+      } catch {
+        return 0;
+      }
+    };
+    const before = startedTimes();
     const t0 = performance.now();
     const proc = spawn(
       'java',
-      [...JVM, '-Xmx512m', `-Dlog4j2.configurationFile=${log4j}`, '-cp', kafkaClasspath(), 'kafka.Kafka', serverProps],
+      [
+        ...JVM,
+        '-Xmx512m',
+        `-Dlog4j2.configurationFile=${join(this.dir, 'log4j2.properties')}`,
+        '-cp',
+        kafkaClasspath(),
+        'kafka.Kafka',
+        this.serverProps,
+      ],
       {
         stdio: ['ignore', 'ignore', 'pipe'],
         detached: false,
@@ -163,21 +192,37 @@ export class KafkaBroker {
     proc.stderr?.on('data', (d) => (stderr += String(d)));
     let exited = false;
     proc.once('exit', () => (exited = true));
-    this.adminBootstrap = `127.0.0.1:${brokerPort}`;
     // Started: the log says so (the admin client's first topic creation then confirms it serves).
     const deadline = t0 + 90_000;
     for (;;) {
       if (exited)
         throw new Error(`the Kafka broker exited during start-up: ${stderr.trim().split('\n').slice(-3).join(' | ') || this.logTail()}`);
-      let text = '';
-      try {
-        text = readFileSync(log, 'utf8');
-      } catch {}
-      if (text.includes('Kafka Server started')) break;
+      if (startedTimes() > before) break;
       if (performance.now() > deadline) throw new Error(`the Kafka broker did not start within 90 s: ${this.logTail()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
-    this.startMs = Math.round(performance.now() - t0);
+    return Math.round(performance.now() - t0);
+  }
+
+  /**
+   * Kills the broker (SIGKILL: nothing is flushed or handed over beyond what the log already
+   * holds) and starts it again on the same storage and ports: the group coordinator reloads every
+   * group from __consumer_offsets, as a new coordinator does after a failover. Returns the
+   * milliseconds the broker was down.
+   */
+  async restart(): Promise<number> {
+    const t0 = performance.now();
+    const proc = this.proc;
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      const gone = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGKILL');
+      await gone;
+    }
+    // The admin client reconnects by itself; a fresh one is simpler than waiting for it.
+    this.adminProc?.kill('SIGKILL');
+    this.adminProc = null;
+    await this.launch();
+    return Math.round(performance.now() - t0);
   }
 
   private logTail(): string {

@@ -4,7 +4,7 @@ import type { KafkaBroker } from './broker.ts';
 import { type ConsumerHandle, startConsumer } from './consumers.ts';
 import type { ChildMessage, ConsumerSpec, RealClient } from './ipc.ts';
 import { MockCluster } from './mock.ts';
-import { BROKERS, FIRST_COORDINATOR, TOPIC, type Action, type Scenario } from './scenario.ts';
+import { BROKERS, FIRST_COORDINATOR, TOPIC, memberProtocol, type Action, type Scenario } from './scenario.ts';
 
 // Runs a scenario on real consumers (one process each: librdkafka or Apache Kafka's Java
 // client) against librdkafka's mock cluster hosted in this process or a real Kafka broker
@@ -78,13 +78,14 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
   let mock: MockCluster | null = null;
   if (kafka) {
     // KIP-848 timers are the broker's, set at its start; classic ones are each consumer's own.
-    if (scenario.protocol === 'consumer' && kafka.timers.consumerSessionTimeoutMs !== timing.sessionTimeoutMs)
+    if ((scenario.protocol === 'consumer' || scenario.migration) && kafka.timers.consumerSessionTimeoutMs !== timing.sessionTimeoutMs)
       throw new Error(
         `the broker runs KIP-848 sessions of ${kafka.timers.consumerSessionTimeoutMs} ms, the scenario ${timing.sessionTimeoutMs} ms`,
       );
     kafka.resetLinks();
     await kafka.admin('create', topic, scenario.partitions);
   } else {
+    if (scenario.migration) throw new Error('a migration scenario needs the real broker (the mock has no mixed groups)');
     mock = new MockCluster({
       brokers: BROKERS,
       initialRebalanceDelayMs: 0,
@@ -101,7 +102,10 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
   /** The scenario is over: the remaining processes are killed, not crashed. */
   let ending = false;
 
-  /** Starts consumer `name` (a new one, or a static member's restart under the same name). */
+  /** Members restarted on the other group.protocol (a migration's bounce). */
+  const bounced = new Set<string>();
+
+  /** Starts consumer `name` (a new one, a static member's restart or a bounce under the same name). */
   const start = (name = `c${++started}`) => {
     const slot = Number(name.slice(1));
     const spec: ConsumerSpec = {
@@ -111,7 +115,7 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
       group,
       topics: [topic],
       reportTopic: TOPIC,
-      protocol: scenario.protocol,
+      protocol: memberProtocol(scenario, bounced.has(name)),
       assignor: scenario.assignor,
       instanceId: scenario.static ? `${group}-${name}` : undefined,
       sessionTimeoutMs: timing.sessionTimeoutMs,
@@ -177,7 +181,8 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
     switch (a.kind) {
       case 'join':
         return start();
-      case 'leave': {
+      case 'leave':
+      case 'bounce': {
         const child = children.get(a.member)!;
         // A consumer still starting up cannot close yet: librdkafka's close needs a connected client.
         await waitReady();
@@ -189,8 +194,14 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
         if (child.exitCode === null) {
           notes.push(`${a.member} did not close in time; killed`);
           child.kill('SIGKILL');
+          await closed;
         }
         children.delete(a.member);
+        if (a.kind === 'bounce') {
+          // The same consumer, restarted with the other group.protocol.
+          bounced.add(a.member);
+          start(a.member);
+        }
         return;
       }
       case 'crash':
@@ -241,6 +252,14 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
         await kafka.admin('add', topic, a.partitions);
         log({ t: nowRel(), kind: 'addPartitions', partitions: a.partitions });
         return;
+      case 'brokerRestart': {
+        if (!kafka) throw new Error('a broker restart is driven on the real broker only');
+        log({ t: nowRel(), kind: 'brokerDown', broker: 1, coordinator: true });
+        const downMs = await kafka.restart();
+        notes.push(`the broker was down ${downMs} ms`);
+        log({ t: nowRel(), kind: 'brokerUp', broker: 1, coordinator: true });
+        return;
+      }
       case 'coordinatorMove':
         if (kafka) throw new Error('a coordinator move needs the mock cluster (one real broker has nowhere to move it)');
         mock!.setCoordinator(group, a.broker);

@@ -33,7 +33,17 @@ export type Action =
   /** (Static membership) the process is killed and started again with the same group.instance.id. */
   | { kind: 'restart'; member: string }
   /** (Real broker) the topic grows to `partitions` partitions. */
-  | { kind: 'addPartitions'; partitions: number };
+  | { kind: 'addPartitions'; partitions: number }
+  /**
+   * (Migration) the consumer closes gracefully and is started again under the same name with the
+   * other `group.protocol` (classic <-> consumer): one step of a rolling protocol switch.
+   */
+  | { kind: 'bounce'; member: string }
+  /**
+   * (Real broker) the broker is killed (SIGKILL) and started again on the same storage: the group
+   * coordinator reloads the group from __consumer_offsets, as after a failover. The model: a failover.
+   */
+  | { kind: 'brokerRestart' };
 
 /** Where a scenario runs: librdkafka's mock cluster (3 brokers) or one real Kafka broker. */
 export type BrokerKind = 'mock' | 'kafka';
@@ -64,6 +74,19 @@ export interface Scenario {
   timing: Timing;
   /** Static membership: every consumer has group.instance.id = its name. */
   static?: boolean;
+  /**
+   * A rolling switch of group.protocol (docs/migration.md): consumers start on the classic
+   * protocol (`protocol`, eager or cooperative, is the classic side) for `upgrade`, on the consumer
+   * protocol for `downgrade`, and a `bounce` restarts one on the other.
+   */
+  migration?: 'upgrade' | 'downgrade';
+}
+
+/** The protocol a consumer runs: the scenario's, or in a migration the side it started on or bounced to. */
+export function memberProtocol(s: Scenario, bounced: boolean): RealProtocol {
+  if (!s.migration) return s.protocol;
+  const startsClassic = s.migration === 'upgrade';
+  return startsClassic !== bounced ? s.protocol : 'consumer';
 }
 
 export const realProtocols: RealProtocol[] = ['eager', 'cooperative', 'consumer'];
@@ -77,7 +100,10 @@ export function describeAction(a: Action): string {
     case 'cut':
     case 'heal':
     case 'restart':
+    case 'bounce':
       return `${a.kind} ${a.member}`;
+    case 'brokerRestart':
+      return 'broker restart';
     case 'stall':
       return `stall ${a.member} ${a.ms} ms`;
     case 'addPartitions':
@@ -90,7 +116,7 @@ export function describeAction(a: Action): string {
 }
 
 export const describeScenario = (s: Scenario) =>
-  `${s.protocol}${s.static ? ' static' : ''} ${s.partitions}p start ${s.initial}: ${s.steps.map((st) => `${st.settle ? '' : '~'}${describeAction(st.action)}`).join(', ') || '(no faults)'}`;
+  `${s.migration ? `${s.migration} ${s.protocol}<->consumer` : s.protocol}${s.static ? ' static' : ''} ${s.partitions}p start ${s.initial}: ${s.steps.map((st) => `${st.settle ? '' : '~'}${describeAction(st.action)}`).join(', ') || '(no faults)'}`;
 
 /** Raw draws, resolved against the membership as it evolves (so every leave/crash names a live member). */
 type Draw = {

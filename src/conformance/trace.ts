@@ -171,8 +171,16 @@ export function judgeSteps(protocol: RealRun['scenario']['protocol'] | 'any', st
   return { violations, zombieOverlaps };
 }
 
+/**
+ * The step-by-step rules a scenario's trace is held to. In a migration both kinds of member
+ * revoke incrementally when the classic side is cooperative; with an eager classic side the
+ * consumer-protocol members do not revoke everything, so only single-owner is read.
+ */
+export const stepRulesOf = (s: RealRun['scenario']): RealRun['scenario']['protocol'] | 'any' =>
+  s.migration ? (s.protocol === 'cooperative' ? 'cooperative' : 'any') : s.protocol;
+
 export function judge(run: RealRun, steps: RealStep[] = toTrace(run)): RealJudgement {
-  const { violations, zombieOverlaps } = judgeSteps(run.scenario.protocol, steps);
+  const { violations, zombieOverlaps } = judgeSteps(stepRulesOf(run.scenario), steps);
   const fail = (invariant: string, step: number, message: string) => {
     if (!violations.some((v) => v.invariant === invariant)) violations.push({ invariant, message, step });
   };

@@ -8,6 +8,7 @@ import { LivenessChecker, type FairStep } from './liveness.ts';
 import { FingerprintSet } from './store.ts';
 import { settleBoundMs } from '../world/quiesce.ts';
 import type { Session, Violation } from '../run/run.ts';
+import { interrupted, pastDeadline } from '../core/control.ts';
 
 // Exhaustive breadth-first exploration of the world within bounds, through the same
 // `enabled`/`step` and the same invariants as random checking and replay. Every transition
@@ -267,9 +268,13 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
         const after = reuse ? fair.world : step(n.world, c, config, model);
         transitions++;
         if (2 * transitions >= stopAt()) return { ...result(), cancelled: true };
+        // Ctrl-C (a shared cell, cheap to read) is polled more often than the clock: with liveness
+        // walks 1,024 transitions can take seconds.
+        if ((transitions & 15) === 0 && interrupted()) return { ...result(), timedOut: true };
         // Polled every 1,024 transitions: a clock read per transition would cost more than a check.
         if ((transitions & 1023) === 0) {
-          if (opts.deadline !== undefined && Date.now() >= opts.deadline) return { ...result(), timedOut: true };
+          // Ctrl-C under the supervisor (src/cli/supervise.ts) stops the search as the deadline does.
+          if (pastDeadline(opts.deadline)) return { ...result(), timedOut: true };
           if (opts.maxHeapBytes !== undefined && process.memoryUsage().heapUsed >= opts.maxHeapBytes)
             return { ...result(), heapCapped: true };
         }

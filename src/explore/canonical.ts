@@ -123,6 +123,12 @@ const messageText = (m: Msg): Text =>
     return JSON.stringify([m.to, body]);
   });
 
+function downgradeMark(w: World, rf: (f: number | null) => number | null | undefined): Part[] {
+  const d = w.downgrade;
+  if (d === null || (d.formation !== w.formation && d.formation !== w.persistedFormation)) return [];
+  return [`d${rf(d.formation)}${w.coordinatorEpoch > d.coordinatorEpoch ? 'r' : ''}`];
+}
+
 /**
  * The parts of the key: one string per client slot (in slot order), the rest, and one per
  * message, each still naming clients as in the world (renaming is done on the strings).
@@ -165,6 +171,10 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = f
     numeric
       ? fields6(absoluteTime ? w.now : 0, w.coordinatorEpoch, rankOrNull(rf(w.formation)), rankOrNull(rf(w.persistedFormation)), 0, 0)
       : `${absoluteTime ? w.now : 0},${w.coordinatorEpoch},${rf(w.formation)},${rf(w.persistedFormation)}`,
+    // The last downgrade (migration runs), only while its formation can be current (it is the
+    // current or the persisted one: formations are never reissued otherwise), and whether a
+    // failover came since: all eventually-stable's known-Kafka exemption reads of it.
+    ...downgradeMark(w, rf),
     // The brokers' topics change only when a partition is added: the same object, serialized once.
     cached(w.topics, () => JSON.stringify(w.topics)),
     // KIP-881: replica moves, only with racks (absent otherwise, so keys without racks are unchanged).

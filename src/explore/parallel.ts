@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { controlBuffer } from '../core/control.ts';
 import type { Variant } from '../variants/variant.ts';
 import type { Progress } from './bfs.ts';
 import { exploreSpec, type ExploreSpec, type SpecResult } from './spec.ts';
@@ -35,7 +36,8 @@ export async function exploreParallel(
     Array.from({ length: workers }, (_, w) => {
       return new Promise<SpecResult>((resolve, reject) => {
         const worker = new Worker(new URL('./worker.js', import.meta.url), {
-          workerData: { spec, share: { index: w, count: workers }, stop },
+          // The supervisor's cells (src/core/control.ts): Ctrl-C and the watchdog reach this worker too.
+          workerData: { spec, share: { index: w, count: workers }, stop, control: controlBuffer() },
         });
         worker.on('message', (m: { type: 'progress'; progress: Progress } | { type: 'done'; result: SpecResult }) => {
           if (m.type === 'done') return resolve(m.result);

@@ -5,6 +5,8 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { exploreSpec } = await import('./spec.ts');
+const { attachControl } = await import('../core/control.ts');
+attachControl(workerData.control);
 // A variant file is a module: each worker imports it again (functions do not cross threads).
 const { loadVariant } = await import('../variants/load.ts');
 const { spec, share, stop } = workerData;

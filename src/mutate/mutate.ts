@@ -13,6 +13,8 @@ export interface MutateOptions {
   budget: Budget;
   jobs: number;
   onResult?: (r: MutantResult, done: number, total: number) => void;
+  /** Stops the analysis (Ctrl-C): the results are those of the mutants that finished. */
+  signal?: AbortSignal;
 }
 
 /** The mutants of a selection and shard (mutant i goes to shard i mod n, over the selection). */
@@ -24,9 +26,11 @@ export function chosenMutants(only: string[] | undefined, shard: Shard | undefin
   return selected.filter((_, i) => ownsRun(shard, i));
 }
 
-export async function runMutation(opts: MutateOptions): Promise<MutantResult[]> {
+/** The results of the mutants that finished (all of them unless `signal` stopped the analysis) and how many were chosen. */
+export async function runMutation(opts: MutateOptions): Promise<{ results: MutantResult[]; chosen: number }> {
   const mutants = chosenMutants(opts.only, opts.shard);
-  return runPool(mutants, opts.budget, opts.jobs, (r, done) => opts.onResult?.(r, done, mutants.length));
+  const results = await runPool(mutants, opts.budget, opts.jobs, (r, done) => opts.onResult?.(r, done, mutants.length), opts.signal);
+  return { results, chosen: mutants.length };
 }
 
 /** The text of a variant file that builds mutant `id` (replay it with `check --variant FILE` or `explore --variant FILE`). */

@@ -6,6 +6,8 @@ import type { Budget, MutantResult } from './run-mutant.ts';
 // answer within the mutant's cap plus a grace (a run in progress finishes; start-up) is stopped: the mutant made the model
 // hang (a step that never returns), which is a detected difference, so it counts as killed.
 // A worker that dies (the model threw outside the engines' reach) likewise.
+// `signal` (Ctrl-C in the CLI): no mutant starts after it, the ones running are stopped and left
+// out, and the results are those of the mutants that finished.
 
 const GRACE_MS = 12_000;
 
@@ -14,6 +16,7 @@ export async function runPool(
   budget: Budget,
   jobs: number,
   onResult: (r: MutantResult, done: number) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<MutantResult[]> {
   const results: MutantResult[] = new Array(mutants.length);
   let next = 0;
@@ -24,14 +27,18 @@ export async function runPool(
   };
   const lane = async (): Promise<void> => {
     let worker: Worker | undefined;
-    while (next < mutants.length) {
+    while (next < mutants.length && !signal?.aborted) {
       const i = next++;
       const m = mutants[i];
       worker ??= new Worker(new URL('./worker.js', import.meta.url));
       const w = worker;
       const started = performance.now();
-      const outcome = await new Promise<{ result?: MutantResult; error?: string; hang?: boolean }>((resolve) => {
+      const outcome = await new Promise<{ result?: MutantResult; error?: string; hang?: boolean; aborted?: boolean }>((resolve) => {
         const timer = setTimeout(() => resolve({ hang: true }), budget.maxSeconds * 1000 + GRACE_MS);
+        const onAbort = () => {
+          cleanup();
+          resolve({ aborted: true });
+        };
         const onMessage = (msg: { id?: string; result?: MutantResult; error?: string }) => {
           if (msg.id !== m.id) return;
           cleanup();
@@ -45,7 +52,9 @@ export async function runPool(
           clearTimeout(timer);
           w.off('message', onMessage);
           w.off('error', onError);
+          signal?.removeEventListener('abort', onAbort);
         };
+        signal?.addEventListener('abort', onAbort);
         w.on('message', onMessage);
         w.on('error', onError);
         w.postMessage({ id: m.id, budget });
@@ -55,9 +64,10 @@ export async function runPool(
         finish(i, outcome.result);
         continue;
       }
-      // The worker is stuck or gone: stop it and start a fresh one for the next mutant.
+      // The worker is stuck or gone (or the run was stopped): stop it; a fresh one takes the next mutant.
       await w.terminate();
       worker = undefined;
+      if (outcome.aborted) break;
       const engine = outcome.hang ? 'hang' : 'crash';
       const message = outcome.hang ? `no answer within ${Math.round(seconds)} s` : (outcome.error ?? 'worker died');
       finish(i, {
@@ -74,5 +84,5 @@ export async function runPool(
     await worker?.terminate();
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(jobs, mutants.length)) }, lane));
-  return results;
+  return results.filter((r) => r !== undefined);
 }

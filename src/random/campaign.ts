@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { Choice, Metrics } from '../world/types.ts';
 import { LONG, longRunFactor, swarmMax } from '../run/pick.ts';
 import { ownsRun, type Shard } from '../core/shard.ts';
+import { pastDeadline } from '../core/control.ts';
 import { runChoices, runPicks, type RunInput, type RunResult, type Session, type Violation } from '../run/run.ts';
 
 /**
@@ -112,7 +113,8 @@ export function campaign(session: Session, opts: CampaignOptions): CampaignResul
     const cap = Date.now() + opts.maxTimeMs;
     opts = { ...opts, deadline: opts.deadline === undefined ? cap : Math.min(opts.deadline, cap) };
   }
-  const late = () => opts.deadline !== undefined && Date.now() >= opts.deadline;
+  // Ctrl-C under the supervisor (src/cli/supervise.ts) stops the campaign as the deadline does.
+  const late = () => pastDeadline(opts.deadline);
   let found: { input: RunInput; r: RunResult; index: number } | undefined;
   let stopped: 'deadline' | undefined;
   if (opts.path === undefined) {

@@ -4,6 +4,7 @@ import type { WorldConfig } from '../world/types.ts';
 import { campaign, type CampaignResult } from './campaign.ts';
 import { session } from '../run/config.ts';
 import { runChoices } from '../run/run.ts';
+import { pastDeadline } from '../core/control.ts';
 
 export type Failure = NonNullable<CampaignResult['failure']>;
 
@@ -53,7 +54,7 @@ export function shrinkInstance(
   let best = config;
   const target = failure.violation.invariant;
   const only = invariants.filter((i) => i.id === target);
-  const late = () => opts.deadline !== undefined && Date.now() >= opts.deadline;
+  const late = () => pastDeadline(opts.deadline);
   let left = instanceShrinkBudget;
   for (let improved = true; improved && !late() && left > 0; ) {
     improved = false;

@@ -9,7 +9,7 @@ import { createMemberMachine } from '../../models/consumer-protocol/member.ts';
 import type { ProtocolFamily } from './types.ts';
 import { compileMachine, Unsupported } from './compiled.ts';
 import { fastRunner, guarded, plainRunner, transitioning, type MachineRunner } from './runtime.ts';
-import { wrapOverrides } from './user-code.ts';
+import { wrapAssignors, wrapOverrides } from './user-code.ts';
 
 /** Named guard and action overrides, passed to xstate's `machine.provide`. */
 export interface Overrides {
@@ -96,12 +96,15 @@ export function buildModel(
 }
 
 function buildFamily(changes: ModelChanges, mode: RunnerMode, family: ProtocolFamily): Model {
-  const assignors = { ...builtinAssignors, ...changes.assignors };
+  const who = changes.name ?? 'variant';
+  // A variant's assignors are its own code too: a call that never returns is named (user-code.ts).
+  const assignors = { ...builtinAssignors, ...wrapAssignors(changes.assignors, who) };
   let coordinator: AnyStateMachine =
-    family === 'consumer' ? createGroupCoordinatorMachine({ ...serverAssignors, ...changes.serverAssignors }) : coordinatorMachine;
+    family === 'consumer'
+      ? createGroupCoordinatorMachine({ ...serverAssignors, ...wrapAssignors(changes.serverAssignors, who) })
+      : coordinatorMachine;
   let consumer: AnyStateMachine = family === 'consumer' ? createMemberMachine() : createConsumerMachine(assignors);
   // A variant's guards and actions get the state value, and what they throw names them (user-code.ts).
-  const who = changes.name ?? 'variant';
   if (changes.coordinator) coordinator = coordinator.provide(wrapOverrides(changes.coordinator, who, 'coordinator') as never);
   if (changes.consumer) consumer = consumer.provide(wrapOverrides(changes.consumer, who, 'consumer') as never);
   const wrap = mode === 'compiled' ? compiledOrFast : mode === 'fast' ? fastRunner : plainRunner;

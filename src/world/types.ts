@@ -197,6 +197,12 @@ export interface World {
   formations: number;
   /** The formation of the generation in the last persisted group record (what a failover loads). */
   persistedFormation: number;
+  /**
+   * The last online downgrade (consumer group -> classic group): the formation its group record
+   * wrote and the coordinator epoch it happened in; null before any. Read by eventually-stable's
+   * known-Kafka exemption (a failover before the downgrade's rebalance, docs/migration.md).
+   */
+  downgrade: { formation: number; coordinatorEpoch: number } | null;
   clients: ClientSlot[];
   net: Msg[];
   nextMsgId: number;

@@ -1,5 +1,8 @@
 import { assign, enqueueActions } from 'xstate';
+import { enterUserCode, leaveUserCode, userCodeId } from '../core/control.ts';
 import { UsageError } from '../core/errors.ts';
+import type { Assignor } from '../../models/assignors/types.ts';
+import type { ServerAssignor } from '../../models/consumer-protocol/assignors.ts';
 import { transitioning } from './runtime.ts';
 import type { Overrides } from './model.ts';
 
@@ -29,15 +32,47 @@ type Fn = (args: Record<string, unknown>, params: unknown) => unknown;
 
 /** `fn` called with the state value added to its first argument; what it throws, named. */
 function wrapFn(fn: Fn, where: string): Fn {
+  // Under a supervisor (src/cli/supervise.ts), the code running is marked so that a watchdog can
+  // name a guard or action that never returns (src/core/control.ts).
+  const id = userCodeId(where);
   return (args, params) => {
+    const before = enterUserCode(id);
     try {
       return fn({ ...args, value: transitioning.value }, params);
     } catch (e) {
       // xstate re-wraps what a guard throws; the runner rethrows this one (runtime.ts).
       transitioning.error ??= e instanceof VariantCodeError ? e : new VariantCodeError(`${where} threw: ${message(e)}`);
       throw transitioning.error;
+    } finally {
+      leaveUserCode(id, before);
     }
   };
+}
+
+/**
+ * A variant's assignors, each call marked for the watchdog like a guard. What an assignor throws
+ * is left as it is: the model fails the leader's round (classic) or computes no target (KIP-848).
+ */
+export function wrapAssignors<A extends Assignor | ServerAssignor>(
+  assignors: Record<string, A> | undefined,
+  variant: string,
+): Record<string, A> | undefined {
+  if (!assignors) return assignors;
+  return Object.fromEntries(
+    Object.entries(assignors).map(([name, a]) => {
+      const id = userCodeId(`variant ${variant}: assignor "${name}" (its assign call)`);
+      if (id === 0) return [name, a];
+      const assign = (input: never) => {
+        const before = enterUserCode(id);
+        try {
+          return a.assign(input);
+        } finally {
+          leaveUserCode(id, before);
+        }
+      };
+      return [name, { ...a, assign }];
+    }),
+  );
 }
 
 /** An action as xstate accepts it, rebuilt around wrapped functions (assign, enqueueActions, or a plain function). */

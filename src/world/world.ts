@@ -41,6 +41,7 @@ export function initialWorld(config: WorldConfig, model: Model): World {
     formation: 0,
     formations: 0,
     persistedFormation: 0,
+    downgrade: null,
     clients: Array.from({ length: config.members }, (_, i) => ({
       name: `c${i + 1}`,
       inc: 0,

@@ -31,7 +31,16 @@ export function convertGroup(w: World, now: number, config: WorldConfig, model: 
   if (to === 'consumer') return next;
   // The classic group is a new formation of the group (its generation is the old group epoch), written at once.
   const formation = w.formations + 1;
-  return { ...next, formations: formation, formation, persistedFormation: formation };
+  // An online downgrade proper (convertToClassicGroup) when members remain; an empty consumer
+  // group replaced by a classic one is not one.
+  const members = Object.keys((coordinator.context as { members: Record<string, unknown> }).members).length;
+  return {
+    ...next,
+    formations: formation,
+    formation,
+    persistedFormation: formation,
+    downgrade: members > 0 ? { formation, coordinatorEpoch: w.coordinatorEpoch } : w.downgrade,
+  };
 }
 
 const isConsumerRequest = (body: Msg['body']): boolean =>
