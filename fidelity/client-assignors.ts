@@ -606,11 +606,6 @@ function validityRounds(a: Assignor): void {
 
 export const clientAssignorsNotPorted: NotPorted[] = [
   {
-    kafka: `${RANGE}.testRackAware* / ${ABSTRACT}.testRackAware* (KIP-881)`,
-    area: 'client assignors',
-    reason: 'the model has no racks',
-  },
-  {
     kafka: `${STICKY}.testSchemaBackwardCompatibility, testMemberDataWithInconsistentData, testMemberDataWillHonorUserData, testAssignorWithOldVersionSubscriptions; ${COOP}.testEncodeAndDecodeGeneration, testDecodeGeneration`,
     area: 'client assignors',
     reason:

@@ -1,16 +1,28 @@
 import { Divergence, type FidelityCase, type NotPorted } from './case.ts';
 import { classicCases } from './classic.ts';
 import { clientAssignorCases, clientAssignorsNotPorted } from './client-assignors.ts';
+import { rackAssignorCases, rackAssignorsNotPorted } from './rack-assignors.ts';
 import { reconciliationCases, reconciliationNotPorted } from './reconciliation.ts';
 import { serverAssignorCases, serverAssignorsNotPorted } from './server-assignors.ts';
 
 export type { FidelityCase, NotPorted } from './case.ts';
 
 /** Every ported case, by area. */
-export const fidelityCases: FidelityCase[] = [...clientAssignorCases, ...serverAssignorCases, ...reconciliationCases, ...classicCases];
+export const fidelityCases: FidelityCase[] = [
+  ...clientAssignorCases,
+  ...rackAssignorCases,
+  ...serverAssignorCases,
+  ...reconciliationCases,
+  ...classicCases,
+];
 
 /** Kafka tests in the covered classes that are not ported, with the reason. */
-export const notPorted: NotPorted[] = [...clientAssignorsNotPorted, ...serverAssignorsNotPorted, ...reconciliationNotPorted];
+export const notPorted: NotPorted[] = [
+  ...clientAssignorsNotPorted,
+  ...rackAssignorsNotPorted,
+  ...serverAssignorsNotPorted,
+  ...reconciliationNotPorted,
+];
 
 export interface CaseResult {
   c: FidelityCase;

@@ -379,8 +379,9 @@ export const serverAssignorsNotPorted: NotPorted[] = [
       'Kafka throws PartitionAssignorException for a topic id missing from the metadata; the coordinator resolves subscriptions to existing topic ids first (TopicIds), so the model never hands one to an assignor and skips it instead',
   })),
   {
-    kafka: 'UniformHomogeneous/Heterogeneous rack-aware cases (KIP-881)',
+    kafka: 'rack-aware cases of the server assignors',
     area: 'server assignors',
-    reason: 'the model has no racks',
+    reason:
+      'none exist in Kafka 4.0: KAFKA-16694 removed the rack-aware code from UniformAssignor and RangeAssignor (group-coordinator); they ignore MemberSubscription.rackId and racksForPartition, and so does the model',
   },
 ];

@@ -29,6 +29,7 @@ import { noLostPartitions } from './invariants/no-lost-partitions.ts';
 import { noNeedlessRebalance } from './invariants/no-needless-rebalance.ts';
 import { noRewind } from './invariants/no-rewind.ts';
 import { stickyAssignment } from './invariants/sticky-assignment.ts';
+import { rackAligned } from './invariants/rack-aligned.ts';
 import { noStarvingMember } from './invariants/no-starving-member.ts';
 import { atLeastOnce } from './invariants/at-least-once.ts';
 import { commitAcknowledged } from './invariants/commit-acknowledged.ts';
@@ -76,6 +77,7 @@ export const invariants: Invariant[] = [
   noLostPartitions,
   noRewind,
   stickyAssignment,
+  rackAligned,
   noStarvingMember,
   // Classic: at-least-once hygiene and timer discipline (docs/oracles.md).
   atLeastOnce,

@@ -1,5 +1,5 @@
 import type { TopicPartition } from '../types.ts';
-import { stickyAssign } from './sticky-engine.ts';
+import { type EngineResult, stickyAssign } from './sticky-engine.ts';
 import type { Assignor, AssignInput, AssignOutput, MemberSubscription } from './types.ts';
 
 /**
@@ -35,11 +35,15 @@ export const cooperativeSticky: Assignor = {
   balance: 'global',
   sticky: true,
   assign(input: AssignInput): AssignOutput {
-    const { assignment, transferring } = stickyAssign(input);
-    for (const [p, m] of transferring ?? transferringFromDiff(input.subscriptions, assignment)) {
-      const list = assignment.get(m)!;
-      if (list.includes(p)) list.splice(list.indexOf(p), 1);
-    }
-    return Object.fromEntries(assignment);
+    return cooperativeAdjust(input, stickyAssign(input));
   },
 };
+
+/** CooperativeStickyAssignor.adjustAssignment over a sticky engine result. */
+export function cooperativeAdjust(input: AssignInput, { assignment, transferring }: EngineResult): AssignOutput {
+  for (const [p, m] of transferring ?? transferringFromDiff(input.subscriptions, assignment)) {
+    const list = assignment.get(m)!;
+    if (list.includes(p)) list.splice(list.indexOf(p), 1);
+  }
+  return Object.fromEntries(assignment);
+}

@@ -1,12 +1,16 @@
 import { parseTp, tp, type TopicPartition } from '../types.ts';
+import { memberRack, replicaRacks, useRackAwareAssignment } from './racks.ts';
 import type { AssignInput, MemberSubscription } from './types.ts';
 
 // Port of Kafka's AbstractStickyAssignor (clients/.../consumer/internals/AbstractStickyAssignor.java,
 // trunk after KAFKA-12984, KAFKA-15106 and KIP-881). Shared by `sticky` and `cooperative-sticky`.
 //
 // Where this port knowingly differs from the Java code:
-// * Rack awareness (KIP-881) is out of scope: RackInfo is taken as "no consumer racks", which makes
-//   every rack branch of the Java code a no-op.
+// * Rack awareness (KIP-881) follows RackInfo: owned partitions off the member's rack are given up,
+//   the constrained builder fills members from their racks first (assignRackAwareRoundRobin), the
+//   general builder places free partitions on-rack first. The general builder's rack branch in
+//   performReassignments is left out: it ends in the same reassignPartition call as the plain
+//   branch whenever it fires, so it cannot change the result.
 // * Iteration order. Java walks `subscriptions`/`consumerToOwnedPartitions` in HashMap order, which
 //   decides (a) who wins a same-partition conflict between three or more claimants, (b) which
 //   members keep maxQuota in the constrained builder and (c) tie-breaks in the general builder.
@@ -58,6 +62,53 @@ function partitionsPerTopic({ topics, subscriptions }: AssignInput): Map<string,
       .sort()
       .map((t) => [t, topics[t]]),
   );
+}
+
+/** AbstractStickyAssignor.RackInfo. */
+interface RackInfo {
+  /** Member -> rack, empty unless rack-aware assignment applies. */
+  consumerRacks: Map<string, string>;
+  partitionRacks: Map<TopicPartition, Set<string>>;
+  /** Partition -> members on its replicas' racks (set whenever some member has a rack). */
+  consumersByPartition: Map<TopicPartition, number>;
+}
+
+function rackInfo(input: AssignInput, perTopic: Map<string, number>, order: string[], prefer: boolean): RackInfo {
+  const byRack = new Map<string, string[]>();
+  for (const m of order) {
+    const r = memberRack(input, m);
+    if (r !== null) byRack.set(r, [...(byRack.get(r) ?? []), m]);
+  }
+  const partitionRacks = new Map<TopicPartition, Set<string>>(
+    byRack.size === 0 ? [] : allPartitions(perTopic, [...perTopic.keys()]).map((p) => [p, replicaRacks(input, p)]),
+  );
+  const aware = useRackAwareAssignment(new Set(byRack.keys()), partitionRacks, prefer);
+  // Kafka counts consumers per partition from the racks read, rack-aware or not: the constrained
+  // builder's order of free partitions follows it whenever members have racks.
+  const consumersByPartition = new Map([...partitionRacks].map(([p, rs]) => [p, sum([...rs].map((r) => byRack.get(r)?.length ?? 0))]));
+  return {
+    consumerRacks: new Map(aware ? [...byRack].flatMap(([r, ms]) => ms.map((m) => [m, r] as const)) : []),
+    partitionRacks: aware ? partitionRacks : new Map(),
+    consumersByPartition,
+  };
+}
+
+/** RackInfo.racksMismatch: the member has a rack and no replica of the partition is on it. */
+function racksMismatch(racks: RackInfo, m: string, p: TopicPartition): boolean {
+  const r = racks.consumerRacks.get(m);
+  return r !== undefined && !(racks.partitionRacks.get(p)?.has(r) ?? false);
+}
+
+/** RackInfo.nextRackConsumer: from `first`, circularly, the first member on one of p's racks, or -1. */
+function nextRackConsumer(racks: RackInfo, p: TopicPartition, members: string[], first: number): number {
+  const rs = racks.partitionRacks.get(p);
+  if (!rs || rs.size === 0) return -1;
+  for (let i = 0; i < members.length; i++) {
+    const index = (first + i) % members.length;
+    const r = racks.consumerRacks.get(members[index]);
+    if (r !== undefined && rs.has(r)) return index;
+  }
+  return -1;
 }
 
 interface Claims {
@@ -126,7 +177,7 @@ function byPartitionThenTopic(a: TopicPartition, b: TopicPartition): number {
  * maxQuota: members are first allowed to keep owned partitions up to their quota, and only as
  * many may keep maxQuota as that count allows; the rest is dealt round-robin.
  */
-function constrainedAssign(perTopic: Map<string, number>, claims: Claims, order: string[]): EngineResult {
+function constrainedAssign(perTopic: Map<string, number>, claims: Claims, order: string[], racks: RackInfo): EngineResult {
   const total = sum(perTopic.values());
   const minQuota = Math.floor(total / order.length);
   const maxQuota = Math.ceil(total / order.length);
@@ -134,7 +185,8 @@ function constrainedAssign(perTopic: Map<string, number>, claims: Claims, order:
   let currentOverMin = 0;
   const assignment = new Map(order.map((m) => [m, [] as TopicPartition[]]));
   const assigned = new Set<TopicPartition>();
-  const revoked = new Set<TopicPartition>();
+  // maybeRevokedPartitions: partition -> the member that gave it up.
+  const revoked = new Map<TopicPartition, string>();
   const transferring = new Map<TopicPartition, string>();
   const underMin: string[] = [];
   let exactlyMin: string[] = [];
@@ -144,11 +196,17 @@ function constrainedAssign(perTopic: Map<string, number>, claims: Claims, order:
       assignment.get(m)!.push(p);
       assigned.add(p);
     }
-    ps.slice(quota).forEach((p) => revoked.add(p));
+    ps.slice(quota).forEach((p) => revoked.set(p, m));
   };
   for (const m of order) {
     const owned = claims.owned
       .get(m)!
+      .filter((p) => {
+        // Rack-aware: an owned partition off the member's rack is given up.
+        if (!racksMismatch(racks, m, p)) return true;
+        revoked.set(p, m);
+        return false;
+      })
       .filter((p) => !claims.multipleOwners.has(p))
       .sort(byPartitionThenTopic);
     if (owned.length < minQuota) {
@@ -169,13 +227,48 @@ function constrainedAssign(perTopic: Map<string, number>, claims: Claims, order:
   const assignNew = (p: TopicPartition, m: string): number => {
     const a = assignment.get(m)!;
     a.push(p);
-    // Owned partitions were all placed above, so a revoked or doubly-claimed one moves here.
-    if (revoked.has(p) || claims.multipleOwners.has(p)) transferring.set(p, m);
+    // Owned partitions were all placed above, so a revoked or doubly-claimed one moves here
+    // (unless it comes back to the member that gave it up, which racks make possible).
+    if ((revoked.has(p) && revoked.get(p) !== m) || claims.multipleOwners.has(p)) transferring.set(p, m);
     return a.length;
   };
+  let unassigned = allPartitions(perTopic, [...perTopic.keys()]).filter((q) => !assigned.has(q));
+  // sortPartitionsByRackConsumers (stable): partitions with fewer members on their racks first.
+  if (racks.consumersByPartition.size > 0)
+    unassigned = [...unassigned].sort((a, b) => (racks.consumersByPartition.get(a) ?? 0) - (racks.consumersByPartition.get(b) ?? 0));
+  // assignRackAwareRoundRobin: fill members from their racks first, within the quotas.
+  if (racks.consumerRacks.size > 0) {
+    let next = 0;
+    unassigned = unassigned.filter((p) => {
+      let m: string | null = null;
+      let index = nextRackConsumer(racks, p, underMin, next);
+      if (index >= 0) {
+        m = underMin[index];
+        const count = assignment.get(m)!.length + 1;
+        if (count >= minQuota) {
+          underMin.splice(index, 1);
+          if (count < maxQuota && currentOverMin < expectedOverMin) exactlyMin.push(m);
+        } else index++;
+        next = underMin.length === 0 ? 0 : index % underMin.length;
+      } else if (exactlyMin.length > 0) {
+        const first = nextRackConsumer(racks, p, exactlyMin, 0);
+        if (first >= 0) {
+          m = exactlyMin[first];
+          if (assignment.get(m)!.length + 1 === maxQuota) {
+            exactlyMin.splice(first, 1);
+            currentOverMin++;
+            if (currentOverMin === expectedOverMin) exactlyMin = [];
+          }
+        }
+      }
+      if (m === null) return true;
+      assignNew(p, m);
+      return false;
+    });
+  }
   // assignRoundRobin: `cursor` plays the Java iterator over the under-minQuota list.
   let cursor = 0;
-  for (const p of allPartitions(perTopic, [...perTopic.keys()]).filter((q) => !assigned.has(q))) {
+  for (const p of unassigned) {
     let m: string;
     let fromUnder = true;
     if (cursor < underMin.length) m = underMin[cursor++];
@@ -253,6 +346,7 @@ function generalAssign(
   subs: Record<string, MemberSubscription>,
   claims: Claims,
   order: string[],
+  racks: RackInfo,
 ): EngineResult {
   const topicConsumers = new Map([...perTopic.keys()].map((t) => [t, [] as string[]]));
   const consumerTopics = new Map<string, string[]>();
@@ -279,14 +373,15 @@ function generalAssign(
     }
   }
 
-  // assignOwnedPartitions: drop claims on topics the claimant no longer subscribes to.
+  // assignOwnedPartitions: drop claims on topics the claimant no longer subscribes to, and
+  // (rack-aware) claims off its rack.
   let revocationRequired = false;
   const assigned = new Set<TopicPartition>();
   for (const m of order) {
     current.set(
       m,
       current.get(m)!.filter((p) => {
-        if (subs[m].topics.includes(parseTp(p).topic)) {
+        if (subs[m].topics.includes(parseTp(p).topic) && !racksMismatch(racks, m, p)) {
           assigned.add(p);
           return true;
         }
@@ -365,13 +460,18 @@ function generalAssign(
 
   // balance()
   const initializing = size(sortedActive()[order.length - 1]) === 0;
-  for (const p of unassigned) {
-    const topic = parseTp(p).topic;
-    const m = sortedActive().find((o) => subscribes(o, topic));
-    if (m === undefined) continue;
-    current.get(m)!.push(p);
-    owner.set(p, m);
-  }
+  // maybeAssign: each free partition to the least-loaded subscriber, on its rack first when
+  // rack-aware (the partitions that found none go round again without racks).
+  const maybeAssign = (ps: TopicPartition[], onRack: boolean): TopicPartition[] =>
+    ps.filter((p) => {
+      const topic = parseTp(p).topic;
+      const m = sortedActive().find((o) => subscribes(o, topic) && !(onRack && racksMismatch(racks, o, p)));
+      if (m === undefined) return true;
+      current.get(m)!.push(p);
+      owner.set(p, m);
+      return false;
+    });
+  maybeAssign(racks.consumerRacks.size > 0 ? maybeAssign(unassigned, true) : unassigned, false);
   // Only topics with 2+ subscribers and members that could still change take part in balancing.
   sortedAllPartitions = sortedAllPartitions.filter((p) => canTopicMove(parseTp(p).topic));
   unassigned = unassigned.filter((p) => canTopicMove(parseTp(p).topic));
@@ -398,12 +498,16 @@ function generalAssign(
 
 /**
  * AbstractStickyAssignor.assignPartitions. `memberOrder` stands in for Java's HashMap iteration
- * order over member ids; it defaults to ascending member id.
+ * order over member ids; it defaults to ascending member id. `preferRackAware` is Kafka's
+ * test-only `preferRackAwareLogic` (the fidelity suite sets it).
  */
-export function stickyAssign(input: AssignInput, memberOrder?: string[]): EngineResult {
+export function stickyAssign(input: AssignInput, memberOrder?: string[], preferRackAware = false): EngineResult {
   const order = memberOrder ?? Object.keys(input.subscriptions).sort(byId);
   if (order.length === 0) return { assignment: new Map(), transferring: new Map() };
   const perTopic = partitionsPerTopic(input);
   const claims = readClaims(perTopic, input.subscriptions, order);
-  return claims.allEqual ? constrainedAssign(perTopic, claims, order) : generalAssign(perTopic, input.subscriptions, claims, order);
+  const racks = rackInfo(input, perTopic, order, preferRackAware);
+  return claims.allEqual
+    ? constrainedAssign(perTopic, claims, order, racks)
+    : generalAssign(perTopic, input.subscriptions, claims, order, racks);
 }

@@ -12,6 +12,8 @@ export interface MemberSubscription {
   generationId: number;
   /** group.instance.id for static members (KIP-345), null for dynamic ones. */
   groupInstanceId: string | null;
+  /** KIP-881: the member's client.rack (ConsumerProtocolSubscription v3), absent when not set. */
+  rackId?: string | null;
 }
 
 /** The input of `ConsumerPartitionAssignor.assign(metadata, groupSubscription)`. */
@@ -20,6 +22,12 @@ export interface AssignInput {
   topics: Topics;
   /** Member id -> subscription. */
   subscriptions: Record<string, MemberSubscription>;
+  /**
+   * KIP-881: the racks of each partition's replicas from the leader's metadata
+   * (`PartitionInfo.replicas()[i].rack()`), topic -> one list per partition. Absent when the
+   * brokers have no racks; assignors that are not rack-aware ignore it.
+   */
+  partitionRacks?: Record<string, string[][]>;
 }
 
 /** Member id -> assigned partitions. */

@@ -1,3 +1,4 @@
+import type { RackMoves } from '../assignors/racks.ts';
 import type { RebalanceProtocol } from '../assignors/types.ts';
 import type { TimerSettings, TopicPartition, Topics } from '../types.ts';
 import type { ClassicResponse, ClientRequest } from './messages.ts';
@@ -30,6 +31,10 @@ export interface ConsumerConfig {
   slowCallbacks: boolean;
   /** onPartitionsAssigned and onPartitionsLost take time too (each ends with a CALLBACK_DONE event). */
   slowAssignLost: boolean;
+  /** KIP-881: client.rack, or null. */
+  rack: string | null;
+  /** The number of broker racks of the world's layout (models/assignors/racks.ts); 0 without racks. */
+  racks: number;
 }
 
 /**
@@ -44,6 +49,12 @@ export interface ConsumerContext {
   joinedTopics: string[];
   /** Leader only: the metadata its last assignment was computed from. */
   assignedMetadata: Topics | null;
+  /**
+   * KIP-881, only with racks: the replica moves this client's metadata knows ("t-p" -> moves,
+   * see `layoutRack`), and the leader's snapshot of them at its last assignment.
+   */
+  metadataRacks?: RackMoves;
+  assignedRacks?: RackMoves | null;
   /** The coordinator epoch this client talks to; null while it is looking it up. */
   coordinator: number | null;
   memberId: string;
@@ -63,7 +74,20 @@ export interface ConsumerContext {
   /** The application stopped calling poll() (long processing, GC pause). */
   stalled: boolean;
   nextCorr: number;
-  inflight: { join?: Sent; sync?: Sent; heartbeat?: Sent; commit?: Sent; find?: Sent; leave?: Sent };
+  /**
+   * `assignment`: while a slow assignor runs (state `computing`), what it will return: the
+   * assignments, or null when it throws. Computed from the JoinGroupResponse and the metadata of
+   * that moment, as Kafka's onLeaderElected reads them when it starts; sent when it returns.
+   */
+  inflight: {
+    join?: Sent;
+    sync?: Sent;
+    heartbeat?: Sent;
+    commit?: Sent;
+    find?: Sent;
+    leave?: Sent;
+    assignment?: { corr: number; assignments: Record<string, TopicPartition[]> | null };
+  };
   /** Timer name -> virtual deadline: `heartbeat`, `poll`, `retry`, `req:<kind>`. */
   timers: Record<string, number>;
 }
@@ -72,8 +96,10 @@ export type ConsumerEvent =
   /**
    * `assignorFails`: the fault world's choice that the leader's assignor throws in the round this
    * JoinGroupResponse completes (a bug in a custom assignor, a metadata inconsistency).
+   * `assignorSlow`: the fault world's choice that the leader's assignor takes time in that round
+   * (state `computing`, ended by CALLBACK_DONE).
    */
-  | { type: 'RESPONSE'; now: number; msg: ClassicResponse; assignorFails?: boolean }
+  | { type: 'RESPONSE'; now: number; msg: ClassicResponse; assignorFails?: boolean; assignorSlow?: boolean }
   | { type: 'TIMER'; now: number; name: string }
   | { type: 'PROCESS'; now: number }
   | { type: 'COMMIT'; now: number }
@@ -82,7 +108,7 @@ export type ConsumerEvent =
   | { type: 'CLOSE'; now: number }
   /** close() cut short: the process ends at once (the rolling upgrade's bounce). */
   | { type: 'CLOSE_NOW'; now: number }
-  | { type: 'METADATA'; now: number; topics: Topics }
+  | { type: 'METADATA'; now: number; topics: Topics; racks?: RackMoves }
   | { type: 'SUBSCRIBE'; now: number; topics: string[] }
   /**
    * A callback returned. `committed` (KIP-848 only): the group's committed offsets, the answer of
@@ -105,6 +131,10 @@ export interface ConsumerInput {
   coordinator?: number;
   slowCallbacks?: boolean;
   slowAssignLost?: boolean;
+  /** KIP-881: client.rack, the number of broker racks, and the replica moves the metadata shows. */
+  rack?: string | null;
+  racks?: number;
+  metadataRacks?: RackMoves;
 }
 
 export function initialConsumerContext(input: ConsumerInput): ConsumerContext {
@@ -120,9 +150,13 @@ export function initialConsumerContext(input: ConsumerInput): ConsumerContext {
       autoCommit: input.autoCommit ?? true,
       slowCallbacks: input.slowCallbacks ?? false,
       slowAssignLost: input.slowAssignLost ?? false,
+      rack: input.rack ?? null,
+      racks: input.racks ?? 0,
     },
     metadata: input.metadata,
     assignedMetadata: null,
+    // Only with racks: the keys stay absent otherwise, so states without racks are unchanged.
+    ...(input.metadataRacks ? { metadataRacks: input.metadataRacks, assignedRacks: null } : {}),
     joinedTopics: [],
     coordinator: input.coordinator ?? 0,
     memberId: '',

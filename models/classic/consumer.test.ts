@@ -219,6 +219,26 @@ describe('leader and follower SyncGroup (AbstractCoordinator.onLeaderElected / o
     expect(c.ctx.rejoinNeeded).toBe(true);
   });
 
+  test('KIP-881: the leader sends its client.rack, assigns on racks, and rejoins when a replica moves rack only if it has a rack', () => {
+    for (const rack of ['r1', null]) {
+      const c = new Consumer({ rack, racks: 2, metadataRacks: {} });
+      const join = c.sent('JoinGroup');
+      expect(join.subscription.rackId).toBe(rack ?? undefined);
+      c.reply(join, joinError('MEMBER_ID_REQUIRED', ME));
+      const other = { topics: ['t'], ownedPartitions: [], generationId: -1, groupInstanceId: null, rackId: 'r0' };
+      c.reply(c.sent('JoinGroup'), joinOk(ME, 1, ME, { [ME]: c.sent('JoinGroup').subscription, 'm9-c2': other }));
+      // t-0 sits on r0, t-1 on r1 (layoutRack): on r1 the leader takes t-1 although it sorts first;
+      // without a rack it matches every partition and takes the first range.
+      expect(c.sent('SyncGroup').assignments).toEqual(rack ? { [ME]: ['t-1'], 'm9-c2': ['t-0'] } : { [ME]: ['t-0'], 'm9-c2': ['t-1'] });
+      c.reply(c.sent('SyncGroup'), syncOk(rack ? ['t-1'] : ['t-0']));
+      expect(c.ctx.rejoinNeeded).toBe(false);
+      const [next] = run.send(c.snap, { type: 'METADATA', now: 0, topics: { t: 2 }, racks: { 't-0': 1 } } as never);
+      c.snap = next;
+      // ConsumerCoordinator.MetadataSnapshot: PartitionRackInfo only with a client.rack.
+      expect(c.ctx.rejoinNeeded).toBe(rack !== null);
+    }
+  });
+
   test('a follower sends no assignments', () => {
     const c = new Consumer();
     c.reply(c.sent('JoinGroup'), joinError('MEMBER_ID_REQUIRED', ME));

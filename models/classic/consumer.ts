@@ -1,5 +1,6 @@
 import { and, assign, enqueueActions, not, or, setup, stateIn } from 'xstate';
-import type { Assignor } from '../assignors/types.ts';
+import { partitionRacksOf, type RackMoves, sameRacks } from '../assignors/racks.ts';
+import type { AssignInput, Assignor } from '../assignors/types.ts';
 import type { Topics } from '../types.ts';
 import type { ClassicResponse, ClientRequest } from './messages.ts';
 import { type ConsumerContext, type ConsumerEvent, type ConsumerInput, type Sent, initialConsumerContext } from './consumer-state.ts';
@@ -140,6 +141,75 @@ const resetsDuringCallback = [
 
 const sameTopics = (a: Topics | null, b: Topics, topics: string[]): boolean => a !== null && topics.every((t) => a[t] === b[t]);
 
+/**
+ * ConsumerCoordinator.MetadataSnapshot.matches: partition counts, and (KIP-881) with a
+ * client.rack also the racks of every partition's replicas (PartitionRackInfo), so a leader with
+ * a rack rejoins when a replica moves to another rack.
+ */
+function metadataMoved(context: ConsumerContext, topics: Topics, racks: RackMoves | undefined): boolean {
+  if (!sameTopics(context.assignedMetadata, topics, Object.keys(topics))) return true;
+  return context.cfg.rack !== null && racks !== undefined && !sameRacks(context.assignedRacks, racks, context.cfg.racks);
+}
+
+/** The leader's metadata snapshot when it assigns (or skips assignment, KIP-814). */
+const metadataSnapshot = (context: ConsumerContext): Partial<ConsumerContext> =>
+  context.metadataRacks
+    ? { assignedMetadata: context.metadata, assignedRacks: context.metadataRacks }
+    : { assignedMetadata: context.metadata };
+
+/**
+ * The leader's assignment, or null when the round fails on the leader: its assignor threw (or the
+ * fault world says it does), or (COOPERATIVE, an assignor other than cooperative-sticky)
+ * ConsumerCoordinator.validateCooperativeAssignment throws because a partition would move
+ * directly between members.
+ */
+function leaderAssignment(
+  assignors: Record<string, Assignor>,
+  context: ConsumerContext,
+  members: AssignInput['subscriptions'],
+  fails: boolean,
+): Record<string, string[]> | null {
+  if (fails) return null;
+  const assignor = assignors[context.protocolName ?? ''];
+  let out: Record<string, string[]>;
+  try {
+    out = assignor ? assignor.assign(assignInput(context, members)) : {};
+  } catch {
+    // AbstractCoordinator.onLeaderElected: an assignor's RuntimeException fails the join future
+    // (RequestFuture.failure); poll() throws it and the next poll() rejoins.
+    return null;
+  }
+  if (context.cfg.protocol === 'cooperative' && context.protocolName !== 'cooperative-sticky' && movesDirectly(members, out)) return null;
+  return out;
+}
+
+/**
+ * Sends the SyncGroup; a leader whose round failed (null) sends none and rejoins when the sync
+ * request's timer fires (the model's stand-in for the next poll()).
+ */
+function syncOrFail(
+  context: ConsumerContext,
+  assignments: Record<string, string[]> | null,
+  leader: boolean,
+  now: number,
+  enqueue: { assign: (p: Partial<ConsumerContext>) => void } & ((a: { type: 'send'; params: ClientRequest }) => void),
+): void {
+  if (leader && assignments === null) {
+    enqueue.assign({ timers: { ...context.timers, 'req:sync': now + context.cfg.settings.requestTimeoutMs } });
+    return;
+  }
+  const { msg, patch } = syncGroupRequest(context, assignments, now);
+  enqueue.assign(patch);
+  enqueue({ type: 'send', params: msg });
+}
+
+/** The assignor's input: the leader's metadata, with each partition's replica racks when the cluster has racks. */
+function assignInput(context: ConsumerContext, subscriptions: AssignInput['subscriptions']): AssignInput {
+  const input: AssignInput = { topics: context.metadata, subscriptions };
+  if (context.metadataRacks) input.partitionRacks = partitionRacksOf(context.metadata, context.cfg.racks, context.metadataRacks);
+  return input;
+}
+
 export function createConsumerMachine(assignors: Record<string, Assignor>) {
   return setup({
     types: {} as { context: Ctx; events: Ev; input: ConsumerInput },
@@ -218,6 +288,8 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
                   : [],
             generationId: context.generation,
             groupInstanceId: context.cfg.instanceId,
+            // KIP-881: ConsumerProtocolSubscription v3 carries client.rack.
+            ...(context.cfg.rack !== null ? { rackId: context.cfg.rack } : {}),
           },
           sessionTimeoutMs: context.cfg.settings.sessionTimeoutMs,
           rebalanceTimeoutMs: context.cfg.settings.maxPollIntervalMs,
@@ -268,40 +340,38 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
        * unnoticed (docs/fidelity.md: a known Kafka behaviour).
        */
       snapshotSkippedAssignment: assign(({ context, event }) =>
-        context.isLeader && (resp(event) as Response<'JoinGroupResponse'>).skipAssignment ? { assignedMetadata: context.metadata } : {},
+        context.isLeader && (resp(event) as Response<'JoinGroupResponse'>).skipAssignment ? metadataSnapshot(context) : {},
       ),
       /** The leader runs the selected assignor over every member's subscription. */
       sendSyncGroup: enqueueActions(({ context, event, enqueue }) => {
         const r = resp(event) as Response<'JoinGroupResponse'>;
         let assignments: Record<string, string[]> | null = null;
         if (context.isLeader && !r.skipAssignment) {
-          const assignor = assignors[context.protocolName ?? ''];
-          let failed = (event as { assignorFails?: boolean }).assignorFails === true;
-          try {
-            if (!failed) assignments = assignor ? assignor.assign({ topics: context.metadata, subscriptions: r.members }) : {};
-          } catch {
-            // AbstractCoordinator.onLeaderElected: an assignor's RuntimeException fails the join
-            // future (RequestFuture.failure); poll() throws it and the next poll() rejoins.
-            failed = true;
-          }
-          enqueue.assign({ assignedMetadata: context.metadata });
-          // ConsumerCoordinator.validateCooperativeAssignment: the leader throws instead of
-          // syncing; the rebalance fails on the leader and its poll() retries (modelled as
-          // no SyncGroup and a rejoin when the sync request times out). An assignor that threw
-          // fails the round the same way.
-          if (
-            failed ||
-            (context.cfg.protocol === 'cooperative' &&
-              context.protocolName !== 'cooperative-sticky' &&
-              movesDirectly(r.members, assignments!))
-          ) {
-            enqueue.assign({ timers: { ...context.timers, 'req:sync': nowOf(event) + context.cfg.settings.requestTimeoutMs } });
-            return;
-          }
+          assignments = leaderAssignment(assignors, context, r.members, (event as { assignorFails?: boolean }).assignorFails === true);
+          enqueue.assign(metadataSnapshot(context));
         }
-        const { msg, patch } = syncGroupRequest(context, assignments, nowOf(event));
-        enqueue.assign(patch);
-        enqueue({ type: 'send', params: msg });
+        syncOrFail(context, assignments, context.isLeader && !r.skipAssignment, nowOf(event), enqueue);
+      }),
+      /**
+       * A slow assignor starts (ConsumerCoordinator.onLeaderElected in the application thread):
+       * its result is fixed by this JoinGroupResponse and the metadata now; it is sent when the
+       * assignor returns (`sendComputedSync`).
+       */
+      startSlowAssignor: assign(({ context, event }) => {
+        const r = resp(event) as Response<'JoinGroupResponse'>;
+        const assignments = leaderAssignment(assignors, context, r.members, (event as { assignorFails?: boolean }).assignorFails === true);
+        return { ...metadataSnapshot(context), inflight: { ...context.inflight, assignment: { corr: context.nextCorr, assignments } } };
+      }),
+      /**
+       * The slow assignor returned: the SyncGroup goes out with the generation and member id the
+       * member has now (AbstractCoordinator.onLeaderElected then sendSyncGroupRequest): if the
+       * heartbeat thread reset them meanwhile (KIP-62 leave, UNKNOWN_MEMBER_ID), the coordinator
+       * refuses it and the member rejoins.
+       */
+      sendComputedSync: enqueueActions(({ context, event, enqueue }) => {
+        const assignments = context.inflight.assignment?.assignments ?? null;
+        enqueue.assign({ inflight: { ...context.inflight, assignment: undefined } });
+        syncOrFail({ ...context, inflight: { ...context.inflight, assignment: undefined } }, assignments, true, nowOf(event), enqueue);
       }),
       /** The heartbeat thread runs in COMPLETING_REBALANCE and STABLE. */
       startHeartbeats: assign(({ context, event }) =>
@@ -348,9 +418,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         // The leader rejoins at once if metadata moved since its snapshot (taken when it assigned,
         // or when it skipped assignment: ConsumerCoordinator.rejoinNeededOrPending).
         const stale =
-          context.isLeader &&
-          context.assignedMetadata !== null &&
-          !sameTopics(context.assignedMetadata, context.metadata, Object.keys(context.metadata));
+          context.isLeader && context.assignedMetadata !== null && metadataMoved(context, context.metadata, context.metadataRacks);
         return {
           owned: [...r.assignment],
           lastAssignment: [...r.assignment],
@@ -458,11 +526,10 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         rejoinNeeded: true,
       })),
       updateMetadata: assign(({ context, event }) => {
-        const topics = (event as Extract<Ev, { type: 'METADATA' }>).topics;
+        const { topics, racks } = event as Extract<Ev, { type: 'METADATA' }>;
         // The leader watches the metadata of every subscribed topic and rejoins when it changes.
-        const changed =
-          context.isLeader && context.assignedMetadata !== null && !sameTopics(context.assignedMetadata, topics, Object.keys(topics));
-        return { metadata: topics, rejoinNeeded: context.rejoinNeeded || changed };
+        const changed = context.isLeader && context.assignedMetadata !== null && metadataMoved(context, topics, racks);
+        return { metadata: topics, ...(racks ? { metadataRacks: racks } : {}), rejoinNeeded: context.rejoinNeeded || changed };
       }),
     },
     guards: {
@@ -474,6 +541,11 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       slowRevocation: ({ context }) => context.cfg.slowCallbacks && context.owned.length > 0,
       /** onJoinPrepare after a generation reset: a slow onPartitionsLost for what is still owned. */
       slowLoss: ({ context }) => context.cfg.slowAssignLost && context.owned.length > 0 && !hasGeneration(context),
+      /** The fault world's choice: this leader's assignor takes time in this round (not with SkipAssignment). */
+      slowAssignorNow: ({ event }) => {
+        const r = resp(event) as Response<'JoinGroupResponse'>;
+        return (event as { assignorSlow?: boolean }).assignorSlow === true && r.leaderId === r.memberId && !r.skipAssignment;
+      },
       /** onJoinComplete: a slow onPartitionsAssigned for the partitions this SyncGroup adds. */
       slowAssignment: ({ context, event }) =>
         context.cfg.slowAssignLost && (resp(event) as Response<'SyncGroupResponse'>).assignment.some((p) => !context.owned.includes(p)),
@@ -729,6 +801,11 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         on: {
           RESPONSE: [
             {
+              guard: and(['answersJoin', { type: 'isError', params: 'NONE' }, 'slowAssignorNow']),
+              target: 'computing',
+              actions: ['adoptGeneration', 'startHeartbeats', 'startSlowAssignor'],
+            },
+            {
               guard: and(['answersJoin', { type: 'isError', params: 'NONE' }]),
               target: 'syncing',
               actions: ['adoptGeneration', 'snapshotSkippedAssignment', 'startHeartbeats', 'sendSyncGroup'],
@@ -758,6 +835,36 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
               actions: ['clearTimer', 'markCoordinatorUnknown'],
             },
             { guard: { type: 'isTimer', params: 'retry' }, target: 'joining', reenter: true, actions: 'clearTimer' },
+          ],
+        },
+      },
+      /**
+       * COMPLETING_REBALANCE, the leader's application thread inside a slow assignor
+       * (onLeaderElected): no records processed and no poll(), so the poll timer runs; the
+       * heartbeat thread goes on (the coordinator takes heartbeats in CompletingRebalance). A poll
+       * timeout makes it leave the group (KIP-62) while the assignor runs on; the SyncGroup goes
+       * out when the assignor returns. The coordinator meanwhile waits for it up to the rebalance
+       * timeout (its pending-sync timer), then removes the leader and rebalances.
+       */
+      computing: {
+        entry: 'armPollTimer',
+        exit: 'disarmPollTimer',
+        on: {
+          CALLBACK_DONE: { target: 'syncing', actions: 'sendComputedSync' },
+          PROCESS: { actions: [] },
+          RESPONSE: [
+            ...resetsDuringCallback,
+            {
+              guard: and(['answersHeartbeat', { type: 'isError', params: 'REBALANCE_IN_PROGRESS' }]),
+              actions: ['clearInflightHeartbeat', 'requestRejoin'],
+            },
+          ],
+          TIMER: [
+            { guard: { type: 'isTimer', params: 'heartbeat' }, actions: 'sendHeartbeat' },
+            {
+              guard: { type: 'isTimer', params: 'poll' },
+              actions: ['clearTimer', 'leaveOnPollTimeout', 'resetGenerationAndMemberId', 'requestRejoin', 'stopHeartbeats'],
+            },
           ],
         },
       },

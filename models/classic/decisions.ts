@@ -99,6 +99,7 @@ export const consumerDecisions = {
     slowRevocation: 'onPartitionsRevoked takes time (slow callbacks) and something is owned.',
     slowLoss: 'onJoinPrepare after a generation reset: onPartitionsLost takes time and something is owned.',
     slowAssignment: 'onJoinComplete: onPartitionsAssigned takes time and the SyncGroup assignment adds partitions.',
+    slowAssignorNow: "The fault world's choice: this leader's assignor takes time in this round (onLeaderElected).",
     addsAfterRevocation:
       'COOPERATIVE, after a slow revocation: the assignment taking effect adds partitions and onPartitionsAssigned takes time.',
     commitOnClose: 'close() auto-commits (maybeAutoCommitOffsetsSync): auto-commit on, something owned, a generation, a known coordinator.',
@@ -147,6 +148,8 @@ export const consumerDecisions = {
     adoptGeneration: 'Takes the generation, protocol and leadership of a JoinGroup response.',
     snapshotSkippedAssignment: 'KIP-814: a leader told SkipAssignment snapshots its current metadata (watched for later changes).',
     sendSyncGroup: 'Sends SyncGroup; the leader runs the selected assignor over every subscription first (cooperative: validates it).',
+    startSlowAssignor: "A slow assignor starts: its result is fixed by the JoinGroupResponse and the leader's metadata now.",
+    sendComputedSync: 'The slow assignor returned: SyncGroup with the generation and member id the member has now.',
     startHeartbeats: 'Starts the heartbeat thread (heartbeat.interval.ms).',
     scheduleRetry: 'A failed JoinGroup is retried after the backoff.',
     awaitRevocation: 'COOPERATIVE with a slow callback: keeps the old assignment until onPartitionsRevoked returns.',

@@ -1,7 +1,7 @@
 import type { Invariant } from '../invariant.ts';
 import { parseTp, partitionsOf, type TopicPartition } from '../../models/types.ts';
 import type { World } from '../../src/world/types.ts';
-import { common, coord, ctxOf, isSettled, liveClients, subscribedTopics } from '../../src/world/view.ts';
+import { common, coord, ctxOf, isLive, isSettled, liveClients, processOf, subscribedTopics } from '../../src/world/view.ts';
 
 /** Once the group has settled, the assignment covers every partition exactly once. */
 export const stableCoverage: Invariant = {
@@ -38,7 +38,9 @@ function unnoticedAfterSkippedAssignment(w: World, p: TopicPartition): boolean {
   if (w.family !== 'classic') return false;
   const g = coord(w);
   const leader = g.leaderId === null ? undefined : g.members[g.leaderId];
-  const slot = leader && liveClients(w).find((s) => s.name === leader.client.client && s.inc === leader.client.inc);
+  // The leader's process: a zombie (static replacement) carries its slot's name, so match by processOf.
+  const process = leader && processOf(w, leader.client);
+  const slot = process && isLive(process) && process.inc === leader.client.inc ? process : undefined;
   if (!slot?.skippedAssignment) return false;
   const c = ctxOf(slot);
   const { topic, partition } = parseTp(p);

@@ -2,7 +2,8 @@ import type { JoinGroupResponse, SyncGroupRequest } from '../../models/classic/m
 import { builtinAssignors } from '../../models/assignors/index.ts';
 import { defaultServerAssignor, serverAssignors } from '../../models/consumer-protocol/assignors.ts';
 import { parseTp, type TopicPartition, type Topics } from '../../models/types.ts';
-import type { Choice, World } from '../../src/world/types.ts';
+import type { Choice, World, WorldConfig } from '../../src/world/types.ts';
+import { partitionRacksOf, useRackAwareAssignment } from '../../models/assignors/racks.ts';
 import type { Invariant } from '../invariant.ts';
 import { delivered } from '../step-facts.ts';
 import { groupOf } from '../../src/world/consumer-view.ts';
@@ -72,8 +73,37 @@ function retention(
   return undefined;
 }
 
+/**
+ * KIP-881: with racks in use, AbstractStickyAssignor gives up owned partitions that are not on the
+ * member's rack (RackInfo.racksMismatch) in assignOwnedPartitions, after the claims were settled
+ * by generation: those claims are not counted.
+ */
+function onRackOnly(
+  claims: { all: Record<string, TopicPartition[]>; sole: Record<string, TopicPartition[]> },
+  r: JoinGroupResponse,
+  partitionRacks: Record<string, string[][]> | null,
+): { all: Record<string, TopicPartition[]>; sole: Record<string, TopicPartition[]> } {
+  if (!partitionRacks) return claims;
+  const racksOf = (p: TopicPartition) => {
+    const { topic, partition } = parseTp(p);
+    return new Set(partitionRacks[topic]?.[partition] ?? []);
+  };
+  const ids = Object.keys(claims.all);
+  const consumerRacks = new Set(ids.map((id) => r.members[id].rackId).filter((x): x is string => !!x));
+  const all = Object.entries(partitionRacks).flatMap(([t, ps]) => ps.map((_, i) => [`${t}-${i}`, racksOf(`${t}-${i}`)] as const));
+  if (!useRackAwareAssignment(consumerRacks, new Map(all))) return claims;
+  const keep = (id: string, ps: TopicPartition[]) => {
+    const rack = r.members[id].rackId;
+    return rack ? ps.filter((p) => racksOf(p).has(rack)) : ps;
+  };
+  return {
+    all: Object.fromEntries(ids.map((id) => [id, keep(id, claims.all[id])])),
+    sole: Object.fromEntries(ids.map((id) => [id, keep(id, claims.sole[id])])),
+  };
+}
+
 /** Classic: the leader ran a sticky assignor in this step (its JoinGroup response came, its SyncGroup went). */
-function classic(before: World, choice: Choice | null, after: World): string | undefined {
+function classic(before: World, choice: Choice | null, after: World, config: WorldConfig): string | undefined {
   const m = delivered(before, choice);
   if (m?.to !== 'client' || m.body.kind !== 'JoinGroupResponse') return undefined;
   const r = m.body as JoinGroupResponse;
@@ -90,8 +120,17 @@ function classic(before: World, choice: Choice | null, after: World): string | u
   const topics = sameTopics(ids.map((id) => r.members[id].topics));
   if (!topics || ids.length === 0) return undefined;
   // The leader's metadata, as the assignor read it.
-  const q = quota(topics, ctxOf(slot).assignedMetadata ?? ctxOf(slot).metadata, ids.length);
-  const claims = readClaims(Object.fromEntries(ids.map((id) => [id, r.members[id].ownedPartitions])), q.valid);
+  const ctx = ctxOf(slot);
+  const metadata = ctx.assignedMetadata ?? ctx.metadata;
+  const q = quota(topics, metadata, ids.length);
+  // Only the partitions of subscribed topics count towards the racks Kafka's RackInfo reads.
+  const subscribed = Object.fromEntries(topics.filter((t) => metadata[t] !== undefined).map((t) => [t, metadata[t]]));
+  const partitionRacks = config.racks ? partitionRacksOf(subscribed, config.racks, ctx.assignedRacks ?? {}) : null;
+  const claims = onRackOnly(
+    readClaims(Object.fromEntries(ids.map((id) => [id, r.members[id].ownedPartitions])), q.valid),
+    r,
+    partitionRacks,
+  );
   const v = retention(claims, sync.assignments, q, true);
   return v && `${r.protocolName} at generation ${r.generation}: ${v}`;
 }
@@ -118,12 +157,12 @@ function consumer(before: World, after: World): string | undefined {
 export const stickyAssignment: Invariant = {
   id: 'sticky-assignment',
   statement:
-    'With identical subscriptions a sticky assignor (sticky, cooperative-sticky, KIP-848 uniform) lets every member keep its owned partitions up to the balanced quota, so a change moves only what balance needs.',
+    'With identical subscriptions a sticky assignor (sticky, cooperative-sticky, KIP-848 uniform) lets every member keep its owned partitions up to the balanced quota, so a change moves only what balance needs (with racks, KIP-881: its owned partitions on its own rack).',
   protocols: ['eager', 'cooperative', 'consumer'],
   kind: 'safety',
-  check(before, choice, after) {
+  check(before, choice, after, config) {
     // A step that converts the group (a migration) computes no assignment of either type.
     if (before.family !== after.family) return undefined;
-    return before.family === 'consumer' ? consumer(before, after) : classic(before, choice, after);
+    return before.family === 'consumer' ? consumer(before, after) : classic(before, choice, after, config);
   },
 };

@@ -28,6 +28,8 @@ export interface CheckOptions {
   /** A variant (from `defineVariant`), a catalogue name or the path of a variant file. */
   variant?: Variant | string;
   static?: boolean;
+  /** KIP-881: brokers on this many racks and a client.rack per consumer (classic campaigns; docs/model.md, "Racks"). */
+  racks?: number;
   upgrade?: boolean;
   /**
    * Online migration between the classic and the consumer protocol (a rolling switch of
@@ -122,7 +124,7 @@ export function planCampaigns(options: CheckOptions, variant: Variant | undefine
     const counts = Object.values(config.topics);
     const shape = counts.length > 1 ? `${counts.length} topics x ${count(counts[0], 'partition')}` : count(counts[0], 'partition');
     const name = c.upgrade ? 'upgrade eager range -> cooperative-sticky' : `${protocol}/${assignor}`;
-    const label = `${name}${config.static ? ' static' : ''}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${shape})`;
+    const label = `${name}${config.static ? ' static' : ''}${config.racks ? ` ${config.racks} racks` : ''}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${shape})`;
     return { ...c, config, label };
   });
 }
@@ -133,6 +135,7 @@ const instanceOf = (o: CheckOptions & typeof checkDefaults, variant: Variant | u
   partitions: o.partitions,
   topics: o.topics,
   faults: o.faults === false ? noFaults : allFaults,
+  racks: o.racks,
   variant,
 });
 

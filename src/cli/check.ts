@@ -40,7 +40,7 @@ type CheckOptions = CiOptions &
   Required<
     Pick<ApiCheckOptions, 'members' | 'partitions' | 'topics' | 'runs' | 'seed' | 'maxSteps' | 'faults' | 'liveness' | 'shrinkInstance'>
   > &
-  Pick<ApiCheckOptions, 'protocol' | 'assignor' | 'static' | 'upgrade' | 'migration' | 'migrationPolicy'> &
+  Pick<ApiCheckOptions, 'protocol' | 'assignor' | 'static' | 'racks' | 'upgrade' | 'migration' | 'migrationPolicy'> &
   CliOnlyOptions;
 
 interface CliOnlyOptions {
@@ -82,6 +82,11 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
       `a design variant: a catalogue name (${catalogue.map((v) => v.name).join(', ')}) or a variant file (./my-variant.ts)`,
     )
     .option('--static', 'static membership: every consumer has a group.instance.id (KIP-345)')
+    .option(
+      '--racks <n>',
+      'KIP-881: brokers on n racks, a client.rack per consumer, replicas that move rack (docs/model.md, "Racks")',
+      positiveInt('--racks', 0, 8),
+    )
     .option('--upgrade', 'rolling upgrade from eager range to cooperative-sticky in two bounces (KIP-429)')
     .option(
       '--migration <dir>',
@@ -245,6 +250,7 @@ function replayCommand(opts: CheckOptions, plan: CampaignPlan, result: CampaignR
   if (opts.topics > 1) parts.push(`--topics ${opts.topics}`);
   if (opts.variant) parts.push(`--variant ${opts.variant}`);
   if (plan.static) parts.push('--static');
+  if (plan.config.racks) parts.push(`--racks ${plan.config.racks}`);
   if (plan.upgrade) parts.push('--upgrade');
   if (plan.migration) parts.push(`--migration ${plan.migration}`);
   if (plan.migration && plan.config.migrationPolicy !== 'bidirectional') parts.push(`--migration-policy ${plan.config.migrationPolicy}`);

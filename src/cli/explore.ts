@@ -37,6 +37,7 @@ interface ExploreOptions
       | 'partitions'
       | 'topics'
       | 'static'
+      | 'racks'
       | 'slowCallbacks'
       | 'slowAssignLost'
       | 'maxDepth'
@@ -76,6 +77,8 @@ const budgetFlags: Record<(typeof budgetedKinds)[number], [string, string]> = {
   commit: ['--commits', 'offset commits'],
   replace: ['--zombies', 'replacements that leave the old process running (static members: a zombie)'],
   assignorFails: ['--assignor-fails', "rounds whose leader's assignor throws (classic)"],
+  moveReplica: ['--replica-moves', 'replicas moved to another rack (with --racks)'],
+  slowAssignor: ['--slow-assignors', "rounds whose leader's assignor takes time (classic)"],
 };
 const camel = (flag: string) => flag.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
 const L = exploreLimits;
@@ -103,6 +106,7 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
       positiveInt('--topics', ...L.topics),
     )
     .option('--static', 'static membership (KIP-345)')
+    .option('--racks <n>', 'KIP-881: brokers on n racks, client.rack per consumer (docs/model.md, "Racks")', positiveInt('--racks', 0, 8))
     .option('--migration <dir>', 'a rolling switch of group.protocol: upgrade (classic -> consumer) or downgrade (docs/migration.md)')
     .option('--slow-callbacks', 'onPartitionsRevoked takes time (a separate callback choice)')
     .option('--slow-assign-lost', 'onPartitionsAssigned and onPartitionsLost take time too (a separate callback choice)')
@@ -184,6 +188,7 @@ function requestOf(opts: ExploreOptions, livenessGiven: boolean): ExploreRequest
     partitions: opts.partitions,
     topics: opts.topics,
     static: opts.static,
+    racks: opts.racks,
     migration: opts.migration,
     budgets,
     maxDepth: opts.maxDepth,
@@ -208,6 +213,7 @@ function overridden(req: ExploreRequest): string[] {
     [req.partitions, '--partitions'],
     [req.topics, '--topics'],
     [req.static, '--static'],
+    [req.racks, '--racks'],
     [req.maxDepth, '--max-depth'],
     [req.maxInFlight, '--max-in-flight'],
     [req.maxDelayMs, '--max-delay'],
@@ -254,7 +260,7 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
   if (noSymmetry && !quiet)
     console.log(
       pc.dim(
-        `  symmetry off: ${session.config.static ? 'static members are ordered by group.instance.id' : 'KIP-848 members are ordered by their client-made member id'}, which names the client, so clients are not interchangeable`,
+        `  symmetry off: ${session.config.static ? 'static members are ordered by group.instance.id' : session.config.racks ? 'each client has its own client.rack (KIP-881)' : 'KIP-848 members are ordered by their client-made member id'}, which names the client, so clients are not interchangeable`,
       ),
     );
   const report = await explore({ ...options, onProgress: quiet ? undefined : progressPrinter() });

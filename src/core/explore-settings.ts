@@ -16,6 +16,8 @@ export const budgetedKinds = [
   'commit',
   'replace',
   'assignorFails',
+  'moveReplica',
+  'slowAssignor',
 ] as const;
 export type BudgetedKind = (typeof budgetedKinds)[number];
 export type Budgets = Record<BudgetedKind, number>;

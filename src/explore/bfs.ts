@@ -339,8 +339,10 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
  * (`c1-1`, standing in for its UUID) and the server assignors sort by it: no symmetry then.
  * (Numbering KIP-848 ids by start order instead would be symmetric but merge nothing: the
  * processes start in slot order, so a state and its mirror image are never both reachable.)
+ * With racks (KIP-881) each slot has its own client.rack, so slots are not interchangeable.
  */
-export const symmetryHolds = (config: WorldConfig): boolean => !config.static && familyOf(config.protocol) === 'classic';
+export const symmetryHolds = (config: WorldConfig): boolean =>
+  !config.static && familyOf(config.protocol) === 'classic' && !(config.racks && config.racks > 0);
 
 function spend(used: Uint8Array, c: Choice): Uint8Array {
   const i = budgetIndex(c.kind);

@@ -73,6 +73,25 @@ test.each([
   ],
   // The leader's assignor throws once: the round fails, the leader rejoins.
   ['cooperative 2x1, 1 assignor failure', spec({ members: 2, bounds: bounds({ budgets: { ...noBudgets, assignorFails: 1 } }) }), 828, 1655],
+  // KIP-881 racks (no symmetry: each client has its own client.rack): rack-aware range placing two
+  // members on their racks, and a replica moving to the other rack, which the leader (it has a
+  // client.rack) sees in its metadata and rejoins for.
+  ['eager/range 2x2, 2 racks', spec({ protocol: 'eager', assignor: 'range', members: 2, partitions: 2, racks: 2 }), 755, 755],
+  // A slow assignor (classic leader, onLeaderElected) that may outlast the rebalance timeout: the
+  // coordinator's pending-sync expiry removes the leader, its poll timer makes it leave (KIP-62),
+  // and its late SyncGroup is refused.
+  [
+    'eager/range 1x1, 1 slow assignor',
+    spec({ protocol: 'eager', assignor: 'range', bounds: bounds({ budgets: { ...noBudgets, slowAssignor: 1 } }) }),
+    740,
+    740,
+  ],
+  [
+    'cooperative 1x2, 2 racks, 1 replica move',
+    spec({ partitions: 2, racks: 2, bounds: bounds({ budgets: { ...noBudgets, moveReplica: 1 } }) }),
+    650,
+    650,
+  ],
 ])('complete exploration, pinned state counts: %s', (_name, s, withSymmetry, without) => {
   const a = exploreSpec(s);
   const b = exploreSpec({ ...s, symmetry: false });
@@ -175,4 +194,33 @@ test("a variant's explore settings may bound the delay: the search is complete",
   expect(r.violation?.invariant).toBe('generation-advance');
   // Given on the command line, the bound replaces the variant's.
   expect(resolveSpec(variant, { maxDelayMs: 50 }).spec.bounds.maxDelayMs).toBe(50);
+});
+
+test('racks: the complete 1x2 search reaches a replica move and the metadata refresh that shows it; rack-blind range is caught in the complete 2x2 search', () => {
+  const moves = exploreSpec(
+    spec({ partitions: 2, racks: 2, coverage: true, bounds: bounds({ budgets: { ...noBudgets, moveReplica: 1 } }) }),
+  );
+  const reached = new Set(moves.coverage!.flat());
+  expect(reached.has('moveReplica')).toBe(true);
+  expect(reached.has('metadata')).toBe(true);
+  const blind = findVariant('rack-blind-range')!;
+  const { spec: s } = resolveSpec(blind, { maxDelayMs: 0, maxDepth: 10_000 });
+  const r = exploreSpec(s, {}, blind);
+  expect(r.violation?.invariant).toBe('rack-aligned');
+});
+
+test('slow assignor: the complete 1x1 search reaches the leader removed while its assignor runs; the late-snapshot variant is caught', () => {
+  const s = spec({ protocol: 'eager', assignor: 'range', coverage: true, bounds: bounds({ budgets: { ...noBudgets, slowAssignor: 1 } }) });
+  const reached = new Set(exploreSpec(s).coverage!.flat());
+  for (const item of [
+    'consumer:computing',
+    'consumer:computing TIMER#2 [isTimer(poll)]',
+    'consumer:computing RESPONSE#1 [heartbeatErrorCurrent(UNKNOWN_MEMBER_ID)]',
+    'coordinator:CompletingRebalance TIMER#2 [pendingSyncExpired]',
+    'slowAssignor',
+  ])
+    expect(reached.has(item), item).toBe(true);
+  const late = findVariant('slow-assignor-late-snapshot')!;
+  const { spec: v } = resolveSpec(late, {});
+  expect(exploreSpec(v, {}, late).violation?.invariant).toBe('stable-coverage');
 });

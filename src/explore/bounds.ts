@@ -51,6 +51,8 @@ export function faultsFor(budgets: Budgets): FaultSettings {
     subscribe: budgets.subscribe > 0,
     zombie: budgets.replace > 0,
     assignorFailure: budgets.assignorFails > 0,
+    replicaMoves: budgets.moveReplica,
+    slowAssignor: budgets.slowAssignor > 0,
   };
 }
 

@@ -148,6 +148,7 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = f
       (s.unreported.length > 0 ? `u${s.unreported.join('+')}` : '') +
       (s.zombieOf !== null ? `z${s.zombieOf}` : '') +
       (s.assignorFails ? 'a' : '') +
+      (s.assignorSlow ? 's' : '') +
       (messageAge && s.callbackSince !== null ? `c${w.now - s.callbackSince}` : '');
     const more: Part[] = extra === '' ? [] : [extra];
     if (!s.snapshot) return [head, ...more];
@@ -176,6 +177,8 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = f
     ...downgradeMark(w, rf),
     // The brokers' topics change only when a partition is added: the same object, serialized once.
     cached(w.topics, () => JSON.stringify(w.topics)),
+    // KIP-881: replica moves, only with racks (absent otherwise, so keys without racks are unchanged).
+    ...(w.rackMoves ? [JSON.stringify(w.rackMoves)] : []),
     coordinatorText(w.coordinator),
     parked,
     timersText(g.timers, w.now),

@@ -19,6 +19,8 @@ export interface ExploreSpec {
   partitions: number;
   topics: number;
   static: boolean;
+  /** KIP-881: broker racks and client.rack per slot (0: none). */
+  racks?: number;
   slowCallbacks: boolean;
   /** onPartitionsAssigned and onPartitionsLost take time too. */
   slowAssignLost: boolean;
@@ -54,6 +56,7 @@ export interface ExploreRequest {
   partitions?: number;
   topics?: number;
   static?: boolean;
+  racks?: number;
   /** Online migration classic <-> consumer protocol (docs/migration.md); `protocol` names the classic side. */
   migration?: string;
   /** Budgets of the kinds named; the others come from the variant (none) or the defaults. */
@@ -125,6 +128,7 @@ export function resolveSpec(variant: Variant | undefined, req: ExploreRequest): 
     partitions: req.partitions ?? base.partitions,
     topics: req.topics ?? ve?.topics ?? exploreDefaults.topics,
     static: req.static ?? ve?.static ?? false,
+    ...((req.racks ?? ve?.racks) ? { racks: req.racks ?? ve?.racks } : {}),
     slowCallbacks: req.slowCallbacks ?? ve?.slowCallbacks ?? false,
     slowAssignLost: req.slowAssignLost ?? ve?.slowAssignLost ?? false,
     ...(req.migration !== undefined && { migration: req.migration as Migration }),
@@ -156,7 +160,7 @@ export function specSession(spec: ExploreSpec, loaded?: Variant): { session: Ses
     partitions: spec.partitions,
     topics: spec.topics,
   };
-  const base = worldConfig({ ...shape, static: spec.static, variant, migration: spec.migration });
+  const base = worldConfig({ ...shape, static: spec.static, variant, migration: spec.migration, racks: spec.racks });
   // The explorer's instance is the spec's (a variant's own members and topics give way), and
   // its budgets decide which faults exist at all (a variant's own fault settings are replaced).
   const config = {

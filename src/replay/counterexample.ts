@@ -56,11 +56,13 @@ const choice = z.discriminatedUnion('kind', [
       'callback',
       'replace',
       'assignorFails',
+      'slowAssignor',
     ] as const
   ).map((k) => client.extend({ kind: z.literal(k) })),
   z.object({ kind: z.literal('subscribe'), client: z.string(), topics: z.array(z.string()) }),
   z.object({ kind: z.literal('addPartition'), topic: z.string() }),
   z.object({ kind: z.literal('failover') }),
+  z.object({ kind: z.literal('moveReplica'), partition: z.string() }),
 ]);
 const positive = z.number().int().nonnegative();
 const timers = z.object({
@@ -92,12 +94,15 @@ const config = z.object({
     // Files written before zombies existed ran without them.
     zombie: z.boolean().default(false),
     assignorFailure: z.boolean().default(false),
+    replicaMoves: positive.optional(),
+    slowAssignor: z.boolean().optional(),
   }),
   autoCommit: z.boolean(),
   static: z.boolean(),
   upgrade: z.boolean(),
   migration: z.enum(migrations).nullable().optional(),
   migrationPolicy: z.enum(migrationPolicies).optional(),
+  racks: z.number().int().min(0).max(16).optional(),
 });
 const size = z.object({ steps: positive, members: positive, topics: positive, partitions: positive, timers: timers.optional() });
 const schema = z.object({

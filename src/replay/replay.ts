@@ -23,6 +23,7 @@ function describeStored(s: StoredChoice): string {
   if (s.kind === 'fire') return `timer ${s.target}.${s.timer}`;
   if (s.kind === 'addPartition') return `add a partition to ${s.topic}`;
   if (s.kind === 'failover') return 'coordinator failover';
+  if (s.kind === 'moveReplica') return `move ${s.partition}'s replica to the next rack`;
   return `${s.kind} ${s.client}`;
 }
 

@@ -30,6 +30,8 @@ export interface CheckConfigInput {
   /** Online migration classic <-> consumer protocol (`protocol` is then the classic side's). */
   migration?: Migration | null;
   migrationPolicy?: MigrationPolicy;
+  /** KIP-881: broker racks, and client.rack per slot (WorldConfig.racks). */
+  racks?: number;
   variant?: Variant;
 }
 
@@ -59,6 +61,7 @@ export function worldConfig(input: CheckConfigInput): WorldConfig {
     upgrade: input.upgrade ?? false,
   };
   if (input.migration) Object.assign(base, { migration: input.migration, migrationPolicy: input.migrationPolicy ?? 'bidirectional' });
+  if (input.racks) base.racks = input.racks;
   return { ...base, ...input.variant?.settings };
 }
 

@@ -26,6 +26,8 @@ export const choiceWeights: Record<ChoiceKind, number> = {
   callback: 6,
   replace: 1,
   assignorFails: 1,
+  moveReplica: 1,
+  slowAssignor: 1,
 };
 
 const kindOrder = Object.keys(choiceWeights) as ChoiceKind[];
@@ -83,6 +85,8 @@ const faultKinds = new Set<ChoiceKind>([
   'subscribe',
   'replace',
   'assignorFails',
+  'moveReplica',
+  'slowAssignor',
 ]);
 const healingKinds = new Set<ChoiceKind>(['resume', 'heal']);
 const none = new Set<string>();
@@ -195,6 +199,10 @@ function kindsPresent(choices: Choice[], swarm: number): Set<ChoiceKind> {
         if (swarmKinds[i] === 'start') present.delete('replace');
         // A failing assignor is a fault of the leader, switched with crashes.
         if (swarmKinds[i] === 'crash') present.delete('assignorFails');
+        // A replica moving to another rack is a metadata change, switched with partition additions.
+        if (swarmKinds[i] === 'addPartition') present.delete('moveReplica');
+        // A slow assignor keeps the leader's application thread from poll(): switched with stalls.
+        if (swarmKinds[i] === 'stall') present.delete('slowAssignor');
       }
   return present;
 }

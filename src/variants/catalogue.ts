@@ -263,6 +263,35 @@ export const catalogue: Variant[] = [
     },
   }),
   defineVariant({
+    name: 'slow-assignor-late-snapshot',
+    description:
+      "A leader whose assignor is slow snapshots its metadata when the assignor returns, not the metadata the assignor read: a partition added meanwhile is in the snapshot but in nobody's assignment, so the leader never rejoins and the partition stays unowned (Kafka: onLeaderElected's assignmentSnapshot is the application thread's metadataSnapshot, which cannot move while that thread runs the assignor).",
+    protocols: ['eager', 'cooperative'],
+    breaks: ['stable-coverage'],
+    explore: {
+      members: 1,
+      partitions: 1,
+      protocol: 'eager',
+      assignor: 'range',
+      budgets: { slowAssignor: 1, addPartition: 1 },
+      maxDepth: 11,
+      maxInFlight: 2,
+    },
+    settings: { faults: { ...noFaults, slowAssignor: true, addPartitions: 1 } },
+    consumer: {
+      actions: {
+        startSlowAssignor: enqueueActions<ConsumerContext, ConsumerEvent, undefined>(({ context, enqueue }) => {
+          enqueue(classicConsumerActions.startSlowAssignor as never);
+          enqueue.assign({ assignedMetadata: context.assignedMetadata });
+        }) as never,
+        sendComputedSync: enqueueActions<ConsumerContext, ConsumerEvent, undefined>(({ context, enqueue }) => {
+          enqueue.assign({ assignedMetadata: context.metadata });
+          enqueue(classicConsumerActions.sendComputedSync as never);
+        }) as never,
+      },
+    },
+  }),
+  defineVariant({
     name: 'no-session-expiry',
     description: 'The coordinator never expires a member whose heartbeats stopped.',
     breaks: ['eventually-stable', 'coordinator-deadlines'],
@@ -696,6 +725,16 @@ const consumerVariants: Variant[] = [
     breaks: ['bounded-rebalance'],
     explore: { members: 2, partitions: 2, budgets: { drop: 1, crash: 1 }, maxDepth: 12, maxInFlight: 2, liveness: true },
     coordinator: { guards: { allMembersRejoined: () => false } },
+  }),
+  defineVariant({
+    name: 'rack-blind-range',
+    description:
+      "The range assignor ignores the partitions' replica racks (KIP-881 left out): plain ranges, so members can end up fetching across racks where a swap would put both on their own rack.",
+    protocols: ['eager'],
+    breaks: ['rack-aligned'],
+    explore: { members: 2, partitions: 2, racks: 2, protocol: 'eager', assignor: 'range', maxDepth: 10, maxInFlight: 2 },
+    settings: { racks: 2 },
+    assignors: { range: { ...range, assign: (input) => range.assign({ ...input, partitionRacks: undefined }) } },
   }),
   defineVariant({
     name: 'uniform-forgets-previous',

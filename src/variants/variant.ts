@@ -6,7 +6,7 @@ import type { Protocol, WorldConfig } from '../world/types.ts';
 
 /** Config changes a variant may make (e.g. a fault it depends on, or other timer settings). */
 export type VariantSettings = Partial<
-  Pick<WorldConfig, 'members' | 'topics' | 'faults' | 'timers' | 'autoCommit' | 'static' | 'migration' | 'migrationPolicy'>
+  Pick<WorldConfig, 'members' | 'topics' | 'faults' | 'timers' | 'autoCommit' | 'static' | 'migration' | 'migrationPolicy' | 'racks'>
 >;
 
 /**
@@ -21,6 +21,8 @@ export interface VariantExplore {
   partitions: number;
   topics?: number;
   static?: boolean;
+  /** KIP-881: broker racks (and client.rack per slot); default none. */
+  racks?: number;
   /** Default: the variant's first protocol. */
   protocol?: Protocol;
   /** Default: the variant's assignor, or the protocol's default one. */

@@ -57,6 +57,7 @@ const callbackNames: Record<string, string> = {
   assigning: 'onPartitionsAssigned',
   losing: 'onPartitionsLost',
   releasing: 'close() callback (onPartitionsRevoked or onPartitionsLost)',
+  computing: 'slow assignor (onLeaderElected)',
 };
 
 export function describeChoice(c: Choice | null, before?: World): string {
@@ -73,6 +74,8 @@ export function describeChoice(c: Choice | null, before?: World): string {
       return `add a partition to ${c.topic}`;
     case 'failover':
       return 'coordinator fails over to another broker';
+    case 'moveReplica':
+      return `move ${c.partition}'s replica to the next rack (KIP-881: a leader with client.rack sees it in its metadata)`;
     case 'cut':
       return `cut the link of ${c.client}`;
     case 'callback': {
@@ -86,6 +89,8 @@ export function describeChoice(c: Choice | null, before?: World): string {
       return `${c.client} subscribes to ${c.topics.join(', ')}`;
     case 'heal':
       return `heal the link of ${c.client}`;
+    case 'slowAssignor':
+      return `${c.client}'s assignor will take time in the round its JoinGroupResponse completes (the SyncGroup waits for the callback choice)`;
     case 'assignorFails':
       return `${c.client}'s assignor will throw in the round its JoinGroupResponse completes (the leader fails the round)`;
     case 'replace': {

@@ -59,6 +59,17 @@ export interface FaultSettings {
    * leader's JoinGroupResponse is on its way): the leader fails the round instead of syncing.
    */
   assignorFailure: boolean;
+  /**
+   * Classic: the leader's assignor may take time in a round (the `slowAssignor` choice, made
+   * while the leader's JoinGroupResponse is on its way; the `callback` choice ends it), past the
+   * rebalance timeout if the run lets time pass. Absent: false.
+   */
+  slowAssignor?: boolean;
+  /**
+   * KIP-881, only with `racks`: a partition's replica may move to another rack (the
+   * `moveReplica` choice), at most this many times per run. Absent: 0.
+   */
+  replicaMoves?: number;
 }
 
 /** Everything a run depends on besides its choices: (config, seed) -> run. */
@@ -89,6 +100,11 @@ export interface WorldConfig {
   migration?: Migration | null;
   /** group.consumer.migration.policy of the coordinator (default bidirectional). */
   migrationPolicy?: MigrationPolicy;
+  /**
+   * KIP-881: the brokers sit on this many racks (replication factor 1, `layoutRack`) and client
+   * slot cK runs with client.rack `r((K-1) mod racks)`. Absent or 0: no racks.
+   */
+  racks?: number;
 }
 
 export const migrations = ['upgrade', 'downgrade'] as const;
@@ -147,6 +163,8 @@ export interface ClientSlot {
   zombieOf: string | null;
   /** The fault world's choice: this process's assignor throws the next time it runs as leader. */
   assignorFails: boolean;
+  /** The fault world's choice: this process's assignor is slow the next time it runs as leader (absent: no). */
+  assignorSlow?: boolean;
 }
 
 /** Figures measured along a run, not part of the protocol state. */
@@ -190,6 +208,8 @@ export interface World {
   nextMsgId: number;
   /** The topics as the brokers know them (members' metadata may lag). */
   topics: Topics;
+  /** KIP-881, only with racks: replica moves so far, `"t-p"` -> count (`layoutRack`). */
+  rackMoves?: Record<string, number>;
   /** Highest offset processed so far per partition, by anyone. */
   processed: Record<string, number>;
   /** Messages sent during the last step, both directions. */
@@ -218,6 +238,8 @@ export type Choice =
   | { kind: 'bounce'; client: string }
   | { kind: 'callback'; client: string }
   | { kind: 'replace'; client: string }
-  | { kind: 'assignorFails'; client: string };
+  | { kind: 'assignorFails'; client: string }
+  | { kind: 'moveReplica'; partition: string }
+  | { kind: 'slowAssignor'; client: string };
 
 export type ChoiceKind = Choice['kind'];

@@ -54,9 +54,10 @@ export const inRevocationCallback = (s: ClientSlot): boolean => isLive(s) && s.s
 /**
  * States where the application thread is inside a rebalance callback that ends with a
  * `callback` choice (both protocols use these names): onPartitionsRevoked, onPartitionsAssigned,
- * onPartitionsLost, and the revoke or lost callback of close().
+ * onPartitionsLost, and the revoke or lost callback of close(); and (classic) the leader's slow
+ * assignor (`computing`), which the same choice ends.
  */
-const callbackStates = new Set(['revoking', 'assigning', 'losing', 'releasing']);
+const callbackStates = new Set(['revoking', 'assigning', 'losing', 'releasing', 'computing']);
 /** The states of a close() in progress (both protocols). */
 const closingStates = new Set(['closing', 'releasing', 'leaving']);
 

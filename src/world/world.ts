@@ -59,6 +59,7 @@ export function initialWorld(config: WorldConfig, model: Model): World {
     net: [],
     nextMsgId: 1,
     topics: { ...config.topics },
+    ...(config.racks ? { rackMoves: {} } : {}),
     processed: {},
     sent: [],
     metrics: { overlapMs: 0, zombieMs: 0, duplicateRecords: 0, fencedCommits: 0, rebalances: 0 },
@@ -99,8 +100,9 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
     }
     // Static members: the process is paused or cut off and a replacement starts with the same
     // group.instance.id while it still runs (one zombie per slot at a time).
-    if (config.faults.assignorFailure && !s.assignorFails && w.net.some((m) => leaderJoinResponse(m) && isProcessOf(m.body.client, s)))
-      out.push({ kind: 'assignorFails', client: s.name });
+    const leaderRound = w.net.some((m) => leaderJoinResponse(m) && isProcessOf(m.body.client, s));
+    if (config.faults.assignorFailure && !s.assignorFails && leaderRound) out.push({ kind: 'assignorFails', client: s.name });
+    if (config.faults.slowAssignor && !s.assignorSlow && leaderRound) out.push({ kind: 'slowAssignor', client: s.name });
     if (config.faults.zombie && config.static && s.zombieOf === null && !w.clients.some((z) => z.zombieOf === s.name && isLive(z)))
       out.push({ kind: 'replace', client: s.name });
     const c = common(s);
@@ -115,7 +117,8 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
     if (canProcess(s) && c.owned.length > 0) out.push({ kind: 'process', client: s.name });
     if (canCommitNow(s)) out.push({ kind: 'commit', client: s.name });
     // The leader tracks every topic the group subscribes to, so refreshes cover all topics.
-    if (Object.keys(w.topics).some((t) => c.metadata[t] !== w.topics[t])) out.push({ kind: 'metadata', client: s.name });
+    if (Object.keys(w.topics).some((t) => c.metadata[t] !== w.topics[t]) || racksBehind(w, s))
+      out.push({ kind: 'metadata', client: s.name });
     const all = Object.keys(config.topics);
     if (config.faults.subscribe && all.length > 1) {
       // Drop the last subscribed topic, or go back to all of them.
@@ -134,7 +137,19 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
     if (w.topics[t] - (config.topics[t] ?? 0) < config.faults.addPartitions) out.push({ kind: 'addPartition', topic: t });
   }
   if (w.coordinatorEpoch < config.faults.failover) out.push({ kind: 'failover' });
+  // KIP-881: a partition's replica moves to the next rack (a reassignment), up to the budget.
+  if (w.rackMoves && w.family === 'classic' && (config.racks ?? 0) > 1 && sumOf(w.rackMoves) < (config.faults.replicaMoves ?? 0))
+    for (const t of Object.keys(w.topics)) for (let p = 0; p < w.topics[t]; p++) out.push({ kind: 'moveReplica', partition: `${t}-${p}` });
   return out;
+}
+
+const sumOf = (moves: Record<string, number>): number => Object.values(moves).reduce((a, b) => a + b, 0);
+
+/** A classic process with racks whose metadata does not yet show the latest replica moves (KIP-881). */
+function racksBehind(w: World, s: ClientSlot): boolean {
+  if (!w.rackMoves || !s.snapshot || clientFamily(s) !== 'classic') return false;
+  const seen = (s.snapshot.context as { metadataRacks?: Record<string, number> }).metadataRacks;
+  return seen !== undefined && Object.keys(w.rackMoves).some((p) => seen[p] !== w.rackMoves![p]);
 }
 
 export function step(w0: World, choice: Choice, config: WorldConfig, model: Model): World {
@@ -158,7 +173,14 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
     case 'start':
       return startClient(w, choice.client, config, model);
     case 'crash':
-      return setSlot(w, choice.client, { status: 'crashed', snapshot: null, callbackSince: null, unreported: [], assignorFails: false });
+      return setSlot(w, choice.client, {
+        status: 'crashed',
+        snapshot: null,
+        callbackSince: null,
+        unreported: [],
+        assignorFails: false,
+        assignorSlow: false,
+      });
     case 'close':
       // close() runs its course (commit, callback, LeaveGroup and its answer) over later steps.
       return toClient(w, choice.client, { type: 'CLOSE', now: w.now }, model);
@@ -171,7 +193,14 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
     case 'commit':
       return toClient(w, choice.client, { type: 'COMMIT', now: w.now }, model);
     case 'metadata':
-      return toClient(w, choice.client, { type: 'METADATA', now: w.now, topics: { ...w.topics } }, model);
+      return toClient(
+        w,
+        choice.client,
+        { type: 'METADATA', now: w.now, topics: { ...w.topics }, ...(w.rackMoves ? { racks: { ...w.rackMoves } } : {}) },
+        model,
+      );
+    case 'moveReplica':
+      return { ...w, rackMoves: { ...w.rackMoves, [choice.partition]: (w.rackMoves?.[choice.partition] ?? 0) + 1 } };
     case 'addPartition':
       return { ...w, topics: { ...w.topics, [choice.topic]: w.topics[choice.topic] + 1 } };
     case 'bounce': {
@@ -190,6 +219,8 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
       return replace(w, choice.client, config, model);
     case 'assignorFails':
       return setSlot(w, choice.client, { assignorFails: true });
+    case 'slowAssignor':
+      return setSlot(w, choice.client, { assignorSlow: true });
     case 'callback': {
       // KIP-848: the added partitions' positions come from an OffsetFetch sent once the callback
       // returned, answered here at once with what the coordinator has (simplified: no request).
@@ -269,10 +300,11 @@ function deliver(w: World, msg: Msg, model: Model, config: WorldConfig): World {
   const slot = processOf(w, body.client);
   // The connection of a process that died or restarted is gone: the response is lost.
   if (!slot || !isLive(slot) || slot.inc !== body.client.inc) return w;
-  if (slot.assignorFails && leaderJoinResponse(msg)) {
-    // The round the fault was chosen for: the leader's assignor throws this time only.
-    const failed = toClient(w, slot.name, { type: 'RESPONSE', now: w.now, msg: body, assignorFails: true }, model);
-    return adapter.afterResponse(setSlot(failed, slot.name, { assignorFails: false }), slot.name, msg);
+  if ((slot.assignorFails || slot.assignorSlow) && leaderJoinResponse(msg)) {
+    // The round the fault was chosen for: the leader's assignor throws, or is slow, this time only.
+    const faults = { ...(slot.assignorFails && { assignorFails: true }), ...(slot.assignorSlow && { assignorSlow: true }) };
+    const failed = toClient(w, slot.name, { type: 'RESPONSE', now: w.now, msg: body, ...faults }, model);
+    return adapter.afterResponse(setSlot(failed, slot.name, { assignorFails: false, assignorSlow: false }), slot.name, msg);
   }
   const after = toClient(w, slot.name, { type: 'RESPONSE', now: w.now, msg: body }, model);
   return adapter.afterResponse(after, slot.name, msg);
@@ -299,18 +331,29 @@ function toClient(w: World, name: string, event: Event, model: Model): World {
   // A close() that has run its course: the process is gone and its slot may start again.
   if (snapshot.status === 'done' && snapshot.value === 'closed')
     return enqueue(
-      setSlot(w, name, { status: 'closed', snapshot: null, formation, callbackSince: null, unreported: [], assignorFails: false }),
+      setSlot(w, name, {
+        status: 'closed',
+        snapshot: null,
+        formation,
+        callbackSince: null,
+        unreported: [],
+        assignorFails: false,
+        assignorSlow: false,
+      }),
       sends as Msg['body'][],
       'coordinator',
       formation,
     );
   // A callback begins when the process enters one (from another state); it ends when it leaves.
+  // A slow assignor is a fault of its own that may outlast any delay bound (the rebalance
+  // timeout is its point), so the explorer's bounded-delay network does not hold timers for it.
   const after: ClientSlot = { ...slot, snapshot, formation };
-  const callbackSince = !inCallback(after)
-    ? null
-    : inCallback(slot) && slot.snapshot!.value === snapshot.value
-      ? slot.callbackSince
-      : w.now;
+  const callbackSince =
+    !inCallback(after) || snapshot?.value === 'computing'
+      ? null
+      : inCallback(slot) && slot.snapshot!.value === snapshot.value
+        ? slot.callbackSince
+        : w.now;
   const patch: Partial<ClientSlot> = {
     snapshot,
     formation,

@@ -1,3 +1,4 @@
+import { clientRack } from '../../../models/assignors/racks.ts';
 import type { AnyMachineSnapshot } from 'xstate';
 import type { Model } from '../model.ts';
 import type { ClientSlot, Msg, World, WorldConfig } from '../types.ts';
@@ -51,5 +52,7 @@ export function commonClientInput(config: WorldConfig, slot: ClientSlot, inc: nu
     coordinator: w.coordinatorEpoch,
     slowCallbacks: config.faults.slowCallbacks,
     slowAssignLost: config.faults.slowAssignLost,
+    // KIP-881: client.rack by slot, and the replica racks the metadata shows at start.
+    ...(config.racks ? { rack: clientRack(config.racks, slot.name), racks: config.racks, metadataRacks: { ...w.rackMoves } } : {}),
   };
 }
