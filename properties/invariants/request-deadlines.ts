@@ -13,7 +13,8 @@ import type { ClientSlot, World } from '../../src/world/types.ts';
 const kinds = ['find', 'join', 'sync', 'heartbeat', 'commit', 'leave'] as const;
 /** Requests whose timer exists only while they are in flight (a failed leader round arms req:sync alone; a MEMBER_ID_REQUIRED answer leaves req:join to the next JoinGroup). */
 const strict = new Set(['find', 'heartbeat', 'commit', 'leave']);
-const callbackStates = new Set(['revoking', 'assigning', 'losing']);
+/** The rebalance callbacks, and the leader's assignor (`computing`, a slow assignor), which also runs inside poll(). */
+const callbackStates = new Set(['revoking', 'assigning', 'losing', 'computing']);
 /** close() does not poll: the KIP-62 clock stops (closeStart). */
 const closing = new Set(['closing', 'releasing', 'leaving']);
 
