@@ -664,7 +664,100 @@ const consumerVariants: Variant[] = [
     },
   }),
 ];
-catalogue.push(...consumerVariants, ...migrationVariants);
+
+/**
+ * Broken designs for the KIP-848 bookkeeping, request and timing oracles (issue 13, part 2:
+ * coordinator-records, request-bookkeeping, heartbeat-cadence, left-holds-nothing,
+ * commit-member-epoch; docs/oracles.md).
+ */
+const kip848OracleVariants: Variant[] = [
+  defineVariant({
+    name: 'expiry-keeps-target',
+    description:
+      'A member whose session expires is removed, but its target assignment is not tombstoned: the record of a member that is gone stays until the next recompute.',
+    protocols: ['consumer'],
+    breaks: ['coordinator-records'],
+    explore: { members: 1, partitions: 1, budgets: { crash: 1 }, maxDepth: 4, maxInFlight: 2 },
+    coordinator: {
+      actions: {
+        expireSession: assign(({ context, event }: { context: GroupContext; event: GroupEvent }) => {
+          const name = (event as { name: string }).name;
+          const { [name]: _fired, ...timers } = context.timers;
+          const removed = removeMember(
+            { ...context, timers },
+            name.slice(name.indexOf(':') + 1),
+            (event as { topics?: GroupContext['subscriptionMetadata'] }).topics,
+          );
+          return { timers, ...removed, target: context.target };
+        }),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'commit-timeout-kept',
+    description:
+      'A consumer forgets an answered OffsetCommit but not its request timeout: the timeout fires later, and the consumer drops its coordinator and looks it up again.',
+    protocols: ['consumer'],
+    breaks: ['request-bookkeeping'],
+    explore: { members: 1, partitions: 1, budgets: { commit: 1 }, maxDepth: 6, maxInFlight: 2 },
+    consumer: {
+      actions: {
+        clearInflightCommit: assign(({ context }: { context: MemberContext }) => ({
+          inflight: { ...context.inflight, commit: undefined },
+        })),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'ack-waits-for-interval',
+    description:
+      'A consumer that has finished revoking does not acknowledge at once: the new owned set goes out with the next regular heartbeat, and the partitions it released wait for it.',
+    protocols: ['consumer'],
+    breaks: ['heartbeat-cadence'],
+    explore: { members: 2, partitions: 2, maxDepth: 12, maxInFlight: 3 },
+    consumer: { actions: { acknowledge: assign({}) } },
+  }),
+  defineVariant({
+    name: 'stale-without-leave',
+    description:
+      'A consumer whose poll timer expires (max.poll.interval.ms) drops its assignment and goes stale without sending the leave heartbeat: the coordinator keeps it, and its partitions, until its session expires.',
+    protocols: ['consumer'],
+    breaks: ['left-holds-nothing'],
+    explore: { members: 1, partitions: 1, budgets: { stall: 1 }, maxDepth: 6, maxInFlight: 2 },
+    // A poll timeout shorter than the heartbeat interval, so that a short path reaches it.
+    settings: { timers: { ...defaultTimers, maxPollIntervalMs: 2_000, heartbeatIntervalMs: 3_000 } },
+    consumer: {
+      actions: {
+        sendLeave: assign(({ context }: { context: MemberContext }) => {
+          const { heartbeat: _h, 'req:heartbeat': _r, 'req:commit': _c, retry: _b, poll: _p, ...timers } = context.timers;
+          return {
+            owned: [],
+            positions: {},
+            target: null,
+            reconciling: null,
+            committed: {},
+            memberEpoch: 0,
+            sendFull: true,
+            ackPending: false,
+            inflight: {},
+            timers,
+          };
+        }),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'commit-any-epoch',
+    description:
+      'The KIP-848 coordinator stores every offset commit, whatever member epoch it carries: a commit sent before the member heard of its new epoch, or from a member that is gone, moves the offsets.',
+    protocols: ['consumer'],
+    breaks: ['commit-member-epoch'],
+    explore: { members: 1, partitions: 1, budgets: { commit: 1 }, maxDepth: 12, maxInFlight: 3 },
+    coordinator: { guards: { commitAccepted: () => true } },
+  }),
+];
+
+catalogue.push(...consumerVariants, ...kip848OracleVariants, ...migrationVariants);
 
 export function findVariant(name: string): Variant | undefined {
   return catalogue.find((v) => v.name === name);
