@@ -40,6 +40,8 @@ import { requestBookkeeping } from './invariants/request-bookkeeping.ts';
 import { heartbeatCadence } from './invariants/heartbeat-cadence.ts';
 import { leftHoldsNothing } from './invariants/left-holds-nothing.ts';
 import { commitMemberEpoch } from './invariants/commit-member-epoch.ts';
+import { applicationCalls } from './invariants/application-calls.ts';
+import { commitBeforeRevoke } from './invariants/commit-before-revoke.ts';
 
 export type { Invariant } from './invariant.ts';
 
@@ -78,6 +80,8 @@ export const invariants: Invariant[] = [
   heartbeatCadence,
   leftHoldsNothing,
   commitMemberEpoch,
+  applicationCalls,
+  commitBeforeRevoke,
   // Harm beyond ownership and generations (docs/oracles.md).
   noNeedlessRebalance,
   noLostPartitions,

@@ -4,6 +4,8 @@ import { clientFamily, isLive } from '../../src/world/view.ts';
 
 /** States in which a KIP-848 member heartbeats: in the group, including while it reconciles or closes. */
 const heartbeating = new Set(['joining', 'stable', 'reconciling', 'revoking', 'assigning', 'closing', 'releasing']);
+/** States in which the poll timer runs (close() stops it). */
+const polling = new Set(['joining', 'stable', 'reconciling', 'revoking', 'assigning', 'losing']);
 
 /**
  * The KIP-848 heartbeat schedule (ConsumerHeartbeatRequestManager, AbstractMembershipManager):
@@ -14,12 +16,15 @@ const heartbeating = new Set(['joining', 'stable', 'reconciling', 'revoking', 'a
  *   once: `shouldHeartbeatNow` sends the heartbeat without waiting for the interval, or as soon
  *   as the one in flight is answered. So while the coordinator still waits for the revocation of
  *   a member that no longer owns those partitions, that member has a heartbeat in flight.
+ * - a member that stops polling (stalled) leaves the group within max.poll.interval.ms: the
+ *   poll timer, checked by the heartbeat manager (maybeLeaveGroupOnExpiredPollTimer), is due by
+ *   then (while the coordinator is unknown the check is repeated every heartbeat interval).
  * Once the member's epoch or the coordinator is unknown (a rejoin, a lookup) other clauses apply.
  */
 export const heartbeatCadence: Invariant = {
   id: 'heartbeat-cadence',
   statement:
-    'A member in the group always has a heartbeat in flight or due within the heartbeat interval, and one in flight as soon as it has finished a revocation the coordinator waits for.',
+    'A member in the group always has a heartbeat in flight or due within the heartbeat interval, one in flight as soon as it has finished a revocation the coordinator waits for, and, stalled, a poll timeout due within max.poll.interval.ms.',
   protocols: ['consumer'],
   kind: 'safety',
   check(_before, _choice, after, config) {
@@ -28,7 +33,13 @@ export const heartbeatCadence: Invariant = {
     for (const s of after.clients) {
       if (!isLive(s) || clientFamily(s) !== 'consumer') continue;
       const c = memberCtxOf(s);
-      if (c.memberEpoch <= 0 || c.coordinator === null || !heartbeating.has(String(s.snapshot!.value))) continue;
+      const state = String(s.snapshot!.value);
+      if (c.memberEpoch > 0 && c.stalled && polling.has(state)) {
+        const poll = c.timers.poll;
+        if (poll === undefined || poll > after.now + Math.max(config.timers.maxPollIntervalMs, config.timers.heartbeatIntervalMs))
+          return `${s.name} has stopped polling but ${poll === undefined ? 'no poll timeout is due' : `its poll timeout is only at ${poll} ms`}`;
+      }
+      if (c.memberEpoch <= 0 || c.coordinator === null || !heartbeating.has(state)) continue;
       if (c.inflight.heartbeat !== undefined) continue;
       const due = c.timers.heartbeat;
       if (due === undefined || due > after.now + config.timers.heartbeatIntervalMs)

@@ -4,6 +4,7 @@ import { delivered, sameProcesses } from '../step-facts.ts';
 import { memberCtxOf } from '../../src/world/consumer-view.ts';
 import { clientFamily, isProcessOf } from '../../src/world/view.ts';
 
+const coordinatorErrors = ['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE'];
 type Slot = keyof MemberContext['inflight'];
 const slots: Slot[] = ['heartbeat', 'commit', 'find'];
 const slotOfResponse: Record<string, Slot> = {
@@ -20,12 +21,14 @@ const slotOfResponse: Record<string, Slot> = {
  * - a process's request timeout (`req:<kind>`) runs exactly while a request of that kind is in
  *   flight: NetworkClient times out in-flight requests only, and a request has one;
  * - the answer to the request in flight ends it (the request manager completes its future): a
- *   process does not go on waiting for, or time out, a request that was answered.
+ *   process does not go on waiting for, or time out, a request that was answered;
+ * - an answer NOT_COORDINATOR or COORDINATOR_NOT_AVAILABLE to a heartbeat or a commit in flight
+ *   sends the consumer to look its coordinator up (markCoordinatorUnknown).
  */
 export const requestBookkeeping: Invariant = {
   id: 'request-bookkeeping',
   statement:
-    'The coordinator answers every heartbeat and commit it handles; a consumer runs a request timeout exactly while that request is in flight, and its answer ends it.',
+    'The coordinator answers every heartbeat and commit it handles; a consumer runs a request timeout exactly while that request is in flight, its answer ends it, and a coordinator error sends the consumer to look the coordinator up.',
   protocols: ['consumer'],
   kind: 'safety',
   check(before, choice, after) {
@@ -56,6 +59,11 @@ export const requestBookkeeping: Invariant = {
         const sent = k && memberCtxOf(b).inflight[k];
         if (sent && sent.corr === m.body.corr && c.inflight[k]?.corr === sent.corr)
           return `${a.name} still waits for its ${k} request #${sent.corr} after its answer arrived`;
+        const error = (m.body as { error?: string }).error ?? '';
+        // close()'s last step (LEAVING) ends on any answer: no lookup follows.
+        const closing = a.snapshot!.value === 'leaving';
+        if (sent && sent.corr === m.body.corr && k !== 'find' && !closing && coordinatorErrors.includes(error) && c.coordinator !== null)
+          return `${a.name}'s ${k} request was answered ${error} but it keeps coordinator ${c.coordinator}`;
       }
     }
     return undefined;

@@ -747,6 +747,64 @@ const kip848OracleVariants: Variant[] = [
     },
   }),
   defineVariant({
+    name: 'stall-never-leaves',
+    description:
+      'A consumer whose application stops polling never leaves the group: no poll timeout (max.poll.interval.ms) is armed, and the partitions stay with a consumer that processes nothing.',
+    protocols: ['consumer'],
+    breaks: ['heartbeat-cadence'],
+    explore: { members: 1, partitions: 1, budgets: { stall: 1 }, maxDepth: 3, maxInFlight: 2 },
+    consumer: { actions: { stall: assign({ stalled: true }) } },
+  }),
+  defineVariant({
+    name: 'revoke-before-commit',
+    description:
+      'A consumer with auto-commit revokes at once instead of waiting for the commit it sent before the revocation: the next owner may start before the consumed offsets are stored.',
+    protocols: ['consumer'],
+    breaks: ['commit-before-revoke'],
+    explore: { members: 2, partitions: 2, maxDepth: 10, maxInFlight: 3 },
+    consumer: { guards: { noCommitInFlight: () => true } },
+  }),
+  defineVariant({
+    name: 'commit-stale-positions',
+    description:
+      'A consumer commits the offsets it was assigned from (its cache of committed offsets), not the positions it has consumed up to: every handover reprocesses what it consumed.',
+    protocols: ['consumer'],
+    breaks: ['application-calls'],
+    explore: { members: 1, partitions: 1, budgets: { process: 1, commit: 1 }, maxDepth: 6, maxInFlight: 2 },
+    consumer: {
+      actions: {
+        sendCommit: enqueueActions(
+          ({
+            context,
+            event,
+            enqueue,
+          }: {
+            context: MemberContext;
+            event: MemberEvent;
+            enqueue: { assign(p: Partial<MemberContext>): void; (a: { type: 'send'; params: unknown }): void };
+          }) => {
+            const msg = {
+              kind: 'OffsetCommit',
+              corr: context.nextCorr,
+              client: { client: context.cfg.client, inc: context.cfg.inc },
+              epoch: context.coordinator ?? -1,
+              memberId: context.memberId,
+              instanceId: context.cfg.instanceId,
+              memberEpoch: context.memberEpoch,
+              offsets: Object.fromEntries(context.owned.map((p) => [p, context.committed[p] ?? 0])),
+            };
+            enqueue.assign({
+              nextCorr: context.nextCorr + 1,
+              inflight: { ...context.inflight, commit: { corr: msg.corr, memberEpoch: context.memberEpoch } },
+              timers: { ...context.timers, 'req:commit': (event as { now: number }).now + context.cfg.settings.requestTimeoutMs },
+            });
+            enqueue({ type: 'send', params: msg });
+          },
+        ) as never,
+      },
+    },
+  }),
+  defineVariant({
     name: 'commit-any-epoch',
     description:
       'The KIP-848 coordinator stores every offset commit, whatever member epoch it carries: a commit sent before the member heard of its new epoch, or from a member that is gone, moves the offsets.',
