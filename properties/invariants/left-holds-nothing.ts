@@ -15,9 +15,9 @@ const releasing = new Set(['losing', 'closing', 'releasing', 'leaving']);
  *   a joining member heartbeats at once (shouldHeartbeatNow), not on the interval;
  * - a consumer keeps a fetch position only for partitions it owns or is installing
  *   (SubscriptionState drops the state of unassigned partitions);
- * - a member whose poll timer expired (max.poll.interval.ms) leaves the group with a heartbeat
- *   at epoch -1 (-2 for a static member) if it knows its coordinator
- *   (transitionToSendingLeaveGroup(true)), and is STALE out of the group.
+ * - a member whose poll timer expired (max.poll.interval.ms) while it knew its coordinator leaves
+ *   the group (maybeLeaveGroupOnExpiredPollTimer) with a heartbeat at epoch -1 (-2 for a static
+ *   member) (transitionToSendingLeaveGroup(true)), and is STALE out of the group.
  * A process inside onPartitionsLost or close() still holds its assignment until they end.
  */
 export const leftHoldsNothing: Invariant = {
@@ -26,7 +26,7 @@ export const leftHoldsNothing: Invariant = {
     'A consumer outside the group (epoch 0 or less, stale) owns nothing, installs nothing and keeps no positions of partitions it does not own; one whose poll timer expired sends a leave heartbeat.',
   protocols: ['consumer'],
   kind: 'safety',
-  check(before, _choice, after) {
+  check(before, choice, after) {
     if (after.family !== 'consumer') return undefined;
     for (const s of after.clients) {
       if (!isLive(s) || clientFamily(s) !== 'consumer') continue;
@@ -43,8 +43,19 @@ export const leftHoldsNothing: Invariant = {
       if (c.timers.heartbeat !== undefined) return `${s.name} schedules interval heartbeats at member epoch ${c.memberEpoch}`;
     }
     for (const [b, a] of sameProcesses(before, after)) {
-      if (clientFamily(a) !== 'consumer' || a.snapshot!.value !== 'stale' || b.snapshot!.value === 'stale') continue;
+      if (clientFamily(a) !== 'consumer') continue;
       const cb = memberCtxOf(b);
+      // The poll timer expired while the member was in the group and knew its coordinator: it leaves.
+      const expired = choice?.kind === 'fire' && choice.target === a.name && choice.timer === 'poll';
+      if (
+        expired &&
+        cb.memberEpoch > 0 &&
+        cb.coordinator !== null &&
+        !releasing.has(String(b.snapshot!.value)) &&
+        a.snapshot!.value !== 'stale'
+      )
+        return `${a.name}'s poll timer expired (max.poll.interval.ms) in the group but it did not leave`;
+      if (a.snapshot!.value !== 'stale' || b.snapshot!.value === 'stale') continue;
       if (cb.memberEpoch <= 0 || cb.coordinator === null) continue;
       const leaveEpoch = cb.cfg.instanceId === null ? LEAVE_EPOCH : STATIC_LEAVE_EPOCH;
       const left = after.sent.some(

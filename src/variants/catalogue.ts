@@ -805,6 +805,48 @@ const kip848OracleVariants: Variant[] = [
     },
   }),
   defineVariant({
+    name: 'ack-lost-not-resent',
+    description:
+      'KAFKA-17170: when the heartbeat carrying an acknowledgement fails (lost, timed out, NOT_COORDINATOR), the consumer does not reset what it last sent: the next heartbeat leaves out the owned partitions it believes the coordinator has, and the coordinator goes on waiting for the revocation.',
+    protocols: ['consumer'],
+    // Settling waits for the rebalance timeout that fences the member: past bounded-rebalance's bound.
+    breaks: ['heartbeat-cadence', 'bounded-rebalance'],
+    // One member revoking the topic it stops subscribing to; without auto-commit the revocation
+    // is at once, so the lost acknowledgement comes within reach of the explorer.
+    explore: { members: 1, partitions: 1, topics: 2, budgets: { subscribe: 1, drop: 1 }, maxDepth: 13, maxInFlight: 2 },
+    settings: { autoCommit: false },
+    consumer: {
+      actions: {
+        requireFullHeartbeat: assign({}),
+        // markCoordinatorUnknown as the model has it, without HeartbeatState.reset (sendFull).
+        markCoordinatorUnknown: enqueueActions(
+          ({
+            context,
+            event,
+            enqueue,
+          }: {
+            context: MemberContext;
+            event: MemberEvent;
+            enqueue: { assign(p: Partial<MemberContext>): void; (a: { type: 'send'; params: unknown }): void };
+          }) => {
+            if (context.inflight.find) {
+              enqueue.assign({ coordinator: null });
+              return;
+            }
+            const msg = { kind: 'FindCoordinator', corr: context.nextCorr, client: { client: context.cfg.client, inc: context.cfg.inc } };
+            enqueue.assign({
+              coordinator: null,
+              nextCorr: context.nextCorr + 1,
+              inflight: { ...context.inflight, find: { corr: msg.corr } },
+              timers: { ...context.timers, 'req:find': (event as { now: number }).now + context.cfg.settings.requestTimeoutMs },
+            });
+            enqueue({ type: 'send', params: msg });
+          },
+        ) as never,
+      },
+    },
+  }),
+  defineVariant({
     name: 'commit-any-epoch',
     description:
       'The KIP-848 coordinator stores every offset commit, whatever member epoch it carries: a commit sent before the member heard of its new epoch, or from a member that is gone, moves the offsets.',
