@@ -66,7 +66,7 @@ export function downgradeOnFence(ctx: GroupContext, fencedId: string): boolean {
  * keeps them in the group's context, so they are carried over. An empty classic group is simply
  * replaced by a new consumer group (epoch 0).
  */
-export function fromClassicGroup(ctx: GroupContext, classic: ClassicGroupContext, now: number): Partial<GroupContext> {
+export function fromClassicGroup(_ctx: GroupContext, classic: ClassicGroupContext, now: number): Partial<GroupContext> {
   const classicMembers = Object.values(classic.members);
   if (classicMembers.length === 0) return { committed: classic.committed, nextMemberSeq: classic.nextMemberSeq };
   const g = classic.generation;

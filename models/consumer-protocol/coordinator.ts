@@ -309,7 +309,7 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
        * see models/classic/coordinator.ts), which then prepares a rebalance. Its own response is the
        * usual leave response; the world hands the group over when the machine is `converted`.
        */
-      downgradeToClassic: assign(({ context, event }) => ({
+      downgradeToClassic: assign(({ event }) => ({
         conversion: { leaving: event.type === 'TIMER' ? timerMember(event) : hb(event).memberId, redeliver: false },
         timers: {},
       })),

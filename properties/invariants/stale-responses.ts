@@ -17,7 +17,8 @@ const slotOf = {
  */
 export const noDropOnStale: Invariant = {
   id: 'no-drop-on-stale-response',
-  statement: 'No member drops partitions because of a stale response or a REBALANCE_IN_PROGRESS commit error.',
+  statement:
+    'No member drops partitions, or resets the generation that keeps them, because of a stale response or a REBALANCE_IN_PROGRESS commit error.',
   protocols: ['eager', 'cooperative'],
   kind: 'safety',
   check(before, choice, after) {
@@ -34,6 +35,11 @@ export const noDropOnStale: Invariant = {
       if (c.generation < 0 || c.memberId === '') continue;
       const lost = c.owned.filter((p) => !ctxOf(a).owned.includes(p));
       if (lost.length > 0) return `${a.name} dropped ${lost.join(', ')} on ${stale ? 'a stale' : 'an'} ${r.kind} ${r.error}`;
+      // The drop may come later: a reset generation loses every partition at the next join
+      // (onPartitionsLost, which takes time of its own), so the reset is the harm.
+      const reset = ctxOf(a).generation < 0 || ctxOf(a).memberId === '';
+      if (reset && c.owned.length > 0)
+        return `${a.name} reset its generation holding ${c.owned.join(', ')} (it will lose them) on ${stale ? 'a stale' : 'an'} ${r.kind} ${r.error}`;
     }
     return undefined;
   },

@@ -1,8 +1,7 @@
-import { describe, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { invariants } from '../../properties/index.ts';
 import { campaign } from './campaign.ts';
 import { allFaults, assignorsFor, session, worldConfig } from '../run/config.ts';
-import { runChoices } from '../run/run.ts';
 import { catalogue } from '../variants/catalogue.ts';
 import { variantAssignors, variantProtocols } from '../variants/variant.ts';
 

@@ -1,0 +1,26 @@
+import { expect, test } from 'vitest';
+import { catalogue } from '../variants/catalogue.ts';
+import { readFoundRuns, replayFound } from './found-runs.ts';
+
+// Issue 13: `check --variant NAME` with default options catches every broken variant of the
+// catalogue. `npm run bench:find` measures it (minutes); this replays the run it recorded for
+// each variant (seconds). A recorded run that no longer fails means the models or the search
+// changed: re-run `npm run bench:find -- --write` and read what it says (a variant it misses is
+// a loss of finding power, not a stale file).
+
+const found = readFoundRuns();
+const broken = catalogue.filter((v) => v.breaks.length > 0);
+
+test('every broken variant has a recorded run', () => {
+  expect(broken.map((v) => v.name).filter((n) => !(n in found))).toEqual([]);
+});
+
+test.each(broken.filter((v) => v.name in found).map((v) => [v.name, v] as const))(
+  '%s: the default check still catches it at its recorded run, on an invariant it declares',
+  (name, variant) => {
+    const at = found[name];
+    const invariant = replayFound(variant, at);
+    expect(invariant, `${at.campaign} run ${at.run} no longer fails: npm run bench:find -- --write`).toBeDefined();
+    expect(variant.breaks).toContain(invariant);
+  },
+);
