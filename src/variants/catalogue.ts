@@ -571,6 +571,8 @@ const consumerVariants: Variant[] = [
       'eventually-stable',
       // Applying abandoned responses also slows settling past the timers' bound.
       'bounded-rebalance',
+      // ... and can leave a member that revoked waiting for the next interval to say so.
+      'heartbeat-cadence',
     ],
     explore: { members: 1, partitions: 1, maxDepth: 3, maxInFlight: 2 },
     consumer: {
