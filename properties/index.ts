@@ -40,6 +40,13 @@ import { leaveAfterRelease } from './invariants/leave-after-release.ts';
 import { conversionKeepsOffsets } from './invariants/conversion-keeps-offsets.ts';
 import { crossProtocolOwner } from './invariants/cross-protocol-owner.ts';
 import { mixedCommitFencing } from './invariants/mixed-commit-fencing.ts';
+import { coordinatorRecords } from './invariants/coordinator-records.ts';
+import { requestBookkeeping } from './invariants/request-bookkeeping.ts';
+import { heartbeatCadence } from './invariants/heartbeat-cadence.ts';
+import { leftHoldsNothing } from './invariants/left-holds-nothing.ts';
+import { commitMemberEpoch } from './invariants/commit-member-epoch.ts';
+import { applicationCalls } from './invariants/application-calls.ts';
+import { commitBeforeRevoke } from './invariants/commit-before-revoke.ts';
 
 export type { Invariant } from './invariant.ts';
 
@@ -72,6 +79,14 @@ export const invariants: Invariant[] = [
   staleRequestsNoEffect,
   staticRejoinNoBump,
   reachesTarget,
+  // KIP-848 bookkeeping, requests and timing (issue 13, part 2; docs/oracles.md).
+  coordinatorRecords,
+  requestBookkeeping,
+  heartbeatCadence,
+  leftHoldsNothing,
+  commitMemberEpoch,
+  applicationCalls,
+  commitBeforeRevoke,
   // Harm beyond ownership and generations (docs/oracles.md).
   noNeedlessRebalance,
   noLostPartitions,

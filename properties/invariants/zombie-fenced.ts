@@ -7,6 +7,11 @@ const coordinatorErrors = ['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE', 'COOR
 
 /** The member id the coordinator holds the instance for, if any. */
 const holder = (w: World, instance: string): string | undefined => groupMembers(w).find((m) => m.instanceId === instance)?.memberId;
+/** The KIP-848 coordinator holds the instance for a member parked with epoch -2. */
+const parked = (w: World, instance: string): boolean =>
+  Object.values((w.coordinator.context as { members: Record<string, { instanceId: string | null; memberEpoch: number }> }).members).some(
+    (m) => m.instanceId === instance && m.memberEpoch === -2,
+  );
 
 /**
  * Static membership's fencing (KIP-345, and KIP-848's UNRELEASED_INSTANCE_ID): when a process
@@ -47,6 +52,10 @@ export const zombieFenced: Invariant = {
     // A classic JoinGroup without a member id is, to the coordinator, a newer incarnation (its
     // first join arriving late): Kafka lets the newcomer win, so it may take the instance.
     if (after.family === 'classic' && m.body.kind === 'JoinGroup' && memberId === '') return undefined;
+    // KIP-848: a static member that left temporarily (epoch -2, e.g. its poll timer expired) is
+    // replaced by whichever process joins next with its instance id (GroupMetadataManager's
+    // static member replacement); a late first join of the zombie is such a process.
+    if (before.family === 'consumer' && parked(before, instance)) return undefined;
     const now = holder(after, instance);
     if (now !== undefined && now !== held)
       return `a ${m.body.kind} from zombie ${z.name} moved instance ${instance} from its replacement ${replacement.name} (${held}) to ${now}`;

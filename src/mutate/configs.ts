@@ -2,6 +2,7 @@ import { builtinAssignors } from '../../models/assignors/index.ts';
 import { worldConfig } from '../run/config.ts';
 import type { Variant } from '../variants/variant.ts';
 import type { Protocol, WorldConfig } from '../world/types.ts';
+import type { TimerSettings } from '../../models/types.ts';
 
 // Where a mutant is checked: two random-campaign instances per mutant, one dynamic and one
 // static (KIP-345 paths exist only there), so that every named decision has a place to run.
@@ -13,7 +14,17 @@ export interface Place {
   topics: number;
   partitions: number;
   static: boolean;
+  /** Timers changed from the defaults for this place. */
+  timers?: Partial<TimerSettings>;
 }
+
+/**
+ * KIP-848 only: a poll timeout (max.poll.interval.ms) below the heartbeat interval, so that a
+ * stall outlasts it within a few steps. At the default timers (30 s against 3 s heartbeats) the
+ * poll-timeout leave (STALE, the member's sendLeave) needs a stall left alone through ten
+ * heartbeat rounds, which 60-step runs never reach.
+ */
+const shortPoll: Partial<TimerSettings> = { maxPollIntervalMs: 2_000 };
 
 /** A dynamic 3 x 4 group, and a static 2-member group over two topics (subscription changes need two). */
 export function placesFor(protocols: Protocol[], assignor?: string): Place[] {
@@ -23,14 +34,25 @@ export function placesFor(protocols: Protocol[], assignor?: string): Place[] {
   const second = protocols.includes('eager') ? 'eager' : protocols[0];
   // KIP-848's other server-side assignor runs in the static place, so both are exercised.
   const secondAssignor = assignor ?? (second === 'consumer' ? 'range' : defaultAssignor(second));
-  return [
+  const places: Place[] = [
     { protocol: first, assignor: pick(first), members: 3, topics: 1, partitions: 4, static: false },
     { protocol: second, assignor: secondAssignor, members: 2, topics: 2, partitions: 2, static: true },
   ];
+  if (protocols.length === 1 && protocols[0] === 'consumer')
+    places.push({
+      protocol: 'consumer',
+      assignor: pick('consumer'),
+      members: 2,
+      topics: 1,
+      partitions: 2,
+      static: false,
+      timers: shortPoll,
+    });
+  return places;
 }
 
-export const placeConfig = (p: Place, variant?: Variant): WorldConfig =>
-  worldConfig({
+export function placeConfig(p: Place, variant?: Variant): WorldConfig {
+  const config = worldConfig({
     protocol: p.protocol,
     assignor: p.assignor,
     members: p.members,
@@ -39,9 +61,11 @@ export const placeConfig = (p: Place, variant?: Variant): WorldConfig =>
     static: p.static,
     variant,
   });
+  return p.timers ? { ...config, timers: { ...config.timers, ...p.timers } } : config;
+}
 
 export const placeLabel = (p: Place): string =>
-  `${p.protocol}/${p.assignor} ${p.members}x${p.topics > 1 ? `${p.topics}x` : ''}${p.partitions}${p.static ? ' static' : ''}`;
+  `${p.protocol}/${p.assignor} ${p.members}x${p.topics > 1 ? `${p.topics}x` : ''}${p.partitions}${p.static ? ' static' : ''}${p.timers ? ` timers ${JSON.stringify(p.timers)}` : ''}`;
 
 /** The assignors a client-side assignor mutant can run with: its own name, under a protocol it supports. */
 export const clientProtocols = (name: string): Protocol[] => builtinAssignors[name].supportedProtocols;

@@ -663,6 +663,8 @@ const consumerVariants: Variant[] = [
       'eventually-stable',
       // Applying abandoned responses also slows settling past the timers' bound.
       'bounded-rebalance',
+      // ... and can leave a member that revoked waiting for the next interval to say so.
+      'heartbeat-cadence',
     ],
     explore: { members: 1, partitions: 1, maxDepth: 3, maxInFlight: 2 },
     consumer: {
@@ -766,7 +768,202 @@ const consumerVariants: Variant[] = [
     },
   }),
 ];
-catalogue.push(...consumerVariants, ...migrationVariants);
+
+/**
+ * Broken designs for the KIP-848 bookkeeping, request and timing oracles (issue 13, part 2:
+ * coordinator-records, request-bookkeeping, heartbeat-cadence, left-holds-nothing,
+ * commit-member-epoch; docs/oracles.md).
+ */
+const kip848OracleVariants: Variant[] = [
+  defineVariant({
+    name: 'expiry-keeps-target',
+    description:
+      'A member whose session expires is removed, but its target assignment is not tombstoned: the record of a member that is gone stays until the next recompute.',
+    protocols: ['consumer'],
+    breaks: ['coordinator-records'],
+    explore: { members: 1, partitions: 1, budgets: { crash: 1 }, maxDepth: 4, maxInFlight: 2 },
+    coordinator: {
+      actions: {
+        expireSession: assign(({ context, event }: { context: GroupContext; event: GroupEvent }) => {
+          const name = (event as { name: string }).name;
+          const { [name]: _fired, ...timers } = context.timers;
+          const removed = removeMember(
+            { ...context, timers },
+            name.slice(name.indexOf(':') + 1),
+            (event as { topics?: GroupContext['subscriptionMetadata'] }).topics,
+          );
+          return { timers, ...removed, target: context.target };
+        }),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'commit-timeout-kept',
+    description:
+      'A consumer forgets an answered OffsetCommit but not its request timeout: the timeout fires later, and the consumer drops its coordinator and looks it up again.',
+    protocols: ['consumer'],
+    breaks: ['request-bookkeeping'],
+    explore: { members: 1, partitions: 1, budgets: { commit: 1 }, maxDepth: 6, maxInFlight: 2 },
+    consumer: {
+      actions: {
+        clearInflightCommit: assign(({ context }: { context: MemberContext }) => ({
+          inflight: { ...context.inflight, commit: undefined },
+        })),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'ack-waits-for-interval',
+    description:
+      'A consumer that has finished revoking does not acknowledge at once: the new owned set goes out with the next regular heartbeat, and the partitions it released wait for it.',
+    protocols: ['consumer'],
+    breaks: ['heartbeat-cadence'],
+    explore: { members: 2, partitions: 2, maxDepth: 12, maxInFlight: 3 },
+    consumer: { actions: { acknowledge: assign({}) } },
+  }),
+  defineVariant({
+    name: 'stale-without-leave',
+    description:
+      'A consumer whose poll timer expires (max.poll.interval.ms) drops its assignment and goes stale without sending the leave heartbeat: the coordinator keeps it, and its partitions, until its session expires.',
+    protocols: ['consumer'],
+    breaks: ['left-holds-nothing'],
+    explore: { members: 1, partitions: 1, budgets: { stall: 1 }, maxDepth: 6, maxInFlight: 2 },
+    // A poll timeout shorter than the heartbeat interval, so that a short path reaches it.
+    settings: { timers: { ...defaultTimers, maxPollIntervalMs: 2_000, heartbeatIntervalMs: 3_000 } },
+    consumer: {
+      actions: {
+        sendLeave: assign(({ context }: { context: MemberContext }) => {
+          const { heartbeat: _h, 'req:heartbeat': _r, 'req:commit': _c, retry: _b, poll: _p, ...timers } = context.timers;
+          return {
+            owned: [],
+            positions: {},
+            target: null,
+            reconciling: null,
+            committed: {},
+            memberEpoch: 0,
+            sendFull: true,
+            ackPending: false,
+            inflight: {},
+            timers,
+          };
+        }),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'stall-never-leaves',
+    description:
+      'A consumer whose application stops polling never leaves the group: no poll timeout (max.poll.interval.ms) is armed, and the partitions stay with a consumer that processes nothing.',
+    protocols: ['consumer'],
+    breaks: ['heartbeat-cadence'],
+    explore: { members: 1, partitions: 1, budgets: { stall: 1 }, maxDepth: 3, maxInFlight: 2 },
+    consumer: { actions: { stall: assign({ stalled: true }) } },
+  }),
+  defineVariant({
+    name: 'revoke-before-commit',
+    description:
+      'A consumer with auto-commit revokes at once instead of waiting for the commit it sent before the revocation: the next owner may start before the consumed offsets are stored.',
+    protocols: ['consumer'],
+    breaks: ['commit-before-revoke'],
+    explore: { members: 2, partitions: 2, maxDepth: 10, maxInFlight: 3 },
+    consumer: { guards: { noCommitInFlight: () => true } },
+  }),
+  defineVariant({
+    name: 'commit-stale-positions',
+    description:
+      'A consumer commits the offsets it was assigned from (its cache of committed offsets), not the positions it has consumed up to: every handover reprocesses what it consumed.',
+    protocols: ['consumer'],
+    breaks: ['application-calls'],
+    explore: { members: 1, partitions: 1, budgets: { process: 1, commit: 1 }, maxDepth: 6, maxInFlight: 2 },
+    consumer: {
+      actions: {
+        sendCommit: enqueueActions(
+          ({
+            context,
+            event,
+            enqueue,
+          }: {
+            context: MemberContext;
+            event: MemberEvent;
+            enqueue: { assign(p: Partial<MemberContext>): void; (a: { type: 'send'; params: unknown }): void };
+          }) => {
+            const msg = {
+              kind: 'OffsetCommit',
+              corr: context.nextCorr,
+              client: { client: context.cfg.client, inc: context.cfg.inc },
+              epoch: context.coordinator ?? -1,
+              memberId: context.memberId,
+              instanceId: context.cfg.instanceId,
+              memberEpoch: context.memberEpoch,
+              offsets: Object.fromEntries(context.owned.map((p) => [p, context.committed[p] ?? 0])),
+            };
+            enqueue.assign({
+              nextCorr: context.nextCorr + 1,
+              inflight: { ...context.inflight, commit: { corr: msg.corr, memberEpoch: context.memberEpoch } },
+              timers: { ...context.timers, 'req:commit': (event as { now: number }).now + context.cfg.settings.requestTimeoutMs },
+            });
+            enqueue({ type: 'send', params: msg });
+          },
+        ) as never,
+      },
+    },
+  }),
+  defineVariant({
+    name: 'ack-lost-not-resent',
+    description:
+      'KAFKA-17170: when the heartbeat carrying an acknowledgement fails (lost, timed out, NOT_COORDINATOR), the consumer does not reset what it last sent: the next heartbeat leaves out the owned partitions it believes the coordinator has, and the coordinator goes on waiting for the revocation.',
+    protocols: ['consumer'],
+    // The coordinator waits for the acknowledgement until the rebalance timeout fences the member:
+    // settling takes longer than bounded-rebalance allows, in some runs longer than
+    // eventually-stable's bound, with the member short of its target at the end.
+    breaks: ['heartbeat-cadence', 'bounded-rebalance', 'reaches-target', 'eventually-stable'],
+    // One member revoking the topic it stops subscribing to; without auto-commit the revocation
+    // is at once, so the lost acknowledgement comes within reach of the explorer.
+    explore: { members: 1, partitions: 1, topics: 2, budgets: { subscribe: 1, drop: 1 }, maxDepth: 13, maxInFlight: 2 },
+    settings: { autoCommit: false },
+    consumer: {
+      actions: {
+        requireFullHeartbeat: assign({}),
+        // markCoordinatorUnknown as the model has it, without HeartbeatState.reset (sendFull).
+        markCoordinatorUnknown: enqueueActions(
+          ({
+            context,
+            event,
+            enqueue,
+          }: {
+            context: MemberContext;
+            event: MemberEvent;
+            enqueue: { assign(p: Partial<MemberContext>): void; (a: { type: 'send'; params: unknown }): void };
+          }) => {
+            if (context.inflight.find) {
+              enqueue.assign({ coordinator: null });
+              return;
+            }
+            const msg = { kind: 'FindCoordinator', corr: context.nextCorr, client: { client: context.cfg.client, inc: context.cfg.inc } };
+            enqueue.assign({
+              coordinator: null,
+              nextCorr: context.nextCorr + 1,
+              inflight: { ...context.inflight, find: { corr: msg.corr } },
+              timers: { ...context.timers, 'req:find': (event as { now: number }).now + context.cfg.settings.requestTimeoutMs },
+            });
+            enqueue({ type: 'send', params: msg });
+          },
+        ) as never,
+      },
+    },
+  }),
+  defineVariant({
+    name: 'commit-any-epoch',
+    description:
+      'The KIP-848 coordinator stores every offset commit, whatever member epoch it carries: a commit sent before the member heard of its new epoch, or from a member that is gone, moves the offsets.',
+    protocols: ['consumer'],
+    breaks: ['commit-member-epoch'],
+    explore: { members: 1, partitions: 1, budgets: { commit: 1 }, maxDepth: 12, maxInFlight: 3 },
+    coordinator: { guards: { commitAccepted: () => true } },
+  }),
+];
+
+catalogue.push(...consumerVariants, ...kip848OracleVariants, ...migrationVariants);
 
 export function findVariant(name: string): Variant | undefined {
   return catalogue.find((v) => v.name === name);

@@ -1,0 +1,43 @@
+import type { Invariant } from '../invariant.ts';
+import { groupOf } from '../../src/world/consumer-view.ts';
+
+/**
+ * The KIP-848 coordinator keeps no record of a member that is gone, and the records of the
+ * members it has agree with their state. GroupMetadataManager.consumerGroupFenceMember (a leave,
+ * a session or rebalance expiry) writes tombstones for the member's current assignment, target
+ * assignment and subscription, recomputes the subscription metadata without it, and cancels
+ * its timers (cancelTimers: session, rebalance, join, sync); a static replacement takes the old
+ * record's place in one batch. Every heartbeat (re)schedules the session timeout; the rebalance
+ * timeout runs exactly while a consumer-protocol member is UNREVOKED_PARTITIONS
+ * (scheduleConsumerGroupRebalanceTimeout, else cancelConsumerGroupRebalanceTimeout).
+ */
+export const coordinatorRecords: Invariant = {
+  id: 'coordinator-records',
+  statement:
+    'The coordinator keeps target assignments, timers and subscribed topics only for its members, a session timer for each, and a rebalance timer exactly for each member asked to revoke.',
+  protocols: ['consumer'],
+  kind: 'safety',
+  check(_before, _choice, after) {
+    if (after.family !== 'consumer' || after.coordinator.value !== 'active') return undefined;
+    const g = groupOf(after);
+    for (const id of Object.keys(g.target)) if (!g.members[id]) return `the target assignment still has ${id}, which is not a member`;
+    for (const name of Object.keys(g.timers)) {
+      const id = name.slice(name.indexOf(':') + 1);
+      if (!g.members[id]) return `timer ${name} runs for ${id}, which is not a member`;
+    }
+    for (const m of Object.values(g.members)) {
+      if (g.timers[`session:${m.memberId}`] === undefined) return `member ${m.memberId} has no session timer`;
+      if (m.classic) continue;
+      const revoking = m.pendingRevocation.length > 0;
+      const armed = g.timers[`rebalance:${m.memberId}`] !== undefined;
+      if (revoking && !armed) return `member ${m.memberId} must revoke ${m.pendingRevocation.join(',')} but no rebalance timer runs`;
+      if (!revoking && armed) return `a rebalance timer runs for ${m.memberId}, which has nothing to revoke`;
+    }
+    const subscribed = new Set(Object.values(g.members).flatMap((m) => m.topics.filter((t) => after.topics[t] !== undefined)));
+    for (const t of Object.keys(g.subscriptionMetadata))
+      if (!subscribed.has(t)) return `the subscription metadata keeps topic ${t}, which no member subscribes to`;
+    for (const t of subscribed)
+      if (g.subscriptionMetadata[t] === undefined) return `topic ${t} is subscribed but not in the subscription metadata`;
+    return undefined;
+  },
+};
