@@ -13,6 +13,17 @@ import type { World } from '../src/world/types.ts';
 // onPartitionsRevoked is still running when the join phase ends at the rebalance timeout, and the
 // coordinator keeps it (static) while the leader c1 is handed two partitions c2 still holds.
 
+/** The same world, with the coordinator's stored subscription of `owner` listing what it owns (its JoinGroup reported it). */
+function reportingOwned(w: World, owner: World['clients'][number]): World {
+  const id = ctxOf(owner).memberId;
+  const record = coord(w).members[id];
+  const reported = { ...record, subscription: { ...record.subscription, ownedPartitions: ctxOf(owner).owned } };
+  return {
+    ...w,
+    coordinator: { ...w.coordinator, context: { ...coord(w), members: { ...coord(w).members, [id]: reported } } } as World['coordinator'],
+  };
+}
+
 const file = join(import.meta.dirname, 'fixtures', 'static-missed-join-revoke-before-assign.json');
 
 test('a static member kept through a join phase it missed is excused, and only it', () => {
@@ -45,16 +56,7 @@ test('a static member kept through a join phase it missed is excused, and only i
   }));
   // Rejoined: joining, and its JoinGroup reached the coordinator in time to report what it holds.
   const joining = withC2((c) => ({ ...c, snapshot: { ...c.snapshot!, value: 'joining' } as typeof c.snapshot }));
-  const id = ctxOf(c2).memberId;
-  const record = coord(w).members[id];
-  const reported = { ...record, subscription: { ...record.subscription, ownedPartitions: ctxOf(c2).owned } };
-  const rejoined: World = {
-    ...joining,
-    coordinator: {
-      ...w.coordinator,
-      context: { ...coord(w), members: { ...coord(w).members, [id]: reported } },
-    } as World['coordinator'],
-  };
+  const rejoined = reportingOwned(joining, c2);
   const adopted = withC2((c) => ({ ...c, formation: w.formation }));
   for (const bad of [dynamic, rejoined, adopted]) {
     expect(revokeBeforeAssign.check(before, null, bad, cx.config)).toMatch(/^c1 was given t0-\d while c2, still a member, owns it$/);
@@ -84,18 +86,6 @@ test('a static member whose JoinGroup had not reached the coordinator when the p
   expect(record.subscription.ownedPartitions).toEqual([]);
   expect(ctxOf(c2).owned).toContain('t0-0');
   // Had its JoinGroup reported t0-0, the leader would have known: a violation.
-  const reported: World = {
-    ...w,
-    coordinator: {
-      ...w.coordinator,
-      context: {
-        ...coord(w),
-        members: {
-          ...coord(w).members,
-          [record.memberId]: { ...record, subscription: { ...record.subscription, ownedPartitions: ctxOf(c2).owned } },
-        },
-      },
-    } as World['coordinator'],
-  };
+  const reported = reportingOwned(w, c2);
   expect(revokeBeforeAssign.check(before, null, reported, cx.config)).toMatch(/^c1 was given t0-0 while c2, still a member, owns it$/);
 });
