@@ -2,11 +2,26 @@ import type { ClassicResponse } from '../models/classic/messages.ts';
 import type { Choice, ClientSlot, Msg, World } from '../src/world/types.ts';
 import { common, isLive, isProcessOf } from '../src/world/view.ts';
 
-// Facts about one step that several invariants need.
+// Facts about one step that several invariants need. Every invariant is checked on the same
+// step in turn, so each fact remembers its last answer (worlds and choices are never changed
+// once made): the first invariant that asks computes it, the others read it.
+
+let deliveredKey: [World | undefined, Choice | null] = [undefined, null];
+let deliveredFact: Msg | undefined;
 
 /** The message a `deliver` choice handed over, if any. */
 export function delivered(before: World, choice: Choice | null): Msg | undefined {
-  return choice?.kind === 'deliver' ? before.net.find((m) => m.id === choice.id) : undefined;
+  if (choice?.kind !== 'deliver') return undefined;
+  if (deliveredKey[0] === before && deliveredKey[1] === choice) return deliveredFact;
+  let found: Msg | undefined;
+  for (const m of before.net)
+    if (m.id === choice.id) {
+      found = m;
+      break;
+    }
+  deliveredKey = [before, choice];
+  deliveredFact = found;
+  return found;
 }
 
 /** The response delivered to this slot's process in this step, if any. */
@@ -15,14 +30,25 @@ export function responseTo(before: World, choice: Choice | null, slot: ClientSlo
   return m && m.to === 'client' && isProcessOf(m.body.client, slot) ? (m.body as ClassicResponse) : undefined;
 }
 
+let sameKey: [World | undefined, World | undefined] = [undefined, undefined];
+let sameFact: ReadonlyArray<readonly [ClientSlot, ClientSlot]> = [];
+
 /** Pairs of (before, after) for every process that was live, and is still the same process, across the step. */
-export function sameProcesses(before: World, after: World): Array<[ClientSlot, ClientSlot]> {
+export function sameProcesses(before: World, after: World): ReadonlyArray<readonly [ClientSlot, ClientSlot]> {
+  if (sameKey[0] === before && sameKey[1] === after) return sameFact;
   const out: Array<[ClientSlot, ClientSlot]> = [];
   for (const a of after.clients) {
     // A zombie made in this step has no slot before it (its process was its slot's, and is unchanged).
-    const b = before.clients.find((s) => s.name === a.name);
+    let b: ClientSlot | undefined;
+    for (const s of before.clients)
+      if (s.name === a.name) {
+        b = s;
+        break;
+      }
     if (b && isLive(a) && isLive(b) && a.inc === b.inc) out.push([b, a]);
   }
+  sameKey = [before, after];
+  sameFact = out;
   return out;
 }
 

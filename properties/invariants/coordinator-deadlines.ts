@@ -17,28 +17,39 @@ import type { World, WorldConfig } from '../../src/world/types.ts';
 
 const formed = new Set(['PreparingRebalance', 'CompletingRebalance', 'Stable']);
 
+/** Each member's session timer name, made once per member id: a key built per lookup costs more than the check. */
+const sessionKeys = new Map<string, string>();
+function sessionKey(memberId: string): string {
+  let k = sessionKeys.get(memberId);
+  if (k === undefined) {
+    // Member ids are a run's own (c1-1, ...); the map stays as small as the ids a campaign makes.
+    if (sessionKeys.size > 10_000) sessionKeys.clear();
+    sessionKeys.set(memberId, (k = `session:${memberId}`));
+  }
+  return k;
+}
+
 function waitsTimed(w: World, config: WorldConfig): string | undefined {
   const state = coordState(w);
   if (w.family !== 'classic' || !formed.has(state)) return undefined;
   const g = coord(w);
-  const due = (name: string) => g.timers[name];
   // DelayedJoin and DelayedSync keep the delay they were created with: members that left since
   // may have had the longest rebalance timeout, so the bound is the configured one.
   const rebalance = Math.max(groupRebalanceTimeout(g), config.timers.maxPollIntervalMs);
   if (state === 'PreparingRebalance') {
-    const join = due('join');
+    const join = g.timers.join;
     const most = Math.max(rebalance, g.initialRebalanceDelayMs);
     if (join === undefined || join - w.now > most)
       return `the coordinator is in PreparingRebalance with ${join === undefined ? 'no join timer' : `its join timer due in ${join - w.now} ms`} (at most ${most} ms)`;
   }
   if (state !== 'PreparingRebalance' && g.pendingSync.length > 0) {
-    const sync = due('sync');
+    const sync = g.timers.sync;
     if (sync === undefined || g.syncGeneration !== g.generation || sync - w.now > rebalance)
       return `the coordinator waits for SyncGroup from ${g.pendingSync.join(', ')} in ${state} without a pending-sync timer of generation ${g.generation} due within ${rebalance} ms`;
   }
   for (const m of Object.values(g.members)) {
     if (keptAliveByParkedRequest(m)) continue;
-    const session = due(`session:${m.memberId}`);
+    const session = g.timers[sessionKey(m.memberId)];
     const most = m.isNew ? Math.max(m.sessionTimeoutMs, g.newMemberJoinTimeoutMs) : m.sessionTimeoutMs;
     if (session === undefined || session - w.now > most)
       return `member ${m.memberId} has ${session === undefined ? 'no session timer' : `its session timer due in ${session - w.now} ms`} (at most ${most} ms) in ${state}`;
@@ -61,7 +72,7 @@ function heartbeatReschedules(before: World, choice: Parameters<Invariant['check
   const accepted = error === 'NONE' || (body.kind === 'Heartbeat' && error === 'REBALANCE_IN_PROGRESS');
   const member = coord(after).members[body.memberId ?? ''];
   if (!accepted || !member) return undefined;
-  const session = coord(after).timers[`session:${member.memberId}`];
+  const session = coord(after).timers[sessionKey(member.memberId)];
   if (session !== after.now + member.sessionTimeoutMs)
     return `the coordinator accepted a ${body.kind} from ${member.memberId} but its session ends ${session === undefined ? 'never' : `in ${session - after.now} ms`}, not ${member.sessionTimeoutMs} ms from now`;
   return undefined;

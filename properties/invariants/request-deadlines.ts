@@ -11,12 +11,40 @@ import type { ClientSlot, World } from '../../src/world/types.ts';
 // a rebalance callback.
 
 const kinds = ['find', 'join', 'sync', 'heartbeat', 'commit', 'leave'] as const;
+/** Each kind's timer name, made once: a key built per lookup costs more than the rest of the check. */
+const timerOf: Record<(typeof kinds)[number], string> = {
+  find: 'req:find',
+  join: 'req:join',
+  sync: 'req:sync',
+  heartbeat: 'req:heartbeat',
+  commit: 'req:commit',
+  leave: 'req:leave',
+};
 /** Requests whose timer exists only while they are in flight (a failed leader round arms req:sync alone; a MEMBER_ID_REQUIRED answer leaves req:join to the next JoinGroup). */
 const strict = new Set(['find', 'heartbeat', 'commit', 'leave']);
 /** The rebalance callbacks, and the leader's assignor (`computing`, a slow assignor), which also runs inside poll(). */
 const callbackStates = new Set(['revoking', 'assigning', 'losing', 'computing']);
 /** close() does not poll: the KIP-62 clock stops (closeStart). */
 const closing = new Set(['closing', 'releasing', 'leaving']);
+
+/**
+ * The verdict of `deadlines` last computed for a slot, and at what time: a slot object is never
+ * changed once made (a step that changes a process makes a new slot), and the verdict is a
+ * function of the slot and the time alone, so a slot the step left alone is not judged twice at
+ * the same time.
+ */
+const judged = new WeakMap<ClientSlot, { now: number; verdict: string | undefined }>();
+
+function deadlinesAt(s: ClientSlot, now: number): string | undefined {
+  const last = judged.get(s);
+  if (last !== undefined && last.now === now) return last.verdict;
+  const verdict = deadlines(s, now);
+  if (last !== undefined) {
+    last.now = now;
+    last.verdict = verdict;
+  } else judged.set(s, { now, verdict });
+  return verdict;
+}
 
 function deadlines(s: ClientSlot, now: number): string | undefined {
   const c = ctxOf(s);
@@ -26,7 +54,7 @@ function deadlines(s: ClientSlot, now: number): string | undefined {
     // close() no longer looks the coordinator up: a FindCoordinator timeout there is only dropped (simplified).
     if (k === 'find' && closing.has(state)) continue;
     // A JoinGroup that timed out while the coordinator is looked up again waits for the retry backoff.
-    const due = c.timers[`req:${k}`] ?? (k === 'join' ? c.timers.retry : undefined);
+    const due = c.timers[timerOf[k]] ?? (k === 'join' ? c.timers.retry : undefined);
     const most = k === 'join' ? Math.max(t.requestTimeoutMs, t.maxPollIntervalMs + 5000) : t.requestTimeoutMs;
     if (c.inflight[k] !== undefined && (due === undefined || due - now > most))
       return `${s.name} has a ${k} request in flight ${due === undefined ? 'that never times out' : `timing out in ${due - now} ms`} (at most ${most} ms)`;
@@ -50,9 +78,10 @@ function deadlines(s: ClientSlot, now: number): string | undefined {
 /** A callback entered while polling starts the max.poll.interval.ms clock (a stalled process has it running already). */
 function callbackTimed(before: World, s: ClientSlot, now: number): string | undefined {
   const state = String(s.snapshot!.value);
+  if (!callbackStates.has(state)) return undefined;
   // A zombie made in this step was its slot's process before it (same incarnation, the slot's name).
   const b = before.clients.find((x) => x.inc === s.inc && (x.name === s.name || x.name === s.zombieOf));
-  if (!callbackStates.has(state) || (b && isLive(b) && callbackStates.has(String(b.snapshot!.value)))) return undefined;
+  if (b && isLive(b) && callbackStates.has(String(b.snapshot!.value))) return undefined;
   const c = ctxOf(s);
   const poll = c.timers.poll;
   if (poll === undefined || poll - now > c.cfg.settings.maxPollIntervalMs)
@@ -69,7 +98,7 @@ export const requestDeadlines: Invariant = {
   check(before, _choice, after: World) {
     for (const s of after.clients) {
       if (!isLive(s) || clientFamily(s) !== 'classic') continue;
-      const bad = deadlines(s, after.now) ?? callbackTimed(before, s, after.now);
+      const bad = deadlinesAt(s, after.now) ?? callbackTimed(before, s, after.now);
       if (bad) return bad;
     }
     return undefined;

@@ -212,10 +212,12 @@ function computeSettled(w: World): boolean {
 /** Earliest timer deadline anywhere in the world, or Infinity. */
 export function nextDeadline(w: World): number {
   let min = Infinity;
-  for (const d of Object.values((w.coordinator.context as { timers: Record<string, number> }).timers)) if (d < min) min = d;
+  const timers = (w.coordinator.context as { timers: Record<string, number> }).timers;
+  for (const k in timers) if (timers[k] < min) min = timers[k];
   for (const s of w.clients) {
     if (!isLive(s)) continue;
-    for (const d of Object.values(common(s).timers)) if (d < min) min = d;
+    const own = common(s).timers;
+    for (const k in own) if (own[k] < min) min = own[k];
   }
   return min;
 }

@@ -72,24 +72,29 @@ export function initialWorld(config: WorldConfig, model: Model): World {
 export function enabled(w: World, config: WorldConfig): Choice[] {
   const out: Choice[] = [];
   const ordered = adapterOf(w).orderedRequests;
-  const blocked = new Set<string>();
+  const blocked = ordered ? new Set<string>() : undefined;
   for (const m of w.net) {
-    const toCoordinator = m.to === 'coordinator' && m.body.kind !== 'FindCoordinator';
-    const conn = `${m.body.client.client}/${m.body.client.inc}`;
-    if (ordered && toCoordinator && blocked.has(conn)) continue;
-    if (ordered && toCoordinator) blocked.add(conn);
+    if (blocked !== undefined && m.to === 'coordinator' && m.body.kind !== 'FindCoordinator') {
+      const conn = `${m.body.client.client}/${m.body.client.inc}`;
+      if (blocked.has(conn)) continue;
+      blocked.add(conn);
+    }
     if (!linkCut(w, m)) out.push({ kind: 'deliver', id: m.id });
   }
   if (config.faults.loss) for (const m of w.net) out.push({ kind: 'drop', id: m.id });
   const due = nextDeadline(w);
   if (due !== Infinity) {
-    for (const [name, d] of Object.entries((w.coordinator.context as { timers: Record<string, number> }).timers))
-      if (d === due) out.push({ kind: 'fire', target: 'coordinator', timer: name });
+    const timers = (w.coordinator.context as { timers: Record<string, number> }).timers;
+    for (const name in timers) if (timers[name] === due) out.push({ kind: 'fire', target: 'coordinator', timer: name });
     for (const s of w.clients) {
       if (!isLive(s)) continue;
-      for (const [name, d] of Object.entries(common(s).timers)) if (d === due) out.push({ kind: 'fire', target: s.name, timer: name });
+      const own = common(s).timers;
+      for (const name in own) if (own[name] === due) out.push({ kind: 'fire', target: s.name, timer: name });
     }
   }
+  const topicNames = Object.keys(w.topics);
+  const all = Object.keys(config.topics);
+  let leaderRounds: Msg[] | undefined;
   for (const s of w.clients) {
     if (s.cut) out.push({ kind: 'heal', client: s.name });
     else if (config.faults.cut && isLive(s)) out.push({ kind: 'cut', client: s.name });
@@ -100,10 +105,14 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
     }
     // Static members: the process is paused or cut off and a replacement starts with the same
     // group.instance.id while it still runs (one zombie per slot at a time).
-    const leaderRound = w.net.some((m) => leaderJoinResponse(m) && isProcessOf(m.body.client, s));
-    if (config.faults.assignorFailure && !s.assignorFails && leaderRound) out.push({ kind: 'assignorFails', client: s.name });
-    if (config.faults.slowAssignor && !s.assignorSlow && leaderRound) out.push({ kind: 'slowAssignor', client: s.name });
-    if (config.faults.zombie && config.static && s.zombieOf === null && !w.clients.some((z) => z.zombieOf === s.name && isLive(z)))
+    if ((config.faults.assignorFailure && !s.assignorFails) || (config.faults.slowAssignor && !s.assignorSlow)) {
+      leaderRounds ??= w.net.filter(leaderJoinResponse);
+      let leaderRound = false;
+      for (const m of leaderRounds) if (isProcessOf(m.body.client, s)) leaderRound = true;
+      if (config.faults.assignorFailure && !s.assignorFails && leaderRound) out.push({ kind: 'assignorFails', client: s.name });
+      if (config.faults.slowAssignor && !s.assignorSlow && leaderRound) out.push({ kind: 'slowAssignor', client: s.name });
+    }
+    if (config.faults.zombie && config.static && s.zombieOf === null && !hasLiveZombie(w, s.name))
       out.push({ kind: 'replace', client: s.name });
     const c = common(s);
     const callback = inCallback(s);
@@ -117,12 +126,10 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
     if (canProcess(s) && c.owned.length > 0) out.push({ kind: 'process', client: s.name });
     if (canCommitNow(s)) out.push({ kind: 'commit', client: s.name });
     // The leader tracks every topic the group subscribes to, so refreshes cover all topics.
-    if (Object.keys(w.topics).some((t) => c.metadata[t] !== w.topics[t]) || racksBehind(w, s))
-      out.push({ kind: 'metadata', client: s.name });
-    const all = Object.keys(config.topics);
+    if (metadataBehind(w, c, topicNames) || racksBehind(w, s)) out.push({ kind: 'metadata', client: s.name });
     if (config.faults.subscribe && all.length > 1) {
       // Drop the last subscribed topic, or go back to all of them.
-      const topics = c.cfg.topics.length > 1 ? c.cfg.topics.slice(0, -1) : all;
+      const topics = c.cfg.topics.length > 1 ? c.cfg.topics.slice(0, -1) : Object.keys(config.topics);
       out.push({ kind: 'subscribe', client: s.name, topics });
     }
   }
@@ -141,6 +148,18 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
   if (w.rackMoves && w.family === 'classic' && (config.racks ?? 0) > 1 && sumOf(w.rackMoves) < (config.faults.replicaMoves ?? 0))
     for (const t of Object.keys(w.topics)) for (let p = 0; p < w.topics[t]; p++) out.push({ kind: 'moveReplica', partition: `${t}-${p}` });
   return out;
+}
+
+/** A live zombie of this slot runs (one zombie per slot at a time). */
+function hasLiveZombie(w: World, name: string): boolean {
+  for (const z of w.clients) if (z.zombieOf === name && isLive(z)) return true;
+  return false;
+}
+
+/** The process's metadata lags the brokers' partition counts of some topic. */
+function metadataBehind(w: World, c: { metadata: Record<string, number> }, topics: string[]): boolean {
+  for (const t of topics) if (c.metadata[t] !== w.topics[t]) return true;
+  return false;
 }
 
 const sumOf = (moves: Record<string, number>): number => Object.values(moves).reduce((a, b) => a + b, 0);
