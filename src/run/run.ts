@@ -62,7 +62,7 @@ export function run(session: Session, next: (w: World) => ((i: number) => Choice
   const { config, model } = session;
   const safety = session.invariants.filter((i) => i.kind === 'safety');
   const trace: Choice[] = [];
-  let w = initialWorld(config, model);
+  let w = startOf(config, model);
   for (let i = 0; ; i++) {
     const chooser = next(w);
     const choice = chooser?.(i);
@@ -102,6 +102,19 @@ export function run(session: Session, next: (w: World) => ((i: number) => Choice
       };
   }
   return { trace, randomSteps, world: w };
+}
+
+/**
+ * The world every run of a session starts from, made once: it is a function of the config and
+ * the model (a run is a function of (config, seed)), and worlds are never changed once made.
+ */
+const starts = new WeakMap<Model, WeakMap<WorldConfig, World>>();
+function startOf(config: WorldConfig, model: Model): World {
+  let byConfig = starts.get(model);
+  if (!byConfig) starts.set(model, (byConfig = new WeakMap()));
+  let w = byConfig.get(config);
+  if (!w) byConfig.set(config, (w = initialWorld(config, model)));
+  return w;
 }
 
 function checkSafety(
