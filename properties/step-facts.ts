@@ -1,5 +1,5 @@
 import type { ClassicResponse } from '../models/classic/messages.ts';
-import type { Choice, ClientSlot, Msg, World } from '../src/world/types.ts';
+import type { Choice, ClientSlot, Msg, World, WorldConfig } from '../src/world/types.ts';
 import { common, isLive, isProcessOf } from '../src/world/view.ts';
 
 // Facts about one step that several invariants need. Every invariant is checked on the same
@@ -57,3 +57,25 @@ export const minus = (xs: readonly string[], ys: readonly string[]): string[] =>
 /** Partitions the process gained in this step. */
 export const gained = (b: ClientSlot, a: ClientSlot): string[] => minus(common(a).owned, common(b).owned);
 export const dropped = (b: ClientSlot, a: ClientSlot): string[] => minus(common(b).owned, common(a).owned);
+
+/**
+ * The last world an invariant found nothing wrong with, as the `after` of a step, and under which
+ * config. An invariant whose verdict on one part of a world (a process, the coordinator) is a
+ * function of that part (and the time) may skip the parts a step left as they were (the same
+ * objects: worlds are never changed once made) when the step starts from the world it passed:
+ * it would judge them as it did then, and found nothing.
+ */
+export class Passed {
+  private world: World | undefined;
+  private config: WorldConfig | undefined;
+  /** This invariant last passed `before`, under `config`. */
+  passed(before: World, config: WorldConfig | undefined): boolean {
+    return this.world === before && this.config === config;
+  }
+  /** Records the verdict on `after` and returns it. */
+  note(after: World, config: WorldConfig | undefined, verdict: string | undefined): string | undefined {
+    this.world = verdict === undefined ? after : undefined;
+    this.config = config;
+    return verdict;
+  }
+}

@@ -1,4 +1,5 @@
 import type { Invariant } from '../invariant.ts';
+import { Passed } from '../step-facts.ts';
 import { clientFamily, ctxOf, isLive } from '../../src/world/view.ts';
 import type { ClientSlot, World } from '../../src/world/types.ts';
 
@@ -26,25 +27,6 @@ const strict = new Set(['find', 'heartbeat', 'commit', 'leave']);
 const callbackStates = new Set(['revoking', 'assigning', 'losing', 'computing']);
 /** close() does not poll: the KIP-62 clock stops (closeStart). */
 const closing = new Set(['closing', 'releasing', 'leaving']);
-
-/**
- * The verdict of `deadlines` last computed for a slot, and at what time: a slot object is never
- * changed once made (a step that changes a process makes a new slot), and the verdict is a
- * function of the slot and the time alone, so a slot the step left alone is not judged twice at
- * the same time.
- */
-const judged = new WeakMap<ClientSlot, { now: number; verdict: string | undefined }>();
-
-function deadlinesAt(s: ClientSlot, now: number): string | undefined {
-  const last = judged.get(s);
-  if (last !== undefined && last.now === now) return last.verdict;
-  const verdict = deadlines(s, now);
-  if (last !== undefined) {
-    last.now = now;
-    last.verdict = verdict;
-  } else judged.set(s, { now, verdict });
-  return verdict;
-}
 
 function deadlines(s: ClientSlot, now: number): string | undefined {
   const c = ctxOf(s);
@@ -89,18 +71,23 @@ function callbackTimed(before: World, s: ClientSlot, now: number): string | unde
   return undefined;
 }
 
+const passed = new Passed();
+
 export const requestDeadlines: Invariant = {
   id: 'request-deadlines',
   statement:
     'A classic consumer times out every request in flight (and only those) within its timeout, heartbeats every heartbeat interval while joined, and enforces max.poll.interval.ms while stalled or in a callback.',
   protocols: ['eager', 'cooperative'],
   kind: 'safety',
-  check(before, _choice, after: World) {
+  check(before, _choice, after: World, config) {
+    // `deadlines` is a function of the process and the time: a process the step left as it was,
+    // at the same time, was judged (and passed) on `before` already.
+    const same = passed.passed(before, config) && before.now === after.now;
     for (const s of after.clients) {
       if (!isLive(s) || clientFamily(s) !== 'classic') continue;
-      const bad = deadlinesAt(s, after.now) ?? callbackTimed(before, s, after.now);
-      if (bad) return bad;
+      const bad = (same && before.clients.includes(s) ? undefined : deadlines(s, after.now)) ?? callbackTimed(before, s, after.now);
+      if (bad) return passed.note(after, config, bad);
     }
-    return undefined;
+    return passed.note(after, config, undefined);
   },
 };
