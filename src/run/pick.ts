@@ -90,6 +90,24 @@ const faultKinds = new Set<ChoiceKind>([
 ]);
 const healingKinds = new Set<ChoiceKind>(['resume', 'heal']);
 const none = new Set<string>();
+/** Per kind, by its index in kindOrder: a fault, a healing choice; and each kind's index. */
+const isFault = kindOrder.map((k) => faultKinds.has(k));
+const isHealing = kindOrder.map((k) => healingKinds.has(k));
+const indexOf = new Map(kindOrder.map((k, i) => [k, i]));
+/** The kinds a swarm bit switches off, with the kinds switched with them, by index. */
+const switchedOff = swarmKinds.map((k) => {
+  // A replacement is a start that leaves the old process running: the same switch.
+  // A failing assignor is a fault of the leader, switched with crashes.
+  // A replica moving to another rack is a metadata change, switched with partition additions.
+  // A slow assignor keeps the leader's application thread from poll(): switched with stalls.
+  const also: Partial<Record<ChoiceKind, ChoiceKind>> = {
+    start: 'replace',
+    crash: 'assignorFails',
+    addPartition: 'moveReplica',
+    stall: 'slowAssignor',
+  };
+  return [k, ...(also[k] ? [also[k]] : [])].map((x) => indexOf.get(x)!);
+});
 
 /** What the modes read of the world: a rebalance in progress (BUSY), the processes the group has left behind (OUTAGE). */
 interface Scene {
@@ -97,16 +115,16 @@ interface Scene {
   stale: Set<string>;
 }
 
-/** A kind's weight in this run's mode. */
-function weightOf(k: ChoiceKind, swarm: number, scene: Scene, weights: Record<ChoiceKind, number>): number {
-  let w = weights[k];
-  if (faultKinds.has(k)) {
+/** A kind's weight in this run's mode (`i` its index in kindOrder). */
+function weightOf(i: number, swarm: number, scene: Scene, weights: Record<ChoiceKind, number>): number {
+  let w = weights[kindOrder[i]];
+  if (isFault[i]) {
     if (swarm & BUSY) w = scene.busy ? w * 4 : 0;
     if (swarm & LONG) w /= longRunFactor;
   }
   if (swarm & OUTAGE) {
-    if (healingKinds.has(k)) w = scene.stale.size > 0 ? w * 10 : w / 20;
-    if (k === 'commit') w *= 4;
+    if (isHealing[i]) w = scene.stale.size > 0 ? w * 10 : w / 20;
+    if (kindOrder[i] === 'commit') w *= 4;
   }
   return w;
 }
@@ -144,22 +162,23 @@ export function pickChoice(choices: Choice[], pick: number, swarm = allKinds, wo
   }
   // Weighted over the kinds present (and allowed by the swarm), then uniform within the kind.
   const present = kindsPresent(choices, swarm);
-  if (present.size === 0) return pickChoice(choices, pick, allKinds, world, weights);
+  if (present === undefined) return pickChoice(choices, pick, allKinds, world, weights);
   const scene: Scene = {
     busy: (swarm & BUSY) !== 0 && world !== undefined && rebalancing(world),
     stale: (swarm & OUTAGE) !== 0 && world !== undefined ? leftBehind(world) : none,
   };
   let total = 0;
-  for (const k of kindOrder) if (present.has(k)) total += weightOf(k, swarm, scene, weights);
+  for (let i = 0; i < kindOrder.length; i++) if (present[i]) total += weightOf(i, swarm, scene, weights);
   // Picks near 0 (where shrinking goes) choose the first kind: deliver, the oldest message.
   let u = ((pick & 0xffff) / 0x10000) * total;
-  for (const k of kindOrder) {
-    if (!present.has(k)) continue;
-    const w = weightOf(k, swarm, scene, weights);
+  for (let i = 0; i < kindOrder.length; i++) {
+    if (!present[i]) continue;
+    const w = weightOf(i, swarm, scene, weights);
     if (u < w) {
+      const k = kindOrder[i];
       let list = choices.filter((c) => c.kind === k);
       // A zombie comes back: one the group has left behind.
-      if (healingKinds.has(k) && scene.stale.size > 0) {
+      if (isHealing[i] && scene.stale.size > 0) {
         const back = list.filter((c) => scene.stale.has((c as { client: string }).client));
         if (back.length > 0) list = back;
       }
@@ -188,21 +207,11 @@ function lateCommits(w: World): { held?: number; released: Set<number> } {
   return { held, released };
 }
 
-function kindsPresent(choices: Choice[], swarm: number): Set<ChoiceKind> {
-  const present = new Set<ChoiceKind>();
-  for (const c of choices) present.add(c.kind);
+/** Which kinds are present among the choices and allowed by the swarm, by index in kindOrder; undefined if none. */
+function kindsPresent(choices: Choice[], swarm: number): boolean[] | undefined {
+  const present = new Array<boolean>(kindOrder.length).fill(false);
+  for (const c of choices) present[indexOf.get(c.kind)!] = true;
   if ((swarm & allKinds) !== allKinds)
-    for (let i = 0; i < swarmKinds.length; i++)
-      if (!(swarm & (1 << i))) {
-        present.delete(swarmKinds[i]);
-        // A replacement is a start that leaves the old process running: the same switch.
-        if (swarmKinds[i] === 'start') present.delete('replace');
-        // A failing assignor is a fault of the leader, switched with crashes.
-        if (swarmKinds[i] === 'crash') present.delete('assignorFails');
-        // A replica moving to another rack is a metadata change, switched with partition additions.
-        if (swarmKinds[i] === 'addPartition') present.delete('moveReplica');
-        // A slow assignor keeps the leader's application thread from poll(): switched with stalls.
-        if (swarmKinds[i] === 'stall') present.delete('slowAssignor');
-      }
-  return present;
+    for (let i = 0; i < swarmKinds.length; i++) if (!(swarm & (1 << i))) for (const k of switchedOff[i]) present[k] = false;
+  return present.includes(true) ? present : undefined;
 }
