@@ -79,3 +79,20 @@ export class Passed {
     return verdict;
   }
 }
+
+const keys = new Map<string, Map<string, string>>();
+/**
+ * `${prefix}${id}`, made once per (prefix, id): a timer name built at every lookup costs more than
+ * the check that reads it (the engine must look the new string up before it can use it as a key).
+ */
+export function timerKey(prefix: string, id: string): string {
+  let byId = keys.get(prefix);
+  if (!byId) keys.set(prefix, (byId = new Map()));
+  let k = byId.get(id);
+  if (k === undefined) {
+    // Ids are a run's own (member ids, request kinds): a long campaign makes new ones, so the cache is bounded.
+    if (byId.size > 10_000) byId.clear();
+    byId.set(id, (k = `${prefix}${id}`));
+  }
+  return k;
+}

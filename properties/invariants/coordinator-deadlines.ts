@@ -1,5 +1,5 @@
 import type { Invariant } from '../invariant.ts';
-import { delivered, Passed } from '../step-facts.ts';
+import { delivered, Passed, timerKey } from '../step-facts.ts';
 import { coord, coordState } from '../../src/world/view.ts';
 import { groupRebalanceTimeout, keptAliveByParkedRequest } from '../../models/classic/coordinator-state.ts';
 import type { World, WorldConfig } from '../../src/world/types.ts';
@@ -16,18 +16,6 @@ import type { World, WorldConfig } from '../../src/world/types.ts';
 // heartbeat expires a live member (a needless rebalance).
 
 const formed = new Set(['PreparingRebalance', 'CompletingRebalance', 'Stable']);
-
-/** Each member's session timer name, made once per member id: a key built per lookup costs more than the check. */
-const sessionKeys = new Map<string, string>();
-function sessionKey(memberId: string): string {
-  let k = sessionKeys.get(memberId);
-  if (k === undefined) {
-    // Member ids are a run's own (c1-1, ...); the map stays as small as the ids a campaign makes.
-    if (sessionKeys.size > 10_000) sessionKeys.clear();
-    sessionKeys.set(memberId, (k = `session:${memberId}`));
-  }
-  return k;
-}
 
 function waitsTimed(w: World, config: WorldConfig): string | undefined {
   const state = coordState(w);
@@ -49,7 +37,7 @@ function waitsTimed(w: World, config: WorldConfig): string | undefined {
   }
   for (const m of Object.values(g.members)) {
     if (keptAliveByParkedRequest(m)) continue;
-    const session = g.timers[sessionKey(m.memberId)];
+    const session = g.timers[timerKey('session:', m.memberId)];
     const most = m.isNew ? Math.max(m.sessionTimeoutMs, g.newMemberJoinTimeoutMs) : m.sessionTimeoutMs;
     if (session === undefined || session - w.now > most)
       return `member ${m.memberId} has ${session === undefined ? 'no session timer' : `its session timer due in ${session - w.now} ms`} (at most ${most} ms) in ${state}`;
@@ -72,7 +60,7 @@ function heartbeatReschedules(before: World, choice: Parameters<Invariant['check
   const accepted = error === 'NONE' || (body.kind === 'Heartbeat' && error === 'REBALANCE_IN_PROGRESS');
   const member = coord(after).members[body.memberId ?? ''];
   if (!accepted || !member) return undefined;
-  const session = coord(after).timers[sessionKey(member.memberId)];
+  const session = coord(after).timers[timerKey('session:', member.memberId)];
   if (session !== after.now + member.sessionTimeoutMs)
     return `the coordinator accepted a ${body.kind} from ${member.memberId} but its session ends ${session === undefined ? 'never' : `in ${session - after.now} ms`}, not ${member.sessionTimeoutMs} ms from now`;
   return undefined;
@@ -90,7 +78,10 @@ export const coordinatorDeadlines: Invariant = {
     // `waitsTimed` reads the coordinator, the time and the group's type alone: unchanged since a
     // world this invariant passed, it finds nothing again.
     const same =
-      passed.passed(before, config) && before.coordinator === after.coordinator && before.now === after.now && before.family === after.family;
+      passed.passed(before, config) &&
+      before.coordinator === after.coordinator &&
+      before.now === after.now &&
+      before.family === after.family;
     return passed.note(after, config, (same ? undefined : waitsTimed(after, config)) ?? heartbeatReschedules(before, choice, after));
   },
 };

@@ -1,6 +1,6 @@
 import type { Invariant } from '../invariant.ts';
 import type { MemberContext } from '../../models/consumer-protocol/member-state.ts';
-import { delivered, sameProcesses } from '../step-facts.ts';
+import { delivered, sameProcesses, timerKey } from '../step-facts.ts';
 import { memberCtxOf } from '../../src/world/consumer-view.ts';
 import { clientFamily, isProcessOf } from '../../src/world/view.ts';
 
@@ -50,7 +50,7 @@ export const requestBookkeeping: Invariant = {
       const c = memberCtxOf(a);
       for (const k of slots) {
         const inflight = c.inflight[k] !== undefined;
-        const timer = c.timers[`req:${k}`] !== undefined;
+        const timer = c.timers[timerKey('req:', k)] !== undefined;
         if (inflight && !timer) return `${a.name} waits for its ${k} request #${c.inflight[k]!.corr} with no request timeout running`;
         if (timer && !inflight) return `${a.name} runs a ${k} request timeout with no ${k} request in flight`;
       }

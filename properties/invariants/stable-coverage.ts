@@ -14,7 +14,12 @@ export const stableCoverage: Invariant = {
   check(_before, _choice, after) {
     if (!isSettled(after)) return undefined;
     const owners = new Map<string, string[]>();
-    for (const s of liveClients(after)) for (const p of common(s).owned) owners.set(p, [...(owners.get(p) ?? []), s.name]);
+    for (const s of liveClients(after))
+      for (const p of common(s).owned) {
+        const o = owners.get(p);
+        if (o) o.push(s.name);
+        else owners.set(p, [s.name]);
+      }
     for (const p of partitionsOf(after.topics, subscribedTopics(after))) {
       const o = owners.get(p) ?? [];
       if (o.length === 1 || (o.length === 0 && unnoticedAfterSkippedAssignment(after, p))) continue;
