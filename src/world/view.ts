@@ -178,9 +178,16 @@ export function subscribedTopics(w: World): string[] {
  */
 const settledCache = new WeakMap<World, boolean>();
 
+/** The last world asked about, in front of the cache: invariants and the fair schedule ask about one world in turn. */
+let lastWorld: World | undefined;
+let lastSettled = false;
+
 export function isSettled(w: World): boolean {
+  if (w === lastWorld) return lastSettled;
   let v = settledCache.get(w);
   if (v === undefined) settledCache.set(w, (v = w.family === 'consumer' ? consumer.isSettled(w) : computeSettled(w)));
+  lastWorld = w;
+  lastSettled = v;
   return v;
 }
 
