@@ -22,6 +22,7 @@ import { closeLeave, closeStart, createConsumerMachine, syncGroupRequest } from 
 import { lossStart } from '../../models/consumer-protocol/member.ts';
 import { defineVariant, type Variant } from './variant.ts';
 import { migrationVariants } from './migration-variants.ts';
+import { classicCoordinatorVariants } from './coordinator-variants.ts';
 
 // Deliberately broken designs. Each one shows that the invariants it names can fail:
 // the test suite runs every variant and asserts the violation it declares is found.
@@ -963,7 +964,7 @@ const kip848OracleVariants: Variant[] = [
   }),
 ];
 
-catalogue.push(...consumerVariants, ...kip848OracleVariants, ...migrationVariants);
+catalogue.push(...consumerVariants, ...kip848OracleVariants, ...migrationVariants, ...classicCoordinatorVariants);
 
 export function findVariant(name: string): Variant | undefined {
   return catalogue.find((v) => v.name === name);

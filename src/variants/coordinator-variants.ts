@@ -1,0 +1,38 @@
+import { enqueueActions } from 'xstate';
+import { type CoordinatorContext, joinError, reply, withoutTimer } from '../../models/classic/coordinator-state.ts';
+import type { ClassicRequest } from '../../models/classic/messages.ts';
+import { defineVariant, type Variant } from './variant.ts';
+
+// Broken designs of the classic group coordinator's bookkeeping and answers: each breaks one of
+// the oracles classic-group-records and classic-group-answers (docs/oracles.md).
+
+export const classicCoordinatorVariants: Variant[] = [
+  defineVariant({
+    name: 'leave-keeps-pending-sync',
+    description:
+      "The classic coordinator removes a member that sends LeaveGroup but keeps it among the members it awaits a SyncGroup from (Kafka's ClassicGroup.remove drops it from pendingSyncMembers): when the pending-sync deadline fires, the group rebalances for a member that is already gone.",
+    breaks: ['classic-group-records'],
+    explore: { members: 2, partitions: 1, budgets: { close: 1 }, maxDepth: 8, maxInFlight: 2 },
+    coordinator: {
+      actions: {
+        removeLeavingMember: enqueueActions(({ context, event, enqueue }) => {
+          const ctx = context as CoordinatorContext;
+          const { msg } = event as unknown as { msg: ClassicRequest };
+          const { [msg.memberId]: gone, ...members } = ctx.members;
+          if (gone?.joinCorr != null)
+            enqueue({ type: 'send', params: reply({ corr: gone.joinCorr, client: gone.client }, joinError('UNKNOWN_MEMBER_ID')) } as never);
+          enqueue.assign({ members, timers: withoutTimer(ctx.timers, `session:${msg.memberId}`) } as never);
+          enqueue({ type: 'send', params: reply(msg, { kind: 'LeaveGroupResponse', error: 'NONE' }) } as never);
+        }) as never,
+      },
+    },
+  }),
+  defineVariant({
+    name: 'stale-generation-accepted',
+    description:
+      'The classic coordinator takes SyncGroup and Heartbeat from a member whatever generation they carry (Kafka answers ILLEGAL_GENERATION): a member that slept through a rebalance hears NONE, keeps heartbeating and learns too late that it must rejoin.',
+    breaks: ['classic-group-answers'],
+    explore: { members: 2, partitions: 1, budgets: { drop: 1 }, maxDepth: 10, maxInFlight: 2 },
+    coordinator: { guards: { isStaleGeneration: () => false } },
+  }),
+];
