@@ -4,7 +4,7 @@ import type { ClassicRequest } from '../../models/classic/messages.ts';
 import { defineVariant, type Variant } from './variant.ts';
 
 // Broken designs of the classic group coordinator's bookkeeping and answers: each breaks one of
-// the oracles classic-group-records and classic-group-answers (docs/oracles.md).
+// the oracles classic-group-records, classic-group-answers and initial-rebalance-delay (docs/oracles.md).
 
 export const classicCoordinatorVariants: Variant[] = [
   defineVariant({
@@ -34,5 +34,13 @@ export const classicCoordinatorVariants: Variant[] = [
     breaks: ['classic-group-answers'],
     explore: { members: 2, partitions: 1, budgets: { drop: 1 }, maxDepth: 10, maxInFlight: 2 },
     coordinator: { guards: { isStaleGeneration: () => false } },
+  }),
+  defineVariant({
+    name: 'initial-delay-not-extended',
+    description:
+      'The classic coordinator never extends the initial rebalance delay (KIP-134): the first join phase of an empty group ends group.initial.rebalance.delay.ms after the first member, although others keep arriving, and each late one starts another rebalance at once.',
+    breaks: ['initial-rebalance-delay'],
+    explore: { members: 2, partitions: 1, maxDepth: 8, maxInFlight: 2 },
+    coordinator: { guards: { initialDelayExtends: () => false } },
   }),
 ];
