@@ -24,6 +24,9 @@ import type { World } from '../../src/world/types.ts';
 //   follower's unchanged one gets the current generation at once. A rebalance means the answer
 //   is not the current generation.
 // - LeaveGroup from a known dynamic member: NONE, and the member is gone at once.
+// - OffsetCommit (ClassicGroup.validateOffsetCommit): generation -1 without identity stores
+//   offsets in an Empty group; otherwise validateMember, the generation (ILLEGAL_GENERATION, a
+//   newer one included), and REBALANCE_IN_PROGRESS in CompletingRebalance.
 // - JoinGroup from a pending member id (KIP-394's second JoinGroup) adds the member: never an
 //   error. FENCED_INSTANCE_ID answers only a request whose group.instance.id another member id
 //   holds, and UNKNOWN_MEMBER_ID never a member of the group (validateMember).
@@ -52,6 +55,25 @@ function expectedSyncOrHeartbeat(g: CoordinatorContext, state: string, msg: Requ
   if (state === 'PreparingRebalance') return 'REBALANCE_IN_PROGRESS';
   if (msg.kind === 'SyncGroup' && state === 'CompletingRebalance' && g.leaderId !== msg.memberId) return 'parked';
   return 'NONE';
+}
+
+/**
+ * ClassicGroup.validateOffsetCommit (not transactional): generation -1 in an Empty group only
+ * stores offsets; otherwise validateMember and the generation, and CompletingRebalance answers
+ * REBALANCE_IN_PROGRESS. Undefined: not judged (an empty member id with an instance id, as above;
+ * generation -1 with a member id in an Empty group, which Kafka stores and the model refuses:
+ * the modelled consumers commit only with a generation, as Kafka's do with auto-assigned
+ * partitions, ConsumerCoordinator.generationIfStable).
+ */
+function expectedCommit(g: CoordinatorContext, state: string, msg: Extract<Request, { kind: 'OffsetCommit' }>): string | undefined {
+  const groupless = msg.memberId === '' && msg.instanceId === null;
+  if (msg.generation < 0 && state === 'Empty') return groupless ? 'NONE' : undefined;
+  if (msg.memberId === '' && !groupless) return undefined;
+  if (groupless && msg.generation < 0) return 'UNKNOWN_MEMBER_ID';
+  if (state === 'Empty') return 'UNKNOWN_MEMBER_ID';
+  const invalid = validation(g, msg);
+  if (invalid) return invalid;
+  return state === 'CompletingRebalance' ? 'REBALANCE_IN_PROGRESS' : 'NONE';
 }
 
 const formedStates = new Set(['PreparingRebalance', 'CompletingRebalance', 'Stable']);
@@ -86,6 +108,11 @@ function judge(before: World, after: World, msg: Request): string | undefined {
   if ((msg.kind === 'SyncGroup' || msg.kind === 'Heartbeat') && msg.memberId !== '') {
     const expected = expectedSyncOrHeartbeat(g, state, msg);
     if (error !== expected) return `${what} got ${error}, Kafka answers ${expected}`;
+    return undefined;
+  }
+  if (msg.kind === 'OffsetCommit') {
+    const expected = expectedCommit(g, state, msg);
+    if (expected !== undefined && error !== expected) return `${what} got ${error}, Kafka answers ${expected}`;
     return undefined;
   }
   if (msg.kind === 'LeaveGroup' && formedStates.has(state) && msg.instanceId === null && g.members[msg.memberId]) {

@@ -64,7 +64,15 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
       timers: shortPoll,
     });
   if (machine === 'classic-coordinator' && protocols.includes('eager'))
-    places.push({ protocol: 'eager', assignor: pick('eager'), members: 3, topics: 1, partitions: 4, static: false, timers: shortRebalance });
+    places.push({
+      protocol: 'eager',
+      assignor: pick('eager'),
+      members: 3,
+      topics: 1,
+      partitions: 4,
+      static: false,
+      timers: shortRebalance,
+    });
   return places;
 }
 
