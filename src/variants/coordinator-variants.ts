@@ -1,4 +1,4 @@
-import { enqueueActions } from 'xstate';
+import { assign, enqueueActions } from 'xstate';
 import { type CoordinatorContext, joinError, reply, withoutTimer } from '../../models/classic/coordinator-state.ts';
 import type { ClassicRequest } from '../../models/classic/messages.ts';
 import { defineVariant, type Variant } from './variant.ts';
@@ -28,12 +28,12 @@ export const classicCoordinatorVariants: Variant[] = [
     },
   }),
   defineVariant({
-    name: 'stale-generation-accepted',
+    name: 'heartbeat-unanswered',
     description:
-      'The classic coordinator takes SyncGroup and Heartbeat from a member whatever generation they carry (Kafka answers ILLEGAL_GENERATION): a member that slept through a rebalance hears NONE, keeps heartbeating and learns too late that it must rejoin.',
+      "The classic coordinator takes a member's heartbeat (its session is pushed back) but never answers it: every heartbeat times out on the client, which marks the coordinator unknown and looks it up again.",
     breaks: ['classic-group-answers'],
-    explore: { members: 2, partitions: 1, budgets: { drop: 1 }, maxDepth: 10, maxInFlight: 2 },
-    coordinator: { guards: { isStaleGeneration: () => false } },
+    explore: { members: 1, partitions: 1, maxDepth: 8, maxInFlight: 2 },
+    coordinator: { actions: { answerHeartbeat: assign({}) } },
   }),
   defineVariant({
     name: 'initial-delay-not-extended',
