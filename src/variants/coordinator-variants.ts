@@ -12,7 +12,7 @@ export const classicCoordinatorVariants: Variant[] = [
     description:
       "The classic coordinator removes a member that sends LeaveGroup but keeps it among the members it awaits a SyncGroup from (Kafka's ClassicGroup.remove drops it from pendingSyncMembers): when the pending-sync deadline fires, the group rebalances for a member that is already gone.",
     breaks: ['classic-group-records'],
-    explore: { members: 2, partitions: 1, budgets: { close: 1 }, maxDepth: 8, maxInFlight: 2 },
+    explore: { members: 1, partitions: 1, budgets: { close: 1 }, maxDepth: 14, maxInFlight: 2 },
     coordinator: {
       actions: {
         removeLeavingMember: enqueueActions(({ context, event, enqueue }) => {
