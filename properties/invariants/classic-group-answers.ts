@@ -136,7 +136,7 @@ function judge(before: World, after: World, msg: Request): string | undefined {
 export const classicGroupAnswers: Invariant = {
   id: 'classic-group-answers',
   statement:
-    "Every request reaching the classic coordinator is answered or parked, with Kafka's answer for the case: SyncGroup and Heartbeat validated by instance id, member id and generation (FENCED_INSTANCE_ID, UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION) and then by group state; a known member's unchanged JoinGroup answered with the current generation unless it is the leader's in Stable; a LeaveGroup removing its member at once.",
+    "Every request reaching the classic coordinator is answered or parked, with Kafka's answer for the case: SyncGroup, Heartbeat and OffsetCommit validated by instance id, member id and generation (FENCED_INSTANCE_ID, UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION) and then by group state; a known member's unchanged JoinGroup answered with the current generation unless it is the leader's in Stable; a LeaveGroup removing its member at once.",
   protocols: ['eager', 'cooperative'],
   kind: 'safety',
   check(before, choice, after) {

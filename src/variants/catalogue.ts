@@ -40,7 +40,14 @@ export const catalogue: Variant[] = [
   defineVariant({
     name: 'no-generation-bump',
     description: 'The coordinator completes a join phase without incrementing the generation id.',
-    breaks: ['generation-advance', 'idle-only-when-outnumbered', 'balanced-when-stable', 'no-starving-member', 'classic-group-records', 'classic-group-answers'],
+    breaks: [
+      'generation-advance',
+      'idle-only-when-outnumbered',
+      'balanced-when-stable',
+      'no-starving-member',
+      'classic-group-records',
+      'classic-group-answers',
+    ],
     explore: { members: 1, partitions: 1, maxDepth: 4, maxInFlight: 1 },
     coordinator: { actions: { bumpGeneration: assign({}) } },
   }),
