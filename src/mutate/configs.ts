@@ -63,16 +63,13 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
       static: false,
       timers: shortPoll,
     });
+  // Dynamic: members removed for missing a join phase or a SyncGroup; static: a join phase no
+  // member rejoins while static members, kept until their sessions end, remain.
   if (machine === 'classic-coordinator' && protocols.includes('eager'))
-    places.push({
-      protocol: 'eager',
-      assignor: pick('eager'),
-      members: 3,
-      topics: 1,
-      partitions: 4,
-      static: false,
-      timers: shortRebalance,
-    });
+    places.push(
+      { protocol: 'eager', assignor: pick('eager'), members: 3, topics: 1, partitions: 4, static: false, timers: shortRebalance },
+      { protocol: 'eager', assignor: pick('eager'), members: 2, topics: 1, partitions: 2, static: true, timers: shortRebalance },
+    );
   return places;
 }
 
