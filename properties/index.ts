@@ -47,6 +47,9 @@ import { leftHoldsNothing } from './invariants/left-holds-nothing.ts';
 import { commitMemberEpoch } from './invariants/commit-member-epoch.ts';
 import { applicationCalls } from './invariants/application-calls.ts';
 import { commitBeforeRevoke } from './invariants/commit-before-revoke.ts';
+import { classicGroupRecords } from './invariants/classic-group-records.ts';
+import { classicGroupAnswers } from './invariants/classic-group-answers.ts';
+import { initialRebalanceDelay } from './invariants/initial-rebalance-delay.ts';
 
 export type { Invariant } from './invariant.ts';
 
@@ -99,6 +102,10 @@ export const invariants: Invariant[] = [
   commitAcknowledged,
   coordinatorDeadlines,
   requestDeadlines,
+  // Classic coordinator: bookkeeping and answers by Kafka's rules (docs/oracles.md).
+  classicGroupRecords,
+  classicGroupAnswers,
+  initialRebalanceDelay,
   eventuallyStable,
   boundedRebalance,
   // Mixed groups (a migration between the classic and the consumer protocol) only.

@@ -40,6 +40,14 @@ test('a mutant written as a variant file replays with check and is found', () =>
   expect(r.out).toContain('generation-advance');
 });
 
+test('no mutant chosen or finished: says so, prints no score', () => {
+  // Shard 2 of 2 of a single mutant holds nothing.
+  const r = cli('mutate', '--only', survivor, '--shard', '2/2');
+  expect(r.code).toBe(0);
+  expect(r.out).toContain('no mutant finished (0 of 0): no score');
+  expect(r.out).not.toContain('100');
+});
+
 test('bad usage: one line, exit 2', () => {
   const bad = join(project, 'bad.json');
   writeFileSync(bad, JSON.stringify({ x: { kind: 'maybe', reason: 'no idea at all' } }));

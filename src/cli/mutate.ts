@@ -113,6 +113,7 @@ async function runMutate(opts: MutateOptions): Promise<number> {
         2,
       ),
     );
+  else if (results.length === 0) console.log(`no mutant finished (0 of ${report.chosen}): no score`);
   else {
     console.log(scoreTable(results, records));
     for (const line of survivorLines(results, records)) console.log(line.includes('UNRECORDED') ? pc.red(line) : line);

@@ -26,8 +26,23 @@ export interface Place {
  */
 const shortPoll: Partial<TimerSettings> = { maxPollIntervalMs: 2_000 };
 
-/** A dynamic 3 x 4 group, and a static 2-member group over two topics (subscription changes need two). */
-export function placesFor(protocols: Protocol[], assignor?: string): Place[] {
+/**
+ * Classic coordinator only: a rebalance timeout (max.poll.interval.ms, which the classic consumer
+ * sends as its rebalance timeout) of 5 s, below the 10 s session timeout and not much above the
+ * 3 s initial delay. At the defaults (30 s) a member that stops answering is removed by its session
+ * timer before any join or pending-sync deadline, so the decisions those deadlines make (members
+ * that missed the join phase or never synced, a join phase nobody rejoined, the KIP-134 extension
+ * running out of rebalance time) are never the ones that act. Kafka allows it: only the heartbeat
+ * interval must be below the session timeout.
+ */
+const shortRebalance: Partial<TimerSettings> = { maxPollIntervalMs: 5_000 };
+
+/**
+ * A dynamic 3 x 4 group, and a static 2-member group over two topics (subscription changes need
+ * two); `machine` adds the place its decisions need (KIP-848: a short poll timeout; the classic
+ * coordinator: a short rebalance timeout).
+ */
+export function placesFor(protocols: Protocol[], assignor?: string, machine?: string): Place[] {
   const defaultAssignor = (p: Protocol) => (p === 'consumer' ? 'uniform' : p === 'cooperative' ? 'cooperative-sticky' : 'range');
   const pick = (p: Protocol) => assignor ?? defaultAssignor(p);
   const first = protocols.includes('cooperative') ? 'cooperative' : protocols[0];
@@ -48,6 +63,13 @@ export function placesFor(protocols: Protocol[], assignor?: string): Place[] {
       static: false,
       timers: shortPoll,
     });
+  // Dynamic: members removed for missing a join phase or a SyncGroup; static: a join phase no
+  // member rejoins while static members, kept until their sessions end, remain.
+  if (machine === 'classic-coordinator' && protocols.includes('eager'))
+    places.push(
+      { protocol: 'eager', assignor: pick('eager'), members: 3, topics: 1, partitions: 4, static: false, timers: shortRebalance },
+      { protocol: 'eager', assignor: pick('eager'), members: 2, topics: 1, partitions: 2, static: true, timers: shortRebalance },
+    );
   return places;
 }
 

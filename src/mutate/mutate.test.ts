@@ -7,7 +7,7 @@ import { mutateClientAssignor, mutateServerAssignor } from './assignor-mutants.t
 import { implementations, machineIds } from './machines.ts';
 import { allMutants, mutantVariant, parseMutant } from './mutants.ts';
 import { livelockGuard, runMutant, type MutantResult } from './run-mutant.ts';
-import { scores } from './score.ts';
+import { figures, scores, targetLines } from './score.ts';
 
 // Mutation analysis in small: the operators make the changes they name, every mutant is a valid
 // variant, and a handful run to the verdict they must get.
@@ -69,6 +69,11 @@ test('the score leaves recorded equivalent mutants out, and nothing else', () =>
   expect(scores(results, {}).total.score).toBeCloseTo(1 / 3);
   expect(scores(results, { b: { kind: 'equivalent', reason: 'no observable difference' } }).total.score).toBeCloseTo(1 / 2);
   expect(scores(results, { b: { kind: 'needs-oracle', reason: 'no invariant looks at it yet' } }).total.score).toBeCloseTo(1 / 3);
+});
+
+test('with no mutant finished there is no score, not 100%', () => {
+  expect(scores([], {}).total.score).toBeNull();
+  expect(targetLines(figures([], {}))[0]).toMatch(/^mutation score n\/a: .*NOT met$/);
 });
 
 test('the livelock guard never fires on the unmutated models', () => {

@@ -7,7 +7,7 @@ import type { SurvivorRecords } from './survivors.ts';
 // The mutation report: a score table per machine and assignor, then every mutant not killed
 // with what the survivors file says of it; as text, JSON or a self-contained HTML page.
 
-const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const pct = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
 const row = (g: GroupScore) => [g.group, g.mutants, g.killed, g.survived, g.notReached, g.equivalent, pct(g.score)];
 const head = ['machine / assignor', 'mutants', 'killed', 'survived', 'not reached', 'equivalent', 'score'];
 

@@ -11,8 +11,8 @@ export interface GroupScore {
   survived: number;
   notReached: number;
   equivalent: number;
-  /** killed / (mutants - equivalent); 1 when nothing counts. */
-  score: number;
+  /** killed / (mutants - equivalent); null when nothing counts (no mutant finished, or only equivalent ones). */
+  score: number | null;
 }
 
 const median = (xs: number[]): number | undefined => {
@@ -33,7 +33,7 @@ function scoreOf(group: string, rs: MutantResult[], records: SurvivorRecords): G
     survived: rs.filter((r) => r.status === 'survived').length,
     notReached: rs.filter((r) => r.status === 'not-reached').length,
     equivalent,
-    score: counted === 0 ? 1 : killed / counted,
+    score: counted === 0 ? null : killed / counted,
   };
 }
 
@@ -49,7 +49,8 @@ export function scores(results: MutantResult[], records: SurvivorRecords): { gro
 }
 
 export interface Figures {
-  score: number;
+  /** null when no counted mutant finished. */
+  score: number | null;
   /** Median seconds to find the violation (before shrinking), over killed mutants. */
   medianKillSeconds?: number;
   /** Median steps of the shrunk counterexample, over mutants killed by an invariant. */
@@ -73,7 +74,9 @@ export function targetLines(f: Figures): string[] {
   const secs = f.medianKillSeconds;
   const steps = f.medianSteps;
   return [
-    `mutation score ${(100 * f.score).toFixed(1)}% (target >= ${100 * targets.score}%): ${met(f.score >= targets.score)}`,
+    f.score === null
+      ? `mutation score n/a: no mutant finished that counts (target >= ${100 * targets.score}%): ${met(false)}`
+      : `mutation score ${(100 * f.score).toFixed(1)}% (target >= ${100 * targets.score}%): ${met(f.score >= targets.score)}`,
     `median time to kill ${secs === undefined ? '-' : `${secs.toFixed(2)} s`} (target < ${targets.medianKillSeconds} s): ${met(secs !== undefined && secs < targets.medianKillSeconds)}`,
     `median shrunk counterexample ${steps === undefined ? '-' : `${steps} steps`} (target <= ${targets.medianSteps}): ${met(steps !== undefined && steps <= targets.medianSteps)}`,
   ];

@@ -22,6 +22,7 @@ import { lossStart } from '../../models/consumer-protocol/member.ts';
 import { builtins } from './builtins.ts';
 import { defineVariant, type Variant } from './variant.ts';
 import { migrationVariants } from './migration-variants.ts';
+import { classicCoordinatorVariants } from './coordinator-variants.ts';
 
 // Deliberately broken designs. Each one shows that the invariants it names can fail:
 // the test suite runs every variant and asserts the violation it declares is found.
@@ -39,14 +40,21 @@ export const catalogue: Variant[] = [
   defineVariant({
     name: 'no-generation-bump',
     description: 'The coordinator completes a join phase without incrementing the generation id.',
-    breaks: ['generation-advance', 'idle-only-when-outnumbered', 'balanced-when-stable', 'no-starving-member'],
+    breaks: [
+      'generation-advance',
+      'idle-only-when-outnumbered',
+      'balanced-when-stable',
+      'no-starving-member',
+      'classic-group-records',
+      'classic-group-answers',
+    ],
     explore: { members: 1, partitions: 1, maxDepth: 4, maxInFlight: 1 },
     coordinator: { actions: { bumpGeneration: assign({}) } },
   }),
   defineVariant({
     name: 'commit-any-generation',
     description: 'The coordinator stores offset commits whatever generation they carry.',
-    breaks: ['commit-fencing', 'commit-formation'],
+    breaks: ['commit-fencing', 'commit-formation', 'classic-group-answers'],
     explore: { members: 1, partitions: 1, static: true, budgets: { commit: 1, addPartition: 1 }, maxDepth: 14, maxInFlight: 2 },
     coordinator: { guards: { isCommitGenerationStale: () => false } },
     // A stale commit needs a commit that reaches the coordinator after a newer generation formed
@@ -233,7 +241,7 @@ export const catalogue: Variant[] = [
     description:
       'The coordinator does not fence a replaced static member (no FENCED_INSTANCE_ID): the zombie hears UNKNOWN_MEMBER_ID, rejoins with its group.instance.id and takes the membership back from its replacement.',
     protocols: ['eager', 'cooperative'],
-    breaks: ['zombie-fenced', 'eventually-stable'],
+    breaks: ['zombie-fenced', 'eventually-stable', 'classic-group-answers'],
     explore: { members: 1, partitions: 1, budgets: { replace: 1 }, maxDepth: 8, maxInFlight: 3 },
     settings: { static: true, faults: { ...noFaults, zombie: true, cut: true, stall: true } },
     coordinator: { guards: { isFencedInstance: () => false } },
@@ -294,7 +302,7 @@ export const catalogue: Variant[] = [
   defineVariant({
     name: 'no-session-expiry',
     description: 'The coordinator never expires a member whose heartbeats stopped.',
-    breaks: ['eventually-stable', 'coordinator-deadlines'],
+    breaks: ['eventually-stable', 'coordinator-deadlines', 'classic-group-records'],
     explore: { members: 1, partitions: 1, budgets: { crash: 1 }, maxDepth: 6, maxInFlight: 2, liveness: true },
     coordinator: { guards: { sessionExpired: () => false } },
     settings: { faults: { ...noFaults, crash: true } },
@@ -715,7 +723,7 @@ const consumerVariants: Variant[] = [
     name: 'leave-ignored',
     description:
       'The coordinator ignores a LeaveGroup: the member stays, and its partitions with a consumer that is gone, until its session expires.',
-    breaks: ['no-starving-member'],
+    breaks: ['no-starving-member', 'classic-group-answers'],
     explore: { members: 2, partitions: 2, budgets: { close: 1 }, maxDepth: 8, maxInFlight: 2 },
     coordinator: { actions: { removeLeavingMember: assign({}) } },
   }),
@@ -963,7 +971,7 @@ const kip848OracleVariants: Variant[] = [
   }),
 ];
 
-catalogue.push(...consumerVariants, ...kip848OracleVariants, ...migrationVariants);
+catalogue.push(...consumerVariants, ...kip848OracleVariants, ...migrationVariants, ...classicCoordinatorVariants);
 
 export function findVariant(name: string): Variant | undefined {
   return catalogue.find((v) => v.name === name);
