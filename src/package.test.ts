@@ -21,7 +21,9 @@ const run = (cmd: string, args: string[], cwd: string) => {
 };
 
 beforeAll(() => {
-  const pack = run('npm', ['pack', '--pack-destination', work, '--silent'], repo);
+  // --ignore-scripts: `prepare` would rebuild dist/ (rm -rf, then tsc) while test files running
+  // beside this one import it; `npm test` has just built it.
+  const pack = run('npm', ['pack', '--ignore-scripts', '--pack-destination', work, '--silent'], repo);
   expect(pack.code, pack.err).toBe(0);
   const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'));
   expect(tarball).toBeDefined();
