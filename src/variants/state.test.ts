@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { enqueueActions } from 'xstate';
 import { explore } from '../api/explore.ts';
-import { builtins, defineVariant, variantState, type Variant } from '../index.ts';
+import { builtins, defineVariant, perMember, variantState, type Variant } from '../index.ts';
 import { campaign } from '../random/campaign.ts';
 import { noFaults } from '../world/faults.ts';
 import { session, worldConfig } from '../run/config.ts';
@@ -74,8 +74,11 @@ test('the slot is part of the explored state: states that differ only in it are 
   expect(counted.result.states).toBeGreaterThan(plain.result.states);
 });
 
-test('the slot reads its initial value until written, and the name must be a word', () => {
+test('the slot and a per-member record read their initial value until written, and the name must be a word', () => {
   expect(generationsSeen.get({})).toBe(0);
   expect(generationsSeen.get({ 'variant:generations-seen': 3 })).toBe(3);
+  expect(perMember({ m1: 2 }, 'm1', 0)).toBe(2);
+  expect(perMember({ m1: 2 }, 'm2', 0)).toBe(0);
+  expect(perMember({ m1: 2 }, 'toString', 0)).toBe(0);
   expect(() => variantState('no spaces', 0)).toThrow("variantState: the name must be a word (letters, digits, - or _), got 'no spaces'");
 });
