@@ -35,6 +35,8 @@ import { atLeastOnce } from './invariants/at-least-once.ts';
 import { commitAcknowledged } from './invariants/commit-acknowledged.ts';
 import { coordinatorDeadlines } from './invariants/coordinator-deadlines.ts';
 import { requestDeadlines } from './invariants/request-deadlines.ts';
+import { requestMatching } from './invariants/request-matching.ts';
+import { lostBeforeRejoin } from './invariants/lost-before-rejoin.ts';
 import { staticRestartNoRebalance } from './invariants/static-restart.ts';
 import { leaveAfterRelease } from './invariants/leave-after-release.ts';
 import { conversionKeepsOffsets } from './invariants/conversion-keeps-offsets.ts';
@@ -99,6 +101,8 @@ export const invariants: Invariant[] = [
   commitAcknowledged,
   coordinatorDeadlines,
   requestDeadlines,
+  requestMatching,
+  lostBeforeRejoin,
   eventuallyStable,
   boundedRebalance,
   // Mixed groups (a migration between the classic and the consumer protocol) only.

@@ -267,8 +267,13 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       }),
       sendJoinGroup: enqueueActions(({ context, event, enqueue }) => {
         // ensureCoordinatorReady: wait (and retry after the backoff) until the coordinator is known.
+        // Nothing is in flight meanwhile: a JoinGroup answered or timed out before this is over
+        // (Kafka's resetJoinGroupFuture), so a late copy of its answer matches nothing.
         if (context.coordinator === null) {
-          enqueue.assign({ timers: { ...context.timers, retry: nowOf(event) + context.cfg.settings.retryBackoffMs } });
+          enqueue.assign({
+            inflight: { ...context.inflight, join: undefined },
+            timers: { ...without(context.timers, 'req:join'), retry: nowOf(event) + context.cfg.settings.retryBackoffMs },
+          });
           return;
         }
         const { msg, sent } = request(context, {

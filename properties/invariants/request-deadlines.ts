@@ -33,6 +33,19 @@ function deadlines(s: ClientSlot, now: number): string | undefined {
     if (strict.has(k) && due !== undefined && c.inflight[k] === undefined)
       return `${s.name} has a ${k} request timeout armed with no ${k} request in flight`;
   }
+  // NetworkClient has a timeout only for a request on the wire. The model's two stand-ins without
+  // one stay in their own state: a leader whose round failed waits on req:sync in `syncing`, and
+  // a JoinGroup answered MEMBER_ID_REQUIRED is followed at once by the next one in `joining`.
+  // Anywhere else a JoinGroup or SyncGroup timeout is left over from an answered request and
+  // would make the member rejoin or look its coordinator up for nothing.
+  if (c.timers['req:join'] !== undefined && state !== 'joining')
+    return `${s.name} is ${state} with a JoinGroup request timeout armed (only a JoinGroup on the wire has one)`;
+  if (c.timers['req:sync'] !== undefined && state !== 'syncing')
+    return `${s.name} is ${state} with a SyncGroup request timeout armed (only a SyncGroup on the wire has one)`;
+  // joinGroupIfNeeded: a JoinGroup that failed (coordinator error, timeout, coordinator unknown)
+  // is sent again after retry.backoff.ms, not when some other timer happens to prompt it.
+  if (state === 'joining' && c.inflight.join === undefined && (c.timers.retry === undefined || c.timers.retry - now > t.retryBackoffMs))
+    return `${s.name} is joining with no JoinGroup in flight and ${c.timers.retry === undefined ? 'no retry due' : `its retry in ${c.timers.retry - now} ms`} (at most ${t.retryBackoffMs} ms)`;
   if ((state === 'syncing' || state === 'stable') && c.generation >= 0) {
     const hb = c.timers.heartbeat;
     if (hb === undefined || hb - now > t.heartbeatIntervalMs)
@@ -60,6 +73,23 @@ function callbackTimed(before: World, s: ClientSlot, now: number): string | unde
   return undefined;
 }
 
+/**
+ * The JoinGroup answer enables the heartbeat thread (HeartbeatThread.enable: heartbeat.resetTimeouts),
+ * so the first heartbeat of the new generation is due a full heartbeat.interval.ms after it: a
+ * heartbeat timer left over from before the join (the thread is disabled in PREPARING_REBALANCE)
+ * would fire early.
+ */
+function heartbeatRestarted(before: World, s: ClientSlot, now: number): string | undefined {
+  const state = String(s.snapshot!.value);
+  if (state !== 'syncing' && state !== 'computing') return undefined;
+  const b = before.clients.find((x) => x.inc === s.inc && x.name === s.name);
+  if (!b || !isLive(b) || String(b.snapshot!.value) !== 'joining') return undefined;
+  const c = ctxOf(s);
+  if (c.timers.heartbeat !== now + c.cfg.settings.heartbeatIntervalMs)
+    return `${s.name} got its JoinGroup answer with its next heartbeat ${c.timers.heartbeat === undefined ? 'not scheduled' : `due in ${c.timers.heartbeat - now} ms`}, not a full ${c.cfg.settings.heartbeatIntervalMs} ms later`;
+  return undefined;
+}
+
 export const requestDeadlines: Invariant = {
   id: 'request-deadlines',
   statement:
@@ -69,7 +99,7 @@ export const requestDeadlines: Invariant = {
   check(before, _choice, after: World) {
     for (const s of after.clients) {
       if (!isLive(s) || clientFamily(s) !== 'classic') continue;
-      const bad = deadlines(s, after.now) ?? callbackTimed(before, s, after.now);
+      const bad = deadlines(s, after.now) ?? callbackTimed(before, s, after.now) ?? heartbeatRestarted(before, s, after.now);
       if (bad) return bad;
     }
     return undefined;
