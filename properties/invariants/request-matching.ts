@@ -69,7 +69,8 @@ function responseMatched(before: World, choice: Choice | null, b: ClientSlot, a:
   const ca = ctxOf(a);
   const slot = slotOf[r.kind];
   const answers = slot !== undefined && cb.inflight[slot]?.corr === r.corr;
-  if (answers && ca.inflight[slot]?.corr === r.corr) return `${a.name} got the answer to its ${slot} request (${r.error}) but still waits for it`;
+  if (answers && ca.inflight[slot]?.corr === r.corr)
+    return `${a.name} got the answer to its ${slot} request (${r.error}) but still waits for it`;
   for (const other of ownedByAnswer) {
     const sent = cb.inflight[other];
     if (sent && sent.corr !== r.corr && ca.inflight[other] === undefined)
