@@ -525,10 +525,13 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       recheckPollLater: assign(({ context, event }) => ({
         timers: { ...context.timers, poll: nowOf(event) + context.cfg.settings.heartbeatIntervalMs },
       })),
-      /** subscribe() with other topics: the next poll rejoins (cooperative: revoking dropped topics first). */
+      /**
+       * subscribe() with other topics (SubscriptionState.subscribe). It requests no rejoin itself:
+       * the next poll() rejoins because the subscription differs from the last JoinGroup's
+       * (`canRejoin`: rejoinNeededOrPending), so one changed and changed back before then does not.
+       */
       changeSubscription: assign(({ context, event }) => ({
         cfg: { ...context.cfg, topics: (event as Extract<Ev, { type: 'SUBSCRIBE' }>).topics },
-        rejoinNeeded: true,
       })),
       updateMetadata: assign(({ context, event }) => {
         const { topics, racks } = event as Extract<Ev, { type: 'METADATA' }>;

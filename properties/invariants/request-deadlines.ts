@@ -93,7 +93,7 @@ function heartbeatRestarted(before: World, s: ClientSlot, now: number): string |
 export const requestDeadlines: Invariant = {
   id: 'request-deadlines',
   statement:
-    'A classic consumer times out every request in flight (and only those) within its timeout, heartbeats every heartbeat interval while joined, and enforces max.poll.interval.ms while stalled or in a callback.',
+    'A classic consumer times out every request in flight (and only those) within its timeout, retries a failed JoinGroup after the retry backoff, heartbeats every heartbeat interval while joined (the first a full interval after the JoinGroup answer), and enforces max.poll.interval.ms while stalled or in a callback.',
   protocols: ['eager', 'cooperative'],
   kind: 'safety',
   check(before, _choice, after: World) {

@@ -55,6 +55,13 @@ function requestsSent(choice: Choice | null, b: ClientSlot, a: ClientSlot, after
     if (body.corr < cb.nextCorr || body.corr >= ca.nextCorr || seen.has(body.corr))
       return `${a.name} sent a ${body.kind} with correlation id ${body.corr}, not a fresh one (ids ${cb.nextCorr} to ${ca.nextCorr - 1} were free this step)`;
     seen.add(body.corr);
+    // sendOffsetCommitRequest commits only as a member (generationIfStable) and only something:
+    // an empty commitAsync completes locally, without a request.
+    if (body.kind === 'OffsetCommit') {
+      const c = m.body as { generation: number; memberId: string; offsets: Record<string, number> };
+      if (c.generation < 0 || c.memberId === '' || Object.keys(c.offsets).length === 0)
+        return `${a.name} sent an OffsetCommit ${Object.keys(c.offsets).length === 0 ? 'with no offsets' : `without a generation (generation ${c.generation}, member '${c.memberId}')`}`;
+    }
     if ((waitsForCoordinator.has(body.kind) || (appCommit && body.kind === 'OffsetCommit')) && body.epoch === -1)
       return `${a.name} sent a ${body.kind} while it does not know its coordinator (it waits until FindCoordinator finds it)`;
   }
@@ -76,6 +83,18 @@ function responseMatched(before: World, choice: Choice | null, b: ClientSlot, a:
     if (sent && sent.corr !== r.corr && ca.inflight[other] === undefined)
       return `${a.name} took a ${r.kind} (${r.error}) as the end of its ${other} request ${sent.corr}`;
   }
+  // The heartbeat and commit handlers reset the generation on these errors when the request went
+  // out with the generation the consumer still has (resetStateOnResponseError; the member id
+  // too for UNKNOWN_MEMBER_ID), and the consumer rejoins.
+  const sent = answers && (slot === 'heartbeat' || slot === 'commit') ? cb.inflight[slot] : undefined;
+  if (
+    sent &&
+    (r.error === 'UNKNOWN_MEMBER_ID' || r.error === 'ILLEGAL_GENERATION') &&
+    sent.generation === cb.generation &&
+    sent.memberId === cb.memberId &&
+    (ca.generation !== -1 || (r.error === 'UNKNOWN_MEMBER_ID' && ca.memberId !== ''))
+  )
+    return `${a.name}'s ${slot} of generation ${sent.generation} was answered ${r.error} but it keeps generation ${ca.generation} and member id '${ca.memberId}'`;
   if (answers && marksUnknown.has(slot) && coordinatorErrors.has(r.error) && ca.coordinator !== null)
     return `${a.name}'s ${slot} request was answered ${r.error} but it goes on with coordinator ${ca.coordinator} instead of looking it up`;
   return undefined;
@@ -84,7 +103,7 @@ function responseMatched(before: World, choice: Choice | null, b: ClientSlot, a:
 export const requestMatching: Invariant = {
   id: 'request-matching',
   statement:
-    'A classic consumer sends every request with a fresh correlation id, and heartbeats, LeaveGroups and application commits only to a known coordinator; a response ends the request it answers and no other, and a coordinator error in it makes the consumer look the coordinator up.',
+    'A classic consumer sends every request with a fresh correlation id, heartbeats, LeaveGroups and application commits only to a known coordinator, and commits only as a member with something to commit; a response ends the request it answers and no other, a coordinator error in it makes the consumer look the coordinator up, and UNKNOWN_MEMBER_ID or ILLEGAL_GENERATION for its current generation resets it.',
   protocols: ['eager', 'cooperative'],
   kind: 'safety',
   check(before, choice, after) {
