@@ -1,6 +1,6 @@
 import type { Invariant } from '../invariant.ts';
-import { clientFamily, ctxOf, isLive } from '../../src/world/view.ts';
-import type { ClientSlot, World } from '../../src/world/types.ts';
+import { clientFamily, ctxOf, isLive, isProcessOf } from '../../src/world/view.ts';
+import type { Choice, ClientSlot, World } from '../../src/world/types.ts';
 
 // The classic consumer's own deadlines. NetworkClient fails every in-flight request after
 // request.timeout.ms (a JoinGroup after max(request.timeout.ms, rebalance timeout + 5 s),
@@ -90,13 +90,59 @@ function heartbeatRestarted(before: World, s: ClientSlot, now: number): string |
   return undefined;
 }
 
+/** States where the heartbeat thread runs and checks the poll timer (not joining or unjoined, where it is disabled). */
+const heartbeatThreadOn = new Set(['stable', 'syncing', 'committing', 'revoking', 'assigning', 'computing']);
+
+/**
+ * KIP-62: when the heartbeat thread finds max.poll.interval.ms expired it calls maybeLeaveGroup:
+ * a dynamic member with a member id and a known coordinator sends LeaveGroup (a static one
+ * sends none: KIP-345), and the generation and member id are reset, so the next poll() rejoins
+ * as a new member.
+ */
+function pollTimeoutLeaves(before: World, choice: Choice | null, after: World): string | undefined {
+  if (choice?.kind !== 'fire' || choice.timer !== 'poll') return undefined;
+  const b = before.clients.find((x) => x.name === choice.target);
+  const a = after.clients.find((x) => x.name === choice.target);
+  if (!b || !a || !isLive(b) || !isLive(a) || a.inc !== b.inc || clientFamily(b) !== 'classic') return undefined;
+  const cb = ctxOf(b);
+  // With the coordinator unknown the heartbeat thread looks it up first and checks the poll
+  // timer only once it is found; the model leaves at once (simplified), which is not judged here.
+  if (!heartbeatThreadOn.has(String(b.snapshot!.value)) || cb.coordinator === null) return undefined;
+  const ca = ctxOf(a);
+  if (ca.generation !== -1 || ca.memberId !== '')
+    return `${a.name}'s max.poll.interval.ms expired but it keeps generation ${ca.generation} and member id '${ca.memberId}'`;
+  const leaves = cb.cfg.instanceId === null && cb.memberId !== '';
+  const sent = after.sent.some((m) => m.to === 'coordinator' && m.body.kind === 'LeaveGroup' && isProcessOf(m.body.client, b));
+  if (leaves !== sent)
+    return `${a.name}'s max.poll.interval.ms expired and it ${sent ? 'sent' : 'did not send'} a LeaveGroup (${cb.cfg.instanceId === null ? 'dynamic' : 'static'} member)`;
+  return undefined;
+}
+
+/**
+ * A timer that fires is used up: the step removes it or schedules it again later. One left at
+ * its deadline would fire again at the same instant without end, and, being the world's earliest
+ * deadline, keep every later timer (and virtual time) from moving.
+ */
+function timerConsumed(before: World, choice: Choice | null, after: World): string | undefined {
+  if (choice?.kind !== 'fire' || choice.target === 'coordinator') return undefined;
+  const b = before.clients.find((x) => x.name === choice.target);
+  const a = after.clients.find((x) => x.name === choice.target);
+  if (!b || !a || !isLive(a) || a.inc !== b.inc || clientFamily(a) !== 'classic') return undefined;
+  const due = ctxOf(a).timers[choice.timer];
+  if (due !== undefined && due <= after.now)
+    return `${a.name}'s ${choice.timer} timer fired but is still due at ${due} ms (now ${after.now} ms)`;
+  return undefined;
+}
+
 export const requestDeadlines: Invariant = {
   id: 'request-deadlines',
   statement:
-    'A classic consumer times out every request in flight (and only those) within its timeout, retries a failed JoinGroup after the retry backoff, heartbeats every heartbeat interval while joined (the first a full interval after the JoinGroup answer), and enforces max.poll.interval.ms while stalled or in a callback.',
+    'A classic consumer times out every request in flight (and only those) within its timeout, retries a failed JoinGroup after the retry backoff, heartbeats every heartbeat interval while joined (the first a full interval after the JoinGroup answer), and enforces max.poll.interval.ms while stalled or in a callback (leaving the group when it expires).',
   protocols: ['eager', 'cooperative'],
   kind: 'safety',
-  check(before, _choice, after: World) {
+  check(before, choice, after: World) {
+    const left = pollTimeoutLeaves(before, choice, after) ?? timerConsumed(before, choice, after);
+    if (left) return left;
     for (const s of after.clients) {
       if (!isLive(s) || clientFamily(s) !== 'classic') continue;
       const bad = deadlines(s, after.now) ?? callbackTimed(before, s, after.now) ?? heartbeatRestarted(before, s, after.now);

@@ -26,8 +26,21 @@ export interface Place {
  */
 const shortPoll: Partial<TimerSettings> = { maxPollIntervalMs: 2_000 };
 
-/** A dynamic 3 x 4 group, and a static 2-member group over two topics (subscription changes need two). */
-export function placesFor(protocols: Protocol[], assignor?: string): Place[] {
+/**
+ * The classic consumer's own: max.poll.interval.ms (also its rebalance timeout) of 1.5 s, with
+ * heartbeats every second, so that a stall reaches the KIP-62 poll timeout (the leave and the
+ * heartbeat thread's later re-check) within a few steps; at the defaults it needs ten heartbeat
+ * rounds. Kept above the heartbeat interval: the model re-checks an expired poll timer one
+ * heartbeat interval later while the heartbeat thread is off (recheckPollLater).
+ */
+const classicShortPoll: Partial<TimerSettings> = { heartbeatIntervalMs: 1_000, maxPollIntervalMs: 1_500 };
+
+/**
+ * A dynamic 3 x 4 group, and a static 2-member group over two topics (subscription changes need
+ * two); for the classic consumer's mutants (`machine`) also a dynamic 2 x 2 group with a short
+ * poll timeout.
+ */
+export function placesFor(protocols: Protocol[], assignor?: string, machine?: string): Place[] {
   const defaultAssignor = (p: Protocol) => (p === 'consumer' ? 'uniform' : p === 'cooperative' ? 'cooperative-sticky' : 'range');
   const pick = (p: Protocol) => assignor ?? defaultAssignor(p);
   const first = protocols.includes('cooperative') ? 'cooperative' : protocols[0];
@@ -38,6 +51,8 @@ export function placesFor(protocols: Protocol[], assignor?: string): Place[] {
     { protocol: first, assignor: pick(first), members: 3, topics: 1, partitions: 4, static: false },
     { protocol: second, assignor: secondAssignor, members: 2, topics: 2, partitions: 2, static: true },
   ];
+  if (machine === 'classic-consumer')
+    places.push({ protocol: first, assignor: pick(first), members: 2, topics: 1, partitions: 2, static: false, timers: classicShortPoll });
   if (protocols.length === 1 && protocols[0] === 'consumer')
     places.push({
       protocol: 'consumer',

@@ -114,7 +114,7 @@ export function runMutant(id: string, budget: Budget): MutantResult {
     ...(capped && { capped }),
   });
   const assignor = mutant.assignors?.[0];
-  for (const place of placesFor(mutant.protocols, assignor)) {
+  for (const place of placesFor(mutant.protocols, assignor, id.slice(0, id.indexOf('/')))) {
     const label = placeLabel(place);
     const left = deadline - performance.now();
     if (left <= 0) {

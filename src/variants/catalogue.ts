@@ -495,6 +495,16 @@ export const catalogue: Variant[] = [
     },
   }),
   defineVariant({
+    name: 'poll-timeout-no-leave',
+    description:
+      'The classic consumer whose max.poll.interval.ms expires resets its generation and member id but sends no LeaveGroup (KIP-62 says a dynamic member leaves the group): the coordinator keeps the member, and its partitions, until its session expires, and the group waits for it in the next join phase.',
+    breaks: ['request-deadlines'],
+    explore: { members: 1, partitions: 1, budgets: { stall: 1 }, maxDepth: 12, maxInFlight: 2 },
+    // max.poll.interval.ms just above the heartbeat interval, so that a stall times out in a few steps.
+    settings: { timers: { ...defaultTimers, heartbeatIntervalMs: 1000, maxPollIntervalMs: 1500 } },
+    consumer: { actions: { leaveOnPollTimeout: () => {} } },
+  }),
+  defineVariant({
     name: 'classic-subscribe-ignored',
     description:
       'The classic consumer ignores subscribe() with other topics: it keeps consuming the topics it had, and the group never serves the new subscription.',
