@@ -17,9 +17,9 @@ import { defaultTimers } from '../../models/types.ts';
 import { noFaults } from '../world/faults.ts';
 import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
 import type { ConsumerContext, ConsumerEvent } from '../../models/classic/consumer-state.ts';
-import { builtinAssignors } from '../../models/assignors/index.ts';
-import { closeLeave, closeStart, createConsumerMachine, syncGroupRequest } from '../../models/classic/consumer.ts';
+import { closeLeave, closeStart, syncGroupRequest } from '../../models/classic/consumer.ts';
 import { lossStart } from '../../models/consumer-protocol/member.ts';
+import { builtins } from './builtins.ts';
 import { defineVariant, type Variant } from './variant.ts';
 import { migrationVariants } from './migration-variants.ts';
 
@@ -33,7 +33,7 @@ const rangeWith = (change: (out: ReturnType<Assignor['assign']>) => ReturnType<A
 });
 
 /** The classic consumer's own actions, so that a variant can run one and then change its outcome. */
-const classicConsumerActions = createConsumerMachine(builtinAssignors).implementations.actions;
+const classicConsumerActions = builtins.classicConsumer.actions;
 
 export const catalogue: Variant[] = [
   defineVariant({
