@@ -117,8 +117,8 @@ export const catalogue: Variant[] = [
     description: 'An eager consumer sends JoinGroup without revoking its partitions first.',
     protocols: ['eager'],
     // A member that keeps its partitions through JoinGroup still owns them when they are given to another.
-    // ... and the group can fail to settle.
-    breaks: ['eager-revoke-before-join', 'revoke-before-assign', 'eventually-stable'],
+    // ... and the group can fail to settle; a member whose generation was reset rejoins still holding them (not lost).
+    breaks: ['eager-revoke-before-join', 'revoke-before-assign', 'eventually-stable', 'lost-before-rejoin'],
     explore: { members: 1, partitions: 1, budgets: { addPartition: 1 }, maxDepth: 11, maxInFlight: 1 },
     consumer: { actions: { revokeAllOwned: assign({}) } },
   }),
