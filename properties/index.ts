@@ -35,6 +35,8 @@ import { atLeastOnce } from './invariants/at-least-once.ts';
 import { commitAcknowledged } from './invariants/commit-acknowledged.ts';
 import { coordinatorDeadlines } from './invariants/coordinator-deadlines.ts';
 import { requestDeadlines } from './invariants/request-deadlines.ts';
+import { requestMatching } from './invariants/request-matching.ts';
+import { lostBeforeRejoin } from './invariants/lost-before-rejoin.ts';
 import { staticRestartNoRebalance } from './invariants/static-restart.ts';
 import { leaveAfterRelease } from './invariants/leave-after-release.ts';
 import { conversionKeepsOffsets } from './invariants/conversion-keeps-offsets.ts';
@@ -102,6 +104,8 @@ export const invariants: Invariant[] = [
   commitAcknowledged,
   coordinatorDeadlines,
   requestDeadlines,
+  requestMatching,
+  lostBeforeRejoin,
   // Classic coordinator: bookkeeping and answers by Kafka's rules (docs/oracles.md).
   classicGroupRecords,
   classicGroupAnswers,

@@ -267,8 +267,13 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       }),
       sendJoinGroup: enqueueActions(({ context, event, enqueue }) => {
         // ensureCoordinatorReady: wait (and retry after the backoff) until the coordinator is known.
+        // Nothing is in flight meanwhile: a JoinGroup answered or timed out before this is over
+        // (Kafka's resetJoinGroupFuture), so a late copy of its answer matches nothing.
         if (context.coordinator === null) {
-          enqueue.assign({ timers: { ...context.timers, retry: nowOf(event) + context.cfg.settings.retryBackoffMs } });
+          enqueue.assign({
+            inflight: { ...context.inflight, join: undefined },
+            timers: { ...without(context.timers, 'req:join'), retry: nowOf(event) + context.cfg.settings.retryBackoffMs },
+          });
           return;
         }
         const { msg, sent } = request(context, {
@@ -520,10 +525,13 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       recheckPollLater: assign(({ context, event }) => ({
         timers: { ...context.timers, poll: nowOf(event) + context.cfg.settings.heartbeatIntervalMs },
       })),
-      /** subscribe() with other topics: the next poll rejoins (cooperative: revoking dropped topics first). */
+      /**
+       * subscribe() with other topics (SubscriptionState.subscribe). It requests no rejoin itself:
+       * the next poll() rejoins because the subscription differs from the last JoinGroup's
+       * (`canRejoin`: rejoinNeededOrPending), so one changed and changed back before then does not.
+       */
       changeSubscription: assign(({ context, event }) => ({
         cfg: { ...context.cfg, topics: (event as Extract<Ev, { type: 'SUBSCRIBE' }>).topics },
-        rejoinNeeded: true,
       })),
       updateMetadata: assign(({ context, event }) => {
         const { topics, racks } = event as Extract<Ev, { type: 'METADATA' }>;

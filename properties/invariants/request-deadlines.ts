@@ -1,7 +1,7 @@
 import type { Invariant } from '../invariant.ts';
 import { Passed } from '../step-facts.ts';
-import { clientFamily, ctxOf, isLive } from '../../src/world/view.ts';
-import type { ClientSlot, World } from '../../src/world/types.ts';
+import { clientFamily, ctxOf, isLive, isProcessOf } from '../../src/world/view.ts';
+import type { Choice, ClientSlot, World } from '../../src/world/types.ts';
 
 // The classic consumer's own deadlines. NetworkClient fails every in-flight request after
 // request.timeout.ms (a JoinGroup after max(request.timeout.ms, rebalance timeout + 5 s),
@@ -12,6 +12,7 @@ import type { ClientSlot, World } from '../../src/world/types.ts';
 // a rebalance callback.
 
 const kinds = ['find', 'join', 'sync', 'heartbeat', 'commit', 'leave'] as const;
+
 /** Each kind's timer name, made once: a key built per lookup costs more than the rest of the check. */
 const timerOf: Record<(typeof kinds)[number], string> = {
   find: 'req:find',
@@ -43,6 +44,19 @@ function deadlines(s: ClientSlot, now: number): string | undefined {
     if (strict.has(k) && due !== undefined && c.inflight[k] === undefined)
       return `${s.name} has a ${k} request timeout armed with no ${k} request in flight`;
   }
+  // NetworkClient has a timeout only for a request on the wire. The model's two stand-ins without
+  // one stay in their own state: a leader whose round failed waits on req:sync in `syncing`, and
+  // a JoinGroup answered MEMBER_ID_REQUIRED is followed at once by the next one in `joining`.
+  // Anywhere else a JoinGroup or SyncGroup timeout is left over from an answered request and
+  // would make the member rejoin or look its coordinator up for nothing.
+  if (c.timers['req:join'] !== undefined && state !== 'joining')
+    return `${s.name} is ${state} with a JoinGroup request timeout armed (only a JoinGroup on the wire has one)`;
+  if (c.timers['req:sync'] !== undefined && state !== 'syncing')
+    return `${s.name} is ${state} with a SyncGroup request timeout armed (only a SyncGroup on the wire has one)`;
+  // joinGroupIfNeeded: a JoinGroup that failed (coordinator error, timeout, coordinator unknown)
+  // is sent again after retry.backoff.ms, not when some other timer happens to prompt it.
+  if (state === 'joining' && c.inflight.join === undefined && (c.timers.retry === undefined || c.timers.retry - now > t.retryBackoffMs))
+    return `${s.name} is joining with no JoinGroup in flight and ${c.timers.retry === undefined ? 'no retry due' : `its retry in ${c.timers.retry - now} ms`} (at most ${t.retryBackoffMs} ms)`;
   if ((state === 'syncing' || state === 'stable') && c.generation >= 0) {
     const hb = c.timers.heartbeat;
     if (hb === undefined || hb - now > t.heartbeatIntervalMs)
@@ -71,21 +85,87 @@ function callbackTimed(before: World, s: ClientSlot, now: number): string | unde
   return undefined;
 }
 
+/**
+ * The JoinGroup answer enables the heartbeat thread (HeartbeatThread.enable: heartbeat.resetTimeouts),
+ * so the first heartbeat of the new generation is due a full heartbeat.interval.ms after it: a
+ * heartbeat timer left over from before the join (the thread is disabled in PREPARING_REBALANCE)
+ * would fire early.
+ */
+function heartbeatRestarted(before: World, s: ClientSlot, now: number): string | undefined {
+  const state = String(s.snapshot!.value);
+  if (state !== 'syncing' && state !== 'computing') return undefined;
+  const b = before.clients.find((x) => x.inc === s.inc && x.name === s.name);
+  if (!b || !isLive(b) || String(b.snapshot!.value) !== 'joining') return undefined;
+  const c = ctxOf(s);
+  if (c.timers.heartbeat !== now + c.cfg.settings.heartbeatIntervalMs)
+    return `${s.name} got its JoinGroup answer with its next heartbeat ${c.timers.heartbeat === undefined ? 'not scheduled' : `due in ${c.timers.heartbeat - now} ms`}, not a full ${c.cfg.settings.heartbeatIntervalMs} ms later`;
+  return undefined;
+}
+
+/** States where the heartbeat thread runs and checks the poll timer (not joining or unjoined, where it is disabled). */
+const heartbeatThreadOn = new Set(['stable', 'syncing', 'committing', 'revoking', 'assigning', 'computing']);
+
+/**
+ * KIP-62: when the heartbeat thread finds max.poll.interval.ms expired it calls maybeLeaveGroup:
+ * a dynamic member with a member id and a known coordinator sends LeaveGroup (a static one
+ * sends none: KIP-345), and the generation and member id are reset, so the next poll() rejoins
+ * as a new member.
+ */
+function pollTimeoutLeaves(before: World, choice: Choice | null, after: World): string | undefined {
+  if (choice?.kind !== 'fire' || choice.timer !== 'poll') return undefined;
+  const b = before.clients.find((x) => x.name === choice.target);
+  const a = after.clients.find((x) => x.name === choice.target);
+  if (!b || !a || !isLive(b) || !isLive(a) || a.inc !== b.inc || clientFamily(b) !== 'classic') return undefined;
+  const cb = ctxOf(b);
+  // With the coordinator unknown the heartbeat thread looks it up first and checks the poll
+  // timer only once it is found; the model leaves at once (simplified), which is not judged here.
+  if (!heartbeatThreadOn.has(String(b.snapshot!.value)) || cb.coordinator === null) return undefined;
+  const ca = ctxOf(a);
+  if (ca.generation !== -1 || ca.memberId !== '')
+    return `${a.name}'s max.poll.interval.ms expired but it keeps generation ${ca.generation} and member id '${ca.memberId}'`;
+  const leaves = cb.cfg.instanceId === null && cb.memberId !== '';
+  const sent = after.sent.some((m) => m.to === 'coordinator' && m.body.kind === 'LeaveGroup' && isProcessOf(m.body.client, b));
+  if (leaves !== sent)
+    return `${a.name}'s max.poll.interval.ms expired and it ${sent ? 'sent' : 'did not send'} a LeaveGroup (${cb.cfg.instanceId === null ? 'dynamic' : 'static'} member)`;
+  return undefined;
+}
+
+/**
+ * A timer that fires is used up: the step removes it or schedules it again later. One left at
+ * its deadline would fire again at the same instant without end, and, being the world's earliest
+ * deadline, keep every later timer (and virtual time) from moving.
+ */
+function timerConsumed(before: World, choice: Choice | null, after: World): string | undefined {
+  if (choice?.kind !== 'fire' || choice.target === 'coordinator') return undefined;
+  const b = before.clients.find((x) => x.name === choice.target);
+  const a = after.clients.find((x) => x.name === choice.target);
+  if (!b || !a || !isLive(a) || a.inc !== b.inc || clientFamily(a) !== 'classic') return undefined;
+  const due = ctxOf(a).timers[choice.timer];
+  if (due !== undefined && due <= after.now)
+    return `${a.name}'s ${choice.timer} timer fired but is still due at ${due} ms (now ${after.now} ms)`;
+  return undefined;
+}
+
 const passed = new Passed();
 
 export const requestDeadlines: Invariant = {
   id: 'request-deadlines',
   statement:
-    'A classic consumer times out every request in flight (and only those) within its timeout, heartbeats every heartbeat interval while joined, and enforces max.poll.interval.ms while stalled or in a callback.',
+    'A classic consumer times out every request in flight (and only those) within its timeout, retries a failed JoinGroup after the retry backoff, heartbeats every heartbeat interval while joined (the first a full interval after the JoinGroup answer), and enforces max.poll.interval.ms while stalled or in a callback (leaving the group when it expires).',
   protocols: ['eager', 'cooperative'],
   kind: 'safety',
-  check(before, _choice, after: World, config) {
+  check(before, choice, after: World, config) {
+    const left = pollTimeoutLeaves(before, choice, after) ?? timerConsumed(before, choice, after);
+    if (left) return passed.note(after, config, left);
     // `deadlines` is a function of the process and the time: a process the step left as it was,
     // at the same time, was judged (and passed) on `before` already.
     const same = passed.passed(before, config) && before.now === after.now;
     for (const s of after.clients) {
       if (!isLive(s) || clientFamily(s) !== 'classic') continue;
-      const bad = (same && before.clients.includes(s) ? undefined : deadlines(s, after.now)) ?? callbackTimed(before, s, after.now);
+      const bad =
+        (same && before.clients.includes(s) ? undefined : deadlines(s, after.now)) ??
+        callbackTimed(before, s, after.now) ??
+        heartbeatRestarted(before, s, after.now);
       if (bad) return passed.note(after, config, bad);
     }
     return passed.note(after, config, undefined);

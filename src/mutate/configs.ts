@@ -38,9 +38,19 @@ const shortPoll: Partial<TimerSettings> = { maxPollIntervalMs: 2_000 };
 const shortRebalance: Partial<TimerSettings> = { maxPollIntervalMs: 5_000 };
 
 /**
+ * The classic consumer's own: max.poll.interval.ms (also its rebalance timeout) of 1.5 s, with
+ * heartbeats every second, so that a stall reaches the KIP-62 poll timeout (the leave and the
+ * heartbeat thread's later re-check) within a few steps; at the defaults it needs ten heartbeat
+ * rounds. Kept above the heartbeat interval: the model re-checks an expired poll timer one
+ * heartbeat interval later while the heartbeat thread is off (recheckPollLater).
+ */
+const classicShortPoll: Partial<TimerSettings> = { heartbeatIntervalMs: 1_000, maxPollIntervalMs: 1_500 };
+
+/**
  * A dynamic 3 x 4 group, and a static 2-member group over two topics (subscription changes need
- * two); `machine` adds the place its decisions need (KIP-848: a short poll timeout; the classic
- * coordinator: a short rebalance timeout).
+ * two); `machine` adds the places its decisions need (KIP-848: a short poll timeout; the classic
+ * coordinator: a short rebalance timeout; the classic consumer: a dynamic 2 x 2 group with a short
+ * poll timeout).
  */
 export function placesFor(protocols: Protocol[], assignor?: string, machine?: string): Place[] {
   const defaultAssignor = (p: Protocol) => (p === 'consumer' ? 'uniform' : p === 'cooperative' ? 'cooperative-sticky' : 'range');
@@ -53,6 +63,8 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
     { protocol: first, assignor: pick(first), members: 3, topics: 1, partitions: 4, static: false },
     { protocol: second, assignor: secondAssignor, members: 2, topics: 2, partitions: 2, static: true },
   ];
+  if (machine === 'classic-consumer')
+    places.push({ protocol: first, assignor: pick(first), members: 2, topics: 1, partitions: 2, static: false, timers: classicShortPoll });
   if (protocols.length === 1 && protocols[0] === 'consumer')
     places.push({
       protocol: 'consumer',

@@ -125,8 +125,8 @@ export const catalogue: Variant[] = [
     description: 'An eager consumer sends JoinGroup without revoking its partitions first.',
     protocols: ['eager'],
     // A member that keeps its partitions through JoinGroup still owns them when they are given to another.
-    // ... and the group can fail to settle.
-    breaks: ['eager-revoke-before-join', 'revoke-before-assign', 'eventually-stable'],
+    // ... and the group can fail to settle; a member whose generation was reset rejoins still holding them (not lost).
+    breaks: ['eager-revoke-before-join', 'revoke-before-assign', 'eventually-stable', 'lost-before-rejoin'],
     explore: { members: 1, partitions: 1, budgets: { addPartition: 1 }, maxDepth: 11, maxInFlight: 1 },
     consumer: { actions: { revokeAllOwned: assign({}) } },
   }),
@@ -447,6 +447,80 @@ export const catalogue: Variant[] = [
         }),
       },
     },
+  }),
+  defineVariant({
+    name: 'commit-coordinator-error-ignored',
+    description:
+      'The classic consumer takes an OffsetCommit answered NOT_COORDINATOR or COORDINATOR_NOT_AVAILABLE as a plain failed commit and goes on with the broker that refused it, instead of marking the coordinator unknown and looking it up (ConsumerCoordinator.OffsetCommitResponseHandler): after a failover it keeps committing to the old broker until a heartbeat or a timeout finds out.',
+    breaks: ['request-matching'],
+    explore: { members: 1, partitions: 1, budgets: { failover: 1, commit: 1 }, maxDepth: 12, maxInFlight: 2 },
+    consumer: { guards: { commitCoordinatorError: () => false } },
+  }),
+  defineVariant({
+    name: 'join-timeout-kept',
+    description:
+      "The classic consumer takes the JoinGroup answer but leaves the JoinGroup's request timeout armed: a timer for a request no longer on the wire, which fires later in the round (a rejoin or a rediscovery for nothing wherever the state still handles it).",
+    breaks: ['request-deadlines'],
+    explore: { members: 1, partitions: 1, maxDepth: 5, maxInFlight: 2 },
+    consumer: {
+      actions: {
+        adoptGeneration: assign(({ context, event }: { context: ConsumerContext; event: ConsumerEvent }) => {
+          const r = (event as Extract<ConsumerEvent, { type: 'RESPONSE' }>).msg as {
+            memberId: string;
+            generation: number;
+            protocolName: string | null;
+            leaderId: string | null;
+          };
+          return {
+            memberId: r.memberId,
+            generation: r.generation,
+            protocolName: r.protocolName,
+            isLeader: r.leaderId === r.memberId,
+            inflight: { ...context.inflight, join: undefined },
+          };
+        }),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'lost-partitions-kept',
+    description:
+      'A cooperative classic consumer whose generation was reset (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION, a poll timeout) treats its onJoinPrepare like a normal one: it revokes only partitions of topics it no longer subscribes to and keeps the rest, instead of giving them all up as lost (KIP-429 onPartitionsLost), so it fetches partitions another member may own while it rejoins.',
+    protocols: ['cooperative'],
+    // Its harm shows too: the group hands the partitions on while the lost member still has them.
+    breaks: ['lost-before-rejoin', 'revoke-before-assign'],
+    explore: { members: 1, partitions: 1, budgets: { stall: 1 }, maxDepth: 14, maxInFlight: 2 },
+    // max.poll.interval.ms below the heartbeat interval, so that a stall ends in a KIP-62 leave
+    // (the reset that makes everything lost) within a few steps.
+    settings: { timers: { ...defaultTimers, heartbeatIntervalMs: 1000, maxPollIntervalMs: 1500 } },
+    consumer: {
+      actions: {
+        revokeLostOrUnsubscribed: assign(({ context }: { context: ConsumerContext }) => {
+          const keep = context.owned.filter((p) => context.cfg.topics.includes(p.slice(0, p.lastIndexOf('-'))));
+          return { owned: keep, positions: Object.fromEntries(keep.map((p) => [p, context.positions[p]])) };
+        }),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'poll-timeout-no-leave',
+    description:
+      'The classic consumer whose max.poll.interval.ms expires resets its generation and member id but sends no LeaveGroup (KIP-62 says a dynamic member leaves the group): the coordinator keeps the member, and its partitions, until its session expires, and the group waits for it in the next join phase.',
+    breaks: ['request-deadlines'],
+    explore: { members: 1, partitions: 1, budgets: { stall: 1 }, maxDepth: 12, maxInFlight: 2 },
+    // max.poll.interval.ms just above the heartbeat interval, so that a stall times out in a few steps.
+    settings: { timers: { ...defaultTimers, heartbeatIntervalMs: 1000, maxPollIntervalMs: 1500 } },
+    consumer: { actions: { leaveOnPollTimeout: () => {} } },
+  }),
+  defineVariant({
+    name: 'classic-subscribe-ignored',
+    description:
+      'The classic consumer ignores subscribe() with other topics: it keeps consuming the topics it had, and the group never serves the new subscription.',
+    breaks: ['application-calls'],
+    explore: { members: 1, partitions: 1, topics: 2, budgets: { subscribe: 1 }, maxDepth: 2, maxInFlight: 2 },
+    // Two topics, so that a consumer may subscribe to fewer or more of them.
+    settings: { topics: { t0: 2, t1: 2 }, faults: { ...noFaults, subscribe: true, crash: true } },
+    consumer: { actions: { changeSubscription: () => {} } },
   }),
 ];
 
