@@ -12,6 +12,8 @@ export const groupCoordinatorDecisions = {
       'The leaving member (by member id, or by instance id for a static one) is in the group; otherwise the leave is answered with an error.',
     heartbeatAdmitted:
       'The member lookup of consumerGroupHeartbeat succeeds: a new member (epoch 0), a static replacement, or a known member with an acceptable epoch; otherwise UNKNOWN_MEMBER_ID, FENCED_MEMBER_EPOCH, UNRELEASED_INSTANCE_ID, ...',
+    assignorThrows:
+      'The heartbeat makes the coordinator compute a new target assignment and the server assignor throws (the fault world’s choice, or a user-supplied assignor).',
     isTimer: 'The event is the firing of a timer of the given kind (`session:<member>`, `rebalance:<member>`).',
     commitAccepted:
       'ConsumerGroup.validateOffsetCommit: an OffsetCommit is stored only from a known member carrying its current member epoch (epoch < 0 only in an empty group).',
@@ -37,7 +39,9 @@ export const groupCoordinatorDecisions = {
     admitMember: 'Creates, replaces (static) or updates the member record from the heartbeat; notes whether the group epoch must go up.',
     bumpGroupEpochIfNeeded: 'A new member, a subscription change or a metadata change bumps the group epoch.',
     computeTargetIfNeeded:
-      'groupEpoch > targetEpoch: the preferred server assignor computes every member’s target, seeded with the old one (an assignor that throws leaves it as it was).',
+      'groupEpoch > targetEpoch: the preferred server assignor computes every member’s target, seeded with the old one (for a classic member’s JoinGroup, an assignor that throws leaves it as it was).',
+    failAssignment:
+      'updateTargetAssignment: the server assignor threw; the heartbeat is answered UNKNOWN_SERVER_ERROR and none of its records are written (the group stays as it was).',
     reconcileMember:
       'CurrentAssignmentBuilder: moves the member towards its target: revoke first, then assign partitions once their previous owner released them (UNRELEASED_PARTITIONS wait).',
     armSession: 'Every admitted heartbeat restarts the member’s session timer.',
@@ -76,7 +80,8 @@ export const memberDecisions = {
     answersHeartbeat: 'A response answers the heartbeat in flight (by correlation id), not an abandoned one.',
     heartbeatOk: 'The heartbeat in flight was answered NONE.',
     heartbeatFenced: 'The heartbeat in flight was answered FENCED_MEMBER_EPOCH or UNKNOWN_MEMBER_ID: the member is fenced and rejoins.',
-    heartbeatFatal: 'The heartbeat in flight was answered UNRELEASED_INSTANCE_ID or FENCED_INSTANCE_ID: fatal for the member.',
+    heartbeatFatal:
+      'The heartbeat in flight was answered UNRELEASED_INSTANCE_ID, FENCED_INSTANCE_ID, GROUP_ID_NOT_FOUND or UNKNOWN_SERVER_ERROR (the server assignor threw): fatal for the member.',
     heartbeatCoordinatorError:
       'The heartbeat in flight was answered NOT_COORDINATOR or COORDINATOR_NOT_AVAILABLE: find the coordinator again.',
     answersCommit: 'A response answers the OffsetCommit in flight.',

@@ -328,9 +328,11 @@ export function createMemberMachine() {
       answersHeartbeat: ({ context, event }) => answers(context, 'heartbeat', event),
       heartbeatOk: ({ context, event }) => isHeartbeatError(context, event, ['NONE']),
       heartbeatFenced: ({ context, event }) => isHeartbeatError(context, event, ['FENCED_MEMBER_EPOCH', 'UNKNOWN_MEMBER_ID']),
-      // GROUP_ID_NOT_FOUND (a classic group the policy keeps classic) falls to the Java client's default: fatal.
+      // GROUP_ID_NOT_FOUND (a classic group the policy keeps classic) and UNKNOWN_SERVER_ERROR (the
+      // server assignor threw) fall to the default branch of AbstractHeartbeatRequestManager's
+      // onErrorResponse: handleFatalFailure, transitionToFailed.
       heartbeatFatal: ({ context, event }) =>
-        isHeartbeatError(context, event, ['UNRELEASED_INSTANCE_ID', 'FENCED_INSTANCE_ID', 'GROUP_ID_NOT_FOUND']),
+        isHeartbeatError(context, event, ['UNRELEASED_INSTANCE_ID', 'FENCED_INSTANCE_ID', 'GROUP_ID_NOT_FOUND', 'UNKNOWN_SERVER_ERROR']),
       heartbeatCoordinatorError: ({ context, event }) => isHeartbeatError(context, event, ['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE']),
       answersCommit: ({ context, event }) => answers(context, 'commit', event),
       commitCoordinatorError: ({ context, event }) =>

@@ -4,7 +4,15 @@ import { sticky } from '../../models/assignors/sticky.ts';
 import { cooperativeSticky } from '../../models/assignors/cooperative-sticky.ts';
 import type { Assignor } from '../../models/assignors/types.ts';
 import { uniform } from '../../models/consumer-protocol/assignors.ts';
-import { admission, admitPatch, bumpPatch, leaver, reconcilePatch, removeMember } from '../../models/consumer-protocol/coordinator.ts';
+import {
+  admission,
+  admitPatch,
+  bumpPatch,
+  createGroupCoordinatorMachine,
+  leaver,
+  reconcilePatch,
+  removeMember,
+} from '../../models/consumer-protocol/coordinator.ts';
 import {
   kafkaRules,
   type ConsumerGroupMember,
@@ -34,6 +42,8 @@ const rangeWith = (change: (out: ReturnType<Assignor['assign']>) => ReturnType<A
 
 /** The classic consumer's own actions, so that a variant can run one and then change its outcome. */
 const classicConsumerActions = createConsumerMachine(builtinAssignors).implementations.actions;
+/** The KIP-848 coordinator's own actions, likewise. */
+const groupCoordinatorActions = createGroupCoordinatorMachine().implementations.actions;
 
 export const catalogue: Variant[] = [
   defineVariant({
@@ -534,6 +544,23 @@ catalogue.push(...alternatives);
 
 /** Broken designs of the KIP-848 consumer protocol (coordinator and member). */
 const consumerVariants: Variant[] = [
+  defineVariant({
+    name: 'server-assignor-error-swallowed',
+    description:
+      'When the server assignor throws, the coordinator keeps the heartbeat’s member record and epoch bump, leaves the target as it was and answers as usual (Kafka: UnknownServerException, none of the records written, UNKNOWN_SERVER_ERROR, fatal for the client).',
+    protocols: ['consumer'],
+    breaks: ['assignor-failure-no-effect'],
+    explore: { members: 1, partitions: 1, budgets: { assignorFails: 1 }, maxDepth: 2, maxInFlight: 2 },
+    settings: { faults: { ...noFaults, assignorFailure: true } },
+    coordinator: {
+      guards: { assignorThrows: () => false },
+      actions: {
+        computeTargetIfNeeded: enqueueActions<GroupContext, GroupEvent, undefined>(({ event, enqueue }) => {
+          if (!(event as { assignorFails?: boolean }).assignorFails) enqueue(groupCoordinatorActions.computeTargetIfNeeded as never);
+        }) as never,
+      },
+    },
+  }),
   defineVariant({
     name: 'premature-grant',
     description: 'The coordinator hands out a target partition while another member still holds it (no UNRELEASED_PARTITIONS wait).',

@@ -92,6 +92,8 @@ export function describeChoice(c: Choice | null, before?: World): string {
     case 'slowAssignor':
       return `${c.client}'s assignor will take time in the round its JoinGroupResponse completes (the SyncGroup waits for the callback choice)`;
     case 'assignorFails':
+      if (before?.family === 'consumer')
+        return `deliver ${c.client}'s heartbeat; the coordinator's server assignor throws computing the new target (UNKNOWN_SERVER_ERROR, nothing written)`;
       return `${c.client}'s assignor will throw in the round its JoinGroupResponse completes (the leader fails the round)`;
     case 'replace': {
       const s = before?.clients.find((x) => x.name === c.client);

@@ -1,4 +1,6 @@
 import type { AnyMachineSnapshot } from 'xstate';
+import { computesTarget } from '../../models/consumer-protocol/coordinator.ts';
+import type { GroupContext, GroupEvent } from '../../models/consumer-protocol/coordinator-state.ts';
 import { runnersOf, type Model } from './model.ts';
 import type { ProtocolAdapter } from './protocols/adapter.ts';
 import { classicAdapter } from './protocols/classic.ts';
@@ -80,6 +82,7 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
     if (ordered && toCoordinator) blocked.add(conn);
     if (!linkCut(w, m)) out.push({ kind: 'deliver', id: m.id });
   }
+  const serverAssignorFails = config.faults.assignorFailure && w.family === 'consumer';
   if (config.faults.loss) for (const m of w.net) out.push({ kind: 'drop', id: m.id });
   const due = nextDeadline(w);
   if (due !== Infinity) {
@@ -102,6 +105,8 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
     // group.instance.id while it still runs (one zombie per slot at a time).
     const leaderRound = w.net.some((m) => leaderJoinResponse(m) && isProcessOf(m.body.client, s));
     if (config.faults.assignorFailure && !s.assignorFails && leaderRound) out.push({ kind: 'assignorFails', client: s.name });
+    // KIP-848: the server assignor throws while the coordinator handles this process's heartbeat.
+    if (serverAssignorFails && serverAssignorRound(w, s) !== undefined) out.push({ kind: 'assignorFails', client: s.name });
     if (config.faults.slowAssignor && !s.assignorSlow && leaderRound) out.push({ kind: 'slowAssignor', client: s.name });
     if (config.faults.zombie && config.static && s.zombieOf === null && !w.clients.some((z) => z.zombieOf === s.name && isLive(z)))
       out.push({ kind: 'replace', client: s.name });
@@ -217,8 +222,16 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
     }
     case 'replace':
       return replace(w, choice.client, config, model);
-    case 'assignorFails':
+    case 'assignorFails': {
+      // KIP-848: the heartbeat is delivered now and the coordinator's assignor throws on it.
+      const slot = w.clients.find((s) => s.name === choice.client)!;
+      const msg = clientFamily(slot) === 'consumer' ? serverAssignorRound(w, slot) : undefined;
+      if (msg) {
+        w.net = w.net.filter((m) => m !== msg);
+        return deliver(w, msg, model, config, { assignorFails: true });
+      }
       return setSlot(w, choice.client, { assignorFails: true });
+    }
     case 'slowAssignor':
       return setSlot(w, choice.client, { assignorSlow: true });
     case 'callback': {
@@ -243,6 +256,20 @@ function leaderJoinResponse(m: Msg): boolean {
   if (m.to !== 'client' || m.body.kind !== 'JoinGroupResponse') return false;
   const r = m.body as { error: string; memberId: string; leaderId: string | null; skipAssignment: boolean };
   return r.error === 'NONE' && r.leaderId === r.memberId && !r.skipAssignment;
+}
+
+/**
+ * KIP-848: the process's heartbeat that can be delivered now (the first request on its connection,
+ * link up, to the current coordinator) if handling it makes the coordinator compute a new target
+ * assignment: where `assignorFails` may make the server assignor throw.
+ */
+export function serverAssignorRound(w: World, s: ClientSlot): Msg | undefined {
+  if (w.family !== 'consumer' || w.coordinator.value !== 'active' || !isLive(s)) return undefined;
+  const m = w.net.find((x) => x.to === 'coordinator' && x.body.kind !== 'FindCoordinator' && isProcessOf(x.body.client, s));
+  if (!m || m.body.kind !== 'ConsumerGroupHeartbeat' || linkCut(w, m)) return undefined;
+  if ((m.body as { epoch: number }).epoch !== w.coordinatorEpoch) return undefined;
+  const event = adapterOf(w).requestEvent(w, m.body) as GroupEvent;
+  return computesTarget(w.coordinator.context as GroupContext, event) ? m : undefined;
 }
 
 /** Messages to or from a client whose link is cut cannot be delivered (they may still be lost). */
@@ -271,7 +298,7 @@ function failover(w: World, config: WorldConfig, model: Model): World {
   return { ...unloaded, coordinator, coordinatorEpoch: w.coordinatorEpoch + 1, formation: adapterOf(w).formationAfterFailover(w) };
 }
 
-function deliver(w: World, msg: Msg, model: Model, config: WorldConfig): World {
+function deliver(w: World, msg: Msg, model: Model, config: WorldConfig, fault: { assignorFails?: boolean } = {}): World {
   const adapter = adapterOf(w);
   if (msg.body.kind === 'FindCoordinator') {
     const b = msg.body;
@@ -287,7 +314,7 @@ function deliver(w: World, msg: Msg, model: Model, config: WorldConfig): World {
     if (body.epoch !== w.coordinatorEpoch)
       return enqueue(w, [config.migration ? notCoordinatorReply(body) : adapter.notCoordinator(body)], 'client');
     const request = config.migration ? normalizeCommit(body) : body;
-    const after = toCoordinator(w, adapter.requestEvent(w, request), model, config);
+    const after = toCoordinator(w, { ...adapter.requestEvent(w, request), ...fault }, model, config);
     if (body.kind === 'OffsetCommit') {
       const r = after.sent.find((m) => m.body.corr === body.corr && m.body.client.client === body.client.client);
       const error = r && (r.body as { error?: string }).error;
