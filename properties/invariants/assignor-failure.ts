@@ -31,7 +31,10 @@ function changedRecords(g0: GroupContext, g: GroupContext): string | undefined {
 const answerTo = (after: World, m: Msg): Msg | undefined =>
   after.sent.find(
     (x) =>
-      x.to === 'client' && x.body.corr === m.body.corr && x.body.client.client === m.body.client.client && x.body.client.inc === m.body.client.inc,
+      x.to === 'client' &&
+      x.body.corr === m.body.corr &&
+      x.body.client.client === m.body.client.client &&
+      x.body.client.inc === m.body.client.inc,
   );
 
 export const assignorFailureNoEffect: Invariant = {

@@ -73,6 +73,14 @@ test.each([
   ],
   // The leader's assignor throws once: the round fails, the leader rejoins.
   ['cooperative 2x1, 1 assignor failure', spec({ members: 2, bounds: bounds({ budgets: { ...noBudgets, assignorFails: 1 } }) }), 828, 1655],
+  // KIP-848: the server assignor throws on a heartbeat that computes a target: UNKNOWN_SERVER_ERROR,
+  // nothing written, the member fails fatally; the other member gets the partition.
+  [
+    'consumer/uniform 2x1, 1 server assignor failure',
+    spec({ protocol: 'consumer', assignor: 'uniform', members: 2, bounds: bounds({ budgets: { ...noBudgets, assignorFails: 1 } }) }),
+    157,
+    157,
+  ],
   // KIP-881 racks (no symmetry: each client has its own client.rack): rack-aware range placing two
   // members on their racks, and a replica moving to the other rack, which the leader (it has a
   // client.rack) sees in its metadata and rejoins for.
