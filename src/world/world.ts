@@ -266,7 +266,7 @@ function leaderJoinResponse(m: Msg): boolean {
 export function serverAssignorRound(w: World, s: ClientSlot): Msg | undefined {
   if (w.family !== 'consumer' || w.coordinator.value !== 'active' || !isLive(s)) return undefined;
   const m = w.net.find((x) => x.to === 'coordinator' && x.body.kind !== 'FindCoordinator' && isProcessOf(x.body.client, s));
-  if (!m || m.body.kind !== 'ConsumerGroupHeartbeat' || linkCut(w, m)) return undefined;
+  if (m?.body.kind !== 'ConsumerGroupHeartbeat' || linkCut(w, m)) return undefined;
   if ((m.body as { epoch: number }).epoch !== w.coordinatorEpoch) return undefined;
   const event = adapterOf(w).requestEvent(w, m.body) as GroupEvent;
   return computesTarget(w.coordinator.context as GroupContext, event) ? m : undefined;
