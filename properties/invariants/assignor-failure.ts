@@ -71,7 +71,7 @@ export const assignorFailureNoEffect: Invariant = {
     if (m?.to !== 'client' || m.body.kind !== 'ConsumerGroupHeartbeatResponse' || (m.body as { error: string }).error !== FAILED)
       return undefined;
     const b = processOf(before, m.body.client);
-    if (!b || b.snapshot?.status !== 'active' || b.inc !== m.body.client.inc) return undefined;
+    if (b?.snapshot?.status !== 'active' || b.inc !== m.body.client.inc) return undefined;
     if ((b.snapshot.context as MemberContext).inflight.heartbeat?.corr !== m.body.corr) return undefined;
     const a = after.clients.find((s) => s.name === b.name)!;
     if (a.snapshot?.status === 'active')
