@@ -15,6 +15,7 @@ import { reachesTarget } from './invariants/reaches-target.ts';
 import { releaseAcknowledged } from './invariants/release-acknowledged.ts';
 import { staleRequestsNoEffect } from './invariants/stale-requests-no-effect.ts';
 import { assignorFailureNoEffect } from './invariants/assignor-failure.ts';
+import { installsResolved } from './invariants/installs-resolved.ts';
 import { staticRejoinNoBump } from './invariants/static-rejoin.ts';
 import { generationAdvance } from './invariants/generation-advance.ts';
 import { idleOnlyWhenOutnumbered } from './invariants/idle-members.ts';
@@ -79,6 +80,7 @@ export const invariants: Invariant[] = [
   fencedReleasesFirst,
   staleRequestsNoEffect,
   assignorFailureNoEffect,
+  installsResolved,
   staticRejoinNoBump,
   reachesTarget,
   // KIP-848 bookkeeping, requests and timing (issue 13, part 2; docs/oracles.md).

@@ -88,13 +88,14 @@ export const memberDecisions = {
     commitCoordinatorError: 'The OffsetCommit in flight was answered NOT_COORDINATOR or COORDINATOR_NOT_AVAILABLE.',
     answersFind: 'A response answers the FindCoordinator in flight.',
     isTimer: 'The event is the firing of the named timer.',
-    hasNewTarget: 'A newer assignment than the current one is waiting to be reconciled.',
+    hasNewTarget:
+      'A newer assignment than the current one is waiting to be reconciled, as far as its topics resolve (metadata or held topics): a target whose new topics the metadata does not name yet waits for it.',
     noCommitInFlight: 'No OffsetCommit is in flight (reconciliation waits for the auto-commit before revoking).',
     revokesWithSlowCallback: 'The reconciliation revokes partitions and onPartitionsRevoked takes time (a separate callback step).',
     hasOwned: 'The member owns at least one partition.',
     canCommit: 'The application may commit: it owns partitions, no commit is in flight, it is not stalled and the coordinator is known.',
     coordinatorKnown: 'The coordinator is known.',
-    joined: 'The join was answered with an epoch and an assignment equal to the (empty) current one.',
+    joined: 'The join was answered with an epoch and an assignment whose resolvable part is empty, like the current one.',
     slowLoss: 'transitionToFenced: onPartitionsLost takes time (slow assign/lost callbacks) and something is owned.',
     addsWithSlowCallback: 'The reconciliation adds partitions and onPartitionsAssigned takes time (a separate callback step).',
     commitOnClose:
@@ -115,12 +116,14 @@ export const memberDecisions = {
     clearInflightHeartbeat: 'Forgets the heartbeat in flight (answered or timed out).',
     requireFullHeartbeat: 'Any failed heartbeat makes the next one full (HeartbeatState.reset).',
     fence: 'FENCED_MEMBER_EPOCH / UNKNOWN_MEMBER_ID: onPartitionsLost for everything, epoch 0, and rejoin with the same member id.',
-    changeSubscription: 'A new subscription goes out with the next heartbeat.',
+    changeSubscription:
+      'A new subscription goes out with the next heartbeat; topics new to it are not in the metadata until a metadata response brings them.',
     updateMetadata: 'Adopts the topic metadata the world sends.',
     markCoordinatorUnknown: 'Forgets the coordinator and looks it up again (FindCoordinator).',
     adoptCoordinator: 'A FindCoordinator answer: the coordinator is known again.',
     clearInflightFind: 'Forgets the FindCoordinator in flight.',
-    beginReconciliation: 'maybeReconcile: fix the assignment to move to; with auto-commit, commit consumed offsets first.',
+    beginReconciliation:
+      'maybeReconcile: fix the assignment to move to (its resolvable part; the rest stays pending); with auto-commit, commit consumed offsets first.',
     finishReconciliation:
       'The reconciled assignment becomes current: retained partitions keep their position, added ones start at the committed offset.',
     processRecords: 'The application processes a record of every owned partition (positions advance).',

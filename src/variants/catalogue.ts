@@ -27,7 +27,7 @@ import type { CoordinatorContext } from '../../models/classic/coordinator-state.
 import type { ConsumerContext, ConsumerEvent } from '../../models/classic/consumer-state.ts';
 import { builtinAssignors } from '../../models/assignors/index.ts';
 import { closeLeave, closeStart, createConsumerMachine, syncGroupRequest } from '../../models/classic/consumer.ts';
-import { lossStart } from '../../models/consumer-protocol/member.ts';
+import { createMemberMachine, lossStart } from '../../models/consumer-protocol/member.ts';
 import { defineVariant, type Variant } from './variant.ts';
 import { migrationVariants } from './migration-variants.ts';
 
@@ -42,6 +42,8 @@ const rangeWith = (change: (out: ReturnType<Assignor['assign']>) => ReturnType<A
 
 /** The classic consumer's own actions, so that a variant can run one and then change its outcome. */
 const classicConsumerActions = createConsumerMachine(builtinAssignors).implementations.actions;
+/** The KIP-848 member's own actions, likewise. */
+const memberActions = createMemberMachine().implementations.actions;
 /** The KIP-848 coordinator's own actions, likewise. */
 const groupCoordinatorActions = createGroupCoordinatorMachine().implementations.actions;
 
@@ -544,6 +546,46 @@ catalogue.push(...alternatives);
 
 /** Broken designs of the KIP-848 consumer protocol (coordinator and member). */
 const consumerVariants: Variant[] = [
+  defineVariant({
+    name: 'install-unresolved',
+    description:
+      'A member reconciles its whole target at once, also partitions of a topic its metadata does not name yet (Kafka: only the resolvable part is reconciled; the rest waits for the metadata).',
+    protocols: ['consumer'],
+    breaks: ['installs-resolved'],
+    explore: { members: 1, partitions: 1, topics: 2, budgets: { subscribe: 2 }, maxDepth: 4, maxInFlight: 2 },
+    settings: { topics: { t0: 1, t1: 1 }, faults: { ...noFaults, subscribe: true } },
+    consumer: {
+      guards: {
+        hasNewTarget: ({ context }: { context: MemberContext }) =>
+          context.target !== null && !(context.target.length === context.owned.length && context.target.every((p) => context.owned.includes(p))),
+      },
+      actions: {
+        beginReconciliation: enqueueActions<MemberContext, MemberEvent, undefined>(({ context, enqueue }) => {
+          const assignment = context.target ?? context.owned;
+          enqueue.assign({ reconciling: { assignment, revoked: context.owned.filter((p) => !assignment.includes(p)) }, target: null });
+          if (context.cfg.autoCommit && context.owned.length > 0 && !context.inflight.commit && context.coordinator !== null)
+            enqueue(memberActions.sendCommit as never);
+        }) as never,
+      },
+    },
+  }),
+  defineVariant({
+    name: 'unresolved-dropped',
+    description:
+      'A member reconciles the resolvable part of its target and forgets the rest, so partitions of a topic whose metadata arrives late are never installed (Kafka: they stay pending and a metadata update triggers their reconciliation).',
+    protocols: ['consumer'],
+    breaks: ['reaches-target', 'eventually-stable'],
+    explore: { members: 1, partitions: 1, topics: 2, budgets: { subscribe: 2 }, maxDepth: 6, maxInFlight: 2, liveness: true },
+    settings: { topics: { t0: 1, t1: 1 }, faults: { ...noFaults, subscribe: true } },
+    consumer: {
+      actions: {
+        beginReconciliation: enqueueActions<MemberContext, MemberEvent, undefined>(({ context, enqueue }) => {
+          enqueue(memberActions.beginReconciliation as never);
+          enqueue.assign({ target: null });
+        }) as never,
+      },
+    },
+  }),
   defineVariant({
     name: 'server-assignor-error-swallowed',
     description:
