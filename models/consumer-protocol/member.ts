@@ -400,7 +400,9 @@ export function createMemberMachine() {
       coordinatorKnown: ({ context }) => context.coordinator !== null,
       /** The join was answered with an epoch and an assignment equal to the (empty) current one. */
       joined: ({ context }) =>
-        context.memberEpoch > 0 && !context.inflight.heartbeat && (context.target === null || resolvedPart(context, context.target).length === 0),
+        context.memberEpoch > 0 &&
+        !context.inflight.heartbeat &&
+        (context.target === null || resolvedPart(context, context.target).length === 0),
     },
   }).createMachine({
     id: 'consumer-protocol-member',

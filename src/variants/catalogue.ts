@@ -557,7 +557,8 @@ const consumerVariants: Variant[] = [
     consumer: {
       guards: {
         hasNewTarget: ({ context }: { context: MemberContext }) =>
-          context.target !== null && !(context.target.length === context.owned.length && context.target.every((p) => context.owned.includes(p))),
+          context.target !== null &&
+          !(context.target.length === context.owned.length && context.target.every((p) => context.owned.includes(p))),
       },
       actions: {
         beginReconciliation: enqueueActions<MemberContext, MemberEvent, undefined>(({ context, enqueue }) => {
