@@ -580,7 +580,7 @@ const consumerVariants: Variant[] = [
     settings: { topics: { t0: 1, t1: 1 }, faults: { ...noFaults, subscribe: true } },
     consumer: {
       actions: {
-        beginReconciliation: enqueueActions<MemberContext, MemberEvent, undefined>(({ context, enqueue }) => {
+        beginReconciliation: enqueueActions<MemberContext, MemberEvent, undefined>(({ enqueue }) => {
           enqueue(memberActions.beginReconciliation as never);
           enqueue.assign({ target: null });
         }) as never,
