@@ -23,7 +23,8 @@ import { replyTo, type ConsumerGroupHeartbeatRequest, type ConsumerResponse } fr
 import type { MemberContext, MemberEvent } from '../../models/consumer-protocol/member-state.ts';
 import { defaultTimers } from '../../models/types.ts';
 import { noFaults } from '../world/faults.ts';
-import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
+import { type CoordinatorContext, errorFor, reply } from '../../models/classic/coordinator-state.ts';
+import type { ClassicRequest } from '../../models/classic/messages.ts';
 import type { ConsumerContext, ConsumerEvent } from '../../models/classic/consumer-state.ts';
 import { builtinAssignors } from '../../models/assignors/index.ts';
 import { closeLeave, closeStart, createConsumerMachine, syncGroupRequest } from '../../models/classic/consumer.ts';
@@ -48,6 +49,24 @@ const memberActions = createMemberMachine().implementations.actions;
 const groupCoordinatorActions = createGroupCoordinatorMachine().implementations.actions;
 
 export const catalogue: Variant[] = [
+  defineVariant({
+    name: 'expired-member-heartbeats',
+    description:
+      'The coordinator answers a Heartbeat from a member id it no longer has (its session expired) with NONE, so a dynamic zombie cut off past its session carries on as if it were still a member (Kafka: UNKNOWN_MEMBER_ID, and it rejoins as a new member).',
+    protocols: ['eager', 'cooperative'],
+    breaks: ['zombie-fenced', 'eventually-stable'],
+    explore: { members: 1, partitions: 1, budgets: { replace: 1, cut: 1 }, maxDepth: 9, maxInFlight: 3 },
+    settings: { faults: { ...noFaults, zombie: true, cut: true } },
+    coordinator: {
+      actions: {
+        rejectUnknownMember: enqueueActions(({ event, enqueue }) => {
+          const msg = (event as unknown as { msg: ClassicRequest }).msg;
+          const error = msg.kind === 'Heartbeat' ? 'NONE' : 'UNKNOWN_MEMBER_ID';
+          enqueue({ type: 'send', params: reply(msg, errorFor(msg.kind, error)) } as never);
+        }) as never,
+      },
+    },
+  }),
   defineVariant({
     name: 'no-generation-bump',
     description: 'The coordinator completes a join phase without incrementing the generation id.',

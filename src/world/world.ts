@@ -101,14 +101,14 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
       if (s.status !== 'running' && s.zombieOf === null) out.push({ kind: 'start', client: s.name });
       continue;
     }
-    // Static members: the process is paused or cut off and a replacement starts with the same
-    // group.instance.id while it still runs (one zombie per slot at a time).
     const leaderRound = w.net.some((m) => leaderJoinResponse(m) && isProcessOf(m.body.client, s));
     if (config.faults.assignorFailure && !s.assignorFails && leaderRound) out.push({ kind: 'assignorFails', client: s.name });
     // KIP-848: the server assignor throws while the coordinator handles this process's heartbeat.
     if (serverAssignorFails && serverAssignorRound(w, s) !== undefined) out.push({ kind: 'assignorFails', client: s.name });
     if (config.faults.slowAssignor && !s.assignorSlow && leaderRound) out.push({ kind: 'slowAssignor', client: s.name });
-    if (config.faults.zombie && config.static && s.zombieOf === null && !w.clients.some((z) => z.zombieOf === s.name && isLive(z)))
+    // The process is paused or cut off and a replacement starts while it still runs (one zombie per
+    // slot at a time): with the same group.instance.id for static members, as a new member otherwise.
+    if (config.faults.zombie && s.zombieOf === null && !w.clients.some((z) => z.zombieOf === s.name && isLive(z)))
       out.push({ kind: 'replace', client: s.name });
     const c = common(s);
     const callback = inCallback(s);
