@@ -42,7 +42,10 @@ function dynamicZombieRefused(before: World, after: World, m: Msg, z: ClientSlot
   if (memberId === '' || g.members[memberId] !== undefined || g.pending.includes(memberId)) return undefined;
   const reply = after.sent.find((r) => r.to === 'client' && r.body.corr === m.body.corr && isProcessOf(r.body.client, z));
   const error = reply && (reply.body as { error?: string }).error;
-  if (error !== undefined && error !== 'UNKNOWN_MEMBER_ID' && !coordinatorErrors.includes(error))
+  // A JoinGroup whose protocols the group does not support is refused before the member check
+  // (classicGroupJoinToClassicGroup: INCONSISTENT_GROUP_PROTOCOL), a refusal too.
+  const refusals = ['UNKNOWN_MEMBER_ID', 'INCONSISTENT_GROUP_PROTOCOL', ...coordinatorErrors];
+  if (error !== undefined && !refusals.includes(error))
     return `a ${m.body.kind} from zombie ${z.name} with member id ${memberId}, which the coordinator no longer has, was answered ${error}, not UNKNOWN_MEMBER_ID`;
   return undefined;
 }

@@ -131,13 +131,17 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
       out.push({ kind: 'subscribe', client: s.name, topics });
     }
   }
+  // Rolling restarts go over the slots c1..cN: a zombie is a process the orchestrator has already
+  // replaced, so it is never restarted (nor waited for).
   if (config.upgrade) {
-    const allBounced = w.clients.every((s) => s.phase >= 1);
+    const allBounced = w.clients.every((s) => s.phase >= 1 || s.zombieOf !== null);
     for (const s of w.clients)
-      if (isLive(s) && (s.phase === 0 || (s.phase === 1 && allBounced))) out.push({ kind: 'bounce', client: s.name });
+      if (isLive(s) && s.zombieOf === null && (s.phase === 0 || (s.phase === 1 && allBounced)))
+        out.push({ kind: 'bounce', client: s.name });
   }
   // A migration restarts each consumer once, on the other protocol.
-  if (config.migration) for (const s of w.clients) if (isLive(s) && s.phase === 0) out.push({ kind: 'bounce', client: s.name });
+  if (config.migration)
+    for (const s of w.clients) if (isLive(s) && s.zombieOf === null && s.phase === 0) out.push({ kind: 'bounce', client: s.name });
   for (const t of Object.keys(w.topics)) {
     if (w.topics[t] - (config.topics[t] ?? 0) < config.faults.addPartitions) out.push({ kind: 'addPartition', topic: t });
   }
