@@ -66,3 +66,5 @@ export * as groupCoordinator from '../models/consumer-protocol/coordinator-state
 /** The KIP-848 member's context and helpers (models/consumer-protocol/member-state.ts). */
 export * as groupMember from '../models/consumer-protocol/member-state.ts';
 export { mutantVariant } from './mutate/mutants.ts';
+export { builtins } from './variants/builtins.ts';
+export { variantState, perMember, type VariantState } from './variants/state.ts';

@@ -4,15 +4,7 @@ import { sticky } from '../../models/assignors/sticky.ts';
 import { cooperativeSticky } from '../../models/assignors/cooperative-sticky.ts';
 import type { Assignor } from '../../models/assignors/types.ts';
 import { uniform } from '../../models/consumer-protocol/assignors.ts';
-import {
-  admission,
-  admitPatch,
-  bumpPatch,
-  createGroupCoordinatorMachine,
-  leaver,
-  reconcilePatch,
-  removeMember,
-} from '../../models/consumer-protocol/coordinator.ts';
+import { admission, admitPatch, bumpPatch, leaver, reconcilePatch, removeMember } from '../../models/consumer-protocol/coordinator.ts';
 import {
   kafkaRules,
   type ConsumerGroupMember,
@@ -26,9 +18,9 @@ import { noFaults } from '../world/faults.ts';
 import { type CoordinatorContext, errorFor, reply } from '../../models/classic/coordinator-state.ts';
 import type { ClassicRequest } from '../../models/classic/messages.ts';
 import type { ConsumerContext, ConsumerEvent } from '../../models/classic/consumer-state.ts';
-import { builtinAssignors } from '../../models/assignors/index.ts';
-import { closeLeave, closeStart, createConsumerMachine, syncGroupRequest } from '../../models/classic/consumer.ts';
-import { createMemberMachine, lossStart } from '../../models/consumer-protocol/member.ts';
+import { closeLeave, closeStart, syncGroupRequest } from '../../models/classic/consumer.ts';
+import { lossStart } from '../../models/consumer-protocol/member.ts';
+import { builtins } from './builtins.ts';
 import { defineVariant, type Variant } from './variant.ts';
 import { migrationVariants } from './migration-variants.ts';
 
@@ -42,11 +34,11 @@ const rangeWith = (change: (out: ReturnType<Assignor['assign']>) => ReturnType<A
 });
 
 /** The classic consumer's own actions, so that a variant can run one and then change its outcome. */
-const classicConsumerActions = createConsumerMachine(builtinAssignors).implementations.actions;
+const classicConsumerActions = builtins.classicConsumer.actions;
 /** The KIP-848 member's own actions, likewise. */
-const memberActions = createMemberMachine().implementations.actions;
+const memberActions = builtins.groupMember.actions;
 /** The KIP-848 coordinator's own actions, likewise. */
-const groupCoordinatorActions = createGroupCoordinatorMachine().implementations.actions;
+const groupCoordinatorActions = builtins.groupCoordinator.actions;
 
 export const catalogue: Variant[] = [
   defineVariant({
