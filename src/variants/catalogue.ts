@@ -42,24 +42,6 @@ const groupCoordinatorActions = builtins.groupCoordinator.actions;
 
 export const catalogue: Variant[] = [
   defineVariant({
-    name: 'expired-member-heartbeats',
-    description:
-      'The coordinator answers a Heartbeat from a member id it no longer has (its session expired) with NONE, so a dynamic zombie cut off past its session carries on as if it were still a member (Kafka: UNKNOWN_MEMBER_ID, and it rejoins as a new member).',
-    protocols: ['eager', 'cooperative'],
-    breaks: ['zombie-fenced', 'eventually-stable'],
-    explore: { members: 1, partitions: 1, budgets: { replace: 1, cut: 1 }, maxDepth: 9, maxInFlight: 3 },
-    settings: { faults: { ...noFaults, zombie: true, cut: true } },
-    coordinator: {
-      actions: {
-        rejectUnknownMember: enqueueActions(({ event, enqueue }) => {
-          const msg = (event as unknown as { msg: ClassicRequest }).msg;
-          const error = msg.kind === 'Heartbeat' ? 'NONE' : 'UNKNOWN_MEMBER_ID';
-          enqueue({ type: 'send', params: reply(msg, errorFor(msg.kind, error)) } as never);
-        }) as never,
-      },
-    },
-  }),
-  defineVariant({
     name: 'no-generation-bump',
     description: 'The coordinator completes a join phase without incrementing the generation id.',
     breaks: ['generation-advance', 'idle-only-when-outnumbered', 'balanced-when-stable', 'no-starving-member'],
@@ -260,6 +242,24 @@ export const catalogue: Variant[] = [
     explore: { members: 1, partitions: 1, budgets: { replace: 1 }, maxDepth: 8, maxInFlight: 3 },
     settings: { static: true, faults: { ...noFaults, zombie: true, cut: true, stall: true } },
     coordinator: { guards: { isFencedInstance: () => false } },
+  }),
+  defineVariant({
+    name: 'expired-member-heartbeats',
+    description:
+      'The coordinator answers a Heartbeat from a member id it no longer has (its session expired) with NONE, so a dynamic zombie cut off past its session carries on as if it were still a member (Kafka: UNKNOWN_MEMBER_ID, and it rejoins as a new member).',
+    protocols: ['eager', 'cooperative'],
+    breaks: ['zombie-fenced', 'eventually-stable'],
+    explore: { members: 1, partitions: 1, budgets: { replace: 1, cut: 1 }, maxDepth: 9, maxInFlight: 3 },
+    settings: { faults: { ...noFaults, zombie: true, cut: true } },
+    coordinator: {
+      actions: {
+        rejectUnknownMember: enqueueActions(({ event, enqueue }) => {
+          const msg = (event as unknown as { msg: ClassicRequest }).msg;
+          const error = msg.kind === 'Heartbeat' ? 'NONE' : 'UNKNOWN_MEMBER_ID';
+          enqueue({ type: 'send', params: reply(msg, errorFor(msg.kind, error)) } as never);
+        }) as never,
+      },
+    },
   }),
   defineVariant({
     name: 'assignor-error-swallowed',
