@@ -974,6 +974,11 @@ const kip848OracleVariants: Variant[] = [
             event: MemberEvent;
             enqueue: { assign(p: Partial<MemberContext>): void; (a: { type: 'send'; params: unknown }): void };
           }) => {
+            // The classic consumer has an action of the same name: it keeps its own.
+            if (context.cfg.protocol !== 'consumer') {
+              enqueue(builtins.classicConsumer.actions.sendCommit as never);
+              return;
+            }
             const msg = {
               kind: 'OffsetCommit',
               corr: context.nextCorr,
