@@ -10,7 +10,7 @@ export interface FidelityCase {
   name: string;
   /** The Kafka test it comes from: `Class.method` (the module in `area`). */
   kafka: string;
-  area: 'client assignors' | 'server assignors' | 'KIP-848 reconciliation' | 'classic protocol';
+  area: 'client assignors' | 'server assignors' | 'KIP-848 reconciliation' | 'KIP-848 coordinator' | 'classic protocol';
   check: 'exact' | 'properties';
   /** Throws an Error naming the divergence. */
   run(): void;

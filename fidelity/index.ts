@@ -1,5 +1,6 @@
 import { Divergence, type FidelityCase, type NotPorted } from './case.ts';
 import { classicCases } from './classic.ts';
+import { consumerCoordinatorCases } from './consumer-coordinator.ts';
 import { clientAssignorCases, clientAssignorsNotPorted } from './client-assignors.ts';
 import { rackAssignorCases, rackAssignorsNotPorted } from './rack-assignors.ts';
 import { reconciliationCases, reconciliationNotPorted } from './reconciliation.ts';
@@ -13,6 +14,7 @@ export const fidelityCases: FidelityCase[] = [
   ...rackAssignorCases,
   ...serverAssignorCases,
   ...reconciliationCases,
+  ...consumerCoordinatorCases,
   ...classicCases,
 ];
 

@@ -14,6 +14,8 @@ import { ownerBookkeeping } from './invariants/owner-bookkeeping.ts';
 import { reachesTarget } from './invariants/reaches-target.ts';
 import { releaseAcknowledged } from './invariants/release-acknowledged.ts';
 import { staleRequestsNoEffect } from './invariants/stale-requests-no-effect.ts';
+import { assignorFailureNoEffect } from './invariants/assignor-failure.ts';
+import { installsResolved } from './invariants/installs-resolved.ts';
 import { staticRejoinNoBump } from './invariants/static-rejoin.ts';
 import { generationAdvance } from './invariants/generation-advance.ts';
 import { idleOnlyWhenOutnumbered } from './invariants/idle-members.ts';
@@ -82,6 +84,8 @@ export const invariants: Invariant[] = [
   epochsGrow,
   fencedReleasesFirst,
   staleRequestsNoEffect,
+  assignorFailureNoEffect,
+  installsResolved,
   staticRejoinNoBump,
   reachesTarget,
   // KIP-848 bookkeeping, requests and timing (issue 13, part 2; docs/oracles.md).

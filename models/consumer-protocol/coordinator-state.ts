@@ -91,7 +91,8 @@ export interface GroupContext {
 export type ClassicGroupRequest = Exclude<ClassicRequest, { kind: 'OffsetCommit' }>;
 
 export type GroupEvent =
-  | { type: 'ConsumerGroupHeartbeat'; now: number; msg: ConsumerGroupHeartbeatRequest; topics: Topics }
+  /** `assignorFails`: the fault world's choice that the server assignor throws if this heartbeat computes a target. */
+  | { type: 'ConsumerGroupHeartbeat'; now: number; msg: ConsumerGroupHeartbeatRequest; topics: Topics; assignorFails?: boolean }
   | {
       type: 'OffsetCommit';
       now: number;

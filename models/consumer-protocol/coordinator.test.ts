@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { AnyMachineSnapshot } from 'xstate';
 import { fastRunner } from '../../src/world/runtime.ts';
-import { groupCoordinatorMachine } from './coordinator.ts';
+import { createGroupCoordinatorMachine, groupCoordinatorMachine } from './coordinator.ts';
+import { serverAssignors } from './assignors.ts';
 import { groupStateOf, type GroupContext } from './coordinator-state.ts';
 import type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, ConsumerResponse } from './messages.ts';
 
@@ -33,20 +34,20 @@ const hb = (client: string, memberEpoch: number, o: Partial<ConsumerGroupHeartbe
 class Group {
   snap: AnyMachineSnapshot;
   now = 0;
-  constructor() {
-    [this.snap] = run.initial({ sessionTimeoutMs: SESSION, heartbeatIntervalMs: 3000 });
-  }
   get ctx() {
     return this.snap.context as GroupContext;
   }
-  send(msg: ConsumerGroupHeartbeatRequest): ConsumerGroupHeartbeatResponse {
-    const [next, out] = run.send(this.snap, { type: msg.kind, now: this.now, msg, topics } as never);
+  constructor(private readonly runner = run) {
+    [this.snap] = runner.initial({ sessionTimeoutMs: SESSION, heartbeatIntervalMs: 3000 });
+  }
+  send(msg: ConsumerGroupHeartbeatRequest, fault: { assignorFails?: boolean } = {}): ConsumerGroupHeartbeatResponse {
+    const [next, out] = this.runner.send(this.snap, { type: msg.kind, now: this.now, msg, topics, ...fault } as never);
     this.snap = next;
     return (out as ConsumerResponse[])[0] as ConsumerGroupHeartbeatResponse;
   }
   fire(name: string) {
     this.now = this.ctx.timers[name];
-    [this.snap] = run.send(this.snap, { type: 'TIMER', now: this.now, name, topics } as never);
+    [this.snap] = this.runner.send(this.snap, { type: 'TIMER', now: this.now, name, topics } as never);
   }
 }
 
@@ -216,5 +217,54 @@ describe('subscription and metadata changes', () => {
     } as never);
     expect((next.context as GroupContext).groupEpoch).toBe(3);
     expect((next.context as GroupContext).target['c1-1']).toHaveLength(6);
+  });
+});
+
+describe('a server assignor that throws (GroupMetadataManager.updateTargetAssignment)', () => {
+  // GroupMetadataManagerTest.testPartitionAssignorExceptionOnRegularHeartbeat: a member joins, the
+  // assignor throws PartitionAssignorException, and the heartbeat fails with UnknownServerException
+  // (no records: the write operation fails as a whole).
+  test('a joining member whose heartbeat computes a target gets UNKNOWN_SERVER_ERROR; the group is left as it was', () => {
+    const g = new Group();
+    const before = g.ctx;
+    const r = g.send(hb('c1', 0), { assignorFails: true });
+    expect(r.error).toBe('UNKNOWN_SERVER_ERROR');
+    expect(g.ctx).toEqual(before);
+    expect(Object.keys(g.ctx.members)).toEqual([]);
+  });
+
+  test('a user-supplied assignor that throws does the same; a heartbeat that computes nothing does not run it', () => {
+    let calls = 0;
+    const throwing = {
+      ...serverAssignors.uniform,
+      assign: () => {
+        calls++;
+        throw new Error('Assignment failed.');
+      },
+    };
+    const g = new Group(fastRunner(createGroupCoordinatorMachine({ ...serverAssignors, uniform: throwing })));
+    expect(g.send(hb('c1', 0)).error).toBe('UNKNOWN_SERVER_ERROR');
+    expect(g.ctx.groupEpoch).toBe(0);
+    expect(calls).toBeGreaterThan(0);
+  });
+
+  test('an existing member whose heartbeat bumps the epoch (subscription change) fails; the next heartbeat computes again', () => {
+    const g = twoStableMembers();
+    const before = g.ctx;
+    const epoch = before.members['c1-1'].memberEpoch;
+    const r = g.send(hb('c1', epoch, { topics: [] }), { assignorFails: true });
+    expect(r.error).toBe('UNKNOWN_SERVER_ERROR');
+    expect(g.ctx).toEqual(before);
+    // Nothing was written: the same change, handled again without the fault, bumps the epoch once.
+    const ok = g.send(hb('c1', epoch, { topics: [] }));
+    expect(ok.error).toBe('NONE');
+    expect(g.ctx.groupEpoch).toBe(before.groupEpoch + 1);
+    expect(g.ctx.targetEpoch).toBe(before.groupEpoch + 1);
+  });
+
+  test('the fault has no effect on a heartbeat that computes no target', () => {
+    const g = twoStableMembers();
+    const epoch = g.ctx.members['c1-1'].memberEpoch;
+    expect(g.send(hb('c1', epoch), { assignorFails: true }).error).toBe('NONE');
   });
 });

@@ -215,6 +215,24 @@ export const reconcilePatch =
     };
   };
 
+/**
+ * The heartbeat's update of the group, as far as the target: the member admitted, the group epoch
+ * bumped if needed. When its group epoch is past the target epoch, the heartbeat computes a target.
+ */
+function beforeTarget(context: Ctx, event: Ev): Ctx {
+  const admitted = { ...context, ...admitPatch({ context, event }) };
+  return { ...admitted, ...bumpPatch((ctx) => ctx.groupEpoch + 1)({ context: admitted, event }) };
+}
+
+/** An admitted, non-leaving heartbeat that makes the coordinator compute a new target assignment. */
+export function computesTarget(context: Ctx, event: Ev): boolean {
+  const msg = hb(event);
+  if (msg.memberEpoch === LEAVE_EPOCH || msg.memberEpoch === STATIC_LEAVE_EPOCH) return false;
+  if (typeof admission(context, msg) === 'string') return false;
+  const ctx = beforeTarget(context, event);
+  return ctx.groupEpoch > ctx.targetEpoch;
+}
+
 /** The server assignor the most members name (ties: first in group.consumer.assignors order), else the default. */
 function preferredAssignor(ctx: Ctx, assignors: Record<string, ServerAssignor>): ServerAssignor {
   const votes = new Map<string, number>();
@@ -225,7 +243,21 @@ function preferredAssignor(ctx: Ctx, assignors: Record<string, ServerAssignor>):
   return assignors[best ?? defaultServerAssignor] ?? Object.values(assignors)[0];
 }
 
+/** The target the preferred assignor computes for the group as it is (throws what the assignor throws). */
+function computeTarget(context: Ctx, assignors: Record<string, ServerAssignor>): Record<string, TopicPartition[]> {
+  const assignor = preferredAssignor(context, assignors);
+  const members = Object.fromEntries(
+    Object.values(context.members).map((m) => [m.memberId, { topics: m.topics, instanceId: m.instanceId }]),
+  );
+  return assignor.assign({ topics: context.subscriptionMetadata, members, previous: context.target });
+}
+
 export function createGroupCoordinatorMachine(assignors: Record<string, ServerAssignor> = serverAssignors) {
+  /** Kafka's own assignors never throw; a user-supplied one may, so only those are tried in advance. */
+  const mayThrow = (ctx: Ctx) => {
+    const a = preferredAssignor(ctx, assignors);
+    return !Object.values(serverAssignors).includes(a);
+  };
   return setup({
     types: {} as { context: Ctx; events: Ev; input: GroupInput },
     actions: {
@@ -437,20 +469,24 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
       /** groupEpoch > targetEpoch: the preferred server assignor recomputes every member's target, seeded with the old one. */
       computeTargetIfNeeded: assign(({ context }) => {
         if (context.groupEpoch <= context.targetEpoch) return {};
-        const assignor = preferredAssignor(context, assignors);
-        const members = Object.fromEntries(
-          Object.values(context.members).map((m) => [m.memberId, { topics: m.topics, instanceId: m.instanceId }]),
-        );
         try {
-          const target = assignor.assign({ topics: context.subscriptionMetadata, members, previous: context.target });
-          return { target, targetEpoch: context.groupEpoch };
+          return { target: computeTarget(context, assignors), targetEpoch: context.groupEpoch };
         } catch {
-          // GroupMetadataManager: a PartitionAssignorException becomes UnknownServerException
-          // and the heartbeat's records are not written. Simplified: the target stays as it was
-          // (groupEpoch > targetEpoch, so the next heartbeat computes again); the epoch bump is
-          // kept and the member is not sent UNKNOWN_SERVER_ERROR.
+          // Reached only by a classic member's JoinGroup in a consumer group (a heartbeat whose
+          // assignor throws takes failAssignment instead). Kafka fails that JoinGroup with
+          // UNKNOWN_SERVER_ERROR too. Simplified: the target stays as it was (groupEpoch >
+          // targetEpoch, so the next request computes again) and the JoinGroup is answered.
           return {};
         }
+      }),
+      /**
+       * GroupMetadataManager.updateTargetAssignment: a PartitionAssignorException becomes
+       * UnknownServerException, the write operation fails, none of the heartbeat's records are
+       * written (the member, the epoch bump, the target) and the heartbeat is answered
+       * UNKNOWN_SERVER_ERROR: the group stays exactly as it was.
+       */
+      failAssignment: enqueueActions(({ event, enqueue }) => {
+        enqueue({ type: 'send', params: errorReply(hb(event), 'UNKNOWN_SERVER_ERROR') });
       }),
       reconcileMember: assign(reconcilePatch(kafkaRules)),
       armSession: assign(({ context, event }) => ({
@@ -522,6 +558,22 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
       isStaticLeave: ({ event }) => hb(event).memberEpoch === STATIC_LEAVE_EPOCH && hb(event).instanceId !== null,
       leaverKnown: ({ context, event }) => typeof leaver(context, hb(event)) !== 'string',
       heartbeatAdmitted: ({ context, event }) => typeof admission(context, hb(event)) !== 'string',
+      /**
+       * The heartbeat makes the coordinator compute a target and the assignor throws: the fault
+       * world's choice (`assignorFails` on the event), or a user-supplied assignor that throws.
+       */
+      assignorThrows: ({ context, event }) => {
+        if (!computesTarget(context, event)) return false;
+        if ((event as { assignorFails?: boolean }).assignorFails === true) return true;
+        const ctx = beforeTarget(context, event);
+        if (!mayThrow(ctx)) return false;
+        try {
+          computeTarget(ctx, assignors);
+          return false;
+        } catch {
+          return true;
+        }
+      },
       isTimer: ({ event }, prefix: string) => event.type === 'TIMER' && event.name.startsWith(`${prefix}:`),
       /** validateOnlineDowngradeWithFencedMember for the member leaving with -1. */
       leaveDowngrades: ({ context, event }) => downgradeOnFence(context, hb(event).memberId),
@@ -564,6 +616,7 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
             },
             { guard: and(['isLeave', 'leaverKnown']), actions: 'fenceLeavingMember' },
             { guard: and(['isStaticLeave', 'leaverKnown']), actions: 'parkStaticMember' },
+            { guard: and(['heartbeatAdmitted', 'assignorThrows']), actions: 'failAssignment' },
             {
               guard: 'heartbeatAdmitted',
               actions: [

@@ -12,6 +12,8 @@ export const groupCoordinatorDecisions = {
       'The leaving member (by member id, or by instance id for a static one) is in the group; otherwise the leave is answered with an error.',
     heartbeatAdmitted:
       'The member lookup of consumerGroupHeartbeat succeeds: a new member (epoch 0), a static replacement, or a known member with an acceptable epoch; otherwise UNKNOWN_MEMBER_ID, FENCED_MEMBER_EPOCH, UNRELEASED_INSTANCE_ID, ...',
+    assignorThrows:
+      'The heartbeat makes the coordinator compute a new target assignment and the server assignor throws (the fault world’s choice, or a user-supplied assignor).',
     isTimer: 'The event is the firing of a timer of the given kind (`session:<member>`, `rebalance:<member>`).',
     commitAccepted:
       'ConsumerGroup.validateOffsetCommit: an OffsetCommit is stored only from a known member carrying its current member epoch (epoch < 0 only in an empty group).',
@@ -37,7 +39,9 @@ export const groupCoordinatorDecisions = {
     admitMember: 'Creates, replaces (static) or updates the member record from the heartbeat; notes whether the group epoch must go up.',
     bumpGroupEpochIfNeeded: 'A new member, a subscription change or a metadata change bumps the group epoch.',
     computeTargetIfNeeded:
-      'groupEpoch > targetEpoch: the preferred server assignor computes every member’s target, seeded with the old one (an assignor that throws leaves it as it was).',
+      'groupEpoch > targetEpoch: the preferred server assignor computes every member’s target, seeded with the old one (for a classic member’s JoinGroup, an assignor that throws leaves it as it was).',
+    failAssignment:
+      'updateTargetAssignment: the server assignor threw; the heartbeat is answered UNKNOWN_SERVER_ERROR and none of its records are written (the group stays as it was).',
     reconcileMember:
       'CurrentAssignmentBuilder: moves the member towards its target: revoke first, then assign partitions once their previous owner released them (UNRELEASED_PARTITIONS wait).',
     armSession: 'Every admitted heartbeat restarts the member’s session timer.',
@@ -76,20 +80,22 @@ export const memberDecisions = {
     answersHeartbeat: 'A response answers the heartbeat in flight (by correlation id), not an abandoned one.',
     heartbeatOk: 'The heartbeat in flight was answered NONE.',
     heartbeatFenced: 'The heartbeat in flight was answered FENCED_MEMBER_EPOCH or UNKNOWN_MEMBER_ID: the member is fenced and rejoins.',
-    heartbeatFatal: 'The heartbeat in flight was answered UNRELEASED_INSTANCE_ID or FENCED_INSTANCE_ID: fatal for the member.',
+    heartbeatFatal:
+      'The heartbeat in flight was answered UNRELEASED_INSTANCE_ID, FENCED_INSTANCE_ID, GROUP_ID_NOT_FOUND or UNKNOWN_SERVER_ERROR (the server assignor threw): fatal for the member.',
     heartbeatCoordinatorError:
       'The heartbeat in flight was answered NOT_COORDINATOR or COORDINATOR_NOT_AVAILABLE: find the coordinator again.',
     answersCommit: 'A response answers the OffsetCommit in flight.',
     commitCoordinatorError: 'The OffsetCommit in flight was answered NOT_COORDINATOR or COORDINATOR_NOT_AVAILABLE.',
     answersFind: 'A response answers the FindCoordinator in flight.',
     isTimer: 'The event is the firing of the named timer.',
-    hasNewTarget: 'A newer assignment than the current one is waiting to be reconciled.',
+    hasNewTarget:
+      'A newer assignment than the current one is waiting to be reconciled, as far as its topics resolve (metadata or held topics): a target whose new topics the metadata does not name yet waits for it.',
     noCommitInFlight: 'No OffsetCommit is in flight (reconciliation waits for the auto-commit before revoking).',
     revokesWithSlowCallback: 'The reconciliation revokes partitions and onPartitionsRevoked takes time (a separate callback step).',
     hasOwned: 'The member owns at least one partition.',
     canCommit: 'The application may commit: it owns partitions, no commit is in flight, it is not stalled and the coordinator is known.',
     coordinatorKnown: 'The coordinator is known.',
-    joined: 'The join was answered with an epoch and an assignment equal to the (empty) current one.',
+    joined: 'The join was answered with an epoch and an assignment whose resolvable part is empty, like the current one.',
     slowLoss: 'transitionToFenced: onPartitionsLost takes time (slow assign/lost callbacks) and something is owned.',
     addsWithSlowCallback: 'The reconciliation adds partitions and onPartitionsAssigned takes time (a separate callback step).',
     commitOnClose:
@@ -110,12 +116,14 @@ export const memberDecisions = {
     clearInflightHeartbeat: 'Forgets the heartbeat in flight (answered or timed out).',
     requireFullHeartbeat: 'Any failed heartbeat makes the next one full (HeartbeatState.reset).',
     fence: 'FENCED_MEMBER_EPOCH / UNKNOWN_MEMBER_ID: onPartitionsLost for everything, epoch 0, and rejoin with the same member id.',
-    changeSubscription: 'A new subscription goes out with the next heartbeat.',
+    changeSubscription:
+      'A new subscription goes out with the next heartbeat; topics new to it are not in the metadata until a metadata response brings them.',
     updateMetadata: 'Adopts the topic metadata the world sends.',
     markCoordinatorUnknown: 'Forgets the coordinator and looks it up again (FindCoordinator).',
     adoptCoordinator: 'A FindCoordinator answer: the coordinator is known again.',
     clearInflightFind: 'Forgets the FindCoordinator in flight.',
-    beginReconciliation: 'maybeReconcile: fix the assignment to move to; with auto-commit, commit consumed offsets first.',
+    beginReconciliation:
+      'maybeReconcile: fix the assignment to move to (its resolvable part; the rest stays pending); with auto-commit, commit consumed offsets first.',
     finishReconciliation:
       'The reconciled assignment becomes current: retained partitions keep their position, added ones start at the committed offset.',
     processRecords: 'The application processes a record of every owned partition (positions advance).',

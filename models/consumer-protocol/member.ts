@@ -86,6 +86,18 @@ export const lossStart = (ctx: Ctx): Partial<Ctx> => ({
 /** Everything the member holds is gone (onPartitionsLost, or the end of a leave). */
 const lost = { owned: [], positions: {}, target: null, reconciling: null, committed: {} } satisfies Partial<Ctx>;
 
+const topicOf = (p: string) => p.slice(0, p.lastIndexOf('-'));
+/**
+ * findResolvableAssignmentAndTriggerMetadataUpdate: a partition of the target can be reconciled
+ * once its topic id resolves to a name, from the metadata cache or from the names of topics the
+ * member holds (assignedTopicNamesCache). Kafka resolves by topic id: a partition added to a topic
+ * the member knows resolves at once; a topic missing from the metadata waits for it.
+ */
+export const resolvable = (ctx: Ctx) => (p: string) =>
+  ctx.metadata[topicOf(p)] !== undefined || ctx.owned.some((q) => topicOf(q) === topicOf(p));
+/** The part of an assignment the member can reconcile now (assignmentReadyToReconcile). */
+export const resolvedPart = (ctx: Ctx, assignment: readonly string[]): string[] => assignment.filter(resolvable(ctx));
+
 const answers = (ctx: Ctx, slot: 'heartbeat' | 'commit' | 'find', e: Ev): boolean =>
   e.type === 'RESPONSE' && ctx.inflight[slot]?.corr === e.msg.corr;
 const isHeartbeatError = (ctx: Ctx, e: Ev, codes: string[]) => answers(ctx, 'heartbeat', e) && codes.includes(resp(e).error);
@@ -169,9 +181,18 @@ export function createMemberMachine() {
         };
       }),
       /** A new subscription goes out with the next heartbeat (SubscribedTopicNames differs from the last sent). */
-      changeSubscription: assign(({ context, event }) => ({
-        cfg: { ...context.cfg, topics: (event as Extract<Ev, { type: 'SUBSCRIBE' }>).topics },
-      })),
+      /**
+       * A topic new to the subscription is not in the consumer's metadata yet: subscribe asks for
+       * it (ConsumerMetadata: requestUpdateForNewTopics) and it arrives with a later metadata
+       * response (the world's `metadata` choice), possibly after the coordinator assigned it.
+       */
+      changeSubscription: assign(({ context, event }) => {
+        const topics = (event as Extract<Ev, { type: 'SUBSCRIBE' }>).topics;
+        const added = topics.filter((t) => !context.cfg.topics.includes(t));
+        const metadata = { ...context.metadata };
+        for (const t of added) delete metadata[t];
+        return { cfg: { ...context.cfg, topics }, metadata };
+      }),
       updateMetadata: assign(({ event }) => ({ metadata: (event as Extract<Ev, { type: 'METADATA' }>).topics })),
 
       // ---- coordinator discovery --------------------------------------------------------------
@@ -204,8 +225,12 @@ export function createMemberMachine() {
       // ---- reconciliation ---------------------------------------------------------------------
       /** maybeReconcile: fix the assignment to move to; with auto-commit, commit consumed offsets first. */
       beginReconciliation: enqueueActions(({ context, event, enqueue }) => {
-        const assignment = context.target ?? context.owned;
-        enqueue.assign({ reconciling: { assignment, revoked: context.owned.filter((p) => !assignment.includes(p)) }, target: null });
+        const full = context.target ?? context.owned;
+        // Only the resolvable part is reconciled; the whole target stays pending until the
+        // metadata names every topic in it (a metadata update triggers the next reconciliation).
+        const assignment = resolvedPart(context, full);
+        const target = assignment.length < full.length ? full : null;
+        enqueue.assign({ reconciling: { assignment, revoked: context.owned.filter((p) => !assignment.includes(p)) }, target });
         if (context.cfg.autoCommit && context.owned.length > 0 && !context.inflight.commit && context.coordinator !== null)
           enqueue('sendCommit');
         void event;
@@ -328,17 +353,22 @@ export function createMemberMachine() {
       answersHeartbeat: ({ context, event }) => answers(context, 'heartbeat', event),
       heartbeatOk: ({ context, event }) => isHeartbeatError(context, event, ['NONE']),
       heartbeatFenced: ({ context, event }) => isHeartbeatError(context, event, ['FENCED_MEMBER_EPOCH', 'UNKNOWN_MEMBER_ID']),
-      // GROUP_ID_NOT_FOUND (a classic group the policy keeps classic) falls to the Java client's default: fatal.
+      // GROUP_ID_NOT_FOUND (a classic group the policy keeps classic) and UNKNOWN_SERVER_ERROR (the
+      // server assignor threw) fall to the default branch of AbstractHeartbeatRequestManager's
+      // onErrorResponse: handleFatalFailure, transitionToFailed.
       heartbeatFatal: ({ context, event }) =>
-        isHeartbeatError(context, event, ['UNRELEASED_INSTANCE_ID', 'FENCED_INSTANCE_ID', 'GROUP_ID_NOT_FOUND']),
+        isHeartbeatError(context, event, ['UNRELEASED_INSTANCE_ID', 'FENCED_INSTANCE_ID', 'GROUP_ID_NOT_FOUND', 'UNKNOWN_SERVER_ERROR']),
       heartbeatCoordinatorError: ({ context, event }) => isHeartbeatError(context, event, ['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE']),
       answersCommit: ({ context, event }) => answers(context, 'commit', event),
       commitCoordinatorError: ({ context, event }) =>
         answers(context, 'commit', event) && ['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE'].includes(resp(event).error),
       answersFind: ({ context, event }) => answers(context, 'find', event),
       isTimer: ({ event }, name: string) => event.type === 'TIMER' && event.name === name,
-      /** A newer assignment than the current one is waiting to be reconciled. */
-      hasNewTarget: ({ context }) => context.target !== null && !sameSet(context.target, context.owned),
+      /**
+       * A newer assignment than the current one is waiting to be reconciled, as far as its topics
+       * resolve (maybeReconcile reconciles only a resolvable part that differs from the current one).
+       */
+      hasNewTarget: ({ context }) => context.target !== null && !sameSet(resolvedPart(context, context.target), context.owned),
       noCommitInFlight: ({ context }) => context.inflight.commit === undefined,
       revokesWithSlowCallback: ({ context }) => context.cfg.slowCallbacks && (context.reconciling?.revoked.length ?? 0) > 0,
       hasOwned: ({ context }) => context.owned.length > 0,
@@ -369,7 +399,10 @@ export function createMemberMachine() {
         context.owned.length > 0 && context.inflight.commit === undefined && !context.stalled && context.coordinator !== null,
       coordinatorKnown: ({ context }) => context.coordinator !== null,
       /** The join was answered with an epoch and an assignment equal to the (empty) current one. */
-      joined: ({ context }) => context.memberEpoch > 0 && context.target === null && !context.inflight.heartbeat,
+      joined: ({ context }) =>
+        context.memberEpoch > 0 &&
+        !context.inflight.heartbeat &&
+        (context.target === null || resolvedPart(context, context.target).length === 0),
     },
   }).createMachine({
     id: 'consumer-protocol-member',

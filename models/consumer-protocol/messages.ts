@@ -16,7 +16,9 @@ export type ConsumerErrorCode =
   /** A ConsumerGroupHeartbeat to a classic group that may not be converted (migration policy). */
   | 'GROUP_ID_NOT_FOUND'
   | 'NOT_COORDINATOR'
-  | 'COORDINATOR_NOT_AVAILABLE';
+  | 'COORDINATOR_NOT_AVAILABLE'
+  /** The server assignor threw while computing the target (GroupMetadataManager: UnknownServerException). */
+  | 'UNKNOWN_SERVER_ERROR';
 
 /** Member epoch sentinels on the wire (ConsumerGroupHeartbeatRequest). */
 export const JOIN_EPOCH = 0;

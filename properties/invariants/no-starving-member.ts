@@ -11,9 +11,14 @@ import { groupMembers, common, coord, isLive, isSettled, liveClients } from '../
  * has not left), or the group runs a protocol the consumer does not support
  * (INCONSISTENT_GROUP_PROTOCOL; in a migration, GROUP_ID_NOT_FOUND answered to a
  * consumer-protocol heartbeat by a classic group that will not convert, which the Java client
- * treats as fatal, docs/migration.md). Every other error is retried (rejoin, rediscover, back off).
+ * treats as fatal, docs/migration.md). KIP-848 also gives up on a heartbeat answered with an error
+ * its heartbeat manager does not know (UNKNOWN_SERVER_ERROR, as when the server assignor throws:
+ * the default branch of AbstractHeartbeatRequestManager.onErrorResponse). Every other error is
+ * retried (rejoin, rediscover, back off).
  */
 const fatal = new Set(['FENCED_INSTANCE_ID', 'UNRELEASED_INSTANCE_ID', 'INCONSISTENT_GROUP_PROTOCOL', 'GROUP_ID_NOT_FOUND']);
+const fatalFor = (kind: string, error: string) =>
+  fatal.has(error) || (kind === 'ConsumerGroupHeartbeatResponse' && error === 'UNKNOWN_SERVER_ERROR');
 
 /** A process the world keeps running stopped in this step: only an answer with a fatal error may do that. */
 function stopped(before: World, choice: Choice | null, after: World): string | undefined {
@@ -25,7 +30,7 @@ function stopped(before: World, choice: Choice | null, after: World): string | u
     // A replaced process runs on as a zombie slot `c1#1`, still answered as `c1`.
     const to = m?.to === 'client' ? m.body.client.client : undefined;
     const error = to === a.name || a.name.startsWith(`${to}#`) ? (m!.body as { error?: string }).error : undefined;
-    if (error === undefined || !fatal.has(error))
+    if (error === undefined || !fatalFor(m!.body.kind, error))
       return `${a.name} stopped for good on ${error ? `a ${m!.body.kind} answered ${error}` : (choice?.kind ?? 'nothing')}, which a consumer retries`;
   }
   return undefined;
@@ -103,7 +108,7 @@ function starved(after: World): string | undefined {
 export const noStarvingMember: Invariant = {
   id: 'no-starving-member',
   statement:
-    'No consumer is left out: a process stops only on a fatal error (fenced or unreleased instance id, inconsistent protocol), the coordinator refuses a protocol only when no member shares it, a leaving member is removed at once, and in a stable group no member owns nothing while another holds two or more partitions of a topic it subscribes to.',
+    'No consumer is left out: a process stops only on a fatal error (fenced or unreleased instance id, inconsistent protocol, a KIP-848 heartbeat failing with UNKNOWN_SERVER_ERROR), the coordinator refuses a protocol only when no member shares it, a leaving member is removed at once, and in a stable group no member owns nothing while another holds two or more partitions of a topic it subscribes to.',
   protocols: ['eager', 'cooperative', 'consumer'],
   kind: 'safety',
   check(before, choice, after) {

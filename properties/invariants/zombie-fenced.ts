@@ -1,6 +1,6 @@
 import type { Invariant } from '../invariant.ts';
 import { delivered } from '../step-facts.ts';
-import type { World } from '../../src/world/types.ts';
+import type { ClientSlot, Msg, World } from '../../src/world/types.ts';
 import { common, groupMembers, isLive, isProcessOf, processOf } from '../../src/world/view.ts';
 
 const coordinatorErrors = ['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE', 'COORDINATOR_LOAD_IN_PROGRESS'];
@@ -25,10 +25,35 @@ const parked = (w: World, instance: string): boolean =>
  * become a member again: Kafka allows that. And a classic zombie whose very first JoinGroup
  * arrives late is, to the coordinator, the newer incarnation.)
  */
+/** Classic requests that name a member, which a coordinator that no longer holds it must refuse. */
+const memberRequests = ['Heartbeat', 'SyncGroup', 'JoinGroup', 'LeaveGroup'];
+
+/**
+ * A dynamic member's zombie (its process left running while a replacement joined as a new
+ * member): once the coordinator no longer knows its member id (the session expired, or it was
+ * removed from a join phase), its classic requests with that id are answered UNKNOWN_MEMBER_ID
+ * (GroupMetadataManager: classic group member validation), and it must rejoin from scratch as a
+ * new member. Only then, like any newcomer, may it become a member again.
+ */
+function dynamicZombieRefused(before: World, after: World, m: Msg, z: ClientSlot): string | undefined {
+  if (after.family !== 'classic' || before.family !== 'classic' || !memberRequests.includes(m.body.kind)) return undefined;
+  const memberId = (m.body as { memberId?: string }).memberId ?? '';
+  const g = before.coordinator.context as { members: Record<string, unknown>; pending: string[] };
+  if (memberId === '' || g.members[memberId] !== undefined || g.pending.includes(memberId)) return undefined;
+  const reply = after.sent.find((r) => r.to === 'client' && r.body.corr === m.body.corr && isProcessOf(r.body.client, z));
+  const error = reply && (reply.body as { error?: string }).error;
+  // A JoinGroup whose protocols the group does not support is refused before the member check
+  // (classicGroupJoinToClassicGroup: INCONSISTENT_GROUP_PROTOCOL), a refusal too.
+  const refusals = ['UNKNOWN_MEMBER_ID', 'INCONSISTENT_GROUP_PROTOCOL', ...coordinatorErrors];
+  if (error !== undefined && !refusals.includes(error))
+    return `a ${m.body.kind} from zombie ${z.name} with member id ${memberId}, which the coordinator no longer has, was answered ${error}, not UNKNOWN_MEMBER_ID`;
+  return undefined;
+}
+
 export const zombieFenced: Invariant = {
   id: 'zombie-fenced',
   statement:
-    'A replaced process still running with the same group.instance.id (a zombie) is fenced: classic answers its requests FENCED_INSTANCE_ID, and none of its requests takes the instance away from its live replacement.',
+    'A replaced process still running (a zombie) is fenced: with the same group.instance.id, classic answers its requests FENCED_INSTANCE_ID and none takes the instance away from its live replacement; a dynamic one whose member id the classic coordinator no longer has is answered UNKNOWN_MEMBER_ID.',
   protocols: ['eager', 'cooperative', 'consumer'],
   kind: 'safety',
   check(before, choice, after) {
@@ -36,9 +61,10 @@ export const zombieFenced: Invariant = {
     if (m?.to !== 'coordinator') return undefined;
     const z = processOf(before, m.body.client);
     if (!z || z.zombieOf === null || !isLive(z)) return undefined;
-    const replacement = before.clients.find((s) => s.name === z.zombieOf);
     const instance = common(z).cfg.instanceId;
-    if (!replacement || !isLive(replacement) || instance === null) return undefined;
+    if (instance === null) return dynamicZombieRefused(before, after, m, z);
+    const replacement = before.clients.find((s) => s.name === z.zombieOf);
+    if (!replacement || !isLive(replacement)) return undefined;
     const held = holder(before, instance);
     if (held === undefined || held !== common(replacement).memberId) return undefined;
     const memberId = (m.body as { memberId?: string }).memberId ?? '';

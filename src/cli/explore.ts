@@ -75,8 +75,8 @@ const budgetFlags: Record<(typeof budgetedKinds)[number], [string, string]> = {
   subscribe: ['--subscribes', 'subscription changes (with several topics)'],
   process: ['--processes', 'record-processing steps'],
   commit: ['--commits', 'offset commits'],
-  replace: ['--zombies', 'replacements that leave the old process running (static members: a zombie)'],
-  assignorFails: ['--assignor-fails', "rounds whose leader's assignor throws (classic)"],
+  replace: ['--zombies', 'replacements that leave the old process running as a zombie (static: same instance id; dynamic: a new member)'],
+  assignorFails: ['--assignor-fails', "assignor failures (classic: a leader's round; KIP-848: a heartbeat that computes a target)"],
   moveReplica: ['--replica-moves', 'replicas moved to another rack (with --racks)'],
   slowAssignor: ['--slow-assignors', "rounds whose leader's assignor takes time (classic)"],
 };

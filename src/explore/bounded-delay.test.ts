@@ -71,8 +71,31 @@ test.each([
     35,
     35,
   ],
+  // A dynamic member's zombie: the replacement joins as a new member beside it (complete).
+  [
+    'eager/range 1x1 dynamic, 1 zombie',
+    spec({ protocol: 'eager', assignor: 'range', bounds: bounds({ budgets: { ...noBudgets, replace: 1 } }) }),
+    1293,
+    1293,
+  ],
   // The leader's assignor throws once: the round fails, the leader rejoins.
   ['cooperative 2x1, 1 assignor failure', spec({ members: 2, bounds: bounds({ budgets: { ...noBudgets, assignorFails: 1 } }) }), 828, 1655],
+  // KIP-848: the server assignor throws on a heartbeat that computes a target: UNKNOWN_SERVER_ERROR,
+  // nothing written, the member fails fatally; the other member gets the partition.
+  [
+    'consumer/uniform 2x1, 1 server assignor failure',
+    spec({ protocol: 'consumer', assignor: 'uniform', members: 2, bounds: bounds({ budgets: { ...noBudgets, assignorFails: 1 } }) }),
+    157,
+    157,
+  ],
+  // KIP-848 topic resolution: a member subscribes to a topic again, whose metadata it then lacks;
+  // the coordinator assigns it at once and the member installs it only once the metadata arrives.
+  [
+    'consumer/uniform 1x1 with 2 topics, 2 subscription changes',
+    spec({ protocol: 'consumer', assignor: 'uniform', topics: 2, bounds: bounds({ budgets: { ...noBudgets, subscribe: 2 } }) }),
+    115,
+    115,
+  ],
   // KIP-881 racks (no symmetry: each client has its own client.rack): rack-aware range placing two
   // members on their racks, and a replica moving to the other rack, which the leader (it has a
   // client.rack) sees in its metadata and rejoins for.
@@ -223,4 +246,20 @@ test('slow assignor: the complete 1x1 search reaches the leader removed while it
   const late = findVariant('slow-assignor-late-snapshot')!;
   const { spec: v } = resolveSpec(late, {});
   expect(exploreSpec(v, {}, late).violation?.invariant).toBe('stable-coverage');
+});
+
+// A dynamic zombie cut off past its session: the coordinator drops its member and must answer its
+// requests UNKNOWN_MEMBER_ID. Pinned to a depth (member ids are numbered, as above); the broken
+// variant that answers its Heartbeat NONE is caught within the same bounds.
+test('bounded exploration, pinned state count: eager/range 1x1 dynamic, 1 zombie, 1 cut, depth 16', () => {
+  const s = spec({
+    protocol: 'eager',
+    assignor: 'range',
+    bounds: bounds({ budgets: { ...noBudgets, replace: 1, cut: 1 }, maxDepth: 16 }),
+  });
+  const r = exploreSpec(s);
+  expect(r.violation).toBeUndefined();
+  expect(r.states).toBe(6251);
+  const broken = exploreSpec({ ...s, variant: 'expired-member-heartbeats' });
+  expect(broken.violation?.invariant).toBe('zombie-fenced');
 });

@@ -15,7 +15,8 @@ import { replyTo, type ConsumerGroupHeartbeatRequest, type ConsumerResponse } fr
 import type { MemberContext, MemberEvent } from '../../models/consumer-protocol/member-state.ts';
 import { defaultTimers } from '../../models/types.ts';
 import { noFaults } from '../world/faults.ts';
-import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
+import { type CoordinatorContext, errorFor, reply } from '../../models/classic/coordinator-state.ts';
+import type { ClassicRequest } from '../../models/classic/messages.ts';
 import type { ConsumerContext, ConsumerEvent } from '../../models/classic/consumer-state.ts';
 import { closeLeave, closeStart, syncGroupRequest } from '../../models/classic/consumer.ts';
 import { lossStart } from '../../models/consumer-protocol/member.ts';
@@ -35,6 +36,10 @@ const rangeWith = (change: (out: ReturnType<Assignor['assign']>) => ReturnType<A
 
 /** The classic consumer's own actions, so that a variant can run one and then change its outcome. */
 const classicConsumerActions = builtins.classicConsumer.actions;
+/** The KIP-848 member's own actions, likewise. */
+const memberActions = builtins.groupMember.actions;
+/** The KIP-848 coordinator's own actions, likewise. */
+const groupCoordinatorActions = builtins.groupCoordinator.actions;
 
 export const catalogue: Variant[] = [
   defineVariant({
@@ -90,7 +95,10 @@ export const catalogue: Variant[] = [
     name: 'forgetful-assignor',
     description: 'The range assignor leaves the last partition of every topic unassigned.',
     // Dropping a partition from a member also unbalances the counts.
-    breaks: ['stable-coverage', 'balanced-when-stable'],
+    // With a dynamic zombie beside its replacement the group can have more members than slots, and
+    // the member that would get the last partition is left with none: idle though not outnumbered,
+    // and starving while another holds two.
+    breaks: ['stable-coverage', 'balanced-when-stable', 'idle-only-when-outnumbered', 'no-starving-member'],
     explore: { members: 1, partitions: 1, maxDepth: 7, maxInFlight: 1 },
     assignors: {
       range: rangeWith((out) => {
@@ -245,6 +253,24 @@ export const catalogue: Variant[] = [
     explore: { members: 1, partitions: 1, budgets: { replace: 1 }, maxDepth: 8, maxInFlight: 3 },
     settings: { static: true, faults: { ...noFaults, zombie: true, cut: true, stall: true } },
     coordinator: { guards: { isFencedInstance: () => false } },
+  }),
+  defineVariant({
+    name: 'expired-member-heartbeats',
+    description:
+      'The coordinator answers a Heartbeat from a member id it no longer has (its session expired) with NONE, so a dynamic zombie cut off past its session carries on as if it were still a member (Kafka: UNKNOWN_MEMBER_ID, and it rejoins as a new member).',
+    protocols: ['eager', 'cooperative'],
+    breaks: ['zombie-fenced', 'eventually-stable'],
+    explore: { members: 1, partitions: 1, budgets: { replace: 1, cut: 1 }, maxDepth: 9, maxInFlight: 3 },
+    settings: { faults: { ...noFaults, zombie: true, cut: true } },
+    coordinator: {
+      actions: {
+        rejectUnknownMember: enqueueActions(({ event, enqueue }) => {
+          const msg = (event as unknown as { msg: ClassicRequest }).msg;
+          const error = msg.kind === 'Heartbeat' ? 'NONE' : 'UNKNOWN_MEMBER_ID';
+          enqueue({ type: 'send', params: reply(msg, errorFor(msg.kind, error)) } as never);
+        }) as never,
+      },
+    },
   }),
   defineVariant({
     name: 'assignor-error-swallowed',
@@ -617,6 +643,65 @@ catalogue.push(...alternatives);
 /** Broken designs of the KIP-848 consumer protocol (coordinator and member). */
 const consumerVariants: Variant[] = [
   defineVariant({
+    name: 'install-unresolved',
+    description:
+      'A member reconciles its whole target at once, also partitions of a topic its metadata does not name yet (Kafka: only the resolvable part is reconciled; the rest waits for the metadata).',
+    protocols: ['consumer'],
+    breaks: ['installs-resolved'],
+    explore: { members: 1, partitions: 1, topics: 2, budgets: { subscribe: 2 }, maxDepth: 4, maxInFlight: 2 },
+    settings: { topics: { t0: 1, t1: 1 }, faults: { ...noFaults, subscribe: true } },
+    consumer: {
+      guards: {
+        hasNewTarget: ({ context }: { context: MemberContext }) =>
+          context.target !== null &&
+          !(context.target.length === context.owned.length && context.target.every((p) => context.owned.includes(p))),
+      },
+      actions: {
+        beginReconciliation: enqueueActions<MemberContext, MemberEvent, undefined>(({ context, enqueue }) => {
+          const assignment = context.target ?? context.owned;
+          enqueue.assign({ reconciling: { assignment, revoked: context.owned.filter((p) => !assignment.includes(p)) }, target: null });
+          if (context.cfg.autoCommit && context.owned.length > 0 && !context.inflight.commit && context.coordinator !== null)
+            enqueue(memberActions.sendCommit as never);
+        }) as never,
+      },
+    },
+  }),
+  defineVariant({
+    name: 'unresolved-dropped',
+    description:
+      'A member reconciles the resolvable part of its target and forgets the rest, so partitions of a topic whose metadata arrives late are never installed (Kafka: they stay pending and a metadata update triggers their reconciliation).',
+    protocols: ['consumer'],
+    breaks: ['reaches-target', 'eventually-stable'],
+    explore: { members: 1, partitions: 1, topics: 2, budgets: { subscribe: 2 }, maxDepth: 6, maxInFlight: 2, liveness: true },
+    settings: { topics: { t0: 1, t1: 1 }, faults: { ...noFaults, subscribe: true } },
+    consumer: {
+      actions: {
+        beginReconciliation: enqueueActions<MemberContext, MemberEvent, undefined>(({ enqueue }) => {
+          enqueue(memberActions.beginReconciliation as never);
+          enqueue.assign({ target: null });
+        }) as never,
+      },
+    },
+  }),
+  defineVariant({
+    name: 'server-assignor-error-swallowed',
+    description:
+      'When the server assignor throws, the coordinator keeps the heartbeat’s member record and epoch bump, leaves the target as it was and answers as usual (Kafka: UnknownServerException, none of the records written, UNKNOWN_SERVER_ERROR, fatal for the client).',
+    protocols: ['consumer'],
+    // A joining member answered with the old target's epoch (0) heartbeats on as if in the group.
+    breaks: ['assignor-failure-no-effect', 'left-holds-nothing'],
+    explore: { members: 1, partitions: 1, budgets: { assignorFails: 1 }, maxDepth: 2, maxInFlight: 2 },
+    settings: { faults: { ...noFaults, assignorFailure: true } },
+    coordinator: {
+      guards: { assignorThrows: () => false },
+      actions: {
+        computeTargetIfNeeded: enqueueActions<GroupContext, GroupEvent, undefined>(({ event, enqueue }) => {
+          if (!(event as { assignorFails?: boolean }).assignorFails) enqueue(groupCoordinatorActions.computeTargetIfNeeded as never);
+        }) as never,
+      },
+    },
+  }),
+  defineVariant({
     name: 'premature-grant',
     description: 'The coordinator hands out a target partition while another member still holds it (no UNRELEASED_PARTITIONS wait).',
     protocols: ['consumer'],
@@ -899,7 +984,9 @@ const kip848OracleVariants: Variant[] = [
     description:
       'A consumer that has finished revoking does not acknowledge at once: the new owned set goes out with the next regular heartbeat, and the partitions it released wait for it.',
     protocols: ['consumer'],
-    breaks: ['heartbeat-cadence'],
+    // A reconciliation waiting for metadata (a topic new to the subscription) ends in a second
+    // acknowledgement, which also waits: the group can take longer to settle than the timers allow.
+    breaks: ['heartbeat-cadence', 'bounded-rebalance'],
     explore: { members: 2, partitions: 2, maxDepth: 12, maxInFlight: 3 },
     consumer: { actions: { acknowledge: assign({}) } },
   }),
@@ -969,6 +1056,11 @@ const kip848OracleVariants: Variant[] = [
             event: MemberEvent;
             enqueue: { assign(p: Partial<MemberContext>): void; (a: { type: 'send'; params: unknown }): void };
           }) => {
+            // The classic consumer has an action of the same name: it keeps its own.
+            if (context.cfg.protocol !== 'consumer') {
+              enqueue(builtins.classicConsumer.actions.sendCommit as never);
+              return;
+            }
             const msg = {
               kind: 'OffsetCommit',
               corr: context.nextCorr,

@@ -92,10 +92,14 @@ export function describeChoice(c: Choice | null, before?: World): string {
     case 'slowAssignor':
       return `${c.client}'s assignor will take time in the round its JoinGroupResponse completes (the SyncGroup waits for the callback choice)`;
     case 'assignorFails':
+      if (before?.family === 'consumer')
+        return `deliver ${c.client}'s heartbeat; the coordinator's server assignor throws computing the new target (UNKNOWN_SERVER_ERROR, nothing written)`;
       return `${c.client}'s assignor will throw in the round its JoinGroupResponse completes (the leader fails the round)`;
     case 'replace': {
       const s = before?.clients.find((x) => x.name === c.client);
-      return `${c.client} is replaced: its process runs on as zombie ${c.client}#${s?.inc ?? '?'}, a new one starts with the same group.instance.id`;
+      const instance = (s?.snapshot?.context as { cfg?: { instanceId?: string | null } } | undefined)?.cfg?.instanceId;
+      const next = instance ? 'a new one starts with the same group.instance.id' : 'a new one starts as a new member';
+      return `${c.client} is replaced: its process runs on as zombie ${c.client}#${s?.inc ?? '?'}, ${next}`;
     }
     default:
       return `${c.kind} ${c.client}`;

@@ -50,8 +50,9 @@ export interface FaultSettings {
    */
   slowAssignLost: boolean;
   /**
-   * Static members only: a process may be left running as a zombie (paused or cut off) while a
-   * replacement starts with the same group.instance.id (the `replace` choice).
+   * A process may be left running as a zombie (paused or cut off) while a replacement starts (the
+   * `replace` choice): with the same group.instance.id for static members, as a new member for
+   * dynamic ones.
    */
   zombie: boolean;
   /**

@@ -1,4 +1,6 @@
 import type { AnyMachineSnapshot } from 'xstate';
+import { computesTarget } from '../../models/consumer-protocol/coordinator.ts';
+import type { GroupContext, GroupEvent } from '../../models/consumer-protocol/coordinator-state.ts';
 import { runnersOf, type Model } from './model.ts';
 import type { ProtocolAdapter } from './protocols/adapter.ts';
 import { classicAdapter } from './protocols/classic.ts';
@@ -81,6 +83,7 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
     }
     if (!linkCut(w, m)) out.push({ kind: 'deliver', id: m.id });
   }
+  const serverAssignorFails = config.faults.assignorFailure && w.family === 'consumer';
   if (config.faults.loss) for (const m of w.net) out.push({ kind: 'drop', id: m.id });
   const due = nextDeadline(w);
   if (due !== Infinity) {
@@ -103,8 +106,6 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
       if (s.status !== 'running' && s.zombieOf === null) out.push({ kind: 'start', client: s.name });
       continue;
     }
-    // Static members: the process is paused or cut off and a replacement starts with the same
-    // group.instance.id while it still runs (one zombie per slot at a time).
     if ((config.faults.assignorFailure && !s.assignorFails) || (config.faults.slowAssignor && !s.assignorSlow)) {
       leaderRounds ??= w.net.filter(leaderJoinResponse);
       let leaderRound = false;
@@ -112,7 +113,11 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
       if (config.faults.assignorFailure && !s.assignorFails && leaderRound) out.push({ kind: 'assignorFails', client: s.name });
       if (config.faults.slowAssignor && !s.assignorSlow && leaderRound) out.push({ kind: 'slowAssignor', client: s.name });
     }
-    if (config.faults.zombie && config.static && s.zombieOf === null && !hasLiveZombie(w, s.name))
+    // KIP-848: the server assignor throws while the coordinator handles this process's heartbeat.
+    if (serverAssignorFails && serverAssignorRound(w, s) !== undefined) out.push({ kind: 'assignorFails', client: s.name });
+    // The process is paused or cut off and a replacement starts while it still runs (one zombie per
+    // slot at a time): with the same group.instance.id for static members, as a new member otherwise.
+    if (config.faults.zombie && s.zombieOf === null && !hasLiveZombie(w, s.name))
       out.push({ kind: 'replace', client: s.name });
     const c = common(s);
     const callback = inCallback(s);
@@ -133,13 +138,17 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
       out.push({ kind: 'subscribe', client: s.name, topics });
     }
   }
+  // Rolling restarts go over the slots c1..cN: a zombie is a process the orchestrator has already
+  // replaced, so it is never restarted (nor waited for).
   if (config.upgrade) {
-    const allBounced = w.clients.every((s) => s.phase >= 1);
+    const allBounced = w.clients.every((s) => s.phase >= 1 || s.zombieOf !== null);
     for (const s of w.clients)
-      if (isLive(s) && (s.phase === 0 || (s.phase === 1 && allBounced))) out.push({ kind: 'bounce', client: s.name });
+      if (isLive(s) && s.zombieOf === null && (s.phase === 0 || (s.phase === 1 && allBounced)))
+        out.push({ kind: 'bounce', client: s.name });
   }
   // A migration restarts each consumer once, on the other protocol.
-  if (config.migration) for (const s of w.clients) if (isLive(s) && s.phase === 0) out.push({ kind: 'bounce', client: s.name });
+  if (config.migration)
+    for (const s of w.clients) if (isLive(s) && s.zombieOf === null && s.phase === 0) out.push({ kind: 'bounce', client: s.name });
   for (const t of Object.keys(w.topics)) {
     if (w.topics[t] - (config.topics[t] ?? 0) < config.faults.addPartitions) out.push({ kind: 'addPartition', topic: t });
   }
@@ -260,8 +269,16 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
     }
     case 'replace':
       return replace(w, choice.client, config, model);
-    case 'assignorFails':
+    case 'assignorFails': {
+      // KIP-848: the heartbeat is delivered now and the coordinator's assignor throws on it.
+      const slot = w.clients.find((s) => s.name === choice.client)!;
+      const msg = clientFamily(slot) === 'consumer' ? serverAssignorRound(w, slot) : undefined;
+      if (msg) {
+        w.net = w.net.filter((m) => m !== msg);
+        return deliver(w, msg, model, config, { assignorFails: true });
+      }
       return setSlot(w, choice.client, { assignorFails: true });
+    }
     case 'slowAssignor':
       return setSlot(w, choice.client, { assignorSlow: true });
     case 'callback': {
@@ -286,6 +303,20 @@ function leaderJoinResponse(m: Msg): boolean {
   if (m.to !== 'client' || m.body.kind !== 'JoinGroupResponse') return false;
   const r = m.body as { error: string; memberId: string; leaderId: string | null; skipAssignment: boolean };
   return r.error === 'NONE' && r.leaderId === r.memberId && !r.skipAssignment;
+}
+
+/**
+ * KIP-848: the process's heartbeat that can be delivered now (the first request on its connection,
+ * link up, to the current coordinator) if handling it makes the coordinator compute a new target
+ * assignment: where `assignorFails` may make the server assignor throw.
+ */
+export function serverAssignorRound(w: World, s: ClientSlot): Msg | undefined {
+  if (w.family !== 'consumer' || w.coordinator.value !== 'active' || !isLive(s)) return undefined;
+  const m = w.net.find((x) => x.to === 'coordinator' && x.body.kind !== 'FindCoordinator' && isProcessOf(x.body.client, s));
+  if (m?.body.kind !== 'ConsumerGroupHeartbeat' || linkCut(w, m)) return undefined;
+  if ((m.body as { epoch: number }).epoch !== w.coordinatorEpoch) return undefined;
+  const event = adapterOf(w).requestEvent(w, m.body) as GroupEvent;
+  return computesTarget(w.coordinator.context as GroupContext, event) ? m : undefined;
 }
 
 /** Messages to or from a client whose link is cut cannot be delivered (they may still be lost). */
@@ -314,7 +345,7 @@ function failover(w: World, config: WorldConfig, model: Model): World {
   return { ...unloaded, coordinator, coordinatorEpoch: w.coordinatorEpoch + 1, formation: adapterOf(w).formationAfterFailover(w) };
 }
 
-function deliver(w: World, msg: Msg, model: Model, config: WorldConfig): World {
+function deliver(w: World, msg: Msg, model: Model, config: WorldConfig, fault: { assignorFails?: boolean } = {}): World {
   const adapter = adapterOf(w);
   if (msg.body.kind === 'FindCoordinator') {
     const b = msg.body;
@@ -330,7 +361,7 @@ function deliver(w: World, msg: Msg, model: Model, config: WorldConfig): World {
     if (body.epoch !== w.coordinatorEpoch)
       return enqueue(w, [config.migration ? notCoordinatorReply(body) : adapter.notCoordinator(body)], 'client');
     const request = config.migration ? normalizeCommit(body) : body;
-    const after = toCoordinator(w, adapter.requestEvent(w, request), model, config);
+    const after = toCoordinator(w, { ...adapter.requestEvent(w, request), ...fault }, model, config);
     if (body.kind === 'OffsetCommit') {
       const r = after.sent.find((m) => m.body.corr === body.corr && m.body.client.client === body.client.client);
       const error = r && (r.body as { error?: string }).error;
