@@ -38,8 +38,8 @@ test('the exemption is the drift record alone: without it the same world breaks 
   const cx = readCounterexample(file);
   const { result } = replayStored(session(cx.config), cx.choices, 'corpus');
   const { drift: _d, ...withoutDrift } = result.world;
-  expect(balancedWhenStable.check(result.world, null, result.world, undefined)).toBeUndefined();
-  expect(balancedWhenStable.check(withoutDrift, null, withoutDrift, undefined)).toMatch(
+  expect(balancedWhenStable.check(result.world, null, result.world, cx.config)).toBeUndefined();
+  expect(balancedWhenStable.check(withoutDrift, null, withoutDrift, cx.config)).toMatch(
     /partition counts of t1 (0\/2|2\/0) differ by more than one/,
   );
 });
