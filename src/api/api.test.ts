@@ -65,7 +65,11 @@ test('compare: cooperative moves fewer partitions than eager on a scale-out', as
 test('with no option picking campaigns, check also plans every campaign with static members, then the rolling upgrade', () => {
   const labels = planCampaigns({}, undefined).map((p) => p.label);
   const plain = labels.filter((l) => !l.includes('static') && !l.startsWith('upgrade'));
-  expect(labels.filter((l) => l.includes(' static ')).map((l) => l.replace(' static', ''))).toEqual(plain);
+  // The same campaigns (the static ones over two topics: subscription changes need them).
+  const name = (l: string) => l.slice(0, l.indexOf(' ('));
+  expect(labels.filter((l) => l.includes(' static ')).map((l) => name(l.replace(' static', '')))).toEqual(plain.map(name));
+  expect(labels).toContain('eager/range static (3 members x 2 topics x 3 partitions)');
+  expect(labels).toContain('consumer/range static (3 members x 2 topics x 3 partitions)');
   expect(labels.at(-1)).toBe('upgrade eager range -> cooperative-sticky (3 members x 6 partitions)');
   expect(planCampaigns({ protocol: 'eager', assignor: 'range' }, undefined).map((p) => p.label)).toEqual([
     'eager/range (3 members x 6 partitions)',

@@ -689,7 +689,7 @@ const consumerVariants: Variant[] = [
       'When the server assignor throws, the coordinator keeps the heartbeat’s member record and epoch bump, leaves the target as it was and answers as usual (Kafka: UnknownServerException, none of the records written, UNKNOWN_SERVER_ERROR, fatal for the client).',
     protocols: ['consumer'],
     // A joining member answered with the old target's epoch (0) heartbeats on as if in the group.
-    breaks: ['assignor-failure-no-effect', 'left-holds-nothing'],
+    breaks: ['assignor-failure-no-effect', 'left-holds-nothing', 'release-acknowledged'],
     explore: { members: 1, partitions: 1, budgets: { assignorFails: 1 }, maxDepth: 2, maxInFlight: 2 },
     settings: { faults: { ...noFaults, assignorFailure: true } },
     coordinator: {

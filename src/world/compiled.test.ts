@@ -110,7 +110,7 @@ const scale = Number(process.env.LOCKSTEP_RUNS ?? 1);
 describe('compiled machines equal xstate transition()', () => {
   for (const protocol of ['eager', 'cooperative', 'consumer'] as const)
     it(`the ${protocol} machines on long random runs`, () => {
-      const { mismatches, calls } = runLockstep(undefined, protocol, 12 * scale, 200, `base-${protocol}`);
+      const { mismatches, calls } = runLockstep(undefined, protocol, 16 * scale, 200, `base-${protocol}`);
       expect(mismatches).toEqual([]);
       expect(calls).toBeGreaterThan(2000);
     });

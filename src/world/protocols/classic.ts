@@ -4,7 +4,7 @@ import type { ConsumerContext, ConsumerInput } from '../../../models/classic/con
 import type { ClassicRequest, ClassicResponse } from '../../../models/classic/messages.ts';
 import { partitionsOf } from '../../../models/types.ts';
 import type { ClientSlot, Msg, World, WorldConfig } from '../types.ts';
-import { ctxOf, isLive } from '../view.ts';
+import { common, ctxOf, isLive } from '../view.ts';
 import { commonClientInput, type ProtocolAdapter } from './adapter.ts';
 
 /** The assignor list and rebalance protocol a client is configured with. */
@@ -49,7 +49,9 @@ export const classicAdapter: ProtocolAdapter = {
         const known = next.drift?.formation === next.formation ? next.drift.topics : [];
         next = { ...next, drift: { formation: next.formation, topics: [...new Set([...known, ...topics])].sort() } };
       }
-      const stranded = replaced(g0, g1) ? unassigned(g1, after.topics) : [];
+      // Only partitions a process still owns (the revoking one, running on): a partition nobody
+      // ever held (added before a static leader returned, KIP-814) is stable-coverage's own case.
+      const stranded = replaced(g0, g1) ? unassigned(g1, after.topics).filter((p) => ownedByAny(after, p)) : [];
       if (stranded.length > 0) {
         const known = next.stranded?.formation === next.formation ? next.stranded.partitions : [];
         next = { ...next, stranded: { formation: next.formation, partitions: [...new Set([...known, ...stranded])].sort() } };
@@ -112,3 +114,5 @@ function unassigned(g: CoordinatorContext, topics: World['topics']): string[] {
   const subscribed = [...new Set(Object.values(g.members).flatMap((m) => m.subscription.topics))];
   return partitionsOf(topics, subscribed).filter((p) => !held.has(p));
 }
+
+const ownedByAny = (w: World, p: string): boolean => w.clients.some((s) => isLive(s) && common(s).owned.includes(p));
