@@ -1,6 +1,5 @@
 import type { Invariant } from '../invariant.ts';
-import { parseTp } from '../../models/types.ts';
-import { balancePromise, common, driftedTopics, isSettled, liveClients, strandedPartitions } from '../../src/world/view.ts';
+import { balancePromise, common, driftedTopics, isSettled, liveClients, strandedTopics } from '../../src/world/view.ts';
 
 const spread = (counts: number[]) => (counts.length === 0 ? 0 : Math.max(...counts) - Math.min(...counts));
 
@@ -22,7 +21,7 @@ export const balancedWhenStable: Invariant = {
     // Kafka's KAFKA-12759: the assignment was computed from subscriptions a static replacement
     // has since changed, and nothing rebalances (docs/fidelity.md).
     // And partitions a static replacement stranded mid-revocation, which Kafka leaves unassigned.
-    const drifted = [...driftedTopics(after), ...strandedPartitions(after).map((p) => parseTp(p).topic)];
+    const drifted = [...driftedTopics(after), ...strandedTopics(after)];
     if (promise === 'global') {
       if (drifted.length > 0) return undefined;
       const counts = live.map((c) => c.owned.length);

@@ -1,6 +1,5 @@
 import type { Invariant } from '../invariant.ts';
-import { parseTp } from '../../models/types.ts';
-import { common, isSettled, liveClients, strandedPartitions } from '../../src/world/view.ts';
+import { common, isSettled, liveClients, strandedTopics } from '../../src/world/view.ts';
 
 /**
  * A member gets nothing only when its topics have fewer partitions than subscribers. Stated
@@ -16,7 +15,7 @@ export const idleOnlyWhenOutnumbered: Invariant = {
     if (!isSettled(after)) return undefined;
     const live = liveClients(after);
     // Kafka leaves partitions a static replacement stranded mid-revocation unassigned (docs/fidelity.md).
-    const stranded = new Set(strandedPartitions(after).map((p) => parseTp(p).topic));
+    const stranded = strandedTopics(after);
     for (const s of live) {
       const c = common(s);
       if (c.owned.length > 0 || c.cfg.topics.some((t) => stranded.has(t))) continue;

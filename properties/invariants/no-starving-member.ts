@@ -3,8 +3,7 @@ import type { ConsumerGroupHeartbeatRequest } from '../../models/consumer-protoc
 import type { Choice, World } from '../../src/world/types.ts';
 import type { Invariant } from '../invariant.ts';
 import { delivered } from '../step-facts.ts';
-import { parseTp } from '../../models/types.ts';
-import { groupMembers, common, coord, isLive, isSettled, liveClients, strandedPartitions } from '../../src/world/view.ts';
+import { groupMembers, common, coord, isLive, isSettled, liveClients, strandedTopics } from '../../src/world/view.ts';
 
 /**
  * The errors on which Kafka's consumers give up for good: a newer incarnation holds the
@@ -92,7 +91,7 @@ function starved(after: World): string | undefined {
   if (!isSettled(after)) return undefined;
   const live = liveClients(after);
   // Kafka leaves partitions a static replacement stranded mid-revocation unassigned (docs/fidelity.md).
-  const stranded = new Set(strandedPartitions(after).map((p) => parseTp(p).topic));
+  const stranded = strandedTopics(after);
   for (const s of live) {
     const c = common(s);
     if (c.owned.length > 0) continue;

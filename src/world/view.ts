@@ -3,7 +3,7 @@ import type { CoordinatorContext } from '../../models/classic/coordinator-state.
 import type { ConsumerContext } from '../../models/classic/consumer-state.ts';
 import type { ClientSlot, ProtocolFamily, World } from './types.ts';
 import { builtinAssignors } from '../../models/assignors/index.ts';
-import type { TopicPartition, Topics } from '../../models/types.ts';
+import { parseTp, type TopicPartition, type Topics } from '../../models/types.ts';
 import * as consumer from './consumer-view.ts';
 
 // Read-only views of a world, shared by the world itself, the invariants and the reports.
@@ -243,3 +243,6 @@ export const driftedTopics = (w: World): readonly string[] =>
  */
 export const strandedPartitions = (w: World): readonly string[] =>
   w.stranded !== undefined && w.stranded.formation === w.formation ? w.stranded.partitions : [];
+
+/** The topics of strandedPartitions: where a member may be idle or a topic unbalanced, as in Kafka. */
+export const strandedTopics = (w: World): ReadonlySet<string> => new Set(strandedPartitions(w).map((p) => parseTp(p).topic));
