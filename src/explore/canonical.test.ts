@@ -92,3 +92,29 @@ test('the fingerprint tells worlds apart exactly as the key does (every state of
     expect(hashOfKey.size).toBeGreaterThan(opts.symmetry ? 100 : 500);
   }
 });
+
+test('a field the canonical form does not know (one added to the world later) changes the key and the fingerprint', async () => {
+  const { stateHash } = await import('./canonical.ts');
+  expect(w.net.length).toBeGreaterThan(0);
+  const withField = <T extends object>(x: T, v: unknown): T => ({ ...x, addedLater: v });
+  const variants: Array<[string, (v: unknown) => World]> = [
+    ['world', (v) => withField(w, v) as World],
+    ['client slot', (v) => ({ ...w, clients: w.clients.map((c, i) => (i === 1 ? withField(c, v) : c)) })],
+    ['message', (v) => ({ ...w, net: w.net.map((m, i) => (i === 0 ? withField(m, v) : m)) })],
+  ];
+  for (const opts of [plain, sym, { ...plain, ordered: true }]) {
+    for (const [where, add] of variants) {
+      const keys = [w, add(1), add(2), add({ by: 'c2' })].map((x) => canonicalKey(x, opts));
+      const hashes = [w, add(1), add(2), add({ by: 'c2' })].map((x) => stateHash(x, opts));
+      expect(new Set(keys).size, `${where}: ${JSON.stringify(opts)}`).toBe(4);
+      expect(new Set(hashes).size, `${where}: ${JSON.stringify(opts)}`).toBe(4);
+      // Absent and undefined are one state.
+      expect(canonicalKey(add(undefined), opts)).toBe(keys[0]);
+    }
+  }
+});
+
+test("the group's type (family) is part of the key", () => {
+  const other: World = { ...w, family: w.family === 'classic' ? 'consumer' : 'classic' };
+  expect(canonicalKey(other, plain)).not.toBe(canonicalKey(w, plain));
+});

@@ -1,7 +1,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { ConsumerContext } from '../../models/classic/consumer-state.ts';
 import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
-import type { Msg, World } from '../world/types.ts';
+import type { ClientSlot, Msg, World } from '../world/types.ts';
 
 // The canonical form of a world for the explorer: two worlds with the same key have the same
 // futures and the same invariant verdicts. What is left out or renumbered, and why it is safe:
@@ -13,6 +13,8 @@ import type { Msg, World } from '../world/types.ts';
 //   invariants only compare them for equality, and new ones are always above every old one),
 //   and dropped for processes that are gone (nothing addressed to them is delivered any more);
 // - formations, replaced by their rank (invariants only compare them for equality);
+// - every other field is kept: the ones `parts` reads are listed (WORLD_FIELDS and its
+//   siblings), and a field it does not know enters the key as its JSON (`otherFields`);
 // - time: every deadline is kept relative to `now` (the machines only read `now` to set
 //   deadlines `now + x`, the world fires the earliest one, and the only invariant that reads
 //   the clock, eventually-stable, measures durations). So a heartbeat round that ends where it
@@ -129,6 +131,58 @@ function downgradeMark(w: World, rf: (f: number | null) => number | null | undef
   return [`d${rf(d.formation)}${w.coordinatorEpoch > d.coordinatorEpoch ? 'r' : ''}`];
 }
 
+// Every field of a world, a client slot and a message that `parts` reads, or leaves out on
+// purpose (the file comment says why). Any other field, one added to the world later, enters the
+// key as it is (its name and JSON, in a string part, so renaming reaches client names in it): a
+// field is never left out of the key silently, and leaving one out is a decision written here.
+// (canonical.test.ts adds an unknown field to a world, a slot and a message, and checks the key
+// and the fingerprint change.)
+const WORLD_FIELDS: ReadonlySet<string> = new Set([
+  'family',
+  'now',
+  'coordinator',
+  'coordinatorEpoch',
+  'formation',
+  'formations',
+  'persistedFormation',
+  'downgrade',
+  'clients',
+  'net',
+  'nextMsgId',
+  'topics',
+  'rackMoves',
+  'processed',
+  'sent',
+  'metrics',
+] satisfies Array<keyof World>);
+const SLOT_FIELDS: ReadonlySet<string> = new Set([
+  'name',
+  'inc',
+  'status',
+  'snapshot',
+  'cut',
+  'formation',
+  'phase',
+  'callbackSince',
+  'skippedAssignment',
+  'unreported',
+  'zombieOf',
+  'assignorFails',
+  'assignorSlow',
+] satisfies Array<keyof ClientSlot>);
+const MSG_FIELDS: ReadonlySet<string> = new Set(['id', 'to', 'body', 'formation', 'sentAt'] satisfies Array<keyof Msg>);
+
+/** The fields of `o` not in `known` (absent and undefined alike), as `name=JSON;` each; '' when none. */
+function otherFields(o: object, known: ReadonlySet<string>): string {
+  let out = '';
+  for (const k in o) {
+    if (known.has(k)) continue;
+    const v = (o as Record<string, unknown>)[k];
+    if (v !== undefined) out += `${k}=${JSON.stringify(v)};`;
+  }
+  return out;
+}
+
 /**
  * The parts of the key: one string per client slot (in slot order), the rest, and one per
  * message, each still naming clients as in the world (renaming is done on the strings).
@@ -149,7 +203,8 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = f
       (s.zombieOf !== null ? `z${s.zombieOf}` : '') +
       (s.assignorFails ? 'a' : '') +
       (s.assignorSlow ? 's' : '') +
-      (messageAge && s.callbackSince !== null ? `c${w.now - s.callbackSince}` : '');
+      (messageAge && s.callbackSince !== null ? `c${w.now - s.callbackSince}` : '') +
+      otherFields(s, SLOT_FIELDS);
     const more: Part[] = extra === '' ? [] : [extra];
     if (!s.snapshot) return [head, ...more];
     const timers = (s.snapshot.context as ConsumerContext).timers;
@@ -169,8 +224,15 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = f
   }
   const rest: Part[] = [
     numeric
-      ? fields6(absoluteTime ? w.now : 0, w.coordinatorEpoch, rankOrNull(rf(w.formation)), rankOrNull(rf(w.persistedFormation)), 0, 0)
-      : `${absoluteTime ? w.now : 0},${w.coordinatorEpoch},${rf(w.formation)},${rf(w.persistedFormation)}`,
+      ? fields6(
+          absoluteTime ? w.now : 0,
+          w.coordinatorEpoch,
+          rankOrNull(rf(w.formation)),
+          rankOrNull(rf(w.persistedFormation)),
+          wordHash(w.family),
+          0,
+        )
+      : `${absoluteTime ? w.now : 0},${w.coordinatorEpoch},${rf(w.formation)},${rf(w.persistedFormation)},${w.family}`,
     // The last downgrade (migration runs), only while its formation can be current (it is the
     // current or the persisted one: formations are never reissued otherwise), and whether a
     // failover came since: all eventually-stable's known-Kafka exemption reads of it.
@@ -183,10 +245,12 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = f
     parked,
     timersText(g.timers, w.now),
   ];
+  const other = otherFields(w, WORLD_FIELDS);
+  if (other !== '') rest.push(other);
   // In world order; the string key sorts them when they are a multiset, the fingerprint sums them.
-  const net = w.net.map((m: Msg): Part[] => [
-    messageText(m),
-    numeric
+  const net = w.net.map((m: Msg): Part[] => {
+    const other = otherFields(m, MSG_FIELDS);
+    const tag = numeric
       ? fields6(
           rankOrNull(rf(m.formation)),
           rankOrNull(corrOf(w, m.body.client, m.body.corr)),
@@ -195,8 +259,9 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = f
           0,
           0,
         )
-      : `${rf(m.formation)},${corrOf(w, m.body.client, m.body.corr)}${messageAge ? `,${w.now - m.sentAt}` : ''}`,
-  ]);
+      : `${rf(m.formation)},${corrOf(w, m.body.client, m.body.corr)}${messageAge ? `,${w.now - m.sentAt}` : ''}`;
+    return other === '' ? [messageText(m), tag] : [messageText(m), tag, other];
+  });
   return { slots, rest, net };
 }
 
