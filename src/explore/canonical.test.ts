@@ -65,7 +65,7 @@ test('mirror images (c1 and c2 swapped) share a key only under symmetry', () => 
 
 test('the fingerprint tells worlds apart exactly as the key does (every state of a small exploration, each key form)', async () => {
   const { explore } = await import('./bfs.ts');
-  const { stateHash } = await import('./canonical.ts');
+  const { stateHash, lastStateHashHigh } = await import('./canonical.ts');
   const worlds: World[] = [];
   const config = { ...s.config, members: 3, faults: faultsFor({ ...noBudgets, crash: 1, start: 1 }) };
   const s3 = session(
@@ -78,12 +78,13 @@ test('the fingerprint tells worlds apart exactly as the key does (every state of
   );
   expect(worlds.length).toBeGreaterThan(2000);
   for (const opts of [plain, sym, { ...plain, ordered: true }, { ...sym, messageAge: true }]) {
-    const hashOfKey = new Map<string, number>();
-    const keyOfHash = new Map<number, string>();
+    const hashOfKey = new Map<string, string>();
+    const keyOfHash = new Map<string, string>();
     let disagreements = 0;
     for (const x of worlds) {
       const k = canonicalKey(x, opts);
-      const h = stateHash(x, opts);
+      // All 64 bits: the 53 returned and the 11 above them.
+      const h = `${stateHash(x, opts)}/${lastStateHashHigh()}`;
       if ((hashOfKey.get(k) ?? h) !== h || (keyOfHash.get(h) ?? k) !== k) disagreements++;
       hashOfKey.set(k, h);
       keyOfHash.set(h, k);

@@ -423,11 +423,17 @@ function mix(h: Uint32Array, f: number): void {
   h[1] = Math.imul(h[1] ^ Math.floor(f / 4294967296), 1597334677) ^ (a >>> 15);
   h[0] = a;
 }
+/** The top 11 bits of the last `finish`: with its 53-bit result, a 64-bit fingerprint. */
+let high11 = 0;
 function finish(h: Uint32Array): number {
   const h1 = Math.imul(h[0] ^ (h[0] >>> 16), 2246822507) ^ Math.imul(h[1] ^ (h[1] >>> 13), 3266489909);
   const h2 = Math.imul(h[1] ^ (h[1] >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  high11 = h2 >>> 21;
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
+/** The 11 bits above the 53 of the last state fingerprint (`stateHash`, `stateHashes`): the explorer's store keeps all 64. */
+let stateHigh = 0;
+export const lastStateHashHigh = (): number => stateHigh;
 const lanes = new Uint32Array(2);
 const start = (seed: number): Uint32Array => {
   lanes[0] = 0x9e3779b9 ^ seed;
@@ -481,15 +487,18 @@ function renamedFingerprint(p: Part, pi: number, perms: number[][], permKeys: st
 }
 
 /**
- * The 53-bit fingerprint of a world's canonical form (the explorer's state identity), after an
- * optional prefix. It is computed from fingerprints of the parts, not from the key's strings:
+ * The fingerprint of a world's canonical form (the explorer's state identity), after an
+ * optional prefix: 64 bits, returned as its low 53 (a safe integer) with the 11 above them read
+ * right after from `lastStateHashHigh()`. It is computed from fingerprints of the parts, not from the key's strings:
  * the in-flight messages are combined by a commutative sum (a multiset) instead of sorted, and
  * under symmetry the form kept is the renaming with the smallest fingerprint, which, like the
  * smallest key, is the same for every member of a symmetry class. Equal keys give equal
  * fingerprints; a test checks the converse on every state of small explorations.
  */
 export function stateHash(w: World, opts: KeyOptions, prefix = ''): number {
-  return hashOfParts(parts(w, opts.absoluteTime ?? false, opts.messageAge ?? false, true), opts, seedOf(prefix));
+  const h = hashOfParts(parts(w, opts.absoluteTime ?? false, opts.messageAge ?? false, true), opts, seedOf(prefix));
+  stateHigh = high11;
+  return h;
 }
 
 // The explorer's prefixes (the budgets used) are few and repeat at every state.
@@ -522,7 +531,11 @@ export function stateHashes(w: World, opts: KeyOptions, prefix: string): [state:
   const messageAge = opts.messageAge ?? false;
   if (opts.absoluteTime) return [stateHash(w, opts, prefix), fairHash(w, messageAge)];
   const p = parts(w, false, messageAge, true);
-  return [hashOfParts(p, opts, seedOf(prefix)), hashOfParts(p, FAIR, 0)];
+  const state = hashOfParts(p, opts, seedOf(prefix));
+  const high = high11;
+  const fair = hashOfParts(p, FAIR, 0);
+  stateHigh = high;
+  return [state, fair];
 }
 
 function hashOfParts({ slots, rest, net }: ReturnType<typeof parts>, opts: KeyOptions, seed: number): number {
@@ -532,6 +545,7 @@ function hashOfParts({ slots, rest, net }: ReturnType<typeof parts>, opts: KeyOp
   const perms = permsOf(n);
   const keys = permKeysOf(n);
   let best = Infinity;
+  let bestHigh = 0;
   const order: number[] = new Array(n);
   for (let pi = 0; pi < perms.length; pi++) {
     const perm = perms[pi];
@@ -540,8 +554,13 @@ function hashOfParts({ slots, rest, net }: ReturnType<typeof parts>, opts: KeyOp
     for (let j = 1; j < n && sorted; j++) if (signature[order[j - 1]] > signature[order[j]]) sorted = false;
     if (!sorted) continue;
     const h = combined(seed, rest, slots, net, opts.ordered, (x) => renamedFingerprint(x, pi, perms, keys), order);
-    if (h < best) best = h;
+    // The smallest of the 64 bits: the 53 first, then the 11 above them.
+    if (h < best || (h === best && high11 < bestHigh)) {
+      best = h;
+      bestHigh = high11;
+    }
   }
+  high11 = bestHigh;
   return best;
 }
 
