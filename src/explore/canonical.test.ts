@@ -115,6 +115,21 @@ test('a field the canonical form does not know (one added to the world later) ch
   }
 });
 
+test('a consumer setting (cfg) the canonical form does not know changes the key', () => {
+  const slot = w.clients.findIndex((c) => c.snapshot);
+  const withSetting = (v: unknown): World => ({
+    ...w,
+    clients: w.clients.map((c, i) => {
+      if (i !== slot || !c.snapshot) return c;
+      const ctx = c.snapshot.context as { cfg: object };
+      return { ...c, snapshot: { ...c.snapshot, context: { ...ctx, cfg: { ...ctx.cfg, pattern: v } } } as AnyMachineSnapshot };
+    }),
+  });
+  const keys = [w, withSetting('t.*'), withSetting('u.*')].map((x) => canonicalKey(x, sym));
+  expect(new Set(keys).size).toBe(3);
+  expect(canonicalKey(withSetting(undefined), sym)).toBe(keys[0]);
+});
+
 test("the group's type (family) is part of the key", () => {
   const other: World = { ...w, family: w.family === 'classic' ? 'consumer' : 'classic' };
   expect(canonicalKey(other, plain)).not.toBe(canonicalKey(w, plain));

@@ -1,5 +1,6 @@
 import type { AnyMachineSnapshot } from 'xstate';
-import type { ConsumerContext } from '../../models/classic/consumer-state.ts';
+import type { ConsumerConfig, ConsumerContext } from '../../models/classic/consumer-state.ts';
+import type { MemberConfig } from '../../models/consumer-protocol/member-state.ts';
 import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
 import type { ClientSlot, Msg, World } from '../world/types.ts';
 
@@ -99,9 +100,13 @@ function snapshotText(snap: AnyMachineSnapshot): Text {
       const x = c.inflight[k as keyof ConsumerContext['inflight']];
       if (x) inflight[k] = { ...x, corr: c.nextCorr - x.corr };
     }
-    // cfg holds the construction settings; only what a bounce or a subscription change can vary is kept.
+    // cfg holds the construction settings; only what a bounce or a subscription change can vary
+    // is kept, and any setting not listed in CFG_FIELDS (one added later).
     const { cfg, timers: _t, nextCorr: _n, inflight: _i, ...rest } = c;
-    return JSON.stringify([snap.value, snap.status, cfg.protocol, cfg.assignors, cfg.topics, rest, inflight]);
+    const other = otherFields(cfg, CFG_FIELDS);
+    const key: unknown[] = [snap.value, snap.status, cfg.protocol, cfg.assignors, cfg.topics, rest, inflight];
+    if (other !== '') key.push(other);
+    return JSON.stringify(key);
   });
 }
 
@@ -146,6 +151,7 @@ const WORLD_FIELDS: ReadonlySet<string> = new Set([
   'formations',
   'persistedFormation',
   'downgrade',
+  'drift',
   'clients',
   'net',
   'nextMsgId',
@@ -170,6 +176,25 @@ const SLOT_FIELDS: ReadonlySet<string> = new Set([
   'assignorFails',
   'assignorSlow',
 ] satisfies Array<keyof ClientSlot>);
+/**
+ * A consumer's construction settings (`cfg`, classic and KIP-848): read (protocol, assignors,
+ * topics), or fixed for the slot by the world's config or equal to a slot field (the others).
+ */
+const CFG_FIELDS: ReadonlySet<string> = new Set([
+  'protocol',
+  'assignors',
+  'topics',
+  'client',
+  'inc',
+  'instanceId',
+  'assignor',
+  'settings',
+  'autoCommit',
+  'slowCallbacks',
+  'slowAssignLost',
+  'rack',
+  'racks',
+] satisfies Array<keyof ConsumerConfig | keyof MemberConfig>);
 const MSG_FIELDS: ReadonlySet<string> = new Set(['id', 'to', 'body', 'formation', 'sentAt'] satisfies Array<keyof Msg>);
 
 /** The fields of `o` not in `known` (absent and undefined alike), as `name=JSON;` each; '' when none. */
