@@ -3,7 +3,7 @@ import { familyOf, type Choice, type World, type WorldConfig } from '../world/ty
 import { memoModel } from './memo.ts';
 import { enabled, initialWorld, step } from '../world/world.ts';
 import { budgetIndex, budgetedKinds, delayBoundHoldsTimers, withinBudget, type Bounds } from './bounds.ts';
-import { fairHash, stateHash, stateHashes } from './canonical.ts';
+import { fairHash, lastStateHashHigh, stateHash, stateHashes } from './canonical.ts';
 import { LivenessChecker, type FairStep } from './liveness.ts';
 import { FingerprintSet } from './store.ts';
 import { settleBoundMs } from '../world/quiesce.ts';
@@ -95,12 +95,14 @@ interface Node {
   id: number;
   depth: number;
   hash: number;
+  /** The 11 bits of the 64-bit fingerprint above `hash`'s 53. */
+  high: number;
   /**
    * The first fair step out of this state, taken by the liveness check when the state was
    * reached, with the successor's fingerprint: its expansion reuses it instead of stepping
    * and hashing again (that first fair step is an edge of the explored graph).
    */
-  fair?: { choice: Choice; world: World; hash: number };
+  fair?: { choice: Choice; world: World; hash: number; high: number };
 }
 
 /** Growable Int32Array for per-state parent links. */
@@ -162,7 +164,7 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
     // A state at the depth bound is not expanded: only its fair key is needed.
     if (n.depth >= bounds.maxDepth) return { choice, world, key: fairHash(world, keyOpts.messageAge) };
     const [hash, key] = stateHashes(world, keyOpts, prefixOf(n.used));
-    n.fair = { choice, world, hash };
+    n.fair = { choice, world, hash, high: lastStateHashHigh() };
     return { choice, world, key };
   };
   const started = performance.now();
@@ -181,7 +183,7 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
     const idx: number[] = last === undefined ? [] : [last];
     for (let i = id; parent.data[i] >= 0; i = parent.data[i]) idx.push(via.data[i]);
     idx.reverse();
-    let n: Node = { world: initialWorld(config, model), used: new Uint8Array(budgetedKinds.length), id: 0, depth: 0, hash: 0 };
+    let n: Node = { world: initialWorld(config, model), used: new Uint8Array(budgetedKinds.length), id: 0, depth: 0, hash: 0, high: 0 };
     const out: Choice[] = [];
     for (const i of idx) {
       const c = choicesOf(n)[i];
@@ -239,8 +241,8 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
 
   const rootWorld = initialWorld(config, model);
   const rootUsed = new Uint8Array(budgetedKinds.length);
-  const root: Node = { world: rootWorld, used: rootUsed, id: 0, depth: 0, hash: hashOf(rootWorld, rootUsed) };
-  seen.add(root.hash);
+  const root: Node = { world: rootWorld, used: rootUsed, id: 0, depth: 0, hash: hashOf(rootWorld, rootUsed), high: lastStateHashHigh() };
+  seen.add(root.hash, root.high);
   parent.push(-1);
   via.push(0);
   const rootViolation = owns(root.hash) ? live(root) : undefined;
@@ -299,9 +301,10 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
         }
         const used = spend(n.used, c);
         const h = reuse ? fair.hash : hashOf(after, used);
+        const high = reuse ? fair.high : lastStateHashHigh();
         if (depth === 0 && opts.shard && h % opts.shard.count !== opts.shard.index) continue;
-        if (!seen.add(h)) continue;
-        const child: Node = { world: after, used, id: parent.length, depth: n.depth + 1, hash: h };
+        if (!seen.add(h, high)) continue;
+        const child: Node = { world: after, used, id: parent.length, depth: n.depth + 1, hash: h, high };
         parent.push(n.id);
         via.push(ci);
         diameter = Math.max(diameter, child.depth);

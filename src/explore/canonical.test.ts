@@ -65,7 +65,7 @@ test('mirror images (c1 and c2 swapped) share a key only under symmetry', () => 
 
 test('the fingerprint tells worlds apart exactly as the key does (every state of a small exploration, each key form)', async () => {
   const { explore } = await import('./bfs.ts');
-  const { stateHash } = await import('./canonical.ts');
+  const { stateHash, lastStateHashHigh } = await import('./canonical.ts');
   const worlds: World[] = [];
   const config = { ...s.config, members: 3, faults: faultsFor({ ...noBudgets, crash: 1, start: 1 }) };
   const s3 = session(
@@ -78,12 +78,13 @@ test('the fingerprint tells worlds apart exactly as the key does (every state of
   );
   expect(worlds.length).toBeGreaterThan(2000);
   for (const opts of [plain, sym, { ...plain, ordered: true }, { ...sym, messageAge: true }]) {
-    const hashOfKey = new Map<string, number>();
-    const keyOfHash = new Map<number, string>();
+    const hashOfKey = new Map<string, string>();
+    const keyOfHash = new Map<string, string>();
     let disagreements = 0;
     for (const x of worlds) {
       const k = canonicalKey(x, opts);
-      const h = stateHash(x, opts);
+      // All 64 bits: the 53 returned and the 11 above them.
+      const h = `${stateHash(x, opts)}/${lastStateHashHigh()}`;
       if ((hashOfKey.get(k) ?? h) !== h || (keyOfHash.get(h) ?? k) !== k) disagreements++;
       hashOfKey.set(k, h);
       keyOfHash.set(h, k);
@@ -91,4 +92,45 @@ test('the fingerprint tells worlds apart exactly as the key does (every state of
     expect(disagreements).toBe(0);
     expect(hashOfKey.size).toBeGreaterThan(opts.symmetry ? 100 : 500);
   }
+});
+
+test('a field the canonical form does not know (one added to the world later) changes the key and the fingerprint', async () => {
+  const { stateHash } = await import('./canonical.ts');
+  expect(w.net.length).toBeGreaterThan(0);
+  const withField = <T extends object>(x: T, v: unknown): T => ({ ...x, addedLater: v });
+  const variants: Array<[string, (v: unknown) => World]> = [
+    ['world', (v) => withField(w, v) as World],
+    ['client slot', (v) => ({ ...w, clients: w.clients.map((c, i) => (i === 1 ? withField(c, v) : c)) })],
+    ['message', (v) => ({ ...w, net: w.net.map((m, i) => (i === 0 ? withField(m, v) : m)) })],
+  ];
+  for (const opts of [plain, sym, { ...plain, ordered: true }]) {
+    for (const [where, add] of variants) {
+      const keys = [w, add(1), add(2), add({ by: 'c2' })].map((x) => canonicalKey(x, opts));
+      const hashes = [w, add(1), add(2), add({ by: 'c2' })].map((x) => stateHash(x, opts));
+      expect(new Set(keys).size, `${where}: ${JSON.stringify(opts)}`).toBe(4);
+      expect(new Set(hashes).size, `${where}: ${JSON.stringify(opts)}`).toBe(4);
+      // Absent and undefined are one state.
+      expect(canonicalKey(add(undefined), opts)).toBe(keys[0]);
+    }
+  }
+});
+
+test('a consumer setting (cfg) the canonical form does not know changes the key', () => {
+  const slot = w.clients.findIndex((c) => c.snapshot);
+  const withSetting = (v: unknown): World => ({
+    ...w,
+    clients: w.clients.map((c, i) => {
+      if (i !== slot || !c.snapshot) return c;
+      const ctx = c.snapshot.context as { cfg: object };
+      return { ...c, snapshot: { ...c.snapshot, context: { ...ctx, cfg: { ...ctx.cfg, pattern: v } } } as AnyMachineSnapshot };
+    }),
+  });
+  const keys = [w, withSetting('t.*'), withSetting('u.*')].map((x) => canonicalKey(x, sym));
+  expect(new Set(keys).size).toBe(3);
+  expect(canonicalKey(withSetting(undefined), sym)).toBe(keys[0]);
+});
+
+test("the group's type (family) is part of the key", () => {
+  const other: World = { ...w, family: w.family === 'classic' ? 'consumer' : 'classic' };
+  expect(canonicalKey(other, plain)).not.toBe(canonicalKey(w, plain));
 });

@@ -1,7 +1,8 @@
 import type { AnyMachineSnapshot } from 'xstate';
-import type { ConsumerContext } from '../../models/classic/consumer-state.ts';
+import type { ConsumerConfig, ConsumerContext } from '../../models/classic/consumer-state.ts';
+import type { MemberConfig } from '../../models/consumer-protocol/member-state.ts';
 import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
-import type { Msg, World } from '../world/types.ts';
+import type { ClientSlot, Msg, World } from '../world/types.ts';
 
 // The canonical form of a world for the explorer: two worlds with the same key have the same
 // futures and the same invariant verdicts. What is left out or renumbered, and why it is safe:
@@ -13,6 +14,8 @@ import type { Msg, World } from '../world/types.ts';
 //   invariants only compare them for equality, and new ones are always above every old one),
 //   and dropped for processes that are gone (nothing addressed to them is delivered any more);
 // - formations, replaced by their rank (invariants only compare them for equality);
+// - every other field is kept: the ones `parts` reads are listed (WORLD_FIELDS and its
+//   siblings), and a field it does not know enters the key as its JSON (`otherFields`);
 // - time: every deadline is kept relative to `now` (the machines only read `now` to set
 //   deadlines `now + x`, the world fires the earliest one, and the only invariant that reads
 //   the clock, eventually-stable, measures durations). So a heartbeat round that ends where it
@@ -97,9 +100,13 @@ function snapshotText(snap: AnyMachineSnapshot): Text {
       const x = c.inflight[k as keyof ConsumerContext['inflight']];
       if (x) inflight[k] = { ...x, corr: c.nextCorr - x.corr };
     }
-    // cfg holds the construction settings; only what a bounce or a subscription change can vary is kept.
+    // cfg holds the construction settings; only what a bounce or a subscription change can vary
+    // is kept, and any setting not listed in CFG_FIELDS (one added later).
     const { cfg, timers: _t, nextCorr: _n, inflight: _i, ...rest } = c;
-    return JSON.stringify([snap.value, snap.status, cfg.protocol, cfg.assignors, cfg.topics, rest, inflight]);
+    const other = otherFields(cfg, CFG_FIELDS);
+    const key: unknown[] = [snap.value, snap.status, cfg.protocol, cfg.assignors, cfg.topics, rest, inflight];
+    if (other !== '') key.push(other);
+    return JSON.stringify(key);
   });
 }
 
@@ -129,6 +136,78 @@ function downgradeMark(w: World, rf: (f: number | null) => number | null | undef
   return [`d${rf(d.formation)}${w.coordinatorEpoch > d.coordinatorEpoch ? 'r' : ''}`];
 }
 
+// Every field of a world, a client slot and a message that `parts` reads, or leaves out on
+// purpose (the file comment says why). Any other field, one added to the world later, enters the
+// key as it is (its name and JSON, in a string part, so renaming reaches client names in it): a
+// field is never left out of the key silently, and leaving one out is a decision written here.
+// (canonical.test.ts adds an unknown field to a world, a slot and a message, and checks the key
+// and the fingerprint change.)
+const WORLD_FIELDS: ReadonlySet<string> = new Set([
+  'family',
+  'now',
+  'coordinator',
+  'coordinatorEpoch',
+  'formation',
+  'formations',
+  'persistedFormation',
+  'downgrade',
+  'drift',
+  'clients',
+  'net',
+  'nextMsgId',
+  'topics',
+  'rackMoves',
+  'processed',
+  'sent',
+  'metrics',
+] satisfies Array<keyof World>);
+const SLOT_FIELDS: ReadonlySet<string> = new Set([
+  'name',
+  'inc',
+  'status',
+  'snapshot',
+  'cut',
+  'formation',
+  'phase',
+  'callbackSince',
+  'skippedAssignment',
+  'unreported',
+  'zombieOf',
+  'assignorFails',
+  'assignorSlow',
+] satisfies Array<keyof ClientSlot>);
+/**
+ * A consumer's construction settings (`cfg`, classic and KIP-848): read (protocol, assignors,
+ * topics), or fixed for the slot by the world's config or equal to a slot field (the others).
+ */
+const CFG_FIELDS: ReadonlySet<string> = new Set([
+  'protocol',
+  'assignors',
+  'topics',
+  'client',
+  'inc',
+  'instanceId',
+  'assignor',
+  'settings',
+  'autoCommit',
+  'slowCallbacks',
+  'slowAssignLost',
+  'rack',
+  'racks',
+] satisfies Array<keyof ConsumerConfig | keyof MemberConfig>);
+const MSG_FIELDS: ReadonlySet<string> = new Set(['id', 'to', 'body', 'formation', 'sentAt'] satisfies Array<keyof Msg>);
+
+/** The fields of `o` not in `known` (absent and undefined alike), as `name=JSON;` each; '' when none. */
+function otherFields(o: object, known: ReadonlySet<string>): string {
+  let out = '';
+  for (const k in o) {
+    if (known.has(k)) continue;
+    const v = (o as Record<string, unknown>)[k];
+    if (v !== undefined) out += `${k}=${JSON.stringify(v)};`;
+  }
+  return out;
+}
+
 /**
  * The parts of the key: one string per client slot (in slot order), the rest, and one per
  * message, each still naming clients as in the world (renaming is done on the strings).
@@ -149,7 +228,8 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = f
       (s.zombieOf !== null ? `z${s.zombieOf}` : '') +
       (s.assignorFails ? 'a' : '') +
       (s.assignorSlow ? 's' : '') +
-      (messageAge && s.callbackSince !== null ? `c${w.now - s.callbackSince}` : '');
+      (messageAge && s.callbackSince !== null ? `c${w.now - s.callbackSince}` : '') +
+      otherFields(s, SLOT_FIELDS);
     const more: Part[] = extra === '' ? [] : [extra];
     if (!s.snapshot) return [head, ...more];
     const timers = (s.snapshot.context as ConsumerContext).timers;
@@ -169,8 +249,15 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = f
   }
   const rest: Part[] = [
     numeric
-      ? fields6(absoluteTime ? w.now : 0, w.coordinatorEpoch, rankOrNull(rf(w.formation)), rankOrNull(rf(w.persistedFormation)), 0, 0)
-      : `${absoluteTime ? w.now : 0},${w.coordinatorEpoch},${rf(w.formation)},${rf(w.persistedFormation)}`,
+      ? fields6(
+          absoluteTime ? w.now : 0,
+          w.coordinatorEpoch,
+          rankOrNull(rf(w.formation)),
+          rankOrNull(rf(w.persistedFormation)),
+          wordHash(w.family),
+          0,
+        )
+      : `${absoluteTime ? w.now : 0},${w.coordinatorEpoch},${rf(w.formation)},${rf(w.persistedFormation)},${w.family}`,
     // The last downgrade (migration runs), only while its formation can be current (it is the
     // current or the persisted one: formations are never reissued otherwise), and whether a
     // failover came since: all eventually-stable's known-Kafka exemption reads of it.
@@ -187,10 +274,12 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = f
     parked,
     timersText(g.timers, w.now),
   ];
+  const other = otherFields(w, WORLD_FIELDS);
+  if (other !== '') rest.push(other);
   // In world order; the string key sorts them when they are a multiset, the fingerprint sums them.
-  const net = w.net.map((m: Msg): Part[] => [
-    messageText(m),
-    numeric
+  const net = w.net.map((m: Msg): Part[] => {
+    const other = otherFields(m, MSG_FIELDS);
+    const tag = numeric
       ? fields6(
           rankOrNull(rf(m.formation)),
           rankOrNull(corrOf(w, m.body.client, m.body.corr)),
@@ -199,8 +288,9 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = f
           0,
           0,
         )
-      : `${rf(m.formation)},${corrOf(w, m.body.client, m.body.corr)}${messageAge ? `,${w.now - m.sentAt}` : ''}`,
-  ]);
+      : `${rf(m.formation)},${corrOf(w, m.body.client, m.body.corr)}${messageAge ? `,${w.now - m.sentAt}` : ''}`;
+    return other === '' ? [messageText(m), tag] : [messageText(m), tag, other];
+  });
   return { slots, rest, net };
 }
 
@@ -362,11 +452,17 @@ function mix(h: Uint32Array, f: number): void {
   h[1] = Math.imul(h[1] ^ Math.floor(f / 4294967296), 1597334677) ^ (a >>> 15);
   h[0] = a;
 }
+/** The top 11 bits of the last `finish`: with its 53-bit result, a 64-bit fingerprint. */
+let high11 = 0;
 function finish(h: Uint32Array): number {
   const h1 = Math.imul(h[0] ^ (h[0] >>> 16), 2246822507) ^ Math.imul(h[1] ^ (h[1] >>> 13), 3266489909);
   const h2 = Math.imul(h[1] ^ (h[1] >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  high11 = h2 >>> 21;
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
+/** The 11 bits above the 53 of the last state fingerprint (`stateHash`, `stateHashes`): the explorer's store keeps all 64. */
+let stateHigh = 0;
+export const lastStateHashHigh = (): number => stateHigh;
 const lanes = new Uint32Array(2);
 const start = (seed: number): Uint32Array => {
   lanes[0] = 0x9e3779b9 ^ seed;
@@ -420,15 +516,18 @@ function renamedFingerprint(p: Part, pi: number, perms: number[][], permKeys: st
 }
 
 /**
- * The 53-bit fingerprint of a world's canonical form (the explorer's state identity), after an
- * optional prefix. It is computed from fingerprints of the parts, not from the key's strings:
+ * The fingerprint of a world's canonical form (the explorer's state identity), after an
+ * optional prefix: 64 bits, returned as its low 53 (a safe integer) with the 11 above them read
+ * right after from `lastStateHashHigh()`. It is computed from fingerprints of the parts, not from the key's strings:
  * the in-flight messages are combined by a commutative sum (a multiset) instead of sorted, and
  * under symmetry the form kept is the renaming with the smallest fingerprint, which, like the
  * smallest key, is the same for every member of a symmetry class. Equal keys give equal
  * fingerprints; a test checks the converse on every state of small explorations.
  */
 export function stateHash(w: World, opts: KeyOptions, prefix = ''): number {
-  return hashOfParts(parts(w, opts.absoluteTime ?? false, opts.messageAge ?? false, true), opts, seedOf(prefix));
+  const h = hashOfParts(parts(w, opts.absoluteTime ?? false, opts.messageAge ?? false, true), opts, seedOf(prefix));
+  stateHigh = high11;
+  return h;
 }
 
 // The explorer's prefixes (the budgets used) are few and repeat at every state.
@@ -461,7 +560,11 @@ export function stateHashes(w: World, opts: KeyOptions, prefix: string): [state:
   const messageAge = opts.messageAge ?? false;
   if (opts.absoluteTime) return [stateHash(w, opts, prefix), fairHash(w, messageAge)];
   const p = parts(w, false, messageAge, true);
-  return [hashOfParts(p, opts, seedOf(prefix)), hashOfParts(p, FAIR, 0)];
+  const state = hashOfParts(p, opts, seedOf(prefix));
+  const high = high11;
+  const fair = hashOfParts(p, FAIR, 0);
+  stateHigh = high;
+  return [state, fair];
 }
 
 function hashOfParts({ slots, rest, net }: ReturnType<typeof parts>, opts: KeyOptions, seed: number): number {
@@ -471,6 +574,7 @@ function hashOfParts({ slots, rest, net }: ReturnType<typeof parts>, opts: KeyOp
   const perms = permsOf(n);
   const keys = permKeysOf(n);
   let best = Infinity;
+  let bestHigh = 0;
   const order: number[] = new Array(n);
   for (let pi = 0; pi < perms.length; pi++) {
     const perm = perms[pi];
@@ -479,8 +583,13 @@ function hashOfParts({ slots, rest, net }: ReturnType<typeof parts>, opts: KeyOp
     for (let j = 1; j < n && sorted; j++) if (signature[order[j - 1]] > signature[order[j]]) sorted = false;
     if (!sorted) continue;
     const h = combined(seed, rest, slots, net, opts.ordered, (x) => renamedFingerprint(x, pi, perms, keys), order);
-    if (h < best) best = h;
+    // The smallest of the 64 bits: the 53 first, then the 11 above them.
+    if (h < best || (h === best && high11 < bestHigh)) {
+      best = h;
+      bestHigh = high11;
+    }
   }
+  high11 = bestHigh;
   return best;
 }
 

@@ -1,8 +1,9 @@
 import { expect, test } from 'vitest';
 import { FingerprintMap, FingerprintSet } from './store.ts';
 
-// The packed tables against JS's own Set and Map on the same 53-bit fingerprints, through
-// several growths, with 0, 2^53 - 1 and fingerprints that share their low 32 bits.
+// The packed tables against JS's own Set and Map on the same fingerprints (53 bits, and for the
+// set 11 more), through several growths, with 0, 2^53 - 1 and fingerprints that share their
+// low 32 bits.
 
 const fingerprints = (n: number): number[] => {
   const out = [0, 2 ** 53 - 1, 2 ** 32, 2 ** 33, 1];
@@ -14,6 +15,23 @@ const fingerprints = (n: number): number[] => {
   }
   return out;
 };
+
+test('FingerprintSet keeps all 64 bits: fingerprints that differ only in the 11 bits above 53 are distinct', () => {
+  const set = new FingerprintSet(8);
+  const reference = new Set<string>();
+  const added: boolean[] = [];
+  const expected: boolean[] = [];
+  for (const [i, f] of fingerprints(20_000).entries()) {
+    for (const high of [0, 1, 2047, i % 2048]) {
+      added.push(set.add(f, high));
+      expected.push(!reference.has(`${f}/${high}`));
+      reference.add(`${f}/${high}`);
+    }
+  }
+  expect(added).toEqual(expected);
+  expect(set.size).toBe(reference.size);
+  expect([set.has(0, 0), set.has(0, 1), set.has(2 ** 53 - 1, 2047), set.has(3, 5)]).toEqual([true, true, true, reference.has('3/5')]);
+});
 
 test('FingerprintSet adds and finds exactly what a Set does, through growth', () => {
   const set = new FingerprintSet(8);
