@@ -152,6 +152,7 @@ const WORLD_FIELDS: ReadonlySet<string> = new Set([
   'persistedFormation',
   'downgrade',
   'drift',
+  'stranded',
   'clients',
   'net',
   'nextMsgId',
