@@ -55,14 +55,16 @@ function joinComplete(b: ClientSlot, a: ClientSlot): string | undefined {
   const sa = stateOf(a);
   if (sb === 'syncing' && (sa === 'stable' || sa === 'assigning') && c.cfg.protocol === 'cooperative' && c.cfg.slowCallbacks) {
     const revoked = ctxOf(b).owned.filter((p) => !c.owned.includes(p));
-    if (revoked.length > 0) return `${a.name} revoked [${revoked.join(',')}] without invoking onPartitionsRevoked (configured to take time)`;
+    if (revoked.length > 0)
+      return `${a.name} revoked [${revoked.join(',')}] without invoking onPartitionsRevoked (configured to take time)`;
   }
   if ((sb === 'syncing' || sb === 'revoking') && sa !== 'assigning' && c.cfg.slowAssignLost) {
     const added = gained(b, a);
-    if (added.length > 0) return `${a.name} was assigned [${added.join(',')}] without invoking onPartitionsAssigned (configured to take time)`;
+    if (added.length > 0)
+      return `${a.name} was assigned [${added.join(',')}] without invoking onPartitionsAssigned (configured to take time)`;
   }
   if (sa === 'losing' && sb !== 'losing' && c.owned.length === 0) return `${a.name} invokes onPartitionsLost with nothing assigned`;
-  if (sa === 'revoking' && sb === 'syncing' && c.owned.every((p) => c.lastAssignment.includes(p)))
+  if (sa === 'revoking' && sb === 'syncing' && c.cfg.protocol === 'cooperative' && c.owned.every((p) => c.lastAssignment.includes(p)))
     return `${a.name} invokes COOPERATIVE onPartitionsRevoked though its new assignment revokes nothing`;
   return undefined;
 }

@@ -62,10 +62,14 @@ function closeCommit(choice: Choice | null, b: ClientSlot, after: World): string
       return `${b.name}'s close() sent an OffsetCommit though ${c.cfg.autoCommit ? 'it is not STABLE with a generation and something consumed' : 'auto-commit is off'} (maybeAutoCommitOffsetsSync sends none then)`;
     return undefined;
   }
-  if (commits.length !== 1) return `${b.name}'s close() with auto-commit on sent ${commits.length} OffsetCommits, not the one of maybeAutoCommitOffsetsSync`;
+  if (commits.length !== 1)
+    return `${b.name}'s close() with auto-commit on sent ${commits.length} OffsetCommits, not the one of maybeAutoCommitOffsetsSync`;
   const body = commits[0].body as { offsets: Record<string, number>; generation: number };
   const want = Object.fromEntries(c.owned.map((p) => [p, c.positions[p] ?? 0]));
-  if (JSON.stringify(Object.entries(body.offsets).sort()) !== JSON.stringify(Object.entries(want).sort()) || body.generation !== c.generation)
+  if (
+    JSON.stringify(Object.entries(body.offsets).sort()) !== JSON.stringify(Object.entries(want).sort()) ||
+    body.generation !== c.generation
+  )
     return `${b.name}'s close() committed ${JSON.stringify(body.offsets)} at generation ${body.generation}, not its consumed positions ${JSON.stringify(want)} at generation ${c.generation}`;
   return undefined;
 }
@@ -103,10 +107,12 @@ function leavePrepare(b: ClientSlot, a: ClientSlot | null, before: World, choice
   const slow = revoke ? c.cfg.slowCallbacks : c.cfg.slowAssignLost;
   const callback = revoke ? 'onPartitionsRevoked' : 'onPartitionsLost';
   const entered = a !== null && stateOf(a) === 'releasing';
-  if (owned.length === 0 && entered) return `${b.name}'s close() runs a rebalance callback with nothing assigned (onLeavePrepare invokes none then)`;
+  if (owned.length === 0 && entered)
+    return `${b.name}'s close() runs a rebalance callback with nothing assigned (onLeavePrepare invokes none then)`;
   if (owned.length > 0 && slow && !entered)
     return `${b.name}'s close() released [${owned.join(',')}] without running its ${callback} (configured to take time)`;
-  if (owned.length > 0 && !slow && entered) return `${b.name}'s close() runs a slow ${callback} though that callback is configured to return at once`;
+  if (owned.length > 0 && !slow && entered)
+    return `${b.name}'s close() runs a slow ${callback} though that callback is configured to return at once`;
   return undefined;
 }
 
@@ -127,8 +133,7 @@ function leaveGroup(before: World, choice: Choice | null, b: ClientSlot, a: Clie
   }
   if (stateOf(b) !== 'leaving') return undefined;
   const answered = ctxOf(b).inflight.leave !== undefined && responseTo(before, choice, b)?.corr === ctxOf(b).inflight.leave!.corr;
-  if (a === null && !ended(before, choice, b, 'leave'))
-    return `${b.name}'s close() ended before its LeaveGroup was answered or timed out`;
+  if (a === null && !ended(before, choice, b, 'leave')) return `${b.name}'s close() ended before its LeaveGroup was answered or timed out`;
   if (a !== null && answered) return `${a.name}'s LeaveGroup was answered but its close() did not end`;
   return undefined;
 }
