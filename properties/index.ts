@@ -54,6 +54,8 @@ import { commitBeforeRevoke } from './invariants/commit-before-revoke.ts';
 import { classicGroupRecords } from './invariants/classic-group-records.ts';
 import { classicGroupAnswers } from './invariants/classic-group-answers.ts';
 import { initialRebalanceDelay } from './invariants/initial-rebalance-delay.ts';
+import { classicClose } from './invariants/classic-close.ts';
+import { classicCallbacks } from './invariants/classic-callbacks.ts';
 
 export type { Invariant } from './invariant.ts';
 
@@ -110,6 +112,8 @@ export const invariants: Invariant[] = [
   requestDeadlines,
   requestMatching,
   lostBeforeRejoin,
+  classicClose,
+  classicCallbacks,
   // Classic coordinator: bookkeeping and answers by Kafka's rules (docs/oracles.md).
   classicGroupRecords,
   classicGroupAnswers,

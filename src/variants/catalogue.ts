@@ -338,7 +338,8 @@ export const catalogue: Variant[] = [
     description:
       'close() sends LeaveGroup as soon as it starts, before its auto-commit and onPartitionsRevoked have released the partitions (Kafka: onLeavePrepare, then maybeLeaveGroup).',
     protocols: ['eager', 'cooperative'],
-    breaks: ['leave-after-release'],
+    // Its early LeaveGroup comes on top of close()'s own: two, where maybeLeaveGroup sends one.
+    breaks: ['leave-after-release', 'classic-close'],
     explore: { members: 1, partitions: 1, budgets: { close: 1 }, maxDepth: 8, maxInFlight: 2 },
     consumer: {
       actions: {
@@ -547,6 +548,28 @@ export const catalogue: Variant[] = [
     // Two topics, so that a consumer may subscribe to fewer or more of them.
     settings: { topics: { t0: 2, t1: 2 }, faults: { ...noFaults, subscribe: true, crash: true } },
     consumer: { actions: { changeSubscription: () => {} } },
+  }),
+  defineVariant({
+    name: 'close-without-waiting',
+    description:
+      "The classic consumer's close() sends its LeaveGroup and returns at once, without waiting for the answer (Kafka: AbstractCoordinator.close waits in awaitPendingRequests for the answer or the close timeout): the process is gone while its leave may still be lost, and the coordinator then waits a session timeout for it.",
+    protocols: ['eager', 'cooperative'],
+    breaks: ['classic-close'],
+    explore: { members: 1, partitions: 1, budgets: { close: 1 }, maxDepth: 8, maxInFlight: 2 },
+    settings: { faults: { ...noFaults, leave: true } },
+    consumer: { guards: { noLeaveInFlight: () => true } },
+  }),
+  defineVariant({
+    name: 'lost-callback-skipped',
+    description:
+      'A classic consumer whose generation was reset (UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION, a poll timeout) gives up its partitions in onJoinPrepare without invoking onPartitionsLost, though the application handles it (here: a callback that takes time): the application never learns that it lost them.',
+    protocols: ['eager', 'cooperative'],
+    breaks: ['classic-callbacks'],
+    explore: { members: 1, partitions: 1, slowAssignLost: true, budgets: {}, maxDepth: 12, maxInFlight: 2 },
+    // max.poll.interval.ms just above the heartbeat interval, so that the poll timer runs out while
+    // onPartitionsAssigned takes time: a KIP-62 leave, the reset that makes everything lost.
+    settings: { timers: { ...defaultTimers, heartbeatIntervalMs: 1000, maxPollIntervalMs: 1500 } },
+    consumer: { guards: { slowLoss: () => false } },
   }),
 ];
 
