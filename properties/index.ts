@@ -31,6 +31,7 @@ import { noLostPartitions } from './invariants/no-lost-partitions.ts';
 import { noNeedlessRebalance } from './invariants/no-needless-rebalance.ts';
 import { noRewind } from './invariants/no-rewind.ts';
 import { stickyAssignment } from './invariants/sticky-assignment.ts';
+import { assignmentOrder } from './invariants/assignment-order.ts';
 import { rackAligned } from './invariants/rack-aligned.ts';
 import { noStarvingMember } from './invariants/no-starving-member.ts';
 import { atLeastOnce } from './invariants/at-least-once.ts';
@@ -101,6 +102,7 @@ export const invariants: Invariant[] = [
   noLostPartitions,
   noRewind,
   stickyAssignment,
+  assignmentOrder,
   rackAligned,
   noStarvingMember,
   // Classic: at-least-once hygiene and timer discipline (docs/oracles.md).

@@ -2,7 +2,7 @@ import { assign, enqueueActions } from 'xstate';
 import { range } from '../../models/assignors/range.ts';
 import { sticky } from '../../models/assignors/sticky.ts';
 import { cooperativeSticky } from '../../models/assignors/cooperative-sticky.ts';
-import type { Assignor } from '../../models/assignors/types.ts';
+import { sortedMembers, type Assignor } from '../../models/assignors/types.ts';
 import { uniform } from '../../models/consumer-protocol/assignors.ts';
 import { admission, admitPatch, bumpPatch, leaver, reconcilePatch, removeMember } from '../../models/consumer-protocol/coordinator.ts';
 import {
@@ -150,6 +150,23 @@ export const catalogue: Variant[] = [
         if (ids.length > 1 && last.length > 1) out[ids[0]].push(last.pop()!);
         return out;
       }),
+    },
+  }),
+  defineVariant({
+    name: 'range-reverse-order',
+    description:
+      'The range assignor deals its ranges over the members in descending order (a comparator written backwards): balanced and exclusive, but the first ranges go to the last members, not to static members by group.instance.id and then dynamic ones by member id.',
+    breaks: ['assignment-order'],
+    explore: { members: 2, partitions: 2, maxDepth: 14, maxInFlight: 2 },
+    assignors: {
+      range: {
+        ...range,
+        assign: (input) => {
+          const out = range.assign(input);
+          const ids = sortedMembers(input.subscriptions);
+          return Object.fromEntries(ids.map((m, i) => [m, out[ids[ids.length - 1 - i]]]));
+        },
+      },
     },
   }),
   defineVariant({
