@@ -52,6 +52,7 @@ import { leftHoldsNothing } from './invariants/left-holds-nothing.ts';
 import { commitMemberEpoch } from './invariants/commit-member-epoch.ts';
 import { applicationCalls } from './invariants/application-calls.ts';
 import { commitBeforeRevoke } from './invariants/commit-before-revoke.ts';
+import { memberState } from './invariants/member-state.ts';
 import { classicGroupRecords } from './invariants/classic-group-records.ts';
 import { classicGroupAnswers } from './invariants/classic-group-answers.ts';
 import { initialRebalanceDelay } from './invariants/initial-rebalance-delay.ts';
@@ -97,6 +98,7 @@ export const invariants: Invariant[] = [
   commitMemberEpoch,
   applicationCalls,
   commitBeforeRevoke,
+  memberState,
   // Harm beyond ownership and generations (docs/oracles.md).
   noNeedlessRebalance,
   noLostPartitions,

@@ -1152,6 +1152,24 @@ const kip848OracleVariants: Variant[] = [
     explore: { members: 1, partitions: 1, budgets: { commit: 1 }, maxDepth: 12, maxInFlight: 3 },
     coordinator: { guards: { commitAccepted: () => true } },
   }),
+  defineVariant({
+    name: 'stable-before-join-answer',
+    description:
+      'The KIP-848 member calls itself STABLE as soon as its join heartbeat is out, at member epoch 0, before the coordinator answered (Kafka: JOINING until onHeartbeatSuccess brings an epoch and an assignment equal to the current one).',
+    protocols: ['consumer'],
+    breaks: ['member-state'],
+    explore: { members: 1, partitions: 1, maxDepth: 2, maxInFlight: 1 },
+    consumer: { guards: { joined: () => true } },
+  }),
+  defineVariant({
+    name: 'leave-ends-on-any-answer',
+    description:
+      'close() on a KIP-848 member ends at the first answer of any kind while it waits for its leave heartbeat (an offset commit answer ends it too), not when the leave heartbeat is answered or times out.',
+    protocols: ['consumer'],
+    breaks: ['member-state'],
+    explore: { members: 1, partitions: 1, budgets: { close: 1, commit: 1 }, maxDepth: 12, maxInFlight: 3 },
+    consumer: { guards: { answersHeartbeat: ({ event }: { event: MemberEvent }) => event.type === 'RESPONSE' } as never },
+  }),
 ];
 
 catalogue.push(...consumerVariants, ...kip848OracleVariants, ...migrationVariants, ...classicCoordinatorVariants);
