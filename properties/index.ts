@@ -53,6 +53,7 @@ import { commitMemberEpoch } from './invariants/commit-member-epoch.ts';
 import { applicationCalls } from './invariants/application-calls.ts';
 import { commitBeforeRevoke } from './invariants/commit-before-revoke.ts';
 import { memberState } from './invariants/member-state.ts';
+import { staticLeaveParks } from './invariants/static-leave-parks.ts';
 import { classicGroupRecords } from './invariants/classic-group-records.ts';
 import { classicGroupAnswers } from './invariants/classic-group-answers.ts';
 import { initialRebalanceDelay } from './invariants/initial-rebalance-delay.ts';
@@ -99,6 +100,7 @@ export const invariants: Invariant[] = [
   applicationCalls,
   commitBeforeRevoke,
   memberState,
+  staticLeaveParks,
   // Harm beyond ownership and generations (docs/oracles.md).
   noNeedlessRebalance,
   noLostPartitions,

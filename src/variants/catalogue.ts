@@ -1153,6 +1153,19 @@ const kip848OracleVariants: Variant[] = [
     coordinator: { guards: { commitAccepted: () => true } },
   }),
   defineVariant({
+    name: 'static-leave-removes',
+    description:
+      'The KIP-848 coordinator takes a static member’s temporary leave (epoch -2) for a final one (-1): the member is removed and the group rebalances, where Kafka parks it (consumerGroupStaticMemberGroupLeave) until it restarts or its session ends.',
+    protocols: ['consumer'],
+    // Removing the parked record also sends its restart through a rebalance.
+    breaks: ['static-leave-parks'],
+    explore: { members: 1, partitions: 1, static: true, budgets: { close: 1 }, maxDepth: 8, maxInFlight: 2 },
+    settings: { static: true },
+    coordinator: {
+      guards: { isLeave: ({ event }: { event: { msg: ConsumerGroupHeartbeatRequest } }) => event.msg.memberEpoch < 0 } as never,
+    },
+  }),
+  defineVariant({
     name: 'stable-before-join-answer',
     description:
       'The KIP-848 member calls itself STABLE as soon as its join heartbeat is out, at member epoch 0, before the coordinator answered (Kafka: JOINING until onHeartbeatSuccess brings an epoch and an assignment equal to the current one).',

@@ -117,8 +117,7 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
     if (serverAssignorFails && serverAssignorRound(w, s) !== undefined) out.push({ kind: 'assignorFails', client: s.name });
     // The process is paused or cut off and a replacement starts while it still runs (one zombie per
     // slot at a time): with the same group.instance.id for static members, as a new member otherwise.
-    if (config.faults.zombie && s.zombieOf === null && !hasLiveZombie(w, s.name))
-      out.push({ kind: 'replace', client: s.name });
+    if (config.faults.zombie && s.zombieOf === null && !hasLiveZombie(w, s.name)) out.push({ kind: 'replace', client: s.name });
     const c = common(s);
     const callback = inCallback(s);
     // close() is called by the application thread: not from inside a callback, not twice.
