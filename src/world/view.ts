@@ -228,3 +228,11 @@ export function nextDeadline(w: World): number {
   }
   return min;
 }
+
+/**
+ * Topics whose subscribers a static replacement changed in the current generation without a
+ * rebalance (World.drift; Kafka's KAFKA-12759): the assignment in force may not cover or balance
+ * them, and Kafka never corrects it until the next rebalance.
+ */
+export const driftedTopics = (w: World): readonly string[] =>
+  w.drift !== undefined && w.drift.formation === w.formation ? w.drift.topics : [];

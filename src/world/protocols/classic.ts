@@ -42,6 +42,13 @@ export const classicAdapter: ProtocolAdapter = {
     const g1 = after.coordinator.context as CoordinatorContext;
     let next = after;
     if (g1.generation !== g0.generation) next = { ...next, formations: before.formations + 1, formation: before.formations + 1 };
+    else if (before.coordinator.value === 'Stable' && after.coordinator.value === 'Stable' && g1.members !== g0.members) {
+      const topics = driftedTopics(g0, g1);
+      if (topics.length > 0) {
+        const known = next.drift?.formation === next.formation ? next.drift.topics : [];
+        next = { ...next, drift: { formation: next.formation, topics: [...new Set([...known, ...topics])].sort() } };
+      }
+    }
     if (g1.persisted !== g0.persisted) next = { ...next, persistedFormation: next.formation };
     if (before.coordinator.value !== after.coordinator.value && after.coordinator.value === 'CompletingRebalance') {
       next = { ...next, metrics: { ...next.metrics, rebalances: next.metrics.rebalances + 1 } };
@@ -65,3 +72,21 @@ export const classicAdapter: ProtocolAdapter = {
   formationAfterFailover: (w) => w.persistedFormation,
   orderedRequests: false,
 };
+
+/**
+ * Topics a member of the same identity (its group.instance.id, else its member id) subscribes to
+ * in one record and not in the other: a subscription changed without a new generation.
+ */
+function driftedTopics(g0: CoordinatorContext, g1: CoordinatorContext): string[] {
+  const byIdentity = (g: CoordinatorContext) =>
+    new Map(Object.values(g.members).map((m) => [m.instanceId ?? m.memberId, m.subscription.topics]));
+  const was = byIdentity(g0);
+  const out = new Set<string>();
+  for (const [who, topics] of byIdentity(g1)) {
+    const old = was.get(who);
+    if (!old) continue;
+    for (const t of topics) if (!old.includes(t)) out.add(t);
+    for (const t of old) if (!topics.includes(t)) out.add(t);
+  }
+  return [...out];
+}
