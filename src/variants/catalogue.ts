@@ -1166,6 +1166,16 @@ const kip848OracleVariants: Variant[] = [
     },
   }),
   defineVariant({
+    name: 'classic-join-refused',
+    description:
+      'In a migration, the consumer group answers every classic JoinGroup INCONSISTENT_GROUP_PROTOCOL, even one naming the protocol its classic members share (ConsumerGroup.supportsClassicProtocols): the downgraded consumers stop for good.',
+    protocols: ['cooperative'],
+    breaks: ['no-starving-member'],
+    settings: { migration: 'downgrade', migrationPolicy: 'bidirectional' },
+    explore: { members: 1, partitions: 1, maxDepth: 8, maxInFlight: 2 },
+    coordinator: { guards: { classicProtocolUnsupported: () => true } },
+  }),
+  defineVariant({
     name: 'stable-before-join-answer',
     description:
       'The KIP-848 member calls itself STABLE as soon as its join heartbeat is out, at member epoch 0, before the coordinator answered (Kafka: JOINING until onHeartbeatSuccess brings an epoch and an assignment equal to the current one).',
