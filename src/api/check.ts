@@ -60,6 +60,8 @@ export interface CampaignPlan {
   upgrade: boolean;
   /** The migration this campaign runs, if any. */
   migration?: Migration;
+  /** The default check's static campaigns: two topics, so that subscriptions can change. */
+  shape?: { topics: number; partitions: number };
   config: WorldConfig;
   label: string;
 }
@@ -114,12 +116,17 @@ export function planCampaigns(options: CheckOptions, variant: Variant | undefine
     throw new UsageError(`unknown --assignor '${o.assignor}' (known: ${all.join(', ')})`);
   }
   if (o.protocol === undefined && o.assignor === undefined && variant === undefined && !o.static && !o.upgrade) {
-    combos.push(...combos.map((c) => ({ ...c, static: true })));
+    // Classic static campaigns over two topics of half the partitions: a subscription change
+    // needs a second topic, and no other default campaign has one (KAFKA-12759 lives there).
+    // KIP-848's keep one topic for now: with two, heartbeat-cadence fails on the unmodified model
+    // (a stalled member revoking after a subscription change; docs/results/open/), not yet settled.
+    const shape = { topics: 2, partitions: Math.max(1, Math.ceil(o.partitions / 2)) };
+    combos.push(...combos.map((c) => ({ ...c, static: true, ...(c.protocol !== 'consumer' && { shape }) })));
     combos.push({ protocol: 'eager', assignor: 'range', static: false, upgrade: true });
   }
   return combos.map((c) => {
     const { protocol, assignor } = c;
-    const config = worldConfig({ ...instanceOf(o, variant), protocol, assignor, static: c.static, upgrade: c.upgrade });
+    const config = worldConfig({ ...instanceOf(o, variant), ...c.shape, protocol, assignor, static: c.static, upgrade: c.upgrade });
     // The instance actually checked: a variant's settings may change it.
     const counts = Object.values(config.topics);
     const shape = counts.length > 1 ? `${counts.length} topics x ${count(counts[0], 'partition')}` : count(counts[0], 'partition');

@@ -213,6 +213,14 @@ export interface World {
    * assignment-shape invariants' known-Kafka exemption (docs/fidelity.md).
    */
   drift?: { formation: number; topics: string[] };
+  /**
+   * Observer's record (classic): partitions in no member's stored assignment when a static member
+   * was replaced in place in Stable. A cooperative member that was revoking them would have
+   * triggered the follow-up rebalance that hands them out; its replacement gets the stored
+   * assignment (with SkipAssignment if it leads, KIP-814) and has nothing to revoke, so nobody
+   * rejoins and Kafka leaves them unassigned until the next rebalance (docs/fidelity.md).
+   */
+  stranded?: { formation: number; partitions: string[] };
   clients: ClientSlot[];
   net: Msg[];
   nextMsgId: number;

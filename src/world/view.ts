@@ -236,3 +236,10 @@ export function nextDeadline(w: World): number {
  */
 export const driftedTopics = (w: World): readonly string[] =>
   w.drift !== undefined && w.drift.formation === w.formation ? w.drift.topics : [];
+
+/**
+ * Partitions a static replacement left in no member's stored assignment in the current generation
+ * (World.stranded): Kafka assigns them only at the next rebalance, which nothing triggers.
+ */
+export const strandedPartitions = (w: World): readonly string[] =>
+  w.stranded !== undefined && w.stranded.formation === w.formation ? w.stranded.partitions : [];

@@ -2,6 +2,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import { errorFor, reply, type CoordinatorContext } from '../../../models/classic/coordinator-state.ts';
 import type { ConsumerContext, ConsumerInput } from '../../../models/classic/consumer-state.ts';
 import type { ClassicRequest, ClassicResponse } from '../../../models/classic/messages.ts';
+import { partitionsOf } from '../../../models/types.ts';
 import type { ClientSlot, Msg, World, WorldConfig } from '../types.ts';
 import { ctxOf, isLive } from '../view.ts';
 import { commonClientInput, type ProtocolAdapter } from './adapter.ts';
@@ -48,6 +49,11 @@ export const classicAdapter: ProtocolAdapter = {
         const known = next.drift?.formation === next.formation ? next.drift.topics : [];
         next = { ...next, drift: { formation: next.formation, topics: [...new Set([...known, ...topics])].sort() } };
       }
+      const stranded = replaced(g0, g1) ? unassigned(g1, after.topics) : [];
+      if (stranded.length > 0) {
+        const known = next.stranded?.formation === next.formation ? next.stranded.partitions : [];
+        next = { ...next, stranded: { formation: next.formation, partitions: [...new Set([...known, ...stranded])].sort() } };
+      }
     }
     if (g1.persisted !== g0.persisted) next = { ...next, persistedFormation: next.formation };
     if (before.coordinator.value !== after.coordinator.value && after.coordinator.value === 'CompletingRebalance') {
@@ -89,4 +95,19 @@ function driftedTopics(g0: CoordinatorContext, g1: CoordinatorContext): string[]
     for (const t of old) if (!topics.includes(t)) out.add(t);
   }
   return [...out];
+}
+
+/** A static member was replaced in place: an instance id is held by another member id than before. */
+function replaced(g0: CoordinatorContext, g1: CoordinatorContext): boolean {
+  const was = new Map<string, string>();
+  for (const m of Object.values(g0.members)) if (m.instanceId !== null) was.set(m.instanceId, m.memberId);
+  for (const m of Object.values(g1.members)) if (m.instanceId !== null && was.has(m.instanceId) && was.get(m.instanceId) !== m.memberId) return true;
+  return false;
+}
+
+/** Partitions of the members' topics that no member's stored assignment holds. */
+function unassigned(g: CoordinatorContext, topics: World['topics']): string[] {
+  const held = new Set(Object.values(g.members).flatMap((m) => m.assignment ?? []));
+  const subscribed = [...new Set(Object.values(g.members).flatMap((m) => m.subscription.topics))];
+  return partitionsOf(topics, subscribed).filter((p) => !held.has(p));
 }
