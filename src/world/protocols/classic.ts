@@ -101,7 +101,8 @@ function driftedTopics(g0: CoordinatorContext, g1: CoordinatorContext): string[]
 function replaced(g0: CoordinatorContext, g1: CoordinatorContext): boolean {
   const was = new Map<string, string>();
   for (const m of Object.values(g0.members)) if (m.instanceId !== null) was.set(m.instanceId, m.memberId);
-  for (const m of Object.values(g1.members)) if (m.instanceId !== null && was.has(m.instanceId) && was.get(m.instanceId) !== m.memberId) return true;
+  for (const m of Object.values(g1.members))
+    if (m.instanceId !== null && was.has(m.instanceId) && was.get(m.instanceId) !== m.memberId) return true;
   return false;
 }
 
