@@ -31,6 +31,7 @@ import { noLostPartitions } from './invariants/no-lost-partitions.ts';
 import { noNeedlessRebalance } from './invariants/no-needless-rebalance.ts';
 import { noRewind } from './invariants/no-rewind.ts';
 import { stickyAssignment } from './invariants/sticky-assignment.ts';
+import { assignmentOrder } from './invariants/assignment-order.ts';
 import { rackAligned } from './invariants/rack-aligned.ts';
 import { noStarvingMember } from './invariants/no-starving-member.ts';
 import { atLeastOnce } from './invariants/at-least-once.ts';
@@ -51,6 +52,8 @@ import { leftHoldsNothing } from './invariants/left-holds-nothing.ts';
 import { commitMemberEpoch } from './invariants/commit-member-epoch.ts';
 import { applicationCalls } from './invariants/application-calls.ts';
 import { commitBeforeRevoke } from './invariants/commit-before-revoke.ts';
+import { memberState } from './invariants/member-state.ts';
+import { staticLeaveParks } from './invariants/static-leave-parks.ts';
 import { classicGroupRecords } from './invariants/classic-group-records.ts';
 import { classicGroupAnswers } from './invariants/classic-group-answers.ts';
 import { initialRebalanceDelay } from './invariants/initial-rebalance-delay.ts';
@@ -98,11 +101,14 @@ export const invariants: Invariant[] = [
   commitMemberEpoch,
   applicationCalls,
   commitBeforeRevoke,
+  memberState,
+  staticLeaveParks,
   // Harm beyond ownership and generations (docs/oracles.md).
   noNeedlessRebalance,
   noLostPartitions,
   noRewind,
   stickyAssignment,
+  assignmentOrder,
   rackAligned,
   noStarvingMember,
   // Classic: at-least-once hygiene and timer discipline (docs/oracles.md).

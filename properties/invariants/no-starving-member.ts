@@ -2,6 +2,7 @@ import type { JoinGroupRequest, LeaveGroupRequest } from '../../models/classic/m
 import type { ConsumerGroupHeartbeatRequest } from '../../models/consumer-protocol/messages.ts';
 import type { Choice, World } from '../../src/world/types.ts';
 import type { Invariant } from '../invariant.ts';
+import { groupOf } from '../../src/world/consumer-view.ts';
 import { delivered } from '../step-facts.ts';
 import { groupMembers, common, coord, isLive, isSettled, liveClients, strandedTopics } from '../../src/world/view.ts';
 
@@ -37,12 +38,11 @@ function stopped(before: World, choice: Choice | null, after: World): string | u
 }
 
 /**
- * Classic: INCONSISTENT_GROUP_PROTOCOL turns a consumer away for good, so the coordinator may
- * answer it only when the joiner names no protocol every member supports
- * (ClassicGroup.supportsProtocols: an empty group takes any non-empty list).
+ * INCONSISTENT_GROUP_PROTOCOL turns a classic consumer away for good, so the coordinator may
+ * answer it only when the joiner names no protocol every member supports (ClassicGroup.supportsProtocols:
+ * an empty group takes any non-empty list; in a consumer group, the classic members).
  */
 function turnedAway(before: World, choice: Choice | null, after: World): string | undefined {
-  if (before.family !== 'classic') return undefined;
   const m = delivered(before, choice);
   if (m?.to !== 'coordinator' || m.body.kind !== 'JoinGroup') return undefined;
   const req = m.body as JoinGroupRequest;
@@ -53,7 +53,12 @@ function turnedAway(before: World, choice: Choice | null, after: World): string 
       (x.body as { error: string }).error === 'INCONSISTENT_GROUP_PROTOCOL',
   );
   if (!refused || req.protocols.length === 0) return undefined;
-  const members = Object.values(coord(before).members);
+  // A consumer group (a migration's mixed group) takes a classic JoinGroup naming a protocol every
+  // classic member supports, any non-empty list while it has none (ConsumerGroup.supportsClassicProtocols).
+  const members =
+    before.family === 'classic'
+      ? Object.values(coord(before).members)
+      : Object.values(groupOf(before).members).flatMap((x) => (x.classic ? [x.classic] : []));
   const shared = req.protocols.filter((p) => members.every((x) => x.protocols.includes(p)));
   return shared.length > 0
     ? `${req.client.client}'s JoinGroup was refused INCONSISTENT_GROUP_PROTOCOL although every member supports ${shared.join(', ')}`

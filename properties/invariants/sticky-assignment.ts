@@ -1,13 +1,12 @@
-import type { JoinGroupResponse, SyncGroupRequest } from '../../models/classic/messages.ts';
+import type { JoinGroupResponse } from '../../models/classic/messages.ts';
 import { builtinAssignors } from '../../models/assignors/index.ts';
 import { defaultServerAssignor, serverAssignors } from '../../models/consumer-protocol/assignors.ts';
 import { parseTp, type TopicPartition, type Topics } from '../../models/types.ts';
 import type { Choice, World, WorldConfig } from '../../src/world/types.ts';
 import { partitionRacksOf, useRackAwareAssignment } from '../../models/assignors/racks.ts';
 import type { Invariant } from '../invariant.ts';
-import { delivered } from '../step-facts.ts';
+import { leaderAssignment } from '../leader-assignment.ts';
 import { groupOf } from '../../src/world/consumer-view.ts';
-import { ctxOf, processOf } from '../../src/world/view.ts';
 
 // Stickiness in the protocol runs: what Kafka's sticky assignors promise with identical
 // subscriptions, checked on every assignment the group actually computes (the classic leader's
@@ -104,24 +103,12 @@ function onRackOnly(
 
 /** Classic: the leader ran a sticky assignor in this step (its JoinGroup response came, its SyncGroup went). */
 function classic(before: World, choice: Choice | null, after: World, config: WorldConfig): string | undefined {
-  const m = delivered(before, choice);
-  if (m?.to !== 'client' || m.body.kind !== 'JoinGroupResponse') return undefined;
-  const r = m.body as JoinGroupResponse;
-  if (r.error !== 'NONE' || r.leaderId !== r.memberId || r.skipAssignment || !builtinAssignors[r.protocolName ?? '']?.sticky)
-    return undefined;
-  const sync = after.sent.find(
-    (x) => x.body.kind === 'SyncGroup' && x.body.client.client === r.client.client && x.body.client.inc === r.client.inc,
-  )?.body as SyncGroupRequest | undefined;
-  // The leader's own process: a zombie's messages carry its slot's name, so the name alone would
-  // find the replacement, whose metadata may be newer than what the zombie's assignor read.
-  const slot = processOf(after, r.client);
-  if (!sync?.assignments || !slot?.snapshot) return undefined;
+  const run = leaderAssignment(before, choice, after);
+  if (!run || !builtinAssignors[run.response.protocolName ?? '']?.sticky) return undefined;
+  const { response: r, ctx, metadata } = run;
   const ids = Object.keys(r.members);
   const topics = sameTopics(ids.map((id) => r.members[id].topics));
   if (!topics || ids.length === 0) return undefined;
-  // The leader's metadata, as the assignor read it.
-  const ctx = ctxOf(slot);
-  const metadata = ctx.assignedMetadata ?? ctx.metadata;
   const q = quota(topics, metadata, ids.length);
   // Only the partitions of subscribed topics count towards the racks Kafka's RackInfo reads.
   const subscribed = Object.fromEntries(topics.filter((t) => metadata[t] !== undefined).map((t) => [t, metadata[t]]));
@@ -131,7 +118,7 @@ function classic(before: World, choice: Choice | null, after: World, config: Wor
     r,
     partitionRacks,
   );
-  const v = retention(claims, sync.assignments, q, true);
+  const v = retention(claims, run.assignments, q, true);
   return v && `${r.protocolName} at generation ${r.generation}: ${v}`;
 }
 

@@ -19,6 +19,8 @@ export interface Place {
   timers?: Partial<TimerSettings>;
   /** Faults, when not every fault (the default). */
   faults?: FaultSettings;
+  /** An online migration (a mixed group): `protocol` and `assignor` are then the classic side's. */
+  migration?: 'upgrade' | 'downgrade';
 }
 
 /**
@@ -91,6 +93,19 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
       static: false,
       timers: shortPoll,
     });
+  // The KIP-848 coordinator's decisions for classic members (a mixed group: ConsumerGroup members
+  // with classicMemberMetadata) and its conversions run only while a group migrates: a downgrade
+  // (consumer -> classic) brings classic JoinGroups to the consumer group from the first bounce.
+  if (machine === 'kip848-coordinator')
+    places.push({
+      protocol: 'cooperative',
+      assignor: 'cooperative-sticky',
+      members: 2,
+      topics: 1,
+      partitions: 2,
+      static: false,
+      migration: 'downgrade',
+    });
   // Dynamic: members removed for missing a join phase or a SyncGroup; static: a join phase no
   // member rejoins while static members, kept until their sessions end, remain.
   if (machine === 'classic-coordinator' && protocols.includes('eager'))
@@ -109,6 +124,7 @@ export function placeConfig(p: Place, variant?: Variant): WorldConfig {
     partitions: p.partitions,
     topics: p.topics,
     static: p.static,
+    ...(p.migration && { migration: p.migration }),
     variant,
     ...(p.faults ? { faults: p.faults } : {}),
   });
@@ -116,7 +132,7 @@ export function placeConfig(p: Place, variant?: Variant): WorldConfig {
 }
 
 export const placeLabel = (p: Place): string =>
-  `${p.protocol}/${p.assignor} ${p.members}x${p.topics > 1 ? `${p.topics}x` : ''}${p.partitions}${p.static ? ' static' : ''}${p.timers ? ` timers ${JSON.stringify(p.timers)}` : ''}${p.faults ? ' faults: close, slow callbacks and assignor' : ''}`;
+  `${p.protocol}/${p.assignor} ${p.members}x${p.topics > 1 ? `${p.topics}x` : ''}${p.partitions}${p.static ? ' static' : ''}${p.timers ? ` timers ${JSON.stringify(p.timers)}` : ''}${p.migration ? ` migration ${p.migration}` : ''}${p.faults ? ' faults: close, slow callbacks and assignor' : ''}`;
 
 /** The assignors a client-side assignor mutant can run with: its own name, under a protocol it supports. */
 export const clientProtocols = (name: string): Protocol[] => builtinAssignors[name].supportedProtocols;

@@ -5,6 +5,7 @@ import { session } from '../run/config.ts';
 import type { Choice, Protocol, World } from '../world/types.ts';
 import { placeConfig, placeLabel, placesFor } from './configs.ts';
 import { mutantVariant, parseMutant, type Mutant } from './mutants.ts';
+import { implementations } from './machines.ts';
 
 // One mutant, in this thread: a budgeted `check` campaign in each of its places, then, if it
 // survived, `explore` from the smallest instance up until one reaches the mutated decision.
@@ -91,6 +92,18 @@ export function livelockGuard() {
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 200);
 
+/**
+ * A mixed group runs both coordinator machines, and a variant's coordinator overrides reach both:
+ * a KIP-848 coordinator decision whose name the classic coordinator also has (isTimer,
+ * storeCommit) would be mutated there too, so it is not run in a migration place.
+ */
+function shared(id: string): boolean {
+  const [machine, name] = id.split('/');
+  if (machine !== 'kip848-coordinator') return false;
+  const classic = implementations('classic-coordinator');
+  return name in classic.guards || name in classic.actions;
+}
+
 export function runMutant(id: string, budget: Budget): MutantResult {
   const mutant = parseMutant(id);
   if (!mutant) throw new Error(`unknown mutant ${id}`);
@@ -114,7 +127,7 @@ export function runMutant(id: string, budget: Budget): MutantResult {
     ...(capped && { capped }),
   });
   const assignor = mutant.assignors?.[0];
-  for (const place of placesFor(mutant.protocols, assignor, mutant.id.split('/')[0])) {
+  for (const place of placesFor(mutant.protocols, assignor, mutant.id.split('/')[0]).filter((p) => !p.migration || !shared(id))) {
     const label = placeLabel(place);
     const left = deadline - performance.now();
     if (left <= 0) {

@@ -2,7 +2,7 @@ import { assign, enqueueActions } from 'xstate';
 import { range } from '../../models/assignors/range.ts';
 import { sticky } from '../../models/assignors/sticky.ts';
 import { cooperativeSticky } from '../../models/assignors/cooperative-sticky.ts';
-import type { Assignor } from '../../models/assignors/types.ts';
+import { sortedMembers, type Assignor } from '../../models/assignors/types.ts';
 import { uniform } from '../../models/consumer-protocol/assignors.ts';
 import { admission, admitPatch, bumpPatch, leaver, reconcilePatch, removeMember } from '../../models/consumer-protocol/coordinator.ts';
 import {
@@ -150,6 +150,23 @@ export const catalogue: Variant[] = [
         if (ids.length > 1 && last.length > 1) out[ids[0]].push(last.pop()!);
         return out;
       }),
+    },
+  }),
+  defineVariant({
+    name: 'range-reverse-order',
+    description:
+      'The range assignor deals its ranges over the members in descending order (a comparator written backwards): balanced and exclusive, but the first ranges go to the last members, not to static members by group.instance.id and then dynamic ones by member id.',
+    breaks: ['assignment-order'],
+    explore: { members: 2, partitions: 2, maxDepth: 14, maxInFlight: 2 },
+    assignors: {
+      range: {
+        ...range,
+        assign: (input) => {
+          const out = range.assign(input);
+          const ids = sortedMembers(input.subscriptions);
+          return Object.fromEntries(ids.map((m, i) => [m, out[ids[ids.length - 1 - i]]]));
+        },
+      },
     },
   }),
   defineVariant({
@@ -1157,6 +1174,47 @@ const kip848OracleVariants: Variant[] = [
     breaks: ['commit-member-epoch'],
     explore: { members: 1, partitions: 1, budgets: { commit: 1 }, maxDepth: 12, maxInFlight: 3 },
     coordinator: { guards: { commitAccepted: () => true } },
+  }),
+  defineVariant({
+    name: 'static-leave-removes',
+    description:
+      'The KIP-848 coordinator takes a static member’s temporary leave (epoch -2) for a final one (-1): the member is removed and the group rebalances, where Kafka parks it (consumerGroupStaticMemberGroupLeave) until it restarts or its session ends.',
+    protocols: ['consumer'],
+    // Removing the parked record also sends its restart through a rebalance.
+    breaks: ['static-leave-parks'],
+    explore: { members: 1, partitions: 1, static: true, budgets: { close: 1 }, maxDepth: 8, maxInFlight: 2 },
+    settings: { static: true },
+    coordinator: {
+      guards: { isLeave: ({ event }: { event: { msg: ConsumerGroupHeartbeatRequest } }) => event.msg.memberEpoch < 0 } as never,
+    },
+  }),
+  defineVariant({
+    name: 'classic-join-refused',
+    description:
+      'In a migration, the consumer group answers every classic JoinGroup INCONSISTENT_GROUP_PROTOCOL, even one naming the protocol its classic members share (ConsumerGroup.supportsClassicProtocols): the downgraded consumers stop for good.',
+    protocols: ['cooperative'],
+    breaks: ['no-starving-member'],
+    settings: { migration: 'downgrade', migrationPolicy: 'bidirectional' },
+    explore: { members: 1, partitions: 1, maxDepth: 8, maxInFlight: 2 },
+    coordinator: { guards: { classicProtocolUnsupported: () => true } },
+  }),
+  defineVariant({
+    name: 'stable-before-join-answer',
+    description:
+      'The KIP-848 member calls itself STABLE as soon as its join heartbeat is out, at member epoch 0, before the coordinator answered (Kafka: JOINING until onHeartbeatSuccess brings an epoch and an assignment equal to the current one).',
+    protocols: ['consumer'],
+    breaks: ['member-state'],
+    explore: { members: 1, partitions: 1, maxDepth: 2, maxInFlight: 1 },
+    consumer: { guards: { joined: () => true } },
+  }),
+  defineVariant({
+    name: 'leave-ends-on-any-answer',
+    description:
+      'close() on a KIP-848 member ends at the first answer of any kind while it waits for its leave heartbeat (an offset commit answer ends it too), not when the leave heartbeat is answered or times out.',
+    protocols: ['consumer'],
+    breaks: ['member-state'],
+    explore: { members: 1, partitions: 1, budgets: { close: 1, commit: 1 }, maxDepth: 12, maxInFlight: 3 },
+    consumer: { guards: { answersHeartbeat: ({ event }: { event: MemberEvent }) => event.type === 'RESPONSE' } as never },
   }),
 ];
 
