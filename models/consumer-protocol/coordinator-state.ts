@@ -88,8 +88,8 @@ export interface GroupContext {
   conversion: Conversion | null;
   /**
    * ConsumerGroup.resolvedRegularExpressions: per subscribed regular expression, the topics it
-   * resolved to, the topic names of the metadata image it was resolved against (Kafka: the image's
-   * offset), and when. Persisted records (ConsumerGroupRegularExpression), so a failover keeps
+   * resolved to and the topic names of the metadata image it was resolved against (Kafka: the
+   * image's offset). Persisted records (ConsumerGroupRegularExpression), so a failover keeps
    * them. Absent until a member subscribes with a regex.
    */
   resolvedRegexes?: Record<string, ResolvedRegex>;
@@ -97,11 +97,13 @@ export interface GroupContext {
   round: { memberId: string; assignedBefore: TopicPartition[] | null; full: boolean; subscriptionChanged: boolean } | null;
 }
 
-/** ResolvedRegularExpression: the matching topics, and the image and time of the resolution. */
+/**
+ * ResolvedRegularExpression: the matching topics and the image they were resolved against (its
+ * time is the coordinator's `regexInterval:group` deadline, models/consumer-protocol/regex.ts).
+ */
 export interface ResolvedRegex {
   topics: string[];
   image: string;
-  at: number;
 }
 
 export type ClassicGroupRequest = Exclude<ClassicRequest, { kind: 'OffsetCommit' }>;

@@ -3,7 +3,15 @@ import { dynamicMemberId, errorFor, joinError, reply } from '../classic/coordina
 import type { ClassicRequest, ClassicResponse } from '../classic/messages.ts';
 import type { TopicPartition, Topics } from '../types.ts';
 import { defaultServerAssignor, serverAssignors, type ServerAssignor } from './assignors.ts';
-import { memberTopics, pruneRegexes, REGEX_TIMER, refreshDue, resolveRegexes } from './regex.ts';
+import {
+  memberTopics,
+  pruneRegexes,
+  REGEX_INTERVAL_TIMER,
+  REGEX_REFRESH_INTERVAL_MS,
+  REGEX_TIMER,
+  refreshDue,
+  resolveRegexes,
+} from './regex.ts';
 import {
   classicMustRejoin,
   classicSyncRebalancing,
@@ -485,14 +493,16 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
       /** maybeUpdateRegularExpressions: the heartbeat may schedule the asynchronous resolution of the group's regexes. */
       scheduleRegexRefresh: assign(({ context, event }) => {
         const { now, topics } = event as HeartbeatEvent;
-        return refreshDue(context, topics, now) ? { timers: { ...context.timers, [REGEX_TIMER]: now } } : {};
+        return refreshDue(context, topics) ? { timers: { ...context.timers, [REGEX_TIMER]: now } } : {};
       }),
+      /** REGEX_REFRESH_INTERVAL_MS has passed since the last resolution: the next heartbeat may schedule one. */
+      endRegexInterval: assign(({ context }) => ({ timers: without(context.timers, REGEX_INTERVAL_TIMER) })),
       /** The resolution's result (handleRegularExpressionsResult): stored; new topics bump the group epoch. */
       resolveRegexes: assign(({ context, event }) => {
         const { now, topics } = event as Extract<Ev, { type: 'TIMER' }>;
-        const timers = without(context.timers, REGEX_TIMER);
+        const timers = { ...without(context.timers, REGEX_TIMER), [REGEX_INTERVAL_TIMER]: now + REGEX_REFRESH_INTERVAL_MS };
         const image = topics ?? context.subscriptionMetadata;
-        const { resolvedRegexes, changed } = resolveRegexes(context, image, now);
+        const { resolvedRegexes, changed } = resolveRegexes(context, image);
         const meta = subscriptionMetadata(context.members, image, context.subscriptionMetadata, resolvedRegexes);
         const bump = changed || !sameTopics(meta, context.subscriptionMetadata);
         return {
@@ -713,6 +723,7 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
             { guard: { type: 'isTimer', params: 'join' }, actions: 'expireSession' },
             { guard: { type: 'isTimer', params: 'sync' }, actions: 'expireSession' },
             { guard: { type: 'isTimer', params: 'regex' }, actions: 'resolveRegexes' },
+            { guard: { type: 'isTimer', params: 'regexInterval' }, actions: 'endRegexInterval' },
           ],
           CONVERT_FROM_CLASSIC: { actions: 'fromClassicGroup' },
           UNLOAD: { target: 'unloaded' },

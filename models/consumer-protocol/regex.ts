@@ -18,6 +18,14 @@ export const REGEX_REFRESH_INTERVAL_MS = 6_000;
 /** The coordinator timer of a scheduled resolution (the executor's `<groupId>-regex` task). */
 export const REGEX_TIMER = 'regex:group';
 
+/**
+ * Runs for REGEX_REFRESH_INTERVAL_MS from the last resolution: while it runs no new one is
+ * scheduled. Kafka compares `now` with the resolution's stored time; the model keeps the time as a
+ * deadline, as every time it stores, so that states a heartbeat interval apart compare by what is
+ * left of it (src/explore/canonical.ts keeps deadlines relative to now). Firing it does nothing else.
+ */
+export const REGEX_INTERVAL_TIMER = 'regexInterval:group';
+
 /** What a metadata image offers a regex: its topic names (Kafka compares image offsets that added topics). */
 export const imageOf = (topics: Topics): string => Object.keys(topics).sort().join();
 
@@ -41,12 +49,10 @@ export function subscribedRegexes(members: Record<string, ConsumerGroupMember>):
  * than the minimum interval, and (3) a subscribed regex is unresolved or (4) the image has topics
  * newer than the last resolution.
  */
-export function refreshDue(ctx: GroupContext, topics: Topics, now: number): boolean {
+export function refreshDue(ctx: GroupContext, topics: Topics): boolean {
   const regexes = subscribedRegexes(ctx.members);
-  if (regexes.length === 0 || ctx.timers[REGEX_TIMER] !== undefined) return false;
+  if (regexes.length === 0 || ctx.timers[REGEX_TIMER] !== undefined || ctx.timers[REGEX_INTERVAL_TIMER] !== undefined) return false;
   const resolved = ctx.resolvedRegexes ?? {};
-  const last = Math.max(-Infinity, ...Object.values(resolved).map((r) => r.at));
-  if (now <= last + REGEX_REFRESH_INTERVAL_MS) return false;
   const image = imageOf(topics);
   return regexes.some((r) => resolved[r] === undefined || resolved[r].image !== image);
 }
@@ -57,11 +63,7 @@ export function refreshDue(ctx: GroupContext, topics: Topics, now: number): bool
  * (Kafka then bumps the group epoch). Regexes nobody subscribes to any more are dropped
  * (Kafka writes their tombstones when their last member leaves or changes its regex).
  */
-export function resolveRegexes(
-  ctx: GroupContext,
-  topics: Topics,
-  now: number,
-): { resolvedRegexes: Record<string, ResolvedRegex>; changed: boolean } {
+export function resolveRegexes(ctx: GroupContext, topics: Topics): { resolvedRegexes: Record<string, ResolvedRegex>; changed: boolean } {
   const before = ctx.resolvedRegexes ?? {};
   const image = imageOf(topics);
   const resolvedRegexes: Record<string, ResolvedRegex> = {};
@@ -69,7 +71,7 @@ export function resolveRegexes(
   for (const r of subscribedRegexes(ctx.members)) {
     const matched = matchingTopics(r, topics);
     if (before[r] === undefined || before[r].topics.join() !== matched.join()) changed = true;
-    resolvedRegexes[r] = { topics: matched, image, at: now };
+    resolvedRegexes[r] = { topics: matched, image };
   }
   return { resolvedRegexes, changed };
 }
