@@ -138,7 +138,17 @@ export function createMemberMachine() {
       adoptHeartbeat: assign(({ context, event }) => {
         const r = resp(event) as Response<'ConsumerGroupHeartbeatResponse'>;
         const changed = r.assignment !== null && !sameSet(r.assignment, context.reconciling?.assignment ?? context.owned);
+        // A new target that drops the unresolved part of the pending one and equals what the member
+        // holds: Kafka's maybeReconcile bumps the local assignment epoch and acknowledges
+        // (ACKNOWLEDGING), so the next heartbeat reports the owned partitions at once.
+        const dropsUnresolved =
+          r.assignment !== null &&
+          !changed &&
+          context.reconciling === null &&
+          context.target !== null &&
+          !sameSet(r.assignment, context.target);
         return {
+          ...(dropsUnresolved ? { ackPending: true, sent: { ...context.sent, owned: null } } : {}),
           memberId: r.memberId,
           memberEpoch: r.memberEpoch,
           target: r.assignment === null ? context.target : changed ? [...r.assignment].sort() : null,

@@ -1,5 +1,5 @@
 import type { Invariant } from '../invariant.ts';
-import { balancePromise, common, isSettled, liveClients } from '../../src/world/view.ts';
+import { balancePromise, common, isSettled, liveClients, subscriptionOf } from '../../src/world/view.ts';
 
 const spread = (counts: number[]) => (counts.length === 0 ? 0 : Math.max(...counts) - Math.min(...counts));
 
@@ -13,15 +13,17 @@ export const balancedWhenStable: Invariant = {
     // What the assignor the group actually selected promises.
     const promise = balancePromise(after);
     if (!promise || !isSettled(after)) return undefined;
-    const live = liveClients(after).map(common);
-    const topics = live[0]?.cfg.topics.join(',');
-    if (live.some((c) => c.cfg.topics.join(',') !== topics)) return undefined;
+    const slots = liveClients(after);
+    const live = slots.map(common);
+    const subscriptions = slots.map((s) => subscriptionOf(after, s));
+    const topics = subscriptions[0]?.join(',');
+    if (subscriptions.some((t) => t.join(',') !== topics)) return undefined;
     if (promise === 'global') {
       const counts = live.map((c) => c.owned.length);
       if (spread(counts) > 1) return `partition counts ${counts.join('/')} differ by more than one`;
       return undefined;
     }
-    for (const t of live[0]?.cfg.topics ?? []) {
+    for (const t of subscriptions[0] ?? []) {
       const counts = live.map((c) => c.owned.filter((p) => p.startsWith(`${t}-`)).length);
       if (spread(counts) > 1) return `partition counts of ${t} ${counts.join('/')} differ by more than one`;
     }

@@ -3,7 +3,7 @@ import type { ConsumerGroupHeartbeatRequest } from '../../models/consumer-protoc
 import type { Choice, World } from '../../src/world/types.ts';
 import type { Invariant } from '../invariant.ts';
 import { delivered } from '../step-facts.ts';
-import { groupMembers, common, coord, isLive, isSettled, liveClients } from '../../src/world/view.ts';
+import { groupMembers, common, coord, isLive, isSettled, liveClients, subscriptionOf } from '../../src/world/view.ts';
 
 /**
  * The errors on which Kafka's consumers give up for good: a newer incarnation holds the
@@ -95,7 +95,7 @@ function starved(after: World): string | undefined {
     if (c.owned.length > 0) continue;
     for (const o of live) {
       if (o === s) continue;
-      for (const t of c.cfg.topics) {
+      for (const t of subscriptionOf(after, s)) {
         const held = common(o).owned.filter((p) => p.startsWith(`${t}-`));
         if (held.length >= 2)
           return `${s.name} owns nothing while ${o.name} holds ${held.length} partitions of ${t}, which ${s.name} subscribes to`;

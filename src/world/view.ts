@@ -165,6 +165,16 @@ export function liveOwners(w: World): Map<string, string[]> {
 }
 
 /** Topics subscribed by at least one live process. */
+/**
+ * The topics a live process subscribes to: its topic names, and with a pattern every topic of the
+ * brokers that matches it (what the subscription comes to once the group has caught up: settled).
+ */
+export function subscriptionOf(w: World, s: ClientSlot): string[] {
+  const cfg = common(s).cfg;
+  if (cfg.pattern === undefined) return cfg.topics;
+  return [...new Set([...cfg.topics, ...matchingTopics(cfg.pattern, w.topics)])].sort();
+}
+
 export function subscribedTopics(w: World): string[] {
   const topics = new Set<string>();
   for (const s of liveClients(w)) {
