@@ -6,19 +6,22 @@ import type { Endpoint, FindCoordinatorRequest, FindCoordinatorResponse } from '
 // carry `client` (slot and incarnation) and `corr`, so the world routes responses over the
 // connection the request came on and stores choices by meaning.
 
-export type ConsumerErrorCode =
-  | 'NONE'
-  | 'UNKNOWN_MEMBER_ID'
-  | 'FENCED_MEMBER_EPOCH'
-  | 'UNRELEASED_INSTANCE_ID'
-  | 'FENCED_INSTANCE_ID'
-  | 'STALE_MEMBER_EPOCH'
+export const consumerErrorCodes = [
+  'NONE',
+  'UNKNOWN_MEMBER_ID',
+  'FENCED_MEMBER_EPOCH',
+  'UNRELEASED_INSTANCE_ID',
+  'FENCED_INSTANCE_ID',
+  'STALE_MEMBER_EPOCH',
   /** A ConsumerGroupHeartbeat to a classic group that may not be converted (migration policy). */
-  | 'GROUP_ID_NOT_FOUND'
-  | 'NOT_COORDINATOR'
-  | 'COORDINATOR_NOT_AVAILABLE'
+  'GROUP_ID_NOT_FOUND',
+  'NOT_COORDINATOR',
+  'COORDINATOR_NOT_AVAILABLE',
   /** The server assignor threw while computing the target (GroupMetadataManager: UnknownServerException). */
-  | 'UNKNOWN_SERVER_ERROR';
+  'UNKNOWN_SERVER_ERROR',
+] as const;
+
+export type ConsumerErrorCode = (typeof consumerErrorCodes)[number];
 
 /** Member epoch sentinels on the wire (ConsumerGroupHeartbeatRequest). */
 export const JOIN_EPOCH = 0;

@@ -65,6 +65,8 @@ export interface CampaignPlan {
   upgrade: boolean;
   /** The migration this campaign runs, if any. */
   migration?: Migration;
+  /** The default check's static campaigns: two topics, so that subscriptions can change. */
+  shape?: { topics: number; partitions: number };
   config: WorldConfig;
   label: string;
 }
@@ -119,12 +121,15 @@ export function planCampaigns(options: CheckOptions, variant: Variant | undefine
     throw new UsageError(`unknown --assignor '${o.assignor}' (known: ${all.join(', ')})`);
   }
   if (o.protocol === undefined && o.assignor === undefined && variant === undefined && !o.static && !o.upgrade) {
-    combos.push(...combos.map((c) => ({ ...c, static: true })));
+    // Static campaigns over two topics of half the partitions: a subscription change needs a
+    // second topic, and no other default campaign has one (KAFKA-12759 lives there).
+    const shape = { topics: 2, partitions: Math.max(1, Math.ceil(o.partitions / 2)) };
+    combos.push(...combos.map((c) => ({ ...c, static: true, shape })));
     combos.push({ protocol: 'eager', assignor: 'range', static: false, upgrade: true });
   }
   return combos.map((c) => {
     const { protocol, assignor } = c;
-    const config = worldConfig({ ...instanceOf(o, variant), protocol, assignor, static: c.static, upgrade: c.upgrade });
+    const config = worldConfig({ ...instanceOf(o, variant), ...c.shape, protocol, assignor, static: c.static, upgrade: c.upgrade });
     // The instance actually checked: a variant's settings may change it.
     const counts = Object.values(config.topics);
     const shape = counts.length > 1 ? `${counts.length} topics x ${count(counts[0], 'partition')}` : count(counts[0], 'partition');

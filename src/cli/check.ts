@@ -6,7 +6,7 @@ import { type CampaignPlan, type CheckOptions as ApiCheckOptions, planCampaigns 
 import { catalogue } from '../variants/catalogue.ts';
 import { loadVariant } from '../variants/load.ts';
 import type { Variant } from '../variants/variant.ts';
-import type { WorldConfig } from '../world/types.ts';
+import { startFamily, type WorldConfig } from '../world/types.ts';
 import { UsageError, maxTimeHelp, positiveInt, seconds } from '../core/errors.ts';
 import { progressLine } from './progress.ts';
 import { count, printPass, printViolation } from './report.ts';
@@ -143,7 +143,9 @@ function runCheck(opts: CheckOptions, variant: Variant | undefined): number {
     }
     const progress = progressLine(label, opts.runs);
     const started = performance.now();
-    const coverage = opts.coverage ? new Coverage(buildModel(variant).machines) : undefined;
+    const coverage = opts.coverage
+      ? new Coverage(buildModel(variant, 'compiled', startFamily(config), Boolean(config.migration)))
+      : undefined;
     // The failure as found, at once: shrinking may take a while, or be cut short by --max-time.
     const onFound = (f: FoundRun) => {
       progress.done();

@@ -275,7 +275,7 @@ async function runExplore(opts: ExploreOptions, loaded: Variant | undefined, liv
   let coverageLines: string[] = [];
   let coverageReport: ReturnType<Coverage['report']> | undefined;
   if (r.coverage) {
-    const cov = new Coverage(session.model.machines);
+    const cov = new Coverage(session.model);
     cov.merge(r.coverage);
     coverageReport = cov.report();
     coverageLines = formatCoverage(coverageReport);

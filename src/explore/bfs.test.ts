@@ -133,7 +133,7 @@ test('no-session-expiry: the group can never settle again, shown as a lasso', ()
 test('coverage lists what explore never reached', () => {
   const r = exploreSpec(spec({ coverage: true, bounds: noFaultBounds(6) }));
   const { session: s } = specSession(spec());
-  const cov = new Coverage(s.model.machines);
+  const cov = new Coverage(s.model);
   cov.merge(r.coverage!);
   const report = cov.report();
   expect(report.states.reached).toBeGreaterThan(3);
@@ -148,7 +148,7 @@ test('coverage lists what explore never reached', () => {
 test('check --coverage: a random campaign reports reached and unreached items', () => {
   const config = worldConfig({ protocol: 'eager', assignor: 'range', members: 2, partitions: 2, faults: allFaults });
   const s = session(config);
-  const cov = new Coverage(s.model.machines);
+  const cov = new Coverage(s.model);
   campaign({ ...s, model: cov.wrap(s.model), observe: cov.observe }, { runs: 30, seed: 3, maxSteps: 40 });
   const report = cov.report();
   expect(report.choices.reached).toBeGreaterThan(8);

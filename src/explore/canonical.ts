@@ -175,6 +175,10 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = f
     // current or the persisted one: formations are never reissued otherwise), and whether a
     // failover came since: all eventually-stable's known-Kafka exemption reads of it.
     ...downgradeMark(w, rf),
+    // Topics a static replacement changed in this generation (KAFKA-12759), only while current.
+    ...(w.drift !== undefined && w.drift.formation === w.formation ? [`s${w.drift.topics.join(',')}`] : []),
+    // Partitions a static replacement stranded in this generation, only while current.
+    ...(w.stranded !== undefined && w.stranded.formation === w.formation ? [`x${w.stranded.partitions.join(',')}`] : []),
     // The brokers' topics change only when a partition is added: the same object, serialized once.
     cached(w.topics, () => JSON.stringify(w.topics)),
     // KIP-881: replica moves, only with racks (absent otherwise, so keys without racks are unchanged).

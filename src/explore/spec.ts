@@ -191,7 +191,7 @@ export function exploreSpec(
   loaded?: Variant,
 ): SpecResult {
   const { session: s } = specSession(spec, loaded);
-  const coverage = spec.coverage ? new Coverage(s.model.machines) : undefined;
+  const coverage = spec.coverage ? new Coverage(s.model) : undefined;
   const run = coverage ? { ...s, model: coverage.wrap(s.model) } : s;
   const goals = spec.goals ? new GoalTracker(s.config) : undefined;
   const r = explore(run, spec.bounds, {

@@ -1,5 +1,6 @@
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import { errorCodes } from '../../models/classic/messages.ts';
+import { consumerErrorCodes } from '../../models/consumer-protocol/messages.ts';
 import type { Model } from '../world/model.ts';
 import type { MachineRunner } from '../world/runtime.ts';
 import type { Choice, ChoiceKind, World } from '../world/types.ts';
@@ -65,28 +66,56 @@ function inventory(name: string, machine: AnyStateMachine): { states: string[]; 
   return { states, transitions };
 }
 
+/**
+ * The model's families with the prefix their machines' names get: none for one family
+ * (`coordinator:Stable`), the family's for a migration run's two (`classic-coordinator:Stable`,
+ * `consumer-coordinator:Stable`), whose machines share state names.
+ */
+function familiesOf(model: Model): Array<readonly [string, Model]> {
+  if (!model.byFamily) return [['', model]];
+  return [
+    ['classic-', model.byFamily.classic],
+    ['consumer-', model.byFamily.consumer],
+  ];
+}
+
 export class Coverage {
   private reached = { states: new Set<string>(), transitions: new Set<string>(), errors: new Set<string>(), choices: new Set<string>() };
   private all: { states: string[]; transitions: string[]; errors: string[]; choices: string[] };
 
-  constructor(private machines: Model['machines']) {
-    const c = inventory('coordinator', machines.coordinator);
-    const k = inventory('consumer', machines.consumer);
-    this.all = {
-      states: [...c.states, ...k.states],
-      transitions: [...c.transitions, ...k.transitions],
-      errors: [...errorCodes],
-      choices: Object.keys(choiceWeights) as ChoiceKind[],
-    };
+  /** The model's machines (both families' in a migration run), and their families' error codes. */
+  constructor(model: Model) {
+    const families = familiesOf(model);
+    const states: string[] = [];
+    const transitions: string[] = [];
+    const errors = new Set<string>();
+    for (const [prefix, m] of families) {
+      for (const [name, machine] of [
+        [`${prefix}coordinator`, m.machines.coordinator],
+        [`${prefix}consumer`, m.machines.consumer],
+      ] as const) {
+        const inv = inventory(name, machine);
+        states.push(...inv.states);
+        transitions.push(...inv.transitions);
+      }
+      for (const e of m.family === 'consumer' ? consumerErrorCodes : errorCodes) errors.add(e);
+    }
+    this.all = { states, transitions, errors: [...errors], choices: Object.keys(choiceWeights) as ChoiceKind[] };
   }
 
   /** The model with its runners wrapped to record which transition each event took. */
   wrap(model: Model): Model {
-    return {
-      ...model,
-      coordinator: this.recording('coordinator', model.machines.coordinator, model.coordinator),
-      consumer: this.recording('consumer', model.machines.consumer, model.consumer),
-    };
+    const wrapped = familiesOf(model).map(
+      ([prefix, m]): Model => ({
+        ...m,
+        coordinator: this.recording(`${prefix}coordinator`, m.machines.coordinator, m.coordinator),
+        consumer: this.recording(`${prefix}consumer`, m.machines.consumer, m.consumer),
+      }),
+    );
+    if (!model.byFamily) return wrapped[0];
+    const [classic, consumer] = wrapped;
+    const start = model.family === 'classic' ? classic : consumer;
+    return { ...start, byFamily: { classic, consumer } };
   }
 
   private recording(name: string, machine: AnyStateMachine, runner: MachineRunner): MachineRunner {

@@ -1,5 +1,5 @@
 import type { Choice, ChoiceKind, World } from '../world/types.ts';
-import { coordState, epochOf, groupEpoch, isLive } from '../world/view.ts';
+import { coordState, epochOf, groupEpoch, inCallback, isLive } from '../world/view.ts';
 
 // Turns a random number into one of the enabled choices. The low 16 bits pick a kind of
 // choice by weight (so faults stay rarer than deliveries), the high bits pick which one.
@@ -25,9 +25,11 @@ export const choiceWeights: Record<ChoiceKind, number> = {
   bounce: 6,
   callback: 6,
   replace: 1,
-  assignorFails: 1,
+  // Enabled only while a leader's JoinGroup answer is in flight (a step or two per rebalance):
+  // at weight 1 against 40 for deliveries they would almost never meet a leader round.
+  assignorFails: 6,
   moveReplica: 1,
-  slowAssignor: 1,
+  slowAssignor: 6,
   createTopic: 1,
 };
 
@@ -115,6 +117,8 @@ const switchedOff = swarmKinds.map((k) => {
 /** What the modes read of the world: a rebalance in progress (BUSY), the processes the group has left behind (OUTAGE). */
 interface Scene {
   busy: boolean;
+  /** An application thread is inside a rebalance callback or a slow assignor (BUSY runs only). */
+  callback: boolean;
   stale: Set<string>;
 }
 
@@ -122,7 +126,7 @@ interface Scene {
 function weightOf(i: number, swarm: number, scene: Scene, weights: Record<ChoiceKind, number>): number {
   let w = weights[kindOrder[i]];
   if (isFault[i]) {
-    if (swarm & BUSY) w = scene.busy ? w * 4 : 0;
+    if (swarm & BUSY) w = scene.busy ? w * (scene.callback ? 16 : 4) : 0;
     if (swarm & LONG) w /= longRunFactor;
   }
   if (swarm & OUTAGE) {
@@ -168,6 +172,7 @@ export function pickChoice(choices: Choice[], pick: number, swarm = allKinds, wo
   if (present === undefined) return pickChoice(choices, pick, allKinds, world, weights);
   const scene: Scene = {
     busy: (swarm & BUSY) !== 0 && world !== undefined && rebalancing(world),
+    callback: (swarm & BUSY) !== 0 && world !== undefined && world.clients.some(inCallback),
     stale: (swarm & OUTAGE) !== 0 && world !== undefined ? leftBehind(world) : none,
   };
   let total = 0;

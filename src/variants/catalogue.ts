@@ -260,7 +260,7 @@ export const catalogue: Variant[] = [
     description:
       'The coordinator answers a Heartbeat from a member id it no longer has (its session expired) with NONE, so a dynamic zombie cut off past its session carries on as if it were still a member (Kafka: UNKNOWN_MEMBER_ID, and it rejoins as a new member).',
     protocols: ['eager', 'cooperative'],
-    breaks: ['zombie-fenced', 'eventually-stable'],
+    breaks: ['zombie-fenced', 'classic-group-answers', 'eventually-stable'],
     explore: { members: 1, partitions: 1, budgets: { replace: 1, cut: 1 }, maxDepth: 9, maxInFlight: 3 },
     settings: { faults: { ...noFaults, zombie: true, cut: true } },
     coordinator: {

@@ -31,6 +31,8 @@ export interface ModelChanges {
 
 /** The machines of one run, wrapped for the world. */
 export interface Model {
+  /** The protocol family these machines speak (a migration run's start family; `byFamily` has both). */
+  family: ProtocolFamily;
   coordinator: MachineRunner;
   consumer: MachineRunner;
   assignors: Record<string, Assignor>;
@@ -108,5 +110,5 @@ function buildFamily(changes: ModelChanges, mode: RunnerMode, family: ProtocolFa
   if (changes.coordinator) coordinator = coordinator.provide(wrapOverrides(changes.coordinator, who, 'coordinator') as never);
   if (changes.consumer) consumer = consumer.provide(wrapOverrides(changes.consumer, who, 'consumer') as never);
   const wrap = mode === 'compiled' ? compiledOrFast : mode === 'fast' ? fastRunner : plainRunner;
-  return { coordinator: wrap(coordinator), consumer: wrap(consumer), assignors, machines: { coordinator, consumer } };
+  return { family, coordinator: wrap(coordinator), consumer: wrap(consumer), assignors, machines: { coordinator, consumer } };
 }

@@ -215,6 +215,23 @@ export interface World {
    * known-Kafka exemption (a failover before the downgrade's rebalance, docs/migration.md).
    */
   downgrade: { formation: number; coordinatorEpoch: number } | null;
+  /**
+   * Observer's record (classic): topics whose subscribers changed while the group stayed Stable in
+   * one generation, so the assignment in force was computed from older subscriptions. Only a
+   * static member replaced in Stable does that: Kafka's coordinator then rebalances only if the
+   * selected protocol changes (updateStaticMemberThenRebalanceOrCompleteJoin), not on a changed
+   * subscription (KAFKA-12759, open), and no client notices. Absent otherwise; read by the
+   * assignment-shape invariants' known-Kafka exemption (docs/fidelity.md).
+   */
+  drift?: { formation: number; topics: string[] };
+  /**
+   * Observer's record (classic): partitions in no member's stored assignment when a static member
+   * was replaced in place in Stable. A cooperative member that was revoking them would have
+   * triggered the follow-up rebalance that hands them out; its replacement gets the stored
+   * assignment (with SkipAssignment if it leads, KIP-814) and has nothing to revoke, so nobody
+   * rejoins and Kafka leaves them unassigned until the next rebalance (docs/fidelity.md).
+   */
+  stranded?: { formation: number; partitions: string[] };
   clients: ClientSlot[];
   net: Msg[];
   nextMsgId: number;

@@ -244,3 +244,18 @@ export function nextDeadline(w: World): number {
   }
   return min;
 }
+
+/**
+ * Topics whose subscribers a static replacement changed in the current generation without a
+ * rebalance (World.drift; Kafka's KAFKA-12759): the assignment in force may not cover or balance
+ * them, and Kafka never corrects it until the next rebalance.
+ */
+export const driftedTopics = (w: World): readonly string[] =>
+  w.drift !== undefined && w.drift.formation === w.formation ? w.drift.topics : [];
+
+/**
+ * Partitions a static replacement left in no member's stored assignment in the current generation
+ * (World.stranded): Kafka assigns them only at the next rebalance, which nothing triggers.
+ */
+export const strandedPartitions = (w: World): readonly string[] =>
+  w.stranded !== undefined && w.stranded.formation === w.formation ? w.stranded.partitions : [];

@@ -2,6 +2,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import { errorFor, reply, type CoordinatorContext } from '../../../models/classic/coordinator-state.ts';
 import type { ConsumerContext, ConsumerInput } from '../../../models/classic/consumer-state.ts';
 import type { ClassicRequest, ClassicResponse } from '../../../models/classic/messages.ts';
+import { partitionsOf } from '../../../models/types.ts';
 import type { ClientSlot, Msg, World, WorldConfig } from '../types.ts';
 import { ctxOf, isLive } from '../view.ts';
 import { commonClientInput, type ProtocolAdapter } from './adapter.ts';
@@ -42,6 +43,18 @@ export const classicAdapter: ProtocolAdapter = {
     const g1 = after.coordinator.context as CoordinatorContext;
     let next = after;
     if (g1.generation !== g0.generation) next = { ...next, formations: before.formations + 1, formation: before.formations + 1 };
+    else if (before.coordinator.value === 'Stable' && after.coordinator.value === 'Stable' && g1.members !== g0.members) {
+      const topics = driftedTopics(g0, g1);
+      if (topics.length > 0) {
+        const known = next.drift?.formation === next.formation ? next.drift.topics : [];
+        next = { ...next, drift: { formation: next.formation, topics: [...new Set([...known, ...topics])].sort() } };
+      }
+      const stranded = replaced(g0, g1) ? unassigned(g1, after.topics) : [];
+      if (stranded.length > 0) {
+        const known = next.stranded?.formation === next.formation ? next.stranded.partitions : [];
+        next = { ...next, stranded: { formation: next.formation, partitions: [...new Set([...known, ...stranded])].sort() } };
+      }
+    }
     if (g1.persisted !== g0.persisted) next = { ...next, persistedFormation: next.formation };
     if (before.coordinator.value !== after.coordinator.value && after.coordinator.value === 'CompletingRebalance') {
       next = { ...next, metrics: { ...next.metrics, rebalances: next.metrics.rebalances + 1 } };
@@ -65,3 +78,37 @@ export const classicAdapter: ProtocolAdapter = {
   formationAfterFailover: (w) => w.persistedFormation,
   orderedRequests: false,
 };
+
+/**
+ * Topics a member of the same identity (its group.instance.id, else its member id) subscribes to
+ * in one record and not in the other: a subscription changed without a new generation.
+ */
+function driftedTopics(g0: CoordinatorContext, g1: CoordinatorContext): string[] {
+  const byIdentity = (g: CoordinatorContext) =>
+    new Map(Object.values(g.members).map((m) => [m.instanceId ?? m.memberId, m.subscription.topics]));
+  const was = byIdentity(g0);
+  const out = new Set<string>();
+  for (const [who, topics] of byIdentity(g1)) {
+    const old = was.get(who);
+    if (!old) continue;
+    for (const t of topics) if (!old.includes(t)) out.add(t);
+    for (const t of old) if (!topics.includes(t)) out.add(t);
+  }
+  return [...out];
+}
+
+/** A static member was replaced in place: an instance id is held by another member id than before. */
+function replaced(g0: CoordinatorContext, g1: CoordinatorContext): boolean {
+  const was = new Map<string, string>();
+  for (const m of Object.values(g0.members)) if (m.instanceId !== null) was.set(m.instanceId, m.memberId);
+  for (const m of Object.values(g1.members))
+    if (m.instanceId !== null && was.has(m.instanceId) && was.get(m.instanceId) !== m.memberId) return true;
+  return false;
+}
+
+/** Partitions of the members' topics that no member's stored assignment holds. */
+function unassigned(g: CoordinatorContext, topics: World['topics']): string[] {
+  const held = new Set(Object.values(g.members).flatMap((m) => m.assignment ?? []));
+  const subscribed = [...new Set(Object.values(g.members).flatMap((m) => m.subscription.topics))];
+  return partitionsOf(topics, subscribed).filter((p) => !held.has(p));
+}
