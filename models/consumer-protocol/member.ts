@@ -141,12 +141,14 @@ export function createMemberMachine() {
         // A new target that drops the unresolved part of the pending one and equals what the member
         // holds: Kafka's maybeReconcile bumps the local assignment epoch and acknowledges
         // (ACKNOWLEDGING), so the next heartbeat reports the owned partitions at once.
+        const pending = context.target;
         const dropsUnresolved =
           r.assignment !== null &&
           !changed &&
           context.reconciling === null &&
-          context.target !== null &&
-          !sameSet(r.assignment, context.target);
+          pending !== null &&
+          resolvedPart(context, pending).length < pending.length &&
+          !sameSet(r.assignment, pending);
         return {
           ...(dropsUnresolved ? { ackPending: true, sent: { ...context.sent, owned: null } } : {}),
           memberId: r.memberId,

@@ -71,7 +71,7 @@ export const regexVariants: Variant[] = [
     description:
       "The KIP-848 coordinator stores a regex's new resolution but does not bump the group epoch: no new target is computed, so the topics it resolved to (at the first resolution, or a topic created later) stay unassigned in a Stable group (Kafka: handleRegularExpressionsResult bumps the group epoch when a resolution changed).",
     protocols: ['consumer'],
-    breaks: ['stable-coverage'],
+    breaks: ['stable-coverage', 'idle-only-when-outnumbered'],
     explore: {
       members: 1,
       partitions: 1,
