@@ -182,6 +182,7 @@ export const errorFor = (kind: ClassicRequest['kind'], error: Reply['error']): O
   }
 };
 
+/** `timers` without `name`: `timers` itself when it has no such timer, so never write into the result. */
 export function withoutTimer(timers: Record<string, number>, name: string): Record<string, number> {
   if (!(name in timers)) return timers;
   const { [name]: _, ...rest } = timers;

@@ -559,12 +559,15 @@ function replaceStatic(context: Ctx, event: Ev, enqueue: Enqueue, park: boolean)
         syncCorr: null,
       };
   }
-  const timers = withoutTimer(context.timers, `session:${oldId}`);
+  // A copy: withoutTimer returns the context's own object when the old member has no session
+  // timer (its expiry was ignored while its SyncGroup was parked), and that object is shared with
+  // the world before this step.
+  const timers = { ...withoutTimer(context.timers, `session:${oldId}`) };
   timers[`session:${newId}`] = now + msg.sessionTimeoutMs;
   enqueue.assign({
     nextMemberSeq: context.nextMemberSeq + 1,
     members,
-    timers: { ...timers },
+    timers,
     leaderId: context.leaderId === oldId ? newId : context.leaderId,
     pendingSync: context.pendingSync.map((id) => (id === oldId ? newId : id)),
   });

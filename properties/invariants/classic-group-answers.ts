@@ -2,7 +2,7 @@ import type { Invariant } from '../invariant.ts';
 import { delivered } from '../step-facts.ts';
 import { coord, coordState } from '../../src/world/view.ts';
 import { sameMetadata, type CoordinatorContext } from '../../models/classic/coordinator-state.ts';
-import type { ClassicRequest, ClassicResponse } from '../../models/classic/messages.ts';
+import type { ClassicRequest, JoinGroupRequest, ClassicResponse } from '../../models/classic/messages.ts';
 import type { World } from '../../src/world/types.ts';
 
 // What the classic group coordinator answers a request with, decided from the group as the
@@ -27,11 +27,13 @@ import type { World } from '../../src/world/types.ts';
 // - OffsetCommit (ClassicGroup.validateOffsetCommit): generation -1 without identity stores
 //   offsets in an Empty group; otherwise validateMember, the generation (ILLEGAL_GENERATION, a
 //   newer one included), and REBALANCE_IN_PROGRESS in CompletingRebalance.
-// - JoinGroup from a pending member id (KIP-394's second JoinGroup) adds the member: never an
-//   error. FENCED_INSTANCE_ID answers only a request whose group.instance.id another member id
-//   holds, and UNKNOWN_MEMBER_ID never a member of the group (validateMember).
-// Simplified: the model's consumers always send compatible protocols and their own protocol
-// type, so INCONSISTENT_GROUP_PROTOCOL is not judged here.
+// - JoinGroup: INCONSISTENT_GROUP_PROTOCOL exactly when the group is not Empty and no protocol
+//   of the request is supported by every member (ClassicGroup.supportsProtocols, checked before
+//   anything else: a rolling upgrade or a zombie of the previous configuration meets it); else
+//   from a pending member id (KIP-394's second JoinGroup) it adds the member: never an error.
+//   FENCED_INSTANCE_ID answers only a request whose group.instance.id another member id holds,
+//   and UNKNOWN_MEMBER_ID never a member of the group (validateMember).
+// Simplified: the consumers send their own protocol type, which is not modelled.
 
 type Request = ClassicRequest;
 
@@ -99,9 +101,17 @@ function judge(before: World, after: World, msg: Request): string | undefined {
     return `${what} got FENCED_INSTANCE_ID, but ${msg.instanceId === null ? 'it has no group.instance.id' : `${msg.instanceId} is not held by another member id`}`;
   if (error === 'UNKNOWN_MEMBER_ID' && state !== 'Empty' && g.members[msg.memberId] && (msg.instanceId === null || mapped === msg.memberId))
     return `${what} got UNKNOWN_MEMBER_ID from a member of the group`;
-  // A pending member's JoinGroup adds it (classicGroupJoinExistingMember: isPendingMember).
-  if (msg.kind === 'JoinGroup' && msg.memberId !== '' && g.pending.includes(msg.memberId) && error !== 'parked' && error !== 'NONE')
-    return `${what} came from a pending member and got ${error}; Kafka adds the member`;
+  // supportsProtocols comes first (classicGroupJoinNewMember and classicGroupJoinExistingMember).
+  if (msg.kind === 'JoinGroup') {
+    const members = Object.values(g.members);
+    const protocols = (msg as JoinGroupRequest).protocols;
+    const unsupported = state !== 'Empty' && members.length > 0 && !protocols.some((p) => members.every((m) => m.protocols.includes(p)));
+    if (error === 'INCONSISTENT_GROUP_PROTOCOL' && !unsupported)
+      return `${what} got INCONSISTENT_GROUP_PROTOCOL, but every member supports one of ${protocols.join(', ')}`;
+    // A pending member's JoinGroup adds it (classicGroupJoinExistingMember: isPendingMember).
+    if (!unsupported && msg.memberId !== '' && g.pending.includes(msg.memberId) && error !== 'parked' && error !== 'NONE')
+      return `${what} came from a pending member and got ${error}; Kafka adds the member`;
+  }
   // A member id of '' with an instance id: the model answers UNKNOWN_MEMBER_ID where Kafka's
   // validateMember says FENCED_INSTANCE_ID; consumers never send one (they sync and heartbeat
   // only with the id their JoinGroup gave them), so it is not judged.

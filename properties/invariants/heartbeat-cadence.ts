@@ -12,8 +12,8 @@ const polling = new Set(['joining', 'stable', 'reconciling', 'revoking', 'assign
  * - a member in the group (epoch > 0) that knows its coordinator always has a heartbeat in
  *   flight or one due within group.consumer.heartbeat.interval.ms (the interval the coordinator
  *   returns; the heartbeat timer is reset on every response);
- * - a member that has finished revoking what the coordinator asked (ACKNOWLEDGING) tells it at
- *   once: `shouldHeartbeatNow` sends the heartbeat without waiting for the interval, or as soon
+ * - a member that has finished revoking what the coordinator asked (ACKNOWLEDGING: partitions
+ *   it had reported as owned) tells it at once: `shouldHeartbeatNow` sends the heartbeat without waiting for the interval, or as soon
  *   as the one in flight is answered. So while the coordinator still waits for the revocation of
  *   a member that no longer owns those partitions, that member has a heartbeat in flight.
  * - a member that stops polling (stalled) leaves the group within max.poll.interval.ms: the
@@ -50,7 +50,12 @@ export const heartbeatCadence: Invariant = {
         r !== undefined &&
         r.memberEpoch === c.memberEpoch &&
         r.pendingRevocation.length > 0 &&
-        r.pendingRevocation.every((p) => !c.owned.includes(p))
+        r.pendingRevocation.every((p) => !c.owned.includes(p)) &&
+        // It revoked them: its last heartbeat reported one as owned (or the full report is owed).
+        // A partition it was assigned but never installed (its topic did not resolve) is not
+        // revoked: Kafka's maybeReconcile ignores an assignment equal to the current one and
+        // sends nothing early, and the owned partitions go out only when they change.
+        (c.sent.owned === null || c.sent.owned.some((p) => r.pendingRevocation.includes(p)))
       )
         return `${s.name} has revoked ${r.pendingRevocation.join(',')} but sends no heartbeat to acknowledge it (next at ${due} ms)`;
     }

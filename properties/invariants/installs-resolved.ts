@@ -24,7 +24,16 @@ export const installsResolved: Invariant = {
       const c0 = b.snapshot!.context as MemberContext;
       const c1 = a.snapshot!.context as MemberContext;
       const held = new Set(c0.owned.map(topicOf));
-      const unnamed = gained(b, a).filter((p) => c1.metadata[topicOf(p)] === undefined && !held.has(topicOf(p)));
+      const resolves = (p: string) => c1.metadata[topicOf(p)] !== undefined || held.has(topicOf(p));
+      // Names are resolved when a reconciliation begins (maybeReconcile works on names from then
+      // on): what it plans to add must resolve then; what it installs later was resolved then,
+      // even if a subscription change has since asked for the topic's metadata again.
+      if (c1.reconciling !== null && c1.reconciling !== c0.reconciling) {
+        const unnamed = c1.reconciling.assignment.filter((p) => !c0.owned.includes(p) && !resolves(p));
+        if (unnamed.length > 0)
+          return `${a.name} began reconciling ${unnamed.join(', ')}, whose topic is not in its metadata (the topic id cannot be resolved yet)`;
+      }
+      const unnamed = gained(b, a).filter((p) => !c0.reconciling?.assignment.includes(p) && !resolves(p));
       if (unnamed.length > 0)
         return `${a.name} installed ${unnamed.join(', ')}, whose topic is not in its metadata (the topic id cannot be resolved yet)`;
       for (const m of after.sent) {

@@ -121,10 +121,12 @@ export function planCampaigns(options: CheckOptions, variant: Variant | undefine
     throw new UsageError(`unknown --assignor '${o.assignor}' (known: ${all.join(', ')})`);
   }
   if (o.protocol === undefined && o.assignor === undefined && variant === undefined && !o.static && !o.upgrade) {
-    // Static campaigns over two topics of half the partitions: a subscription change needs a
-    // second topic, and no other default campaign has one (KAFKA-12759 lives there).
+    // Classic static campaigns over two topics of half the partitions: a subscription change
+    // needs a second topic, and no other default campaign has one (KAFKA-12759 lives there).
+    // KIP-848's keep one topic for now: with two, heartbeat-cadence fails on the unmodified model
+    // (a stalled member revoking after a subscription change; docs/results/open/), not yet settled.
     const shape = { topics: 2, partitions: Math.max(1, Math.ceil(o.partitions / 2)) };
-    combos.push(...combos.map((c) => ({ ...c, static: true, shape })));
+    combos.push(...combos.map((c) => ({ ...c, static: true, ...(c.protocol !== 'consumer' && { shape }) })));
     combos.push({ protocol: 'eager', assignor: 'range', static: false, upgrade: true });
   }
   return combos.map((c) => {
