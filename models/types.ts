@@ -52,3 +52,23 @@ export const defaultTimers: TimerSettings = {
 };
 
 export const sortedUnique = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
+
+/**
+ * The pattern of a consumer that subscribes by regular expression (the world's `pattern` runs):
+ * every topic the world names (`t0`, `t1`, ... and the topics created during a run) matches it.
+ * Classic: `subscribe(java.util.regex.Pattern)`, matched by the client against its metadata;
+ * KIP-848: `subscribe(SubscriptionPattern)`, sent as SubscribedTopicRegex and resolved by the
+ * group coordinator.
+ */
+export const SUBSCRIPTION_PATTERN = 't\\d+';
+
+const compiled = new Map<string, RegExp>();
+
+/** The topics whose whole name matches `pattern` (Pattern.matcher(topic).matches()), sorted. */
+export function matchingTopics(pattern: string, topics: Topics): string[] {
+  let re = compiled.get(pattern);
+  if (re === undefined) compiled.set(pattern, (re = new RegExp(`^(?:${pattern})$`)));
+  return Object.keys(topics)
+    .filter((t) => re.test(t))
+    .sort();
+}

@@ -1,6 +1,7 @@
 import type { RackMoves } from '../assignors/racks.ts';
 import type { RebalanceProtocol } from '../assignors/types.ts';
 import type { TimerSettings, TopicPartition, Topics } from '../types.ts';
+import { matchingTopics } from '../types.ts';
 import type { ClassicResponse, ClientRequest } from './messages.ts';
 
 // The classic consumer's group client (AbstractCoordinator + ConsumerCoordinator +
@@ -23,8 +24,13 @@ export interface ConsumerConfig {
   assignors: string[];
   /** EAGER or COOPERATIVE: fixed at construction from the assignors. */
   protocol: RebalanceProtocol;
-  /** Subscribed topics. */
+  /** Subscribed topics (with a pattern: the topics of the metadata that match it). */
   topics: string[];
+  /**
+   * subscribe(Pattern): the regular expression, matched against every metadata update
+   * (ConsumerCoordinator.updatePatternSubscription). Absent: subscribed by topic names.
+   */
+  pattern?: string;
   settings: TimerSettings;
   autoCommit: boolean;
   /** onPartitionsRevoked takes time: it ends with a CALLBACK_DONE event. */
@@ -124,6 +130,8 @@ export interface ConsumerInput {
   assignors: string[];
   protocol: RebalanceProtocol;
   topics: string[];
+  /** subscribe(Pattern): `topics` is then ignored, the subscription is the metadata's matching topics. */
+  pattern?: string;
   metadata: Topics;
   settings: TimerSettings;
   autoCommit?: boolean;
@@ -145,7 +153,10 @@ export function initialConsumerContext(input: ConsumerInput): ConsumerContext {
       instanceId: input.instanceId ?? null,
       assignors: input.assignors,
       protocol: input.protocol,
-      topics: input.topics,
+      // With a pattern, the first subscription is matched against the metadata at start (Kafka
+      // matches it before the first JoinGroup: ConsumerCoordinator.poll refreshes the metadata first).
+      topics: input.pattern ? matchingTopics(input.pattern, input.metadata) : input.topics,
+      ...(input.pattern ? { pattern: input.pattern } : {}),
       settings: input.settings,
       autoCommit: input.autoCommit ?? true,
       slowCallbacks: input.slowCallbacks ?? false,

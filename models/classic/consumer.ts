@@ -1,7 +1,7 @@
 import { and, assign, enqueueActions, not, or, setup, stateIn } from 'xstate';
 import { partitionRacksOf, type RackMoves, sameRacks } from '../assignors/racks.ts';
 import type { AssignInput, Assignor } from '../assignors/types.ts';
-import type { Topics } from '../types.ts';
+import { matchingTopics, type Topics } from '../types.ts';
 import type { ClassicResponse, ClientRequest } from './messages.ts';
 import { type ConsumerContext, type ConsumerEvent, type ConsumerInput, type Sent, initialConsumerContext } from './consumer-state.ts';
 
@@ -149,6 +149,19 @@ const sameTopics = (a: Topics | null, b: Topics, topics: string[]): boolean => a
 function metadataMoved(context: ConsumerContext, topics: Topics, racks: RackMoves | undefined): boolean {
   if (!sameTopics(context.assignedMetadata, topics, Object.keys(topics))) return true;
   return context.cfg.rack !== null && racks !== undefined && !sameRacks(context.assignedRacks, racks, context.cfg.racks);
+}
+
+/**
+ * subscribe(Pattern): every metadata update is matched against the pattern
+ * (ConsumerCoordinator.maybeUpdateSubscriptionMetadata -> updatePatternSubscription ->
+ * SubscriptionState.subscribeFromPattern). Each member does this for itself, the leader included;
+ * a topic created that matches changes the subscription, and the next poll() rejoins because it
+ * differs from the last JoinGroup's (`canRejoin`, rejoinNeededOrPending).
+ */
+function patternSubscription(context: ConsumerContext, topics: Topics): Partial<ConsumerContext> {
+  if (context.cfg.pattern === undefined) return {};
+  const matched = matchingTopics(context.cfg.pattern, topics);
+  return matched.join() === context.cfg.topics.join() ? {} : { cfg: { ...context.cfg, topics: matched } };
 }
 
 /** The leader's metadata snapshot when it assigns (or skips assignment, KIP-814). */
@@ -537,7 +550,12 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         const { topics, racks } = event as Extract<Ev, { type: 'METADATA' }>;
         // The leader watches the metadata of every subscribed topic and rejoins when it changes.
         const changed = context.isLeader && context.assignedMetadata !== null && metadataMoved(context, topics, racks);
-        return { metadata: topics, ...(racks ? { metadataRacks: racks } : {}), rejoinNeeded: context.rejoinNeeded || changed };
+        return {
+          metadata: topics,
+          ...(racks ? { metadataRacks: racks } : {}),
+          ...patternSubscription(context, topics),
+          rejoinNeeded: context.rejoinNeeded || changed,
+        };
       }),
     },
     guards: {

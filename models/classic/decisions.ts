@@ -178,6 +178,7 @@ export const consumerDecisions = {
     releaseAll: 'Drops every partition, timer and request (the process is gone).',
     recheckPollLater: 'The heartbeat thread is off: checks the poll timer again later.',
     changeSubscription: 'subscribe() with other topics: the next poll rejoins.',
-    updateMetadata: 'Takes new topic metadata; the leader rejoins when partition counts changed.',
+    updateMetadata:
+      'Takes new topic metadata; the leader rejoins when partition counts changed; subscribed by pattern, the subscription becomes the matching topics.',
   },
 } as const;

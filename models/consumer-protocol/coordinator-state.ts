@@ -24,6 +24,8 @@ export interface ConsumerGroupMember {
   /** Partitions it still holds but must give up. */
   pendingRevocation: TopicPartition[];
   topics: string[];
+  /** SubscribedTopicRegex (KIP-848 server-side regex); absent for a member subscribed by names only. */
+  regex?: string;
   assignor: string | null;
   rebalanceTimeoutMs: number;
   /** The member epoch its rebalance (revocation) timer was armed at, if armed. */
@@ -84,8 +86,24 @@ export interface GroupContext {
   nextMemberSeq: number;
   /** Set when the group turns into a classic group (the machine is then `converted`). */
   conversion: Conversion | null;
+  /**
+   * ConsumerGroup.resolvedRegularExpressions: per subscribed regular expression, the topics it
+   * resolved to and the topic names of the metadata image it was resolved against (Kafka: the
+   * image's offset). Persisted records (ConsumerGroupRegularExpression), so a failover keeps
+   * them. Absent until a member subscribes with a regex.
+   */
+  resolvedRegexes?: Record<string, ResolvedRegex>;
   /** Set by the request handler for the response of the heartbeat being handled. */
   round: { memberId: string; assignedBefore: TopicPartition[] | null; full: boolean; subscriptionChanged: boolean } | null;
+}
+
+/**
+ * ResolvedRegularExpression: the matching topics and the image they were resolved against (its
+ * time is the coordinator's `regexInterval:group` deadline, models/consumer-protocol/regex.ts).
+ */
+export interface ResolvedRegex {
+  topics: string[];
+  image: string;
 }
 
 export type ClassicGroupRequest = Exclude<ClassicRequest, { kind: 'OffsetCommit' }>;

@@ -4,6 +4,15 @@ import type { ClassicRequest, ClassicResponse } from '../classic/messages.ts';
 import type { TopicPartition, Topics } from '../types.ts';
 import { defaultServerAssignor, serverAssignors, type ServerAssignor } from './assignors.ts';
 import {
+  memberTopics,
+  pruneRegexes,
+  REGEX_INTERVAL_TIMER,
+  REGEX_REFRESH_INTERVAL_MS,
+  REGEX_TIMER,
+  refreshDue,
+  resolveRegexes,
+} from './regex.ts';
+import {
   classicMustRejoin,
   classicSyncRebalancing,
   downgradeOnFence,
@@ -67,11 +76,19 @@ const timerMember = (e: Ev) => timerName(e).slice(timerName(e).indexOf(':') + 1)
 const subset = (xs: readonly string[], ys: readonly string[]) => xs.every((x) => ys.includes(x));
 const sameSet = (xs: readonly string[], ys: readonly string[]) => xs.length === ys.length && subset(xs, ys);
 
-/** The partition counts of every topic some member subscribes to (ConsumerGroup.computeSubscriptionMetadata). */
-function subscriptionMetadata(members: Record<string, ConsumerGroupMember>, topics: Topics | undefined, fallback: Topics): Topics {
+/**
+ * The partition counts of every topic some member subscribes to, by name or through its resolved
+ * regex (ConsumerGroup.computeSubscriptionMetadata).
+ */
+function subscriptionMetadata(
+  members: Record<string, ConsumerGroupMember>,
+  topics: Topics | undefined,
+  fallback: Topics,
+  resolved: Ctx['resolvedRegexes'],
+): Topics {
   const source = topics ?? fallback;
   const out: Topics = {};
-  for (const m of Object.values(members)) for (const t of m.topics) if (source[t] !== undefined) out[t] = source[t];
+  for (const m of Object.values(members)) for (const t of memberTopics(m, resolved)) if (source[t] !== undefined) out[t] = source[t];
   return out;
 }
 const sameTopics = (a: Topics, b: Topics) => Object.keys(a).length === Object.keys(b).length && Object.keys(a).every((t) => a[t] === b[t]);
@@ -127,13 +144,16 @@ export function removeMember(ctx: Ctx, id: string, topics: Topics | undefined): 
   const m = ctx.members[id];
   if (!m) return {};
   const members = without(ctx.members, id);
+  // The last member subscribed to a regex takes its resolution with it (a tombstone record).
+  const resolvedRegexes = pruneRegexes(ctx.resolvedRegexes, members);
   return {
     members,
     target: without(ctx.target, id),
     partitionEpochs: movePartitionEpochs(ctx.partitionEpochs, m, undefined),
     groupEpoch: ctx.groupEpoch + 1,
-    subscriptionMetadata: subscriptionMetadata(members, topics, ctx.subscriptionMetadata),
+    subscriptionMetadata: subscriptionMetadata(members, topics, ctx.subscriptionMetadata, resolvedRegexes),
     timers: without(ctx.timers, `session:${id}`, `rebalance:${id}`, `join:${id}`, `sync:${id}`),
+    ...(resolvedRegexes !== ctx.resolvedRegexes ? { resolvedRegexes } : {}),
   };
 }
 
@@ -141,7 +161,7 @@ export function removeMember(ctx: Ctx, id: string, topics: Topics | undefined): 
 export const bumpPatch =
   (next: (ctx: Ctx) => number) =>
   ({ context, event }: { context: Ctx; event: Ev }): Partial<Ctx> => {
-    const meta = subscriptionMetadata(context.members, topicsOf(event), context.subscriptionMetadata);
+    const meta = subscriptionMetadata(context.members, topicsOf(event), context.subscriptionMetadata, context.resolvedRegexes);
     const metaChanged = !sameTopics(meta, context.subscriptionMetadata);
     if (!context.round!.subscriptionChanged && !metaChanged) return {};
     return { groupEpoch: next(context), subscriptionMetadata: meta };
@@ -173,10 +193,15 @@ export function admitPatch({ context, event }: { context: Ctx; event: Ev }): Par
     ...base,
     client: msg.client,
     topics: msg.topics ?? base.topics,
+    ...(msg.regex ? { regex: msg.regex } : {}),
     assignor: msg.assignor ?? base.assignor,
     rebalanceTimeoutMs: msg.rebalanceTimeoutMs ?? base.rebalanceTimeoutMs,
   };
-  const subscriptionChanged = updated.topics.join() !== base.topics.join() || before === undefined;
+  // A regex new to the member bumps the epoch only if the group has it resolved already; an
+  // unresolved one waits for its resolution (maybeUpdateRegularExpressions).
+  const regexChanged =
+    updated.regex !== base.regex && updated.regex !== undefined && context.resolvedRegexes?.[updated.regex] !== undefined;
+  const subscriptionChanged = updated.topics.join() !== base.topics.join() || regexChanged || before === undefined;
   const full = msg.memberEpoch === 0 || (msg.rebalanceTimeoutMs !== null && msg.topics !== null && msg.owned !== null);
   return {
     members: { ...members, [msg.memberId]: updated },
@@ -247,7 +272,7 @@ function preferredAssignor(ctx: Ctx, assignors: Record<string, ServerAssignor>):
 function computeTarget(context: Ctx, assignors: Record<string, ServerAssignor>): Record<string, TopicPartition[]> {
   const assignor = preferredAssignor(context, assignors);
   const members = Object.fromEntries(
-    Object.values(context.members).map((m) => [m.memberId, { topics: m.topics, instanceId: m.instanceId }]),
+    Object.values(context.members).map((m) => [m.memberId, { topics: memberTopics(m, context.resolvedRegexes), instanceId: m.instanceId }]),
   );
   return assignor.assign({ topics: context.subscriptionMetadata, members, previous: context.target });
 }
@@ -465,6 +490,27 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
 
       // ---- a regular heartbeat ------------------------------------------------------------
       admitMember: assign(admitPatch),
+      /** maybeUpdateRegularExpressions: the heartbeat may schedule the asynchronous resolution of the group's regexes. */
+      scheduleRegexRefresh: assign(({ context, event }) => {
+        const { now, topics } = event as HeartbeatEvent;
+        return refreshDue(context, topics) ? { timers: { ...context.timers, [REGEX_TIMER]: now } } : {};
+      }),
+      /** REGEX_REFRESH_INTERVAL_MS has passed since the last resolution: the next heartbeat may schedule one. */
+      endRegexInterval: assign(({ context }) => ({ timers: without(context.timers, REGEX_INTERVAL_TIMER) })),
+      /** The resolution's result (handleRegularExpressionsResult): stored; new topics bump the group epoch. */
+      resolveRegexes: assign(({ context, event }) => {
+        const { now, topics } = event as Extract<Ev, { type: 'TIMER' }>;
+        const timers = { ...without(context.timers, REGEX_TIMER), [REGEX_INTERVAL_TIMER]: now + REGEX_REFRESH_INTERVAL_MS };
+        const image = topics ?? context.subscriptionMetadata;
+        const { resolvedRegexes, changed } = resolveRegexes(context, image);
+        const meta = subscriptionMetadata(context.members, image, context.subscriptionMetadata, resolvedRegexes);
+        const bump = changed || !sameTopics(meta, context.subscriptionMetadata);
+        return {
+          timers,
+          resolvedRegexes,
+          ...(bump ? { groupEpoch: context.groupEpoch + 1, subscriptionMetadata: meta } : {}),
+        };
+      }),
       bumpGroupEpochIfNeeded: assign(bumpPatch((ctx) => ctx.groupEpoch + 1)),
       /** groupEpoch > targetEpoch: the preferred server assignor recomputes every member's target, seeded with the old one. */
       computeTargetIfNeeded: assign(({ context }) => {
@@ -621,6 +667,7 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
               guard: 'heartbeatAdmitted',
               actions: [
                 'admitMember',
+                'scheduleRegexRefresh',
                 'bumpGroupEpochIfNeeded',
                 'computeTargetIfNeeded',
                 'reconcileMember',
@@ -675,6 +722,8 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
             // A classic member that did not rejoin, or did not sync, within its rebalance timeout is fenced.
             { guard: { type: 'isTimer', params: 'join' }, actions: 'expireSession' },
             { guard: { type: 'isTimer', params: 'sync' }, actions: 'expireSession' },
+            { guard: { type: 'isTimer', params: 'regex' }, actions: 'resolveRegexes' },
+            { guard: { type: 'isTimer', params: 'regexInterval' }, actions: 'endRegexInterval' },
           ],
           CONVERT_FROM_CLASSIC: { actions: 'fromClassicGroup' },
           UNLOAD: { target: 'unloaded' },

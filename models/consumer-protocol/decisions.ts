@@ -37,6 +37,11 @@ export const groupCoordinatorDecisions = {
     parkStaticMember:
       'Epoch -2: the static member’s record stays with epoch -2 and its assigned partitions reserved; pending revocations are freed; no epoch bump.',
     admitMember: 'Creates, replaces (static) or updates the member record from the heartbeat; notes whether the group epoch must go up.',
+    scheduleRegexRefresh:
+      'maybeUpdateRegularExpressions: the heartbeat schedules the asynchronous resolution of the group’s regexes (none scheduled, the refresh interval over, a regex unresolved or topics newer than its resolution).',
+    endRegexInterval: 'The regex refresh interval since the last resolution is over: the next heartbeat may schedule one.',
+    resolveRegexes:
+      'handleRegularExpressionsResult: each subscribed regex resolved against the metadata image; a changed resolution bumps the group epoch.',
     bumpGroupEpochIfNeeded: 'A new member, a subscription change or a metadata change bumps the group epoch.',
     computeTargetIfNeeded:
       'groupEpoch > targetEpoch: the preferred server assignor computes every member’s target, seeded with the old one (for a classic member’s JoinGroup, an assignor that throws leaves it as it was).',

@@ -17,8 +17,13 @@ export interface MemberConfig {
   client: string;
   inc: number;
   instanceId: string | null;
-  /** Subscribed topics. */
+  /** Subscribed topics (SubscribedTopicNames; empty with a pattern). */
   topics: string[];
+  /**
+   * subscribe(SubscriptionPattern): the regular expression sent as SubscribedTopicRegex, which the
+   * group coordinator resolves (KIP-848 server-side regex). Absent: subscribed by topic names.
+   */
+  pattern?: string;
   /** group.remote.assignor (null: the broker's default). */
   assignor: string | null;
   protocol: 'consumer';
@@ -70,6 +75,8 @@ export interface MemberInput {
   instanceId?: string | null;
   assignor?: string | null;
   topics: string[];
+  /** subscribe(SubscriptionPattern): `topics` is then ignored (no topic names are sent). */
+  pattern?: string;
   metadata: Topics;
   settings: TimerSettings;
   autoCommit?: boolean;
@@ -84,7 +91,8 @@ export function initialMemberContext(input: MemberInput): MemberContext {
       client: input.client,
       inc: input.inc,
       instanceId: input.instanceId ?? null,
-      topics: input.topics,
+      topics: input.pattern ? [] : input.topics,
+      ...(input.pattern ? { pattern: input.pattern } : {}),
       assignor: input.assignor ?? null,
       protocol: 'consumer',
       settings: input.settings,

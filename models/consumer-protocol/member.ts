@@ -58,6 +58,7 @@ function heartbeat(ctx: Ctx, now: number, memberEpoch = ctx.memberEpoch): { msg:
     instanceId: ctx.cfg.instanceId,
     rebalanceTimeoutMs: full ? ctx.cfg.settings.maxPollIntervalMs : null,
     topics: full || topicsChanged ? ctx.cfg.topics : null,
+    ...(ctx.cfg.pattern !== undefined ? { regex: full ? ctx.cfg.pattern : null } : {}),
     assignor: full ? ctx.cfg.assignor : null,
     owned: full || ownedChanged ? owned : null,
   };

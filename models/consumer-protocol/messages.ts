@@ -49,6 +49,12 @@ export interface ConsumerGroupHeartbeatRequest extends GroupRequest {
   rebalanceTimeoutMs: number | null;
   /** SubscribedTopicNames; null when unchanged. */
   topics: string[] | null;
+  /**
+   * SubscribedTopicRegex (KIP-848 server-side regex): sent when joining or after a failure (the
+   * model's members never change their pattern), null when unchanged; absent for members that
+   * subscribe by names.
+   */
+  regex?: string | null;
   /** group.remote.assignor; null when unchanged or unset. */
   assignor: string | null;
   /** TopicPartitions: the partitions the member owns now; empty when joining. */

@@ -1,5 +1,5 @@
 import type { Invariant } from '../invariant.ts';
-import { balancePromise, common, driftedTopics, isSettled, liveClients, strandedTopics } from '../../src/world/view.ts';
+import { balancePromise, common, driftedTopics, isSettled, liveClients, strandedTopics, subscriptionOf } from '../../src/world/view.ts';
 
 const spread = (counts: number[]) => (counts.length === 0 ? 0 : Math.max(...counts) - Math.min(...counts));
 
@@ -15,9 +15,11 @@ export const balancedWhenStable: Invariant = {
     // What the assignor the group actually selected promises.
     const promise = balancePromise(after);
     if (!promise || !isSettled(after)) return undefined;
-    const live = liveClients(after).map(common);
-    const topics = live[0]?.cfg.topics.join(',');
-    if (live.some((c) => c.cfg.topics.join(',') !== topics)) return undefined;
+    const slots = liveClients(after);
+    const live = slots.map(common);
+    const subscriptions = slots.map((s) => subscriptionOf(after, s));
+    const topics = subscriptions[0]?.join(',');
+    if (subscriptions.some((t) => t.join(',') !== topics)) return undefined;
     // Kafka's KAFKA-12759: the assignment was computed from subscriptions a static replacement
     // has since changed, and nothing rebalances (docs/fidelity.md).
     // And partitions a static replacement stranded mid-revocation, which Kafka leaves unassigned.
@@ -28,7 +30,7 @@ export const balancedWhenStable: Invariant = {
       if (spread(counts) > 1) return `partition counts ${counts.join('/')} differ by more than one`;
       return undefined;
     }
-    for (const t of live[0]?.cfg.topics ?? []) {
+    for (const t of subscriptions[0] ?? []) {
       if (drifted.includes(t)) continue;
       const counts = live.map((c) => c.owned.filter((p) => p.startsWith(`${t}-`)).length);
       if (spread(counts) > 1) return `partition counts of ${t} ${counts.join('/')} differ by more than one`;

@@ -2,6 +2,7 @@ import type { Invariant } from '../invariant.ts';
 import { groupOf } from '../../src/world/consumer-view.ts';
 import type { World } from '../../src/world/types.ts';
 import { Passed, timerKey } from '../step-facts.ts';
+import { memberTopics, REGEX_INTERVAL_TIMER, REGEX_TIMER, subscribedRegexes } from '../../models/consumer-protocol/regex.ts';
 
 const passed = new Passed();
 
@@ -10,7 +11,8 @@ const passed = new Passed();
  * members it has agree with their state. GroupMetadataManager.consumerGroupFenceMember (a leave,
  * a session or rebalance expiry) writes tombstones for the member's current assignment, target
  * assignment and subscription, recomputes the subscription metadata without it, and cancels
- * its timers (cancelTimers: session, rebalance, join, sync); a static replacement takes the old
+ * its timers (cancelTimers: session, rebalance, join, sync) and, as its last subscriber, its regex
+ * resolution (a tombstone); a static replacement takes the old
  * record's place in one batch. Every heartbeat (re)schedules the session timeout; the rebalance
  * timeout runs exactly while a consumer-protocol member is UNREVOKED_PARTITIONS
  * (scheduleConsumerGroupRebalanceTimeout, else cancelConsumerGroupRebalanceTimeout).
@@ -38,6 +40,8 @@ function records(after: World): string | undefined {
   const g = groupOf(after);
   for (const id of Object.keys(g.target)) if (!g.members[id]) return `the target assignment still has ${id}, which is not a member`;
   for (const name of Object.keys(g.timers)) {
+    // The group's scheduled regex resolution (an executor task: it may outlive the last member subscribed to a regex).
+    if (name === REGEX_TIMER || name === REGEX_INTERVAL_TIMER) continue;
     const id = name.slice(name.indexOf(':') + 1);
     if (!g.members[id]) return `timer ${name} runs for ${id}, which is not a member`;
   }
@@ -49,7 +53,12 @@ function records(after: World): string | undefined {
     if (revoking && !armed) return `member ${m.memberId} must revoke ${m.pendingRevocation.join(',')} but no rebalance timer runs`;
     if (!revoking && armed) return `a rebalance timer runs for ${m.memberId}, which has nothing to revoke`;
   }
-  const subscribed = new Set(Object.values(g.members).flatMap((m) => m.topics.filter((t) => after.topics[t] !== undefined)));
+  const regexes = subscribedRegexes(g.members);
+  for (const r of Object.keys(g.resolvedRegexes ?? {}))
+    if (!regexes.includes(r)) return `the resolution of regex ${r} is kept, but no member subscribes to it`;
+  const subscribed = new Set(
+    Object.values(g.members).flatMap((m) => memberTopics(m, g.resolvedRegexes).filter((t) => after.topics[t] !== undefined)),
+  );
   for (const t of Object.keys(g.subscriptionMetadata))
     if (!subscribed.has(t)) return `the subscription metadata keeps topic ${t}, which no member subscribes to`;
   for (const t of subscribed)

@@ -1,5 +1,5 @@
 import type { Invariant } from '../invariant.ts';
-import { common, isSettled, liveClients, strandedTopics } from '../../src/world/view.ts';
+import { common, isSettled, liveClients, strandedTopics, subscriptionOf } from '../../src/world/view.ts';
 
 /**
  * A member gets nothing only when its topics have fewer partitions than subscribers. Stated
@@ -18,10 +18,11 @@ export const idleOnlyWhenOutnumbered: Invariant = {
     const stranded = strandedTopics(after);
     for (const s of live) {
       const c = common(s);
-      if (c.owned.length > 0 || c.cfg.topics.some((t) => stranded.has(t))) continue;
-      const outnumbered = c.cfg.topics.some((t) => live.filter((o) => common(o).cfg.topics.includes(t)).length > (after.topics[t] ?? 0));
+      const topics = subscriptionOf(after, s);
+      if (c.owned.length > 0 || topics.some((t) => stranded.has(t))) continue;
+      const outnumbered = topics.some((t) => live.filter((o) => subscriptionOf(after, o).includes(t)).length > (after.topics[t] ?? 0));
       if (!outnumbered) {
-        const counts = c.cfg.topics.map((t) => `${t}: ${after.topics[t] ?? 0} partitions`).join(', ');
+        const counts = topics.map((t) => `${t}: ${after.topics[t] ?? 0} partitions`).join(', ');
         return `${s.name} is idle with ${live.length} members and ${counts}`;
       }
     }

@@ -4,7 +4,7 @@ import type { Choice, World } from '../../src/world/types.ts';
 import type { Invariant } from '../invariant.ts';
 import { groupOf } from '../../src/world/consumer-view.ts';
 import { delivered } from '../step-facts.ts';
-import { groupMembers, common, coord, isLive, isSettled, liveClients, strandedTopics } from '../../src/world/view.ts';
+import { groupMembers, common, coord, isLive, isSettled, liveClients, strandedTopics, subscriptionOf } from '../../src/world/view.ts';
 
 /**
  * The errors on which Kafka's consumers give up for good: a newer incarnation holds the
@@ -102,7 +102,7 @@ function starved(after: World): string | undefined {
     if (c.owned.length > 0) continue;
     for (const o of live) {
       if (o === s) continue;
-      for (const t of c.cfg.topics) {
+      for (const t of subscriptionOf(after, s)) {
         if (stranded.has(t)) continue;
         const held = common(o).owned.filter((p) => p.startsWith(`${t}-`));
         if (held.length >= 2)

@@ -30,6 +30,11 @@ export interface CheckOptions {
   static?: boolean;
   /** KIP-881: brokers on this many racks and a client.rack per consumer (classic campaigns; docs/model.md, "Racks"). */
   racks?: number;
+  /**
+   * Every consumer subscribes by regular expression and a matching topic may be created during a
+   * run (one per run; docs/model.md, "Regular-expression subscriptions").
+   */
+  pattern?: boolean;
   upgrade?: boolean;
   /**
    * Online migration between the classic and the consumer protocol (a rolling switch of
@@ -129,7 +134,7 @@ export function planCampaigns(options: CheckOptions, variant: Variant | undefine
     const counts = Object.values(config.topics);
     const shape = counts.length > 1 ? `${counts.length} topics x ${count(counts[0], 'partition')}` : count(counts[0], 'partition');
     const name = c.upgrade ? 'upgrade eager range -> cooperative-sticky' : `${protocol}/${assignor}`;
-    const label = `${name}${config.static ? ' static' : ''}${config.racks ? ` ${config.racks} racks` : ''}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${shape})`;
+    const label = `${name}${config.static ? ' static' : ''}${config.racks ? ` ${config.racks} racks` : ''}${config.pattern ? ' pattern' : ''}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${shape})`;
     return { ...c, config, label };
   });
 }
@@ -139,8 +144,9 @@ const instanceOf = (o: CheckOptions & typeof checkDefaults, variant: Variant | u
   members: o.members,
   partitions: o.partitions,
   topics: o.topics,
-  faults: o.faults === false ? noFaults : allFaults,
+  faults: o.faults === false ? noFaults : o.pattern ? { ...allFaults, createTopics: 1 } : allFaults,
   racks: o.racks,
+  pattern: o.pattern,
   variant,
 });
 

@@ -40,7 +40,7 @@ type CheckOptions = CiOptions &
   Required<
     Pick<ApiCheckOptions, 'members' | 'partitions' | 'topics' | 'runs' | 'seed' | 'maxSteps' | 'faults' | 'liveness' | 'shrinkInstance'>
   > &
-  Pick<ApiCheckOptions, 'protocol' | 'assignor' | 'static' | 'racks' | 'upgrade' | 'migration' | 'migrationPolicy'> &
+  Pick<ApiCheckOptions, 'protocol' | 'assignor' | 'static' | 'racks' | 'pattern' | 'upgrade' | 'migration' | 'migrationPolicy'> &
   CliOnlyOptions;
 
 interface CliOnlyOptions {
@@ -86,6 +86,10 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
       '--racks <n>',
       'KIP-881: brokers on n racks, a client.rack per consumer, replicas that move rack (docs/model.md, "Racks")',
       positiveInt('--racks', 0, 8),
+    )
+    .option(
+      '--pattern',
+      'consumers subscribe by regular expression and a matching topic may be created (docs/model.md, "Regular-expression subscriptions")',
     )
     .option('--upgrade', 'rolling upgrade from eager range to cooperative-sticky in two bounces (KIP-429)')
     .option(
@@ -253,6 +257,7 @@ function replayCommand(opts: CheckOptions, plan: CampaignPlan, result: CampaignR
   if (opts.variant) parts.push(`--variant ${opts.variant}`);
   if (plan.static) parts.push('--static');
   if (plan.config.racks) parts.push(`--racks ${plan.config.racks}`);
+  if (plan.config.pattern) parts.push('--pattern');
   if (plan.upgrade) parts.push('--upgrade');
   if (plan.migration) parts.push(`--migration ${plan.migration}`);
   if (plan.migration && plan.config.migrationPolicy !== 'bidirectional') parts.push(`--migration-policy ${plan.config.migrationPolicy}`);

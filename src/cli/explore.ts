@@ -38,6 +38,7 @@ interface ExploreOptions
       | 'topics'
       | 'static'
       | 'racks'
+      | 'pattern'
       | 'slowCallbacks'
       | 'slowAssignLost'
       | 'maxDepth'
@@ -78,6 +79,7 @@ const budgetFlags: Record<(typeof budgetedKinds)[number], [string, string]> = {
   replace: ['--zombies', 'replacements that leave the old process running as a zombie (static: same instance id; dynamic: a new member)'],
   assignorFails: ['--assignor-fails', "assignor failures (classic: a leader's round; KIP-848: a heartbeat that computes a target)"],
   moveReplica: ['--replica-moves', 'replicas moved to another rack (with --racks)'],
+  createTopic: ['--create-topics', 'topics created during the run (with --pattern they match the subscription)'],
   slowAssignor: ['--slow-assignors', "rounds whose leader's assignor takes time (classic)"],
 };
 const camel = (flag: string) => flag.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
@@ -107,6 +109,7 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
     )
     .option('--static', 'static membership (KIP-345)')
     .option('--racks <n>', 'KIP-881: brokers on n racks, client.rack per consumer (docs/model.md, "Racks")', positiveInt('--racks', 0, 8))
+    .option('--pattern', 'consumers subscribe by regular expression (classic: matched by the client; KIP-848: resolved by the coordinator)')
     .option('--migration <dir>', 'a rolling switch of group.protocol: upgrade (classic -> consumer) or downgrade (docs/migration.md)')
     .option('--slow-callbacks', 'onPartitionsRevoked takes time (a separate callback choice)')
     .option('--slow-assign-lost', 'onPartitionsAssigned and onPartitionsLost take time too (a separate callback choice)')
@@ -189,6 +192,7 @@ function requestOf(opts: ExploreOptions, livenessGiven: boolean): ExploreRequest
     topics: opts.topics,
     static: opts.static,
     racks: opts.racks,
+    pattern: opts.pattern === true ? true : undefined,
     migration: opts.migration,
     budgets,
     maxDepth: opts.maxDepth,
@@ -214,6 +218,7 @@ function overridden(req: ExploreRequest): string[] {
     [req.topics, '--topics'],
     [req.static, '--static'],
     [req.racks, '--racks'],
+    [req.pattern, '--pattern'],
     [req.maxDepth, '--max-depth'],
     [req.maxInFlight, '--max-in-flight'],
     [req.maxDelayMs, '--max-delay'],

@@ -18,6 +18,7 @@ export const budgetedKinds = [
   'assignorFails',
   'moveReplica',
   'slowAssignor',
+  'createTopic',
 ] as const;
 export type BudgetedKind = (typeof budgetedKinds)[number];
 export type Budgets = Record<BudgetedKind, number>;

@@ -209,6 +209,9 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
     violationAt: violation ? violationAt : undefined,
   });
   /** Runs the liveness check on a newly reached state; a violation if it fails. */
+  const fairEnd = (w: World, steps: Choice[]): World => steps.reduce((x, c) => step(x, c, config, model), w);
+  const firstFailing = <L extends { inv: Invariant }>(ls: L[], w: World): L | undefined =>
+    ls.find((l) => l.inv.check(w, null, w, config) !== undefined);
   const live = (n: Node): ExploreResult['violation'] | undefined => {
     if (!checker) return undefined;
     const o = checker.check(n.world, (choice) => firstFairStep(n, choice));
@@ -219,8 +222,11 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
     const slow = o.kind === 'slow' && !o.unsettled ? o.ms : Number.POSITIVE_INFINITY;
     const exceeded = liveness.filter((l) => l.bound < slow);
     const loosest = exceeded.length > 0 ? exceeded[exceeded.length - 1].bound : liveness[liveness.length - 1].bound;
-    // Among invariants with that bound, the first in the list: the one replay reports.
-    const { inv, bound } = liveness.find((l) => l.bound === loosest)!;
+    // Among invariants with that bound, the first in the list, or, for a group that never
+    // settles, the first that fails where the fair schedule goes (the one replay reports: a
+    // member may reach its target while the group still never settles).
+    const tied = liveness.filter((l) => l.bound === loosest);
+    const { inv, bound } = (o.kind === 'cycle' && tied.length > 1 && firstFailing(tied, fairEnd(n.world, o.stem))) || tied[0];
     const message =
       o.kind === 'cycle'
         ? o.cycle.length > 0

@@ -21,6 +21,8 @@ const bounds = (o: Partial<Bounds> = {}): Bounds => ({
   ...o,
 });
 const spec = (o: Partial<ExploreSpec> = {}): ExploreSpec => testSpec({ members: 1, bounds: bounds(), ...o });
+const regexSpec = (protocol: ExploreSpec['protocol'], assignor: string, members: number, o: Partial<ExploreSpec> = {}) =>
+  spec({ protocol, assignor, members, pattern: true, bounds: bounds({ budgets: { ...noBudgets, createTopic: 1 } }), ...o });
 
 test.each([
   // [instance, with symmetry, without]
@@ -114,6 +116,16 @@ test.each([
     spec({ partitions: 2, racks: 2, bounds: bounds({ budgets: { ...noBudgets, moveReplica: 1 } }) }),
     650,
     650,
+  ],
+  // Regular-expression subscriptions with a matching topic created during the run: classic
+  // consumers match the pattern on a metadata refresh and rejoin; the KIP-848 coordinator
+  // resolves the regex asynchronously, at most once per refresh interval.
+  ['eager/range 1x1, pattern, 1 topic created', regexSpec('eager', 'range', 1), 357, 357],
+  [
+    'consumer/uniform 2x1, pattern, 1 topic created (no symmetry: member ids name the client)',
+    regexSpec('consumer', 'uniform', 2),
+    4773,
+    4773,
   ],
 ])('complete exploration, pinned state counts: %s', (_name, s, withSymmetry, without) => {
   const a = exploreSpec(s);
@@ -263,4 +275,26 @@ test('bounded exploration, pinned state count: eager/range 1x1 dynamic, 1 zombie
   expect(r.states).toBe(6201);
   const broken = exploreSpec({ ...s, variant: 'expired-member-heartbeats' });
   expect(broken.violation?.invariant).toBe('classic-group-answers');
+});
+
+test('regex subscriptions: the complete searches reach a topic created, the metadata refresh and the coordinator resolution; the broken variants are caught', () => {
+  const classic = new Set(exploreSpec(regexSpec('eager', 'range', 1, { coverage: true })).coverage!.flat());
+  for (const item of ['createTopic', 'metadata']) expect(classic.has(item), item).toBe(true);
+  const kip848 = new Set(exploreSpec(regexSpec('consumer', 'uniform', 1, { coverage: true })).coverage!.flat());
+  for (const item of [
+    'createTopic',
+    'metadata',
+    'coordinator:active TIMER#7 [isTimer(regex)]',
+    'coordinator:active TIMER#8 [isTimer(regexInterval)]',
+  ])
+    expect(kip848.has(item), item).toBe(true);
+  for (const [name, invariant] of [
+    ['pattern-matched-once', 'stable-coverage'],
+    ['regex-resolved-once', 'eventually-stable'],
+    ['regex-no-rebalance', 'stable-coverage'],
+  ]) {
+    const v = findVariant(name)!;
+    const { spec: s } = resolveSpec(v, { maxDelayMs: 0, maxDepth: 10_000 });
+    expect(exploreSpec(s, {}, v).violation?.invariant, name).toBe(invariant);
+  }
 });

@@ -53,6 +53,7 @@ export function faultsFor(budgets: Budgets): FaultSettings {
     assignorFailure: budgets.assignorFails > 0,
     replicaMoves: budgets.moveReplica,
     slowAssignor: budgets.slowAssignor > 0,
+    createTopics: budgets.createTopic,
   };
 }
 

@@ -21,6 +21,8 @@ export interface ExploreSpec {
   static: boolean;
   /** KIP-881: broker racks and client.rack per slot (0: none). */
   racks?: number;
+  /** Consumers subscribe by regular expression (WorldConfig.pattern). */
+  pattern?: boolean;
   slowCallbacks: boolean;
   /** onPartitionsAssigned and onPartitionsLost take time too. */
   slowAssignLost: boolean;
@@ -57,6 +59,7 @@ export interface ExploreRequest {
   topics?: number;
   static?: boolean;
   racks?: number;
+  pattern?: boolean;
   /** Online migration classic <-> consumer protocol (docs/migration.md); `protocol` names the classic side. */
   migration?: string;
   /** Budgets of the kinds named; the others come from the variant (none) or the defaults. */
@@ -129,6 +132,7 @@ export function resolveSpec(variant: Variant | undefined, req: ExploreRequest): 
     topics: req.topics ?? ve?.topics ?? exploreDefaults.topics,
     static: req.static ?? ve?.static ?? false,
     ...((req.racks ?? ve?.racks) ? { racks: req.racks ?? ve?.racks } : {}),
+    ...((req.pattern ?? ve?.pattern) ? { pattern: true } : {}),
     slowCallbacks: req.slowCallbacks ?? ve?.slowCallbacks ?? false,
     slowAssignLost: req.slowAssignLost ?? ve?.slowAssignLost ?? false,
     ...(req.migration !== undefined && { migration: req.migration as Migration }),
@@ -160,7 +164,7 @@ export function specSession(spec: ExploreSpec, loaded?: Variant): { session: Ses
     partitions: spec.partitions,
     topics: spec.topics,
   };
-  const base = worldConfig({ ...shape, static: spec.static, variant, migration: spec.migration, racks: spec.racks });
+  const base = worldConfig({ ...shape, static: spec.static, variant, migration: spec.migration, racks: spec.racks, pattern: spec.pattern });
   // The explorer's instance is the spec's (a variant's own members and topics give way), and
   // its budgets decide which faults exist at all (a variant's own fault settings are replaced).
   const config = {

@@ -61,6 +61,7 @@ const choice = z.discriminatedUnion('kind', [
   ).map((k) => client.extend({ kind: z.literal(k) })),
   z.object({ kind: z.literal('subscribe'), client: z.string(), topics: z.array(z.string()) }),
   z.object({ kind: z.literal('addPartition'), topic: z.string() }),
+  z.object({ kind: z.literal('createTopic'), topic: z.string() }),
   z.object({ kind: z.literal('failover') }),
   z.object({ kind: z.literal('moveReplica'), partition: z.string() }),
 ]);
@@ -96,6 +97,7 @@ const config = z.object({
     assignorFailure: z.boolean().default(false),
     replicaMoves: positive.optional(),
     slowAssignor: z.boolean().optional(),
+    createTopics: positive.optional(),
   }),
   autoCommit: z.boolean(),
   static: z.boolean(),
@@ -103,6 +105,7 @@ const config = z.object({
   migration: z.enum(migrations).nullable().optional(),
   migrationPolicy: z.enum(migrationPolicies).optional(),
   racks: z.number().int().min(0).max(16).optional(),
+  pattern: z.boolean().optional(),
 });
 const size = z.object({ steps: positive, members: positive, topics: positive, partitions: positive, timers: timers.optional() });
 const schema = z.object({

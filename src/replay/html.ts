@@ -604,7 +604,13 @@ function sequence(rows: TimelineRow[], id: string, violation?: HtmlReport['viola
               : 'coordinator';
     const lx = laneX.get(lane) ?? laneX.get('coordinator')!;
     const timer = c.kind === 'fire';
-    const label = timer ? c.timer : c.kind === 'addPartition' ? `+partition ${c.topic}` : c.kind;
+    const label = timer
+      ? c.timer
+      : c.kind === 'addPartition'
+        ? `+partition ${c.topic}`
+        : c.kind === 'createTopic'
+          ? `+topic ${c.topic}`
+          : c.kind;
     const bad = ['crash', 'close', 'stall', 'cut', 'failover'].includes(c.kind);
     const w = Math.min(gap - 14, label.length * 5.6 + (timer ? 22 : 12));
     const tx = lx + (timer ? 6 : 0);

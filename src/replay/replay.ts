@@ -22,6 +22,7 @@ function describeStored(s: StoredChoice): string {
   if ('message' in s) return `${s.kind} ${describeRef(s.message)}`;
   if (s.kind === 'fire') return `timer ${s.target}.${s.timer}`;
   if (s.kind === 'addPartition') return `add a partition to ${s.topic}`;
+  if (s.kind === 'createTopic') return `create topic ${s.topic}`;
   if (s.kind === 'failover') return 'coordinator failover';
   if (s.kind === 'moveReplica') return `move ${s.partition}'s replica to the next rack`;
   return `${s.kind} ${s.client}`;

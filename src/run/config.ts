@@ -32,6 +32,8 @@ export interface CheckConfigInput {
   migrationPolicy?: MigrationPolicy;
   /** KIP-881: broker racks, and client.rack per slot (WorldConfig.racks). */
   racks?: number;
+  /** Consumers subscribe by regular expression (WorldConfig.pattern). */
+  pattern?: boolean;
   variant?: Variant;
 }
 
@@ -62,6 +64,7 @@ export function worldConfig(input: CheckConfigInput): WorldConfig {
   };
   if (input.migration) Object.assign(base, { migration: input.migration, migrationPolicy: input.migrationPolicy ?? 'bidirectional' });
   if (input.racks) base.racks = input.racks;
+  if (input.pattern) base.pattern = true;
   return { ...base, ...input.variant?.settings };
 }
 

@@ -30,6 +30,7 @@ export const choiceWeights: Record<ChoiceKind, number> = {
   assignorFails: 6,
   moveReplica: 1,
   slowAssignor: 6,
+  createTopic: 1,
 };
 
 const kindOrder = Object.keys(choiceWeights) as ChoiceKind[];
@@ -89,6 +90,7 @@ const faultKinds = new Set<ChoiceKind>([
   'assignorFails',
   'moveReplica',
   'slowAssignor',
+  'createTopic',
 ]);
 const healingKinds = new Set<ChoiceKind>(['resume', 'heal']);
 const none = new Set<string>();
@@ -102,13 +104,14 @@ const switchedOff = swarmKinds.map((k) => {
   // A failing assignor is a fault of the leader, switched with crashes.
   // A replica moving to another rack is a metadata change, switched with partition additions.
   // A slow assignor keeps the leader's application thread from poll(): switched with stalls.
-  const also: Partial<Record<ChoiceKind, ChoiceKind>> = {
-    start: 'replace',
-    crash: 'assignorFails',
-    addPartition: 'moveReplica',
-    stall: 'slowAssignor',
+  // A topic created is a metadata change too, switched with partition additions.
+  const also: Partial<Record<ChoiceKind, ChoiceKind[]>> = {
+    start: ['replace'],
+    crash: ['assignorFails'],
+    addPartition: ['moveReplica', 'createTopic'],
+    stall: ['slowAssignor'],
   };
-  return [k, ...(also[k] ? [also[k]] : [])].map((x) => indexOf.get(x)!);
+  return [k, ...(also[k] ?? [])].map((x) => indexOf.get(x)!);
 });
 
 /** What the modes read of the world: a rebalance in progress (BUSY), the processes the group has left behind (OUTAGE). */

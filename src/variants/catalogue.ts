@@ -24,6 +24,7 @@ import { builtins } from './builtins.ts';
 import { defineVariant, type Variant } from './variant.ts';
 import { migrationVariants } from './migration-variants.ts';
 import { classicCoordinatorVariants } from './coordinator-variants.ts';
+import { regexVariants } from './regex-variants.ts';
 
 // Deliberately broken designs. Each one shows that the invariants it names can fail:
 // the test suite runs every variant and asserts the violation it declares is found.
@@ -1218,7 +1219,7 @@ const kip848OracleVariants: Variant[] = [
   }),
 ];
 
-catalogue.push(...consumerVariants, ...kip848OracleVariants, ...migrationVariants, ...classicCoordinatorVariants);
+catalogue.push(...consumerVariants, ...kip848OracleVariants, ...migrationVariants, ...classicCoordinatorVariants, ...regexVariants);
 
 export function findVariant(name: string): Variant | undefined {
   return catalogue.find((v) => v.name === name);

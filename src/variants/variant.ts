@@ -6,7 +6,10 @@ import type { Protocol, WorldConfig } from '../world/types.ts';
 
 /** Config changes a variant may make (e.g. a fault it depends on, or other timer settings). */
 export type VariantSettings = Partial<
-  Pick<WorldConfig, 'members' | 'topics' | 'faults' | 'timers' | 'autoCommit' | 'static' | 'migration' | 'migrationPolicy' | 'racks'>
+  Pick<
+    WorldConfig,
+    'members' | 'topics' | 'faults' | 'timers' | 'autoCommit' | 'static' | 'migration' | 'migrationPolicy' | 'racks' | 'pattern'
+  >
 >;
 
 /**
@@ -23,6 +26,8 @@ export interface VariantExplore {
   static?: boolean;
   /** KIP-881: broker racks (and client.rack per slot); default none. */
   racks?: number;
+  /** Consumers subscribe by regular expression (WorldConfig.pattern); default no. */
+  pattern?: boolean;
   /** Default: the variant's first protocol. */
   protocol?: Protocol;
   /** Default: the variant's assignor, or the protocol's default one. */

@@ -4,6 +4,7 @@ import { groupStateOf, type ConsumerGroupMember, type GroupContext } from '../..
 import type { MemberContext } from '../../models/consumer-protocol/member-state.ts';
 import type { ConsumerContext } from '../../models/classic/consumer-state.ts';
 import type { ClientSlot, World } from './types.ts';
+import { matchingTopics, type Topics } from '../../models/types.ts';
 
 // Read-only views of a world running the KIP-848 consumer protocol. src/world/view.ts
 // dispatches its protocol-neutral views here when `world.family` is `consumer`.
@@ -77,8 +78,21 @@ export function isSettled(w: World): boolean {
     if (!sameSet(c.owned, r.assigned) || !sameSet(r.assigned, g.target[r.memberId] ?? [])) return false;
     if (r.topics.join() !== c.cfg.topics.join()) return false;
     for (const t of c.cfg.topics) if (g.subscriptionMetadata[t] !== w.topics[t]) return false;
+    if (c.cfg.pattern !== undefined && !regexCaughtUp(w, c.cfg.pattern, c.metadata)) return false;
   }
   return true;
+}
+
+/**
+ * A member subscribed by regex is settled only once the coordinator's resolution of it names
+ * every topic of the brokers that matches, with their partition counts, and the member's metadata
+ * names them too (so it can resolve their ids).
+ */
+function regexCaughtUp(w: World, pattern: string, metadata: Topics): boolean {
+  const g = groupOf(w);
+  const matched = matchingTopics(pattern, w.topics);
+  if (g.resolvedRegexes?.[pattern]?.topics.join() !== matched.join()) return false;
+  return matched.every((t) => g.subscriptionMetadata[t] === w.topics[t] && metadata[t] === w.topics[t]);
 }
 
 /** What the group's server assignor promises when subscriptions are identical. */

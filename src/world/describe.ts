@@ -72,6 +72,8 @@ export function describeChoice(c: Choice | null, before?: World): string {
       return `timer ${c.target}.${c.timer}`;
     case 'addPartition':
       return `add a partition to ${c.topic}`;
+    case 'createTopic':
+      return `create topic ${c.topic} (one partition; consumers see it with their next metadata refresh)`;
     case 'failover':
       return 'coordinator fails over to another broker';
     case 'moveReplica':

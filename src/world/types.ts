@@ -71,6 +71,11 @@ export interface FaultSettings {
    * `moveReplica` choice), at most this many times per run. Absent: 0.
    */
   replicaMoves?: number;
+  /**
+   * A topic may be created during the run (the `createTopic` choice: `t<n>`, one partition), at
+   * most this many. It matches the pattern of `WorldConfig.pattern` runs. Absent: 0.
+   */
+  createTopics?: number;
 }
 
 /** Everything a run depends on besides its choices: (config, seed) -> run. */
@@ -106,6 +111,12 @@ export interface WorldConfig {
    * slot cK runs with client.rack `r((K-1) mod racks)`. Absent or 0: no racks.
    */
   racks?: number;
+  /**
+   * Every consumer subscribes by regular expression (models/types.ts SUBSCRIPTION_PATTERN, which
+   * every topic matches): classic consumers match it against their metadata, KIP-848 members
+   * send it to the coordinator (SubscribedTopicRegex). Absent: subscribed by topic names.
+   */
+  pattern?: boolean;
 }
 
 export const migrations = ['upgrade', 'downgrade'] as const;
@@ -249,6 +260,7 @@ export type Choice =
   | { kind: 'commit'; client: string }
   | { kind: 'metadata'; client: string }
   | { kind: 'addPartition'; topic: string }
+  | { kind: 'createTopic'; topic: string }
   | { kind: 'cut'; client: string }
   | { kind: 'heal'; client: string }
   | { kind: 'failover' }

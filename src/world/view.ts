@@ -3,7 +3,7 @@ import type { CoordinatorContext } from '../../models/classic/coordinator-state.
 import type { ConsumerContext } from '../../models/classic/consumer-state.ts';
 import type { ClientSlot, ProtocolFamily, World } from './types.ts';
 import { builtinAssignors } from '../../models/assignors/index.ts';
-import { parseTp, type TopicPartition, type Topics } from '../../models/types.ts';
+import { matchingTopics, parseTp, type TopicPartition, type Topics } from '../../models/types.ts';
 import * as consumer from './consumer-view.ts';
 
 // Read-only views of a world, shared by the world itself, the invariants and the reports.
@@ -24,7 +24,7 @@ export const clientState = (s: ClientSlot): string => (s.snapshot ? String(s.sna
 
 /** What every client context has, in both protocols. */
 export interface ClientCommon {
-  cfg: { topics: string[]; instanceId: string | null; protocol: string };
+  cfg: { topics: string[]; instanceId: string | null; protocol: string; pattern?: string };
   owned: TopicPartition[];
   positions: Record<TopicPartition, number>;
   stalled: boolean;
@@ -165,9 +165,25 @@ export function liveOwners(w: World): Map<string, string[]> {
 }
 
 /** Topics subscribed by at least one live process. */
+/**
+ * The topics a live process subscribes to: its topic names, and with a pattern every topic of the
+ * brokers that matches it (what the subscription comes to once the group has caught up: settled).
+ */
+export function subscriptionOf(w: World, s: ClientSlot): string[] {
+  const cfg = common(s).cfg;
+  if (cfg.pattern === undefined) return cfg.topics;
+  return [...new Set([...cfg.topics, ...matchingTopics(cfg.pattern, w.topics)])].sort();
+}
+
 export function subscribedTopics(w: World): string[] {
   const topics = new Set<string>();
-  for (const s of liveClients(w)) for (const t of common(s).cfg.topics) topics.add(t);
+  for (const s of liveClients(w)) {
+    const cfg = common(s).cfg;
+    for (const t of cfg.topics) topics.add(t);
+    // Subscribed by pattern: every topic of the brokers that matches it (once settled, the
+    // member's metadata and, in KIP-848, the coordinator's resolution have caught up with them).
+    if (cfg.pattern !== undefined) for (const t of matchingTopics(cfg.pattern, w.topics)) topics.add(t);
+  }
   return [...topics].sort();
 }
 

@@ -131,7 +131,8 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
     if (canCommitNow(s)) out.push({ kind: 'commit', client: s.name });
     // The leader tracks every topic the group subscribes to, so refreshes cover all topics.
     if (metadataBehind(w, c, topicNames) || racksBehind(w, s)) out.push({ kind: 'metadata', client: s.name });
-    if (config.faults.subscribe && all.length > 1) {
+    // A consumer subscribed by pattern keeps it (subscribe() with other topics is not modelled there).
+    if (config.faults.subscribe && all.length > 1 && !config.pattern) {
       // Drop the last subscribed topic, or go back to all of them.
       const topics = c.cfg.topics.length > 1 ? c.cfg.topics.slice(0, -1) : Object.keys(config.topics);
       out.push({ kind: 'subscribe', client: s.name, topics });
@@ -149,8 +150,11 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
   if (config.migration)
     for (const s of w.clients) if (isLive(s) && s.zombieOf === null && s.phase === 0) out.push({ kind: 'bounce', client: s.name });
   for (const t of Object.keys(w.topics)) {
-    if (w.topics[t] - (config.topics[t] ?? 0) < config.faults.addPartitions) out.push({ kind: 'addPartition', topic: t });
+    if (w.topics[t] - (config.topics[t] ?? 1) < config.faults.addPartitions) out.push({ kind: 'addPartition', topic: t });
   }
+  // A topic is created (an admin's CreateTopics): it reaches each consumer with a metadata refresh.
+  const created = topicNames.length - all.length;
+  if (created < (config.faults.createTopics ?? 0)) out.push({ kind: 'createTopic', topic: `t${topicNames.length}` });
   if (w.coordinatorEpoch < config.faults.failover) out.push({ kind: 'failover' });
   // KIP-881: a partition's replica moves to the next rack (a reassignment), up to the budget.
   if (w.rackMoves && w.family === 'classic' && (config.racks ?? 0) > 1 && sumOf(w.rackMoves) < (config.faults.replicaMoves ?? 0))
@@ -254,6 +258,9 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
       return { ...w, rackMoves: { ...w.rackMoves, [choice.partition]: (w.rackMoves?.[choice.partition] ?? 0) + 1 } };
     case 'addPartition':
       return { ...w, topics: { ...w.topics, [choice.topic]: w.topics[choice.topic] + 1 } };
+    case 'createTopic':
+      // Simplified: one partition, and no topic deletion.
+      return { ...w, topics: { ...w.topics, [choice.topic]: 1 } };
     case 'bounce': {
       // A rolling restart step: close gracefully, come back with the next configuration.
       // Simplified: this close is atomic (revoke, LeaveGroup, gone), unlike the `close` choice.

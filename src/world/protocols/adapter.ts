@@ -1,4 +1,5 @@
 import { clientRack } from '../../../models/assignors/racks.ts';
+import { SUBSCRIPTION_PATTERN } from '../../../models/types.ts';
 import type { AnyMachineSnapshot } from 'xstate';
 import type { Model } from '../model.ts';
 import type { ClientSlot, Msg, World, WorldConfig } from '../types.ts';
@@ -46,6 +47,7 @@ export function commonClientInput(config: WorldConfig, slot: ClientSlot, inc: nu
     // A restarted static member comes back with the same group.instance.id.
     instanceId: config.static ? `i${slot.name.slice(1)}` : null,
     topics: Object.keys(config.topics),
+    ...(config.pattern ? { pattern: SUBSCRIPTION_PATTERN } : {}),
     metadata: { ...w.topics },
     settings: config.timers,
     autoCommit: config.autoCommit,
