@@ -95,17 +95,24 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
     });
   // The KIP-848 coordinator's decisions for classic members (a mixed group: ConsumerGroup members
   // with classicMemberMetadata) and its conversions run only while a group migrates: a downgrade
-  // (consumer -> classic) brings classic JoinGroups to the consumer group from the first bounce.
+  // (consumer -> classic) brings classic JoinGroups to the consumer group from the first bounce;
+  // an upgrade (classic -> consumer, eager/range on the classic side) converts a classic group
+  // (fromClassicGroup) and then sees its classic members leave it one by one (each bounce closes
+  // a classic consumer: a LeaveGroup to the consumer group) and heartbeat at generations the
+  // conversion and the joiners moved on.
   if (machine === 'kip848-coordinator')
-    places.push({
-      protocol: 'cooperative',
-      assignor: 'cooperative-sticky',
-      members: 2,
-      topics: 1,
-      partitions: 2,
-      static: false,
-      migration: 'downgrade',
-    });
+    places.push(
+      {
+        protocol: 'cooperative',
+        assignor: 'cooperative-sticky',
+        members: 2,
+        topics: 1,
+        partitions: 2,
+        static: false,
+        migration: 'downgrade',
+      },
+      { protocol: 'eager', assignor: 'range', members: 2, topics: 1, partitions: 2, static: false, migration: 'upgrade' },
+    );
   // Dynamic: members removed for missing a join phase or a SyncGroup; static: a join phase no
   // member rejoins while static members, kept until their sessions end, remain.
   if (machine === 'classic-coordinator' && protocols.includes('eager'))

@@ -71,4 +71,31 @@ export const migrationVariants: Variant[] = [
       },
     },
   }),
+  defineVariant({
+    name: 'classic-join-no-sync-timeout',
+    description:
+      "A consumer group's answer to a classic member's JoinGroup reschedules its session but starts no sync timeout (Kafka: scheduleConsumerGroupSyncTimeout with the request's rebalance timeout): a classic member that never syncs keeps its place until its session ends.",
+    protocols: ['cooperative'],
+    breaks: ['mixed-group-answers'],
+    settings: { migration: 'downgrade', migrationPolicy: 'bidirectional' },
+    explore: { members: 1, partitions: 1, maxDepth: 8, maxInFlight: 2 },
+    coordinator: {
+      actions: {
+        armClassicJoinTimers: assign(({ context, event }: { context: Ctx; event: GroupEvent }) => {
+          const m = context.members[context.round!.memberId];
+          return { timers: { ...context.timers, [`session:${m.memberId}`]: event.now + m.classic!.sessionTimeoutMs } };
+        }),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'empty-group-takes-classic-join',
+    description:
+      'A classic JoinGroup to an empty consumer group joins it as a classic member instead of replacing it by a classic group (Kafka: classicGroupJoin sends only non-empty consumer groups to classicGroupJoinToConsumerGroup; an empty one is deleted and a classic group created).',
+    protocols: ['cooperative'],
+    breaks: ['mixed-group-type'],
+    settings: { migration: 'downgrade', migrationPolicy: 'bidirectional' },
+    explore: { members: 1, partitions: 1, maxDepth: 10, maxInFlight: 2 },
+    coordinator: { guards: { groupIsEmpty: () => false } },
+  }),
 ];
