@@ -78,7 +78,7 @@ export const migrationVariants: Variant[] = [
     protocols: ['cooperative'],
     breaks: ['mixed-group-answers'],
     settings: { migration: 'downgrade', migrationPolicy: 'bidirectional' },
-    explore: { members: 1, partitions: 1, maxDepth: 8, maxInFlight: 2 },
+    explore: { members: 1, partitions: 1, maxDepth: 8, maxInFlight: 3 },
     coordinator: {
       actions: {
         armClassicJoinTimers: assign(({ context, event }: { context: Ctx; event: GroupEvent }) => {
@@ -93,9 +93,12 @@ export const migrationVariants: Variant[] = [
     description:
       'A classic JoinGroup to an empty consumer group joins it as a classic member instead of replacing it by a classic group (Kafka: classicGroupJoin sends only non-empty consumer groups to classicGroupJoinToConsumerGroup; an empty one is deleted and a classic group created).',
     protocols: ['cooperative'],
-    breaks: ['mixed-group-type'],
+    // The consumer group of classic members it leaves behind never sees a partition added: a
+    // classic member that is not a leader does not rejoin for metadata, and its Heartbeat does
+    // not refresh the group's subscription metadata (eventually-stable, 3 x 6 seeded runs).
+    breaks: ['mixed-group-type', 'eventually-stable'],
     settings: { migration: 'downgrade', migrationPolicy: 'bidirectional' },
-    explore: { members: 1, partitions: 1, maxDepth: 10, maxInFlight: 2 },
+    explore: { members: 1, partitions: 1, maxDepth: 10, maxInFlight: 3 },
     coordinator: { guards: { groupIsEmpty: () => false } },
   }),
 ];
