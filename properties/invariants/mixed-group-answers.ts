@@ -204,7 +204,7 @@ function leaveAnswered(before: World, choice: Choice, after: World): string | un
 export const mixedGroupAnswers: Invariant = {
   id: 'mixed-group-answers',
   statement:
-    "Every JoinGroup, SyncGroup, Heartbeat and LeaveGroup a consumer group receives from a classic member is answered at once with Kafka's answer for the case (INCONSISTENT_GROUP_PROTOCOL, MEMBER_ID_REQUIRED, UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION against the member epoch, REBALANCE_IN_PROGRESS when the member must rejoin, else its generation or assignment), with the member's session, join and sync timeouts set as Kafka sets them and kept while it is mid-join.",
+    "Every JoinGroup, SyncGroup, Heartbeat and LeaveGroup a consumer group receives from a classic member is answered at once with Kafka's answer for the case (INCONSISTENT_GROUP_PROTOCOL, MEMBER_ID_REQUIRED, UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION against the member epoch, REBALANCE_IN_PROGRESS when the member must rejoin, else its generation or assignment), with the member's session, join and sync timeouts set as Kafka sets them and kept while it is mid-join; every ConsumerGroupHeartbeat, the leave that converts the group included, is answered once.",
   protocols: ['eager', 'cooperative', 'consumer'],
   migrationOnly: true,
   kind: 'safety',

@@ -74,6 +74,28 @@ function coverage(input: AssignInput, out: AssignOutput, allowRevoked: boolean):
   return undefined;
 }
 
+/**
+ * The partitions each member holds once conflicting claims are settled as
+ * AbstractStickyAssignor.allSubscriptionsEqual does since KAFKA-13715: a subscribed partition one
+ * member claims is its; of several claimants the one with the newest generation keeps it, and a
+ * tie for the newest invalidates it for all (partitionsWithMultiplePreviousOwners). Kafka settles
+ * three or more claimants pairwise in member order; the generated groups have at most two.
+ */
+export function validClaims(input: AssignInput): Map<string, TopicPartition[]> {
+  const valid = new Set(subscribedPartitions(input));
+  const claimants = new Map<TopicPartition, string[]>();
+  for (const [m, s] of Object.entries(input.subscriptions))
+    for (const p of s.ownedPartitions) if (valid.has(p)) claimants.set(p, [...(claimants.get(p) ?? []), m]);
+  const held = new Map<string, TopicPartition[]>();
+  for (const [p, ms] of claimants) {
+    const gen = (m: string) => input.subscriptions[m].generationId;
+    const newest = Math.max(...ms.map(gen));
+    const winners = ms.filter((m) => gen(m) === newest);
+    if (winners.length === 1) held.set(winners[0], [...(held.get(winners[0]) ?? []), p]);
+  }
+  return held;
+}
+
 const spread = (counts: number[]): number => (counts.length === 0 ? 0 : Math.max(...counts) - Math.min(...counts));
 
 export const assignorProperties: AssignorProperty[] = [
@@ -178,6 +200,34 @@ export const assignorProperties: AssignorProperty[] = [
           return {
             message: `${m} keeps ${kept} of its ${owned.length} owned partitions, fewer than ${Math.min(owned.length, floor)}`,
             outputs: [{ label: 'output', output: out }],
+          };
+      }
+      return undefined;
+    },
+  },
+  {
+    id: 'sticky-newest-claim',
+    statement:
+      'claimed stickiness, conflicting claims (KIP-792): with identical subscriptions, a partition two members claim is held by the claimant of the newer generation (by neither on a tie), never assigned to both, and each member keeps min(partitions it holds, floor(P/C)) of them',
+    applies: (meta) => meta.sticky === true,
+    cases: scenarioArb(true, true).map((s) => s.input),
+    check(input, assign) {
+      const out = assign(input);
+      const outputs = [{ label: 'output', output: out }];
+      const members = Object.keys(input.subscriptions);
+      const holders = new Map<TopicPartition, string[]>();
+      for (const m of members) for (const p of out[m]) holders.set(p, [...(holders.get(p) ?? []), m]);
+      const twice = [...holders].find(([, ms]) => ms.length > 1);
+      if (twice) return { message: `${twice[0]} is assigned to ${twice[1].join(' and ')}`, outputs };
+      const held = validClaims(input);
+      const floor = Math.floor(subscribedPartitions(input).length / members.length);
+      for (const m of members) {
+        const mine = held.get(m) ?? [];
+        const kept = mine.filter((p) => out[m].includes(p)).length;
+        if (kept < Math.min(mine.length, floor))
+          return {
+            message: `${m} (generation ${input.subscriptions[m].generationId}) keeps ${kept} of the ${mine.length} partitions it holds after its claims are settled by generation, fewer than ${Math.min(mine.length, floor)}`,
+            outputs,
           };
       }
       return undefined;

@@ -21,6 +21,8 @@ export interface Place {
   faults?: FaultSettings;
   /** An online migration (a mixed group): `protocol` and `assignor` are then the classic side's. */
   migration?: 'upgrade' | 'downgrade';
+  /** Consumers subscribe by regular expression (KIP-848: the coordinator resolves it). */
+  pattern?: boolean;
 }
 
 /**
@@ -112,6 +114,9 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
         migration: 'downgrade',
       },
       { protocol: 'eager', assignor: 'range', members: 2, topics: 1, partitions: 2, static: false, migration: 'upgrade' },
+      // The coordinator's regex decisions (scheduling, resolving, the refresh interval) run only
+      // for members subscribed by regular expression.
+      { protocol: 'consumer', assignor: 'uniform', members: 2, topics: 1, partitions: 2, static: false, pattern: true },
     );
   // Dynamic: members removed for missing a join phase or a SyncGroup; static: a join phase no
   // member rejoins while static members, kept until their sessions end, remain.
@@ -132,6 +137,7 @@ export function placeConfig(p: Place, variant?: Variant): WorldConfig {
     topics: p.topics,
     static: p.static,
     ...(p.migration && { migration: p.migration }),
+    ...(p.pattern && { pattern: true }),
     variant,
     ...(p.faults ? { faults: p.faults } : {}),
   });
@@ -139,7 +145,7 @@ export function placeConfig(p: Place, variant?: Variant): WorldConfig {
 }
 
 export const placeLabel = (p: Place): string =>
-  `${p.protocol}/${p.assignor} ${p.members}x${p.topics > 1 ? `${p.topics}x` : ''}${p.partitions}${p.static ? ' static' : ''}${p.timers ? ` timers ${JSON.stringify(p.timers)}` : ''}${p.migration ? ` migration ${p.migration}` : ''}${p.faults ? ' faults: close, slow callbacks and assignor' : ''}`;
+  `${p.protocol}/${p.assignor} ${p.members}x${p.topics > 1 ? `${p.topics}x` : ''}${p.partitions}${p.static ? ' static' : ''}${p.timers ? ` timers ${JSON.stringify(p.timers)}` : ''}${p.migration ? ` migration ${p.migration}` : ''}${p.pattern ? ' by regex' : ''}${p.faults ? ' faults: close, slow callbacks and assignor' : ''}`;
 
 /** The assignors a client-side assignor mutant can run with: its own name, under a protocol it supports. */
 export const clientProtocols = (name: string): Protocol[] => builtinAssignors[name].supportedProtocols;
