@@ -3,7 +3,7 @@ import { fairSchedule } from '../world/quiesce.ts';
 import { noFaults } from '../world/faults.ts';
 import { buildModel, type Model } from '../world/model.ts';
 import { startFamily, type Choice, type World, type WorldConfig } from '../world/types.ts';
-import { ctxOf, isLive, isSettled, nextDeadline } from '../world/view.ts';
+import { ctxOf, inCallback, isLive, isSettled, nextDeadline } from '../world/view.ts';
 import { enabled, initialWorld, step } from '../world/world.ts';
 import type { RealRun } from './real.ts';
 import { TOPIC, type Action, type Scenario } from './scenario.ts';
@@ -56,6 +56,7 @@ export function modelConfig(s: Scenario): WorldConfig | null {
       cut: true,
       failover: 100,
       stall: s.steps.some((st) => st.action.kind === 'stall'),
+      slowCallbacks: s.revokeDelayMs !== undefined,
       addPartitions: Math.max(0, ...s.steps.map((st) => (st.action.kind === 'addPartitions' ? st.action.partitions - s.partitions : 0))),
     },
     autoCommit: false,
@@ -146,6 +147,22 @@ function act(walk: Walk, a: Action, joined: () => string, config: WorldConfig, m
   }
 }
 
+/**
+ * Delivers messages and fires timers until `client` is inside its (slow) revoke callback, as the
+ * real run waits for the callback to start. The callback's end is a separate choice this never
+ * takes, so the client stays inside it.
+ */
+function untilRevoking(walk: Walk, client: string, config: WorldConfig, model: Model): void {
+  const revoking = () => walk.w.clients.some((c) => c.name === client && inCallback(c));
+  for (let i = 0; i < MAX_STEPS && !revoking(); i++) {
+    const choices = enabled(walk.w, config);
+    const c =
+      choices.find((x) => x.kind === 'deliver') ?? choices.find((x) => x.kind === 'metadata') ?? choices.find((x) => x.kind === 'fire');
+    if (!c) return;
+    apply(walk, c, config, model);
+  }
+}
+
 export function runModel(s: Scenario): Outcome | null {
   const config = modelConfig(s);
   if (!config) return null;
@@ -161,6 +178,7 @@ export function runModel(s: Scenario): Outcome | null {
   const joined = () => `c${++next}`;
   for (const st of s.steps) {
     if (st.settle) settle(walk, config, model);
+    if (st.whileRevoking) untilRevoking(walk, st.whileRevoking, config, model);
     advance(walk, st.gapMs, config, model);
     act(walk, st.action, joined, config, model);
   }

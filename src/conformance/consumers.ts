@@ -51,6 +51,7 @@ function java(spec: ConsumerSpec): ConsumerHandle {
     requestTimeoutMs: Math.max(1000, spec.sessionTimeoutMs),
     ...(spec.instanceId ? { instance: spec.instanceId } : {}),
     ...(spec.logFile ? { log: spec.logFile } : {}),
+    ...(spec.revokeDelayMs ? { revokeDelayMs: spec.revokeDelayMs } : {}),
   };
   const proc = spawn(
     'java',

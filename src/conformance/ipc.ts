@@ -25,6 +25,8 @@ export interface ConsumerSpec {
   maxPollIntervalMs: number;
   /** Java only: also write examples/loggers/RebalanceLog.java's log (the validate format) to this file. */
   logFile?: string;
+  /** Java only: onPartitionsRevoked (not onPartitionsLost) with partitions sleeps this long, as a slow application does. */
+  revokeDelayMs?: number;
 }
 
 export type ParentMessage = { type: 'close' } | { type: 'stall'; ms: number };

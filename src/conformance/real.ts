@@ -122,6 +122,7 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
       heartbeatIntervalMs: timing.heartbeatIntervalMs,
       maxPollIntervalMs: timing.maxPollIntervalMs,
       logFile: opts.javaLogDir ? join(opts.javaLogDir, `${name}.jsonl`) : undefined,
+      revokeDelayMs: scenario.revokeDelayMs,
     };
     const handle = startConsumer(client, spec);
     const child = handle.proc;
@@ -173,6 +174,19 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
     while (nowRel() < deadline) {
       if (allReady() && allJoined() && nowRel() - Math.max(lastCallback, busyUntil) >= quietMs) return true;
       await sleep(50);
+    }
+    return false;
+  };
+
+  /** Waits until `member` enters onPartitionsRevoked with partitions, from now on. */
+  const waitRevoking = async (member: string): Promise<boolean> => {
+    const from = nowRel();
+    const deadline = from + maxWaitMs;
+    const seen = () =>
+      events.some((e) => 'member' in e && e.member === member && e.kind === 'revoke' && !e.lost && e.partitions.length > 0 && e.t >= from);
+    while (nowRel() < deadline) {
+      if (seen()) return true;
+      await sleep(20);
     }
     return false;
   };
@@ -276,6 +290,8 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
     await waitReady();
     for (const s of scenario.steps) {
       if (s.settle) await waitQuiet();
+      if (s.whileRevoking && !(await waitRevoking(s.whileRevoking)))
+        notes.push(`${s.whileRevoking} was not seen revoking partitions within ${maxWaitMs} ms; the action came after`);
       await sleep(s.gapMs);
       await apply(s.action);
       // The action opens a new quiet window: its effects (a session expiring) come later.

@@ -51,6 +51,11 @@ export type BrokerKind = 'mock' | 'kafka';
 export interface Step {
   /** Wait for the group to go quiet before the action (otherwise it may land mid-rebalance). */
   settle: boolean;
+  /**
+   * Then wait until this member is inside onPartitionsRevoked with partitions (needs the
+   * scenario's `revokeDelayMs`, so that the callback lasts): the action lands mid-revocation.
+   */
+  whileRevoking?: string;
   /** Then wait this long. */
   gapMs: number;
   action: Action;
@@ -74,6 +79,11 @@ export interface Scenario {
   timing: Timing;
   /** Static membership: every consumer has group.instance.id = its name. */
   static?: boolean;
+  /**
+   * (Java consumer, real broker) onPartitionsRevoked with partitions takes this long in every
+   * consumer; the model runs with slow revoke callbacks (`slowCallbacks`).
+   */
+  revokeDelayMs?: number;
   /**
    * A rolling switch of group.protocol (docs/migration.md): consumers start on the classic
    * protocol (`protocol`, eager or cooperative, is the classic side) for `upgrade`, on the consumer

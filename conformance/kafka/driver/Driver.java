@@ -31,7 +31,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * ready, every onPartitionsAssigned / onPartitionsRevoked / onPartitionsLost with the wall-clock
  * time, closed. It reads commands from stdin, one a line: {@code close} (graceful close: revoke,
  * LeaveGroup) and {@code stall MS} (the poll loop sleeps, as a stuck application does, so that
- * max.poll.interval.ms can expire). Partitions are reported as REPORT-N (the scenario's topic name)
+ * max.poll.interval.ms can expire). With {@code revokeDelayMs=MS} onPartitionsRevoked with
+ * partitions returns only after MS. Partitions are reported as REPORT-N (the scenario's topic name)
  * whatever the broker-side topic is called.
  */
 public final class Driver {
@@ -159,6 +160,7 @@ public final class Driver {
       o.put(args[i].substring(0, eq), args[i].substring(eq + 1));
     }
     String report = o.get("report");
+    final long revokeDelayMs = Long.parseLong(o.getOrDefault("revokeDelayMs", "0"));
     Properties p = new Properties();
     p.put("bootstrap.servers", o.get("bootstrap"));
     p.put("group.id", o.get("group"));
@@ -220,6 +222,15 @@ public final class Driver {
         @Override public void onPartitionsRevoked(Collection<TopicPartition> tps) {
           if (userLog != null) userLog.onPartitionsRevoked(tps);
           callback("revoke", tps, false, now(), report);
+          // A slow application (revokeDelayMs=MS): the callback returns only after MS, so that a
+          // scenario can act while the member is still revoking.
+          if (revokeDelayMs > 0 && !tps.isEmpty()) {
+            try {
+              Thread.sleep(revokeDelayMs);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
         }
         @Override public void onPartitionsLost(Collection<TopicPartition> tps) {
           if (userLog != null) userLog.onPartitionsLost(tps);
