@@ -96,6 +96,22 @@ export function validClaims(input: AssignInput): Map<string, TopicPartition[]> {
   return held;
 }
 
+/** Stickiness: every member keeps min(|held(m)|, floor(P/C)) of the partitions `held` gives it. */
+function keepsUpToFloor(input: AssignInput, out: AssignOutput, held: (m: string) => TopicPartition[], what: string): Failure | undefined {
+  const members = Object.keys(input.subscriptions);
+  const floor = Math.floor(subscribedPartitions(input).length / members.length);
+  for (const m of members) {
+    const mine = held(m);
+    const kept = mine.filter((p) => out[m].includes(p)).length;
+    if (kept < Math.min(mine.length, floor))
+      return {
+        message: `${m} (generation ${input.subscriptions[m].generationId}) keeps ${kept} of its ${mine.length} ${what}, fewer than ${Math.min(mine.length, floor)}`,
+        outputs: [{ label: 'output', output: out }],
+      };
+  }
+  return undefined;
+}
+
 const spread = (counts: number[]): number => (counts.length === 0 ? 0 : Math.max(...counts) - Math.min(...counts));
 
 export const assignorProperties: AssignorProperty[] = [
@@ -190,19 +206,9 @@ export const assignorProperties: AssignorProperty[] = [
     cases: scenarioArb(true, false).map((s) => s.input),
     check(input, assign) {
       const out = assign(input);
-      const members = Object.keys(input.subscriptions);
       const valid = new Set(subscribedPartitions(input));
-      const floor = Math.floor(valid.size / members.length);
-      for (const m of members) {
-        const owned = input.subscriptions[m].ownedPartitions.filter((p) => valid.has(p));
-        const kept = owned.filter((p) => out[m].includes(p)).length;
-        if (kept < Math.min(owned.length, floor))
-          return {
-            message: `${m} keeps ${kept} of its ${owned.length} owned partitions, fewer than ${Math.min(owned.length, floor)}`,
-            outputs: [{ label: 'output', output: out }],
-          };
-      }
-      return undefined;
+      const owned = (m: string) => input.subscriptions[m].ownedPartitions.filter((p) => valid.has(p));
+      return keepsUpToFloor(input, out, owned, 'owned partitions');
     },
   },
   {
@@ -220,17 +226,7 @@ export const assignorProperties: AssignorProperty[] = [
       const twice = [...holders].find(([, ms]) => ms.length > 1);
       if (twice) return { message: `${twice[0]} is assigned to ${twice[1].join(' and ')}`, outputs };
       const held = validClaims(input);
-      const floor = Math.floor(subscribedPartitions(input).length / members.length);
-      for (const m of members) {
-        const mine = held.get(m) ?? [];
-        const kept = mine.filter((p) => out[m].includes(p)).length;
-        if (kept < Math.min(mine.length, floor))
-          return {
-            message: `${m} (generation ${input.subscriptions[m].generationId}) keeps ${kept} of the ${mine.length} partitions it holds after its claims are settled by generation, fewer than ${Math.min(mine.length, floor)}`,
-            outputs,
-          };
-      }
-      return undefined;
+      return keepsUpToFloor(input, out, (m) => held.get(m) ?? [], 'partitions it holds once claims are settled by generation');
     },
   },
   {
