@@ -34,7 +34,7 @@ export const migrationVariants: Variant[] = [
     description:
       "A classic member's SyncGroup in a consumer group hands out its target assignment, partitions another member has not released included.",
     protocols: ['cooperative'],
-    breaks: ['cross-protocol-single-owner', 'single-owner', 'offset-handover'],
+    breaks: ['cross-protocol-single-owner', 'single-owner', 'offset-handover', 'mixed-group-answers'],
     settings: { migration: 'upgrade', migrationPolicy: 'bidirectional' },
     explore: { members: 2, partitions: 2, maxDepth: 9, maxInFlight: 3 },
     coordinator: {
