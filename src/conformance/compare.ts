@@ -6,7 +6,7 @@ import { startFamily, type Choice, type World, type WorldConfig } from '../world
 import { ctxOf, inCallback, isLive, isSettled, nextDeadline } from '../world/view.ts';
 import { enabled, initialWorld, step } from '../world/world.ts';
 import type { RealRun } from './real.ts';
-import { TOPIC, type Action, type Scenario } from './scenario.ts';
+import { TOPIC, topicNames, type Action, type Scenario } from './scenario.ts';
 import { finalOwnership, type RealStep } from './trace.ts';
 
 // The same scenario in the model's world, and what differs from the real run. The model has no
@@ -40,7 +40,7 @@ export function modelConfig(s: Scenario): WorldConfig | null {
     protocol: s.protocol,
     assignor: s.assignor ?? (s.protocol === 'eager' ? 'range' : 'cooperative-sticky'),
     members: s.initial + joins,
-    topics: { [TOPIC]: s.partitions },
+    topics: Object.fromEntries(topicNames(s).map((t) => [t, s.partitions])),
     timers: {
       sessionTimeoutMs: s.timing.sessionTimeoutMs,
       heartbeatIntervalMs: s.timing.heartbeatIntervalMs,
@@ -131,6 +131,8 @@ function act(walk: Walk, a: Action, joined: () => string, config: WorldConfig, m
       // A static member's process killed and started again under the same instance id.
       apply(walk, { kind: 'crash', client: a.member }, config, model);
       return apply(walk, { kind: 'start', client: a.member }, config, model);
+    case 'subscribe':
+      return apply(walk, { kind: 'subscribe', client: a.member, topics: a.topics }, config, model);
     case 'stall':
       apply(walk, { kind: 'stall', client: a.member }, config, model);
       advance(walk, a.ms, config, model);
@@ -179,7 +181,7 @@ export function runModel(s: Scenario): Outcome | null {
   for (const st of s.steps) {
     if (st.settle) settle(walk, config, model);
     if (st.whileRevoking) untilRevoking(walk, st.whileRevoking, config, model);
-    advance(walk, st.gapMs, config, model);
+    if (!st.immediately) advance(walk, st.gapMs, config, model);
     act(walk, st.action, joined, config, model);
   }
   settle(walk, config, model);
