@@ -80,6 +80,7 @@ const budgetFlags: Record<(typeof budgetedKinds)[number], [string, string]> = {
   assignorFails: ['--assignor-fails', "assignor failures (classic: a leader's round; KIP-848: a heartbeat that computes a target)"],
   moveReplica: ['--replica-moves', 'replicas moved to another rack (with --racks)'],
   createTopic: ['--create-topics', 'topics created during the run (with --pattern they match the subscription)'],
+  expireOffsets: ['--offset-expiries', 'offset cleanups after offsets.retention.minutes (docs/model.md, section 11)'],
   slowAssignor: ['--slow-assignors', "rounds whose leader's assignor takes time (classic)"],
 };
 const camel = (flag: string) => flag.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
