@@ -15,7 +15,7 @@ import { writeCounterexample } from '../replay/save.ts';
 import { timeline } from '../replay/timeline.ts';
 import type { Choice, World } from '../world/types.ts';
 import { initialWorld, step } from '../world/world.ts';
-import { maxTimeHelp, positiveInt, seconds } from '../core/errors.ts';
+import { maxTimeHelp, offsetResetOption, positiveInt, seconds } from '../core/errors.ts';
 import { interrupted, noteDone } from '../core/control.ts';
 import { defaultTimeLimit, timeLimitHelp } from './supervise.ts';
 import { printViolation } from './report.ts';
@@ -39,6 +39,7 @@ interface ExploreOptions
       | 'static'
       | 'racks'
       | 'pattern'
+      | 'offsetReset'
       | 'slowCallbacks'
       | 'slowAssignLost'
       | 'maxDepth'
@@ -111,6 +112,7 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
     .option('--static', 'static membership (KIP-345)')
     .option('--racks <n>', 'KIP-881: brokers on n racks, client.rack per consumer (docs/model.md, "Racks")', positiveInt('--racks', 0, 8))
     .option('--pattern', 'consumers subscribe by regular expression (classic: matched by the client; KIP-848: resolved by the coordinator)')
+    .option('--offset-reset <reset>', 'auto.offset.reset of every consumer: earliest (default) or latest', offsetResetOption('--offset-reset'))
     .option('--migration <dir>', 'a rolling switch of group.protocol: upgrade (classic -> consumer) or downgrade (docs/migration.md)')
     .option('--slow-callbacks', 'onPartitionsRevoked takes time (a separate callback choice)')
     .option('--slow-assign-lost', 'onPartitionsAssigned and onPartitionsLost take time too (a separate callback choice)')
@@ -194,6 +196,7 @@ function requestOf(opts: ExploreOptions, livenessGiven: boolean): ExploreRequest
     static: opts.static,
     racks: opts.racks,
     pattern: opts.pattern === true ? true : undefined,
+    offsetReset: opts.offsetReset,
     migration: opts.migration,
     budgets,
     maxDepth: opts.maxDepth,
@@ -220,6 +223,7 @@ function overridden(req: ExploreRequest): string[] {
     [req.static, '--static'],
     [req.racks, '--racks'],
     [req.pattern, '--pattern'],
+    [req.offsetReset, '--offset-reset'],
     [req.maxDepth, '--max-depth'],
     [req.maxInFlight, '--max-in-flight'],
     [req.maxDelayMs, '--max-delay'],
