@@ -37,17 +37,19 @@ export function logEndsFor(w: World, config: WorldConfig): { logEnd?: Record<Top
 }
 
 /**
- * Records skipped by a process that gained partitions in a step: a position past the first record
- * nobody has processed (`processed` is one past the highest processed offset).
+ * Records skipped by a process that gained partitions in a step: a start past the first record
+ * nobody has processed (`processed` is one past the highest processed offset) and past the
+ * committed offset (a start at a committed offset that an earlier reset produced skips nothing new).
  */
 export function skippedBy(w: World, before: ClientSlot, after: ClientSlot): number {
   if (!before.snapshot || !after.snapshot) return 0;
   const b = common(before);
   const a = common(after);
+  const committed = committedOffsets(w);
   let skipped = 0;
   for (const p of a.owned) {
     if (b.owned.includes(p)) continue;
-    const next = w.processed[p] ?? 0;
+    const next = Math.max(w.processed[p] ?? 0, committed[p]?.offset ?? 0);
     const at = a.positions[p] ?? 0;
     if (at > next) skipped += at - next;
   }
