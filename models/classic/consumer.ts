@@ -433,7 +433,9 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         // Retained partitions keep their position; added ones start from the committed offset.
         const positions: Record<string, number> = {};
         for (const p of r.assignment)
-          positions[p] = context.owned.includes(p) ? context.positions[p] : startOffset(r.committed, p, context.cfg.offsetReset, logEndOf(event));
+          positions[p] = context.owned.includes(p)
+            ? context.positions[p]
+            : startOffset(r.committed, p, context.cfg.offsetReset, logEndOf(event));
         // COOPERATIVE: onPartitionsRevoked(owned - assigned), and a follow-up rebalance if any.
         const revoked = context.owned.some((p) => !r.assignment.includes(p));
         // The leader rejoins at once if metadata moved since its snapshot (taken when it assigned,

@@ -336,7 +336,9 @@ export function createMemberMachine() {
         const fetched = (event as { committed?: Record<string, number> }).committed;
         if (!fetched || context.reconciling === null) return {};
         const added = context.reconciling.assignment.filter((p) => !context.owned.includes(p));
-        return { committed: { ...context.committed, ...pick(withResets(fetched, added, context.cfg.offsetReset, logEndOf(event)), added) } };
+        return {
+          committed: { ...context.committed, ...pick(withResets(fetched, added, context.cfg.offsetReset, logEndOf(event)), added) },
+        };
       }),
       /** The lost callback returned: clearAssignment, then JOINING. */
       dropAssignment: assign({ ...lost }),

@@ -40,7 +40,19 @@ type CheckOptions = CiOptions &
   Required<
     Pick<ApiCheckOptions, 'members' | 'partitions' | 'topics' | 'runs' | 'seed' | 'maxSteps' | 'faults' | 'liveness' | 'shrinkInstance'>
   > &
-  Pick<ApiCheckOptions, 'protocol' | 'assignor' | 'static' | 'racks' | 'pattern' | 'offsetRetention' | 'offsetReset' | 'upgrade' | 'migration' | 'migrationPolicy'> &
+  Pick<
+    ApiCheckOptions,
+    | 'protocol'
+    | 'assignor'
+    | 'static'
+    | 'racks'
+    | 'pattern'
+    | 'offsetRetention'
+    | 'offsetReset'
+    | 'upgrade'
+    | 'migration'
+    | 'migrationPolicy'
+  > &
   CliOnlyOptions;
 
 interface CliOnlyOptions {
@@ -92,7 +104,11 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
       'consumers subscribe by regular expression and a matching topic may be created (docs/model.md, "Regular-expression subscriptions")',
     )
     .option('--offset-retention', "the coordinator's offset cleanup may run once per run (docs/model.md, section 11)")
-    .option('--offset-reset <reset>', 'auto.offset.reset of every consumer: earliest (default) or latest', offsetResetOption('--offset-reset'))
+    .option(
+      '--offset-reset <reset>',
+      'auto.offset.reset of every consumer: earliest (default) or latest',
+      offsetResetOption('--offset-reset'),
+    )
     .option('--upgrade', 'rolling upgrade from eager range to cooperative-sticky in two bounces (KIP-429)')
     .option(
       '--migration <dir>',

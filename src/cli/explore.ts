@@ -112,7 +112,11 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
     .option('--static', 'static membership (KIP-345)')
     .option('--racks <n>', 'KIP-881: brokers on n racks, client.rack per consumer (docs/model.md, "Racks")', positiveInt('--racks', 0, 8))
     .option('--pattern', 'consumers subscribe by regular expression (classic: matched by the client; KIP-848: resolved by the coordinator)')
-    .option('--offset-reset <reset>', 'auto.offset.reset of every consumer: earliest (default) or latest', offsetResetOption('--offset-reset'))
+    .option(
+      '--offset-reset <reset>',
+      'auto.offset.reset of every consumer: earliest (default) or latest',
+      offsetResetOption('--offset-reset'),
+    )
     .option('--migration <dir>', 'a rolling switch of group.protocol: upgrade (classic -> consumer) or downgrade (docs/migration.md)')
     .option('--slow-callbacks', 'onPartitionsRevoked takes time (a separate callback choice)')
     .option('--slow-assign-lost', 'onPartitionsAssigned and onPartitionsLost take time too (a separate callback choice)')

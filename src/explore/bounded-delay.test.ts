@@ -313,25 +313,28 @@ const retentionSpec = (protocol: ExploreSpec['protocol'], assignor: string, o: P
 test.each([
   ['eager/range 1x1', retentionSpec('eager', 'range'), 9176],
   ['consumer/uniform 1x1', retentionSpec('consumer', 'uniform'), 1512],
-])('offset retention, complete exploration, pinned state count: %s, 1 commit, 1 crash, 1 restart, 1 offset cleanup, latest', (_n, s, states) => {
-  const r = exploreSpec({ ...s, coverage: true });
-  expect(r.violation).toBeUndefined();
-  expect(r.cut).toMatchObject({ depth: 0, inFlight: 0, time: 0 });
-  expect(r.states).toBe(states);
-  const reached = r.coverage!.flat();
-  expect(reached).toContain('expireOffsets');
-  // Classic: the cleanup in Empty (every offset), in Stable (the unsubscribed topics'), and during a
-  // rebalance (nothing); KIP-848: one rule for every state.
-  expect(reached.filter((x) => x.includes('EXPIRE_OFFSETS')).sort()).toEqual(
-    s.protocol === 'consumer'
-      ? ['coordinator:active EXPIRE_OFFSETS#1 [otherwise]']
-      : [
-          'coordinator:(any state) EXPIRE_OFFSETS#1 [otherwise]',
-          'coordinator:Empty EXPIRE_OFFSETS#1 [otherwise]',
-          'coordinator:Stable EXPIRE_OFFSETS#1 [otherwise]',
-        ],
-  );
-});
+])(
+  'offset retention, complete exploration, pinned state count: %s, 1 commit, 1 crash, 1 restart, 1 offset cleanup, latest',
+  (_n, s, states) => {
+    const r = exploreSpec({ ...s, coverage: true });
+    expect(r.violation).toBeUndefined();
+    expect(r.cut).toMatchObject({ depth: 0, inFlight: 0, time: 0 });
+    expect(r.states).toBe(states);
+    const reached = r.coverage!.flat();
+    expect(reached).toContain('expireOffsets');
+    // Classic: the cleanup in Empty (every offset), in Stable (the unsubscribed topics'), and during a
+    // rebalance (nothing); KIP-848: one rule for every state.
+    expect(reached.filter((x) => x.includes('EXPIRE_OFFSETS')).sort()).toEqual(
+      s.protocol === 'consumer'
+        ? ['coordinator:active EXPIRE_OFFSETS#1 [otherwise]']
+        : [
+            'coordinator:(any state) EXPIRE_OFFSETS#1 [otherwise]',
+            'coordinator:Empty EXPIRE_OFFSETS#1 [otherwise]',
+            'coordinator:Stable EXPIRE_OFFSETS#1 [otherwise]',
+          ],
+    );
+  },
+);
 
 test('offset retention: the broken variants are caught by a complete search', () => {
   for (const [name, invariant] of [

@@ -169,7 +169,15 @@ export function specSession(spec: ExploreSpec, loaded?: Variant): { session: Ses
     partitions: spec.partitions,
     topics: spec.topics,
   };
-  const base = worldConfig({ ...shape, static: spec.static, variant, migration: spec.migration, racks: spec.racks, pattern: spec.pattern, offsetReset: spec.offsetReset });
+  const base = worldConfig({
+    ...shape,
+    static: spec.static,
+    variant,
+    migration: spec.migration,
+    racks: spec.racks,
+    pattern: spec.pattern,
+    offsetReset: spec.offsetReset,
+  });
   // The explorer's instance is the spec's (a variant's own members and topics give way), and
   // its budgets decide which faults exist at all (a variant's own fault settings are replaced).
   const config = {

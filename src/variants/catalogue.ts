@@ -1220,7 +1220,14 @@ const kip848OracleVariants: Variant[] = [
   }),
 ];
 
-catalogue.push(...consumerVariants, ...kip848OracleVariants, ...migrationVariants, ...classicCoordinatorVariants, ...regexVariants, ...retentionVariants);
+catalogue.push(
+  ...consumerVariants,
+  ...kip848OracleVariants,
+  ...migrationVariants,
+  ...classicCoordinatorVariants,
+  ...regexVariants,
+  ...retentionVariants,
+);
 
 export function findVariant(name: string): Variant | undefined {
   return catalogue.find((v) => v.name === name);

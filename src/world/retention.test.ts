@@ -36,8 +36,10 @@ function walk(protocol: Protocol, assignor: string, topics = 1) {
     expect(done(w)).toBe(true);
   };
   const c1 = () => w.clients[0];
-  const owns = (...ps: string[]) => (x: World) =>
-    x.clients[0].status === 'running' && ps.every((p) => common(x.clients[0]).owned.includes(p)) && x.net.length === 0;
+  const owns =
+    (...ps: string[]) =>
+    (x: World) =>
+      x.clients[0].status === 'running' && ps.every((p) => common(x.clients[0]).owned.includes(p)) && x.net.length === 0;
   return { apply, until, owns, c1, world: () => w };
 }
 
