@@ -105,7 +105,7 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     )
     .option('--offset-retention', "the coordinator's offset cleanup may run once per run (docs/model.md, section 11)")
     .option(
-      '--offset-reset <reset>',
+      '--offset-reset <how>',
       'auto.offset.reset of every consumer: earliest (default) or latest',
       offsetResetOption('--offset-reset'),
     )

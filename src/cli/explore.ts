@@ -81,7 +81,7 @@ const budgetFlags: Record<(typeof budgetedKinds)[number], [string, string]> = {
   assignorFails: ['--assignor-fails', "assignor failures (classic: a leader's round; KIP-848: a heartbeat that computes a target)"],
   moveReplica: ['--replica-moves', 'replicas moved to another rack (with --racks)'],
   createTopic: ['--create-topics', 'topics created during the run (with --pattern they match the subscription)'],
-  expireOffsets: ['--offset-expiries', 'offset cleanups after offsets.retention.minutes (docs/model.md, section 11)'],
+  expireOffsets: ['--expire-offsets', 'offset cleanups after offsets.retention.minutes (docs/model.md, section 11)'],
   slowAssignor: ['--slow-assignors', "rounds whose leader's assignor takes time (classic)"],
 };
 const camel = (flag: string) => flag.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
@@ -113,7 +113,7 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
     .option('--racks <n>', 'KIP-881: brokers on n racks, client.rack per consumer (docs/model.md, "Racks")', positiveInt('--racks', 0, 8))
     .option('--pattern', 'consumers subscribe by regular expression (classic: matched by the client; KIP-848: resolved by the coordinator)')
     .option(
-      '--offset-reset <reset>',
+      '--offset-reset <how>',
       'auto.offset.reset of every consumer: earliest (default) or latest',
       offsetResetOption('--offset-reset'),
     )
