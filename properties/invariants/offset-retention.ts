@@ -8,9 +8,9 @@ import { common, committedOffsets, coord, coordState } from '../../src/world/vie
 
 // Offset retention (docs/model.md, section 11; docs/oracles.md). Two judgements:
 // - offsets-retained: a committed offset disappears only in an offset cleanup (`expireOffsets`),
-//   and only where Kafka's expiration condition lets it go, that is where the group no longer
-//   needs it (KIP-211: a classic group only once Empty; KIP-496: a Stable one only for topics no
-//   member subscribes to; KIP-848: only topics the group does not subscribe to);
+//   and the cleanup deletes exactly the offsets Kafka's expiration condition lets go, those the
+//   group no longer needs (KIP-211: a classic group only once Empty; KIP-496: a Stable one the
+//   topics no member subscribes to; KIP-848: the topics the group does not subscribe to);
 // - skip-only-on-reset: a consumer skips records nobody processed only by auto.offset.reset=latest
 //   on a partition the group holds no committed offset for. Kafka documents that: records are
 //   lost to the group when its offsets legitimately expired, or before its first commit. With
@@ -32,10 +32,16 @@ function stillNeeded(w: World, topic: string): string | undefined {
   return undefined;
 }
 
+/** What makes a group's offsets expirable, for messages. */
+const groupWhy = (w: World): string =>
+  w.family === 'consumer'
+    ? 'no member subscribes to its topic'
+    : `the classic group is ${coordState(w)} and no member subscribes to its topic`;
+
 export const offsetsRetained: Invariant = {
   id: 'offsets-retained',
   statement:
-    'A committed offset is deleted only by the offset cleanup, and only once the group no longer needs it: a classic group Empty, or no member subscribing to its topic (KIP-211, KIP-496).',
+    'A committed offset is deleted only by the offset cleanup, which deletes exactly those the group no longer needs: a classic group Empty, or no member subscribing to its topic (KIP-211, KIP-496).',
   protocols: ['eager', 'cooperative', 'consumer'],
   kind: 'safety',
   check(before, choice, after) {
@@ -48,6 +54,11 @@ export const offsetsRetained: Invariant = {
       const needed = stillNeeded(before, parseTp(p).topic);
       if (needed !== undefined) return `the offset cleanup deleted the committed offset ${c.offset} of ${p} while ${needed}`;
     }
+    // The cleanup ran after the retention period: what the group no longer needs is gone.
+    if (choice?.kind === 'expireOffsets')
+      for (const [p, c] of Object.entries(now))
+        if (stillNeeded(before, parseTp(p).topic) === undefined)
+          return `the offset cleanup kept the committed offset ${c.offset} of ${p}, which the group no longer needs (${groupWhy(before)})`;
     return undefined;
   },
 };

@@ -339,6 +339,7 @@ test.each([
 test('offset retention: the broken variants are caught by a complete search', () => {
   for (const [name, invariant] of [
     ['offsets-expire-while-active', 'offsets-retained'],
+    ['unsubscribed-offsets-kept', 'offsets-retained'],
     ['consumer-offsets-expire-subscribed', 'offsets-retained'],
     ['latest-ignores-committed', 'skip-only-on-reset'],
   ]) {

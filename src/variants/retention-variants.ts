@@ -28,6 +28,26 @@ export const retentionVariants: Variant[] = [
     coordinator: { actions: { expireUnsubscribedOffsets: assign({ committed: {} }) } },
   }),
   defineVariant({
+    name: 'unsubscribed-offsets-kept',
+    description:
+      'Kafka 2.1 to 2.4, before KIP-496: the classic coordinator expires offsets only once the group is Empty, so a Stable group keeps the offsets of topics it stopped consuming for as long as it lives (they reappear if it subscribes to the topic again).',
+    protocols: ['eager', 'cooperative'],
+    breaks: ['offsets-retained'],
+    explore: {
+      members: 1,
+      partitions: 1,
+      topics: 2,
+      protocol: 'eager',
+      assignor: 'range',
+      budgets: { commit: 1, subscribe: 1, expireOffsets: 1 },
+      maxDepth: 16,
+      maxInFlight: 2,
+    },
+    // One member: with more, every one of them must drop the topic before its offsets may expire.
+    settings: { members: 1, topics: { t0: 1, t1: 1 }, faults: { ...noFaults, subscribe: true, offsetExpiries: 1 } },
+    coordinator: { actions: { expireUnsubscribedOffsets: assign({}) } },
+  }),
+  defineVariant({
     name: 'consumer-offsets-expire-subscribed',
     description:
       "The KIP-848 coordinator's offset cleanup ignores the group's subscriptions (OffsetMetadataManager.cleanupExpiredOffsets asks isSubscribedToTopic first): every offset older than offsets.retention.minutes expires, also those of topics its members consume.",
