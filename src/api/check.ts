@@ -142,10 +142,14 @@ export function planCampaigns(options: CheckOptions, variant: Variant | undefine
     const counts = Object.values(config.topics);
     const shape = counts.length > 1 ? `${counts.length} topics x ${count(counts[0], 'partition')}` : count(counts[0], 'partition');
     const name = c.upgrade ? 'upgrade eager range -> cooperative-sticky' : `${protocol}/${assignor}`;
-    const label = `${name}${config.static ? ' static' : ''}${config.racks ? ` ${config.racks} racks` : ''}${config.pattern ? ' pattern' : ''}${config.faults.offsetExpiries ? ' offset-retention' : ''}${config.offsetReset === 'latest' ? ' latest' : ''}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${shape})`;
+    const label = `${name}${config.static ? ' static' : ''}${config.racks ? ` ${config.racks} racks` : ''}${config.pattern ? ' pattern' : ''}${retentionLabel(config)}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${shape})`;
     return { ...c, config, label };
   });
 }
+
+/** The offset retention settings a campaign runs with, for its label (docs/model.md, section 11). */
+const retentionLabel = (config: WorldConfig): string =>
+  `${config.faults.offsetExpiries ? ' offset-retention' : ''}${config.offsetReset === 'latest' ? ' latest' : ''}`;
 
 /** The faults of every campaign: all of them unless off, with the optional ones asked for. */
 function faultsOf(o: CheckOptions): FaultSettings {
@@ -227,7 +231,7 @@ function planMigration(o: CheckOptions & typeof checkDefaults, variant: Variant 
       );
     const config = worldConfig({ ...instanceOf(o, variant), protocol: side.protocol, assignor, migration, migrationPolicy: policy });
     const arrow = migration === 'upgrade' ? `${side.protocol}/${assignor} -> consumer` : `consumer -> ${side.protocol}/${assignor}`;
-    const label = `migration ${migration} ${arrow}, policy ${policy}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${count(Object.values(config.topics)[0], 'partition')})`;
+    const label = `migration ${migration} ${arrow}, policy ${policy}${retentionLabel(config)}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${count(Object.values(config.topics)[0], 'partition')})`;
     return { protocol: side.protocol, assignor, static: false, upgrade: false, migration, config, label };
   });
 }
