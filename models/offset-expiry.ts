@@ -12,3 +12,12 @@ export function keepSubscribed<T>(committed: Record<TopicPartition, T>, subscrib
   for (const p in committed) if (subscribed.has(parseTp(p).topic)) out[p] = committed[p];
   return out;
 }
+
+/** The context patch of a cleanup that keeps the subscribed topics' offsets: none if nothing expires. */
+export function expireUnsubscribed<T>(
+  committed: Record<TopicPartition, T>,
+  subscribed: ReadonlySet<string>,
+): { committed?: Record<TopicPartition, T> } {
+  const kept = keepSubscribed(committed, subscribed);
+  return Object.keys(kept).length === Object.keys(committed).length ? {} : { committed: kept };
+}

@@ -1,4 +1,4 @@
-import { keepSubscribed } from '../offset-expiry.ts';
+import { expireUnsubscribed } from '../offset-expiry.ts';
 import { and, assign, enqueueActions, setup } from 'xstate';
 import { errorReply, type ConsumerResponse } from '../consumer-protocol/messages.ts';
 import { isUpgradeEnabled } from '../consumer-protocol/migration-policy.ts';
@@ -445,9 +445,7 @@ export const coordinatorSetup = setup({
      * initNextGeneration (they differ only after a static member replaced in Stable, KAFKA-12759).
      */
     expireUnsubscribedOffsets: assign(({ context }) => {
-      const subscribed = new Set(Object.values(context.members).flatMap((m) => m.subscription.topics));
-      const committed = keepSubscribed(context.committed, subscribed);
-      return Object.keys(committed).length === Object.keys(context.committed).length ? {} : { committed };
+      return expireUnsubscribed(context.committed, new Set(Object.values(context.members).flatMap((m) => m.subscription.topics)));
     }),
 
     // ---- unloading --------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { keepSubscribed } from '../offset-expiry.ts';
+import { expireUnsubscribed } from '../offset-expiry.ts';
 import { and, assign, enqueueActions, setup } from 'xstate';
 import { dynamicMemberId, errorFor, joinError, reply } from '../classic/coordinator-state.ts';
 import type { ClassicRequest, ClassicResponse } from '../classic/messages.ts';
@@ -593,8 +593,7 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
        */
       expireUnsubscribedOffsets: assign(({ context }) => {
         const subscribed = new Set(Object.values(context.members).flatMap((m) => memberTopics(m, context.resolvedRegexes)));
-        const committed = keepSubscribed(context.committed, subscribed);
-        return Object.keys(committed).length === Object.keys(context.committed).length ? {} : { committed };
+        return expireUnsubscribed(context.committed, subscribed);
       }),
       storeCommit: enqueueActions(({ context, event, enqueue }) => {
         const { msg } = event as CommitEvent;
