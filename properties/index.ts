@@ -23,6 +23,7 @@ import { oneMemberPerInstance } from './invariants/instance-unique.ts';
 import { zombieFenced } from './invariants/zombie-fenced.ts';
 import { leaderIsMember } from './invariants/leader.ts';
 import { offsetHandover } from './invariants/offset-handover.ts';
+import { offsetsRetained, skipOnlyOnReset } from './invariants/offset-retention.ts';
 import { revokeBeforeAssign } from './invariants/revoke-before-assign.ts';
 import { singleOwner } from './invariants/single-owner.ts';
 import { stableCoverage } from './invariants/stable-coverage.ts';
@@ -80,6 +81,8 @@ export const invariants: Invariant[] = [
   noDropOnStale,
   balancedWhenStable,
   offsetHandover,
+  offsetsRetained,
+  skipOnlyOnReset,
   staticRestartNoRebalance,
   oneMemberPerInstance,
   zombieFenced,
@@ -148,6 +151,8 @@ export const migrationInvariants: Invariant[] = [
   balancedWhenStable,
   stableCoverage,
   offsetHandover,
+  offsetsRetained,
+  skipOnlyOnReset,
   oneMemberPerInstance,
   noLostPartitions,
   noRewind,

@@ -1,3 +1,4 @@
+import type { OffsetReset } from '../offset-reset.ts';
 import type { RackMoves } from '../assignors/racks.ts';
 import type { RebalanceProtocol } from '../assignors/types.ts';
 import type { TimerSettings, TopicPartition, Topics } from '../types.ts';
@@ -33,6 +34,8 @@ export interface ConsumerConfig {
   pattern?: string;
   settings: TimerSettings;
   autoCommit: boolean;
+  /** auto.offset.reset (models/offset-reset.ts). Absent: earliest. */
+  offsetReset?: OffsetReset;
   /** onPartitionsRevoked takes time: it ends with a CALLBACK_DONE event. */
   slowCallbacks: boolean;
   /** onPartitionsAssigned and onPartitionsLost take time too (each ends with a CALLBACK_DONE event). */
@@ -135,6 +138,7 @@ export interface ConsumerInput {
   metadata: Topics;
   settings: TimerSettings;
   autoCommit?: boolean;
+  offsetReset?: OffsetReset;
   /** The coordinator epoch found at start (the first FindCoordinator round trip is folded in). */
   coordinator?: number;
   slowCallbacks?: boolean;
@@ -157,6 +161,7 @@ export function initialConsumerContext(input: ConsumerInput): ConsumerContext {
       // matches it before the first JoinGroup: ConsumerCoordinator.poll refreshes the metadata first).
       topics: input.pattern ? matchingTopics(input.pattern, input.metadata) : input.topics,
       ...(input.pattern ? { pattern: input.pattern } : {}),
+      ...(input.offsetReset === 'latest' ? { offsetReset: input.offsetReset } : {}),
       settings: input.settings,
       autoCommit: input.autoCommit ?? true,
       slowCallbacks: input.slowCallbacks ?? false,

@@ -1,3 +1,4 @@
+import { logEndOf, startOffset } from '../offset-reset.ts';
 import { and, assign, enqueueActions, not, or, setup, stateIn } from 'xstate';
 import { partitionRacksOf, type RackMoves, sameRacks } from '../assignors/racks.ts';
 import type { AssignInput, Assignor } from '../assignors/types.ts';
@@ -407,7 +408,8 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
       awaitRevocation: assign(({ context, event }) => {
         const r = resp(event) as Response<'SyncGroupResponse'>;
         const positions = { ...context.positions };
-        for (const p of r.assignment) if (!context.owned.includes(p)) positions[p] = r.committed[p] ?? 0;
+        for (const p of r.assignment)
+          if (!context.owned.includes(p)) positions[p] = startOffset(r.committed, p, context.cfg.offsetReset, logEndOf(event));
         return {
           lastAssignment: [...r.assignment],
           positions,
@@ -430,7 +432,10 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         const r = resp(event) as Response<'SyncGroupResponse'>;
         // Retained partitions keep their position; added ones start from the committed offset.
         const positions: Record<string, number> = {};
-        for (const p of r.assignment) positions[p] = context.owned.includes(p) ? context.positions[p] : (r.committed[p] ?? 0);
+        for (const p of r.assignment)
+          positions[p] = context.owned.includes(p)
+            ? context.positions[p]
+            : startOffset(r.committed, p, context.cfg.offsetReset, logEndOf(event));
         // COOPERATIVE: onPartitionsRevoked(owned - assigned), and a follow-up rebalance if any.
         const revoked = context.owned.some((p) => !r.assignment.includes(p));
         // The leader rejoins at once if metadata moved since its snapshot (taken when it assigned,

@@ -76,6 +76,8 @@ export type CoordinatorEvent =
   | { type: 'LeaveGroup'; now: number; msg: Extract<ClassicRequest, { kind: 'LeaveGroup' }> }
   | { type: 'OffsetCommit'; now: number; msg: Extract<ClassicRequest, { kind: 'OffsetCommit' }> }
   | { type: 'TIMER'; now: number; name: string }
+  /** offsets.retention.minutes passed and the offset cleanup runs (docs/model.md, section 11). */
+  | { type: 'EXPIRE_OFFSETS'; now: number }
   | { type: 'UNLOAD'; now: number }
   /** A KIP-848 member's heartbeat reaching the classic group: the online upgrade, or GROUP_ID_NOT_FOUND. */
   | { type: 'ConsumerGroupHeartbeat'; now: number; msg: ConsumerGroupHeartbeatRequest }

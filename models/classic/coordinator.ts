@@ -1,3 +1,4 @@
+import { expireUnsubscribed } from '../offset-expiry.ts';
 import { and, assign, enqueueActions, setup } from 'xstate';
 import { errorReply, type ConsumerResponse } from '../consumer-protocol/messages.ts';
 import { isUpgradeEnabled } from '../consumer-protocol/migration-policy.ts';
@@ -431,6 +432,22 @@ export const coordinatorSetup = setup({
       enqueue({ type: 'send', params: reply(msg, { kind: 'OffsetCommitResponse', error: 'NONE' }) });
     }),
 
+    // ---- offset retention (docs/model.md, section 11) -----------------------------------
+    /**
+     * ClassicGroup.offsetExpirationCondition in Empty (KIP-211): retention counts from the moment
+     * the group became Empty (currentStateTimestamp), and no topic is subscribed, so every offset goes.
+     */
+    expireOffsetsOfEmptyGroup: assign(({ context }) => (Object.keys(context.committed).length === 0 ? {} : { committed: {} })),
+    /**
+     * In Stable, a consumer-protocol group that knows its subscribed topics (KIP-496): only the
+     * offsets of topics no member subscribes to expire, counted from their commit. Simplified: the
+     * subscribed topics are read from the members now, where Kafka computes them at
+     * initNextGeneration (they differ only after a static member replaced in Stable, KAFKA-12759).
+     */
+    expireUnsubscribedOffsets: assign(({ context }) => {
+      return expireUnsubscribed(context.committed, new Set(Object.values(context.members).flatMap((m) => m.subscription.topics)));
+    }),
+
     // ---- unloading --------------------------------------------------------------------
     answerParkedNotCoordinator: enqueueActions(({ context, enqueue }) => {
       for (const m of Object.values(context.members)) {
@@ -640,6 +657,8 @@ export const coordinatorMachine = coordinatorSetup.createMachine({
   on: {
     // A timer no state cares about any more is simply dropped.
     TIMER: { actions: 'clearTimer' },
+    // PreparingRebalance and CompletingRebalance have no offsetExpirationCondition: nothing expires.
+    EXPIRE_OFFSETS: {},
     UNLOAD: { target: '.Dead', actions: 'answerParkedNotCoordinator' },
     ConsumerGroupHeartbeat: [
       { guard: and(['isJoiningHeartbeat', 'onlineUpgradeAllowed']), target: '.Converted', actions: 'convertToConsumerGroup' },
@@ -672,6 +691,7 @@ export const coordinatorMachine = coordinatorSetup.createMachine({
         LeaveGroup: [...leaveCommon, { actions: 'rejectUnknownMember' }],
         // Manual assignment / admin tools: no identity, generation -1.
         OffsetCommit: [{ guard: 'isCommitWithoutGroup', actions: 'storeCommit' }, { actions: 'rejectUnknownMember' }],
+        EXPIRE_OFFSETS: { actions: 'expireOffsetsOfEmptyGroup' },
         TIMER: [pendingExpiry, { actions: 'clearTimer' }],
         // An empty classic group is deleted and a consumer group created, whatever the policy.
         ConsumerGroupHeartbeat: [
@@ -784,6 +804,7 @@ export const coordinatorMachine = coordinatorSetup.createMachine({
     },
     Stable: {
       on: {
+        EXPIRE_OFFSETS: { actions: 'expireUnsubscribedOffsets' },
         JoinGroup: [
           ...joinCommon,
           {

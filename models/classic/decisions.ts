@@ -77,6 +77,10 @@ export const coordinatorDecisions = {
     expirePendingSync: 'Removes the members that did not send SyncGroup in time and rebalances.',
     rechooseLeader: 'Leader re-choice when the leader is removed: the first remaining member (Kafka: first key of a hash map).',
     removeLeavingMember: 'LeaveGroup: removes the member (a rebalance follows).',
+    expireOffsetsOfEmptyGroup:
+      'Offset cleanup in Empty (KIP-211): retention counts from when the group became Empty, so every committed offset expires.',
+    expireUnsubscribedOffsets:
+      'Offset cleanup in Stable (KIP-496): only the offsets of topics no member subscribes to expire, counted from their commit.',
     removeLeavingPendingMember: 'LeaveGroup from a pending member: forgets its member id.',
     storeCommit: 'Stores an accepted offset commit (no ownership check, as in Kafka).',
     answerParkedNotCoordinator: 'The coordinator unloads (failover): parked requests get NOT_COORDINATOR.',

@@ -121,7 +121,9 @@ export type GroupEvent =
   /** ConsumerGroup.fromClassicGroup: this (fresh) group takes over the classic group `group`. */
   | { type: 'CONVERT_FROM_CLASSIC'; now: number; group: ClassicGroupContext; topics: Topics }
   | { type: 'TIMER'; now: number; name: string; topics?: Topics }
-  | { type: 'UNLOAD'; now: number };
+  | { type: 'UNLOAD'; now: number }
+  /** offsets.retention.minutes passed and the offset cleanup runs (docs/model.md, section 11). */
+  | { type: 'EXPIRE_OFFSETS'; now: number; topics?: Topics };
 
 export interface GroupInput {
   sessionTimeoutMs: number;

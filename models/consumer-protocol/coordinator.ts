@@ -1,3 +1,4 @@
+import { expireUnsubscribed } from '../offset-expiry.ts';
 import { and, assign, enqueueActions, setup } from 'xstate';
 import { dynamicMemberId, errorFor, joinError, reply } from '../classic/coordinator-state.ts';
 import type { ClassicRequest, ClassicResponse } from '../classic/messages.ts';
@@ -584,6 +585,16 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
         const error = !m ? 'UNKNOWN_MEMBER_ID' : m.classic ? 'ILLEGAL_GENERATION' : 'STALE_MEMBER_EPOCH';
         enqueue({ type: 'send', params: replyTo(msg, { kind: 'OffsetCommitResponse', error: error as ConsumerErrorCode }) });
       }),
+      /**
+       * ConsumerGroup.offsetExpirationCondition counts from each offset's commit, whatever the group
+       * state, and OffsetMetadataManager.cleanupExpiredOffsets expires only topics the group does not
+       * subscribe to (isSubscribedToTopic: subscribedTopicNames, names and resolved regexes, classic
+       * members included). An Empty group subscribes to nothing: every offset goes.
+       */
+      expireUnsubscribedOffsets: assign(({ context }) => {
+        const subscribed = new Set(Object.values(context.members).flatMap((m) => memberTopics(m, context.resolvedRegexes)));
+        return expireUnsubscribed(context.committed, subscribed);
+      }),
       storeCommit: enqueueActions(({ context, event, enqueue }) => {
         const { msg } = event as CommitEvent;
         const committed = { ...context.committed };
@@ -678,6 +689,7 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
             { actions: 'rejectHeartbeat' },
           ],
           OffsetCommit: [{ guard: 'commitAccepted', actions: 'storeCommit' }, { actions: 'rejectCommit' }],
+          EXPIRE_OFFSETS: { actions: 'expireUnsubscribedOffsets' },
           JoinGroup: [
             { guard: 'groupIsEmpty', target: 'converted', actions: 'handToClassicGroup' },
             { guard: 'classicProtocolUnsupported', actions: 'rejectClassicProtocol' },

@@ -57,6 +57,8 @@ export const groupCoordinatorDecisions = {
       'Rebalance timeout: the member is fenced if it still has not acknowledged the revocation it was asked for at that epoch.',
     rejectCommit: 'Answers an OffsetCommit that commitAccepted refused (STALE_MEMBER_EPOCH, UNKNOWN_MEMBER_ID, ...).',
     storeCommit: 'Stores the committed offsets and answers NONE.',
+    expireUnsubscribedOffsets:
+      'Offset cleanup: the offsets of topics no member subscribes to expire, counted from their commit (every offset of an Empty group).',
     rejectNotCoordinator: 'While the coordinator is unloaded (failover), every request gets NOT_COORDINATOR.',
     respondLeaving: 'Answers a -1 heartbeat when the leave turns the group classic (the group record changes in the conversion).',
     downgradeToClassic:

@@ -1,3 +1,4 @@
+import type { OffsetReset } from '../offset-reset.ts';
 import type { TimerSettings, TopicPartition, Topics } from '../types.ts';
 import type { ConsumerEvent } from '../classic/consumer-state.ts';
 import type { ConsumerResponse } from './messages.ts';
@@ -24,6 +25,8 @@ export interface MemberConfig {
    * group coordinator resolves (KIP-848 server-side regex). Absent: subscribed by topic names.
    */
   pattern?: string;
+  /** auto.offset.reset (models/offset-reset.ts). Absent: earliest. */
+  offsetReset?: OffsetReset;
   /** group.remote.assignor (null: the broker's default). */
   assignor: string | null;
   protocol: 'consumer';
@@ -80,6 +83,7 @@ export interface MemberInput {
   metadata: Topics;
   settings: TimerSettings;
   autoCommit?: boolean;
+  offsetReset?: OffsetReset;
   coordinator?: number;
   slowCallbacks?: boolean;
   slowAssignLost?: boolean;
@@ -93,6 +97,7 @@ export function initialMemberContext(input: MemberInput): MemberContext {
       instanceId: input.instanceId ?? null,
       topics: input.pattern ? [] : input.topics,
       ...(input.pattern ? { pattern: input.pattern } : {}),
+      ...(input.offsetReset === 'latest' ? { offsetReset: input.offsetReset } : {}),
       assignor: input.assignor ?? null,
       protocol: 'consumer',
       settings: input.settings,

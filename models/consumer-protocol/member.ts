@@ -1,3 +1,4 @@
+import { logEndOf, withResets } from '../offset-reset.ts';
 import { and, assign, enqueueActions, or, setup } from 'xstate';
 import type { FindCoordinatorRequest } from '../classic/messages.ts';
 import { JOIN_EPOCH, LEAVE_EPOCH, STATIC_LEAVE_EPOCH, type ConsumerResponse, type MemberRequest } from './messages.ts';
@@ -161,8 +162,11 @@ export function createMemberMachine() {
             r.assignment === null
               ? context.committed
               : context.reconciling === null
-                ? r.committed
-                : { ...pick(context.committed, context.reconciling.assignment), ...r.committed },
+                ? withResets(r.committed, r.assignment, context.cfg.offsetReset, logEndOf(event))
+                : {
+                    ...pick(context.committed, context.reconciling.assignment),
+                    ...withResets(r.committed, r.assignment, context.cfg.offsetReset, logEndOf(event)),
+                  },
           inflight: { ...context.inflight, heartbeat: undefined },
           timers: {
             ...without(context.timers, 'req:heartbeat'),
@@ -332,7 +336,9 @@ export function createMemberMachine() {
         const fetched = (event as { committed?: Record<string, number> }).committed;
         if (!fetched || context.reconciling === null) return {};
         const added = context.reconciling.assignment.filter((p) => !context.owned.includes(p));
-        return { committed: { ...context.committed, ...pick(fetched, added) } };
+        return {
+          committed: { ...context.committed, ...pick(withResets(fetched, added, context.cfg.offsetReset, logEndOf(event)), added) },
+        };
       }),
       /** The lost callback returned: clearAssignment, then JOINING. */
       dropAssignment: assign({ ...lost }),

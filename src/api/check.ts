@@ -10,7 +10,8 @@ import { allFaults, assignorsFor, noFaults, protocols, worldConfig } from '../ru
 import type { Violation } from '../run/run.ts';
 import { loadVariant } from '../variants/load.ts';
 import { variantAssignors, variantProtocols, type Variant } from '../variants/variant.ts';
-import { migrations, type Migration, type Protocol, type WorldConfig } from '../world/types.ts';
+import { migrations, type FaultSettings, type Migration, type Protocol, type WorldConfig } from '../world/types.ts';
+import type { OffsetReset } from '../../models/offset-reset.ts';
 import { migrationPolicies, type MigrationPolicy } from '../../models/consumer-protocol/migration-policy.ts';
 
 export interface CheckOptions {
@@ -35,6 +36,13 @@ export interface CheckOptions {
    * run (one per run; docs/model.md, "Regular-expression subscriptions").
    */
   pattern?: boolean;
+  /**
+   * Offset retention: the coordinator's offset cleanup may run once per run (the `expireOffsets`
+   * choice; docs/model.md, section 11).
+   */
+  offsetRetention?: boolean;
+  /** auto.offset.reset of every consumer (default earliest). */
+  offsetReset?: OffsetReset;
   upgrade?: boolean;
   /**
    * Online migration between the classic and the consumer protocol (a rolling switch of
@@ -142,9 +150,19 @@ export function planCampaigns(options: CheckOptions, variant: Variant | undefine
     const counts = Object.values(config.topics);
     const shape = counts.length > 1 ? `${counts.length} topics x ${count(counts[0], 'partition')}` : count(counts[0], 'partition');
     const name = c.upgrade ? 'upgrade eager range -> cooperative-sticky' : `${protocol}/${assignor}`;
-    const label = `${name}${config.static ? ' static' : ''}${config.racks ? ` ${config.racks} racks` : ''}${config.pattern ? ' pattern' : ''}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${shape})`;
+    const label = `${name}${config.static ? ' static' : ''}${config.racks ? ` ${config.racks} racks` : ''}${config.pattern ? ' pattern' : ''}${retentionLabel(config)}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${shape})`;
     return { ...c, config, label };
   });
+}
+
+/** The offset retention settings a campaign runs with, for its label (docs/model.md, section 11). */
+const retentionLabel = (config: WorldConfig): string =>
+  `${config.faults.offsetExpiries ? ' offset-retention' : ''}${config.offsetReset === 'latest' ? ' latest' : ''}`;
+
+/** The faults of every campaign: all of them unless off, with the optional ones asked for. */
+function faultsOf(o: CheckOptions): FaultSettings {
+  if (o.faults === false) return noFaults;
+  return { ...allFaults, ...(o.pattern ? { createTopics: 1 } : {}), ...(o.offsetRetention ? { offsetExpiries: 1 } : {}) };
 }
 
 /** What every campaign of a check shares: the instance, the faults (on or off) and the variant. */
@@ -152,9 +170,10 @@ const instanceOf = (o: CheckOptions & typeof checkDefaults, variant: Variant | u
   members: o.members,
   partitions: o.partitions,
   topics: o.topics,
-  faults: o.faults === false ? noFaults : o.pattern ? { ...allFaults, createTopics: 1 } : allFaults,
+  faults: faultsOf(o),
   racks: o.racks,
   pattern: o.pattern,
+  offsetReset: o.offsetReset,
   variant,
 });
 
@@ -220,7 +239,7 @@ function planMigration(o: CheckOptions & typeof checkDefaults, variant: Variant 
       );
     const config = worldConfig({ ...instanceOf(o, variant), protocol: side.protocol, assignor, migration, migrationPolicy: policy });
     const arrow = migration === 'upgrade' ? `${side.protocol}/${assignor} -> consumer` : `consumer -> ${side.protocol}/${assignor}`;
-    const label = `migration ${migration} ${arrow}, policy ${policy}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${count(Object.values(config.topics)[0], 'partition')})`;
+    const label = `migration ${migration} ${arrow}, policy ${policy}${retentionLabel(config)}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${count(Object.values(config.topics)[0], 'partition')})`;
     return { protocol: side.protocol, assignor, static: false, upgrade: false, migration, config, label };
   });
 }

@@ -7,7 +7,7 @@ import { catalogue } from '../variants/catalogue.ts';
 import { loadVariant } from '../variants/load.ts';
 import type { Variant } from '../variants/variant.ts';
 import { startFamily, type WorldConfig } from '../world/types.ts';
-import { UsageError, maxTimeHelp, positiveInt, seconds } from '../core/errors.ts';
+import { UsageError, maxTimeHelp, offsetResetOption, positiveInt, seconds } from '../core/errors.ts';
 import { progressLine } from './progress.ts';
 import { count, printPass, printViolation } from './report.ts';
 import { Coverage, formatCoverage } from '../run/coverage.ts';
@@ -40,7 +40,19 @@ type CheckOptions = CiOptions &
   Required<
     Pick<ApiCheckOptions, 'members' | 'partitions' | 'topics' | 'runs' | 'seed' | 'maxSteps' | 'faults' | 'liveness' | 'shrinkInstance'>
   > &
-  Pick<ApiCheckOptions, 'protocol' | 'assignor' | 'static' | 'racks' | 'pattern' | 'upgrade' | 'migration' | 'migrationPolicy'> &
+  Pick<
+    ApiCheckOptions,
+    | 'protocol'
+    | 'assignor'
+    | 'static'
+    | 'racks'
+    | 'pattern'
+    | 'offsetRetention'
+    | 'offsetReset'
+    | 'upgrade'
+    | 'migration'
+    | 'migrationPolicy'
+  > &
   CliOnlyOptions;
 
 interface CliOnlyOptions {
@@ -90,6 +102,12 @@ export function registerCheck(program: Command, setExit: (code: number) => void)
     .option(
       '--pattern',
       'consumers subscribe by regular expression and a matching topic may be created (docs/model.md, "Regular-expression subscriptions")',
+    )
+    .option('--offset-retention', "the coordinator's offset cleanup may run once per run (docs/model.md, section 11)")
+    .option(
+      '--offset-reset <how>',
+      'auto.offset.reset of every consumer: earliest (default) or latest',
+      offsetResetOption('--offset-reset'),
     )
     .option('--upgrade', 'rolling upgrade from eager range to cooperative-sticky in two bounces (KIP-429)')
     .option(
@@ -260,6 +278,8 @@ export function replayCommand(opts: CheckOptions, plan: CampaignPlan, result: Ca
   if (plan.static) parts.push('--static');
   if (plan.config.racks) parts.push(`--racks ${plan.config.racks}`);
   if (plan.config.pattern) parts.push('--pattern');
+  if (plan.config.faults.offsetExpiries) parts.push('--offset-retention');
+  if (plan.config.offsetReset === 'latest') parts.push('--offset-reset latest');
   if (plan.upgrade) parts.push('--upgrade');
   if (plan.migration) parts.push(`--migration ${plan.migration}`);
   if (plan.migration && plan.config.migrationPolicy !== 'bidirectional') parts.push(`--migration-policy ${plan.config.migrationPolicy}`);

@@ -15,7 +15,7 @@ import { writeCounterexample } from '../replay/save.ts';
 import { timeline } from '../replay/timeline.ts';
 import type { Choice, World } from '../world/types.ts';
 import { initialWorld, step } from '../world/world.ts';
-import { maxTimeHelp, positiveInt, seconds } from '../core/errors.ts';
+import { maxTimeHelp, offsetResetOption, positiveInt, seconds } from '../core/errors.ts';
 import { interrupted, noteDone } from '../core/control.ts';
 import { defaultTimeLimit, timeLimitHelp } from './supervise.ts';
 import { printViolation } from './report.ts';
@@ -39,6 +39,7 @@ interface ExploreOptions
       | 'static'
       | 'racks'
       | 'pattern'
+      | 'offsetReset'
       | 'slowCallbacks'
       | 'slowAssignLost'
       | 'maxDepth'
@@ -80,6 +81,7 @@ const budgetFlags: Record<(typeof budgetedKinds)[number], [string, string]> = {
   assignorFails: ['--assignor-fails', "assignor failures (classic: a leader's round; KIP-848: a heartbeat that computes a target)"],
   moveReplica: ['--replica-moves', 'replicas moved to another rack (with --racks)'],
   createTopic: ['--create-topics', 'topics created during the run (with --pattern they match the subscription)'],
+  expireOffsets: ['--expire-offsets', 'offset cleanups after offsets.retention.minutes (docs/model.md, section 11)'],
   slowAssignor: ['--slow-assignors', "rounds whose leader's assignor takes time (classic)"],
 };
 const camel = (flag: string) => flag.slice(2).replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
@@ -110,6 +112,11 @@ export function registerExplore(program: Command, setExit: (code: number) => voi
     .option('--static', 'static membership (KIP-345)')
     .option('--racks <n>', 'KIP-881: brokers on n racks, client.rack per consumer (docs/model.md, "Racks")', positiveInt('--racks', 0, 8))
     .option('--pattern', 'consumers subscribe by regular expression (classic: matched by the client; KIP-848: resolved by the coordinator)')
+    .option(
+      '--offset-reset <how>',
+      'auto.offset.reset of every consumer: earliest (default) or latest',
+      offsetResetOption('--offset-reset'),
+    )
     .option('--migration <dir>', 'a rolling switch of group.protocol: upgrade (classic -> consumer) or downgrade (docs/migration.md)')
     .option('--slow-callbacks', 'onPartitionsRevoked takes time (a separate callback choice)')
     .option('--slow-assign-lost', 'onPartitionsAssigned and onPartitionsLost take time too (a separate callback choice)')
@@ -193,6 +200,7 @@ function requestOf(opts: ExploreOptions, livenessGiven: boolean): ExploreRequest
     static: opts.static,
     racks: opts.racks,
     pattern: opts.pattern === true ? true : undefined,
+    offsetReset: opts.offsetReset,
     migration: opts.migration,
     budgets,
     maxDepth: opts.maxDepth,
@@ -219,6 +227,7 @@ function overridden(req: ExploreRequest): string[] {
     [req.static, '--static'],
     [req.racks, '--racks'],
     [req.pattern, '--pattern'],
+    [req.offsetReset, '--offset-reset'],
     [req.maxDepth, '--max-depth'],
     [req.maxInFlight, '--max-in-flight'],
     [req.maxDelayMs, '--max-delay'],

@@ -18,7 +18,8 @@ export function printPass(label: string, result: CampaignResult, seconds: number
     pc.dim(
       `  zombies: longest ${n(m.maxZombieMs)} ms with partitions outside the current generation; ` +
         `${n(m.maxOverlapMs)} ms max double ownership; ${n(m.duplicateRecords)} records processed twice; ` +
-        `${n(m.fencedCommits)} stale commits fenced; ${n(m.rebalances)} rebalances`,
+        `${n(m.fencedCommits)} stale commits fenced; ${n(m.rebalances)} rebalances` +
+        (m.skippedRecords ? `; ${n(m.skippedRecords)} records skipped by auto.offset.reset=latest` : ''),
     ),
   );
 }

@@ -12,6 +12,14 @@ export function positiveInt(name: string, min = 1, max = 1_000_000) {
   return Object.assign(parse, { range: [min, max] as const });
 }
 
+/** auto.offset.reset: `earliest` or `latest` (Kafka's `none` is not modelled). */
+export function offsetResetOption(name: string) {
+  return (raw: string): 'earliest' | 'latest' => {
+    if (raw !== 'earliest' && raw !== 'latest') throw new UsageError(`${name} must be earliest or latest, got '${raw}'`);
+    return raw;
+  };
+}
+
 /** A duration in seconds, e.g. `30` or `0.5` (for `--max-time`). */
 export function seconds(name: string, max = 1_000_000) {
   return (raw: string): number => {

@@ -19,6 +19,7 @@ export const budgetedKinds = [
   'moveReplica',
   'slowAssignor',
   'createTopic',
+  'expireOffsets',
 ] as const;
 export type BudgetedKind = (typeof budgetedKinds)[number];
 export type Budgets = Record<BudgetedKind, number>;

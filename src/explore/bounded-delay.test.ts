@@ -298,3 +298,53 @@ test('regex subscriptions: the complete searches reach a topic created, the meta
     expect(exploreSpec(s, {}, v).violation?.invariant, name).toBe(invariant);
   }
 });
+
+// Offset retention (docs/model.md, section 11): one member commits, crashes, the group empties
+// (session expiry), the offset cleanup may run, and the restarted member resets to `latest`.
+const retentionSpec = (protocol: ExploreSpec['protocol'], assignor: string, o: Partial<ExploreSpec> = {}) =>
+  spec({
+    protocol,
+    assignor,
+    offsetReset: 'latest',
+    bounds: bounds({ budgets: { ...noBudgets, process: 1, commit: 1, crash: 1, start: 1, expireOffsets: 1 } }),
+    ...o,
+  });
+
+test.each([
+  ['eager/range 1x1', retentionSpec('eager', 'range'), 9176],
+  ['consumer/uniform 1x1', retentionSpec('consumer', 'uniform'), 1512],
+])(
+  'offset retention, complete exploration, pinned state count: %s, 1 commit, 1 crash, 1 restart, 1 offset cleanup, latest',
+  (_n, s, states) => {
+    const r = exploreSpec({ ...s, coverage: true });
+    expect(r.violation).toBeUndefined();
+    expect(r.cut).toMatchObject({ depth: 0, inFlight: 0, time: 0 });
+    expect(r.states).toBe(states);
+    const reached = r.coverage!.flat();
+    expect(reached).toContain('expireOffsets');
+    // Classic: the cleanup in Empty (every offset), in Stable (the unsubscribed topics'), and during a
+    // rebalance (nothing); KIP-848: one rule for every state.
+    expect(reached.filter((x) => x.includes('EXPIRE_OFFSETS')).sort()).toEqual(
+      s.protocol === 'consumer'
+        ? ['coordinator:active EXPIRE_OFFSETS#1 [otherwise]']
+        : [
+            'coordinator:(any state) EXPIRE_OFFSETS#1 [otherwise]',
+            'coordinator:Empty EXPIRE_OFFSETS#1 [otherwise]',
+            'coordinator:Stable EXPIRE_OFFSETS#1 [otherwise]',
+          ],
+    );
+  },
+);
+
+test('offset retention: the broken variants are caught by a complete search', () => {
+  for (const [name, invariant] of [
+    ['offsets-expire-while-active', 'offsets-retained'],
+    ['unsubscribed-offsets-kept', 'offsets-retained'],
+    ['consumer-offsets-expire-subscribed', 'offsets-retained'],
+    ['latest-ignores-committed', 'skip-only-on-reset'],
+  ]) {
+    const v = findVariant(name)!;
+    const { spec: s } = resolveSpec(v, { maxDelayMs: 0, maxDepth: 10_000 });
+    expect(exploreSpec(s, {}, v).violation?.invariant, name).toBe(invariant);
+  }
+});

@@ -54,6 +54,7 @@ export function faultsFor(budgets: Budgets): FaultSettings {
     replicaMoves: budgets.moveReplica,
     slowAssignor: budgets.slowAssignor > 0,
     createTopics: budgets.createTopic,
+    offsetExpiries: budgets.expireOffsets,
   };
 }
 

@@ -7,7 +7,7 @@ import type { ClientSlot, Msg, World } from '../world/types.ts';
 // The canonical form of a world for the explorer: two worlds with the same key have the same
 // futures and the same invariant verdicts. What is left out or renumbered, and why it is safe:
 // - observer bookkeeping that no choice or invariant reads: `metrics`, `processed` (feeds only
-//   metrics), `sent` (what the last step sent: invariants read it from the step's result),
+//   metrics, except in offset retention runs, where it is kept: a `latest` reset reads it), `sent` (what the last step sent: invariants read it from the step's result),
 //   `formations` (only a source of fresh ids);
 // - message ids (renumbered by position; choices name messages by id only within one world);
 // - correlation ids, kept as the distance below the client's next one (the machines and the
@@ -158,6 +158,7 @@ const WORLD_FIELDS: ReadonlySet<string> = new Set([
   'nextMsgId',
   'topics',
   'rackMoves',
+  'retention',
   'processed',
   'sent',
   'metrics',
@@ -195,6 +196,7 @@ const CFG_FIELDS: ReadonlySet<string> = new Set([
   'slowAssignLost',
   'rack',
   'racks',
+  'offsetReset',
 ] satisfies Array<keyof ConsumerConfig | keyof MemberConfig>);
 const MSG_FIELDS: ReadonlySet<string> = new Set(['id', 'to', 'body', 'formation', 'sentAt'] satisfies Array<keyof Msg>);
 
@@ -271,6 +273,9 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = f
     cached(w.topics, () => JSON.stringify(w.topics)),
     // KIP-881: replica moves, only with racks (absent otherwise, so keys without racks are unchanged).
     ...(w.rackMoves ? [JSON.stringify(w.rackMoves)] : []),
+    // Offset retention runs only: the cleanups spent, and `processed`, which a `latest` reset reads
+    // as the log end and the skipped-record oracle reads too (absent otherwise, keys unchanged).
+    ...(w.retention ? [`r${w.retention.expiries};${JSON.stringify(w.processed)}`] : []),
     coordinatorText(w.coordinator),
     parked,
     timersText(g.timers, w.now),

@@ -1,3 +1,4 @@
+import type { OffsetReset } from '../../models/offset-reset.ts';
 import { UsageError } from '../core/errors.ts';
 import { findVariant } from '../variants/catalogue.ts';
 import { variantAssignors, type Variant } from '../variants/variant.ts';
@@ -23,6 +24,8 @@ export interface ExploreSpec {
   racks?: number;
   /** Consumers subscribe by regular expression (WorldConfig.pattern). */
   pattern?: boolean;
+  /** auto.offset.reset (WorldConfig.offsetReset); absent: earliest. */
+  offsetReset?: OffsetReset;
   slowCallbacks: boolean;
   /** onPartitionsAssigned and onPartitionsLost take time too. */
   slowAssignLost: boolean;
@@ -60,6 +63,7 @@ export interface ExploreRequest {
   static?: boolean;
   racks?: number;
   pattern?: boolean;
+  offsetReset?: OffsetReset;
   /** Online migration classic <-> consumer protocol (docs/migration.md); `protocol` names the classic side. */
   migration?: string;
   /** Budgets of the kinds named; the others come from the variant (none) or the defaults. */
@@ -133,6 +137,7 @@ export function resolveSpec(variant: Variant | undefined, req: ExploreRequest): 
     static: req.static ?? ve?.static ?? false,
     ...((req.racks ?? ve?.racks) ? { racks: req.racks ?? ve?.racks } : {}),
     ...((req.pattern ?? ve?.pattern) ? { pattern: true } : {}),
+    ...(req.offsetReset === 'latest' ? { offsetReset: req.offsetReset } : {}),
     slowCallbacks: req.slowCallbacks ?? ve?.slowCallbacks ?? false,
     slowAssignLost: req.slowAssignLost ?? ve?.slowAssignLost ?? false,
     ...(req.migration !== undefined && { migration: req.migration as Migration }),
@@ -164,7 +169,15 @@ export function specSession(spec: ExploreSpec, loaded?: Variant): { session: Ses
     partitions: spec.partitions,
     topics: spec.topics,
   };
-  const base = worldConfig({ ...shape, static: spec.static, variant, migration: spec.migration, racks: spec.racks, pattern: spec.pattern });
+  const base = worldConfig({
+    ...shape,
+    static: spec.static,
+    variant,
+    migration: spec.migration,
+    racks: spec.racks,
+    pattern: spec.pattern,
+    offsetReset: spec.offsetReset,
+  });
   // The explorer's instance is the spec's (a variant's own members and topics give way), and
   // its budgets decide which faults exist at all (a variant's own fault settings are replaced).
   const config = {

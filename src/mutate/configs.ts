@@ -64,6 +64,13 @@ const classicShortPoll: Partial<TimerSettings> = { heartbeatIntervalMs: 1_000, m
 const quietClose: FaultSettings = { ...noFaults, leave: true, slowCallbacks: true, slowAssignLost: true, slowAssignor: true };
 
 /**
+ * The coordinators' offset cleanup (docs/model.md, section 11): one member over two topics, with
+ * crashes (the group empties), subscription changes (a topic's offsets expire in a live group) and
+ * two cleanups per run, and no other fault, so that runs reach a settled group before it acts.
+ */
+const withRetention: FaultSettings = { ...noFaults, crash: true, subscribe: true, offsetExpiries: 2 };
+
+/**
  * A dynamic 3 x 4 group, and a static 2-member group over two topics (subscription changes need
  * two); `machine` adds the places its decisions need (KIP-848: a short poll timeout; the classic
  * coordinator: a short rebalance timeout; the classic consumer: a dynamic 2 x 2 group with a short
@@ -118,6 +125,8 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
       // for members subscribed by regular expression.
       { protocol: 'consumer', assignor: 'uniform', members: 2, topics: 1, partitions: 2, static: false, pattern: true },
     );
+  if (machine === 'classic-coordinator' || machine === 'kip848-coordinator')
+    places.push({ protocol: first, assignor: pick(first), members: 1, topics: 2, partitions: 1, static: false, faults: withRetention });
   // Dynamic: members removed for missing a join phase or a SyncGroup; static: a join phase no
   // member rejoins while static members, kept until their sessions end, remain.
   if (machine === 'classic-coordinator' && protocols.includes('eager'))
@@ -145,7 +154,7 @@ export function placeConfig(p: Place, variant?: Variant): WorldConfig {
 }
 
 export const placeLabel = (p: Place): string =>
-  `${p.protocol}/${p.assignor} ${p.members}x${p.topics > 1 ? `${p.topics}x` : ''}${p.partitions}${p.static ? ' static' : ''}${p.timers ? ` timers ${JSON.stringify(p.timers)}` : ''}${p.migration ? ` migration ${p.migration}` : ''}${p.pattern ? ' by regex' : ''}${p.faults ? ' faults: close, slow callbacks and assignor' : ''}`;
+  `${p.protocol}/${p.assignor} ${p.members}x${p.topics > 1 ? `${p.topics}x` : ''}${p.partitions}${p.static ? ' static' : ''}${p.timers ? ` timers ${JSON.stringify(p.timers)}` : ''}${p.migration ? ` migration ${p.migration}` : ''}${p.pattern ? ' by regex' : ''}${p.faults ? (p.faults.offsetExpiries ? ' faults: crash, subscribe, offset cleanup' : ' faults: close, slow callbacks and assignor') : ''}`;
 
 /** The assignors a client-side assignor mutant can run with: its own name, under a protocol it supports. */
 export const clientProtocols = (name: string): Protocol[] => builtinAssignors[name].supportedProtocols;

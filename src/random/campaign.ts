@@ -107,7 +107,15 @@ const DEADLINE = new Error('deadline');
 export function campaign(session: Session, opts: CampaignOptions): CampaignResult {
   let runs = 0;
   let steps = 0;
-  const metrics = { overlapMs: 0, zombieMs: 0, duplicateRecords: 0, fencedCommits: 0, rebalances: 0, maxOverlapMs: 0, maxZombieMs: 0 };
+  const metrics: CampaignResult['metrics'] = {
+    overlapMs: 0,
+    zombieMs: 0,
+    duplicateRecords: 0,
+    fencedCommits: 0,
+    rebalances: 0,
+    maxOverlapMs: 0,
+    maxZombieMs: 0,
+  };
   // `maxTimeMs` (a cap from now, as mutate uses it) is the same as a deadline that much later.
   if (opts.maxTimeMs !== undefined) {
     const cap = Date.now() + opts.maxTimeMs;
@@ -137,6 +145,8 @@ export function campaign(session: Session, opts: CampaignOptions): CampaignResul
       metrics.duplicateRecords += m.duplicateRecords;
       metrics.fencedCommits += m.fencedCommits;
       metrics.rebalances += m.rebalances;
+      // Only in offset retention runs with auto.offset.reset=latest (absent otherwise).
+      if (m.skippedRecords) metrics.skippedRecords = (metrics.skippedRecords ?? 0) + m.skippedRecords;
       metrics.maxOverlapMs = Math.max(metrics.maxOverlapMs, m.overlapMs);
       metrics.maxZombieMs = Math.max(metrics.maxZombieMs, m.zombieMs);
       opts.onRun?.(runs);

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Violation } from '../run/run.ts';
 import { migrations, type WorldConfig } from '../world/types.ts';
 import { migrationPolicies } from '../../models/consumer-protocol/migration-policy.ts';
+import { offsetResets } from '../../models/offset-reset.ts';
 import type { StoredChoice } from './meaning.ts';
 
 // The counterexample file: versioned, validated on load, readable by a person.
@@ -63,6 +64,7 @@ const choice = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('addPartition'), topic: z.string() }),
   z.object({ kind: z.literal('createTopic'), topic: z.string() }),
   z.object({ kind: z.literal('failover') }),
+  z.object({ kind: z.literal('expireOffsets') }),
   z.object({ kind: z.literal('moveReplica'), partition: z.string() }),
 ]);
 const positive = z.number().int().nonnegative();
@@ -98,6 +100,7 @@ const config = z.object({
     replicaMoves: positive.optional(),
     slowAssignor: z.boolean().optional(),
     createTopics: positive.optional(),
+    offsetExpiries: positive.optional(),
   }),
   autoCommit: z.boolean(),
   static: z.boolean(),
@@ -106,6 +109,7 @@ const config = z.object({
   migrationPolicy: z.enum(migrationPolicies).optional(),
   racks: z.number().int().min(0).max(16).optional(),
   pattern: z.boolean().optional(),
+  offsetReset: z.enum(offsetResets).optional(),
 });
 const size = z.object({ steps: positive, members: positive, topics: positive, partitions: positive, timers: timers.optional() });
 const schema = z.object({

@@ -597,7 +597,7 @@ function sequence(rows: TimelineRow[], id: string, violation?: HtmlReport['viola
         ? c.client
         : c.kind === 'fire'
           ? c.target
-          : c.kind === 'failover'
+          : c.kind === 'failover' || c.kind === 'expireOffsets'
             ? 'coordinator'
             : usesBrokers
               ? 'brokers'

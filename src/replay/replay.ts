@@ -24,6 +24,7 @@ function describeStored(s: StoredChoice): string {
   if (s.kind === 'addPartition') return `add a partition to ${s.topic}`;
   if (s.kind === 'createTopic') return `create topic ${s.topic}`;
   if (s.kind === 'failover') return 'coordinator failover';
+  if (s.kind === 'expireOffsets') return 'offset retention passes: the coordinator expires offsets';
   if (s.kind === 'moveReplica') return `move ${s.partition}'s replica to the next rack`;
   return `${s.kind} ${s.client}`;
 }

@@ -2,6 +2,7 @@ import { invariantsFor, migrationInvariants } from '../../properties/index.ts';
 import type { MigrationPolicy } from '../../models/consumer-protocol/migration-policy.ts';
 import { builtinAssignors } from '../../models/assignors/index.ts';
 import { serverAssignors } from '../../models/consumer-protocol/assignors.ts';
+import type { OffsetReset } from '../../models/offset-reset.ts';
 import { defaultTimers } from '../../models/types.ts';
 import type { Variant } from '../variants/variant.ts';
 import { buildModel, modeOf, type Interpreter } from '../world/model.ts';
@@ -34,6 +35,8 @@ export interface CheckConfigInput {
   racks?: number;
   /** Consumers subscribe by regular expression (WorldConfig.pattern). */
   pattern?: boolean;
+  /** auto.offset.reset of every consumer (WorldConfig.offsetReset); absent: earliest. */
+  offsetReset?: OffsetReset;
   variant?: Variant;
 }
 
@@ -65,6 +68,7 @@ export function worldConfig(input: CheckConfigInput): WorldConfig {
   if (input.migration) Object.assign(base, { migration: input.migration, migrationPolicy: input.migrationPolicy ?? 'bidirectional' });
   if (input.racks) base.racks = input.racks;
   if (input.pattern) base.pattern = true;
+  if (input.offsetReset === 'latest') base.offsetReset = input.offsetReset;
   return { ...base, ...input.variant?.settings };
 }
 

@@ -31,6 +31,7 @@ export const choiceWeights: Record<ChoiceKind, number> = {
   moveReplica: 1,
   slowAssignor: 6,
   createTopic: 1,
+  expireOffsets: 1,
 };
 
 const kindOrder = Object.keys(choiceWeights) as ChoiceKind[];
@@ -91,6 +92,7 @@ const faultKinds = new Set<ChoiceKind>([
   'moveReplica',
   'slowAssignor',
   'createTopic',
+  'expireOffsets',
 ]);
 const healingKinds = new Set<ChoiceKind>(['resume', 'heal']);
 const none = new Set<string>();
@@ -105,11 +107,13 @@ const switchedOff = swarmKinds.map((k) => {
   // A replica moving to another rack is a metadata change, switched with partition additions.
   // A slow assignor keeps the leader's application thread from poll(): switched with stalls.
   // A topic created is a metadata change too, switched with partition additions.
+  // An offset cleanup is the coordinator's, switched with its failovers.
   const also: Partial<Record<ChoiceKind, ChoiceKind[]>> = {
     start: ['replace'],
     crash: ['assignorFails'],
     addPartition: ['moveReplica', 'createTopic'],
     stall: ['slowAssignor'],
+    failover: ['expireOffsets'],
   };
   return [k, ...(also[k] ?? [])].map((x) => indexOf.get(x)!);
 });

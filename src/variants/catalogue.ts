@@ -25,6 +25,7 @@ import { defineVariant, type Variant } from './variant.ts';
 import { migrationVariants } from './migration-variants.ts';
 import { classicCoordinatorVariants } from './coordinator-variants.ts';
 import { regexVariants } from './regex-variants.ts';
+import { retentionVariants } from './retention-variants.ts';
 
 // Deliberately broken designs. Each one shows that the invariants it names can fail:
 // the test suite runs every variant and asserts the violation it declares is found.
@@ -1219,7 +1220,14 @@ const kip848OracleVariants: Variant[] = [
   }),
 ];
 
-catalogue.push(...consumerVariants, ...kip848OracleVariants, ...migrationVariants, ...classicCoordinatorVariants, ...regexVariants);
+catalogue.push(
+  ...consumerVariants,
+  ...kip848OracleVariants,
+  ...migrationVariants,
+  ...classicCoordinatorVariants,
+  ...regexVariants,
+  ...retentionVariants,
+);
 
 export function findVariant(name: string): Variant | undefined {
   return catalogue.find((v) => v.name === name);

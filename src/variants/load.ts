@@ -4,6 +4,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { tsImport } from 'tsx/esm/api';
 import { invariants } from '../../properties/index.ts';
 import { UsageError } from '../core/errors.ts';
+import { offsetResets } from '../../models/offset-reset.ts';
 import { budgetedKinds, exploreLimits } from '../core/explore-settings.ts';
 import { migrationPolicies } from '../../models/consumer-protocol/migration-policy.ts';
 import { migrations } from '../world/types.ts';
@@ -177,10 +178,12 @@ export function validate(raw: unknown, where: string): Variant {
   }
   if (r.settings !== undefined) {
     if (!isRecord(r.settings)) fail('"settings" must be an object');
-    const allowed = ['members', 'topics', 'faults', 'timers', 'autoCommit', 'static', 'migration', 'migrationPolicy'];
+    const allowed = ['members', 'topics', 'faults', 'timers', 'autoCommit', 'static', 'migration', 'migrationPolicy', 'offsetReset'];
     for (const k of Object.keys(r.settings as object))
       if (!allowed.includes(k)) fail(`"settings.${k}" cannot be set by a variant (allowed: ${allowed.join(', ')})`);
-    const st = r.settings as { migration?: unknown; migrationPolicy?: unknown };
+    const st = r.settings as { migration?: unknown; migrationPolicy?: unknown; offsetReset?: unknown };
+    if (st.offsetReset !== undefined && !(offsetResets as readonly unknown[]).includes(st.offsetReset))
+      fail(`"settings.offsetReset" must be one of ${offsetResets.join(', ')}`);
     if (st.migration !== undefined && !(migrations as readonly unknown[]).includes(st.migration))
       fail(`"settings.migration" must be one of ${migrations.join(', ')}`);
     if (st.migrationPolicy !== undefined && !(migrationPolicies as readonly unknown[]).includes(st.migrationPolicy))

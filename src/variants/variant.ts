@@ -8,7 +8,17 @@ import type { Protocol, WorldConfig } from '../world/types.ts';
 export type VariantSettings = Partial<
   Pick<
     WorldConfig,
-    'members' | 'topics' | 'faults' | 'timers' | 'autoCommit' | 'static' | 'migration' | 'migrationPolicy' | 'racks' | 'pattern'
+    | 'members'
+    | 'topics'
+    | 'faults'
+    | 'timers'
+    | 'autoCommit'
+    | 'static'
+    | 'migration'
+    | 'migrationPolicy'
+    | 'racks'
+    | 'pattern'
+    | 'offsetReset'
   >
 >;
 

@@ -76,6 +76,8 @@ export function describeChoice(c: Choice | null, before?: World): string {
       return `create topic ${c.topic} (one partition; consumers see it with their next metadata refresh)`;
     case 'failover':
       return 'coordinator fails over to another broker';
+    case 'expireOffsets':
+      return "offsets.retention.minutes pass; the coordinator's offset cleanup deletes the committed offsets its expiration condition allows";
     case 'moveReplica':
       return `move ${c.partition}'s replica to the next rack (KIP-881: a leader with client.rack sees it in its metadata)`;
     case 'cut':

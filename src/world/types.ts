@@ -3,6 +3,7 @@ import type { RebalanceProtocol } from '../../models/assignors/types.ts';
 import type { ClassicResponse, ClientRequest } from '../../models/classic/messages.ts';
 import type { ConsumerResponse, MemberRequest } from '../../models/consumer-protocol/messages.ts';
 import type { MigrationPolicy } from '../../models/consumer-protocol/migration-policy.ts';
+import type { OffsetReset } from '../../models/offset-reset.ts';
 import type { TimerSettings, Topics } from '../../models/types.ts';
 
 /** eager and cooperative run the classic protocol; `consumer` is KIP-848 (group.protocol=consumer). */
@@ -76,6 +77,12 @@ export interface FaultSettings {
    * most this many. It matches the pattern of `WorldConfig.pattern` runs. Absent: 0.
    */
   createTopics?: number;
+  /**
+   * The group coordinator's offset cleanup may run after offsets.retention.minutes passed (the
+   * `expireOffsets` choice), at most this many times per run; it deletes the committed offsets
+   * Kafka's expiration condition allows (docs/model.md, section 11). Absent: 0.
+   */
+  offsetExpiries?: number;
 }
 
 /** Everything a run depends on besides its choices: (config, seed) -> run. */
@@ -117,6 +124,11 @@ export interface WorldConfig {
    * send it to the coordinator (SubscribedTopicRegex). Absent: subscribed by topic names.
    */
   pattern?: boolean;
+  /**
+   * auto.offset.reset of every consumer (models/offset-reset.ts): where a consumer starts a
+   * partition the group has no committed offset for. Absent: earliest.
+   */
+  offsetReset?: OffsetReset;
 }
 
 export const migrations = ['upgrade', 'downgrade'] as const;
@@ -191,6 +203,11 @@ export interface Metrics {
   fencedCommits: number;
   /** Join phases completed by the coordinator. */
   rebalances: number;
+  /**
+   * Records nobody processed that a consumer skipped: it started a partition past them (an
+   * auto.offset.reset to latest). Absent: none.
+   */
+  skippedRecords?: number;
 }
 
 export interface World {
@@ -239,7 +256,13 @@ export interface World {
   topics: Topics;
   /** KIP-881, only with racks: replica moves so far, `"t-p"` -> count (`layoutRack`). */
   rackMoves?: Record<string, number>;
-  /** Highest offset processed so far per partition, by anyone. */
+  /**
+   * Offset retention runs (`faults.offsetExpiries` or `offsetReset` latest; absent otherwise): the
+   * offset cleanups run so far (the budget). Its presence also puts `processed` in the explorer's
+   * key, as a `latest` reset reads the log end from it.
+   */
+  retention?: { expiries: number };
+  /** One past the highest offset processed so far per partition, by anyone. */
   processed: Record<string, number>;
   /** Messages sent during the last step, both directions. */
   sent: Msg[];
@@ -264,6 +287,7 @@ export type Choice =
   | { kind: 'cut'; client: string }
   | { kind: 'heal'; client: string }
   | { kind: 'failover' }
+  | { kind: 'expireOffsets' }
   | { kind: 'subscribe'; client: string; topics: string[] }
   | { kind: 'bounce'; client: string }
   | { kind: 'callback'; client: string }

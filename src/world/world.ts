@@ -5,6 +5,7 @@ import { runnersOf, type Model } from './model.ts';
 import type { ProtocolAdapter } from './protocols/adapter.ts';
 import { classicAdapter } from './protocols/classic.ts';
 import { consumerAdapter } from './protocols/consumer.ts';
+import { canExpireOffsets, countExpiry, logEndsFor, retentionRun, skippedBy } from './retention.ts';
 import { convertGroup, notCoordinatorReply, normalizeCommit } from './protocols/migration.ts';
 import { slotFamily, startFamily, type Choice, type ClientSlot, type Msg, type World, type WorldConfig } from './types.ts';
 import {
@@ -63,6 +64,7 @@ export function initialWorld(config: WorldConfig, model: Model): World {
     topics: { ...config.topics },
     ...(config.racks ? { rackMoves: {} } : {}),
     processed: {},
+    ...(retentionRun(config) ? { retention: { expiries: 0 } } : {}),
     sent: [],
     metrics: { overlapMs: 0, zombieMs: 0, duplicateRecords: 0, fencedCommits: 0, rebalances: 0 },
   };
@@ -156,6 +158,7 @@ export function enabled(w: World, config: WorldConfig): Choice[] {
   const created = topicNames.length - all.length;
   if (created < (config.faults.createTopics ?? 0)) out.push({ kind: 'createTopic', topic: `t${topicNames.length}` });
   if (w.coordinatorEpoch < config.faults.failover) out.push({ kind: 'failover' });
+  if (canExpireOffsets(w, config)) out.push({ kind: 'expireOffsets' });
   // KIP-881: a partition's replica moves to the next rack (a reassignment), up to the budget.
   if (w.rackMoves && w.family === 'classic' && (config.racks ?? 0) > 1 && sumOf(w.rackMoves) < (config.faults.replicaMoves ?? 0))
     for (const t of Object.keys(w.topics)) for (let p = 0; p < w.topics[t]; p++) out.push({ kind: 'moveReplica', partition: `${t}-${p}` });
@@ -292,7 +295,7 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
       // returned, answered here at once with what the coordinator has (simplified: no request).
       const committed =
         w.family === 'consumer' ? Object.fromEntries(Object.entries(committedOffsets(w)).map(([p, c]) => [p, c.offset])) : undefined;
-      return toClient(w, choice.client, { type: 'CALLBACK_DONE', now: w.now, committed }, model);
+      return toClient(w, choice.client, { type: 'CALLBACK_DONE', now: w.now, committed, ...logEndsFor(w, config) }, model);
     }
     case 'subscribe':
       return toClient(w, choice.client, { type: 'SUBSCRIBE', now: w.now, topics: choice.topics }, model);
@@ -301,6 +304,9 @@ export function step(w0: World, choice: Choice, config: WorldConfig, model: Mode
       return setSlot(w, choice.client, { cut: choice.kind === 'cut' });
     case 'failover':
       return failover(w, config, model);
+    case 'expireOffsets':
+      // offsets.retention.minutes passed and the coordinator's cleanup runs (docs/model.md, section 11).
+      return countExpiry(toCoordinator(w, { type: 'EXPIRE_OFFSETS', now: w.now, topics: w.topics }, model, config));
   }
 }
 
@@ -386,7 +392,7 @@ function deliver(w: World, msg: Msg, model: Model, config: WorldConfig, fault: {
     const failed = toClient(w, slot.name, { type: 'RESPONSE', now: w.now, msg: body, ...faults }, model);
     return adapter.afterResponse(setSlot(failed, slot.name, { assignorFails: false, assignorSlow: false }), slot.name, msg);
   }
-  const after = toClient(w, slot.name, { type: 'RESPONSE', now: w.now, msg: body }, model);
+  const after = toClient(w, slot.name, { type: 'RESPONSE', now: w.now, msg: body, ...logEndsFor(w, config) }, model);
   return adapter.afterResponse(after, slot.name, msg);
 }
 
@@ -440,7 +446,9 @@ function toClient(w: World, name: string, event: Event, model: Model): World {
     callbackSince,
     ...adapters[clientFamily(slot)].observeClient(w, slot, after, sends as Msg['body'][]),
   };
-  return enqueue(setSlot(w, name, patch), sends as Msg['body'][], 'coordinator', formation);
+  const skipped = w.retention ? skippedBy(w, slot, after) : 0;
+  const counted = skipped > 0 ? { ...w, metrics: { ...w.metrics, skippedRecords: (w.metrics.skippedRecords ?? 0) + skipped } } : w;
+  return enqueue(setSlot(counted, name, patch), sends as Msg['body'][], 'coordinator', formation);
 }
 
 function startClient(w: World, name: string, config: WorldConfig, model: Model): World {

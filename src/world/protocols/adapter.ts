@@ -51,6 +51,7 @@ export function commonClientInput(config: WorldConfig, slot: ClientSlot, inc: nu
     metadata: { ...w.topics },
     settings: config.timers,
     autoCommit: config.autoCommit,
+    ...(config.offsetReset === 'latest' ? { offsetReset: config.offsetReset } : {}),
     coordinator: w.coordinatorEpoch,
     slowCallbacks: config.faults.slowCallbacks,
     slowAssignLost: config.faults.slowAssignLost,
