@@ -1217,6 +1217,40 @@ const kip848OracleVariants: Variant[] = [
     explore: { members: 1, partitions: 1, budgets: { close: 1, commit: 1 }, maxDepth: 12, maxInFlight: 3 },
     consumer: { guards: { answersHeartbeat: ({ event }: { event: MemberEvent }) => event.type === 'RESPONSE' } as never },
   }),
+  defineVariant({
+    name: 'close-skips-revoke-callback',
+    description:
+      "close() on a KIP-848 member releases its partitions and leaves without invoking onPartitionsRevoked (Kafka: leaveGroup's PREPARE_LEAVING runs it for what is assigned, invokeOnPartitionsRevokedOrLostToReleaseAssignment): an application that commits or flushes state in the callback loses that work on every shutdown.",
+    protocols: ['consumer'],
+    breaks: ['kip848-close'],
+    explore: { members: 1, partitions: 1, slowCallbacks: true, budgets: { close: 1 }, maxDepth: 8, maxInFlight: 2 },
+    settings: { faults: { ...noFaults, leave: true, slowCallbacks: true } },
+    consumer: { guards: { slowRelease: () => false } },
+  }),
+  defineVariant({
+    name: 'revoke-callback-skipped',
+    description:
+      'A KIP-848 member gives up the partitions a new assignment revokes without invoking onPartitionsRevoked (Kafka: revokeAndAssign runs it for a non-empty revoked set before the assignment changes): the application never learns that it must stop and commit.',
+    protocols: ['consumer'],
+    breaks: ['kip848-callbacks'],
+    explore: { members: 2, partitions: 1, slowCallbacks: true, budgets: {}, maxDepth: 10, maxInFlight: 2 },
+    settings: { faults: { ...noFaults, leave: true, slowCallbacks: true } },
+    consumer: { guards: { revokesWithSlowCallback: () => false } },
+  }),
+  defineVariant({
+    name: 'commit-before-lookup',
+    description:
+      'A KIP-848 consumer sends its offset commit while it is still looking its coordinator up, to no known broker (Kafka: CommitRequestManager.poll sends nothing until FindCoordinator is answered): the commit goes nowhere or to a broker that no longer coordinates the group.',
+    protocols: ['consumer'],
+    breaks: ['kip848-requests'],
+    explore: { members: 1, partitions: 1, budgets: { failover: 1, commit: 1 }, maxDepth: 12, maxInFlight: 2 },
+    consumer: {
+      guards: {
+        canCommitInGroup: ({ context }: { context: MemberContext }) =>
+          context.owned.length > 0 && context.inflight.commit === undefined && !context.stalled && context.memberEpoch > 0,
+      } as never,
+    },
+  }),
 ];
 
 catalogue.push(...consumerVariants, ...kip848OracleVariants, ...migrationVariants, ...classicCoordinatorVariants, ...regexVariants);
