@@ -59,7 +59,8 @@ function reconciliation(b: ClientSlot, a: ClientSlot): string | undefined {
   const to = stateOf(a);
   if (to === 'revoking' && from !== 'revoking') {
     if (!ca.cfg.slowCallbacks) return `${a.name} runs a slow onPartitionsRevoked though that callback is configured to return at once`;
-    if ((ca.reconciling?.revoked.length ?? 0) === 0) return `${a.name} runs onPartitionsRevoked with nothing to revoke (Kafka invokes it only with partitions)`;
+    if ((ca.reconciling?.revoked.length ?? 0) === 0)
+      return `${a.name} runs onPartitionsRevoked with nothing to revoke (Kafka invokes it only with partitions)`;
   }
   if (to === 'assigning' && from !== 'assigning') {
     if (!ca.cfg.slowAssignLost) return `${a.name} runs a slow onPartitionsAssigned though that callback is configured to return at once`;
@@ -91,7 +92,8 @@ function lost(before: World, choice: Choice | null, b: ClientSlot, a: ClientSlot
       return `${a.name} was fenced and runs a slow onPartitionsLost ${cb.owned.length === 0 ? 'with nothing owned (Kafka invokes none then)' : 'though that callback is configured to return at once'}`;
   }
   if (to === 'losing') {
-    if (ca.memberEpoch !== 0) return `${a.name} is inside onPartitionsLost at member epoch ${ca.memberEpoch} (transitionToFenced resets it to 0 first)`;
+    if (ca.memberEpoch !== 0)
+      return `${a.name} is inside onPartitionsLost at member epoch ${ca.memberEpoch} (transitionToFenced resets it to 0 first)`;
     if (ca.inflight.heartbeat !== undefined || 'heartbeat' in ca.timers || 'retry' in ca.timers)
       return `${a.name} is inside onPartitionsLost with a heartbeat ${ca.inflight.heartbeat ? 'in flight' : 'scheduled'} (FENCED sends none)`;
     const was = from === 'losing' || fencedNow(before, choice, b) ? cb.owned : ca.owned;
@@ -99,7 +101,8 @@ function lost(before: World, choice: Choice | null, b: ClientSlot, a: ClientSlot
       return `${a.name}'s owned partitions changed from [${was.join(',')}] to [${ca.owned.join(',')}] inside onPartitionsLost (they go when it returns)`;
   }
   if (from === 'losing' && to !== 'losing') {
-    if (to !== 'joining' || ca.memberEpoch !== 0) return `${a.name} left onPartitionsLost for ${to} at epoch ${ca.memberEpoch}, not JOINING at epoch 0`;
+    if (to !== 'joining' || ca.memberEpoch !== 0)
+      return `${a.name} left onPartitionsLost for ${to} at epoch ${ca.memberEpoch}, not JOINING at epoch 0`;
     if (ca.owned.length > 0 || Object.keys(ca.positions).length > 0 || ca.target !== null || ca.reconciling !== null)
       return `${a.name} returned from onPartitionsLost still holding [${ca.owned.join(',')}] (positions of ${Object.keys(ca.positions).join(',')}${ca.target ? `, target [${ca.target.join(',')}]` : ''}): clearAssignment releases everything`;
   }

@@ -76,7 +76,10 @@ function closeCommit(b: ClientSlot, after: World): string | undefined {
     return `${b.name}'s close() with auto-commit on sent ${commits.length} OffsetCommits, not the one of commitSyncAllConsumed`;
   const body = commits[0].body as { offsets: Record<string, number>; memberEpoch: number };
   const want = Object.fromEntries(c.owned.map((p) => [p, c.positions[p] ?? 0]));
-  if (JSON.stringify(Object.entries(body.offsets).sort()) !== JSON.stringify(Object.entries(want).sort()) || body.memberEpoch !== c.memberEpoch)
+  if (
+    JSON.stringify(Object.entries(body.offsets).sort()) !== JSON.stringify(Object.entries(want).sort()) ||
+    body.memberEpoch !== c.memberEpoch
+  )
     return `${b.name}'s close() committed ${JSON.stringify(body.offsets)} at epoch ${body.memberEpoch}, not its consumed positions ${JSON.stringify(want)} at epoch ${c.memberEpoch}`;
   return undefined;
 }
@@ -100,10 +103,12 @@ function leavesCommitPhase(before: World, choice: Choice | null, b: ClientSlot, 
   const slow = inGroup ? c.cfg.slowCallbacks : c.cfg.slowAssignLost;
   const callback = inGroup ? 'onPartitionsRevoked' : 'onPartitionsLost';
   const entered = a !== null && stateOf(a) === 'releasing';
-  if (c.owned.length === 0 && entered) return `${b.name}'s close() runs a rebalance callback with nothing assigned (leaveGroup invokes none then)`;
+  if (c.owned.length === 0 && entered)
+    return `${b.name}'s close() runs a rebalance callback with nothing assigned (leaveGroup invokes none then)`;
   if (c.owned.length > 0 && slow && !entered)
     return `${b.name}'s close() released [${c.owned.join(',')}] without running its ${callback} (configured to take time)`;
-  if (c.owned.length > 0 && !slow && entered) return `${b.name}'s close() runs a slow ${callback} though that callback is configured to return at once`;
+  if (c.owned.length > 0 && !slow && entered)
+    return `${b.name}'s close() runs a slow ${callback} though that callback is configured to return at once`;
   return undefined;
 }
 
@@ -115,13 +120,18 @@ function leaving(before: World, choice: Choice | null, b: ClientSlot, a: ClientS
       return `${a.name} is LEAVING but still owns [${c.owned.join(',')}] (positions of ${Object.keys(c.positions).join(',')}): clearAssignment comes first`;
     if (c.target !== null || c.reconciling !== null)
       return `${a.name} is LEAVING with an assignment still to install (${JSON.stringify(c.target ?? c.reconciling)}): clearAssignment drops the pending target`;
-    if (c.memberEpoch > 0) return `${a.name} is LEAVING at member epoch ${c.memberEpoch} (transitionToSendingLeaveGroup sets the leave epoch first)`;
+    if (c.memberEpoch > 0)
+      return `${a.name} is LEAVING at member epoch ${c.memberEpoch} (transitionToSendingLeaveGroup sets the leave epoch first)`;
     if ('heartbeat' in c.timers) return `${a.name} is LEAVING with an interval heartbeat still scheduled (the leave heartbeat is its last)`;
   }
   if (stateOf(b) === 'leaving' || !(a === null || stateOf(a) === 'leaving')) return undefined;
   // The step entered LEAVING (or went through it to the end): the leave heartbeat.
   const c = memberCtxOf(b);
-  const inGroup = c.memberEpoch > 0 && !fencedNow(before, choice, b) && c.coordinator !== null;
+  // The coordinator as LEAVING found it: a commit's timeout or coordinator error in this very step
+  // marks it unknown (a FindCoordinator goes out), and then the leave heartbeat is skipped.
+  const known =
+    a !== null ? memberCtxOf(a).coordinator !== null : c.coordinator !== null && sentBy(after, b, 'FindCoordinator').length === 0;
+  const inGroup = c.memberEpoch > 0 && !fencedNow(before, choice, b) && known;
   const leaves = sentBy(after, b, 'ConsumerGroupHeartbeat').filter((m) => (m.body as { memberEpoch: number }).memberEpoch < 0);
   const epoch = c.cfg.instanceId === null ? LEAVE_EPOCH : STATIC_LEAVE_EPOCH;
   if (!inGroup) {

@@ -24,7 +24,8 @@ import type { ClientSlot } from '../../src/world/types.ts';
 // The leave heartbeats (epoch -1, -2) are kip848-close's and left-holds-nothing's.
 
 const isMember = (s: ClientSlot): boolean => clientFamily(s) === 'consumer' && memberCtxOf(s).cfg.protocol === 'consumer';
-const same = (xs: readonly string[] | null, ys: readonly string[] | null) => (xs === null ? ys === null : ys !== null && xs.join() === ys.join());
+const same = (xs: readonly string[] | null, ys: readonly string[] | null) =>
+  xs === null ? ys === null : ys !== null && xs.join() === ys.join();
 
 export const kip848Requests: Invariant = {
   id: 'kip848-requests',

@@ -379,7 +379,7 @@ export const catalogue: Variant[] = [
     protocols: ['consumer'],
     // The coordinator hands the partitions on while the fenced member still holds them, and the
     // answer to the early rejoin, arriving inside the callback, leaves the member unsettled.
-    breaks: ['fenced-releases-first', 'exclusive-holding', 'single-owner', 'reaches-target', 'eventually-stable'],
+    breaks: ['fenced-releases-first', 'exclusive-holding', 'single-owner', 'reaches-target', 'eventually-stable', 'kip848-callbacks'],
     explore: { members: 1, partitions: 1, slowAssignLost: true, maxDepth: 6, maxInFlight: 2 },
     // A short session timeout so that cut-off members are fenced within a short run; slow lost callbacks.
     settings: {
@@ -873,6 +873,8 @@ const consumerVariants: Variant[] = [
       'bounded-rebalance',
       // ... and can leave a member that revoked waiting for the next interval to say so.
       'heartbeat-cadence',
+      // ... and takes an epoch back while the member is inside onPartitionsLost.
+      'kip848-callbacks',
     ],
     explore: { members: 1, partitions: 1, maxDepth: 3, maxInFlight: 2 },
     consumer: {
@@ -1074,7 +1076,7 @@ const kip848OracleVariants: Variant[] = [
     description:
       'A consumer with auto-commit revokes at once instead of waiting for the commit it sent before the revocation: the next owner may start before the consumed offsets are stored.',
     protocols: ['consumer'],
-    breaks: ['commit-before-revoke'],
+    breaks: ['commit-before-revoke', 'kip848-close'],
     explore: { members: 2, partitions: 2, maxDepth: 10, maxInFlight: 3 },
     consumer: { guards: { noCommitInFlight: () => true } },
   }),
@@ -1083,7 +1085,7 @@ const kip848OracleVariants: Variant[] = [
     description:
       'A consumer commits the offsets it was assigned from (its cache of committed offsets), not the positions it has consumed up to: every handover reprocesses what it consumed.',
     protocols: ['consumer'],
-    breaks: ['application-calls'],
+    breaks: ['application-calls', 'kip848-close'],
     explore: { members: 1, partitions: 1, budgets: { process: 1, commit: 1 }, maxDepth: 6, maxInFlight: 2 },
     consumer: {
       actions: {
@@ -1204,7 +1206,7 @@ const kip848OracleVariants: Variant[] = [
     description:
       'The KIP-848 member calls itself STABLE as soon as its join heartbeat is out, at member epoch 0, before the coordinator answered (Kafka: JOINING until onHeartbeatSuccess brings an epoch and an assignment equal to the current one).',
     protocols: ['consumer'],
-    breaks: ['member-state'],
+    breaks: ['member-state', 'kip848-callbacks'],
     explore: { members: 1, partitions: 1, maxDepth: 2, maxInFlight: 1 },
     consumer: { guards: { joined: () => true } },
   }),
