@@ -96,3 +96,16 @@ export function timerKey(prefix: string, id: string): string {
   }
   return k;
 }
+
+/** The step answered this KIP-848 member's heartbeat FENCED_MEMBER_EPOCH or UNKNOWN_MEMBER_ID. */
+export function memberFencedNow(before: World, choice: Choice | null, b: ClientSlot): boolean {
+  const m = delivered(before, choice);
+  if (m?.to !== 'client' || !isProcessOf(m.body.client, b)) return false;
+  const r = m.body as { kind: string; corr: number; error: string };
+  const sent = (b.snapshot!.context as { inflight: { heartbeat?: { corr: number } } }).inflight.heartbeat;
+  return (
+    r.kind === 'ConsumerGroupHeartbeatResponse' &&
+    r.corr === sent?.corr &&
+    (r.error === 'FENCED_MEMBER_EPOCH' || r.error === 'UNKNOWN_MEMBER_ID')
+  );
+}

@@ -1,8 +1,7 @@
 import type { Invariant } from '../invariant.ts';
-import type { ConsumerResponse } from '../../models/consumer-protocol/messages.ts';
-import { delivered, sameProcesses } from '../step-facts.ts';
+import { memberFencedNow, sameProcesses } from '../step-facts.ts';
 import { memberCtxOf } from '../../src/world/consumer-view.ts';
-import { clientFamily, isProcessOf } from '../../src/world/view.ts';
+import { clientFamily } from '../../src/world/view.ts';
 import type { Choice, ClientSlot, World } from '../../src/world/types.ts';
 
 // The KIP-848 consumer's rebalance callbacks, as AbstractMembershipManager and
@@ -39,18 +38,6 @@ const isMember = (s: ClientSlot): boolean => clientFamily(s) === 'consumer' && m
 const minus = (xs: readonly string[], ys: readonly string[]) => xs.filter((x) => !ys.includes(x));
 const sameSet = (xs: readonly string[], ys: readonly string[]) => xs.length === ys.length && xs.every((x) => ys.includes(x));
 
-/** The step answered the member's heartbeat FENCED_MEMBER_EPOCH or UNKNOWN_MEMBER_ID. */
-function fencedNow(before: World, choice: Choice | null, b: ClientSlot): boolean {
-  const m = delivered(before, choice);
-  if (!m || m.to !== 'client' || !isProcessOf(m.body.client, b)) return false;
-  const r = m.body as ConsumerResponse;
-  return (
-    r.kind === 'ConsumerGroupHeartbeatResponse' &&
-    r.corr === memberCtxOf(b).inflight.heartbeat?.corr &&
-    (r.error === 'FENCED_MEMBER_EPOCH' || r.error === 'UNKNOWN_MEMBER_ID')
-  );
-}
-
 /** 1 and 2: reconciliation callbacks. */
 function reconciliation(b: ClientSlot, a: ClientSlot): string | undefined {
   const cb = memberCtxOf(b);
@@ -84,7 +71,7 @@ function lost(before: World, choice: Choice | null, b: ClientSlot, a: ClientSlot
   const ca = memberCtxOf(a);
   const from = stateOf(b);
   const to = stateOf(a);
-  if (fencedNow(before, choice, b) && !closeStates.has(from) && from !== 'stale') {
+  if (memberFencedNow(before, choice, b) && !closeStates.has(from) && from !== 'stale') {
     const slow = cb.cfg.slowAssignLost && cb.owned.length > 0;
     if (slow && to !== 'losing')
       return `${a.name} was fenced owning [${cb.owned.join(',')}] and gave them up without invoking onPartitionsLost (configured to take time)`;
@@ -96,7 +83,7 @@ function lost(before: World, choice: Choice | null, b: ClientSlot, a: ClientSlot
       return `${a.name} is inside onPartitionsLost at member epoch ${ca.memberEpoch} (transitionToFenced resets it to 0 first)`;
     if (ca.inflight.heartbeat !== undefined || 'heartbeat' in ca.timers || 'retry' in ca.timers)
       return `${a.name} is inside onPartitionsLost with a heartbeat ${ca.inflight.heartbeat ? 'in flight' : 'scheduled'} (FENCED sends none)`;
-    const was = from === 'losing' || fencedNow(before, choice, b) ? cb.owned : ca.owned;
+    const was = from === 'losing' || memberFencedNow(before, choice, b) ? cb.owned : ca.owned;
     if (!sameSet(was, ca.owned))
       return `${a.name}'s owned partitions changed from [${was.join(',')}] to [${ca.owned.join(',')}] inside onPartitionsLost (they go when it returns)`;
   }

@@ -1,6 +1,6 @@
 import type { Invariant } from '../invariant.ts';
 import { LEAVE_EPOCH, STATIC_LEAVE_EPOCH, type ConsumerResponse } from '../../models/consumer-protocol/messages.ts';
-import { delivered } from '../step-facts.ts';
+import { delivered, memberFencedNow } from '../step-facts.ts';
 import { memberCtxOf } from '../../src/world/consumer-view.ts';
 import { clientFamily, isLive, isProcessOf } from '../../src/world/view.ts';
 import type { Choice, ClientSlot, Msg, World } from '../../src/world/types.ts';
@@ -48,16 +48,6 @@ function answerTo(before: World, choice: Choice | null, b: ClientSlot): Consumer
   return m && m.to === 'client' && isProcessOf(m.body.client, b) ? (m.body as ConsumerResponse) : undefined;
 }
 
-/** The step fenced the member (its heartbeat answered FENCED_MEMBER_EPOCH or UNKNOWN_MEMBER_ID). */
-function fencedNow(before: World, choice: Choice | null, b: ClientSlot): boolean {
-  const r = answerTo(before, choice, b);
-  return (
-    r?.kind === 'ConsumerGroupHeartbeatResponse' &&
-    r.corr === memberCtxOf(b).inflight.heartbeat?.corr &&
-    (r.error === 'FENCED_MEMBER_EPOCH' || r.error === 'UNKNOWN_MEMBER_ID')
-  );
-}
-
 /** 1: the close step's commit. */
 function closeCommit(b: ClientSlot, after: World): string | undefined {
   const c = memberCtxOf(b);
@@ -99,7 +89,7 @@ function leavesCommitPhase(before: World, choice: Choice | null, b: ClientSlot, 
     return `${b.name}'s close() went on to ${a === null ? 'the end' : stateOf(a)} while its OffsetCommit was still in flight (commitSyncAllConsumed returns on its answer or timeout first)`;
   // The callback of PREPARE_LEAVING: decided by what is assigned and the epoch when leaveGroup runs.
   const c = memberCtxOf(b);
-  const inGroup = c.memberEpoch > 0 && !fencedNow(before, choice, b);
+  const inGroup = c.memberEpoch > 0 && !memberFencedNow(before, choice, b);
   const slow = inGroup ? c.cfg.slowCallbacks : c.cfg.slowAssignLost;
   const callback = inGroup ? 'onPartitionsRevoked' : 'onPartitionsLost';
   const entered = a !== null && stateOf(a) === 'releasing';
@@ -131,7 +121,7 @@ function leaving(before: World, choice: Choice | null, b: ClientSlot, a: ClientS
   // marks it unknown (a FindCoordinator goes out), and then the leave heartbeat is skipped.
   const known =
     a !== null ? memberCtxOf(a).coordinator !== null : c.coordinator !== null && sentBy(after, b, 'FindCoordinator').length === 0;
-  const inGroup = c.memberEpoch > 0 && !fencedNow(before, choice, b) && known;
+  const inGroup = c.memberEpoch > 0 && !memberFencedNow(before, choice, b) && known;
   const leaves = sentBy(after, b, 'ConsumerGroupHeartbeat').filter((m) => (m.body as { memberEpoch: number }).memberEpoch < 0);
   const epoch = c.cfg.instanceId === null ? LEAVE_EPOCH : STATIC_LEAVE_EPOCH;
   if (!inGroup) {

@@ -1,6 +1,6 @@
 import type { Invariant } from '../invariant.ts';
 import type { ConsumerGroupHeartbeatRequest } from '../../models/consumer-protocol/messages.ts';
-import { sameProcesses } from '../step-facts.ts';
+import { memberFencedNow, sameProcesses } from '../step-facts.ts';
 import { memberCtxOf } from '../../src/world/consumer-view.ts';
 import { clientFamily, isProcessOf } from '../../src/world/view.ts';
 import type { ClientSlot } from '../../src/world/types.ts';
@@ -33,7 +33,7 @@ export const kip848Requests: Invariant = {
     'A KIP-848 consumer sends heartbeats and commits only to a known coordinator, and builds each heartbeat as HeartbeatState does: every field when joining or after a failure, otherwise the subscription and owned partitions only when changed since the last heartbeat, whose record it keeps.',
   protocols: ['consumer'],
   kind: 'safety',
-  check(before, _choice, after) {
+  check(before, choice, after) {
     if (after.family !== 'consumer' || after.sent.length === 0) return undefined;
     for (const [b, a] of sameProcesses(before, after)) {
       if (!isMember(b) || !isMember(a)) continue;
@@ -48,7 +48,8 @@ export const kip848Requests: Invariant = {
       const msg = hb.body as ConsumerGroupHeartbeatRequest;
       const cb = memberCtxOf(b);
       const ca = memberCtxOf(a);
-      const full = msg.memberEpoch === 0 || cb.sendFull;
+      // A fence answered in this step resets SentFields before the rejoin heartbeat it sends.
+      const full = msg.memberEpoch === 0 || cb.sendFull || memberFencedNow(before, choice, b);
       if (full && (msg.rebalanceTimeoutMs === null || msg.topics === null || msg.owned === null))
         return `${b.name}'s ${msg.memberEpoch === 0 ? 'join' : 'first heartbeat after a failure'} left out ${msg.rebalanceTimeoutMs === null ? 'RebalanceTimeoutMs' : msg.topics === null ? 'SubscribedTopicNames' : 'TopicPartitions'} (HeartbeatState sends every field then)`;
       if (!full) {
