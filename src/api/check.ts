@@ -66,7 +66,7 @@ export interface CampaignPlan {
   /** The migration this campaign runs, if any. */
   migration?: Migration;
   /** The default check's static campaigns: two topics, so that subscriptions can change. */
-  shape?: { topics: number; partitions: number };
+  shape?: { topics: number; partitions: number; racks?: number };
   config: WorldConfig;
   label: string;
 }
@@ -122,9 +122,17 @@ export function planCampaigns(options: CheckOptions, variant: Variant | undefine
   }
   if (o.protocol === undefined && o.assignor === undefined && variant === undefined && !o.static && !o.upgrade) {
     // Static campaigns over two topics of half the partitions: a subscription change needs a
-    // second topic, and no other default campaign has one (KAFKA-12759 lives there).
+    // second topic, and no other default campaign has one (KAFKA-12759 lives there). The classic
+    // ones also with brokers on two racks (KIP-881: client.rack, replica moves; the KIP-848 server
+    // assignors ignore racks, docs/model.md "Racks").
     const shape = { topics: 2, partitions: Math.max(1, Math.ceil(o.partitions / 2)) };
-    combos.push(...combos.map((c) => ({ ...c, static: true, shape })));
+    combos.push(
+      ...combos.map((c) => ({
+        ...c,
+        static: true,
+        shape: { ...shape, ...(c.protocol !== 'consumer' && o.racks === undefined && { racks: 2 }) },
+      })),
+    );
     combos.push({ protocol: 'eager', assignor: 'range', static: false, upgrade: true });
   }
   return combos.map((c) => {

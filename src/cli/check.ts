@@ -245,15 +245,17 @@ function timerChanges(before: WorldConfig['timers'] | undefined, after: WorldCon
   return changed.length ? `; timers: ${changed.map((k) => `${k} ${before[k]} -> ${after[k]}`).join(', ')}` : '';
 }
 
-function replayCommand(opts: CheckOptions, plan: CampaignPlan, result: CampaignResult): string {
+export function replayCommand(opts: CheckOptions, plan: CampaignPlan, result: CampaignResult): string {
   const parts = [
     'npx rebalance-check check',
     // --upgrade picks its own protocols and assignors.
     ...(plan.upgrade ? [] : [`--protocol ${plan.protocol}`, `--assignor ${plan.assignor}`]),
-    `--members ${opts.members}`,
-    `--partitions ${opts.partitions}`,
+    // The campaign's own instance: the default check's static campaigns have a shape of their own.
+    `--members ${plan.config.members}`,
+    `--partitions ${Object.values(plan.config.topics)[0]}`,
   ];
-  if (opts.topics > 1) parts.push(`--topics ${opts.topics}`);
+  const topics = Object.keys(plan.config.topics).length;
+  if (topics > 1) parts.push(`--topics ${topics}`);
   if (opts.variant) parts.push(`--variant ${opts.variant}`);
   if (plan.static) parts.push('--static');
   if (plan.config.racks) parts.push(`--racks ${plan.config.racks}`);

@@ -32,8 +32,8 @@ test('the default check block lists every campaign check runs, in order, and sam
   expect(passes.map((l) => l.slice(2, l.indexOf(':')))).toEqual(labels);
   const samples: Array<[string, string[]]> = [
     [
-      'eager/range static (3 members x 2 topics x 3 partitions)',
-      ['--protocol', 'eager', '--assignor', 'range', '--static', '--topics', '2', '--partitions', '3'],
+      'eager/range static 2 racks (3 members x 2 topics x 3 partitions)',
+      ['--protocol', 'eager', '--assignor', 'range', '--static', '--topics', '2', '--partitions', '3', '--racks', '2'],
     ],
     ['consumer/uniform (3 members x 6 partitions)', ['--protocol', 'consumer', '--assignor', 'uniform']],
   ];

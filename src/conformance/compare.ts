@@ -3,10 +3,10 @@ import { fairSchedule } from '../world/quiesce.ts';
 import { noFaults } from '../world/faults.ts';
 import { buildModel, type Model } from '../world/model.ts';
 import { startFamily, type Choice, type World, type WorldConfig } from '../world/types.ts';
-import { ctxOf, isLive, isSettled, nextDeadline } from '../world/view.ts';
+import { ctxOf, inCallback, isLive, isSettled, nextDeadline } from '../world/view.ts';
 import { enabled, initialWorld, step } from '../world/world.ts';
 import type { RealRun } from './real.ts';
-import { TOPIC, type Action, type Scenario } from './scenario.ts';
+import { TOPIC, topicNames, type Action, type Scenario } from './scenario.ts';
 import { finalOwnership, type RealStep } from './trace.ts';
 
 // The same scenario in the model's world, and what differs from the real run. The model has no
@@ -40,7 +40,7 @@ export function modelConfig(s: Scenario): WorldConfig | null {
     protocol: s.protocol,
     assignor: s.assignor ?? (s.protocol === 'eager' ? 'range' : 'cooperative-sticky'),
     members: s.initial + joins,
-    topics: { [TOPIC]: s.partitions },
+    topics: Object.fromEntries(topicNames(s).map((t) => [t, s.partitions])),
     timers: {
       sessionTimeoutMs: s.timing.sessionTimeoutMs,
       heartbeatIntervalMs: s.timing.heartbeatIntervalMs,
@@ -56,6 +56,7 @@ export function modelConfig(s: Scenario): WorldConfig | null {
       cut: true,
       failover: 100,
       stall: s.steps.some((st) => st.action.kind === 'stall'),
+      slowCallbacks: s.revokeDelayMs !== undefined,
       addPartitions: Math.max(0, ...s.steps.map((st) => (st.action.kind === 'addPartitions' ? st.action.partitions - s.partitions : 0))),
     },
     autoCommit: false,
@@ -130,6 +131,8 @@ function act(walk: Walk, a: Action, joined: () => string, config: WorldConfig, m
       // A static member's process killed and started again under the same instance id.
       apply(walk, { kind: 'crash', client: a.member }, config, model);
       return apply(walk, { kind: 'start', client: a.member }, config, model);
+    case 'subscribe':
+      return apply(walk, { kind: 'subscribe', client: a.member, topics: a.topics }, config, model);
     case 'stall':
       apply(walk, { kind: 'stall', client: a.member }, config, model);
       advance(walk, a.ms, config, model);
@@ -143,6 +146,22 @@ function act(walk: Walk, a: Action, joined: () => string, config: WorldConfig, m
       advance(walk, a.downMs, config, model);
       for (const c of live) if (walk.w.clients.find((s) => s.name === c)!.cut) apply(walk, { kind: 'heal', client: c }, config, model);
       return;
+  }
+}
+
+/**
+ * Delivers messages and fires timers until `client` is inside its (slow) revoke callback, as the
+ * real run waits for the callback to start. The callback's end is a separate choice this never
+ * takes, so the client stays inside it.
+ */
+function untilRevoking(walk: Walk, client: string, config: WorldConfig, model: Model): void {
+  const revoking = () => walk.w.clients.some((c) => c.name === client && inCallback(c));
+  for (let i = 0; i < MAX_STEPS && !revoking(); i++) {
+    const choices = enabled(walk.w, config);
+    const c =
+      choices.find((x) => x.kind === 'deliver') ?? choices.find((x) => x.kind === 'metadata') ?? choices.find((x) => x.kind === 'fire');
+    if (!c) return;
+    apply(walk, c, config, model);
   }
 }
 
@@ -161,6 +180,7 @@ export function runModel(s: Scenario): Outcome | null {
   const joined = () => `c${++next}`;
   for (const st of s.steps) {
     if (st.settle) settle(walk, config, model);
+    if (st.whileRevoking) untilRevoking(walk, st.whileRevoking, config, model);
     advance(walk, st.gapMs, config, model);
     act(walk, st.action, joined, config, model);
   }

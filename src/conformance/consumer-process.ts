@@ -33,7 +33,9 @@ const send = (m: ChildMessage) => process.send?.(m);
 let seq = 0;
 let closing = false;
 const now = () => performance.timeOrigin + performance.now();
-const names = (tps: TopicPartition[]) => tps.map((tp) => `${spec.reportTopic}-${tp.partition}`).sort();
+const reportName = (topic: string) => spec.reportTopics[spec.topics.indexOf(topic)] ?? topic;
+const brokerName = (report: string) => spec.topics[spec.reportTopics.indexOf(report)] ?? report;
+const names = (tps: TopicPartition[]) => tps.map((tp) => `${reportName(tp.topic)}-${tp.partition}`).sort();
 
 const { KafkaConsumer } = requireReal('@confluentinc/kafka-javascript') as {
   KafkaConsumer: new (conf: object, topicConf: object) => KafkaConsumer;
@@ -101,6 +103,7 @@ process.on('message', (m: ParentMessage) => {
   // A stall of the poll loop is driven on the Java consumer only: this process consumes in
   // librdkafka's flowing mode, whose background thread keeps polling whatever the application does.
   if (m.type === 'stall') send({ type: 'error', message: 'stall is not supported on the librdkafka consumer' });
+  if (m.type === 'subscribe') consumer.subscribe(m.topics.map(brokerName));
   if (m.type === 'close') {
     closing = true;
     // Graceful leave: librdkafka revokes (rebalance callback), sends LeaveGroup, then closes.

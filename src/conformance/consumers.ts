@@ -40,8 +40,8 @@ function java(spec: ConsumerSpec): ConsumerHandle {
     name: spec.name,
     bootstrap: spec.bootstraps,
     group: spec.group,
-    topic: spec.topics[0],
-    report: spec.reportTopic,
+    topics: spec.topics.join(','),
+    reports: spec.reportTopics.join(','),
     protocol: spec.protocol,
     assignor: spec.assignor ?? (spec.protocol === 'eager' ? 'range' : 'cooperative-sticky'),
     sessionTimeoutMs: spec.sessionTimeoutMs,
@@ -51,6 +51,7 @@ function java(spec: ConsumerSpec): ConsumerHandle {
     requestTimeoutMs: Math.max(1000, spec.sessionTimeoutMs),
     ...(spec.instanceId ? { instance: spec.instanceId } : {}),
     ...(spec.logFile ? { log: spec.logFile } : {}),
+    ...(spec.revokeDelayMs ? { revokeDelayMs: spec.revokeDelayMs } : {}),
   };
   const proc = spawn(
     'java',
@@ -83,7 +84,7 @@ function java(spec: ConsumerSpec): ConsumerHandle {
     proc,
     send: (m) => {
       if (!proc.stdin?.writable) return;
-      proc.stdin.write(m.type === 'close' ? 'close\n' : `stall ${m.ms}\n`);
+      proc.stdin.write(m.type === 'close' ? 'close\n' : m.type === 'stall' ? `stall ${m.ms}\n` : `subscribe ${m.topics.join(',')}\n`);
     },
     onMessage: (fn) => listeners.push(fn),
   };

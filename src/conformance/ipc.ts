@@ -13,8 +13,8 @@ export interface ConsumerSpec {
   group: string;
   /** Broker-side topic names. */
   topics: string[];
-  /** Partitions are reported as `${reportTopic}-N` whatever the broker-side topic is called. */
-  reportTopic: string;
+  /** The scenario's names of `topics`, in the same order: partitions are reported as `${name}-N`. */
+  reportTopics: string[];
   protocol: RealProtocol;
   /** Classic only: partition.assignment.strategy (default range for eager, cooperative-sticky for cooperative). */
   assignor?: string;
@@ -25,9 +25,15 @@ export interface ConsumerSpec {
   maxPollIntervalMs: number;
   /** Java only: also write examples/loggers/RebalanceLog.java's log (the validate format) to this file. */
   logFile?: string;
+  /** Java only: onPartitionsRevoked (not onPartitionsLost) with partitions sleeps this long, as a slow application does. */
+  revokeDelayMs?: number;
 }
 
-export type ParentMessage = { type: 'close' } | { type: 'stall'; ms: number };
+export type ParentMessage =
+  | { type: 'close' }
+  | { type: 'stall'; ms: number }
+  /** subscribe() again with these topics (the scenario's names). */
+  | { type: 'subscribe'; topics: string[] };
 
 export type ChildMessage =
   | { type: 'ready'; t: number }

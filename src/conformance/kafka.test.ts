@@ -7,6 +7,8 @@ import { runScenario } from './conformance.ts';
 import { missingInstall } from './install.ts';
 import { missingKafka } from './kafka-install.ts';
 import { brokerTimers, defaultTiming, type Scenario } from './scenario.ts';
+import { resubscribeScenario } from './resubscribe.ts';
+import { strandedScenario } from './stranded.ts';
 import { parseLog, runToLog, validateLog } from './trace-log.ts';
 
 // A short seeded subset of `npm run conformance -- --broker kafka`: a real Apache Kafka broker
@@ -124,6 +126,41 @@ describe.skipIf(missing !== null)('real consumers on a real Kafka broker', () =>
       trace,
     ).toBe(true);
     expect(r.comparison.real.final).toHaveProperty('c1');
+  });
+
+  test('Java, cooperative static: c1 is restarted while it revokes t0-1; t0-1 stays unowned, as the model says (docs/fidelity.md)', {
+    timeout: 150_000,
+  }, async () => {
+    const r = await runScenario(strandedScenario(), { client: 'java', kafka: broker });
+    const trace = r.steps.map((s) => s.text).join('\n');
+    // The restart landed inside the slow onPartitionsRevoked([t0-1]) of the old process.
+    expect(
+      r.run.notes.filter((n) => n.includes('not seen revoking')),
+      trace,
+    ).toEqual([]);
+    expect(r.run.quiet, trace).toBe(true);
+    expect(r.comparison.real.final, trace).toEqual({ c1: ['t0-0'], c2: [] });
+    expect(r.comparison.model?.final).toEqual({ c1: ['t0-0'], c2: [] });
+    expect(
+      r.comparison.differences.filter((d) => !d.startsWith('assignments received')),
+      trace,
+    ).toEqual([]);
+  });
+
+  test('Java, eager range static over two topics: c1 restarts subscribed to t1 too and gets no share of it (KAFKA-12759), as the model says', {
+    timeout: 150_000,
+  }, async () => {
+    const r = await runScenario(resubscribeScenario(), { client: 'java', kafka: broker });
+    const trace = r.steps.map((s) => s.text).join('\n');
+    expect(r.run.quiet, trace).toBe(true);
+    // Before the restart c1 subscribed to t0 alone, so c2 had all of t1; after it, nothing moved.
+    expect(r.comparison.real.final, trace).toEqual({ c1: ['t0-0'], c2: ['t0-1', 't1-0', 't1-1'] });
+    expect(r.comparison.model?.final).toEqual({ c1: ['t0-0'], c2: ['t0-1', 't1-0', 't1-1'] });
+    const restart = r.steps.findIndex((s) => s.event.kind === 'crash');
+    expect(
+      r.steps.slice(restart).filter((s) => s.event.kind === 'revoke'),
+      trace,
+    ).toEqual([]);
   });
 
   test.skipIf(noRdkafka !== null)(

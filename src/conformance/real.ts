@@ -4,7 +4,7 @@ import type { KafkaBroker } from './broker.ts';
 import { type ConsumerHandle, startConsumer } from './consumers.ts';
 import type { ChildMessage, ConsumerSpec, RealClient } from './ipc.ts';
 import { MockCluster } from './mock.ts';
-import { BROKERS, FIRST_COORDINATOR, TOPIC, memberProtocol, type Action, type Scenario } from './scenario.ts';
+import { BROKERS, FIRST_COORDINATOR, TOPIC, memberProtocol, topicNames, type Action, type Scenario } from './scenario.ts';
 
 // Runs a scenario on real consumers (one process each: librdkafka or Apache Kafka's Java
 // client) against librdkafka's mock cluster hosted in this process or a real Kafka broker
@@ -13,7 +13,7 @@ import { BROKERS, FIRST_COORDINATOR, TOPIC, memberProtocol, type Action, type Sc
 
 export type RealEvent =
   | { t: number; member: string; kind: 'assign' | 'revoke'; partitions: string[]; lost: boolean; seq: number }
-  | { t: number; member: string; kind: 'start' | 'ready' | 'leave' | 'closed' | 'crash' | 'exit' | 'cut' | 'heal' | 'stall' }
+  | { t: number; member: string; kind: 'start' | 'ready' | 'leave' | 'closed' | 'crash' | 'exit' | 'cut' | 'heal' | 'stall' | 'subscribe' }
   | { t: number; kind: 'brokerDown' | 'brokerUp'; broker: number; coordinator: boolean }
   | { t: number; kind: 'coordinatorMove'; broker: number }
   | { t: number; kind: 'addPartitions'; partitions: number }
@@ -73,8 +73,10 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
   const client = opts.client ?? 'librdkafka';
   const kafka = opts.kafka;
   const group = `rc-${process.pid}-${++groupCounter}`;
-  // On the real broker every scenario has a topic of its own (reported under the scenario's name).
-  const topic = kafka ? `${TOPIC}-${process.pid}-${groupCounter}` : TOPIC;
+  // On the real broker every scenario has topics of its own (reported under the scenario's names).
+  const names = topicNames(scenario);
+  const brokerTopic = (name: string) => (kafka ? `${name}-${process.pid}-${groupCounter}` : name);
+  const topics = names.map(brokerTopic);
   let mock: MockCluster | null = null;
   if (kafka) {
     // KIP-848 timers are the broker's, set at its start; classic ones are each consumer's own.
@@ -83,7 +85,7 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
         `the broker runs KIP-848 sessions of ${kafka.timers.consumerSessionTimeoutMs} ms, the scenario ${timing.sessionTimeoutMs} ms`,
       );
     kafka.resetLinks();
-    await kafka.admin('create', topic, scenario.partitions);
+    for (const t of topics) await kafka.admin('create', t, scenario.partitions);
   } else {
     if (scenario.migration) throw new Error('a migration scenario needs the real broker (the mock has no mixed groups)');
     mock = new MockCluster({
@@ -92,7 +94,7 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
       consumerSessionTimeoutMs: timing.sessionTimeoutMs,
       consumerHeartbeatIntervalMs: timing.heartbeatIntervalMs,
     });
-    mock.createTopic(TOPIC, scenario.partitions);
+    for (const t of topics) mock.createTopic(t, scenario.partitions);
     mock.setCoordinator(group, FIRST_COORDINATOR);
   }
   let coordinator = FIRST_COORDINATOR;
@@ -113,8 +115,9 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
       // Consumer i reaches the real broker through its own listener and proxy (its link).
       bootstraps: kafka ? kafka.bootstrapFor(slot) : mock!.bootstraps,
       group,
-      topics: [topic],
-      reportTopic: TOPIC,
+      // Every process subscribes to all the scenario's topics when it starts (a restarted one too).
+      topics,
+      reportTopics: names,
       protocol: memberProtocol(scenario, bounced.has(name)),
       assignor: scenario.assignor,
       instanceId: scenario.static ? `${group}-${name}` : undefined,
@@ -122,6 +125,7 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
       heartbeatIntervalMs: timing.heartbeatIntervalMs,
       maxPollIntervalMs: timing.maxPollIntervalMs,
       logFile: opts.javaLogDir ? join(opts.javaLogDir, `${name}.jsonl`) : undefined,
+      revokeDelayMs: scenario.revokeDelayMs,
     };
     const handle = startConsumer(client, spec);
     const child = handle.proc;
@@ -173,6 +177,19 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
     while (nowRel() < deadline) {
       if (allReady() && allJoined() && nowRel() - Math.max(lastCallback, busyUntil) >= quietMs) return true;
       await sleep(50);
+    }
+    return false;
+  };
+
+  /** Waits until `member` enters onPartitionsRevoked with partitions, from now on. */
+  const waitRevoking = async (member: string): Promise<boolean> => {
+    const from = nowRel();
+    const deadline = from + maxWaitMs;
+    const seen = () =>
+      events.some((e) => 'member' in e && e.member === member && e.kind === 'revoke' && !e.lost && e.partitions.length > 0 && e.t >= from);
+    while (nowRel() < deadline) {
+      if (seen()) return true;
+      await sleep(20);
     }
     return false;
   };
@@ -242,6 +259,10 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
         } else children.get(a.member)?.kill(a.kind === 'cut' ? 'SIGSTOP' : 'SIGCONT');
         log({ t: nowRel(), member: a.member, kind: a.kind });
         return;
+      case 'subscribe':
+        handles.get(a.member)?.send({ type: 'subscribe', topics: a.topics });
+        log({ t: nowRel(), member: a.member, kind: 'subscribe' });
+        return;
       case 'stall':
         handles.get(a.member)?.send({ type: 'stall', ms: a.ms });
         busyUntil = nowRel() + a.ms;
@@ -249,7 +270,7 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
         return;
       case 'addPartitions':
         if (!kafka) throw new Error('adding partitions is driven on the real broker only');
-        await kafka.admin('add', topic, a.partitions);
+        await kafka.admin('add', brokerTopic(TOPIC), a.partitions);
         log({ t: nowRel(), kind: 'addPartitions', partitions: a.partitions });
         return;
       case 'brokerRestart': {
@@ -276,6 +297,8 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
     await waitReady();
     for (const s of scenario.steps) {
       if (s.settle) await waitQuiet();
+      if (s.whileRevoking && !(await waitRevoking(s.whileRevoking)))
+        notes.push(`${s.whileRevoking} was not seen revoking partitions within ${maxWaitMs} ms; the action came after`);
       await sleep(s.gapMs);
       await apply(s.action);
       // The action opens a new quiet window: its effects (a session expiring) come later.

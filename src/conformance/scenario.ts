@@ -32,7 +32,9 @@ export type Action =
   | { kind: 'stall'; member: string; ms: number }
   /** (Static membership) the process is killed and started again with the same group.instance.id. */
   | { kind: 'restart'; member: string }
-  /** (Real broker) the topic grows to `partitions` partitions. */
+  /** The consumer calls subscribe() again with these topics (the scenario's names, t0, t1, ...). */
+  | { kind: 'subscribe'; member: string; topics: string[] }
+  /** (Real broker) the topic t0 grows to `partitions` partitions. */
   | { kind: 'addPartitions'; partitions: number }
   /**
    * (Migration) the consumer closes gracefully and is started again under the same name with the
@@ -51,6 +53,11 @@ export type BrokerKind = 'mock' | 'kafka';
 export interface Step {
   /** Wait for the group to go quiet before the action (otherwise it may land mid-rebalance). */
   settle: boolean;
+  /**
+   * Then wait until this member is inside onPartitionsRevoked with partitions (needs the
+   * scenario's `revokeDelayMs`, so that the callback lasts): the action lands mid-revocation.
+   */
+  whileRevoking?: string;
   /** Then wait this long. */
   gapMs: number;
   action: Action;
@@ -67,7 +74,10 @@ export interface Scenario {
   protocol: RealProtocol;
   /** Classic only; by default range for eager and cooperative-sticky for cooperative. */
   assignor?: string;
+  /** Partitions of each topic. */
   partitions: number;
+  /** Topics t0, t1, ... (default 1); every process subscribes to all of them when it starts. */
+  topics?: number;
   /** Consumers started at time 0 (c1..cN); joins add c(N+1), ... */
   initial: number;
   steps: Step[];
@@ -75,12 +85,20 @@ export interface Scenario {
   /** Static membership: every consumer has group.instance.id = its name. */
   static?: boolean;
   /**
+   * (Java consumer, real broker) onPartitionsRevoked with partitions takes this long in every
+   * consumer; the model runs with slow revoke callbacks (`slowCallbacks`).
+   */
+  revokeDelayMs?: number;
+  /**
    * A rolling switch of group.protocol (docs/migration.md): consumers start on the classic
    * protocol (`protocol`, eager or cooperative, is the classic side) for `upgrade`, on the consumer
    * protocol for `downgrade`, and a `bounce` restarts one on the other.
    */
   migration?: 'upgrade' | 'downgrade';
 }
+
+/** The scenario's topic names: t0, t1, ... */
+export const topicNames = (s: Scenario): string[] => Array.from({ length: s.topics ?? 1 }, (_, i) => (i === 0 ? TOPIC : `t${i}`));
 
 /** The protocol a consumer runs: the scenario's, or in a migration the side it started on or bounced to. */
 export function memberProtocol(s: Scenario, bounced: boolean): RealProtocol {
@@ -106,6 +124,8 @@ export function describeAction(a: Action): string {
       return 'broker restart';
     case 'stall':
       return `stall ${a.member} ${a.ms} ms`;
+    case 'subscribe':
+      return `subscribe ${a.member} [${a.topics.join(',')}]`;
     case 'addPartitions':
       return `partitions -> ${a.partitions}`;
     case 'brokerDown':

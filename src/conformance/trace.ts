@@ -1,6 +1,6 @@
 import { partitionsOf, sortedUnique } from '../../models/types.ts';
 import type { RealEvent, RealRun } from './real.ts';
-import { describeAction, TOPIC } from './scenario.ts';
+import { describeAction, TOPIC, topicNames } from './scenario.ts';
 
 // The real run as a trace in our terms: one step per event, with every process's ownership
 // after it. Invariants on real traces read these steps.
@@ -42,6 +42,7 @@ export function describeEvent(e: RealEvent): string {
     case 'cut':
     case 'heal':
     case 'stall':
+    case 'subscribe':
       return `${e.member} ${e.kind}`;
     case 'addPartitions':
       return `partitions -> ${e.partitions}`;
@@ -192,7 +193,9 @@ export function judge(run: RealRun, steps: RealStep[] = toTrace(run)): RealJudge
     // The topic may have grown during the run (addPartitions).
     const grown = run.events.flatMap((e) => (e.kind === 'addPartitions' ? [e.partitions] : []));
     const partitions = Math.max(run.scenario.partitions, ...grown);
-    for (const p of partitionsOf({ [TOPIC]: partitions }, [TOPIC])) {
+    const names = topicNames(run.scenario);
+    const topics = Object.fromEntries(names.map((t) => [t, t === TOPIC ? partitions : run.scenario.partitions]));
+    for (const p of partitionsOf(topics, names)) {
       const o = owners.get(p) ?? [];
       if (o.length !== 1) {
         fail('stable-coverage', -1, o.length === 0 ? `${p} has no owner once quiet` : `${p} is owned by ${o.join(' and ')} once quiet`);
@@ -201,7 +204,7 @@ export function judge(run: RealRun, steps: RealStep[] = toTrace(run)): RealJudge
     }
     const live = Object.keys(last);
     for (const [m, ps] of Object.entries(last)) {
-      if (ps.length === 0 && live.length <= partitions)
+      if (ps.length === 0 && live.length <= partitions + (names.length - 1) * run.scenario.partitions)
         fail('idle-only-when-outnumbered', -1, `${m} is idle with ${live.length} consumers and ${partitions} partitions`);
     }
   }

@@ -31,8 +31,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * ready, every onPartitionsAssigned / onPartitionsRevoked / onPartitionsLost with the wall-clock
  * time, closed. It reads commands from stdin, one a line: {@code close} (graceful close: revoke,
  * LeaveGroup) and {@code stall MS} (the poll loop sleeps, as a stuck application does, so that
- * max.poll.interval.ms can expire). Partitions are reported as REPORT-N (the scenario's topic name)
- * whatever the broker-side topic is called.
+ * max.poll.interval.ms can expire), {@code subscribe T1,T2} (subscribe() again, with the
+ * scenario's topic names). With {@code revokeDelayMs=MS} onPartitionsRevoked with partitions
+ * returns only after MS. {@code topics=A,B} are the broker-side topics and {@code reports=t0,t1}
+ * the scenario's names for them: partitions are reported as t0-N whatever A is called.
  */
 public final class Driver {
   private static final Object OUT = new Object();
@@ -138,14 +140,14 @@ public final class Driver {
     }
   }
 
-  static List<String> names(Collection<TopicPartition> tps, String report) {
+  static List<String> names(Collection<TopicPartition> tps, Map<String, String> report) {
     List<String> out = new ArrayList<>();
-    for (TopicPartition tp : tps) out.add(report + "-" + tp.partition());
+    for (TopicPartition tp : tps) out.add(report.getOrDefault(tp.topic(), tp.topic()) + "-" + tp.partition());
     out.sort(null);
     return out;
   }
 
-  static void callback(String kind, Collection<TopicPartition> tps, boolean lost, double t, String report) {
+  static void callback(String kind, Collection<TopicPartition> tps, boolean lost, double t, Map<String, String> report) {
     StringBuilder ps = new StringBuilder("[");
     for (String s : names(tps, report)) ps.append(ps.length() > 1 ? "," : "").append(quote(s));
     ps.append(']');
@@ -158,7 +160,16 @@ public final class Driver {
       int eq = args[i].indexOf('=');
       o.put(args[i].substring(0, eq), args[i].substring(eq + 1));
     }
-    String report = o.get("report");
+    // Broker-side topic names and the scenario's names for them, in the same order.
+    String[] brokerTopics = o.get("topics").split(",");
+    String[] reportTopics = o.get("reports").split(",");
+    Map<String, String> report = new HashMap<>();
+    Map<String, String> brokerName = new HashMap<>();
+    for (int i = 0; i < brokerTopics.length; i++) {
+      report.put(brokerTopics[i], reportTopics[i]);
+      brokerName.put(reportTopics[i], brokerTopics[i]);
+    }
+    final long revokeDelayMs = Long.parseLong(o.getOrDefault("revokeDelayMs", "0"));
     Properties p = new Properties();
     p.put("bootstrap.servers", o.get("bootstrap"));
     p.put("group.id", o.get("group"));
@@ -211,7 +222,7 @@ public final class Driver {
       // The ready-to-paste logger of docs/validate.md (examples/loggers/RebalanceLog.java), when asked
       // for: its log of this real consumer is what `rebalance-check validate` is tested on.
       ConsumerRebalanceListener userLog = logFile == null ? null : new RebalanceLog(consumer, logFile, o.get("name") + "@" + ProcessHandle.current().pid());
-      consumer.subscribe(List.of(o.get("topic")), new ConsumerRebalanceListener() {
+      ConsumerRebalanceListener listener = new ConsumerRebalanceListener() {
         // Ownership starts when the callback is entered and ends when the revoke returns.
         @Override public void onPartitionsAssigned(Collection<TopicPartition> tps) {
           callback("assign", tps, false, now(), report);
@@ -220,17 +231,32 @@ public final class Driver {
         @Override public void onPartitionsRevoked(Collection<TopicPartition> tps) {
           if (userLog != null) userLog.onPartitionsRevoked(tps);
           callback("revoke", tps, false, now(), report);
+          // A slow application (revokeDelayMs=MS): the callback returns only after MS, so that a
+          // scenario can act while the member is still revoking.
+          if (revokeDelayMs > 0 && !tps.isEmpty()) {
+            try {
+              Thread.sleep(revokeDelayMs);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
         }
         @Override public void onPartitionsLost(Collection<TopicPartition> tps) {
           if (userLog != null) userLog.onPartitionsLost(tps);
           callback("revoke", tps, true, now(), report);
         }
-      });
+      };
+      consumer.subscribe(List.of(brokerTopics), listener);
       emit("{\"type\":\"ready\",\"t\":" + time() + "}");
       while (true) {
         String cmd = commands.peek();
         if (cmd != null && cmd.equals("close")) break;
         commands.poll();
+        if (cmd != null && cmd.startsWith("subscribe ")) {
+          List<String> topics = new ArrayList<>();
+          for (String t : cmd.substring(10).split(",")) topics.add(brokerName.getOrDefault(t, t));
+          consumer.subscribe(topics, listener);
+        }
         if (cmd != null && cmd.startsWith("stall ")) {
           emit("{\"type\":\"log\",\"message\":\"stalling the poll loop " + cmd.substring(6) + " ms\"}");
           Thread.sleep(Long.parseLong(cmd.substring(6)));

@@ -49,9 +49,12 @@ export const classicAdapter: ProtocolAdapter = {
         const known = next.drift?.formation === next.formation ? next.drift.topics : [];
         next = { ...next, drift: { formation: next.formation, topics: [...new Set([...known, ...topics])].sort() } };
       }
-      // Only partitions a process still owns (the revoking one, running on): a partition nobody
-      // ever held (added before a static leader returned, KIP-814) is stable-coverage's own case.
-      const stranded = replaced(g0, g1) ? unassigned(g1, after.topics).filter((p) => ownedByAny(after, p)) : [];
+      // Only partitions a process still owns (the revoking one, running on) or the replaced
+      // member claimed when it joined this generation (its revocation may have finished before
+      // the replacement's JoinGroup): a partition nobody ever held (added before a static leader
+      // returned, KIP-814) is stable-coverage's own case.
+      const claimed = replacedClaims(g0, g1);
+      const stranded = claimed ? unassigned(g1, after.topics).filter((p) => claimed.has(p) || ownedByAny(after, p)) : [];
       if (stranded.length > 0) {
         const known = next.stranded?.formation === next.formation ? next.stranded.partitions : [];
         next = { ...next, stranded: { formation: next.formation, partitions: [...new Set([...known, ...stranded])].sort() } };
@@ -99,13 +102,21 @@ function driftedTopics(g0: CoordinatorContext, g1: CoordinatorContext): string[]
   return [...out];
 }
 
-/** A static member was replaced in place: an instance id is held by another member id than before. */
-function replaced(g0: CoordinatorContext, g1: CoordinatorContext): boolean {
-  const was = new Map<string, string>();
-  for (const m of Object.values(g0.members)) if (m.instanceId !== null) was.set(m.instanceId, m.memberId);
-  for (const m of Object.values(g1.members))
-    if (m.instanceId !== null && was.has(m.instanceId) && was.get(m.instanceId) !== m.memberId) return true;
-  return false;
+/**
+ * When a static member was replaced in place (an instance id is held by another member id than
+ * before): the partitions the replaced members claimed as owned in their JoinGroup of this
+ * generation (KIP-429's ownedPartitions; empty for eager members). Undefined when none was.
+ */
+function replacedClaims(g0: CoordinatorContext, g1: CoordinatorContext): ReadonlySet<string> | undefined {
+  const was = new Map(Object.values(g0.members).flatMap((m) => (m.instanceId === null ? [] : [[m.instanceId, m] as const])));
+  let claims: Set<string> | undefined;
+  for (const m of Object.values(g1.members)) {
+    const old = m.instanceId === null ? undefined : was.get(m.instanceId);
+    if (old === undefined || old.memberId === m.memberId) continue;
+    claims ??= new Set();
+    for (const p of old.subscription.ownedPartitions) claims.add(p);
+  }
+  return claims;
 }
 
 /** Partitions of the members' topics that no member's stored assignment holds. */
