@@ -1,9 +1,9 @@
 import type { Invariant } from '../invariant.ts';
 import { LEAVE_EPOCH, STATIC_LEAVE_EPOCH, type ConsumerResponse } from '../../models/consumer-protocol/messages.ts';
-import { delivered, memberFencedNow } from '../step-facts.ts';
+import { consumedOffsets, delivered, memberFencedNow, sameOffsets, sentByProcess } from '../step-facts.ts';
 import { memberCtxOf } from '../../src/world/consumer-view.ts';
 import { clientFamily, isLive, isProcessOf } from '../../src/world/view.ts';
-import type { Choice, ClientSlot, Msg, World } from '../../src/world/types.ts';
+import type { Choice, ClientSlot, World } from '../../src/world/types.ts';
 
 // The KIP-848 consumer's close(), step by step, as apache/kafka's AsyncKafkaConsumer and
 // AbstractMembershipManager / ConsumerMembershipManager run it (AsyncKafkaConsumer.close,
@@ -39,9 +39,6 @@ const closeStates = new Set(['closing', 'releasing', 'leaving']);
 const stateOf = (s: ClientSlot): string => String(s.snapshot!.value);
 const isMember = (s: ClientSlot): boolean => s.snapshot !== null && clientFamily(s) === 'consumer';
 
-const sentBy = (after: World, b: ClientSlot, kind: string): Msg[] =>
-  after.sent.filter((m) => m.to === 'coordinator' && m.body.kind === kind && isProcessOf(m.body.client, b));
-
 /** The answer delivered to this process in the step, if any. */
 function answerTo(before: World, choice: Choice | null, b: ClientSlot): ConsumerResponse | undefined {
   const m = delivered(before, choice);
@@ -51,7 +48,7 @@ function answerTo(before: World, choice: Choice | null, b: ClientSlot): Consumer
 /** 1: the close step's commit. */
 function closeCommit(b: ClientSlot, after: World): string | undefined {
   const c = memberCtxOf(b);
-  const commits = sentBy(after, b, 'OffsetCommit');
+  const commits = sentByProcess(after, b, 'OffsetCommit');
   if (!c.cfg.autoCommit) {
     if (commits.length > 0) return `${b.name}'s close() sent an OffsetCommit though auto-commit is off`;
     return undefined;
@@ -65,11 +62,8 @@ function closeCommit(b: ClientSlot, after: World): string | undefined {
   if (commits.length !== 1)
     return `${b.name}'s close() with auto-commit on sent ${commits.length} OffsetCommits, not the one of commitSyncAllConsumed`;
   const body = commits[0].body as { offsets: Record<string, number>; memberEpoch: number };
-  const want = Object.fromEntries(c.owned.map((p) => [p, c.positions[p] ?? 0]));
-  if (
-    JSON.stringify(Object.entries(body.offsets).sort()) !== JSON.stringify(Object.entries(want).sort()) ||
-    body.memberEpoch !== c.memberEpoch
-  )
+  const want = consumedOffsets(c.owned, c.positions);
+  if (!sameOffsets(body.offsets, want) || body.memberEpoch !== c.memberEpoch)
     return `${b.name}'s close() committed ${JSON.stringify(body.offsets)} at epoch ${body.memberEpoch}, not its consumed positions ${JSON.stringify(want)} at epoch ${c.memberEpoch}`;
   return undefined;
 }
@@ -84,7 +78,7 @@ function ended(before: World, choice: Choice | null, b: ClientSlot, slot: 'commi
 
 /** 2 and 3: the step that leaves the commit phase (closing) for the callback or the leave. */
 function leavesCommitPhase(before: World, choice: Choice | null, b: ClientSlot, a: ClientSlot | null, after: World): string | undefined {
-  const pending = (a !== null && memberCtxOf(a).inflight.commit !== undefined) || sentBy(after, b, 'OffsetCommit').length > 0;
+  const pending = (a !== null && memberCtxOf(a).inflight.commit !== undefined) || sentByProcess(after, b, 'OffsetCommit').length > 0;
   if (pending || !ended(before, choice, b, 'commit'))
     return `${b.name}'s close() went on to ${a === null ? 'the end' : stateOf(a)} while its OffsetCommit was still in flight (commitSyncAllConsumed returns on its answer or timeout first)`;
   // The callback of PREPARE_LEAVING: decided by what is assigned and the epoch when leaveGroup runs.
@@ -120,9 +114,9 @@ function leaving(before: World, choice: Choice | null, b: ClientSlot, a: ClientS
   // The coordinator as LEAVING found it: a commit's timeout or coordinator error in this very step
   // marks it unknown (a FindCoordinator goes out), and then the leave heartbeat is skipped.
   const known =
-    a !== null ? memberCtxOf(a).coordinator !== null : c.coordinator !== null && sentBy(after, b, 'FindCoordinator').length === 0;
+    a !== null ? memberCtxOf(a).coordinator !== null : c.coordinator !== null && sentByProcess(after, b, 'FindCoordinator').length === 0;
   const inGroup = c.memberEpoch > 0 && !memberFencedNow(before, choice, b) && known;
-  const leaves = sentBy(after, b, 'ConsumerGroupHeartbeat').filter((m) => (m.body as { memberEpoch: number }).memberEpoch < 0);
+  const leaves = sentByProcess(after, b, 'ConsumerGroupHeartbeat').filter((m) => (m.body as { memberEpoch: number }).memberEpoch < 0);
   const epoch = c.cfg.instanceId === null ? LEAVE_EPOCH : STATIC_LEAVE_EPOCH;
   if (!inGroup) {
     if (leaves.length > 0) return `${b.name}'s close() sent a leave heartbeat though it is not in the group or its coordinator is unknown`;
