@@ -181,7 +181,7 @@ export function runModel(s: Scenario): Outcome | null {
   for (const st of s.steps) {
     if (st.settle) settle(walk, config, model);
     if (st.whileRevoking) untilRevoking(walk, st.whileRevoking, config, model);
-    advance(walk, st.gapMs, config, model);
+    if (!st.immediately) advance(walk, st.gapMs, config, model);
     act(walk, st.action, joined, config, model);
   }
   settle(walk, config, model);

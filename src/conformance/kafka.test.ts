@@ -8,6 +8,7 @@ import { missingInstall } from './install.ts';
 import { missingKafka } from './kafka-install.ts';
 import { brokerTimers, defaultTiming, type Scenario } from './scenario.ts';
 import { resubscribeScenario } from './resubscribe.ts';
+import { staticLeaderScenario } from './static-leader.ts';
 import { strandedScenario } from './stranded.ts';
 import { parseLog, runToLog, validateLog } from './trace-log.ts';
 
@@ -161,6 +162,16 @@ describe.skipIf(missing !== null)('real consumers on a real Kafka broker', () =>
       r.steps.slice(restart).filter((s) => s.event.kind === 'revoke'),
       trace,
     ).toEqual([]);
+  });
+
+  test('Java, eager static: a partition added just before the static leader restarts stays unowned (the gap KIP-814 leaves), as the model says', {
+    timeout: 150_000,
+  }, async () => {
+    const r = await runScenario(staticLeaderScenario('eager', 'before'), { client: 'java', kafka: broker });
+    const trace = r.steps.map((s) => s.text).join('\n');
+    expect(r.run.quiet, trace).toBe(true);
+    expect(r.comparison.real.final, trace).toEqual({ c1: ['t0-0'], c2: ['t0-1'] });
+    expect(r.comparison.model?.final).toEqual({ c1: ['t0-0'], c2: ['t0-1'] });
   });
 
   test.skipIf(noRdkafka !== null)(

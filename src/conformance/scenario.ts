@@ -58,6 +58,11 @@ export interface Step {
    * scenario's `revokeDelayMs`, so that the callback lasts): the action lands mid-revocation.
    */
   whileRevoking?: string;
+  /**
+   * The action follows the previous one at once (gapMs must be 0): the model delivers nothing and
+   * refreshes no metadata in between, as a real process killed milliseconds later has no time to.
+   */
+  immediately?: boolean;
   /** Then wait this long. */
   gapMs: number;
   action: Action;

@@ -17,9 +17,17 @@ import { brokerTimers, defaultTiming, type Scenario } from './scenario.ts';
 
 const SESSION = 15_000;
 
-export function staticLeaderScenario(protocol: 'eager' | 'cooperative'): Scenario {
+/**
+ * `after` (the KIP-814 fix at work): the restart, then the partition is added. `before` (the gap
+ * KIP-814 leaves, docs/fidelity.md): the partition is added and the leader killed at once, before
+ * its next metadata refresh, so the old process never saw the partition and the new one starts
+ * with metadata that already has it.
+ */
+export function staticLeaderScenario(protocol: 'eager' | 'cooperative', added: 'after' | 'before' = 'after'): Scenario {
+  const restart = { kind: 'restart', member: 'c1' } as const;
+  const add = { kind: 'addPartitions', partitions: 3 } as const;
   return {
-    name: `static-leader-${protocol}`,
+    name: `static-leader-${protocol}${added === 'before' ? '-added-before' : ''}`,
     protocol,
     partitions: 2,
     initial: 1,
@@ -29,8 +37,15 @@ export function staticLeaderScenario(protocol: 'eager' | 'cooperative'): Scenari
     steps: [
       // c1 alone first: it is the group's leader; c2 then joins.
       { settle: true, gapMs: 0, action: { kind: 'join' } },
-      { settle: true, gapMs: 0, action: { kind: 'restart', member: 'c1' } },
-      { settle: true, gapMs: 0, action: { kind: 'addPartitions', partitions: 3 } },
+      ...(added === 'after'
+        ? [
+            { settle: true, gapMs: 0, action: restart },
+            { settle: true, gapMs: 0, action: add },
+          ]
+        : [
+            { settle: true, gapMs: 0, action: add },
+            { settle: false, gapMs: 0, immediately: true, action: restart },
+          ]),
     ],
   };
 }
@@ -43,8 +58,13 @@ async function main(): Promise<number> {
   }
   const broker = await KafkaBroker.start(brokerTimers(defaultTiming), 2);
   try {
-    for (const protocol of ['eager', 'cooperative'] as const) {
-      const r = await runScenario(staticLeaderScenario(protocol), { client, kafka: broker });
+    for (const [protocol, added] of [
+      ['eager', 'after'],
+      ['cooperative', 'after'],
+      ['eager', 'before'],
+      ['cooperative', 'before'],
+    ] as const) {
+      const r = await runScenario(staticLeaderScenario(protocol, added), { client, kafka: broker });
       console.log(formatResult(r, true));
       const owned = Object.values(r.comparison.real.final).flat();
       console.log(
