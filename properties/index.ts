@@ -45,6 +45,8 @@ import { leaveAfterRelease } from './invariants/leave-after-release.ts';
 import { conversionKeepsOffsets } from './invariants/conversion-keeps-offsets.ts';
 import { crossProtocolOwner } from './invariants/cross-protocol-owner.ts';
 import { mixedCommitFencing } from './invariants/mixed-commit-fencing.ts';
+import { mixedGroupAnswers } from './invariants/mixed-group-answers.ts';
+import { mixedGroupType } from './invariants/mixed-group-type.ts';
 import { coordinatorRecords } from './invariants/coordinator-records.ts';
 import { requestBookkeeping } from './invariants/request-bookkeeping.ts';
 import { heartbeatCadence } from './invariants/heartbeat-cadence.ts';
@@ -136,6 +138,8 @@ export const invariants: Invariant[] = [
   conversionKeepsOffsets,
   crossProtocolOwner,
   mixedCommitFencing,
+  mixedGroupAnswers,
+  mixedGroupType,
 ];
 
 /**
@@ -156,6 +160,8 @@ export const migrationInvariants: Invariant[] = [
   conversionKeepsOffsets,
   crossProtocolOwner,
   mixedCommitFencing,
+  mixedGroupAnswers,
+  mixedGroupType,
   noNeedlessRebalance,
   stickyAssignment,
   noStarvingMember,

@@ -70,6 +70,18 @@ const broken: [string, UserAssignor, string[]][] = [
     ['sticky-no-change-no-move'],
   ],
   [
+    'sticky that cannot tell a stale claim from a current one (every generation -1)',
+    {
+      ...sticky,
+      assign: (i) =>
+        sticky.assign({
+          topics: i.topics,
+          subscriptions: Object.fromEntries(Object.entries(i.subscriptions).map(([m, s]) => [m, { ...s, generationId: -1 }])),
+        }),
+    },
+    ['sticky-newest-claim'],
+  ],
+  [
     'roundrobin claiming COOPERATIVE',
     { ...roundrobin, supportedProtocols: ['eager', 'cooperative'] },
     ['cooperative-no-direct-move', 'cooperative-in-model'],

@@ -74,6 +74,44 @@ function coverage(input: AssignInput, out: AssignOutput, allowRevoked: boolean):
   return undefined;
 }
 
+/**
+ * The partitions each member holds once conflicting claims are settled as
+ * AbstractStickyAssignor.allSubscriptionsEqual does since KAFKA-13715: a subscribed partition one
+ * member claims is its; of several claimants the one with the newest generation keeps it, and a
+ * tie for the newest invalidates it for all (partitionsWithMultiplePreviousOwners). Kafka settles
+ * three or more claimants pairwise in member order; the generated groups have at most two.
+ */
+export function validClaims(input: AssignInput): Map<string, TopicPartition[]> {
+  const valid = new Set(subscribedPartitions(input));
+  const claimants = new Map<TopicPartition, string[]>();
+  for (const [m, s] of Object.entries(input.subscriptions))
+    for (const p of s.ownedPartitions) if (valid.has(p)) claimants.set(p, [...(claimants.get(p) ?? []), m]);
+  const held = new Map<string, TopicPartition[]>();
+  for (const [p, ms] of claimants) {
+    const gen = (m: string) => input.subscriptions[m].generationId;
+    const newest = Math.max(...ms.map(gen));
+    const winners = ms.filter((m) => gen(m) === newest);
+    if (winners.length === 1) held.set(winners[0], [...(held.get(winners[0]) ?? []), p]);
+  }
+  return held;
+}
+
+/** Stickiness: every member keeps min(|held(m)|, floor(P/C)) of the partitions `held` gives it. */
+function keepsUpToFloor(input: AssignInput, out: AssignOutput, held: (m: string) => TopicPartition[], what: string): Failure | undefined {
+  const members = Object.keys(input.subscriptions);
+  const floor = Math.floor(subscribedPartitions(input).length / members.length);
+  for (const m of members) {
+    const mine = held(m);
+    const kept = mine.filter((p) => out[m].includes(p)).length;
+    if (kept < Math.min(mine.length, floor))
+      return {
+        message: `${m} (generation ${input.subscriptions[m].generationId}) keeps ${kept} of its ${mine.length} ${what}, fewer than ${Math.min(mine.length, floor)}`,
+        outputs: [{ label: 'output', output: out }],
+      };
+  }
+  return undefined;
+}
+
 const spread = (counts: number[]): number => (counts.length === 0 ? 0 : Math.max(...counts) - Math.min(...counts));
 
 export const assignorProperties: AssignorProperty[] = [
@@ -168,19 +206,27 @@ export const assignorProperties: AssignorProperty[] = [
     cases: scenarioArb(true, false).map((s) => s.input),
     check(input, assign) {
       const out = assign(input);
-      const members = Object.keys(input.subscriptions);
       const valid = new Set(subscribedPartitions(input));
-      const floor = Math.floor(valid.size / members.length);
-      for (const m of members) {
-        const owned = input.subscriptions[m].ownedPartitions.filter((p) => valid.has(p));
-        const kept = owned.filter((p) => out[m].includes(p)).length;
-        if (kept < Math.min(owned.length, floor))
-          return {
-            message: `${m} keeps ${kept} of its ${owned.length} owned partitions, fewer than ${Math.min(owned.length, floor)}`,
-            outputs: [{ label: 'output', output: out }],
-          };
-      }
-      return undefined;
+      const owned = (m: string) => input.subscriptions[m].ownedPartitions.filter((p) => valid.has(p));
+      return keepsUpToFloor(input, out, owned, 'owned partitions');
+    },
+  },
+  {
+    id: 'sticky-newest-claim',
+    statement:
+      'claimed stickiness, conflicting claims (KIP-792): with identical subscriptions, a partition two members claim is held by the claimant of the newer generation (by neither on a tie), never assigned to both, and each member keeps min(partitions it holds, floor(P/C)) of them',
+    applies: (meta) => meta.sticky === true,
+    cases: scenarioArb(true, true).map((s) => s.input),
+    check(input, assign) {
+      const out = assign(input);
+      const outputs = [{ label: 'output', output: out }];
+      const members = Object.keys(input.subscriptions);
+      const holders = new Map<TopicPartition, string[]>();
+      for (const m of members) for (const p of out[m]) holders.set(p, [...(holders.get(p) ?? []), m]);
+      const twice = [...holders].find(([, ms]) => ms.length > 1);
+      if (twice) return { message: `${twice[0]} is assigned to ${twice[1].join(' and ')}`, outputs };
+      const held = validClaims(input);
+      return keepsUpToFloor(input, out, (m) => held.get(m) ?? [], 'partitions it holds once claims are settled by generation');
     },
   },
   {

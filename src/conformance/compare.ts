@@ -62,8 +62,8 @@ export function modelConfig(s: Scenario): WorldConfig | null {
     autoCommit: false,
     static: s.static ?? false,
     upgrade: false,
-    // The real broker runs Kafka's default migration policy (broker.ts).
-    ...(s.migration ? { migration: s.migration, migrationPolicy: 'bidirectional' as const } : {}),
+    // The broker's migration policy: Kafka's default unless the scenario names one (broker.ts).
+    ...(s.migration ? { migration: s.migration, migrationPolicy: s.migrationPolicy ?? ('bidirectional' as const) } : {}),
   };
 }
 

@@ -80,6 +80,10 @@ export async function runReal(scenario: Scenario, opts: RunOptions = {}): Promis
   let mock: MockCluster | null = null;
   if (kafka) {
     // KIP-848 timers are the broker's, set at its start; classic ones are each consumer's own.
+    if (scenario.migration && (kafka.timers.migrationPolicy ?? 'bidirectional') !== (scenario.migrationPolicy ?? 'bidirectional'))
+      throw new Error(
+        `the broker runs migration policy ${kafka.timers.migrationPolicy ?? 'bidirectional'}, the scenario ${scenario.migrationPolicy ?? 'bidirectional'}`,
+      );
     if ((scenario.protocol === 'consumer' || scenario.migration) && kafka.timers.consumerSessionTimeoutMs !== timing.sessionTimeoutMs)
       throw new Error(
         `the broker runs KIP-848 sessions of ${kafka.timers.consumerSessionTimeoutMs} ms, the scenario ${timing.sessionTimeoutMs} ms`,

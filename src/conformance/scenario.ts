@@ -100,6 +100,8 @@ export interface Scenario {
    * protocol for `downgrade`, and a `bounce` restarts one on the other.
    */
   migration?: 'upgrade' | 'downgrade';
+  /** The broker's group.consumer.migration.policy for a migration (default bidirectional, Kafka's). */
+  migrationPolicy?: 'bidirectional' | 'upgrade' | 'downgrade' | 'disabled';
 }
 
 /** The scenario's topic names: t0, t1, ... */

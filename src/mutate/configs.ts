@@ -21,6 +21,8 @@ export interface Place {
   faults?: FaultSettings;
   /** An online migration (a mixed group): `protocol` and `assignor` are then the classic side's. */
   migration?: 'upgrade' | 'downgrade';
+  /** Consumers subscribe by regular expression (KIP-848: the coordinator resolves it). */
+  pattern?: boolean;
   /** enable.auto.commit, when not on (the default). */
   autoCommit?: false;
 }
@@ -115,17 +117,27 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
     );
   // The KIP-848 coordinator's decisions for classic members (a mixed group: ConsumerGroup members
   // with classicMemberMetadata) and its conversions run only while a group migrates: a downgrade
-  // (consumer -> classic) brings classic JoinGroups to the consumer group from the first bounce.
+  // (consumer -> classic) brings classic JoinGroups to the consumer group from the first bounce;
+  // an upgrade (classic -> consumer, eager/range on the classic side) converts a classic group
+  // (fromClassicGroup) and then sees its classic members leave it one by one (each bounce closes
+  // a classic consumer: a LeaveGroup to the consumer group) and heartbeat at generations the
+  // conversion and the joiners moved on.
   if (machine === 'kip848-coordinator')
-    places.push({
-      protocol: 'cooperative',
-      assignor: 'cooperative-sticky',
-      members: 2,
-      topics: 1,
-      partitions: 2,
-      static: false,
-      migration: 'downgrade',
-    });
+    places.push(
+      {
+        protocol: 'cooperative',
+        assignor: 'cooperative-sticky',
+        members: 2,
+        topics: 1,
+        partitions: 2,
+        static: false,
+        migration: 'downgrade',
+      },
+      { protocol: 'eager', assignor: 'range', members: 2, topics: 1, partitions: 2, static: false, migration: 'upgrade' },
+      // The coordinator's regex decisions (scheduling, resolving, the refresh interval) run only
+      // for members subscribed by regular expression.
+      { protocol: 'consumer', assignor: 'uniform', members: 2, topics: 1, partitions: 2, static: false, pattern: true },
+    );
   // Dynamic: members removed for missing a join phase or a SyncGroup; static: a join phase no
   // member rejoins while static members, kept until their sessions end, remain.
   if (machine === 'classic-coordinator' && protocols.includes('eager'))
@@ -145,6 +157,7 @@ export function placeConfig(p: Place, variant?: Variant): WorldConfig {
     topics: p.topics,
     static: p.static,
     ...(p.migration && { migration: p.migration }),
+    ...(p.pattern && { pattern: true }),
     variant,
     ...(p.faults ? { faults: p.faults } : {}),
   });
@@ -153,7 +166,7 @@ export function placeConfig(p: Place, variant?: Variant): WorldConfig {
 }
 
 export const placeLabel = (p: Place): string =>
-  `${p.protocol}/${p.assignor} ${p.members}x${p.topics > 1 ? `${p.topics}x` : ''}${p.partitions}${p.static ? ' static' : ''}${p.timers ? ` timers ${JSON.stringify(p.timers)}` : ''}${p.migration ? ` migration ${p.migration}` : ''}${p.faults ? ' faults: close, slow callbacks and assignor' : ''}${p.autoCommit === false ? ' auto-commit off' : ''}`;
+  `${p.protocol}/${p.assignor} ${p.members}x${p.topics > 1 ? `${p.topics}x` : ''}${p.partitions}${p.static ? ' static' : ''}${p.timers ? ` timers ${JSON.stringify(p.timers)}` : ''}${p.migration ? ` migration ${p.migration}` : ''}${p.pattern ? ' by regex' : ''}${p.faults ? ' faults: close, slow callbacks and assignor' : ''}${p.autoCommit === false ? ' auto-commit off' : ''}`;
 
 /** The assignors a client-side assignor mutant can run with: its own name, under a protocol it supports. */
 export const clientProtocols = (name: string): Protocol[] => builtinAssignors[name].supportedProtocols;

@@ -6,6 +6,7 @@ import type { Choice, Protocol, World } from '../world/types.ts';
 import { placeConfig, placeLabel, placesFor } from './configs.ts';
 import { mutantVariant, parseMutant, type Mutant } from './mutants.ts';
 import { implementations } from './machines.ts';
+import { assignorStage } from './assignor-stage.ts';
 
 // One mutant, in this thread: a budgeted `check` campaign in each of its places, then, if it
 // survived, `explore` from the smallest instance up until one reaches the mutated decision.
@@ -30,9 +31,11 @@ export type Status = 'killed' | 'survived' | 'not-reached';
 export interface Kill {
   /**
    * `check` and `explore` found an invariant violated; `crash`: the model threw; `livelock`:
-   * messages chased each other without virtual time passing; `hang`: a step never returned.
+   * messages chased each other without virtual time passing; `hang`: a step never returned;
+   * `assignor`: a client-side assignor mutant broke a property of `rebalance-check assignor`
+   * on generated groups (src/mutate/assignor-stage.ts).
    */
-  engine: 'check' | 'explore' | 'crash' | 'livelock' | 'hang';
+  engine: 'check' | 'explore' | 'crash' | 'livelock' | 'hang' | 'assignor';
   invariant: string;
   message: string;
   /** Steps of the (shrunk) counterexample; absent for a crash or hang. */
@@ -153,6 +156,19 @@ export function runMutant(id: string, budget: Budget): MutantResult {
       if (e instanceof Livelock)
         return done('killed', { engine: 'livelock', invariant: 'zero-time-livelock', message: e.message, place: label });
       return done('killed', { engine: 'crash', invariant: 'model-threw', message: message(e), place: label });
+    }
+  }
+  // A client-side assignor mutant the protocol runs left alive: the assignor alone, on generated groups.
+  const [side, name, op] = id.split('/');
+  if (side === 'assignor' && performance.now() < deadline) {
+    try {
+      const kill = assignorStage(name, op, budget.seed, (deadline - performance.now()) / 10, () => reached++);
+      if (kill) {
+        killedAt = (performance.now() - started) / 1000;
+        return done('killed', { engine: 'assignor', ...kill, place: `assignor properties (${name}, generated groups)` });
+      }
+    } catch (e) {
+      return done('killed', { engine: 'crash', invariant: 'model-threw', message: message(e), place: `assignor properties (${name})` });
     }
   }
   const before = reached;

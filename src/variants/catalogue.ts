@@ -1196,7 +1196,7 @@ const kip848OracleVariants: Variant[] = [
     description:
       'In a migration, the consumer group answers every classic JoinGroup INCONSISTENT_GROUP_PROTOCOL, even one naming the protocol its classic members share (ConsumerGroup.supportsClassicProtocols): the downgraded consumers stop for good.',
     protocols: ['cooperative'],
-    breaks: ['no-starving-member'],
+    breaks: ['no-starving-member', 'mixed-group-answers'],
     settings: { migration: 'downgrade', migrationPolicy: 'bidirectional' },
     explore: { members: 1, partitions: 1, maxDepth: 8, maxInFlight: 2 },
     coordinator: { guards: { classicProtocolUnsupported: () => true } },

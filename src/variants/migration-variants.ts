@@ -34,7 +34,7 @@ export const migrationVariants: Variant[] = [
     description:
       "A classic member's SyncGroup in a consumer group hands out its target assignment, partitions another member has not released included.",
     protocols: ['cooperative'],
-    breaks: ['cross-protocol-single-owner', 'single-owner', 'offset-handover'],
+    breaks: ['cross-protocol-single-owner', 'single-owner', 'offset-handover', 'mixed-group-answers'],
     settings: { migration: 'upgrade', migrationPolicy: 'bidirectional' },
     explore: { members: 2, partitions: 2, maxDepth: 9, maxInFlight: 3 },
     coordinator: {
@@ -70,5 +70,35 @@ export const migrationVariants: Variant[] = [
         },
       },
     },
+  }),
+  defineVariant({
+    name: 'classic-join-no-sync-timeout',
+    description:
+      "A consumer group's answer to a classic member's JoinGroup reschedules its session but starts no sync timeout (Kafka: scheduleConsumerGroupSyncTimeout with the request's rebalance timeout): a classic member that never syncs keeps its place until its session ends.",
+    protocols: ['cooperative'],
+    breaks: ['mixed-group-answers'],
+    settings: { migration: 'downgrade', migrationPolicy: 'bidirectional' },
+    explore: { members: 1, partitions: 1, maxDepth: 8, maxInFlight: 3 },
+    coordinator: {
+      actions: {
+        armClassicJoinTimers: assign(({ context, event }: { context: Ctx; event: GroupEvent }) => {
+          const m = context.members[context.round!.memberId];
+          return { timers: { ...context.timers, [`session:${m.memberId}`]: event.now + m.classic!.sessionTimeoutMs } };
+        }),
+      },
+    },
+  }),
+  defineVariant({
+    name: 'empty-group-takes-classic-join',
+    description:
+      'A classic JoinGroup to an empty consumer group joins it as a classic member instead of replacing it by a classic group (Kafka: classicGroupJoin sends only non-empty consumer groups to classicGroupJoinToConsumerGroup; an empty one is deleted and a classic group created).',
+    protocols: ['cooperative'],
+    // The consumer group of classic members it leaves behind never sees a partition added: a
+    // classic member that is not a leader does not rejoin for metadata, and its Heartbeat does
+    // not refresh the group's subscription metadata (eventually-stable, 3 x 6 seeded runs).
+    breaks: ['mixed-group-type', 'eventually-stable'],
+    settings: { migration: 'downgrade', migrationPolicy: 'bidirectional' },
+    explore: { members: 1, partitions: 1, maxDepth: 10, maxInFlight: 3 },
+    coordinator: { guards: { groupIsEmpty: () => false } },
   }),
 ];
