@@ -62,6 +62,9 @@ import { classicGroupAnswers } from './invariants/classic-group-answers.ts';
 import { initialRebalanceDelay } from './invariants/initial-rebalance-delay.ts';
 import { classicClose } from './invariants/classic-close.ts';
 import { classicCallbacks } from './invariants/classic-callbacks.ts';
+import { kip848Close } from './invariants/kip848-close.ts';
+import { kip848Callbacks } from './invariants/kip848-callbacks.ts';
+import { kip848Requests } from './invariants/kip848-requests.ts';
 
 export type { Invariant } from './invariant.ts';
 
@@ -108,6 +111,9 @@ export const invariants: Invariant[] = [
   commitBeforeRevoke,
   memberState,
   staticLeaveParks,
+  kip848Close,
+  kip848Callbacks,
+  kip848Requests,
   // Harm beyond ownership and generations (docs/oracles.md).
   noNeedlessRebalance,
   noLostPartitions,

@@ -96,3 +96,28 @@ export function timerKey(prefix: string, id: string): string {
   }
   return k;
 }
+
+/** The step answered this KIP-848 member's heartbeat FENCED_MEMBER_EPOCH or UNKNOWN_MEMBER_ID. */
+export function memberFencedNow(before: World, choice: Choice | null, b: ClientSlot): boolean {
+  const m = delivered(before, choice);
+  if (m?.to !== 'client' || !isProcessOf(m.body.client, b)) return false;
+  const r = m.body as { kind: string; corr: number; error: string };
+  const sent = (b.snapshot!.context as { inflight: { heartbeat?: { corr: number } } }).inflight.heartbeat;
+  return (
+    r.kind === 'ConsumerGroupHeartbeatResponse' &&
+    r.corr === sent?.corr &&
+    (r.error === 'FENCED_MEMBER_EPOCH' || r.error === 'UNKNOWN_MEMBER_ID')
+  );
+}
+
+/** The requests of one kind this process sent to the coordinator in the step. */
+export const sentByProcess = (after: World, b: ClientSlot, kind: string): Msg[] =>
+  after.sent.filter((m) => m.to === 'coordinator' && m.body.kind === kind && isProcessOf(m.body.client, b));
+
+/** The offsets an OffsetCommit must carry: the position of every owned partition (0 if none yet). */
+export const consumedOffsets = (owned: readonly string[], positions: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(owned.map((p) => [p, positions[p] ?? 0]));
+
+/** The committed offsets are exactly these (same partitions, same offsets). */
+export const sameOffsets = (a: Record<string, number>, b: Record<string, number>): boolean =>
+  JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());

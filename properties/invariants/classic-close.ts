@@ -1,8 +1,8 @@
 import type { Invariant } from '../invariant.ts';
 import type { ConsumerContext } from '../../models/classic/consumer-state.ts';
-import { responseTo } from '../step-facts.ts';
-import { clientFamily, ctxOf, isLive, isProcessOf } from '../../src/world/view.ts';
-import type { Choice, ClientSlot, Msg, World } from '../../src/world/types.ts';
+import { consumedOffsets, responseTo, sameOffsets, sentByProcess } from '../step-facts.ts';
+import { clientFamily, ctxOf, isLive } from '../../src/world/view.ts';
+import type { Choice, ClientSlot, World } from '../../src/world/types.ts';
 
 // The classic consumer's close(), step by step, as KafkaConsumer.close runs it (apache/kafka,
 // ConsumerCoordinator.close(timer), AbstractCoordinator.close(timer), onLeavePrepare,
@@ -39,10 +39,6 @@ const stateOf = (s: ClientSlot): string => String(s.snapshot!.value);
 const hasGeneration = (c: Ctx): boolean => c.generation >= 0 && c.memberId !== '';
 const isClassic = (s: ClientSlot): boolean => s.snapshot !== null && clientFamily(s) === 'classic';
 
-/** The requests of one kind this process sent in the step. */
-const sentBy = (after: World, b: ClientSlot, kind: string): Msg[] =>
-  after.sent.filter((m) => m.to === 'coordinator' && m.body.kind === kind && isProcessOf(m.body.client, b));
-
 /** The step ended this in-flight request: its answer delivered, or its request timer fired. */
 function ended(before: World, choice: Choice | null, b: ClientSlot, slot: 'commit' | 'leave'): boolean {
   const sent = ctxOf(b).inflight[slot];
@@ -55,7 +51,7 @@ function ended(before: World, choice: Choice | null, b: ClientSlot, slot: 'commi
 function closeCommit(choice: Choice | null, b: ClientSlot, after: World): string | undefined {
   if (choice?.kind !== 'close' || choice.client !== b.name) return undefined;
   const c = ctxOf(b);
-  const commits = sentBy(after, b, 'OffsetCommit');
+  const commits = sentByProcess(after, b, 'OffsetCommit');
   const due = stateOf(b) === 'stable' && c.cfg.autoCommit && c.owned.length > 0 && hasGeneration(c) && c.coordinator !== null;
   if (!due) {
     if (commits.length > 0)
@@ -65,11 +61,8 @@ function closeCommit(choice: Choice | null, b: ClientSlot, after: World): string
   if (commits.length !== 1)
     return `${b.name}'s close() with auto-commit on sent ${commits.length} OffsetCommits, not the one of maybeAutoCommitOffsetsSync`;
   const body = commits[0].body as { offsets: Record<string, number>; generation: number };
-  const want = Object.fromEntries(c.owned.map((p) => [p, c.positions[p] ?? 0]));
-  if (
-    JSON.stringify(Object.entries(body.offsets).sort()) !== JSON.stringify(Object.entries(want).sort()) ||
-    body.generation !== c.generation
-  )
+  const want = consumedOffsets(c.owned, c.positions);
+  if (!sameOffsets(body.offsets, want) || body.generation !== c.generation)
     return `${b.name}'s close() committed ${JSON.stringify(body.offsets)} at generation ${body.generation}, not its consumed positions ${JSON.stringify(want)} at generation ${c.generation}`;
   return undefined;
 }
@@ -83,7 +76,7 @@ function passesCommit(b: ClientSlot, a: ClientSlot | null): boolean {
 /** 2: nothing after the commit while it is in flight. */
 function waitsForCommit(before: World, choice: Choice | null, b: ClientSlot, a: ClientSlot | null, after: World): string | undefined {
   if (!passesCommit(b, a)) return undefined;
-  const pending = (a !== null && ctxOf(a).inflight.commit !== undefined) || sentBy(after, b, 'OffsetCommit').length > 0;
+  const pending = (a !== null && ctxOf(a).inflight.commit !== undefined) || sentByProcess(after, b, 'OffsetCommit').length > 0;
   if (pending || !ended(before, choice, b, 'commit'))
     return `${b.name}'s close() went on to ${a === null ? 'the end' : stateOf(a)} while its OffsetCommit was still in flight (close() waits for the commit's answer or its timeout first)`;
   return undefined;
@@ -118,7 +111,7 @@ function leavePrepare(b: ClientSlot, a: ClientSlot | null, before: World, choice
 
 /** 4: one LeaveGroup from a dynamic member, and close() waits for its answer or timeout. */
 function leaveGroup(before: World, choice: Choice | null, b: ClientSlot, a: ClientSlot | null, after: World): string | undefined {
-  const leaves = sentBy(after, b, 'LeaveGroup');
+  const leaves = sentByProcess(after, b, 'LeaveGroup');
   const intoLeave = stateOf(b) !== 'leaving' && (a === null || stateOf(a) === 'leaving');
   if (intoLeave && (a !== null || responseTo(before, choice, b) === undefined)) {
     const c = a === null ? ctxOf(b) : ctxOf(a);

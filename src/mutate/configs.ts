@@ -23,6 +23,8 @@ export interface Place {
   migration?: 'upgrade' | 'downgrade';
   /** Consumers subscribe by regular expression (KIP-848: the coordinator resolves it). */
   pattern?: boolean;
+  /** enable.auto.commit, when not on (the default). */
+  autoCommit?: false;
 }
 
 /**
@@ -102,6 +104,24 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
       static: false,
       timers: shortPoll,
     });
+  // KIP-848 member mutants get the same quiet group twice (the slow assignor is a classic leader's
+  // fault, absent there): with auto-commit on, where close() commits, and off, where it must not
+  // and where a reconciliation revokes without committing first (every other place runs with
+  // auto-commit on, so those paths would otherwise never run).
+  if (machine === 'kip848-member')
+    places.push(
+      { protocol: 'consumer', assignor: pick('consumer'), members: 3, topics: 1, partitions: 2, static: false, faults: quietClose },
+      {
+        protocol: 'consumer',
+        assignor: pick('consumer'),
+        members: 3,
+        topics: 1,
+        partitions: 2,
+        static: false,
+        faults: quietClose,
+        autoCommit: false,
+      },
+    );
   // The KIP-848 coordinator's decisions for classic members (a mixed group: ConsumerGroup members
   // with classicMemberMetadata) and its conversions run only while a group migrates: a downgrade
   // (consumer -> classic) brings classic JoinGroups to the consumer group from the first bounce;
@@ -150,11 +170,12 @@ export function placeConfig(p: Place, variant?: Variant): WorldConfig {
     variant,
     ...(p.faults ? { faults: p.faults } : {}),
   });
-  return p.timers ? { ...config, timers: { ...config.timers, ...p.timers } } : config;
+  const withAutoCommit = p.autoCommit === false ? { ...config, autoCommit: false } : config;
+  return p.timers ? { ...withAutoCommit, timers: { ...config.timers, ...p.timers } } : withAutoCommit;
 }
 
 export const placeLabel = (p: Place): string =>
-  `${p.protocol}/${p.assignor} ${p.members}x${p.topics > 1 ? `${p.topics}x` : ''}${p.partitions}${p.static ? ' static' : ''}${p.timers ? ` timers ${JSON.stringify(p.timers)}` : ''}${p.migration ? ` migration ${p.migration}` : ''}${p.pattern ? ' by regex' : ''}${p.faults ? (p.faults.offsetExpiries ? ' faults: crash, subscribe, offset cleanup' : ' faults: close, slow callbacks and assignor') : ''}`;
+  `${p.protocol}/${p.assignor} ${p.members}x${p.topics > 1 ? `${p.topics}x` : ''}${p.partitions}${p.static ? ' static' : ''}${p.timers ? ` timers ${JSON.stringify(p.timers)}` : ''}${p.migration ? ` migration ${p.migration}` : ''}${p.pattern ? ' by regex' : ''}${p.faults ? (p.faults.offsetExpiries ? ' faults: crash, subscribe, offset cleanup' : ' faults: close, slow callbacks and assignor') : ''}${p.autoCommit === false ? ' auto-commit off' : ''}`;
 
 /** The assignors a client-side assignor mutant can run with: its own name, under a protocol it supports. */
 export const clientProtocols = (name: string): Protocol[] => builtinAssignors[name].supportedProtocols;

@@ -380,7 +380,7 @@ export const catalogue: Variant[] = [
     protocols: ['consumer'],
     // The coordinator hands the partitions on while the fenced member still holds them, and the
     // answer to the early rejoin, arriving inside the callback, leaves the member unsettled.
-    breaks: ['fenced-releases-first', 'exclusive-holding', 'single-owner', 'reaches-target', 'eventually-stable'],
+    breaks: ['fenced-releases-first', 'exclusive-holding', 'single-owner', 'reaches-target', 'eventually-stable', 'kip848-callbacks'],
     explore: { members: 1, partitions: 1, slowAssignLost: true, maxDepth: 6, maxInFlight: 2 },
     // A short session timeout so that cut-off members are fenced within a short run; slow lost callbacks.
     settings: {
@@ -874,6 +874,8 @@ const consumerVariants: Variant[] = [
       'bounded-rebalance',
       // ... and can leave a member that revoked waiting for the next interval to say so.
       'heartbeat-cadence',
+      // ... and takes an epoch back while the member is inside onPartitionsLost.
+      'kip848-callbacks',
     ],
     explore: { members: 1, partitions: 1, maxDepth: 3, maxInFlight: 2 },
     consumer: {
@@ -1075,7 +1077,7 @@ const kip848OracleVariants: Variant[] = [
     description:
       'A consumer with auto-commit revokes at once instead of waiting for the commit it sent before the revocation: the next owner may start before the consumed offsets are stored.',
     protocols: ['consumer'],
-    breaks: ['commit-before-revoke'],
+    breaks: ['commit-before-revoke', 'kip848-close'],
     explore: { members: 2, partitions: 2, maxDepth: 10, maxInFlight: 3 },
     consumer: { guards: { noCommitInFlight: () => true } },
   }),
@@ -1084,7 +1086,7 @@ const kip848OracleVariants: Variant[] = [
     description:
       'A consumer commits the offsets it was assigned from (its cache of committed offsets), not the positions it has consumed up to: every handover reprocesses what it consumed.',
     protocols: ['consumer'],
-    breaks: ['application-calls'],
+    breaks: ['application-calls', 'kip848-close'],
     explore: { members: 1, partitions: 1, budgets: { process: 1, commit: 1 }, maxDepth: 6, maxInFlight: 2 },
     consumer: {
       actions: {
@@ -1205,7 +1207,7 @@ const kip848OracleVariants: Variant[] = [
     description:
       'The KIP-848 member calls itself STABLE as soon as its join heartbeat is out, at member epoch 0, before the coordinator answered (Kafka: JOINING until onHeartbeatSuccess brings an epoch and an assignment equal to the current one).',
     protocols: ['consumer'],
-    breaks: ['member-state'],
+    breaks: ['member-state', 'kip848-callbacks'],
     explore: { members: 1, partitions: 1, maxDepth: 2, maxInFlight: 1 },
     consumer: { guards: { joined: () => true } },
   }),
@@ -1217,6 +1219,40 @@ const kip848OracleVariants: Variant[] = [
     breaks: ['member-state'],
     explore: { members: 1, partitions: 1, budgets: { close: 1, commit: 1 }, maxDepth: 12, maxInFlight: 3 },
     consumer: { guards: { answersHeartbeat: ({ event }: { event: MemberEvent }) => event.type === 'RESPONSE' } as never },
+  }),
+  defineVariant({
+    name: 'close-skips-revoke-callback',
+    description:
+      "close() on a KIP-848 member releases its partitions and leaves without invoking onPartitionsRevoked (Kafka: leaveGroup's PREPARE_LEAVING runs it for what is assigned, invokeOnPartitionsRevokedOrLostToReleaseAssignment): an application that commits or flushes state in the callback loses that work on every shutdown.",
+    protocols: ['consumer'],
+    breaks: ['kip848-close'],
+    explore: { members: 1, partitions: 1, slowCallbacks: true, budgets: { close: 1 }, maxDepth: 8, maxInFlight: 2 },
+    settings: { faults: { ...noFaults, leave: true, slowCallbacks: true } },
+    consumer: { guards: { slowRelease: () => false } },
+  }),
+  defineVariant({
+    name: 'revoke-callback-skipped',
+    description:
+      'A KIP-848 member gives up the partitions a new assignment revokes without invoking onPartitionsRevoked (Kafka: revokeAndAssign runs it for a non-empty revoked set before the assignment changes): the application never learns that it must stop and commit.',
+    protocols: ['consumer'],
+    breaks: ['kip848-callbacks'],
+    explore: { members: 2, partitions: 1, slowCallbacks: true, budgets: {}, maxDepth: 10, maxInFlight: 2 },
+    settings: { faults: { ...noFaults, leave: true, slowCallbacks: true } },
+    consumer: { guards: { revokesWithSlowCallback: () => false } },
+  }),
+  defineVariant({
+    name: 'commit-before-lookup',
+    description:
+      'A KIP-848 consumer sends its offset commit while it is still looking its coordinator up, to no known broker (Kafka: CommitRequestManager.poll sends nothing until FindCoordinator is answered): the commit goes nowhere or to a broker that no longer coordinates the group.',
+    protocols: ['consumer'],
+    breaks: ['kip848-requests'],
+    explore: { members: 1, partitions: 1, budgets: { failover: 1, commit: 1 }, maxDepth: 12, maxInFlight: 2 },
+    consumer: {
+      guards: {
+        canCommitInGroup: ({ context }: { context: MemberContext }) =>
+          context.owned.length > 0 && context.inflight.commit === undefined && !context.stalled && context.memberEpoch > 0,
+      } as never,
+    },
   }),
 ];
 
