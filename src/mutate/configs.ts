@@ -128,8 +128,10 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
   // an upgrade (classic -> consumer, eager/range on the classic side) converts a classic group
   // (fromClassicGroup) and then sees its classic members leave it one by one (each bounce closes
   // a classic consumer: a LeaveGroup to the consumer group) and heartbeat at generations the
-  // conversion and the joiners moved on.
-  if (machine === 'kip848-coordinator')
+  // conversion and the joiners moved on. The classic coordinator's side of the same steps (a
+  // joining ConsumerGroupHeartbeat to a classic group, the upgrade policy, the conversion and the
+  // consumer group handed back to it) runs there too.
+  if (machine === 'kip848-coordinator' || machine === 'classic-coordinator')
     places.push(
       {
         protocol: 'cooperative',
@@ -141,6 +143,9 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
         migration: 'downgrade',
       },
       { protocol: 'eager', assignor: 'range', members: 2, topics: 1, partitions: 2, static: false, migration: 'upgrade' },
+    );
+  if (machine === 'kip848-coordinator')
+    places.push(
       // The coordinator's regex decisions (scheduling, resolving, the refresh interval) run only
       // for members subscribed by regular expression.
       { protocol: 'consumer', assignor: 'uniform', members: 2, topics: 1, partitions: 2, static: false, pattern: true },

@@ -97,14 +97,15 @@ const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).spl
 
 /**
  * A mixed group runs both coordinator machines, and a variant's coordinator overrides reach both:
- * a KIP-848 coordinator decision whose name the classic coordinator also has (isTimer,
- * storeCommit) would be mutated there too, so it is not run in a migration place.
+ * a coordinator decision whose name the other coordinator also has (isTimer, storeCommit) would
+ * be mutated there too, so it is not run in a migration place.
  */
 function shared(id: string): boolean {
   const [machine, name] = id.split('/');
-  if (machine !== 'kip848-coordinator') return false;
-  const classic = implementations('classic-coordinator');
-  return name in classic.guards || name in classic.actions;
+  const other = machine === 'kip848-coordinator' ? 'classic-coordinator' : machine === 'classic-coordinator' ? 'kip848-coordinator' : null;
+  if (other === null) return false;
+  const impl = implementations(other);
+  return name in impl.guards || name in impl.actions;
 }
 
 export function runMutant(id: string, budget: Budget): MutantResult {
