@@ -20,6 +20,32 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   return { scenario, run, steps, judgement: judge(run, steps), comparison: compare(run, steps) };
 }
 
+/** Whether `partition` ends owned, on the real broker and in the model: the one line a finding script prints. */
+export function ownership(r: ScenarioResult, partition: string): string {
+  const owned = (final: Record<string, string[]> | undefined) =>
+    Object.values(final ?? {})
+      .flat()
+      .includes(partition)
+      ? 'owned'
+      : 'UNOWNED';
+  return `  real: ${partition} ${owned(r.comparison.real.final)}; model: ${partition} ${owned(r.comparison.model?.final)}`;
+}
+
+/**
+ * The entry of a finding script (`npm run conformance:NAME`): run `main` when the file is the
+ * process's entry, exit with its code; anything thrown is one line naming the script, exit 2.
+ */
+export function runConformanceScript(moduleUrl: string, name: string, main: () => Promise<number>): void {
+  if (moduleUrl !== `file://${process.argv[1]}`) return;
+  main().then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+      process.exit(2);
+    },
+  );
+}
+
 export const invariantsOf = (s: Scenario) => realInvariants.filter((i) => i.protocols.includes(s.protocol));
 
 /** The result in a few lines: verdict, scenario, invariants, zombies, differences. */

@@ -1,5 +1,5 @@
 import { KafkaBroker } from './broker.ts';
-import { formatResult, runScenario, type ScenarioResult } from './conformance.ts';
+import { formatResult, ownership, runConformanceScript, runScenario, type ScenarioResult } from './conformance.ts';
 import type { RealClient } from './ipc.ts';
 import type { RunOptions } from './real.ts';
 import { brokerTimers, type Scenario, type Timing } from './scenario.ts';
@@ -114,27 +114,11 @@ async function main(): Promise<number> {
     const s = classicMembersAddedPartitionScenario();
     const r = await runScenario(s, { quietMs: 45_000, maxWaitMs: 120_000, client: 'java', kafka: upgradeOnly });
     console.log(formatResult(r, true));
-    const owned = Object.values(r.comparison.real.final).flat().includes('t0-2');
-    console.log(
-      `  real: t0-2 ${owned ? 'owned' : 'UNOWNED'}; model: t0-2 ${
-        Object.values(r.comparison.model?.final ?? {})
-          .flat()
-          .includes('t0-2')
-          ? 'owned'
-          : 'UNOWNED'
-      }`,
-    );
+    console.log(ownership(r, 't0-2'));
   } finally {
     await upgradeOnly.stop();
   }
   return 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`)
-  main().then(
-    (code) => process.exit(code),
-    (e) => {
-      console.error(`conformance:migration: ${e instanceof Error ? e.message : String(e)}`);
-      process.exit(2);
-    },
-  );
+runConformanceScript(import.meta.url, 'conformance:migration', main);

@@ -1,5 +1,5 @@
 import { KafkaBroker } from './broker.ts';
-import { formatResult, runScenario } from './conformance.ts';
+import { formatResult, runConformanceScript, runScenario } from './conformance.ts';
 import { brokerTimers, defaultTiming, type Scenario } from './scenario.ts';
 
 // KAFKA-12759 (docs/fidelity.md, "A static member resubscribed in Stable"): a static group over
@@ -46,11 +46,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`)
-  main().then(
-    (code) => process.exit(code),
-    (e) => {
-      console.error(`resubscribe: ${e instanceof Error ? e.message : String(e)}`);
-      process.exit(2);
-    },
-  );
+runConformanceScript(import.meta.url, 'resubscribe', main);

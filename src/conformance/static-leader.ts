@@ -1,5 +1,5 @@
 import { KafkaBroker } from './broker.ts';
-import { formatResult, runScenario } from './conformance.ts';
+import { formatResult, ownership, runConformanceScript, runScenario } from './conformance.ts';
 import type { RealClient } from './ipc.ts';
 import { brokerTimers, defaultTiming, type Scenario } from './scenario.ts';
 
@@ -66,16 +66,7 @@ async function main(): Promise<number> {
     ] as const) {
       const r = await runScenario(staticLeaderScenario(protocol, added), { client, kafka: broker });
       console.log(formatResult(r, true));
-      const owned = Object.values(r.comparison.real.final).flat();
-      console.log(
-        `  real: t0-2 ${owned.includes('t0-2') ? 'owned' : 'UNOWNED'}; model: t0-2 ${
-          Object.values(r.comparison.model?.final ?? {})
-            .flat()
-            .includes('t0-2')
-            ? 'owned'
-            : 'UNOWNED'
-        }`,
-      );
+      console.log(ownership(r, 't0-2'));
     }
   } finally {
     await broker.stop();
@@ -83,11 +74,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`)
-  main().then(
-    (code) => process.exit(code),
-    (e) => {
-      console.error(`static-leader: ${e instanceof Error ? e.message : String(e)}`);
-      process.exit(2);
-    },
-  );
+runConformanceScript(import.meta.url, 'static-leader', main);

@@ -1,5 +1,5 @@
 import { KafkaBroker } from './broker.ts';
-import { formatResult, runScenario } from './conformance.ts';
+import { formatResult, ownership, runConformanceScript, runScenario } from './conformance.ts';
 import { brokerTimers, defaultTiming, type Scenario } from './scenario.ts';
 
 // The stranded-revocation question (docs/fidelity.md, "A static member restarted while it
@@ -41,24 +41,11 @@ async function main(): Promise<number> {
     // second) and the leader's metadata check have all had their chance to notice.
     const r = await runScenario(strandedScenario(), { client: 'java', kafka: broker, quietMs: 3 * SESSION });
     console.log(formatResult(r, true));
-    const owns = (final: Record<string, string[]> | undefined) =>
-      Object.values(final ?? {})
-        .flat()
-        .includes('t0-1')
-        ? 'owned'
-        : 'UNOWNED';
-    console.log(`  real: t0-1 ${owns(r.comparison.real.final)}; model: t0-1 ${owns(r.comparison.model?.final)}`);
+    console.log(ownership(r, 't0-1'));
   } finally {
     await broker.stop();
   }
   return 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`)
-  main().then(
-    (code) => process.exit(code),
-    (e) => {
-      console.error(`stranded: ${e instanceof Error ? e.message : String(e)}`);
-      process.exit(2);
-    },
-  );
+runConformanceScript(import.meta.url, 'stranded', main);
