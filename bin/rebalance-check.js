@@ -11,7 +11,8 @@ process.stdout.on('error', (e) => {
   throw e;
 });
 const sources = new URL('../src/cli/main.ts', import.meta.url);
-const inCheckout = existsSync(sources);
+// REBALANCE_CHECK_FROM=dist runs the built JavaScript in a checkout too (the tests do, after `npm test`'s build).
+const inCheckout = existsSync(sources) && process.env.REBALANCE_CHECK_FROM !== 'dist';
 if (inCheckout) {
   const { register } = await import('tsx/esm/api');
   register();

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { runCli } from './cli-for-tests.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,13 +7,7 @@ import { describe, expect, test } from 'vitest';
 // `rebalance-check assignor <file>` as a user meets it: findings exit 1 with a shrunk
 // counterexample, a file that cannot be checked exits 2 with one line.
 
-const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, ['bin/rebalance-check.js', 'assignor', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const cli = (...args: string[]) => runCli(['assignor', ...args]);
 const noStack = (s: string) => expect(s).not.toMatch(/\bat .*\.(ts|js|mjs):\d+/);
 
 test('the broken example is caught with a minimal counterexample: one partition, two members, exit 1', () => {

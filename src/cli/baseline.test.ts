@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { runCli } from './cli-for-tests.ts';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,10 +8,7 @@ import { expect, test } from 'vitest';
 // designs (runs are seeded), and a planted regression (the design replaced by a variant that
 // revokes everything, under the same name) is caught with exit 1 and named.
 
-const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, ['bin/rebalance-check.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const cli = (...args: string[]) => runCli(args);
 
 test('--update-baseline writes the figures; the same designs meet them exactly; a planted regression fails naming the figure', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rebalance-check-baseline-'));

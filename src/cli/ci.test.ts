@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { runCli } from './cli-for-tests.ts';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,10 +7,7 @@ import { expect, test } from 'vitest';
 
 // The CI options on the command line: --require-goals, --reporter junit|github, --quantities.
 
-const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, ['bin/rebalance-check.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const cli = (...args: string[]) => runCli(args);
 
 function validJunit(file: string): string {
   const xml = readFileSync(file, 'utf8');

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { runCli } from './cli-for-tests.ts';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,10 +7,7 @@ import { describe, expect, test } from 'vitest';
 // The command line as a user meets it: exit codes, one-line errors, and a replay
 // command that reproduces the failure it was printed for.
 
-const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, ['bin/rebalance-check.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const cli = (...args: string[]) => runCli(args);
 
 describe('bad usage exits 2 with one line naming the problem', () => {
   test.each([

@@ -1,14 +1,11 @@
-import { spawnSync } from 'node:child_process';
+import { runCli } from './cli-for-tests.ts';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { compareScenarios } from '../compare/scenarios/index.ts';
 
-const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, ['bin/rebalance-check.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const cli = (...args: string[]) => runCli(args);
 
 test('compare prints a table for every built-in scenario and writes self-contained HTML pages', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rebalance-check-compare-'));

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { runCli } from './cli-for-tests.ts';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,10 +6,7 @@ import { expect, test } from 'vitest';
 
 // `explore` as a user meets it: the summary, a counterexample that replays, one-line errors.
 
-const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, ['bin/rebalance-check.js', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const cli = (...args: string[]) => runCli(args);
 
 test('a correct small instance: exit 0 and the summary', () => {
   const r = cli(

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { repo } from './user-project-for-tests.ts';
+import { cliEnv, repo } from './cli-for-tests.ts';
 
 // Ctrl-C: the supervisor (src/cli/supervise.ts) stops the search as a --max-time deadline does;
 // the command prints what it did and exits 130.
@@ -10,7 +10,7 @@ import { repo } from './user-project-for-tests.ts';
 function interrupted(args: string[], started: RegExp, delayMs = 500): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [join(repo, 'bin/rebalance-check.js'), ...args], {
-      env: { ...process.env, NO_COLOR: '1' },
+      env: cliEnv(),
     });
     let out = '';
     let err = '';

@@ -1,13 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { runCli } from './cli-for-tests.ts';
 import { expect, test } from 'vitest';
 
 // The command line's manners: help without arguments, suggestions for typos on one line, the
 // exit codes in every help text, colours off on request.
 
-const cli = (args: string[], env: Record<string, string> = { NO_COLOR: '1' }) => {
-  const r = spawnSync(process.execPath, ['bin/rebalance-check.js', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const cli = (args: string[], env: Record<string, string> = { NO_COLOR: '1' }) => runCli(args, { env });
 
 test('no arguments: the overview with every command and the exit codes, exit 0', () => {
   const r = cli([]);

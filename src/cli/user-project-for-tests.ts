@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { repo, runCli } from './cli-for-tests.ts';
 
-/** The repository root. */
-export const repo = resolve(import.meta.dirname, '../..');
+export { repo };
 
 /**
  * A user's own project with rebalance-check installed (a symlink stands in for `npm install`),
@@ -14,13 +13,6 @@ export function userProject(name: string) {
   const project = mkdtempSync(join(tmpdir(), `rebalance-check-${name}-`));
   mkdirSync(join(project, 'node_modules'));
   symlinkSync(repo, join(project, 'node_modules', 'rebalance-check'));
-  const cli = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [join(repo, 'bin/rebalance-check.js'), ...args], {
-      cwd: project,
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    return { code: r.status, out: r.stdout, err: r.stderr };
-  };
+  const cli = (...args: string[]) => runCli(args, { cwd: project });
   return { project, cli };
 }
