@@ -19,6 +19,9 @@ test('an unrecorded survivor makes mutate exit 1 naming it; recorded with a reas
   expect(planted.code).toBe(1);
   expect(planted.err).toContain(`not recorded in ${empty}: ${survivor}`);
   expect(planted.out).toContain('UNRECORDED');
+  // Said on stderr as soon as it is known, then the progress line (plain lines off a terminal).
+  expect(planted.err).toMatch(new RegExp(`unrecorded survivor: (survived|not-reached) ${survivor}`));
+  expect(planted.err).toMatch(/mutants: 1\/1 \(killed 0, survived \d, not reached \d\)/);
 
   const recorded = join(project, 'recorded.json');
   writeFileSync(recorded, JSON.stringify({ [survivor]: { kind: 'needs-oracle', reason: 'no invariant asks that owners make progress' } }));

@@ -72,18 +72,19 @@ async function runMutate(opts: MutateOptions): Promise<number> {
     .filter(Boolean);
   const shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
   // Read first: a bad survivors file is reported before any mutant runs, --list included.
-  loadSurvivors(opts.survivors);
+  const recorded = loadSurvivors(opts.survivors);
   if (opts.list) {
     for (const m of chosenMutants(only, shard)) console.log(`${m.id}  ${pc.dim(m.description)}`);
     return 0;
   }
   const budget = { runs: opts.runs, exploreStates: opts.states, maxSeconds: opts.maxSeconds, maxSteps: opts.maxSteps, seed: opts.seed };
-  const tty = process.stderr.isTTY && !opts.json;
+  const tty = process.stderr.isTTY === true;
   const started = performance.now();
+  const progress = mutateProgress(tty, started);
   // Ctrl-C: the mutants running are stopped, and the table is that of the mutants that finished (exit 130).
   const stop = new AbortController();
   const onInterrupt = () => {
-    if (tty) process.stderr.write('\r\x1b[K');
+    progress.clear();
     process.stderr.write('rebalance-check: interrupted: reporting the mutants that finished\n');
     stop.abort();
   };
@@ -98,12 +99,16 @@ async function runMutate(opts: MutateOptions): Promise<number> {
     onResult: (r, done, total) => {
       // With --json, --verbose goes to stderr so that stdout stays one JSON document.
       if (opts.verbose) (opts.json ? console.error : console.log)(r.status === 'killed' ? pc.dim(killLine(r)) : killLine(r));
-      else if (tty)
-        process.stderr.write(`\r${pc.dim(`mutants: ${done}/${total}, ${Math.round((performance.now() - started) / 1000)} s`)}\x1b[K`);
+      // An unrecorded survivor is said at once (it will make the run exit 1), not only at the end.
+      else if (r.status !== 'killed' && !recorded[r.id]) {
+        progress.clear();
+        process.stderr.write(`${pc.red('unrecorded survivor')}: ${killLine(r)}\n`);
+      }
+      if (!opts.verbose) progress.tick(r, done, total);
     },
   }).finally(() => process.off('SIGINT', onInterrupt));
   const { results, records, unrecorded: missing } = report;
-  if (tty) process.stderr.write('\r\x1b[K');
+  progress.clear();
   const seconds = (performance.now() - started) / 1000;
   if (opts.json)
     console.log(
@@ -129,4 +134,34 @@ async function runMutate(opts: MutateOptions): Promise<number> {
     return 1;
   }
   return 0;
+}
+
+/**
+ * The progress of a mutation run on stderr (stdout stays the table or the JSON document): in place
+ * on a terminal after every mutant, a plain line every ten seconds otherwise (CI logs), with the
+ * outcomes so far and the time left at the rate so far.
+ */
+function mutateProgress(tty: boolean, started: number) {
+  const counts = { killed: 0, survived: 0, 'not-reached': 0 };
+  let lastLine = started;
+  let shown = false;
+  return {
+    tick(r: { status: keyof typeof counts }, done: number, total: number) {
+      counts[r.status]++;
+      const now = performance.now();
+      if (!tty && now - lastLine < 10_000 && done < total) return;
+      lastLine = now;
+      const secs = (now - started) / 1000;
+      const left = done < total ? `, about ${Math.round((secs / done) * (total - done))} s left` : '';
+      const line = `mutants: ${done}/${total} (killed ${counts.killed}, survived ${counts.survived}, not reached ${counts['not-reached']}), ${Math.round(secs)} s${left}`;
+      if (tty) {
+        process.stderr.write(`\r${pc.dim(line)}\x1b[K`);
+        shown = true;
+      } else process.stderr.write(`${line}\n`);
+    },
+    clear() {
+      if (shown) process.stderr.write('\r\x1b[K');
+      shown = false;
+    },
+  };
 }

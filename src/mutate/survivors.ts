@@ -1,4 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { UsageError } from '../core/errors.ts';
 import type { MutantResult } from './run-mutant.ts';
@@ -25,7 +27,17 @@ const file = z.record(z.string(), entry);
 export type SurvivorRecord = z.infer<typeof entry>;
 export type SurvivorRecords = Record<string, SurvivorRecord>;
 
-export const defaultSurvivorsFile = 'mutants/survivors.json';
+/**
+ * The project's own record of the built-in models' survivors (mutants/survivors.json at the
+ * package root), found from this module in the sources and in dist/ alike, so that `mutate` run
+ * from any directory reads it: the mutants are always the built-in models'.
+ */
+export const defaultSurvivorsFile = (() => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [resolve(here, '../../mutants/survivors.json'), resolve(here, '../../../mutants/survivors.json')];
+  const found = candidates.find((p) => existsSync(p)) ?? candidates[0];
+  return relative(process.cwd(), found) || found;
+})();
 
 /** The records of a file (none if it does not exist); a malformed file is a usage error naming the problem. */
 export function loadSurvivors(path: string): SurvivorRecords {
