@@ -18,7 +18,11 @@ test('the replay command of a default static campaign names its own topics and p
     liveness: true,
     shrinkInstance: true,
   };
-  const cmd = replayCommand({ ...opts, out: 'counterexamples', save: false, timeLimit: 0 }, plan!, { runs: 1, steps: 1, seed: 7 } as never);
+  const cmd = replayCommand({ ...opts, out: 'counterexamples', save: false, timeLimit: 0, jobs: 1 }, plan!, {
+    runs: 1,
+    steps: 1,
+    seed: 7,
+  } as never);
   expect(cmd).toContain('--topics 2');
   expect(cmd).toContain('--partitions 3');
   expect(cmd).toContain('--static');

@@ -24,6 +24,8 @@ export default defineVariant({
 test('a guard that throws: check and explore print one line naming the variant, the guard and the state, exit 2', () => {
   for (const args of [
     ['check', '--variant', './throws.ts', '--protocol', 'eager', '--assignor', 'range', '--runs', '200', '--no-save'],
+    // Every eager assignor, on two campaign workers (check --jobs).
+    ['check', '--variant', './throws.ts', '--protocol', 'eager', '--runs', '200', '--no-save', '--jobs', '2'],
     [
       'explore',
       '--variant',
@@ -128,6 +130,12 @@ export default defineVariant({
   const guard = cli('check', '--variant', './guard-loops.ts', ...small);
   expect(guard.code, guard.err).toBe(2);
   expect(guard.err).toBe(
+    'rebalance-check: variant guard-loops: coordinator guard "needsMemberId" did not return within 0.5 s (--time-limit; wall-clock): stopped\n',
+  );
+  // On a campaign worker (check --jobs): the watchdog reaches it too.
+  const guardJobs = cli('check', '--variant', './guard-loops.ts', '--protocol', 'eager', '--time-limit', '0.5', '--no-save', '--jobs', '2');
+  expect(guardJobs.code, guardJobs.err).toBe(2);
+  expect(guardJobs.err).toBe(
     'rebalance-check: variant guard-loops: coordinator guard "needsMemberId" did not return within 0.5 s (--time-limit; wall-clock): stopped\n',
   );
   const assignor = cli('explore', '--variant', './assignor-loops.ts', '--members', '3', '--partitions', '1', ...small);
