@@ -10,6 +10,7 @@ import { anchors } from './anchors.ts';
 import { runMutation } from '../mutate/mutate.ts';
 import { defaultBudget } from '../mutate/run-mutant.ts';
 import { figures, scores, targetLines } from '../mutate/score.ts';
+import { benchJobs } from './check-jobs.ts';
 import { defaultSurvivorsFile, loadSurvivors } from '../mutate/survivors.ts';
 
 // npm run bench: runs/s and steps/s of the random runner on 3 members x 6 partitions,
@@ -90,6 +91,7 @@ target(
   worst >= 1000,
   `slowest campaign ${fmt(worst).trim()} runs/s`,
 );
+if (process.env.BENCH_JOBS !== '0') benchJobs(Number(process.env.BENCH_JOBS_RUNS ?? 300));
 
 // Exhaustive exploration on the 3-member cooperative instance (3 partitions, one crash and one
 // restart). Two searches:
