@@ -12,7 +12,7 @@ const rates = (s: string) => s.replace(/\([\d,]+ runs\/s\)/g, '(_ runs/s)').repl
 test('a failing variant: --jobs 2 prints and saves what --jobs 1 does, and stops at the same campaign', () => {
   const runs = [1, 2].map((jobs) => {
     const cwd = mkdtempSync(join(tmpdir(), `rebalance-check-jobs${jobs}-`));
-    const r = runCli(['check', '--protocol', 'eager', '--variant', 'eager-no-revoke', '--runs', '40', '--jobs', String(jobs)], { cwd });
+    const r = runCli(['check', '--protocol', 'eager', '--variant', 'eager-no-revoke', '--runs', '10', '--jobs', String(jobs)], { cwd });
     return { ...r, files: readdirSync(join(cwd, 'counterexamples')) };
   });
   expect(runs[0].code).toBe(1);
@@ -25,7 +25,7 @@ test('a failing variant: --jobs 2 prints and saves what --jobs 1 does, and stops
 });
 
 test('passing campaigns: --jobs 3 gives the JSON report of --jobs 1', () => {
-  const args = ['check', '--protocol', 'eager', '--runs', '25', '--no-save', '--json'];
+  const args = ['check', '--protocol', 'eager', '--runs', '10', '--no-save', '--json'];
   const one = runCli([...args, '--jobs', '1']);
   const three = runCli([...args, '--jobs', '3']);
   expect(one.code).toBe(0);
