@@ -1,4 +1,4 @@
-// KAFKA-10284 (Kafka 2.3 to 2.6, fixed in 2.6.1 and 2.7): a static member restarted within its
+// KAFKA-10284 (fixed by pull request 9270, October 2020): a static member restarted within its
 // session timeout takes its old place under a new member id without a rebalance (KIP-345), but
 // the coordinator did not write the changed membership to the log. After a coordinator failover
 // the group was loaded with the old member id for the instance: the running member's requests

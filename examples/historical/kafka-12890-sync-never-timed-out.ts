@@ -1,5 +1,5 @@
-// KAFKA-12890 (Kafka 2.6 to 2.8.0, fixed in 2.8.1 and 3.0): a group stuck in CompletingRebalance.
-// Since Kafka 2.6 members may heartbeat while the group is CompletingRebalance; each heartbeat
+// KAFKA-12890 (fixed by pull requests 10863 and 10895, 2021): a group stuck in CompletingRebalance.
+// Since pull request 8834 members may heartbeat while the group is CompletingRebalance; each heartbeat
 // completed the DelayedHeartbeat that was the only watch on a member that never sends its
 // SyncGroup, so when one never came the group waited for it forever. The fix added a pending-sync
 // timer: every member must send SyncGroup within the rebalance timeout of the group entering

@@ -1,4 +1,4 @@
-// KAFKA-12984 (Kafka 2.4 to 2.8, fixed in 2.8.1 and 3.0): the CooperativeStickyAssignor did not
+// KAFKA-12984 (fixed by pull request 10985, July 2021): the CooperativeStickyAssignor did not
 // use the generation of the ownedPartitions a member reports. A member that fell out of the group
 // and came back could still report partitions from an old generation, which another member now
 // owns; the assignor, finding a partition claimed by two members, threw, the leader's round
