@@ -60,7 +60,8 @@ export default defineVariant({
 `,
   );
   for (const interpreter of ['compiled', 'xstate']) {
-    const r = cli('check', '--variant', './throws-queued.ts', '--protocol', 'eager', '--assignor', 'range', '--runs', '50', '--no-save', '--interpreter', interpreter);
+    const args = ['--protocol', 'eager', '--assignor', 'range', '--runs', '50', '--no-save', '--interpreter', interpreter];
+    const r = cli('check', '--variant', './throws-queued.ts', ...args);
     expect(r.code, r.err).toBe(2);
     expect(r.err).toBe('rebalance-check: variant throws-queued: coordinator action "addMember" threw: queued boom\n');
   }
