@@ -1,9 +1,12 @@
 import { builtinAssignors } from '../../models/assignors/index.ts';
 import { worldConfig } from '../run/config.ts';
 import type { Variant } from '../variants/variant.ts';
-import type { FaultSettings, Protocol, WorldConfig } from '../world/types.ts';
+import type { ChoiceKind, FaultSettings, Protocol, WorldConfig } from '../world/types.ts';
 import { noFaults } from '../world/faults.ts';
 import type { TimerSettings } from '../../models/types.ts';
+import { session } from '../run/config.ts';
+import { BUSY, choiceWeights, swarmBitsOf } from '../run/pick.ts';
+import type { Session } from '../run/run.ts';
 
 // Where a mutant is checked: two random-campaign instances per mutant, one dynamic and one
 // static (KIP-345 paths exist only there), so that every named decision has a place to run.
@@ -25,6 +28,24 @@ export interface Place {
   pattern?: boolean;
   /** enable.auto.commit, when not on (the default). */
   autoCommit?: false;
+  /** KIP-429's rolling upgrade from eager to cooperative (WorldConfig.upgrade): members restart with other protocols. */
+  upgrade?: true;
+  /** What the place is for, when it is focused on one behaviour (with `weights` and `steps`): names it in the results. */
+  name?: string;
+  /**
+   * Choice weights changed from pick.ts's choiceWeights, per kind, so that the random runs dwell
+   * on what the place is for (restarts, commits and offset cleanups) instead of the faults that
+   * every other place already covers.
+   */
+  weights?: Partial<Record<ChoiceKind, number>>;
+  /** Random steps per run, when not the budget's `maxSteps`: a behaviour that needs a long prefix. */
+  steps?: number;
+  /**
+   * Kinds of choice every run of the place may use (swarm testing switches each off in half the
+   * runs, pick.ts), and no BUSY mode (faults only while a rebalance is in progress): what the
+   * place is for needs them together, outside rebalances.
+   */
+  always?: ChoiceKind[];
 }
 
 /**
@@ -73,6 +94,105 @@ const quietClose: FaultSettings = { ...noFaults, leave: true, slowCallbacks: tru
 const withRetention: FaultSettings = { ...noFaults, crash: true, subscribe: true, offsetExpiries: 2 };
 
 /**
+ * classicCleanup: the classic coordinator's offset cleanup (docs/model.md, section 11) where it
+ * deletes something, each in a place of its own: an Empty group (expireOffsetsOfEmptyGroup: every
+ * offset goes) and a Stable one (expireUnsubscribedOffsets, KIP-496: the offsets of topics no
+ * member subscribes to go). The retention place above mixes both with crashes and 60-step runs,
+ * and a run there must commit, empty the group (or drop a topic and settle) and only then clean
+ * up, which 30 runs rarely did: here commits, the way to the state and the cleanup are frequent
+ * (weights) and runs are longer (steps), with no other fault.
+ */
+const cleanupWeights: Partial<Record<ChoiceKind, number>> = { process: 12, commit: 12, expireOffsets: 20 };
+export const classicCleanup = (protocol: Protocol, assignor: string): Place[] => [
+  {
+    name: 'cleanup of an Empty group',
+    protocol,
+    assignor,
+    members: 1,
+    topics: 1,
+    partitions: 2,
+    static: false,
+    faults: { ...noFaults, leave: true, crash: true, offsetExpiries: 6 },
+    weights: { ...cleanupWeights, close: 3, crash: 2, start: 3 },
+    steps: 200,
+    always: ['process', 'commit', 'close', 'crash', 'start', 'expireOffsets'],
+  },
+  {
+    name: 'cleanup of a Stable group',
+    protocol,
+    assignor,
+    members: 1,
+    topics: 2,
+    partitions: 1,
+    static: false,
+    faults: { ...noFaults, subscribe: true, offsetExpiries: 6 },
+    weights: { ...cleanupWeights, subscribe: 4 },
+    steps: 200,
+    always: ['process', 'commit', 'subscribe', 'expireOffsets'],
+  },
+];
+
+/**
+ * classicRestarts: consumers of a classic group that close and start again often (weights), in
+ * longer runs, and no other fault: static members come back within their session timeout and
+ * replace their old member id (replaceStaticMember and what it keeps), once during KIP-429's
+ * rolling upgrade, where the restarted members offer other protocols and the group's vote may
+ * change (staticReplacementKeepsProtocol); dynamic members empty the group and bring it through
+ * another initial rebalance (the KIP-134 delay with its new-member flag), with the 5 s rebalance
+ * timeout so that the delay's extensions run out of rebalance time. Elsewhere a restart is rare
+ * (start at weight 2 among deliveries at 40) and comes too late in a 60-step run.
+ */
+const restartWeights: Partial<Record<ChoiceKind, number>> = { close: 4, start: 10, crash: 1 };
+const restartFaults: FaultSettings = { ...noFaults, leave: true, crash: true };
+export const classicRestarts = (): Place[] => [
+  ...[false, true].map((upgrade) => ({
+    name: upgrade ? 'static restarts in a rolling upgrade' : 'static restarts',
+    protocol: 'eager' as const,
+    assignor: 'range',
+    members: 2,
+    topics: 1,
+    partitions: 2,
+    static: true,
+    faults: restartFaults,
+    weights: restartWeights,
+    steps: 100,
+    ...(upgrade && { upgrade: true as const }),
+  })),
+  {
+    name: 'dynamic restarts',
+    protocol: 'eager',
+    assignor: 'range',
+    members: 2,
+    topics: 1,
+    partitions: 2,
+    static: false,
+    timers: shortRebalance,
+    faults: restartFaults,
+    weights: restartWeights,
+    steps: 100,
+  },
+];
+
+/**
+ * KIP-848 restarts: static members that close (a -2 leave, parked) and start again within their
+ * session timeout, taking the parked record with a new member id (admitMember's replacement:
+ * target, partition epochs and timers moved to the new id). The static place sent one -2 leave and
+ * no replacement in 30 runs: restarts are rare there, and come after the session timeout.
+ */
+const kip848Restarts: Place = {
+  name: 'static restarts',
+  protocol: 'consumer',
+  assignor: 'uniform',
+  members: 2,
+  topics: 1,
+  partitions: 2,
+  static: true,
+  faults: { ...noFaults, leave: true },
+  weights: { close: 4, start: 12 },
+  steps: 100,
+};
+
+/**
  * A dynamic 3 x 4 group, and a static 2-member group over two topics (subscription changes need
  * two); `machine` adds the places its decisions need (KIP-848: a short poll timeout; the classic
  * coordinator: a short rebalance timeout; the classic consumer: a dynamic 2 x 2 group with a short
@@ -104,6 +224,9 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
       static: false,
       timers: shortPoll,
     });
+  // Before the migration places: a static replacement is a mainline path, and a mutant that breaks
+  // it should not wait behind six places for the wall-clock cap.
+  if (machine === 'kip848-coordinator') places.push(kip848Restarts);
   // KIP-848 member mutants get the same quiet group twice (the slow assignor is a classic leader's
   // fault, absent there): with auto-commit on, where close() commits, and off, where it must not
   // and where a reconciliation revokes without committing first (every other place runs with
@@ -152,6 +275,8 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
     );
   if (machine === 'classic-coordinator' || machine === 'kip848-coordinator')
     places.push({ protocol: first, assignor: pick(first), members: 1, topics: 2, partitions: 1, static: false, faults: withRetention });
+  if (machine === 'classic-coordinator') places.push(...classicCleanup(first, pick(first)));
+  if (machine === 'classic-coordinator' && protocols.includes('eager')) places.push(...classicRestarts());
   // Dynamic: members removed for missing a join phase or a SyncGroup; static: a join phase no
   // member rejoins while static members, kept until their sessions end, remain.
   if (machine === 'classic-coordinator' && protocols.includes('eager'))
@@ -172,6 +297,7 @@ export function placeConfig(p: Place, variant?: Variant): WorldConfig {
     static: p.static,
     ...(p.migration && { migration: p.migration }),
     ...(p.pattern && { pattern: true }),
+    ...(p.upgrade && { upgrade: true }),
     variant,
     ...(p.faults ? { faults: p.faults } : {}),
   });
@@ -179,8 +305,24 @@ export function placeConfig(p: Place, variant?: Variant): WorldConfig {
   return p.timers ? { ...withAutoCommit, timers: { ...config.timers, ...p.timers } } : withAutoCommit;
 }
 
+/** The session a place's random runs use: its config, and its choice weights if it has its own. */
+export function placeSession(p: Place, variant?: Variant): Session {
+  const s = session(placeConfig(p, variant), variant);
+  return {
+    ...s,
+    ...(p.weights && { weights: { ...choiceWeights, ...p.weights } }),
+    ...(p.always && { swarm: { set: swarmBitsOf(p.always), clear: BUSY } }),
+  };
+}
+
+/** Protocol, assignor, members x topics x partitions, static, timers. */
+const shapeOf = (p: Place): string =>
+  `${p.protocol}/${p.assignor} ${p.members}x${p.topics > 1 ? `${p.topics}x` : ''}${p.partitions}${p.static ? ' static' : ''}${p.timers ? ` timers ${JSON.stringify(p.timers)}` : ''}`;
+
 export const placeLabel = (p: Place): string =>
-  `${p.protocol}/${p.assignor} ${p.members}x${p.topics > 1 ? `${p.topics}x` : ''}${p.partitions}${p.static ? ' static' : ''}${p.timers ? ` timers ${JSON.stringify(p.timers)}` : ''}${p.migration ? ` migration ${p.migration}` : ''}${p.pattern ? ' by regex' : ''}${p.faults ? (p.faults.offsetExpiries ? ' faults: crash, subscribe, offset cleanup' : ' faults: close, slow callbacks and assignor') : ''}${p.autoCommit === false ? ' auto-commit off' : ''}`;
+  p.name
+    ? `${p.name} (${shapeOf(p)}${p.upgrade ? ' rolling upgrade' : ''}${p.steps ? `, ${p.steps} steps` : ''})`
+    : `${shapeOf(p)}${p.migration ? ` migration ${p.migration}` : ''}${p.pattern ? ' by regex' : ''}${p.faults ? (p.faults.offsetExpiries ? ' faults: crash, subscribe, offset cleanup' : ' faults: close, slow callbacks and assignor') : ''}${p.autoCommit === false ? ' auto-commit off' : ''}`;
 
 /** The assignors a client-side assignor mutant can run with: its own name, under a protocol it supports. */
 export const clientProtocols = (name: string): Protocol[] => builtinAssignors[name].supportedProtocols;
