@@ -1,4 +1,5 @@
 import { expect, test } from 'vitest';
+import type { Choice, World } from '../world/types.ts';
 import { campaign } from '../random/campaign.ts';
 import { session } from '../run/config.ts';
 import { validate } from '../variants/load.ts';
@@ -95,4 +96,20 @@ test('the focused places (weights, steps) find nothing wrong with the unmutated 
     const r = campaign(s, { runs: 30, seed: 42, maxSteps: place.steps ?? 60 });
     expect(r.failure && `${placeLabel(place)}: ${r.failure.violation.invariant}: ${r.failure.violation.message}`).toBeUndefined();
   }
+});
+
+test('the cleanup of an Empty group is reached in its place, and not without its always-on kinds', () => {
+  const place = placesFor(['eager', 'cooperative'], undefined, 'classic-coordinator').find((p) => p.name === 'cleanup of an Empty group')!;
+  const emptyCleanups = (s: ReturnType<typeof placeSession>) => {
+    let n = 0;
+    const observe = (before: World, choice: Choice) => {
+      if (choice.kind === 'expireOffsets' && before.coordinator.value === 'Empty') n++;
+    };
+    campaign({ ...s, observe }, { runs: 30, seed: 42, maxSteps: place.steps!, shrink: false });
+    return n;
+  };
+  const s = placeSession(place);
+  expect(emptyCleanups(s)).toBeGreaterThan(0);
+  // The same weights and steps with swarm testing's own kinds and modes: none in 30 runs.
+  expect(emptyCleanups({ ...s, swarm: undefined })).toBe(0);
 });
