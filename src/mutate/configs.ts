@@ -135,15 +135,22 @@ export const classicCleanup = (protocol: Protocol, assignor: string): Place[] =>
 /**
  * classicRestarts: consumers of a classic group that close and start again often (weights), in
  * longer runs, and no other fault: static members come back within their session timeout and
- * replace their old member id (replaceStaticMember and what it keeps), once during KIP-429's
- * rolling upgrade, where the restarted members offer other protocols and the group's vote may
- * change (staticReplacementKeepsProtocol); dynamic members empty the group and bring it through
+ * replace their old member id (replaceStaticMember and what it keeps), also while the old process
+ * still runs (a zombie), once during KIP-429's rolling upgrade, where the restarted members offer
+ * other protocols and the group's vote may change (staticReplacementKeepsProtocol); dynamic members empty the group and bring it through
  * another initial rebalance (the KIP-134 delay with its new-member flag), with the 5 s rebalance
  * timeout so that the delay's extensions run out of rebalance time. Elsewhere a restart is rare
  * (start at weight 2 among deliveries at 40) and comes too late in a 60-step run.
  */
 const restartWeights: Partial<Record<ChoiceKind, number>> = { close: 4, start: 10, crash: 1 };
 const restartFaults: FaultSettings = { ...noFaults, leave: true, crash: true };
+/**
+ * Static members also restart while the old process still runs (`replace`: a zombie with the same
+ * group.instance.id), the case KIP-345's fencing is for: the replacement's new member id must
+ * differ from every id the zombie may still use.
+ */
+const staticRestartWeights: Partial<Record<ChoiceKind, number>> = { ...restartWeights, replace: 6 };
+const staticRestartFaults: FaultSettings = { ...restartFaults, zombie: true };
 export const classicRestarts = (): Place[] => [
   ...[false, true].map((upgrade) => ({
     name: upgrade ? 'static restarts in a rolling upgrade' : 'static restarts',
@@ -153,8 +160,8 @@ export const classicRestarts = (): Place[] => [
     topics: 1,
     partitions: 2,
     static: true,
-    faults: restartFaults,
-    weights: restartWeights,
+    faults: staticRestartFaults,
+    weights: staticRestartWeights,
     steps: 100,
     ...(upgrade && { upgrade: true as const }),
   })),
@@ -275,8 +282,6 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
     );
   if (machine === 'classic-coordinator' || machine === 'kip848-coordinator')
     places.push({ protocol: first, assignor: pick(first), members: 1, topics: 2, partitions: 1, static: false, faults: withRetention });
-  if (machine === 'classic-coordinator') places.push(...classicCleanup(first, pick(first)));
-  if (machine === 'classic-coordinator' && protocols.includes('eager')) places.push(...classicRestarts());
   // Dynamic: members removed for missing a join phase or a SyncGroup; static: a join phase no
   // member rejoins while static members, kept until their sessions end, remain.
   if (machine === 'classic-coordinator' && protocols.includes('eager'))
@@ -284,6 +289,10 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
       { protocol: 'eager', assignor: pick('eager'), members: 3, topics: 1, partitions: 4, static: false, timers: shortRebalance },
       { protocol: 'eager', assignor: pick('eager'), members: 2, topics: 1, partitions: 2, static: true, timers: shortRebalance },
     );
+  // Last: the focused places cost the most per run (100 and 200 steps), and the mutants the
+  // 5 s places above kill are found there within a second.
+  if (machine === 'classic-coordinator' && protocols.includes('eager')) places.push(...classicRestarts());
+  if (machine === 'classic-coordinator') places.push(...classicCleanup(first, pick(first)));
   return places;
 }
 
