@@ -186,16 +186,57 @@ export const classicRestarts = (): Place[] => [
  * target, partition epochs and timers moved to the new id). The static place sent one -2 leave and
  * no replacement in 30 runs: restarts are rare there, and come after the session timeout.
  */
-const kip848Restarts: Place = {
-  name: 'static restarts',
-  protocol: 'consumer',
-  assignor: 'uniform',
+const kip848Restarts: Place[] = [
+  {
+    name: 'static restarts',
+    protocol: 'consumer',
+    assignor: 'uniform',
+    members: 2,
+    topics: 1,
+    partitions: 2,
+    static: true,
+    faults: { ...noFaults, leave: true },
+    weights: { close: 4, start: 12 },
+    steps: 100,
+  },
+  // One dynamic member that leaves (-1) and comes back: the last member of the group leaving, whose
+  // removal empties the group's records (its subscribed topics among them), and the -1 leaves
+  // that arrive after the member was already fenced.
+  {
+    name: 'dynamic restarts',
+    protocol: 'consumer',
+    assignor: 'uniform',
+    members: 1,
+    topics: 1,
+    partitions: 2,
+    static: false,
+    faults: { ...noFaults, leave: true },
+    weights: { close: 4, start: 12 },
+    steps: 100,
+  },
+];
+
+/**
+ * KIP-848 coordinator: a downgrade in which consumer-protocol members take long to revoke (slow
+ * onPartitionsRevoked, its `callback` choice at weight 1 instead of 6) past a 5 s rebalance timeout
+ * (max.poll.interval.ms, which KIP-848 members send as their rebalance timeout), so that the last
+ * consumer-protocol member of the mixed group can be fenced by its rebalance timeout while only
+ * classic members remain: the group must then become a classic group (rebalanceExpires with
+ * timerDowngrades). At 2 s, below the 3 s heartbeat interval, the classic consumers of the same
+ * place did not settle in some unmutated runs (eventually-stable), so 5 s.
+ */
+const slowRevocationDowngrade: Place = {
+  name: 'slow revocations in a downgrade',
+  protocol: 'cooperative',
+  assignor: 'cooperative-sticky',
   members: 2,
   topics: 1,
   partitions: 2,
-  static: true,
-  faults: { ...noFaults, leave: true },
-  weights: { close: 4, start: 12 },
+  static: false,
+  migration: 'downgrade',
+  timers: { maxPollIntervalMs: 5_000 },
+  faults: { ...noFaults, slowCallbacks: true, slowAssignLost: true },
+  weights: { callback: 1 },
   steps: 100,
 };
 
@@ -232,8 +273,9 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
       timers: shortPoll,
     });
   // Before the migration places: a static replacement is a mainline path, and a mutant that breaks
-  // it should not wait behind six places for the wall-clock cap.
-  if (machine === 'kip848-coordinator') places.push(kip848Restarts);
+  // it (or the downgrade on a rebalance timeout) should not wait behind six places for the
+  // wall-clock cap.
+  if (machine === 'kip848-coordinator') places.push(...kip848Restarts, slowRevocationDowngrade);
   // KIP-848 member mutants get the same quiet group twice (the slow assignor is a classic leader's
   // fault, absent there): with auto-commit on, where close() commits, and off, where it must not
   // and where a reconciliation revokes without committing first (every other place runs with
@@ -330,7 +372,7 @@ const shapeOf = (p: Place): string =>
 
 export const placeLabel = (p: Place): string =>
   p.name
-    ? `${p.name} (${shapeOf(p)}${p.upgrade ? ' rolling upgrade' : ''}${p.steps ? `, ${p.steps} steps` : ''})`
+    ? `${p.name} (${shapeOf(p)}${p.migration ? ` migration ${p.migration}` : ''}${p.upgrade ? ' rolling upgrade' : ''}${p.steps ? `, ${p.steps} steps` : ''})`
     : `${shapeOf(p)}${p.migration ? ` migration ${p.migration}` : ''}${p.pattern ? ' by regex' : ''}${p.faults ? (p.faults.offsetExpiries ? ' faults: crash, subscribe, offset cleanup' : ' faults: close, slow callbacks and assignor') : ''}${p.autoCommit === false ? ' auto-commit off' : ''}`;
 
 /** The assignors a client-side assignor mutant can run with: its own name, under a protocol it supports. */
