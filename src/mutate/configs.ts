@@ -186,34 +186,24 @@ export const classicRestarts = (): Place[] => [
  * target, partition epochs and timers moved to the new id). The static place sent one -2 leave and
  * no replacement in 30 runs: restarts are rare there, and come after the session timeout.
  */
+const kip848Restart = (name: string, members: number, isStatic: boolean): Place => ({
+  name,
+  protocol: 'consumer',
+  assignor: 'uniform',
+  members,
+  topics: 1,
+  partitions: 2,
+  static: isStatic,
+  faults: { ...noFaults, leave: true },
+  weights: { close: 4, start: 12 },
+  steps: 100,
+});
 const kip848Restarts: Place[] = [
-  {
-    name: 'static restarts',
-    protocol: 'consumer',
-    assignor: 'uniform',
-    members: 2,
-    topics: 1,
-    partitions: 2,
-    static: true,
-    faults: { ...noFaults, leave: true },
-    weights: { close: 4, start: 12 },
-    steps: 100,
-  },
+  kip848Restart('static restarts', 2, true),
   // One dynamic member that leaves (-1) and comes back: the last member of the group leaving, whose
   // removal empties the group's records (its subscribed topics among them), and the -1 leaves
   // that arrive after the member was already fenced.
-  {
-    name: 'dynamic restarts',
-    protocol: 'consumer',
-    assignor: 'uniform',
-    members: 1,
-    topics: 1,
-    partitions: 2,
-    static: false,
-    faults: { ...noFaults, leave: true },
-    weights: { close: 4, start: 12 },
-    steps: 100,
-  },
+  kip848Restart('dynamic restarts', 1, false),
 ];
 
 /**
