@@ -39,10 +39,10 @@ export const kip848MemberRemoval: Invariant = {
   check(before, choice, after) {
     if (before.family !== 'consumer' || after.family !== 'consumer' || before.coordinatorEpoch !== after.coordinatorEpoch) return undefined;
     if (before.coordinator.value !== 'active' || after.coordinator.value !== 'active') return undefined;
-    if (before.coordinator === after.coordinator) return undefined;
     const g0 = groupOf(before);
     const g1 = groupOf(after);
-    return leave(before, choice, after, g0, g1) ?? removal(g0, g1);
+    // A refused leave may leave the coordinator's snapshot as it was: its answer is judged anyway.
+    return leave(before, choice, after, g0, g1) ?? (before.coordinator === after.coordinator ? undefined : removal(g0, g1));
   },
 };
 
