@@ -57,6 +57,7 @@ import { applicationCalls } from './invariants/application-calls.ts';
 import { commitBeforeRevoke } from './invariants/commit-before-revoke.ts';
 import { memberState } from './invariants/member-state.ts';
 import { staticLeaveParks } from './invariants/static-leave-parks.ts';
+import { kip848MemberRemoval } from './invariants/kip848-member-removal.ts';
 import { classicGroupRecords } from './invariants/classic-group-records.ts';
 import { classicGroupAnswers } from './invariants/classic-group-answers.ts';
 import { initialRebalanceDelay } from './invariants/initial-rebalance-delay.ts';
@@ -111,6 +112,7 @@ export const invariants: Invariant[] = [
   commitBeforeRevoke,
   memberState,
   staticLeaveParks,
+  kip848MemberRemoval,
   kip848Close,
   kip848Callbacks,
   kip848Requests,

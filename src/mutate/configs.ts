@@ -1,9 +1,12 @@
 import { builtinAssignors } from '../../models/assignors/index.ts';
 import { worldConfig } from '../run/config.ts';
 import type { Variant } from '../variants/variant.ts';
-import type { FaultSettings, Protocol, WorldConfig } from '../world/types.ts';
+import type { ChoiceKind, FaultSettings, Protocol, WorldConfig } from '../world/types.ts';
 import { noFaults } from '../world/faults.ts';
 import type { TimerSettings } from '../../models/types.ts';
+import { session } from '../run/config.ts';
+import { BUSY, choiceWeights, swarmBitsOf } from '../run/pick.ts';
+import type { Session } from '../run/run.ts';
 
 // Where a mutant is checked: two random-campaign instances per mutant, one dynamic and one
 // static (KIP-345 paths exist only there), so that every named decision has a place to run.
@@ -25,6 +28,24 @@ export interface Place {
   pattern?: boolean;
   /** enable.auto.commit, when not on (the default). */
   autoCommit?: false;
+  /** KIP-429's rolling upgrade from eager to cooperative (WorldConfig.upgrade): members restart with other protocols. */
+  upgrade?: true;
+  /** What the place is for, when it is focused on one behaviour (with `weights` and `steps`): names it in the results. */
+  name?: string;
+  /**
+   * Choice weights changed from pick.ts's choiceWeights, per kind, so that the random runs dwell
+   * on what the place is for (restarts, commits and offset cleanups) instead of the faults that
+   * every other place already covers.
+   */
+  weights?: Partial<Record<ChoiceKind, number>>;
+  /** Random steps per run, when not the budget's `maxSteps`: a behaviour that needs a long prefix. */
+  steps?: number;
+  /**
+   * Kinds of choice every run of the place may use (swarm testing switches each off in half the
+   * runs, pick.ts), and no BUSY mode (faults only while a rebalance is in progress): what the
+   * place is for needs them together, outside rebalances.
+   */
+  always?: ChoiceKind[];
 }
 
 /**
@@ -73,6 +94,143 @@ const quietClose: FaultSettings = { ...noFaults, leave: true, slowCallbacks: tru
 const withRetention: FaultSettings = { ...noFaults, crash: true, subscribe: true, offsetExpiries: 2 };
 
 /**
+ * classicCleanup: the classic coordinator's offset cleanup (docs/model.md, section 11) where it
+ * deletes something, each in a place of its own: an Empty group (expireOffsetsOfEmptyGroup: every
+ * offset goes) and a Stable one (expireUnsubscribedOffsets, KIP-496: the offsets of topics no
+ * member subscribes to go). The retention place above mixes both with crashes and 60-step runs,
+ * and a run there must commit, empty the group (or drop a topic and settle) and only then clean
+ * up, which 30 runs rarely did: here commits, the way to the state and the cleanup are frequent
+ * (weights) and runs are longer (steps), with no other fault.
+ */
+const cleanupWeights: Partial<Record<ChoiceKind, number>> = { process: 12, commit: 12, expireOffsets: 20 };
+export const classicCleanup = (protocol: Protocol, assignor: string): Place[] => [
+  {
+    name: 'cleanup of an Empty group',
+    protocol,
+    assignor,
+    members: 1,
+    topics: 1,
+    partitions: 2,
+    static: false,
+    faults: { ...noFaults, leave: true, crash: true, offsetExpiries: 6 },
+    weights: { ...cleanupWeights, close: 3, crash: 2, start: 3 },
+    steps: 200,
+    always: ['process', 'commit', 'close', 'crash', 'start', 'expireOffsets'],
+  },
+  {
+    name: 'cleanup of a Stable group',
+    protocol,
+    assignor,
+    members: 1,
+    topics: 2,
+    partitions: 1,
+    static: false,
+    faults: { ...noFaults, subscribe: true, offsetExpiries: 6 },
+    weights: { ...cleanupWeights, subscribe: 4 },
+    steps: 200,
+    always: ['process', 'commit', 'subscribe', 'expireOffsets'],
+  },
+];
+
+/**
+ * classicRestarts: consumers of a classic group that close and start again often (weights), in
+ * longer runs, and no other fault: static members come back within their session timeout and
+ * replace their old member id (replaceStaticMember and what it keeps), also while the old process
+ * still runs (a zombie), once during KIP-429's rolling upgrade, where the restarted members offer
+ * other protocols and the group's vote may change (staticReplacementKeepsProtocol); dynamic members empty the group and bring it through
+ * another initial rebalance (the KIP-134 delay with its new-member flag), with the 5 s rebalance
+ * timeout so that the delay's extensions run out of rebalance time. Elsewhere a restart is rare
+ * (start at weight 2 among deliveries at 40) and comes too late in a 60-step run.
+ */
+const restartWeights: Partial<Record<ChoiceKind, number>> = { close: 4, start: 10, crash: 1 };
+const restartFaults: FaultSettings = { ...noFaults, leave: true, crash: true };
+/**
+ * Static members also restart while the old process still runs (`replace`: a zombie with the same
+ * group.instance.id), the case KIP-345's fencing is for: the replacement's new member id must
+ * differ from every id the zombie may still use.
+ */
+const staticRestartWeights: Partial<Record<ChoiceKind, number>> = { ...restartWeights, replace: 6 };
+const staticRestartFaults: FaultSettings = { ...restartFaults, zombie: true };
+export const classicRestarts = (): Place[] => [
+  ...[false, true].map((upgrade) => ({
+    name: upgrade ? 'static restarts in a rolling upgrade' : 'static restarts',
+    protocol: 'eager' as const,
+    assignor: 'range',
+    members: 2,
+    topics: 1,
+    partitions: 2,
+    static: true,
+    faults: staticRestartFaults,
+    weights: staticRestartWeights,
+    steps: 100,
+    ...(upgrade && { upgrade: true as const }),
+  })),
+  {
+    name: 'dynamic restarts',
+    protocol: 'eager',
+    assignor: 'range',
+    members: 2,
+    topics: 1,
+    partitions: 2,
+    static: false,
+    timers: shortRebalance,
+    faults: restartFaults,
+    weights: restartWeights,
+    steps: 100,
+  },
+];
+
+/**
+ * KIP-848 restarts: static members that close (a -2 leave, parked) and start again within their
+ * session timeout, taking the parked record with a new member id (admitMember's replacement:
+ * target, partition epochs and timers moved to the new id). The static place sent one -2 leave and
+ * no replacement in 30 runs: restarts are rare there, and come after the session timeout.
+ */
+const kip848Restart = (name: string, members: number, isStatic: boolean): Place => ({
+  name,
+  protocol: 'consumer',
+  assignor: 'uniform',
+  members,
+  topics: 1,
+  partitions: 2,
+  static: isStatic,
+  faults: { ...noFaults, leave: true },
+  weights: { close: 4, start: 12 },
+  steps: 100,
+});
+const kip848Restarts: Place[] = [
+  kip848Restart('static restarts', 2, true),
+  // One dynamic member that leaves (-1) and comes back: the last member of the group leaving, whose
+  // removal empties the group's records (its subscribed topics among them), and the -1 leaves
+  // that arrive after the member was already fenced.
+  kip848Restart('dynamic restarts', 1, false),
+];
+
+/**
+ * KIP-848 coordinator: a downgrade in which consumer-protocol members take long to revoke (slow
+ * onPartitionsRevoked, its `callback` choice at weight 1 instead of 6) past a 5 s rebalance timeout
+ * (max.poll.interval.ms, which KIP-848 members send as their rebalance timeout), so that the last
+ * consumer-protocol member of the mixed group can be fenced by its rebalance timeout while only
+ * classic members remain: the group must then become a classic group (rebalanceExpires with
+ * timerDowngrades). At 2 s, below the 3 s heartbeat interval, the classic consumers of the same
+ * place did not settle in some unmutated runs (eventually-stable), so 5 s.
+ */
+const slowRevocationDowngrade: Place = {
+  name: 'slow revocations in a downgrade',
+  protocol: 'cooperative',
+  assignor: 'cooperative-sticky',
+  members: 2,
+  topics: 1,
+  partitions: 2,
+  static: false,
+  migration: 'downgrade',
+  timers: { maxPollIntervalMs: 5_000 },
+  faults: { ...noFaults, slowCallbacks: true, slowAssignLost: true },
+  weights: { callback: 1 },
+  steps: 100,
+};
+
+/**
  * A dynamic 3 x 4 group, and a static 2-member group over two topics (subscription changes need
  * two); `machine` adds the places its decisions need (KIP-848: a short poll timeout; the classic
  * coordinator: a short rebalance timeout; the classic consumer: a dynamic 2 x 2 group with a short
@@ -104,6 +262,10 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
       static: false,
       timers: shortPoll,
     });
+  // Before the migration places: a static replacement is a mainline path, and a mutant that breaks
+  // it (or the downgrade on a rebalance timeout) should not wait behind six places for the
+  // wall-clock cap.
+  if (machine === 'kip848-coordinator') places.push(...kip848Restarts, slowRevocationDowngrade);
   // KIP-848 member mutants get the same quiet group twice (the slow assignor is a classic leader's
   // fault, absent there): with auto-commit on, where close() commits, and off, where it must not
   // and where a reconciliation revokes without committing first (every other place runs with
@@ -159,6 +321,10 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
       { protocol: 'eager', assignor: pick('eager'), members: 3, topics: 1, partitions: 4, static: false, timers: shortRebalance },
       { protocol: 'eager', assignor: pick('eager'), members: 2, topics: 1, partitions: 2, static: true, timers: shortRebalance },
     );
+  // Last: the focused places cost the most per run (100 and 200 steps), and the mutants the
+  // 5 s places above kill are found there within a second.
+  if (machine === 'classic-coordinator' && protocols.includes('eager')) places.push(...classicRestarts());
+  if (machine === 'classic-coordinator') places.push(...classicCleanup(first, pick(first)));
   return places;
 }
 
@@ -172,6 +338,7 @@ export function placeConfig(p: Place, variant?: Variant): WorldConfig {
     static: p.static,
     ...(p.migration && { migration: p.migration }),
     ...(p.pattern && { pattern: true }),
+    ...(p.upgrade && { upgrade: true }),
     variant,
     ...(p.faults ? { faults: p.faults } : {}),
   });
@@ -179,8 +346,24 @@ export function placeConfig(p: Place, variant?: Variant): WorldConfig {
   return p.timers ? { ...withAutoCommit, timers: { ...config.timers, ...p.timers } } : withAutoCommit;
 }
 
+/** The session a place's random runs use: its config, and its choice weights if it has its own. */
+export function placeSession(p: Place, variant?: Variant): Session {
+  const s = session(placeConfig(p, variant), variant);
+  return {
+    ...s,
+    ...(p.weights && { weights: { ...choiceWeights, ...p.weights } }),
+    ...(p.always && { swarm: { set: swarmBitsOf(p.always), clear: BUSY } }),
+  };
+}
+
+/** Protocol, assignor, members x topics x partitions, static, timers. */
+const shapeOf = (p: Place): string =>
+  `${p.protocol}/${p.assignor} ${p.members}x${p.topics > 1 ? `${p.topics}x` : ''}${p.partitions}${p.static ? ' static' : ''}${p.timers ? ` timers ${JSON.stringify(p.timers)}` : ''}`;
+
 export const placeLabel = (p: Place): string =>
-  `${p.protocol}/${p.assignor} ${p.members}x${p.topics > 1 ? `${p.topics}x` : ''}${p.partitions}${p.static ? ' static' : ''}${p.timers ? ` timers ${JSON.stringify(p.timers)}` : ''}${p.migration ? ` migration ${p.migration}` : ''}${p.pattern ? ' by regex' : ''}${p.faults ? (p.faults.offsetExpiries ? ' faults: crash, subscribe, offset cleanup' : ' faults: close, slow callbacks and assignor') : ''}${p.autoCommit === false ? ' auto-commit off' : ''}`;
+  p.name
+    ? `${p.name} (${shapeOf(p)}${p.migration ? ` migration ${p.migration}` : ''}${p.upgrade ? ' rolling upgrade' : ''}${p.steps ? `, ${p.steps} steps` : ''})`
+    : `${shapeOf(p)}${p.migration ? ` migration ${p.migration}` : ''}${p.pattern ? ' by regex' : ''}${p.faults ? (p.faults.offsetExpiries ? ' faults: crash, subscribe, offset cleanup' : ' faults: close, slow callbacks and assignor') : ''}${p.autoCommit === false ? ' auto-commit off' : ''}`;
 
 /** The assignors a client-side assignor mutant can run with: its own name, under a protocol it supports. */
 export const clientProtocols = (name: string): Protocol[] => builtinAssignors[name].supportedProtocols;

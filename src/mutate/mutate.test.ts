@@ -1,8 +1,9 @@
 import { expect, test } from 'vitest';
+import type { Choice, World } from '../world/types.ts';
 import { campaign } from '../random/campaign.ts';
 import { session } from '../run/config.ts';
 import { validate } from '../variants/load.ts';
-import { placeConfig, placesFor } from './configs.ts';
+import { placeConfig, placeLabel, placeSession, placesFor } from './configs.ts';
 import { mutateClientAssignor, mutateServerAssignor } from './assignor-mutants.ts';
 import { implementations, machineIds } from './machines.ts';
 import { allMutants, mutantVariant, parseMutant } from './mutants.ts';
@@ -82,4 +83,33 @@ test('the livelock guard never fires on the unmutated models', () => {
       const s = { ...session(placeConfig(place)), observe: livelockGuard() };
       expect(campaign(s, { runs: 30, seed: 7, maxSteps: 60 }).failure).toBeUndefined();
     }
+});
+
+test('the focused places (weights, steps) find nothing wrong with the unmutated models', () => {
+  const focused = [
+    ...placesFor(['eager', 'cooperative'], undefined, 'classic-coordinator'),
+    ...placesFor(['consumer'], undefined, 'kip848-coordinator'),
+  ].filter((p) => p.name !== undefined);
+  expect(focused.length).toBeGreaterThanOrEqual(6);
+  for (const place of focused) {
+    const s = { ...placeSession(place), observe: livelockGuard() };
+    const r = campaign(s, { runs: 30, seed: 42, maxSteps: place.steps ?? 60 });
+    expect(r.failure && `${placeLabel(place)}: ${r.failure.violation.invariant}: ${r.failure.violation.message}`).toBeUndefined();
+  }
+});
+
+test('the cleanup of an Empty group is reached in its place, and not without its always-on kinds', () => {
+  const place = placesFor(['eager', 'cooperative'], undefined, 'classic-coordinator').find((p) => p.name === 'cleanup of an Empty group')!;
+  const emptyCleanups = (s: ReturnType<typeof placeSession>) => {
+    let n = 0;
+    const observe = (before: World, choice: Choice) => {
+      if (choice.kind === 'expireOffsets' && before.coordinator.value === 'Empty') n++;
+    };
+    campaign({ ...s, observe }, { runs: 30, seed: 42, maxSteps: place.steps!, shrink: false });
+    return n;
+  };
+  const s = placeSession(place);
+  expect(emptyCleanups(s)).toBeGreaterThan(0);
+  // The same weights and steps with swarm testing's own kinds and modes: none in 30 runs.
+  expect(emptyCleanups({ ...s, swarm: undefined })).toBe(0);
 });

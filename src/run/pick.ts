@@ -118,6 +118,13 @@ const switchedOff = swarmKinds.map((k) => {
   return [k, ...(also[k] ?? [])].map((x) => indexOf.get(x)!);
 });
 
+/** The swarm bits that switch these kinds of choice (or the kinds switched with them) on. */
+export function swarmBitsOf(kinds: readonly ChoiceKind[]): number {
+  let bits = 0;
+  for (let i = 0; i < swarmKinds.length; i++) if (kinds.some((k) => switchedOff[i].includes(indexOf.get(k)!))) bits |= 1 << i;
+  return bits;
+}
+
 /** What the modes read of the world: a rebalance in progress (BUSY), the processes the group has left behind (OUTAGE). */
 interface Scene {
   busy: boolean;

@@ -33,6 +33,11 @@ export interface Session {
   observe?: (before: World, choice: Choice, after: World) => void;
   /** Choice weights for random picks (default: pick.ts's choiceWeights); steering rounds raise some. */
   weights?: Record<ChoiceKind, number>;
+  /**
+   * Swarm bits (pick.ts) every random run sets and clears whatever its own: a mutate place that
+   * needs some kinds of choice in every run, or no BUSY mode, says so here. Absent: the run's own.
+   */
+  swarm?: { set: number; clear: number };
 }
 
 /** One random run: the kinds of choice it may use (swarm bit set) and one number per step. */
@@ -43,7 +48,8 @@ export interface RunInput {
 
 /** Applies random picks, then the fair schedule, checking every invariant after every step. */
 export function runPicks(session: Session, input: RunInput | readonly number[]): RunResult {
-  const { swarm, picks } = Array.isArray(input) ? { swarm: allKinds, picks: input as readonly number[] } : (input as RunInput);
+  const { swarm: own, picks } = Array.isArray(input) ? { swarm: allKinds, picks: input as readonly number[] } : (input as RunInput);
+  const swarm = session.swarm ? (own | session.swarm.set) & ~session.swarm.clear : own;
   return run(session, (w) => {
     const choices = enabled(w, session.config);
     return choices.length === 0

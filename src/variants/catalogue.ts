@@ -26,6 +26,7 @@ import { migrationVariants } from './migration-variants.ts';
 import { classicCoordinatorVariants } from './coordinator-variants.ts';
 import { regexVariants } from './regex-variants.ts';
 import { retentionVariants } from './retention-variants.ts';
+import { removalVariants } from './removal-variants.ts';
 
 // Deliberately broken designs. Each one shows that the invariants it names can fail:
 // the test suite runs every variant and asserts the violation it declares is found.
@@ -1263,6 +1264,7 @@ catalogue.push(
   ...classicCoordinatorVariants,
   ...regexVariants,
   ...retentionVariants,
+  ...removalVariants,
 );
 
 export function findVariant(name: string): Variant | undefined {
