@@ -1,4 +1,5 @@
 import { logEndOf, startOffset } from '../offset-reset.ts';
+import { omit } from '../records.ts';
 import { and, assign, enqueueActions, not, or, setup, stateIn } from 'xstate';
 import { partitionRacksOf, type RackMoves, sameRacks } from '../assignors/racks.ts';
 import type { AssignInput, Assignor } from '../assignors/types.ts';
@@ -24,11 +25,7 @@ const resp = (e: Ev) => (e as Extract<Ev, { type: 'RESPONSE' }>).msg;
 /** Virtual time of an event; the initial transition carries it in the machine's input. */
 const nowOf = (e: Ev): number => (e as { now?: number }).now ?? (e as unknown as { input: ConsumerInput }).input.now;
 const timerName = (e: Ev) => (e as Extract<Ev, { type: 'TIMER' }>).name;
-const without = (timers: Record<string, number>, ...names: string[]) => {
-  const t = { ...timers };
-  for (const n of names) delete t[n];
-  return t;
-};
+const without = (timers: Record<string, number>, ...names: string[]) => omit(timers, names);
 type Body<T> = T extends unknown ? Omit<T, 'corr' | 'client' | 'epoch'> : never;
 
 /** Builds a request (addressed to the coordinator the client knows) and its bookkeeping. */
