@@ -80,6 +80,34 @@ export class Passed {
   }
 }
 
+/**
+ * The last inputs (up to three parts, compared by identity) on which a check found nothing
+ * wrong. For a check that is a pure function of the parts it is given (it reads nothing else,
+ * and parts are never changed once made: worlds, snapshots and contexts are replaced, not
+ * edited), the same parts get the same verdict, so a check handed the parts it last passed
+ * need not run again. Unlike `Passed` this does not need the step to start from the world the
+ * check passed: the coordinator a step left as it was is the same object in `after` as in
+ * `before`, whichever step came before.
+ */
+export class PassedParts<A, B = undefined, C = undefined> {
+  private a: A | undefined;
+  private b: B | undefined;
+  private c: C | undefined;
+  private held = false;
+  /** The check last passed on exactly these parts. */
+  has(a: A, b?: B, c?: C): boolean {
+    return this.held && this.a === a && this.b === b && this.c === c;
+  }
+  /** Records the verdict on these parts and returns it. */
+  note(verdict: string | undefined, a: A, b?: B, c?: C): string | undefined {
+    this.held = verdict === undefined;
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    return verdict;
+  }
+}
+
 const keys = new Map<string, Map<string, string>>();
 /**
  * `${prefix}${id}`, made once per (prefix, id): a timer name built at every lookup costs more than
