@@ -52,6 +52,23 @@ export function sameProcesses(before: World, after: World): ReadonlyArray<readon
   return out;
 }
 
+let changedKey: [World | undefined, World | undefined] = [undefined, undefined];
+let changedFact: ReadonlyArray<readonly [ClientSlot, ClientSlot]> = [];
+
+/**
+ * The pairs of `sameProcesses` whose slot the step replaced. A slot the step left as it was is
+ * the same object in both worlds (most of them: a step moves one process or the coordinator), and
+ * for an invariant that compares a process with itself across the step (what it gained, dropped,
+ * its positions or epoch) such a pair can only pass: those invariants look at these pairs alone.
+ */
+export function changedProcesses(before: World, after: World): ReadonlyArray<readonly [ClientSlot, ClientSlot]> {
+  if (changedKey[0] === before && changedKey[1] === after) return changedFact;
+  const out = sameProcesses(before, after).filter(([b, a]) => b !== a);
+  changedKey = [before, after];
+  changedFact = out;
+  return out;
+}
+
 export const minus = (xs: readonly string[], ys: readonly string[]): string[] => xs.filter((x) => !ys.includes(x));
 
 /** Partitions the process gained in this step. */
