@@ -31,7 +31,14 @@ interface Phase {
   due: number;
 }
 
-const phases = new WeakMap<World, Phase | null>();
+/**
+ * Only worlds inside a phase have an entry. "No phase" was once stored too, as null, for every
+ * world after the first phase ended (a WeakMap entry made at nearly every step of a run); but a
+ * world with no entry and one with a null entry read the same (`!prev`: no phase to follow), so
+ * no entry says it. A step makes a new world, so `after` has no entry unless the same step is
+ * judged again, with the same outcome: dropping one on a null outcome is all that storing null did.
+ */
+const phases = new WeakMap<World, Phase>();
 
 /** A member id that is new in this step and not a static member's new incarnation (which Kafka does not count). */
 function memberAdded(before: World, after: World): boolean {
@@ -100,7 +107,8 @@ export const initialRebalanceDelay: Invariant = {
   kind: 'safety',
   check(before, choice, after) {
     const { next, error } = follow(before, choice, after);
-    if (next !== undefined) phases.set(after, next);
+    if (next) phases.set(after, next);
+    else if (next === null) phases.delete(after);
     return error;
   },
 };
