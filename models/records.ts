@@ -12,3 +12,18 @@ export function omit<T>(rec: Readonly<Record<string, T>>, keys: readonly string[
   for (const k in rec) if (!keys.includes(k)) out[k] = rec[k];
   return out;
 }
+
+/**
+ * `a.join() === b.join()`, without building the two strings when the lists are the same element
+ * by element (the common case: a subscription or an assignment compared with the one last sent).
+ * Elements equal one by one join to equal strings; otherwise the strings decide, as before.
+ */
+export function sameJoined(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a === b) return true;
+  if (a.length === b.length) {
+    let i = 0;
+    while (i < a.length && a[i] === b[i]) i++;
+    if (i === a.length) return true;
+  }
+  return a.join() === b.join();
+}

@@ -1,5 +1,5 @@
 import { logEndOf, startOffset } from '../offset-reset.ts';
-import { omit } from '../records.ts';
+import { omit, sameJoined } from '../records.ts';
 import { and, assign, enqueueActions, not, or, setup, stateIn } from 'xstate';
 import { partitionRacksOf, type RackMoves, sameRacks } from '../assignors/racks.ts';
 import type { AssignInput, Assignor } from '../assignors/types.ts';
@@ -164,7 +164,7 @@ function metadataMoved(context: ConsumerContext, topics: Topics, racks: RackMove
 function patternSubscription(context: ConsumerContext, topics: Topics): Partial<ConsumerContext> {
   if (context.cfg.pattern === undefined) return {};
   const matched = matchingTopics(context.cfg.pattern, topics);
-  return matched.join() === context.cfg.topics.join() ? {} : { cfg: { ...context.cfg, topics: matched } };
+  return sameJoined(matched, context.cfg.topics) ? {} : { cfg: { ...context.cfg, topics: matched } };
 }
 
 /** The leader's metadata snapshot when it assigns (or skips assignment, KIP-814). */
@@ -567,7 +567,7 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
     },
     guards: {
       // rejoinNeededOrPending: also when the subscription changed since the last JoinGroup.
-      canRejoin: ({ context }) => (context.rejoinNeeded || context.joinedTopics.join() !== context.cfg.topics.join()) && !context.stalled,
+      canRejoin: ({ context }) => (context.rejoinNeeded || !sameJoined(context.joinedTopics, context.cfg.topics)) && !context.stalled,
       /** onJoinPrepare is done: no commit in flight and none waiting to be retried. */
       joinPrepareDone: ({ context }) => context.inflight.commit === undefined && !('joinPrepare' in context.timers),
       coordinatorKnown: ({ context }) => context.coordinator !== null,

@@ -1,5 +1,5 @@
 import { logEndOf, withResets } from '../offset-reset.ts';
-import { omit } from '../records.ts';
+import { omit, sameJoined } from '../records.ts';
 import { and, assign, enqueueActions, or, setup } from 'xstate';
 import type { FindCoordinatorRequest } from '../classic/messages.ts';
 import { JOIN_EPOCH, LEAVE_EPOCH, STATIC_LEAVE_EPOCH, type ConsumerResponse, type MemberRequest } from './messages.ts';
@@ -45,9 +45,9 @@ function envelope(ctx: Ctx) {
  */
 function heartbeat(ctx: Ctx, now: number, memberEpoch = ctx.memberEpoch): { msg: MemberRequest; patch: Partial<Ctx> } {
   const full = memberEpoch === JOIN_EPOCH || ctx.sendFull;
-  const topicsChanged = ctx.sent.topics === null || ctx.sent.topics.join() !== ctx.cfg.topics.join();
+  const topicsChanged = ctx.sent.topics === null || !sameJoined(ctx.sent.topics, ctx.cfg.topics);
   const owned = memberEpoch === JOIN_EPOCH ? [] : [...ctx.owned];
-  const ownedChanged = ctx.sent.owned === null || ctx.sent.owned.join() !== owned.join();
+  const ownedChanged = ctx.sent.owned === null || !sameJoined(ctx.sent.owned, owned);
   const msg: MemberRequest = {
     ...envelope(ctx),
     kind: 'ConsumerGroupHeartbeat',

@@ -1,4 +1,5 @@
 import type { AnyMachineSnapshot } from 'xstate';
+import { sameJoined } from '../../models/records.ts';
 import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
 import type { ConsumerContext } from '../../models/classic/consumer-state.ts';
 import type { ClientSlot, ProtocolFamily, World } from './types.ts';
@@ -224,7 +225,7 @@ function computeSettled(w: World): boolean {
       s.snapshot!.value !== 'stable' ||
       c.rejoinNeeded ||
       c.stalled ||
-      c.joinedTopics.join() !== c.cfg.topics.join()
+      !sameJoined(c.joinedTopics, c.cfg.topics)
     )
       return false;
     for (const t of topics) if (c.metadata[t] !== w.topics[t]) return false;
