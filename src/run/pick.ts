@@ -158,6 +158,9 @@ export function rebalancing(w: World): boolean {
   return w.clients.some((s) => isLive(s) && moving.has(s.snapshot!.value as string));
 }
 
+/** pickChoice's weight of each kind present, by index in kindOrder (one array for every pick: it is filled and read within one). */
+const kindWeights = new Float64Array(kindOrder.length);
+
 /** `swarm` is a bit set over swarmKinds (bit i set = that kind may be chosen in this run), then the mode bits. */
 /** `weights`: the choice weights (steering rounds raise some; see src/random/steer.ts). */
 export function pickChoice(choices: Choice[], pick: number, swarm = allKinds, world?: World, weights = choiceWeights): Choice {
@@ -179,13 +182,14 @@ export function pickChoice(choices: Choice[], pick: number, swarm = allKinds, wo
     callback: (swarm & BUSY) !== 0 && world !== undefined && world.clients.some(inCallback),
     stale: (swarm & OUTAGE) !== 0 && world !== undefined ? leftBehind(world) : none,
   };
+  // Each present kind's weight, worked out once (the same numbers summed in the same order).
   let total = 0;
-  for (let i = 0; i < kindOrder.length; i++) if (present[i]) total += weightOf(i, swarm, scene, weights);
+  for (let i = 0; i < kindOrder.length; i++) if (present[i]) total += kindWeights[i] = weightOf(i, swarm, scene, weights);
   // Picks near 0 (where shrinking goes) choose the first kind: deliver, the oldest message.
   let u = ((pick & 0xffff) / 0x10000) * total;
   for (let i = 0; i < kindOrder.length; i++) {
     if (!present[i]) continue;
-    const w = weightOf(i, swarm, scene, weights);
+    const w = kindWeights[i];
     if (u < w) {
       const k = kindOrder[i];
       let list = choices.filter((c) => c.kind === k);
