@@ -40,10 +40,9 @@ import type { Choice, World } from '../../src/world/types.ts';
 const grouped = new Set(['PreparingRebalance', 'CompletingRebalance', 'Stable']);
 const checked = new Set(['Empty', ...grouped]);
 
-/** Rules over one coordinator snapshot. */
+/** Rules over one coordinator snapshot. (Loops over the records themselves: this runs at most steps.) */
 function recordsHold(g: CoordinatorContext, state: string): string | undefined {
-  const ids = Object.keys(g.members);
-  for (const name of Object.keys(g.timers)) {
+  for (const name in g.timers) {
     if (name.startsWith('session:') && !g.members[name.slice(8)])
       return `a session timer runs for ${name.slice(8)}, which is not a member (${state})`;
     if (name.startsWith('pending:') && !g.pending.includes(name.slice(8)))
@@ -51,18 +50,24 @@ function recordsHold(g: CoordinatorContext, state: string): string | undefined {
     if (name === 'join' && state !== 'PreparingRebalance') return `the join timer runs in ${state}`;
     if (name === 'sync' && state !== 'CompletingRebalance' && state !== 'Stable') return `the pending-sync timer runs in ${state}`;
   }
-  const strayPending = g.pendingSync.filter((id) => !g.members[id]);
-  if (strayPending.length > 0) return `${strayPending.join(', ')} awaited for SyncGroup but not members (${state})`;
+  for (const id of g.pendingSync)
+    if (!g.members[id]) {
+      const strayPending = g.pendingSync.filter((x) => !g.members[x]);
+      return `${strayPending.join(', ')} awaited for SyncGroup but not members (${state})`;
+    }
+  let members = 0;
+  for (const _ in g.members) members++;
   if (state === 'Empty') {
-    if (ids.length > 0) return `the group is Empty with members ${ids.join(', ')}`;
+    if (members > 0) return `the group is Empty with members ${Object.keys(g.members).join(', ')}`;
     if (g.leaderId !== null || g.protocolName !== null)
       return `the group is Empty with leader ${g.leaderId} and protocol ${g.protocolName} (both cleared in Kafka)`;
   }
-  for (const m of Object.values(g.members)) {
+  for (const id in g.members) {
+    const m = g.members[id];
     if (state === 'PreparingRebalance' && m.syncCorr !== null) return `${m.memberId}'s SyncGroup is parked in PreparingRebalance`;
     if (state !== 'PreparingRebalance' && m.joinCorr !== null) return `${m.memberId}'s JoinGroup is parked in ${state}`;
   }
-  if ((state === 'CompletingRebalance' || state === 'Stable') && ids.length === 0) return `the group is ${state} without members`;
+  if ((state === 'CompletingRebalance' || state === 'Stable') && members === 0) return `the group is ${state} without members`;
   return persistedMatches(g, state);
 }
 
