@@ -95,6 +95,11 @@ export class Passed {
     this.config = config;
     return verdict;
   }
+  /** The invariant did not judge the last world (not its protocol's): nothing to skip next time. */
+  forget(): undefined {
+    this.world = undefined;
+    return undefined;
+  }
 }
 
 /**

@@ -224,10 +224,12 @@ function lateCommits(w: World): { held?: number; released: Set<number> } {
 }
 
 /** Which kinds are present among the choices and allowed by the swarm, by index in kindOrder; undefined if none. */
-function kindsPresent(choices: Choice[], swarm: number): boolean[] | undefined {
-  const present = new Array<boolean>(kindOrder.length).fill(false);
-  for (const c of choices) present[indexOf.get(c.kind)!] = true;
+function kindsPresent(choices: Choice[], swarm: number): Uint8Array | undefined {
+  // One array for every pick, filled here and read within the same pick (as kindWeights).
+  const present = presentKinds.fill(0);
+  for (const c of choices) present[indexOf.get(c.kind)!] = 1;
   if ((swarm & allKinds) !== allKinds)
-    for (let i = 0; i < swarmKinds.length; i++) if (!(swarm & (1 << i))) for (const k of switchedOff[i]) present[k] = false;
-  return present.includes(true) ? present : undefined;
+    for (let i = 0; i < swarmKinds.length; i++) if (!(swarm & (1 << i))) for (const k of switchedOff[i]) present[k] = 0;
+  return present.includes(1) ? present : undefined;
 }
+const presentKinds = new Uint8Array(kindOrder.length);

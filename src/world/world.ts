@@ -76,12 +76,13 @@ export function initialWorld(config: WorldConfig, model: Model): World {
 export function enabled(w: World, config: WorldConfig): Choice[] {
   const out: Choice[] = [];
   const ordered = adapterOf(w).orderedRequests;
-  const blocked = ordered ? new Set<string>() : undefined;
+  // The connections (process name, incarnation) whose first request is already listed.
+  const blocked: Array<Msg['body']['client']> | undefined = ordered ? [] : undefined;
   for (const m of w.net) {
     if (blocked !== undefined && m.to === 'coordinator' && m.body.kind !== 'FindCoordinator') {
-      const conn = `${m.body.client.client}/${m.body.client.inc}`;
-      if (blocked.has(conn)) continue;
-      blocked.add(conn);
+      const conn = m.body.client;
+      if (blocked.some((x) => x.client === conn.client && x.inc === conn.inc)) continue;
+      blocked.push(conn);
     }
     if (!linkCut(w, m)) out.push({ kind: 'deliver', id: m.id });
   }
