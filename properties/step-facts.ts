@@ -52,6 +52,23 @@ export function sameProcesses(before: World, after: World): ReadonlyArray<readon
   return out;
 }
 
+let changedKey: [World | undefined, World | undefined] = [undefined, undefined];
+let changedFact: ReadonlyArray<readonly [ClientSlot, ClientSlot]> = [];
+
+/**
+ * The pairs of `sameProcesses` whose slot the step replaced. A slot the step left as it was is
+ * the same object in both worlds (most of them: a step moves one process or the coordinator), and
+ * for an invariant that compares a process with itself across the step (what it gained, dropped,
+ * its positions or epoch) such a pair can only pass: those invariants look at these pairs alone.
+ */
+export function changedProcesses(before: World, after: World): ReadonlyArray<readonly [ClientSlot, ClientSlot]> {
+  if (changedKey[0] === before && changedKey[1] === after) return changedFact;
+  const out = sameProcesses(before, after).filter(([b, a]) => b !== a);
+  changedKey = [before, after];
+  changedFact = out;
+  return out;
+}
+
 export const minus = (xs: readonly string[], ys: readonly string[]): string[] => xs.filter((x) => !ys.includes(x));
 
 /** Partitions the process gained in this step. */
@@ -76,6 +93,39 @@ export class Passed {
   note(after: World, config: WorldConfig | undefined, verdict: string | undefined): string | undefined {
     this.world = verdict === undefined ? after : undefined;
     this.config = config;
+    return verdict;
+  }
+  /** The invariant did not judge the last world (not its protocol's): nothing to skip next time. */
+  forget(): undefined {
+    this.world = undefined;
+    return undefined;
+  }
+}
+
+/**
+ * The last inputs (up to three parts, compared by identity) on which a check found nothing
+ * wrong. For a check that is a pure function of the parts it is given (it reads nothing else,
+ * and parts are never changed once made: worlds, snapshots and contexts are replaced, not
+ * edited), the same parts get the same verdict, so a check handed the parts it last passed
+ * need not run again. Unlike `Passed` this does not need the step to start from the world the
+ * check passed: the coordinator a step left as it was is the same object in `after` as in
+ * `before`, whichever step came before.
+ */
+export class PassedParts<A, B = undefined, C = undefined> {
+  private a: A | undefined;
+  private b: B | undefined;
+  private c: C | undefined;
+  private held = false;
+  /** The check last passed on exactly these parts. */
+  has(a: A, b?: B, c?: C): boolean {
+    return this.held && this.a === a && this.b === b && this.c === c;
+  }
+  /** Records the verdict on these parts and returns it. */
+  note(verdict: string | undefined, a: A, b?: B, c?: C): string | undefined {
+    this.held = verdict === undefined;
+    this.a = a;
+    this.b = b;
+    this.c = c;
     return verdict;
   }
 }

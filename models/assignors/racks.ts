@@ -15,8 +15,10 @@ export function useRackAwareAssignment(
   partitionRacks: Map<TopicPartition, Set<string>>,
   prefer = false,
 ): boolean {
+  // No member has a rack (the common case): decided before the partitions' racks are gathered.
+  if (consumerRacks.size === 0) return false;
   const all = new Set([...partitionRacks.values()].flatMap((r) => [...r]));
-  if (consumerRacks.size === 0 || ![...consumerRacks].some((r) => all.has(r))) return false;
+  if (![...consumerRacks].some((r) => all.has(r))) return false;
   if (prefer) return true;
   return ![...partitionRacks.values()].every((r) => r.size === all.size && [...all].every((x) => r.has(x)));
 }

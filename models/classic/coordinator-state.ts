@@ -1,4 +1,5 @@
 import type { MemberSubscription } from '../assignors/types.ts';
+import { omit } from '../records.ts';
 import type { TopicPartition } from '../types.ts';
 import type { GroupContext as ConsumerGroupContext } from '../consumer-protocol/coordinator-state.ts';
 import type { ConsumerGroupHeartbeatRequest } from '../consumer-protocol/messages.ts';
@@ -187,8 +188,8 @@ export const errorFor = (kind: ClassicRequest['kind'], error: Reply['error']): O
 /** `timers` without `name`: `timers` itself when it has no such timer, so never write into the result. */
 export function withoutTimer(timers: Record<string, number>, name: string): Record<string, number> {
   if (!(name in timers)) return timers;
-  const { [name]: _, ...rest } = timers;
-  return rest;
+  // omit, not a rest pattern with a computed key (the same object, made several times faster).
+  return omit(timers, [name]);
 }
 
 /** Max rebalance timeout of the members: the join-phase and pending-sync timeout. */

@@ -1,4 +1,5 @@
 import { expireUnsubscribed } from '../offset-expiry.ts';
+import { omit } from '../records.ts';
 import { and, assign, enqueueActions, setup } from 'xstate';
 import { errorReply, type ConsumerResponse } from '../consumer-protocol/messages.ts';
 import { isUpgradeEnabled } from '../consumer-protocol/migration-policy.ts';
@@ -42,14 +43,14 @@ const timerMember = (e: Ev) => timerName(e).slice(timerName(e).indexOf(':') + 1)
 
 /** Removes members (LeaveGroup, session expiry, missed join or sync): Kafka's removeMemberAndUpdateGroup. */
 function removeMembers(ctx: Ctx, ids: string[], send: (r: ClassicResponse) => void): Partial<Ctx> {
-  const members = { ...ctx.members };
+  const members = omit(ctx.members, ids);
   let timers = ctx.timers;
-  for (const id of ids) {
-    const m = members[id];
-    if (!m) continue;
+  for (const [i, id] of ids.entries()) {
+    const m = ctx.members[id];
+    // Each member once, even if named twice.
+    if (!m || ids.indexOf(id) !== i) continue;
     // A parked JoinGroup of a removed member is answered UNKNOWN_MEMBER_ID with MemberId="".
     if (m.joinCorr !== null) send(reply({ corr: m.joinCorr, client: m.client }, joinError('UNKNOWN_MEMBER_ID')));
-    delete members[id];
     timers = withoutTimer(timers, `session:${id}`);
   }
   return { members, timers, pendingSync: ctx.pendingSync.filter((id) => !ids.includes(id)) };

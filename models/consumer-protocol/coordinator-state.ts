@@ -1,4 +1,5 @@
 import type { Endpoint } from '../classic/messages.ts';
+import { omit } from '../records.ts';
 import type { TopicPartition, Topics } from '../types.ts';
 import type { CoordinatorContext as ClassicGroupContext } from '../classic/coordinator-state.ts';
 import type { ClassicRequest } from '../classic/messages.ts';
@@ -199,11 +200,7 @@ export function groupStateOf(ctx: GroupContext): 'Empty' | 'Assigning' | 'Reconc
 export const memberOfInstance = (ctx: GroupContext, instanceId: string | null): ConsumerGroupMember | undefined =>
   instanceId === null ? undefined : Object.values(ctx.members).find((m) => m.instanceId === instanceId);
 
-export const without = <T>(rec: Record<string, T>, ...keys: string[]): Record<string, T> => {
-  const out = { ...rec };
-  for (const k of keys) delete out[k];
-  return out;
-};
+export const without = <T>(rec: Record<string, T>, ...keys: string[]): Record<string, T> => omit(rec, keys);
 
 /** The partition epochs after a member's holdings change from `before` to `after`. */
 export function movePartitionEpochs(
@@ -211,8 +208,7 @@ export function movePartitionEpochs(
   before: ConsumerGroupMember | undefined,
   after: ConsumerGroupMember | undefined,
 ): Record<TopicPartition, number> {
-  const out = { ...epochs };
-  if (before) for (const p of [...before.assigned, ...before.pendingRevocation]) delete out[p];
+  const out = before ? omit(epochs, [...before.assigned, ...before.pendingRevocation]) : { ...epochs };
   if (after) for (const p of [...after.assigned, ...after.pendingRevocation]) out[p] = after.memberEpoch;
   return out;
 }

@@ -1,4 +1,5 @@
 import { expireUnsubscribed } from '../offset-expiry.ts';
+import { sameJoined } from '../records.ts';
 import { and, assign, enqueueActions, setup } from 'xstate';
 import { dynamicMemberId, errorFor, joinError, reply } from '../classic/coordinator-state.ts';
 import type { ClassicRequest, ClassicResponse } from '../classic/messages.ts';
@@ -202,7 +203,7 @@ export function admitPatch({ context, event }: { context: Ctx; event: Ev }): Par
   // unresolved one waits for its resolution (maybeUpdateRegularExpressions).
   const regexChanged =
     updated.regex !== base.regex && updated.regex !== undefined && context.resolvedRegexes?.[updated.regex] !== undefined;
-  const subscriptionChanged = updated.topics.join() !== base.topics.join() || regexChanged || before === undefined;
+  const subscriptionChanged = !sameJoined(updated.topics, base.topics) || regexChanged || before === undefined;
   const full = msg.memberEpoch === 0 || (msg.rebalanceTimeoutMs !== null && msg.topics !== null && msg.owned !== null);
   return {
     members: { ...members, [msg.memberId]: updated },
@@ -401,7 +402,7 @@ export function createGroupCoordinatorMachine(assignors: Record<string, ServerAs
           rebalanceTimeoutMs: msg.rebalanceTimeoutMs,
           classic: { sessionTimeoutMs: msg.sessionTimeoutMs, protocols: [...msg.protocols] },
         };
-        const subscriptionChanged = before === undefined || updated.topics.join() !== base.topics.join();
+        const subscriptionChanged = before === undefined || !sameJoined(updated.topics, base.topics);
         return {
           members: { ...context.members, [msg.memberId]: updated },
           round: { memberId: msg.memberId, assignedBefore: before ? before.assigned : null, full: true, subscriptionChanged },

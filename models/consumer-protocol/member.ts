@@ -1,4 +1,5 @@
 import { logEndOf, withResets } from '../offset-reset.ts';
+import { omit, sameJoined } from '../records.ts';
 import { and, assign, enqueueActions, or, setup } from 'xstate';
 import type { FindCoordinatorRequest } from '../classic/messages.ts';
 import { JOIN_EPOCH, LEAVE_EPOCH, STATIC_LEAVE_EPOCH, type ConsumerResponse, type MemberRequest } from './messages.ts';
@@ -23,11 +24,7 @@ type Response<K extends ConsumerResponse['kind']> = Extract<ConsumerResponse, { 
 const resp = (e: Ev) => (e as Extract<Ev, { type: 'RESPONSE' }>).msg;
 const nowOf = (e: Ev): number => (e as { now?: number }).now ?? (e as unknown as { input: MemberInput }).input.now;
 const timerName = (e: Ev) => (e as Extract<Ev, { type: 'TIMER' }>).name;
-const without = (timers: Record<string, number>, ...names: string[]) => {
-  const t = { ...timers };
-  for (const n of names) delete t[n];
-  return t;
-};
+const without = (timers: Record<string, number>, ...names: string[]) => omit(timers, names);
 const sameSet = (xs: readonly string[], ys: readonly string[]) => xs.length === ys.length && xs.every((x) => ys.includes(x));
 /** The entries of `offsets` for the given partitions. */
 const pick = (offsets: Record<string, number>, ps: readonly string[]) =>
@@ -48,9 +45,9 @@ function envelope(ctx: Ctx) {
  */
 function heartbeat(ctx: Ctx, now: number, memberEpoch = ctx.memberEpoch): { msg: MemberRequest; patch: Partial<Ctx> } {
   const full = memberEpoch === JOIN_EPOCH || ctx.sendFull;
-  const topicsChanged = ctx.sent.topics === null || ctx.sent.topics.join() !== ctx.cfg.topics.join();
+  const topicsChanged = ctx.sent.topics === null || !sameJoined(ctx.sent.topics, ctx.cfg.topics);
   const owned = memberEpoch === JOIN_EPOCH ? [] : [...ctx.owned];
-  const ownedChanged = ctx.sent.owned === null || ctx.sent.owned.join() !== owned.join();
+  const ownedChanged = ctx.sent.owned === null || !sameJoined(ctx.sent.owned, owned);
   const msg: MemberRequest = {
     ...envelope(ctx),
     kind: 'ConsumerGroupHeartbeat',
@@ -206,8 +203,7 @@ export function createMemberMachine() {
       changeSubscription: assign(({ context, event }) => {
         const topics = (event as Extract<Ev, { type: 'SUBSCRIBE' }>).topics;
         const added = topics.filter((t) => !context.cfg.topics.includes(t));
-        const metadata = { ...context.metadata };
-        for (const t of added) delete metadata[t];
+        const metadata = omit(context.metadata, added);
         return { cfg: { ...context.cfg, topics }, metadata };
       }),
       updateMetadata: assign(({ event }) => ({ metadata: (event as Extract<Ev, { type: 'METADATA' }>).topics })),

@@ -1,4 +1,5 @@
 import { matchingTopics, sortedUnique, type Topics } from '../types.ts';
+import { sameJoined } from '../records.ts';
 import type { ConsumerGroupMember, GroupContext, ResolvedRegex } from './coordinator-state.ts';
 
 // KIP-848 server-side regular expressions (GroupMetadataManager.maybeUpdateRegularExpressions,
@@ -70,7 +71,7 @@ export function resolveRegexes(ctx: GroupContext, topics: Topics): { resolvedReg
   let changed = false;
   for (const r of subscribedRegexes(ctx.members)) {
     const matched = matchingTopics(r, topics);
-    if (before[r] === undefined || before[r].topics.join() !== matched.join()) changed = true;
+    if (before[r] === undefined || !sameJoined(before[r].topics, matched)) changed = true;
     resolvedRegexes[r] = { topics: matched, image };
   }
   return { resolvedRegexes, changed };

@@ -1,5 +1,5 @@
 import type { Invariant } from '../invariant.ts';
-import { dropped, responseTo, sameProcesses } from '../step-facts.ts';
+import { dropped, responseTo, changedProcesses } from '../step-facts.ts';
 import { ctxOf, isClosing } from '../../src/world/view.ts';
 
 /**
@@ -14,7 +14,7 @@ export const cooperativeKeepsUnmoved: Invariant = {
   protocols: ['cooperative'],
   kind: 'safety',
   check(before, choice, after) {
-    for (const [b, a] of sameProcesses(before, after)) {
+    for (const [b, a] of changedProcesses(before, after)) {
       const c = ctxOf(a);
       if (c.cfg.protocol !== 'cooperative') continue;
       const gone = dropped(b, a);

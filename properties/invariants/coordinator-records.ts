@@ -38,14 +38,16 @@ const same = (before: World, after: World): boolean =>
 function records(after: World): string | undefined {
   if (after.family !== 'consumer' || after.coordinator.value !== 'active') return undefined;
   const g = groupOf(after);
-  for (const id of Object.keys(g.target)) if (!g.members[id]) return `the target assignment still has ${id}, which is not a member`;
-  for (const name of Object.keys(g.timers)) {
+  // for-in over the records (the order of Object.keys), not copies of their keys: this runs at every heartbeat.
+  for (const id in g.target) if (!g.members[id]) return `the target assignment still has ${id}, which is not a member`;
+  for (const name in g.timers) {
     // The group's scheduled regex resolution (an executor task: it may outlive the last member subscribed to a regex).
     if (name === REGEX_TIMER || name === REGEX_INTERVAL_TIMER) continue;
     const id = name.slice(name.indexOf(':') + 1);
     if (!g.members[id]) return `timer ${name} runs for ${id}, which is not a member`;
   }
-  for (const m of Object.values(g.members)) {
+  for (const id in g.members) {
+    const m = g.members[id];
     if (g.timers[timerKey('session:', m.memberId)] === undefined) return `member ${m.memberId} has no session timer`;
     if (m.classic) continue;
     const revoking = m.pendingRevocation.length > 0;

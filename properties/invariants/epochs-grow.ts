@@ -1,6 +1,6 @@
 import type { Invariant } from '../invariant.ts';
 import { STATIC_LEAVE_EPOCH } from '../../models/consumer-protocol/messages.ts';
-import { sameProcesses } from '../step-facts.ts';
+import { changedProcesses } from '../step-facts.ts';
 import { groupOf, memberCtxOf } from '../../src/world/consumer-view.ts';
 
 /**
@@ -27,7 +27,7 @@ export const epochsGrow: Invariant = {
       if (a.memberEpoch < b.memberEpoch)
         return `${a.memberId}'s epoch went down from ${b.memberEpoch} to ${a.memberEpoch} in the coordinator`;
     }
-    for (const [b, a] of sameProcesses(before, after)) {
+    for (const [b, a] of changedProcesses(before, after)) {
       const e0 = memberCtxOf(b).memberEpoch;
       const e1 = memberCtxOf(a).memberEpoch;
       if (e1 < e0 && e1 !== 0) return `${a.name}'s member epoch went down from ${e0} to ${e1}`;

@@ -1,6 +1,8 @@
 import type { Invariant } from '../invariant.ts';
 import { groupOf, memberCtxOf, recordOf, staleInstall } from '../../src/world/consumer-view.ts';
 import { isLive } from '../../src/world/view.ts';
+import type { GroupContext } from '../../models/consumer-protocol/coordinator-state.ts';
+import { PassedParts } from '../step-facts.ts';
 
 const held = (m: { assigned: string[]; pendingRevocation: string[] }) => [...m.assigned, ...m.pendingRevocation];
 
@@ -11,6 +13,20 @@ const held = (m: { assigned: string[]; pendingRevocation: string[] }) => [...m.a
  * the same partition (except a partition a member installed after reporting it as not owned
  * while its onPartitionsAssigned ran, as single-owner explains: Kafka does that).
  */
+function heldTwice(g: GroupContext): string | undefined {
+  const holder = new Map<string, string>();
+  for (const m of Object.values(g.members)) {
+    for (const p of held(m)) {
+      const other = holder.get(p);
+      if (other) return `${p} is held by both ${other} and ${m.memberId} in the coordinator`;
+      holder.set(p, m.memberId);
+    }
+  }
+  return undefined;
+}
+
+const heldOnce = new PassedParts<GroupContext>();
+
 export const exclusiveHolding: Invariant = {
   id: 'exclusive-holding',
   statement:
@@ -19,27 +35,24 @@ export const exclusiveHolding: Invariant = {
   kind: 'safety',
   check(before, _choice, after) {
     const g = groupOf(after);
-    const holder = new Map<string, string>();
-    for (const m of Object.values(g.members)) {
-      for (const p of held(m)) {
-        const other = holder.get(p);
-        if (other) return `${p} is held by both ${other} and ${m.memberId} in the coordinator`;
-        holder.set(p, m.memberId);
-      }
-    }
+    // A function of the coordinator's context alone: judged once per context.
+    const twice = heldOnce.has(g) ? undefined : heldOnce.note(heldTwice(g), g);
+    if (twice) return twice;
     const g0 = groupOf(before);
-    for (const m of Object.values(g.members)) {
-      // A static replacement takes over the parked record of its instance.
-      const prev =
-        g0.members[m.memberId] ??
-        Object.values(g0.members).find((o) => o.instanceId !== null && o.instanceId === m.instanceId && !g.members[o.memberId]);
-      const had = prev ? held(prev) : [];
-      for (const p of m.assigned) {
-        if (had.includes(p)) continue;
-        const owner = Object.values(g0.members).find((o) => o !== prev && held(o).includes(p));
-        if (owner) return `${p} was assigned to ${m.memberId} while ${owner.memberId} still held it`;
+    // A coordinator the step left as it was handed nothing out (every member holds what it held).
+    if (g !== g0)
+      for (const m of Object.values(g.members)) {
+        // A static replacement takes over the parked record of its instance.
+        const prev =
+          g0.members[m.memberId] ??
+          Object.values(g0.members).find((o) => o.instanceId !== null && o.instanceId === m.instanceId && !g.members[o.memberId]);
+        const had = prev ? held(prev) : [];
+        for (const p of m.assigned) {
+          if (had.includes(p)) continue;
+          const owner = Object.values(g0.members).find((o) => o !== prev && held(o).includes(p));
+          if (owner) return `${p} was assigned to ${m.memberId} while ${owner.memberId} still held it`;
+        }
       }
-    }
     const owners = new Map<string, string>();
     for (const s of after.clients) {
       if (!isLive(s) || !recordOf(after, s)) continue;

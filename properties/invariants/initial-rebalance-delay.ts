@@ -31,7 +31,14 @@ interface Phase {
   due: number;
 }
 
-const phases = new WeakMap<World, Phase | null>();
+/**
+ * Only worlds inside a phase have an entry. "No phase" was once stored too, as null, for every
+ * world after the first phase ended (a WeakMap entry made at nearly every step of a run); but a
+ * world with no entry and one with a null entry read the same (`!prev`: no phase to follow), so
+ * no entry says it. A step makes a new world, so `after` has no entry unless the same step is
+ * judged again, with the same outcome: dropping one on a null outcome is all that storing null did.
+ */
+const phases = new WeakMap<World, Phase>();
 
 /** A member id that is new in this step and not a static member's new incarnation (which Kafka does not count). */
 function memberAdded(before: World, after: World): boolean {
@@ -42,20 +49,23 @@ function memberAdded(before: World, after: World): boolean {
   );
 }
 
+/** The join timer, for messages (a function made once: one made per call costs more than the check). */
+const dueAt = (t: number | undefined, now: number) => (t === undefined ? 'no join timer' : `its join timer due in ${t - now} ms`);
+
 function follow(before: World, choice: Choice | null, after: World): { next: Phase | null | undefined; error?: string } {
   if (before.family !== 'classic' || after.family !== 'classic' || before.coordinatorEpoch !== after.coordinatorEpoch)
     return { next: null };
-  const [sb, sa] = [coordState(before), coordState(after)];
+  const sb = coordState(before);
+  const sa = coordState(after);
   const g = coord(after);
   const join = g.timers.join;
-  const dueIn = (t: number | undefined) => (t === undefined ? 'no join timer' : `its join timer due in ${t - after.now} ms`);
   if (sb === 'Empty' && sa === 'PreparingRebalance') {
     const delay = g.initialRebalanceDelayMs;
     const phase = { delay, remaining: Math.max(groupRebalanceTimeout(g) - delay, 0), added: false, due: after.now + delay };
     if (join !== phase.due)
       return {
         next: null,
-        error: `the initial rebalance started with ${dueIn(join)}; Kafka waits group.initial.rebalance.delay.ms (${delay} ms)`,
+        error: `the initial rebalance started with ${dueAt(join, after.now)}; Kafka waits group.initial.rebalance.delay.ms (${delay} ms)`,
       };
     return { next: phase };
   }
@@ -66,7 +76,7 @@ function follow(before: World, choice: Choice | null, after: World): { next: Pha
     if (sa !== 'PreparingRebalance')
       return { next: null, error: `the initial rebalance completed in ${sa} before its delay expired (Kafka never completes it early)` };
     if (join !== prev.due)
-      return { next: null, error: `during the initial rebalance ${dueIn(join)}, not in ${prev.due - after.now} ms as before` };
+      return { next: null, error: `during the initial rebalance ${dueAt(join, after.now)}, not in ${prev.due - after.now} ms as before` };
     return { next: { ...prev, added: prev.added || memberAdded(before, after) } };
   }
   if (prev.added && prev.remaining !== 0) {
@@ -75,7 +85,7 @@ function follow(before: World, choice: Choice | null, after: World): { next: Pha
     if (sa !== 'PreparingRebalance' || join !== phase.due)
       return {
         next: null,
-        error: `the initial delay expired after a new member joined with ${prev.remaining} ms of the rebalance timeout left, and the group went to ${sa} with ${dueIn(join)}; Kafka extends the phase by ${delay} ms`,
+        error: `the initial delay expired after a new member joined with ${prev.remaining} ms of the rebalance timeout left, and the group went to ${sa} with ${dueAt(join, after.now)}; Kafka extends the phase by ${delay} ms`,
       };
     return { next: phase };
   }
@@ -84,7 +94,7 @@ function follow(before: World, choice: Choice | null, after: World): { next: Pha
   if (sa === 'PreparingRebalance' && !nobodyRejoined)
     return {
       next: null,
-      error: `the initial delay expired ${prev.added ? 'with no rebalance time left' : 'with no new member since it was set'} and the join phase went on (${dueIn(join)}); Kafka completes it`,
+      error: `the initial delay expired ${prev.added ? 'with no rebalance time left' : 'with no new member since it was set'} and the join phase went on (${dueAt(join, after.now)}); Kafka completes it`,
     };
   return { next: null };
 }
@@ -97,7 +107,8 @@ export const initialRebalanceDelay: Invariant = {
   kind: 'safety',
   check(before, choice, after) {
     const { next, error } = follow(before, choice, after);
-    if (next !== undefined) phases.set(after, next);
+    if (next) phases.set(after, next);
+    else if (next === null) phases.delete(after);
     return error;
   },
 };

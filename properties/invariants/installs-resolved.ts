@@ -2,6 +2,7 @@ import type { Invariant } from '../invariant.ts';
 import type { MemberContext } from '../../models/consumer-protocol/member-state.ts';
 import { gained, sameProcesses } from '../step-facts.ts';
 import { clientFamily, isProcessOf } from '../../src/world/view.ts';
+import type { ClientSlot } from '../../src/world/types.ts';
 
 // KIP-848 assignments name topics by id; the consumer reconciles only the part of its target whose
 // topic ids it can resolve to names (AbstractMembershipManager.findResolvableAssignmentAndTriggerMetadataUpdate:
@@ -11,6 +12,24 @@ import { clientFamily, isProcessOf } from '../../src/world/view.ts';
 // reaches-target's and eventually-stable's to judge.
 
 const topicOf = (p: string) => p.slice(0, p.lastIndexOf('-'));
+
+/** What the process began reconciling or installed in the step resolves (it was left as it was: nothing). */
+function resolvedInstalls(b: ClientSlot, a: ClientSlot, c0: MemberContext, c1: MemberContext): string | undefined {
+  const held = new Set(c0.owned.map(topicOf));
+  const resolves = (p: string) => c1.metadata[topicOf(p)] !== undefined || held.has(topicOf(p));
+  // Names are resolved when a reconciliation begins (maybeReconcile works on names from then
+  // on): what it plans to add must resolve then; what it installs later was resolved then,
+  // even if a subscription change has since asked for the topic's metadata again.
+  if (c1.reconciling !== null && c1.reconciling !== c0.reconciling) {
+    const unnamed = c1.reconciling.assignment.filter((p) => !c0.owned.includes(p) && !resolves(p));
+    if (unnamed.length > 0)
+      return `${a.name} began reconciling ${unnamed.join(', ')}, whose topic is not in its metadata (the topic id cannot be resolved yet)`;
+  }
+  const unnamed = gained(b, a).filter((p) => !c0.reconciling?.assignment.includes(p) && !resolves(p));
+  if (unnamed.length > 0)
+    return `${a.name} installed ${unnamed.join(', ')}, whose topic is not in its metadata (the topic id cannot be resolved yet)`;
+  return undefined;
+}
 
 export const installsResolved: Invariant = {
   id: 'installs-resolved',
@@ -23,19 +42,9 @@ export const installsResolved: Invariant = {
       if (clientFamily(a) !== 'consumer') continue;
       const c0 = b.snapshot!.context as MemberContext;
       const c1 = a.snapshot!.context as MemberContext;
-      const held = new Set(c0.owned.map(topicOf));
-      const resolves = (p: string) => c1.metadata[topicOf(p)] !== undefined || held.has(topicOf(p));
-      // Names are resolved when a reconciliation begins (maybeReconcile works on names from then
-      // on): what it plans to add must resolve then; what it installs later was resolved then,
-      // even if a subscription change has since asked for the topic's metadata again.
-      if (c1.reconciling !== null && c1.reconciling !== c0.reconciling) {
-        const unnamed = c1.reconciling.assignment.filter((p) => !c0.owned.includes(p) && !resolves(p));
-        if (unnamed.length > 0)
-          return `${a.name} began reconciling ${unnamed.join(', ')}, whose topic is not in its metadata (the topic id cannot be resolved yet)`;
-      }
-      const unnamed = gained(b, a).filter((p) => !c0.reconciling?.assignment.includes(p) && !resolves(p));
-      if (unnamed.length > 0)
-        return `${a.name} installed ${unnamed.join(', ')}, whose topic is not in its metadata (the topic id cannot be resolved yet)`;
+      // A process the step left as it was began and installed nothing: only its heartbeats are left to read.
+      const bad = b === a ? undefined : resolvedInstalls(b, a, c0, c1);
+      if (bad) return bad;
       for (const m of after.sent) {
         if (m.to !== 'coordinator' || m.body.kind !== 'ConsumerGroupHeartbeat' || !isProcessOf(m.body.client, a)) continue;
         const owned = (m.body as { owned: string[] | null }).owned ?? [];

@@ -140,6 +140,9 @@ export const kip848Close: Invariant = {
     if (after.family !== 'consumer') return undefined;
     for (const b of before.clients) {
       if (!isLive(b) || !isMember(b)) continue;
+      // Only a close() step or a process inside close() (most are neither: decided first).
+      const closeStep = choice?.kind === 'close' && choice.client === b.name;
+      if (!closeStep && !closeStates.has(stateOf(b))) continue;
       const slot = after.clients.find((s) => s.name === b.name);
       if (!slot) continue;
       const a = isLive(slot) && slot.inc === b.inc ? slot : null;
@@ -148,10 +151,8 @@ export const kip848Close: Invariant = {
       if (a === null && !(slot.status === 'closed' && slot.inc === b.inc)) continue;
       if (choice?.kind === 'bounce' && choice.client === b.name) continue;
       if (a !== null && !isMember(a)) continue;
-      const closeStep = choice?.kind === 'close' && choice.client === b.name;
       // close() from STALE: out of the group, nothing assigned (transitionToStale released it): leaveGroup returns at once.
       if (closeStep && stateOf(b) === 'stale') continue;
-      if (!closeStep && !closeStates.has(stateOf(b))) continue;
       const passesCommit = (closeStep || stateOf(b) === 'closing') && (a === null || stateOf(a) !== 'closing');
       const bad =
         (closeStep ? closeCommit(b, after) : undefined) ??

@@ -1,6 +1,6 @@
 import type { Choice, ClientSlot, World } from '../../src/world/types.ts';
 import type { Invariant } from '../invariant.ts';
-import { delivered, dropped, sameProcesses } from '../step-facts.ts';
+import { delivered, dropped, changedProcesses } from '../step-facts.ts';
 import { common, epochOf, isClosing, isProcessOf } from '../../src/world/view.ts';
 
 /** Errors that say only "look the coordinator up again" (Kafka: markCoordinatorUnknown). */
@@ -71,7 +71,7 @@ export const noLostPartitions: Invariant = {
   protocols: ['eager', 'cooperative', 'consumer'],
   kind: 'safety',
   check(before, choice, after) {
-    for (const [b, a] of sameProcesses(before, after)) {
+    for (const [b, a] of changedProcesses(before, after)) {
       // A process inside close() gives up its partitions and membership on purpose: its next
       // steps (the close commit answered or timed out, the callback, the leave) run on such events.
       if (isClosing(b)) continue;

@@ -1,5 +1,5 @@
 import type { Invariant } from '../invariant.ts';
-import { sameProcesses } from '../step-facts.ts';
+import { changedProcesses } from '../step-facts.ts';
 import { common } from '../../src/world/view.ts';
 
 /**
@@ -17,7 +17,7 @@ export const noRewind: Invariant = {
   protocols: ['eager', 'cooperative', 'consumer'],
   kind: 'safety',
   check(before, _choice, after) {
-    for (const [b, a] of sameProcesses(before, after)) {
+    for (const [b, a] of changedProcesses(before, after)) {
       const cb = common(b);
       const ca = common(a);
       for (const p of ca.owned) {

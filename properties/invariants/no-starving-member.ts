@@ -25,9 +25,11 @@ const fatalFor = (kind: string, error: string) =>
 function stopped(before: World, choice: Choice | null, after: World): string | undefined {
   const m = delivered(before, choice);
   for (const a of after.clients) {
+    // Only a process still running whose machine has stopped (most are live: decided first).
+    if (a.status !== 'running' || isLive(a)) continue;
     // A process that exists only after the step (a replacement slot) cannot have stopped in it.
     const b = before.clients.find((s) => s.name === a.name);
-    if (!b || a.status !== 'running' || a.inc !== b.inc || !isLive(b) || isLive(a)) continue;
+    if (!b || a.inc !== b.inc || !isLive(b)) continue;
     // A replaced process runs on as a zombie slot `c1#1`, still answered as `c1`.
     const to = m?.to === 'client' ? m.body.client.client : undefined;
     const error = to === a.name || a.name.startsWith(`${to}#`) ? (m!.body as { error?: string }).error : undefined;

@@ -1,5 +1,5 @@
 import type { Invariant } from '../invariant.ts';
-import { gained, sameProcesses } from '../step-facts.ts';
+import { gained, changedProcesses } from '../step-facts.ts';
 import { committedOffsets, common } from '../../src/world/view.ts';
 
 /** A new owner resumes from the group's committed offset: nothing committed is skipped or rewound. */
@@ -10,7 +10,7 @@ export const offsetHandover: Invariant = {
   kind: 'safety',
   check(before, _choice, after) {
     const committed = committedOffsets(after);
-    for (const [b, a] of sameProcesses(before, after)) {
+    for (const [b, a] of changedProcesses(before, after)) {
       const c = common(a);
       for (const p of gained(b, a)) {
         const last = committed[p]?.offset ?? 0;

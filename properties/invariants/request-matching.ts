@@ -48,9 +48,11 @@ function requestsSent(choice: Choice | null, b: ClientSlot, a: ClientSlot, after
   const appCommit = choice?.kind === 'commit' && choice.client === b.name;
   const cb = ctxOf(b);
   const ca = ctxOf(a);
-  const seen = new Set<number>();
+  let seen: Set<number> | undefined;
   for (const m of after.sent) {
     if (m.to !== 'coordinator' || !isProcessOf(m.body.client, b)) continue;
+    // Made only for a process that sent something (most steps, most processes send nothing).
+    seen ??= new Set<number>();
     const body = m.body as { kind: string; corr: number; epoch?: number };
     if (body.corr < cb.nextCorr || body.corr >= ca.nextCorr || seen.has(body.corr))
       return `${a.name} sent a ${body.kind} with correlation id ${body.corr}, not a fresh one (ids ${cb.nextCorr} to ${ca.nextCorr - 1} were free this step)`;

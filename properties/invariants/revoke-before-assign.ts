@@ -1,5 +1,5 @@
 import type { Invariant } from '../invariant.ts';
-import { gained, sameProcesses } from '../step-facts.ts';
+import { gained, changedProcesses } from '../step-facts.ts';
 import type { ClientSlot, World } from '../../src/world/types.ts';
 import { coord, ctxOf, isLive } from '../../src/world/view.ts';
 
@@ -18,7 +18,7 @@ export const revokeBeforeAssign: Invariant = {
   kind: 'safety',
   check(before, _choice, after) {
     const members = coord(after).members;
-    for (const [b, a] of sameProcesses(before, after)) {
+    for (const [b, a] of changedProcesses(before, after)) {
       // A process no longer in the group (a replaced static member, a zombie, reading a late
       // SyncGroup answer) is outside the guarantee: commit fencing covers it.
       if (!members[ctxOf(a).memberId]) continue;

@@ -1,5 +1,5 @@
 import type { Invariant } from '../invariant.ts';
-import { responseTo, sameProcesses } from '../step-facts.ts';
+import { responseTo, changedProcesses } from '../step-facts.ts';
 import { ctxOf } from '../../src/world/view.ts';
 
 const slotOf = {
@@ -22,7 +22,7 @@ export const noDropOnStale: Invariant = {
   protocols: ['eager', 'cooperative'],
   kind: 'safety',
   check(before, choice, after) {
-    for (const [b, a] of sameProcesses(before, after)) {
+    for (const [b, a] of changedProcesses(before, after)) {
       const r = responseTo(before, choice, a);
       if (!r || r.kind === 'LeaveGroupResponse') continue;
       const c = ctxOf(b);

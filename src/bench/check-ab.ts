@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import seedrandom from 'seedrandom';
+import { benchCampaigns, benchPicks, cpuSeconds } from './campaigns.ts';
 
 // Before and after in one process: the check campaigns of `npm run bench` (3 members x 6
 // partitions, all faults, 50-step random runs) through two checkouts' code, loaded side by side
@@ -32,17 +32,9 @@ const after = await load(here);
 const RUNS = Number(process.env.RUNS ?? 400);
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const CHUNK = 20;
-const rng = seedrandom('bench');
-const inputs = Array.from({ length: RUNS }, () => Array.from({ length: 50 }, () => Math.floor(rng() * 0x7fffffff)));
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
-const scenarios = [
-  { label: 'eager/range', protocol: 'eager', assignor: 'range', static: false },
-  { label: 'cooperative/cooperative-sticky static', protocol: 'cooperative', assignor: 'cooperative-sticky', static: true },
-  { label: 'consumer/uniform', protocol: 'consumer', assignor: 'uniform', static: false },
-] as const;
+const inputs = benchPicks(RUNS);
+const cpu = cpuSeconds;
+const scenarios = benchCampaigns;
 
 function digest(m: Loaded, s: ReturnType<Loaded['cfg']['session']>): string {
   const h = createHash('sha1');

@@ -1,16 +1,17 @@
 import { availableParallelism } from 'node:os';
-import seedrandom from 'seedrandom';
 import { noBudgets } from '../explore/bounds.ts';
 import { exploreParallel } from '../explore/parallel.ts';
 import type { ExploreSpec } from '../explore/spec.ts';
-import { allFaults, session, worldConfig } from '../run/config.ts';
+import { session } from '../run/config.ts';
 import { runPicks, type Session } from '../run/run.ts';
 import { buildModel } from '../world/model.ts';
 import { anchors } from './anchors.ts';
 import { runMutation } from '../mutate/mutate.ts';
 import { defaultBudget } from '../mutate/run-mutant.ts';
 import { figures, scores, targetLines } from '../mutate/score.ts';
+import { benchCampaigns, benchPicks, campaignConfig, cpuSeconds } from './campaigns.ts';
 import { benchJobs } from './check-jobs.ts';
+import { benchInvariantCost } from './invariant-cost.ts';
 import { defaultSurvivorsFile, loadSurvivors } from '../mutate/survivors.ts';
 
 // npm run bench: runs/s and steps/s of the random runner on 3 members x 6 partitions,
@@ -21,11 +22,6 @@ import { defaultSurvivorsFile, loadSurvivors } from '../mutate/survivors.ts';
 const RUNS = Number(process.env.BENCH_RUNS ?? 2000);
 const STEPS = 50;
 
-function picks(n: number): number[][] {
-  const rng = seedrandom('bench');
-  return Array.from({ length: n }, () => Array.from({ length: STEPS }, () => Math.floor(rng() * 0x7fffffff)));
-}
-
 function measure(s: Session, inputs: number[][]): { runsPerSec: number; stepsPerSec: number; steps: number } {
   let steps = 0;
   for (const p of inputs.slice(0, 50)) runPicks(s, p); // warm-up
@@ -35,18 +31,9 @@ function measure(s: Session, inputs: number[][]): { runsPerSec: number; stepsPer
   return { runsPerSec: inputs.length / secs, stepsPerSec: steps / secs, steps };
 }
 
-// Rates are per CPU second of this process (user + system), not per wall-clock second: the
-// machine is shared, and under load a wall clock measures the other processes too.
-const cpuSeconds = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
-
-const inputs = picks(RUNS);
-const scenarios = [
-  { label: 'eager/range', protocol: 'eager', assignor: 'range', static: false },
-  { label: 'cooperative/cooperative-sticky static', protocol: 'cooperative', assignor: 'cooperative-sticky', static: true },
-] as const;
+const inputs = benchPicks(RUNS, STEPS);
+// The classic campaigns (the KIP-848 one has no xstate baseline here; bench:ab times it).
+const scenarios = benchCampaigns.filter((c) => c.protocol !== 'consumer');
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US').padStart(9);
 /** Every target of issue 15, printed at the end with met / not met. */
 const targets: string[] = [];
@@ -57,14 +44,7 @@ console.log(
 console.log(`${'configuration'.padEnd(92)} ${'runs/s'.padStart(9)} ${'steps/s'.padStart(9)} ${'x baseline'.padStart(10)}`);
 const compiledRates: number[] = [];
 for (const sc of scenarios) {
-  const config = worldConfig({
-    protocol: sc.protocol,
-    assignor: sc.assignor,
-    members: 3,
-    partitions: 6,
-    faults: allFaults,
-    static: sc.static,
-  });
+  const config = campaignConfig(sc);
   for (const liveness of [false, true]) {
     const compiled = session(config, undefined, liveness, 'compiled');
     const fast = session(config, undefined, liveness, 'xstate');
@@ -92,6 +72,7 @@ target(
   `slowest campaign ${fmt(worst).trim()} runs/s`,
 );
 if (process.env.BENCH_JOBS !== '0') benchJobs(Number(process.env.BENCH_JOBS_RUNS ?? 300));
+if (process.env.BENCH_INVARIANT_COST !== '0') benchInvariantCost(Math.min(RUNS, 500));
 
 // Exhaustive exploration on the 3-member cooperative instance (3 partitions, one crash and one
 // restart). Two searches:

@@ -165,6 +165,9 @@ export function rebalancing(w: World): boolean {
   return w.clients.some((s) => isLive(s) && moving.has(s.snapshot!.value as string));
 }
 
+/** pickChoice's weight of each kind present, by index in kindOrder (one array for every pick: it is filled and read within one). */
+const kindWeights = new Float64Array(kindOrder.length);
+
 /** `swarm` is a bit set over swarmKinds (bit i set = that kind may be chosen in this run), then the mode bits. */
 /** `weights`: the choice weights (steering rounds raise some; see src/random/steer.ts). */
 export function pickChoice(choices: Choice[], pick: number, swarm = allKinds, world?: World, weights = choiceWeights): Choice {
@@ -186,13 +189,14 @@ export function pickChoice(choices: Choice[], pick: number, swarm = allKinds, wo
     callback: (swarm & BUSY) !== 0 && world !== undefined && world.clients.some(inCallback),
     stale: (swarm & OUTAGE) !== 0 && world !== undefined ? leftBehind(world) : none,
   };
+  // Each present kind's weight, worked out once (the same numbers summed in the same order).
   let total = 0;
-  for (let i = 0; i < kindOrder.length; i++) if (present[i]) total += weightOf(i, swarm, scene, weights);
+  for (let i = 0; i < kindOrder.length; i++) if (present[i]) total += kindWeights[i] = weightOf(i, swarm, scene, weights);
   // Picks near 0 (where shrinking goes) choose the first kind: deliver, the oldest message.
   let u = ((pick & 0xffff) / 0x10000) * total;
   for (let i = 0; i < kindOrder.length; i++) {
     if (!present[i]) continue;
-    const w = weightOf(i, swarm, scene, weights);
+    const w = kindWeights[i];
     if (u < w) {
       const k = kindOrder[i];
       let list = choices.filter((c) => c.kind === k);
@@ -227,10 +231,12 @@ function lateCommits(w: World): { held?: number; released: Set<number> } {
 }
 
 /** Which kinds are present among the choices and allowed by the swarm, by index in kindOrder; undefined if none. */
-function kindsPresent(choices: Choice[], swarm: number): boolean[] | undefined {
-  const present = new Array<boolean>(kindOrder.length).fill(false);
-  for (const c of choices) present[indexOf.get(c.kind)!] = true;
+function kindsPresent(choices: Choice[], swarm: number): Uint8Array | undefined {
+  // One array for every pick, filled here and read within the same pick (as kindWeights).
+  const present = presentKinds.fill(0);
+  for (const c of choices) present[indexOf.get(c.kind)!] = 1;
   if ((swarm & allKinds) !== allKinds)
-    for (let i = 0; i < swarmKinds.length; i++) if (!(swarm & (1 << i))) for (const k of switchedOff[i]) present[k] = false;
-  return present.includes(true) ? present : undefined;
+    for (let i = 0; i < swarmKinds.length; i++) if (!(swarm & (1 << i))) for (const k of switchedOff[i]) present[k] = 0;
+  return present.includes(1) ? present : undefined;
 }
+const presentKinds = new Uint8Array(kindOrder.length);

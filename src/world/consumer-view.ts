@@ -1,4 +1,5 @@
 import type { AnyMachineSnapshot } from 'xstate';
+import { sameJoined } from '../../models/records.ts';
 import { defaultServerAssignor, serverAssignors } from '../../models/consumer-protocol/assignors.ts';
 import { groupStateOf, type ConsumerGroupMember, type GroupContext } from '../../models/consumer-protocol/coordinator-state.ts';
 import type { MemberContext } from '../../models/consumer-protocol/member-state.ts';
@@ -69,14 +70,14 @@ export function isSettled(w: World): boolean {
     if (r && isClassicProcess(s)) {
       // A classic member of a mixed group: synced at its member epoch, nothing to rejoin for.
       const k = classicCtxOf(s);
-      if (!isCurrentMember(w, s) || k.rejoinNeeded || k.stalled || k.joinedTopics.join() !== k.cfg.topics.join()) return false;
+      if (!isCurrentMember(w, s) || k.rejoinNeeded || k.stalled || !sameJoined(k.joinedTopics, k.cfg.topics)) return false;
       if (!sameSet(k.owned, r.assigned) || !sameSet(r.assigned, g.target[r.memberId] ?? [])) return false;
       for (const t of k.cfg.topics) if (g.subscriptionMetadata[t] !== w.topics[t]) return false;
       continue;
     }
     if (!r || s.snapshot!.value !== 'stable' || c.stalled || c.memberEpoch !== r.memberEpoch || c.target !== null) return false;
     if (!sameSet(c.owned, r.assigned) || !sameSet(r.assigned, g.target[r.memberId] ?? [])) return false;
-    if (r.topics.join() !== c.cfg.topics.join()) return false;
+    if (!sameJoined(r.topics, c.cfg.topics)) return false;
     for (const t of c.cfg.topics) if (g.subscriptionMetadata[t] !== w.topics[t]) return false;
     if (c.cfg.pattern !== undefined && !regexCaughtUp(w, c.cfg.pattern, c.metadata)) return false;
   }

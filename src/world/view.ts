@@ -1,4 +1,5 @@
 import type { AnyMachineSnapshot } from 'xstate';
+import { sameJoined } from '../../models/records.ts';
 import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
 import type { ConsumerContext } from '../../models/classic/consumer-state.ts';
 import type { ClientSlot, ProtocolFamily, World } from './types.ts';
@@ -192,16 +193,23 @@ export function subscribedTopics(w: World): string[] {
  * process is a current member with nothing left to do, and the leader has seen the brokers'
  * topic metadata. This is the "stable group" the coverage and idle invariants talk about.
  */
-const settledCache = new WeakMap<World, boolean>();
-
-/** The last world asked about, in front of the cache: invariants and the fair schedule ask about one world in turn. */
+/**
+ * The last two worlds asked about and their answers: the invariants ask about a step's `after`
+ * one after another, the fair schedule about the world it steps from (the previous step's
+ * `after`), the explorer's liveness walks about one world at a time. (A WeakMap of every world
+ * asked was kept behind these once; it made an entry at every step, for hardly any hit.)
+ */
 let lastWorld: World | undefined;
 let lastSettled = false;
+let olderWorld: World | undefined;
+let olderSettled = false;
 
 export function isSettled(w: World): boolean {
   if (w === lastWorld) return lastSettled;
-  let v = settledCache.get(w);
-  if (v === undefined) settledCache.set(w, (v = w.family === 'consumer' ? consumer.isSettled(w) : computeSettled(w)));
+  if (w === olderWorld) return olderSettled;
+  const v = w.family === 'consumer' ? consumer.isSettled(w) : computeSettled(w);
+  olderWorld = lastWorld;
+  olderSettled = lastSettled;
   lastWorld = w;
   lastSettled = v;
   return v;
@@ -224,7 +232,7 @@ function computeSettled(w: World): boolean {
       s.snapshot!.value !== 'stable' ||
       c.rejoinNeeded ||
       c.stalled ||
-      c.joinedTopics.join() !== c.cfg.topics.join()
+      !sameJoined(c.joinedTopics, c.cfg.topics)
     )
       return false;
     for (const t of topics) if (c.metadata[t] !== w.topics[t]) return false;

@@ -76,12 +76,13 @@ export function initialWorld(config: WorldConfig, model: Model): World {
 export function enabled(w: World, config: WorldConfig): Choice[] {
   const out: Choice[] = [];
   const ordered = adapterOf(w).orderedRequests;
-  const blocked = ordered ? new Set<string>() : undefined;
+  // The connections (process name, incarnation) whose first request is already listed.
+  const blocked: Array<Msg['body']['client']> | undefined = ordered ? [] : undefined;
   for (const m of w.net) {
     if (blocked !== undefined && m.to === 'coordinator' && m.body.kind !== 'FindCoordinator') {
-      const conn = `${m.body.client.client}/${m.body.client.inc}`;
-      if (blocked.has(conn)) continue;
-      blocked.add(conn);
+      const conn = m.body.client;
+      if (blocked.some((x) => x.client === conn.client && x.inc === conn.inc)) continue;
+      blocked.push(conn);
     }
     if (!linkCut(w, m)) out.push({ kind: 'deliver', id: m.id });
   }
@@ -327,9 +328,24 @@ export function serverAssignorRound(w: World, s: ClientSlot): Msg | undefined {
   const m = w.net.find((x) => x.to === 'coordinator' && x.body.kind !== 'FindCoordinator' && isProcessOf(x.body.client, s));
   if (m?.body.kind !== 'ConsumerGroupHeartbeat' || linkCut(w, m)) return undefined;
   if ((m.body as { epoch: number }).epoch !== w.coordinatorEpoch) return undefined;
+  const ctx = w.coordinator.context as GroupContext;
+  const known = targetRounds.get(m.body);
+  if (known !== undefined && known.ctx === ctx && known.now === w.now && known.topics === w.topics) return known.computes ? m : undefined;
   const event = adapterOf(w).requestEvent(w, m.body) as GroupEvent;
-  return computesTarget(w.coordinator.context as GroupContext, event) ? m : undefined;
+  const computes = computesTarget(ctx, event);
+  targetRounds.set(m.body, { ctx, now: w.now, topics: w.topics, computes });
+  return computes ? m : undefined;
 }
+
+/**
+ * computesTarget's last answer for each heartbeat (by identity) and the inputs it had: the
+ * coordinator's context and the event the consumer adapter makes of the heartbeat (its `now` and
+ * `topics` are all it reads of the world). computesTarget is a function of those, and each is
+ * never changed once made, so the same inputs give the same answer. `enabled` asks at every step
+ * for every process with a heartbeat waiting, and the coordinator and the heartbeat mostly stay
+ * as they were from one step to the next.
+ */
+const targetRounds = new WeakMap<Msg['body'], { ctx: GroupContext; now: number; topics: World['topics']; computes: boolean }>();
 
 /** Messages to or from a client whose link is cut cannot be delivered (they may still be lost). */
 export const linkCut = (w: World, m: Msg): boolean => processOf(w, m.body.client)?.cut ?? false;
