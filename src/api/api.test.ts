@@ -62,16 +62,18 @@ test('compare: cooperative moves fewer partitions than eager on a scale-out', as
   await expect(compare(['eager'], { scenario: 'nope' })).rejects.toThrow("unknown scenario 'nope'");
 });
 
-test('with no option picking campaigns, check also plans every campaign with static members, then the rolling upgrade', () => {
+test('with no option picking campaigns, check also plans every campaign with static members, then the rolling upgrade, then with idle members', () => {
   const labels = planCampaigns({}, undefined).map((p) => p.label);
-  const plain = labels.filter((l) => !l.includes('static') && !l.startsWith('upgrade'));
+  const plain = labels.filter((l) => !l.includes('static') && !l.startsWith('upgrade') && !l.includes(' idle'));
   // The same campaigns (the static ones over two topics: subscription changes need them).
   const name = (l: string) => l.slice(0, l.indexOf(' ('));
   expect(labels.filter((l) => l.includes(' static ')).map((l) => name(l.replace(/ static( 2 racks)?/, '')))).toEqual(plain.map(name));
   // The classic ones with racks (KIP-881), the KIP-848 ones without (its server assignors ignore racks).
   expect(labels).toContain('eager/range static 2 racks (3 members x 2 topics x 3 partitions)');
   expect(labels).toContain('consumer/range static (3 members x 2 topics x 3 partitions)');
-  expect(labels.at(-1)).toBe('upgrade eager range -> cooperative-sticky (3 members x 6 partitions)');
+  // Idle members: the plain campaigns again over fewer partitions than members, after the upgrade.
+  const upgrade = labels.indexOf('upgrade eager range -> cooperative-sticky (3 members x 6 partitions)');
+  expect(labels.slice(upgrade + 1)).toEqual(plain.map((l) => `${name(l)} idle (3 members x 2 partitions)`));
   expect(planCampaigns({ protocol: 'eager', assignor: 'range' }, undefined).map((p) => p.label)).toEqual([
     'eager/range (3 members x 6 partitions)',
   ]);

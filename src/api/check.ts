@@ -73,7 +73,9 @@ export interface CampaignPlan {
   upgrade: boolean;
   /** The migration this campaign runs, if any. */
   migration?: Migration;
-  /** The default check's static campaigns: two topics, so that subscriptions can change. */
+  /** The default check's idle campaigns: more members than partitions, so some members hold none. */
+  idle?: boolean;
+  /** The default check's static and idle campaigns: an instance of their own. */
   shape?: { topics: number; partitions: number; racks?: number };
   config: WorldConfig;
   label: string;
@@ -95,7 +97,8 @@ export interface CheckReport {
 /**
  * The campaigns a check runs: every protocol x assignor asked for, over the instance. With no
  * option that picks the campaigns (protocol, assignor, variant, static, upgrade), every one runs
- * again with static members (KIP-345/814), and the rolling upgrade (KIP-429) runs once.
+ * again with static members (KIP-345/814), the rolling upgrade (KIP-429) runs once, and every one
+ * runs again with more members than partitions (idle members).
  */
 export function planCampaigns(options: CheckOptions, variant: Variant | undefined): CampaignPlan[] {
   const o = { ...checkDefaults, ...options };
@@ -137,8 +140,9 @@ export function planCampaigns(options: CheckOptions, variant: Variant | undefine
     // ones also with brokers on two racks (KIP-881: client.rack, replica moves; the KIP-848 server
     // assignors ignore racks, docs/model.md "Racks").
     const shape = { topics: 2, partitions: Math.max(1, Math.ceil(o.partitions / 2)) };
+    const dynamic = [...combos];
     combos.push(
-      ...combos.map((c) => ({
+      ...dynamic.map((c) => ({
         ...c,
         static: true,
         shape: { ...shape, ...(c.protocol !== 'consumer' && o.racks === undefined && { racks: 2 }) },
@@ -148,6 +152,12 @@ export function planCampaigns(options: CheckOptions, variant: Variant | undefine
     // to both protocols and replaces no assignor.
     const upgradeFits = !variant || (['eager', 'cooperative'].every((p) => chosen.includes(p as Protocol)) && !variantAssignors(variant));
     if (upgradeFits) combos.push({ protocol: 'eager', assignor: 'range', static: false, upgrade: true });
+    // Idle campaigns: one topic of fewer partitions than members, so that a member holds nothing
+    // (no other default campaign has one; an assignor's and a coordinator's handling of idle
+    // members, and the starving-member and balance rules, are tested only there). Last, so that
+    // adding them moved no run where an earlier campaign catches a variant.
+    const idle = { topics: 1, partitions: Math.max(1, o.members - 1) };
+    for (const c of dynamic) combos.push({ ...c, idle: true, shape: idle });
   }
   return combos.map((c) => {
     const { protocol, assignor } = c;
@@ -156,7 +166,7 @@ export function planCampaigns(options: CheckOptions, variant: Variant | undefine
     const counts = Object.values(config.topics);
     const shape = counts.length > 1 ? `${counts.length} topics x ${count(counts[0], 'partition')}` : count(counts[0], 'partition');
     const name = c.upgrade ? 'upgrade eager range -> cooperative-sticky' : `${protocol}/${assignor}`;
-    const label = `${name}${config.static ? ' static' : ''}${config.racks ? ` ${config.racks} racks` : ''}${config.pattern ? ' pattern' : ''}${retentionLabel(config)}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${shape})`;
+    const label = `${name}${config.static ? ' static' : ''}${c.idle ? ' idle' : ''}${config.racks ? ` ${config.racks} racks` : ''}${config.pattern ? ' pattern' : ''}${retentionLabel(config)}${variant ? ` variant ${variant.name}` : ''} (${count(config.members, 'member')} x ${shape})`;
     return { ...c, config, label };
   });
 }

@@ -34,8 +34,8 @@ export function writeFoundRuns(found: Record<string, FoundRun>): void {
   writeFileSync(foundRunsFile, `${JSON.stringify(sorted, null, 2)}\n`);
 }
 
-const campaignName = (p: { protocol: string; assignor: string; upgrade: boolean; static: boolean }) =>
-  p.upgrade ? 'upgrade' : `${p.protocol}/${p.assignor}${p.static ? ' static' : ''}`;
+const campaignName = (p: { protocol: string; assignor: string; upgrade: boolean; static: boolean; idle?: boolean }) =>
+  p.upgrade ? 'upgrade' : `${p.protocol}/${p.assignor}${p.static ? ' static' : ''}${p.idle ? ' idle' : ''}`;
 
 /** The variant's default campaigns, in check's order. */
 export function findPlans(variant: Variant) {

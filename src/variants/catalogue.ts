@@ -960,6 +960,26 @@ const consumerVariants: Variant[] = [
     serverAssignors: { uniform: { ...uniform, assign: (input) => uniform.assign({ ...input, previous: {} }) } },
   }),
   defineVariant({
+    // Only the idle campaigns (more members than partitions) see it: every other default
+    // campaign has at least as many partitions as members.
+    name: 'uniform-idle-empty',
+    description: 'With more members than partitions, the uniform server assignor hands out nothing.',
+    protocols: ['consumer'],
+    breaks: ['stable-coverage'],
+    explore: { members: 2, partitions: 1, assignor: 'uniform', maxDepth: 10, maxInFlight: 2 },
+    serverAssignors: {
+      uniform: {
+        ...uniform,
+        assign: (input) => {
+          const out = uniform.assign(input);
+          const partitions = Object.values(input.topics).reduce((n, count) => n + count, 0);
+          if (Object.keys(input.members).length <= partitions) return out;
+          return Object.fromEntries(Object.keys(out).map((m) => [m, []]));
+        },
+      },
+    },
+  }),
+  defineVariant({
     name: 'lopsided-uniform',
     description: 'The uniform server assignor moves one partition from the last member to the first.',
     protocols: ['consumer'],
