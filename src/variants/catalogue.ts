@@ -1141,32 +1141,9 @@ const kip848OracleVariants: Variant[] = [
     settings: { autoCommit: false },
     consumer: {
       actions: {
+        // HeartbeatState.reset after a failed heartbeat dropped (the model's markCoordinatorUnknown
+        // leaves SentFields alone, as Kafka's does).
         requireFullHeartbeat: assign({}),
-        // markCoordinatorUnknown as the model has it, without HeartbeatState.reset (sendFull).
-        markCoordinatorUnknown: enqueueActions(
-          ({
-            context,
-            event,
-            enqueue,
-          }: {
-            context: MemberContext;
-            event: MemberEvent;
-            enqueue: { assign(p: Partial<MemberContext>): void; (a: { type: 'send'; params: unknown }): void };
-          }) => {
-            if (context.inflight.find) {
-              enqueue.assign({ coordinator: null });
-              return;
-            }
-            const msg = { kind: 'FindCoordinator', corr: context.nextCorr, client: { client: context.cfg.client, inc: context.cfg.inc } };
-            enqueue.assign({
-              coordinator: null,
-              nextCorr: context.nextCorr + 1,
-              inflight: { ...context.inflight, find: { corr: msg.corr } },
-              timers: { ...context.timers, 'req:find': (event as { now: number }).now + context.cfg.settings.requestTimeoutMs },
-            });
-            enqueue({ type: 'send', params: msg });
-          },
-        ) as never,
       },
     },
   }),
