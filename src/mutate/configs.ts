@@ -1,7 +1,9 @@
 import { builtinAssignors } from '../../models/assignors/index.ts';
-import { worldConfig } from '../run/config.ts';
+import { session, worldConfig } from '../run/config.ts';
 import type { Variant } from '../variants/variant.ts';
-import type { FaultSettings, Protocol, WorldConfig } from '../world/types.ts';
+import type { ChoiceKind, FaultSettings, Protocol, WorldConfig } from '../world/types.ts';
+import { choiceWeights } from '../run/pick.ts';
+import type { Session } from '../run/run.ts';
 import { noFaults } from '../world/faults.ts';
 import type { TimerSettings } from '../../models/types.ts';
 
@@ -25,6 +27,12 @@ export interface Place {
   pattern?: boolean;
   /** enable.auto.commit, when not on (the default). */
   autoCommit?: false;
+  /**
+   * Choice weights changed from pick.ts's (a fault the place is about made likelier, or what ends
+   * it made rarer). The runs are still a function of (place, seed): counterexamples replay by
+   * their choices, whatever the weights that picked them.
+   */
+  weights?: Partial<Record<ChoiceKind, number>>;
 }
 
 /**
@@ -64,6 +72,28 @@ const classicShortPoll: Partial<TimerSettings> = { heartbeatIntervalMs: 1_000, m
  * members over two partitions, so that one owns nothing when it closes.
  */
 const quietClose: FaultSettings = { ...noFaults, leave: true, slowCallbacks: true, slowAssignLost: true, slowAssignor: true };
+
+/**
+ * KIP-848 member only: a member cut off from its coordinator. Links cut long enough that the
+ * heartbeat and then every FindCoordinator time out (request.timeout.ms at 1 s, so a cut link
+ * makes the coordinator unknown within a step or two, and keeps it unknown while it lasts), with
+ * stalls (max.poll.interval.ms at 2 s: the poll timer fires while the coordinator is unknown, and
+ * the heartbeat manager re-checks it later, recheckPollLater), closes and slow onPartitionsRevoked
+ * (a fence answered during close(), once the link heals after the session ran out). Fast
+ * onPartitionsLost, unlike every other place: a fence then drops the owned partitions at once
+ * (`fence`), instead of through the lost callback. In the default places a cut rarely lasts
+ * through a heartbeat's 5 s request timeout, so the decisions that read whether the coordinator
+ * is known were evaluated a few times at most.
+ */
+const cutOffTimers: Partial<TimerSettings> = { maxPollIntervalMs: 2_000, requestTimeoutMs: 1_000 };
+const cutOff: FaultSettings = { ...noFaults, cut: true, stall: true, leave: true, slowCallbacks: true };
+/**
+ * At pick.ts's weights (a cut or a stall 1 against 40 for a delivery, a heal or a resume 3) a
+ * poll timer fired once in 30 runs of this place; with cuts and stalls twenty times likelier,
+ * heals and resumes three times rarer, closes six times likelier and callbacks returning a third
+ * as often, about 60 times, and a fence answered during close() a few times.
+ */
+const cutOffWeights: Partial<Record<ChoiceKind, number>> = { cut: 20, stall: 20, heal: 1, resume: 1, close: 6, callback: 2 };
 
 /**
  * The coordinators' offset cleanup (docs/model.md, section 11): one member over two topics, with
@@ -120,6 +150,17 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
         static: false,
         faults: quietClose,
         autoCommit: false,
+      },
+      {
+        protocol: 'consumer',
+        assignor: pick('consumer'),
+        members: 2,
+        topics: 1,
+        partitions: 2,
+        static: false,
+        timers: cutOffTimers,
+        faults: cutOff,
+        weights: cutOffWeights,
       },
     );
   // The KIP-848 coordinator's decisions for classic members (a mixed group: ConsumerGroup members
@@ -179,8 +220,21 @@ export function placeConfig(p: Place, variant?: Variant): WorldConfig {
   return p.timers ? { ...withAutoCommit, timers: { ...config.timers, ...p.timers } } : withAutoCommit;
 }
 
+/** The session a place runs: its world config, the variant, and its choice weights. */
+export function placeSession(p: Place, variant?: Variant): Session {
+  const s = session(placeConfig(p, variant), variant);
+  return p.weights ? { ...s, weights: { ...choiceWeights, ...p.weights } } : s;
+}
+
+const faultsLabel = (f: FaultSettings): string =>
+  f.offsetExpiries
+    ? ' faults: crash, subscribe, offset cleanup'
+    : f.cut
+      ? ' faults: cut links, stalls, close, slow revoke callbacks (cut off, weighted)'
+      : ' faults: close, slow callbacks and assignor';
+
 export const placeLabel = (p: Place): string =>
-  `${p.protocol}/${p.assignor} ${p.members}x${p.topics > 1 ? `${p.topics}x` : ''}${p.partitions}${p.static ? ' static' : ''}${p.timers ? ` timers ${JSON.stringify(p.timers)}` : ''}${p.migration ? ` migration ${p.migration}` : ''}${p.pattern ? ' by regex' : ''}${p.faults ? (p.faults.offsetExpiries ? ' faults: crash, subscribe, offset cleanup' : ' faults: close, slow callbacks and assignor') : ''}${p.autoCommit === false ? ' auto-commit off' : ''}`;
+  `${p.protocol}/${p.assignor} ${p.members}x${p.topics > 1 ? `${p.topics}x` : ''}${p.partitions}${p.static ? ' static' : ''}${p.timers ? ` timers ${JSON.stringify(p.timers)}` : ''}${p.migration ? ` migration ${p.migration}` : ''}${p.pattern ? ' by regex' : ''}${p.faults ? faultsLabel(p.faults) : ''}${p.autoCommit === false ? ' auto-commit off' : ''}`;
 
 /** The assignors a client-side assignor mutant can run with: its own name, under a protocol it supports. */
 export const clientProtocols = (name: string): Protocol[] => builtinAssignors[name].supportedProtocols;

@@ -1,9 +1,8 @@
 import { noBudgets, type Budgets } from '../explore/bounds.ts';
 import { exploreSpec, resolveSpec } from '../explore/spec.ts';
 import { campaign } from '../random/campaign.ts';
-import { session } from '../run/config.ts';
 import type { Choice, Protocol, World } from '../world/types.ts';
-import { placeConfig, placeLabel, placesFor } from './configs.ts';
+import { placeLabel, placeSession, placesFor } from './configs.ts';
 import { mutantVariant, parseMutant, type Mutant } from './mutants.ts';
 import { implementations } from './machines.ts';
 import { assignorStage } from './assignor-stage.ts';
@@ -139,7 +138,7 @@ export function runMutant(id: string, budget: Budget): MutantResult {
       break;
     }
     try {
-      const s = { ...session(placeConfig(place, variant), variant), observe: livelockGuard() };
+      const s = { ...placeSession(place, variant), observe: livelockGuard() };
       const opts = { runs: budget.runs, seed: budget.seed, maxSteps: budget.maxSteps };
       // Find first (the time to kill), then shrink that case alone, under what is left of the cap.
       const found = campaign(s, { ...opts, shrink: false, maxTimeMs: left });
