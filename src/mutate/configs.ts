@@ -124,16 +124,9 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
       { protocol: first, assignor: pick(first), members: 2, topics: 1, partitions: 2, static: false, timers: classicShortPoll },
       { protocol: first, assignor: pick(first), members: 3, topics: 1, partitions: 2, static: false, faults: quietClose },
     );
-  if (protocols.length === 1 && protocols[0] === 'consumer')
-    places.push({
-      protocol: 'consumer',
-      assignor: pick('consumer'),
-      members: 2,
-      topics: 1,
-      partitions: 2,
-      static: false,
-      timers: shortPoll,
-    });
+  // A dynamic KIP-848 group of 2 members over one topic of 2 partitions, the timers and faults of each place apart.
+  const consumer2x2: Place = { protocol: 'consumer', assignor: pick('consumer'), members: 2, topics: 1, partitions: 2, static: false };
+  if (protocols.length === 1 && protocols[0] === 'consumer') places.push({ ...consumer2x2, timers: shortPoll });
   // KIP-848 member mutants get the same quiet group twice (the slow assignor is a classic leader's
   // fault, absent there): with auto-commit on, where close() commits, and off, where it must not
   // and where a reconciliation revokes without committing first (every other place runs with
@@ -151,17 +144,8 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
         faults: quietClose,
         autoCommit: false,
       },
-      {
-        protocol: 'consumer',
-        assignor: pick('consumer'),
-        members: 2,
-        topics: 1,
-        partitions: 2,
-        static: false,
-        timers: cutOffTimers,
-        faults: cutOff,
-        weights: cutOffWeights,
-      },
+      // Cut off from the coordinator (cutOff above): the last place, reached by what the others leave alive.
+      { ...consumer2x2, timers: cutOffTimers, faults: cutOff, weights: cutOffWeights },
     );
   // The KIP-848 coordinator's decisions for classic members (a mixed group: ConsumerGroup members
   // with classicMemberMetadata) and its conversions run only while a group migrates: a downgrade
