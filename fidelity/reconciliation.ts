@@ -23,7 +23,7 @@ interface ReconcileSpec {
   member: Side;
   target: [number, Parts];
   /** withCurrentPartitionEpoch: the epoch of the member holding a partition, -1 when free. */
-  partitionEpoch: (topic: string) => number;
+  partitionEpoch: (topic: string, partition: number) => number;
   /** withOwnedTopicPartitions: null when the request did not carry them. Several: each must give `expected`. */
   owned: (Parts | null)[];
   /** The member after the step; `same` means unchanged. */
@@ -74,7 +74,7 @@ function reconcileCase(spec: ReconcileSpec): FidelityCase {
         classic: null,
       };
       const [epoch, target] = spec.target;
-      const held = (p: string) => spec.partitionEpoch(p.slice(0, p.lastIndexOf('-'))) !== -1;
+      const held = (p: string) => spec.partitionEpoch(p.slice(0, p.lastIndexOf('-')), Number(p.slice(p.lastIndexOf('-') + 1))) !== -1;
       for (const owned of spec.owned) {
         const next = reconcileStep(member, parts(target), epoch, owned === null ? null : parts(owned), held, kafkaRules);
         const expected = spec.expected === 'same' ? view(member) : { pending: {}, ...spec.expected };
@@ -176,6 +176,17 @@ export const reconciliationCases: FidelityCase[] = [
     partitionEpoch: held,
     owned: [ownsKept],
     expected: { state: 'unreleased', epoch: 11, previous: 11, assigned: ownsKept },
+  }),
+  reconcileCase({
+    // KAFKA-19449 (Kafka 4.2 on): partition 4, which the member itself was revoking, is back in
+    // the target; it still carries the member's epoch, but it is not "unreleased".
+    method: 'testUnrevokedPartitionsToStableWithReturnedPartitionsPendingRevocation',
+    name: 'revocation acknowledged, a partition it revoked is back in the target: assigned at once, stable',
+    member: { state: 'unrevoked', epoch: 10, previous: 10, assigned: ownsKept, pending: { topic1: [4] } },
+    target: [12, { topic1: [2, 3, 4], topic2: [5, 6, 7] }],
+    partitionEpoch: (topic, partition) => ((topic === 'topic1' ? [2, 3, 4] : [5, 6]).includes(partition) ? 10 : -1),
+    owned: [ownsKept],
+    expected: { state: 'stable', epoch: 12, previous: 10, assigned: { topic1: [2, 3, 4], topic2: [5, 6, 7] } },
   }),
   reconcileCase({
     method: 'testUnreleasedPartitionsToStable',

@@ -225,9 +225,20 @@ export interface ReconcileRules {
   waitForRevocation: boolean;
   /** UNRELEASED_PARTITIONS members pick up partitions as they are freed (Kafka: every heartbeat). */
   retryUnreleased: boolean;
+  /**
+   * A partition the member itself was revoking, and that the newest target gives back to it, is
+   * not "held elsewhere" once the revocation is acknowledged: it is assigned at once (KAFKA-19449,
+   * Kafka 4.2 on; 4.0 and 4.1 made the member wait a heartbeat in UNRELEASED_PARTITIONS for it).
+   */
+  ownRevocationFree: boolean;
 }
 
-export const kafkaRules: ReconcileRules = { waitForRelease: true, waitForRevocation: true, retryUnreleased: true };
+export const kafkaRules: ReconcileRules = {
+  waitForRelease: true,
+  waitForRevocation: true,
+  retryUnreleased: true,
+  ownRevocationFree: true,
+};
 
 /**
  * CurrentAssignmentBuilder.computeNextAssignment for one member: revoke first (the member
@@ -294,7 +305,10 @@ export function reconcileStep(
       // (Math.min), which only differs after a subscription change revoked partitions without a
       // new target (updateCurrentAssignment, not modelled); here the target is always ahead.
       const next = Math.min(m.memberEpoch + 1, targetEpoch);
-      return computeNext({ ...m, pendingRevocation: [] }, target, targetEpoch, next, owned, heldElsewhere, rules);
+      // The partitions it was revoking still carry its epoch in the group until this step's
+      // update; they are its own, not another member's (KAFKA-19449).
+      const held = rules.ownRevocationFree ? (p: TopicPartition) => !m.pendingRevocation.includes(p) && heldElsewhere(p) : heldElsewhere;
+      return computeNext({ ...m, pendingRevocation: [] }, target, targetEpoch, next, owned, held, rules);
     }
     case 'unreleased':
       if (!rules.retryUnreleased) return m;

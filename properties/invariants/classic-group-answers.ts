@@ -23,7 +23,8 @@ import type { World } from '../../src/world/types.ts';
 //   rebalance; in Stable, the leader's JoinGroup or changed metadata starts a rebalance, and a
 //   follower's unchanged one gets the current generation at once. A rebalance means the answer
 //   is not the current generation.
-// - LeaveGroup from a known dynamic member: NONE, and the member is gone at once.
+// - LeaveGroup from a known dynamic member: NONE, and the member is gone at once; from a pending
+//   member id (KIP-394), NONE, and it is no longer pending.
 // - OffsetCommit (ClassicGroup.validateOffsetCommit): generation -1 without identity stores
 //   offsets in an Empty group; otherwise validateMember, the generation (ILLEGAL_GENERATION, a
 //   newer one included), and REBALANCE_IN_PROGRESS in CompletingRebalance.
@@ -125,6 +126,14 @@ function judge(before: World, after: World, msg: Request): string | undefined {
     if (expected !== undefined && error !== expected) return `${what} got ${error}, Kafka answers ${expected}`;
     return undefined;
   }
+  // A pending member (KIP-394: it has its member id but has not rejoined with it) may leave:
+  // removed from the pending set, answered NONE (classicGroupLeave; KAFKA-7909 before the fix
+  // answered UNKNOWN_MEMBER_ID and the join phase waited for it until its session expired).
+  if (msg.kind === 'LeaveGroup' && msg.instanceId === null && g.pending.includes(msg.memberId)) {
+    if (error !== 'NONE') return `${what} came from a pending member and got ${error}; Kafka removes it and answers NONE`;
+    if (a.pending.includes(msg.memberId)) return `${what} was accepted but ${msg.memberId} is still pending`;
+    return undefined;
+  }
   if (msg.kind === 'LeaveGroup' && formedStates.has(state) && msg.instanceId === null && g.members[msg.memberId]) {
     if (error !== 'NONE') return `${what} got ${error}, Kafka answers NONE`;
     if (a.members[msg.memberId]) return `${what} was accepted but ${msg.memberId} is still a member`;
@@ -146,7 +155,7 @@ function judge(before: World, after: World, msg: Request): string | undefined {
 export const classicGroupAnswers: Invariant = {
   id: 'classic-group-answers',
   statement:
-    "Every request reaching the classic coordinator is answered or parked, with Kafka's answer for the case: SyncGroup, Heartbeat and OffsetCommit validated by instance id, member id and generation (FENCED_INSTANCE_ID, UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION) and then by group state; a known member's unchanged JoinGroup answered with the current generation unless it is the leader's in Stable; a LeaveGroup removing its member at once.",
+    "Every request reaching the classic coordinator is answered or parked, with Kafka's answer for the case: SyncGroup, Heartbeat and OffsetCommit validated by instance id, member id and generation (FENCED_INSTANCE_ID, UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION) and then by group state; a known member's unchanged JoinGroup answered with the current generation unless it is the leader's in Stable; a LeaveGroup removing its member (or a pending member id) at once.",
   protocols: ['eager', 'cooperative'],
   kind: 'safety',
   check(before, choice, after) {

@@ -47,6 +47,26 @@ test('a guard that throws: check and explore print one line naming the variant, 
   }
 });
 
+test('an enqueue.assign the variant queues that throws: one line naming the action, exit 2', () => {
+  // The queued assign runs after the enqueueActions callback has returned, outside its try.
+  writeFileSync(
+    join(project, 'throws-queued.ts'),
+    `import { defineVariant, enqueueActions } from 'rebalance-check';
+export default defineVariant({
+  name: 'throws-queued',
+  description: 'an assign queued by enqueueActions that throws at the first JoinGroup',
+  coordinator: { actions: { addMember: enqueueActions(({ enqueue }) => { enqueue.assign(() => { throw new Error('queued boom'); }); }) } },
+});
+`,
+  );
+  for (const interpreter of ['compiled', 'xstate']) {
+    const args = ['--protocol', 'eager', '--assignor', 'range', '--runs', '50', '--no-save', '--interpreter', interpreter];
+    const r = cli('check', '--variant', './throws-queued.ts', ...args);
+    expect(r.code, r.err).toBe(2);
+    expect(r.err).toBe('rebalance-check: variant throws-queued: coordinator action "addMember" threw: queued boom\n');
+  }
+});
+
 test('a variant file whose top-level code never ends is reported, not waited for', async () => {
   writeFileSync(join(project, 'loops.ts'), 'let i = 0;\nwhile (true) i++;\nexport default {};\n');
   await expect(loadVariant('./loops.ts', project, 1500)).rejects.toThrow(

@@ -92,11 +92,13 @@ test.each([
   ],
   // KIP-848 topic resolution: a member subscribes to a topic again, whose metadata it then lacks;
   // the coordinator assigns it at once and the member installs it only once the metadata arrives.
+  // (115 states before KAFKA-19449 was modelled: a partition given back while the member was
+  // revoking it waited a heartbeat in UNRELEASED_PARTITIONS.)
   [
     'consumer/uniform 1x1 with 2 topics, 2 subscription changes',
     spec({ protocol: 'consumer', assignor: 'uniform', topics: 2, bounds: bounds({ budgets: { ...noBudgets, subscribe: 2 } }) }),
-    115,
-    115,
+    109,
+    109,
   ],
   // KIP-881 racks (no symmetry: each client has its own client.rack): rack-aware range placing two
   // members on their racks, and a replica moving to the other rack, which the leader (it has a

@@ -75,20 +75,41 @@ export function wrapAssignors<A extends Assignor | ServerAssignor>(
   );
 }
 
+/** An `assign` argument (a function, or an object of values and functions) with its functions wrapped. */
+function wrapAssignment(spec: unknown, where: string): unknown {
+  if (typeof spec === 'function') return wrapFn(spec as Fn, where);
+  const props = Object.entries(spec as Record<string, unknown>).map(([k, v]) => [
+    k,
+    typeof v === 'function' ? wrapFn(v as Fn, `${where} (field ${k})`) : v,
+  ]);
+  return Object.fromEntries(props);
+}
+
+type Enqueue = ((action: unknown) => void) & { assign: (spec: unknown) => void };
+
+/** An enqueueActions callback's `enqueue`, wrapping the variant's own functions it is handed. */
+function wrapEnqueue(enqueue: Enqueue, where: string): Enqueue {
+  const own = (action: unknown) => {
+    const type = (action as { type?: unknown }).type;
+    const builtin = typeof type === 'string' && type.startsWith('xstate.');
+    enqueue(typeof action === 'function' && !builtin ? wrapAction(action, where) : action);
+  };
+  return Object.assign(own, enqueue, { assign: (spec: unknown) => enqueue.assign(wrapAssignment(spec, where)) });
+}
+
 /** An action as xstate accepts it, rebuilt around wrapped functions (assign, enqueueActions, or a plain function). */
 function wrapAction(action: unknown, where: string): unknown {
   if (typeof action !== 'function') return action;
   const a = action as unknown as { type?: string; assignment?: unknown; collect?: Fn };
-  if (a.type === 'xstate.assign') {
-    const spec = a.assignment;
-    if (typeof spec === 'function') return assign(wrapFn(spec as Fn, where) as never);
-    const props = Object.entries(spec as Record<string, unknown>).map(([k, v]) => [
-      k,
-      typeof v === 'function' ? wrapFn(v as Fn, `${where} (field ${k})`) : v,
-    ]);
-    return assign(Object.fromEntries(props) as never);
+  if (a.type === 'xstate.assign') return assign(wrapAssignment(a.assignment, where) as never);
+  if (a.type === 'xstate.enqueueActions') {
+    const collect = a.collect!;
+    // What the callback queues runs after it returns: its own functions are wrapped too, so that
+    // an `enqueue.assign(...)` that throws is named like the callback itself.
+    return enqueueActions(
+      wrapFn((args, params) => collect({ ...args, enqueue: wrapEnqueue(args.enqueue as Enqueue, where) }, params), where) as never,
+    );
   }
-  if (a.type === 'xstate.enqueueActions') return enqueueActions(wrapFn(a.collect!, where) as never);
   // Other built-in actions (raise, sendTo, ...) stay themselves: the compiled interpreter must
   // still see what they are (it refuses the ones it does not support, and xstate runs them).
   if (typeof a.type === 'string' && a.type.startsWith('xstate.')) return action;
