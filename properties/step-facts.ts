@@ -147,17 +147,34 @@ export function timerKey(prefix: string, id: string): string {
   return k;
 }
 
-/** The step answered this KIP-848 member's heartbeat FENCED_MEMBER_EPOCH or UNKNOWN_MEMBER_ID. */
-export function memberFencedNow(before: World, choice: Choice | null, b: ClientSlot): boolean {
+/** The error the step answered this KIP-848 member's heartbeat in flight with ('NONE' on success), if it answered it. */
+function heartbeatAnswerNow(before: World, choice: Choice | null, b: ClientSlot): string | undefined {
   const m = delivered(before, choice);
-  if (m?.to !== 'client' || !isProcessOf(m.body.client, b)) return false;
+  if (m?.to !== 'client' || !isProcessOf(m.body.client, b)) return undefined;
   const r = m.body as { kind: string; corr: number; error: string };
   const sent = (b.snapshot!.context as { inflight: { heartbeat?: { corr: number } } }).inflight.heartbeat;
-  return (
-    r.kind === 'ConsumerGroupHeartbeatResponse' &&
-    r.corr === sent?.corr &&
-    (r.error === 'FENCED_MEMBER_EPOCH' || r.error === 'UNKNOWN_MEMBER_ID')
-  );
+  return r.kind === 'ConsumerGroupHeartbeatResponse' && r.corr === sent?.corr ? r.error : undefined;
+}
+
+/** The step answered this KIP-848 member's heartbeat FENCED_MEMBER_EPOCH or UNKNOWN_MEMBER_ID. */
+export function memberFencedNow(before: World, choice: Choice | null, b: ClientSlot): boolean {
+  const error = heartbeatAnswerNow(before, choice, b);
+  return error === 'FENCED_MEMBER_EPOCH' || error === 'UNKNOWN_MEMBER_ID';
+}
+
+/**
+ * This KIP-848 member's heartbeat in flight failed in the step: answered with an error, or its
+ * request timed out (AbstractHeartbeatRequestManager.onErrorResponse / onFailure).
+ */
+export function memberHeartbeatFailedNow(before: World, choice: Choice | null, b: ClientSlot): boolean {
+  if (choice?.kind === 'fire')
+    return (
+      choice.target === b.name &&
+      choice.timer === 'req:heartbeat' &&
+      (b.snapshot!.context as { inflight: { heartbeat?: unknown } }).inflight.heartbeat !== undefined
+    );
+  const error = heartbeatAnswerNow(before, choice, b);
+  return error !== undefined && error !== 'NONE';
 }
 
 /** The requests of one kind this process sent to the coordinator in the step. */

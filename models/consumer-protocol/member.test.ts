@@ -186,6 +186,38 @@ describe('fencing and errors (7.11)', () => {
     });
     expect(m.ctx).toBe(before);
   });
+
+  /** Finds the coordinator again: the FindCoordinator in flight is answered. */
+  const found = (m: Member) =>
+    m.event({
+      type: 'RESPONSE',
+      msg: { kind: 'FindCoordinatorResponse', corr: m.ctx.inflight.find!.corr, client: { client: 'c1', inc: 1 }, error: 'NONE', epoch: 0 },
+    });
+
+  test('HeartbeatState is reset by a failed heartbeat, not by a commit that finds the coordinator gone (AbstractHeartbeatRequestManager.onErrorResponse)', () => {
+    const m = new Member();
+    m.answer({ memberEpoch: 1, assignment: ['t-0'] });
+    m.answer({ memberEpoch: 1 });
+    // A commit answered NOT_COORDINATOR: the coordinator is looked up again; the heartbeat that
+    // follows still sends only what changed (CommitRequestManager does not touch HeartbeatState).
+    const commit = m.event({ type: 'COMMIT' }).find((x) => x.kind === 'OffsetCommit') as ConsumerOffsetCommitRequest;
+    m.event({
+      type: 'RESPONSE',
+      msg: { kind: 'OffsetCommitResponse', corr: commit.corr, client: commit.client, error: 'NOT_COORDINATOR' },
+    });
+    expect(m.ctx.coordinator).toBeNull();
+    expect(m.ctx.sendFull).toBe(false);
+    expect(hbOf(found(m))).toMatchObject({ memberEpoch: 1, rebalanceTimeoutMs: null, topics: null, owned: null });
+    // A heartbeat answered NOT_COORDINATOR resets it: the next heartbeat carries every field.
+    m.answer({ error: 'NOT_COORDINATOR' });
+    expect(m.ctx.sendFull).toBe(true);
+    expect(hbOf(found(m))).toMatchObject({
+      memberEpoch: 1,
+      rebalanceTimeoutMs: defaultTimers.maxPollIntervalMs,
+      topics: ['t'],
+      owned: ['t-0'],
+    });
+  });
 });
 
 describe('leaving', () => {

@@ -209,9 +209,16 @@ export function createMemberMachine() {
       updateMetadata: assign(({ event }) => ({ metadata: (event as Extract<Ev, { type: 'METADATA' }>).topics })),
 
       // ---- coordinator discovery --------------------------------------------------------------
+      /**
+       * CoordinatorRequestManager.markCoordinatorUnknown: forget the coordinator and look it up.
+       * It leaves HeartbeatState alone: Kafka resets the SentFields only when a heartbeat fails
+       * (AbstractHeartbeatRequestManager.onFailure / onErrorResponse, here requireFullHeartbeat)
+       * or on the poll-timeout leave, not when a commit's coordinator error or a FindCoordinator
+       * timeout marks the coordinator unknown.
+       */
       markCoordinatorUnknown: enqueueActions(({ context, event, enqueue }) => {
         if (context.inflight.find) {
-          enqueue.assign({ coordinator: null, sendFull: true });
+          enqueue.assign({ coordinator: null });
           return;
         }
         const msg: FindCoordinatorRequest = {
@@ -221,7 +228,6 @@ export function createMemberMachine() {
         };
         enqueue.assign({
           coordinator: null,
-          sendFull: true,
           nextCorr: context.nextCorr + 1,
           inflight: { ...context.inflight, find: { corr: msg.corr } },
           timers: { ...context.timers, 'req:find': nowOf(event) + context.cfg.settings.requestTimeoutMs },

@@ -19,16 +19,28 @@ const polling = new Set(['joining', 'stable', 'reconciling', 'revoking', 'assign
  * - a member that stops polling (stalled) leaves the group within max.poll.interval.ms: the
  *   poll timer, checked by the heartbeat manager (maybeLeaveGroupOnExpiredPollTimer), is due by
  *   then (while the coordinator is unknown the check is repeated every heartbeat interval).
+ * - a timer of the member that fires is cleared or moved later, never left due at the instant it
+ *   fired: the poll-timer check that finds the coordinator unknown waits for the heartbeat
+ *   manager's next poll (Kafka skips it until FindCoordinator is answered; the model re-checks a
+ *   heartbeat interval on, recheckPollLater). A timer left due would fire again and again at one
+ *   instant: the world's clock, which moves to the earliest deadline, stops for every process,
+ *   so no request of anyone times out and no session expires until something else clears it.
  * Once the member's epoch or the coordinator is unknown (a rejoin, a lookup) other clauses apply.
  */
 export const heartbeatCadence: Invariant = {
   id: 'heartbeat-cadence',
   statement:
-    'A member in the group always has a heartbeat in flight or due within the heartbeat interval, one in flight as soon as it has finished a revocation the coordinator waits for, and, stalled, a poll timeout due within max.poll.interval.ms.',
+    'A member in the group always has a heartbeat in flight or due within the heartbeat interval, one in flight as soon as it has finished a revocation the coordinator waits for, and, stalled, a poll timeout due within max.poll.interval.ms; a timer that fires is cleared or moved later (the poll-timer check waits while the coordinator is unknown).',
   protocols: ['consumer'],
   kind: 'safety',
-  check(_before, _choice, after, config) {
+  check(_before, choice, after, config) {
     if (after.family !== 'consumer') return undefined;
+    if (choice?.kind === 'fire' && choice.target !== 'coordinator') {
+      const s = after.clients.find((x) => x.name === choice.target);
+      const due = s && isLive(s) && clientFamily(s) === 'consumer' ? memberCtxOf(s).timers[choice.timer] : undefined;
+      if (due !== undefined && due <= after.now)
+        return `${choice.target}'s ${choice.timer} timer fired at ${after.now} ms and is still due then: it fires again without time passing (${choice.timer === 'poll' ? 'the poll-timer check must wait for a later poll while the coordinator is unknown' : 'a fired timer is cleared or moved later'})`;
+    }
     const g = groupOf(after);
     for (const s of after.clients) {
       if (!isLive(s) || clientFamily(s) !== 'consumer') continue;

@@ -87,6 +87,28 @@ const classicShortPoll: Partial<TimerSettings> = { heartbeatIntervalMs: 1_000, m
 const quietClose: FaultSettings = { ...noFaults, leave: true, slowCallbacks: true, slowAssignLost: true, slowAssignor: true };
 
 /**
+ * KIP-848 member only: a member cut off from its coordinator. Links cut long enough that the
+ * heartbeat and then every FindCoordinator time out (request.timeout.ms at 1 s, so a cut link
+ * makes the coordinator unknown within a step or two, and keeps it unknown while it lasts), with
+ * stalls (max.poll.interval.ms at 2 s: the poll timer fires while the coordinator is unknown, and
+ * the heartbeat manager re-checks it later, recheckPollLater), closes and slow onPartitionsRevoked
+ * (a fence answered during close(), once the link heals after the session ran out). Fast
+ * onPartitionsLost, unlike every other place: a fence then drops the owned partitions at once
+ * (`fence`), instead of through the lost callback. In the default places a cut rarely lasts
+ * through a heartbeat's 5 s request timeout, so the decisions that read whether the coordinator
+ * is known were evaluated a few times at most.
+ */
+const cutOffTimers: Partial<TimerSettings> = { maxPollIntervalMs: 2_000, requestTimeoutMs: 1_000 };
+const cutOff: FaultSettings = { ...noFaults, cut: true, stall: true, leave: true, slowCallbacks: true };
+/**
+ * At pick.ts's weights (a cut or a stall 1 against 40 for a delivery, a heal or a resume 3) a
+ * poll timer fired once in 30 runs of this place; with cuts and stalls twenty times likelier,
+ * heals and resumes three times rarer, closes six times likelier and callbacks returning a third
+ * as often, about 60 times, and a fence answered during close() a few times.
+ */
+const cutOffWeights: Partial<Record<ChoiceKind, number>> = { cut: 20, stall: 20, heal: 1, resume: 1, close: 6, callback: 2 };
+
+/**
  * The coordinators' offset cleanup (docs/model.md, section 11): one member over two topics, with
  * crashes (the group empties), subscription changes (a topic's offsets expire in a live group) and
  * two cleanups per run, and no other fault, so that runs reach a settled group before it acts.
@@ -252,16 +274,9 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
       { protocol: first, assignor: pick(first), members: 2, topics: 1, partitions: 2, static: false, timers: classicShortPoll },
       { protocol: first, assignor: pick(first), members: 3, topics: 1, partitions: 2, static: false, faults: quietClose },
     );
-  if (protocols.length === 1 && protocols[0] === 'consumer')
-    places.push({
-      protocol: 'consumer',
-      assignor: pick('consumer'),
-      members: 2,
-      topics: 1,
-      partitions: 2,
-      static: false,
-      timers: shortPoll,
-    });
+  // A dynamic KIP-848 group of 2 members over one topic of 2 partitions, the timers and faults of each place apart.
+  const consumer2x2: Place = { protocol: 'consumer', assignor: pick('consumer'), members: 2, topics: 1, partitions: 2, static: false };
+  if (protocols.length === 1 && protocols[0] === 'consumer') places.push({ ...consumer2x2, timers: shortPoll });
   // Before the migration places: a static replacement is a mainline path, and a mutant that breaks
   // it (or the downgrade on a rebalance timeout) should not wait behind six places for the
   // wall-clock cap.
@@ -283,6 +298,8 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
         faults: quietClose,
         autoCommit: false,
       },
+      // Cut off from the coordinator (cutOff above): the last place, reached by what the others leave alive.
+      { ...consumer2x2, timers: cutOffTimers, faults: cutOff, weights: cutOffWeights },
     );
   // The KIP-848 coordinator's decisions for classic members (a mixed group: ConsumerGroup members
   // with classicMemberMetadata) and its conversions run only while a group migrates: a downgrade
@@ -360,10 +377,17 @@ export function placeSession(p: Place, variant?: Variant): Session {
 const shapeOf = (p: Place): string =>
   `${p.protocol}/${p.assignor} ${p.members}x${p.topics > 1 ? `${p.topics}x` : ''}${p.partitions}${p.static ? ' static' : ''}${p.timers ? ` timers ${JSON.stringify(p.timers)}` : ''}`;
 
+const faultsLabel = (f: FaultSettings): string =>
+  f.offsetExpiries
+    ? ' faults: crash, subscribe, offset cleanup'
+    : f.cut
+      ? ' faults: cut links, stalls, close, slow revoke callbacks (cut off, weighted)'
+      : ' faults: close, slow callbacks and assignor';
+
 export const placeLabel = (p: Place): string =>
   p.name
     ? `${p.name} (${shapeOf(p)}${p.migration ? ` migration ${p.migration}` : ''}${p.upgrade ? ' rolling upgrade' : ''}${p.steps ? `, ${p.steps} steps` : ''})`
-    : `${shapeOf(p)}${p.migration ? ` migration ${p.migration}` : ''}${p.pattern ? ' by regex' : ''}${p.faults ? (p.faults.offsetExpiries ? ' faults: crash, subscribe, offset cleanup' : ' faults: close, slow callbacks and assignor') : ''}${p.autoCommit === false ? ' auto-commit off' : ''}`;
+    : `${shapeOf(p)}${p.migration ? ` migration ${p.migration}` : ''}${p.pattern ? ' by regex' : ''}${p.faults ? faultsLabel(p.faults) : ''}${p.autoCommit === false ? ' auto-commit off' : ''}`;
 
 /** The assignors a client-side assignor mutant can run with: its own name, under a protocol it supports. */
 export const clientProtocols = (name: string): Protocol[] => builtinAssignors[name].supportedProtocols;

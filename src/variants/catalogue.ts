@@ -1155,39 +1155,16 @@ const kip848OracleVariants: Variant[] = [
     // The coordinator waits for the acknowledgement until the rebalance timeout fences the member:
     // settling takes longer than bounded-rebalance allows, in some runs longer than
     // eventually-stable's bound, with the member short of its target at the end.
-    breaks: ['heartbeat-cadence', 'bounded-rebalance', 'reaches-target', 'eventually-stable'],
+    breaks: ['heartbeat-cadence', 'bounded-rebalance', 'reaches-target', 'eventually-stable', 'kip848-requests'],
     // One member revoking the topic it stops subscribing to; without auto-commit the revocation
     // is at once, so the lost acknowledgement comes within reach of the explorer.
     explore: { members: 1, partitions: 1, topics: 2, budgets: { subscribe: 1, drop: 1 }, maxDepth: 13, maxInFlight: 2 },
     settings: { autoCommit: false },
     consumer: {
       actions: {
+        // HeartbeatState.reset after a failed heartbeat dropped (the model's markCoordinatorUnknown
+        // leaves SentFields alone, as Kafka's does).
         requireFullHeartbeat: assign({}),
-        // markCoordinatorUnknown as the model has it, without HeartbeatState.reset (sendFull).
-        markCoordinatorUnknown: enqueueActions(
-          ({
-            context,
-            event,
-            enqueue,
-          }: {
-            context: MemberContext;
-            event: MemberEvent;
-            enqueue: { assign(p: Partial<MemberContext>): void; (a: { type: 'send'; params: unknown }): void };
-          }) => {
-            if (context.inflight.find) {
-              enqueue.assign({ coordinator: null });
-              return;
-            }
-            const msg = { kind: 'FindCoordinator', corr: context.nextCorr, client: { client: context.cfg.client, inc: context.cfg.inc } };
-            enqueue.assign({
-              coordinator: null,
-              nextCorr: context.nextCorr + 1,
-              inflight: { ...context.inflight, find: { corr: msg.corr } },
-              timers: { ...context.timers, 'req:find': (event as { now: number }).now + context.cfg.settings.requestTimeoutMs },
-            });
-            enqueue({ type: 'send', params: msg });
-          },
-        ) as never,
       },
     },
   }),
@@ -1260,6 +1237,41 @@ const kip848OracleVariants: Variant[] = [
     explore: { members: 2, partitions: 1, slowCallbacks: true, budgets: {}, maxDepth: 10, maxInFlight: 2 },
     settings: { faults: { ...noFaults, leave: true, slowCallbacks: true } },
     consumer: { guards: { revokesWithSlowCallback: () => false } },
+  }),
+  defineVariant({
+    name: 'commit-error-resets-heartbeat',
+    description:
+      "A KIP-848 consumer whose offset commit fails with a coordinator error (NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, or no answer) also resets its heartbeat's SentFields, as this project's model did until 4 December 2026 (Kafka: CommitRequestManager marks the coordinator unknown and leaves HeartbeatState alone; only a failed heartbeat resets it): the next heartbeat repeats every field, and asks the coordinator for the whole assignment, for nothing.",
+    protocols: ['consumer'],
+    breaks: ['kip848-requests'],
+    explore: { members: 1, partitions: 1, budgets: { failover: 1, commit: 1 }, maxDepth: 12, maxInFlight: 2 },
+    consumer: {
+      actions: {
+        clearInflightCommit: assign(({ context, event }: { context: MemberContext; event: MemberEvent }) => {
+          const { 'req:commit': _timedOut, ...timers } = context.timers;
+          const failed =
+            event.type === 'TIMER' ||
+            (event.type === 'RESPONSE' && ['NOT_COORDINATOR', 'COORDINATOR_NOT_AVAILABLE'].includes(event.msg.error));
+          return { inflight: { ...context.inflight, commit: undefined }, timers, ...(failed && { sendFull: true }) };
+        }) as never,
+      },
+    },
+  }),
+  defineVariant({
+    name: 'poll-recheck-spins',
+    description:
+      'A KIP-848 consumer whose poll timer expires while its coordinator is unknown re-checks it at once instead of on a later poll of the heartbeat manager (Kafka skips the check until FindCoordinator is answered): the timer stays due at the instant it fired and fires again and again, so virtual time stops for the whole group (no request times out, no session expires) until the coordinator is found.',
+    protocols: ['consumer'],
+    breaks: ['heartbeat-cadence'],
+    explore: { members: 1, partitions: 1, budgets: { stall: 1, cut: 1 }, maxDepth: 10, maxInFlight: 2 },
+    settings: { timers: { maxPollIntervalMs: 2_000, requestTimeoutMs: 1_000 } },
+    consumer: {
+      actions: {
+        recheckPollLater: assign(({ context, event }: { context: MemberContext; event: MemberEvent }) => ({
+          timers: { ...context.timers, poll: (event as { now: number }).now },
+        })) as never,
+      },
+    },
   }),
   defineVariant({
     name: 'commit-before-lookup',
