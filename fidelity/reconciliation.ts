@@ -1,6 +1,7 @@
 import type { ConsumerGroupMember, MemberState } from '../models/consumer-protocol/coordinator-state.ts';
 import { kafkaRules, reconcileStep } from '../models/consumer-protocol/coordinator-state.ts';
 import { type FidelityCase, type NotPorted, parts, same } from './case.ts';
+import { parseTp } from '../models/types.ts';
 
 // group-coordinator/src/test/java/org/apache/kafka/coordinator/group/modern/consumer/
 // CurrentAssignmentBuilderTest: the KIP-848 reconciliation engine, one heartbeat at a time.
@@ -74,7 +75,10 @@ function reconcileCase(spec: ReconcileSpec): FidelityCase {
         classic: null,
       };
       const [epoch, target] = spec.target;
-      const held = (p: string) => spec.partitionEpoch(p.slice(0, p.lastIndexOf('-')), Number(p.slice(p.lastIndexOf('-') + 1))) !== -1;
+      const held = (p: string) => {
+        const { topic, partition } = parseTp(p);
+        return spec.partitionEpoch(topic, partition) !== -1;
+      };
       for (const owned of spec.owned) {
         const next = reconcileStep(member, parts(target), epoch, owned === null ? null : parts(owned), held, kafkaRules);
         const expected = spec.expected === 'same' ? view(member) : { pending: {}, ...spec.expected };

@@ -228,6 +228,17 @@ const kip848Restarts: Place[] = [
   kip848Restart('dynamic restarts', 1, false),
 ];
 
+/** A downgrade (consumer -> classic, cooperative-sticky on the classic side) of a 2 x 2 group. */
+const downgrade: Place = {
+  protocol: 'cooperative',
+  assignor: 'cooperative-sticky',
+  members: 2,
+  topics: 1,
+  partitions: 2,
+  static: false,
+  migration: 'downgrade',
+};
+
 /**
  * KIP-848 coordinator: a downgrade in which consumer-protocol members take long to revoke (slow
  * onPartitionsRevoked, its `callback` choice at weight 1 instead of 6) past a 5 s rebalance timeout
@@ -238,14 +249,8 @@ const kip848Restarts: Place[] = [
  * place did not settle in some unmutated runs (eventually-stable), so 5 s.
  */
 const slowRevocationDowngrade: Place = {
+  ...downgrade,
   name: 'slow revocations in a downgrade',
-  protocol: 'cooperative',
-  assignor: 'cooperative-sticky',
-  members: 2,
-  topics: 1,
-  partitions: 2,
-  static: false,
-  migration: 'downgrade',
   timers: { maxPollIntervalMs: 5_000 },
   faults: { ...noFaults, slowCallbacks: true, slowAssignLost: true },
   weights: { callback: 1 },
@@ -311,18 +316,15 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
   // joining ConsumerGroupHeartbeat to a classic group, the upgrade policy, the conversion and the
   // consumer group handed back to it) runs there too.
   if (machine === 'kip848-coordinator' || machine === 'classic-coordinator')
-    places.push(
-      {
-        protocol: 'cooperative',
-        assignor: 'cooperative-sticky',
-        members: 2,
-        topics: 1,
-        partitions: 2,
-        static: false,
-        migration: 'downgrade',
-      },
-      { protocol: 'eager', assignor: 'range', members: 2, topics: 1, partitions: 2, static: false, migration: 'upgrade' },
-    );
+    places.push(downgrade, {
+      protocol: 'eager',
+      assignor: 'range',
+      members: 2,
+      topics: 1,
+      partitions: 2,
+      static: false,
+      migration: 'upgrade',
+    });
   if (machine === 'kip848-coordinator')
     places.push(
       // The coordinator's regex decisions (scheduling, resolving, the refresh interval) run only
