@@ -541,9 +541,18 @@ export function createConsumerMachine(assignors: Record<string, Assignor>) {
         inflight: { ...context.inflight, leave: undefined },
         timers: without(context.timers, 'req:leave'),
       })),
-      /** The heartbeat thread is disabled here; it checks the poll timer again once re-enabled. */
+      /**
+       * The heartbeat thread is disabled here; it checks the poll timer again once re-enabled.
+       * Simplified: Kafka's thread waits to be enabled and checks at once; the model looks again
+       * every heartbeat interval, or every max.poll.interval.ms when that is shorter (Kafka's Java
+       * consumer accepts one below the heartbeat interval), so a stalled member's poll timer is
+       * never due further ahead than max.poll.interval.ms.
+       */
       recheckPollLater: assign(({ context, event }) => ({
-        timers: { ...context.timers, poll: nowOf(event) + context.cfg.settings.heartbeatIntervalMs },
+        timers: {
+          ...context.timers,
+          poll: nowOf(event) + Math.min(context.cfg.settings.heartbeatIntervalMs, context.cfg.settings.maxPollIntervalMs),
+        },
       })),
       /**
        * subscribe() with other topics (SubscriptionState.subscribe). It requests no rejoin itself:

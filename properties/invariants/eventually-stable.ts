@@ -1,6 +1,6 @@
 import type { Invariant } from '../invariant.ts';
 import { settleBoundMs } from '../../src/world/quiesce.ts';
-import type { World } from '../../src/world/types.ts';
+import type { World, WorldConfig } from '../../src/world/types.ts';
 import { clientFamily, coord, coordState, ctxOf, groupStateName, isSettled, liveClients, subscribedTopics } from '../../src/world/view.ts';
 
 /**
@@ -54,6 +54,23 @@ export const eventuallyStable: Invariant = {
   settleBoundMs,
   check(before, _choice, after, config) {
     if (isSettled(after) || downgradeReloadedBeforeRebalance(after)) return undefined;
-    return `group not stable ${after.now - before.now} ms after faults stopped (bound ${settleBoundMs(config)} ms); coordinator is ${groupStateName(after)}`;
+    return `group not stable ${after.now - before.now} ms after faults stopped (bound ${settleBoundMs(config)} ms); coordinator is ${groupStateName(after)}${shortRebalanceTimeout(config)}`;
   },
 };
+
+/**
+ * Kafka's own liveness hazard, named in the message (docs/fidelity.md, "A rebalance timeout
+ * below the heartbeat interval"): a classic member hears of a rebalance only from its next
+ * heartbeat, and the join phase waits at most the rebalance timeout (max.poll.interval.ms) for
+ * it. At or below the heartbeat interval it can miss each join phase, be removed, rejoin and so
+ * start the next one, in which the other member misses it: Kafka's Java consumer accepts the
+ * setting (only heartbeat.interval.ms < session.timeout.ms is checked); librdkafka refuses
+ * max.poll.interval.ms < session.timeout.ms. Not exempted: the group really does not settle.
+ */
+function shortRebalanceTimeout(config: WorldConfig): string {
+  const t = config.timers;
+  const classic = config.protocol !== 'consumer' || (config.migration ?? null) !== null;
+  return classic && t.maxPollIntervalMs <= t.heartbeatIntervalMs
+    ? ` (max.poll.interval.ms ${t.maxPollIntervalMs} ms, the classic rebalance timeout, is not above heartbeat.interval.ms ${t.heartbeatIntervalMs} ms: a member that hears of a rebalance only from its next heartbeat can miss every join phase)`
+    : '';
+}

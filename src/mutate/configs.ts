@@ -71,8 +71,9 @@ const shortRebalance: Partial<TimerSettings> = { maxPollIntervalMs: 5_000 };
  * The classic consumer's own: max.poll.interval.ms (also its rebalance timeout) of 1.5 s, with
  * heartbeats every second, so that a stall reaches the KIP-62 poll timeout (the leave and the
  * heartbeat thread's later re-check) within a few steps; at the defaults it needs ten heartbeat
- * rounds. Kept above the heartbeat interval: the model re-checks an expired poll timer one
- * heartbeat interval later while the heartbeat thread is off (recheckPollLater).
+ * rounds. Kept above the heartbeat interval: at or below it a member that hears of a rebalance
+ * only from its next heartbeat can miss every join phase, and the group never settles (Kafka's
+ * behaviour too: docs/fidelity.md, "A rebalance timeout below the heartbeat interval").
  */
 const classicShortPoll: Partial<TimerSettings> = { heartbeatIntervalMs: 1_000, maxPollIntervalMs: 1_500 };
 
@@ -246,7 +247,8 @@ const downgrade: Place = {
  * consumer-protocol member of the mixed group can be fenced by its rebalance timeout while only
  * classic members remain: the group must then become a classic group (rebalanceExpires with
  * timerDowngrades). At 2 s, below the 3 s heartbeat interval, the classic consumers of the same
- * place did not settle in some unmutated runs (eventually-stable), so 5 s.
+ * place did not settle in some unmutated runs (eventually-stable: Kafka's own livelock, docs/fidelity.md,
+ * "A rebalance timeout below the heartbeat interval"), so 5 s.
  */
 const slowRevocationDowngrade: Place = {
   ...downgrade,
