@@ -227,6 +227,12 @@ export interface ReconcileRules {
    * Kafka 4.2 on; 4.0 and 4.1 made the member wait a heartbeat in UNRELEASED_PARTITIONS for it).
    */
   ownRevocationFree: boolean;
+  /**
+   * A member that acknowledges a revocation while the newest target asks it to revoke more stays
+   * at its epoch (KAFKA-19974, Kafka 4.2 on: a partition is owned by one member at any epoch);
+   * 4.0 and 4.1 moved it to the next epoch (current + 1) to wait there.
+   */
+  keepEpochWhileRevoking: boolean;
 }
 
 export const kafkaRules: ReconcileRules = {
@@ -234,6 +240,7 @@ export const kafkaRules: ReconcileRules = {
   waitForRevocation: true,
   retryUnreleased: true,
   ownRevocationFree: true,
+  keepEpochWhileRevoking: true,
 };
 
 /**
@@ -294,13 +301,12 @@ export function reconcileStep(
     case 'unrevoked': {
       const stillOwns = owned === null || owned.some((p) => m.pendingRevocation.includes(p));
       if (stillOwns && rules.waitForRevocation) return m;
-      // The acknowledgement: what was pending is released and the member moves to the next epoch
-      // (current + 1): if the newest target asks it to revoke more, it waits for that at epoch + 1,
-      // not at the epoch it already acknowledged (CurrentAssignmentBuilderTest.
-      // testUnrevokedPartitionsToUnrevokedPartitions). Later Kafka caps it at the target epoch
-      // (Math.min), which only differs after a subscription change revoked partitions without a
-      // new target (updateCurrentAssignment, not modelled); here the target is always ahead.
-      const next = Math.min(m.memberEpoch + 1, targetEpoch);
+      // The acknowledgement: what was pending is released. If the newest target asks it to revoke
+      // more, it waits for that at the epoch it has (KAFKA-19974, Kafka 4.2 on; CurrentAssignment-
+      // BuilderTest.testUnrevokedPartitionsToUnrevokedPartitions in 4.3.1: epoch 10 stays 10); any
+      // other outcome moves it to the target epoch (computeNext). Kafka 4.0 and 4.1 moved it to
+      // min(current + 1, target epoch) to wait there (`keepEpochWhileRevoking: false`).
+      const next = rules.keepEpochWhileRevoking ? m.memberEpoch : Math.min(m.memberEpoch + 1, targetEpoch);
       // The partitions it was revoking still carry its epoch in the group until this step's
       // update; they are its own, not another member's (KAFKA-19449).
       const held = rules.ownRevocationFree ? (p: TopicPartition) => !m.pendingRevocation.includes(p) && heldElsewhere(p) : heldElsewhere;

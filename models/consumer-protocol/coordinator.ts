@@ -225,9 +225,12 @@ export const reconcilePatch =
     if (next === m) return {};
     let timers = context.timers;
     let rebalanceEpoch = next.rebalanceEpoch;
-    // The rebalance timer runs while the member is asked to revoke; re-armed at a new epoch. A
-    // classic member has none: its join and sync timeouts (join:/sync:) bound it instead.
-    if (!m.classic && next.state === 'unrevoked' && (m.state !== 'unrevoked' || m.memberEpoch !== next.memberEpoch)) {
+    // The rebalance timer runs while the member is asked to revoke, re-armed at every change of
+    // the member while it is (GroupMetadataManager.maybeReconcile schedules it whenever the
+    // updated member differs and is UNREVOKED_PARTITIONS: with KAFKA-19974 a second revocation
+    // keeps the epoch and still restarts the timer). A classic member has none: its join and sync
+    // timeouts (join:/sync:) bound it instead.
+    if (!m.classic && next.state === 'unrevoked') {
       timers = { ...timers, [`rebalance:${id}`]: now + next.rebalanceTimeoutMs };
       rebalanceEpoch = next.memberEpoch;
     } else if (!m.classic && next.state !== 'unrevoked') {
