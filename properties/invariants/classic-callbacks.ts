@@ -8,7 +8,8 @@ import type { Choice, ClientSlot, World } from '../../src/world/types.ts';
 // retries, as ConsumerCoordinator runs them (apache/kafka: onJoinPrepare, onJoinComplete,
 // onLeaderElected; ConsumerRebalanceListenerInvoker):
 // - onPartitionsLost is invoked when onJoinPrepare finds the generation or member id reset and
-//   something assigned; onPartitionsRevoked (EAGER) for everything assigned otherwise; after
+//   something assigned, and that gives everything up: a JoinGroup after a reset never goes out
+//   holding partitions (every rejoin after a reset runs onJoinPrepare since KAFKA-12983's fix); onPartitionsRevoked (EAGER) for everything assigned otherwise; after
 //   SyncGroup, COOPERATIVE onPartitionsRevoked for owned - assigned when that is not empty, and
 //   onPartitionsAssigned for assigned - owned. A callback runs on the application thread, where
 //   the model shows it as a state of its own (`losing`, `revoking`, `assigning`) when the world
@@ -41,6 +42,10 @@ function joinPrepare(b: ClientSlot, a: ClientSlot): string | undefined {
   const owned = ctxOf(b).owned;
   const c = ctxOf(a);
   if (owned.length === 0) return undefined;
+  // After a reset onJoinPrepare gives up everything as lost, however fast the callback: every
+  // JoinGroup after a reset runs it (resetStateAndRejoin sets needsJoinPrepare, KAFKA-12983).
+  if (!hasGeneration(c) && c.owned.length > 0)
+    return `${a.name} rejoins after its member id or generation was reset still holding [${c.owned.join(',')}]: onJoinPrepare gives up everything as lost after a reset, with onPartitionsLost`;
   if (!hasGeneration(c) && c.cfg.slowAssignLost)
     return `${a.name} gave up [${owned.join(',')}] as lost in onJoinPrepare without invoking onPartitionsLost (configured to take time)`;
   if (hasGeneration(c) && c.cfg.protocol === 'eager' && c.cfg.slowCallbacks)
@@ -104,7 +109,7 @@ function commitRetry(choice: Choice | null, b: ClientSlot, a: ClientSlot, after:
 export const classicCallbacks: Invariant = {
   id: 'classic-callbacks',
   statement:
-    'A classic consumer invokes onPartitionsLost, onPartitionsRevoked and onPartitionsAssigned for what it loses, revokes and gains (and onPartitionsLost or COOPERATIVE onPartitionsRevoked only with partitions); only the leader runs the assignor, and its SyncGroup follows; onJoinPrepare retries its commit every retry.backoff.ms while the coordinator is known.',
+    'A classic consumer invokes onPartitionsLost, onPartitionsRevoked and onPartitionsAssigned for what it loses, revokes and gains (and onPartitionsLost or COOPERATIVE onPartitionsRevoked only with partitions), and holds nothing when it rejoins after its member id or generation was reset; only the leader runs the assignor, and its SyncGroup follows; onJoinPrepare retries its commit every retry.backoff.ms while the coordinator is known.',
   protocols: ['eager', 'cooperative'],
   kind: 'safety',
   check(before, choice, after) {
