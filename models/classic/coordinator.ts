@@ -511,6 +511,13 @@ export const coordinatorSetup = setup({
       const others = Object.values(context.members).map((m) => (m.memberId === id ? { ...m, protocols: msg.protocols } : m));
       return selectProtocol(others) === context.protocolName;
     },
+    /**
+     * A static replacement while the group waits for the leader's SyncGroup rebalances: the
+     * assignment on its way was computed for the old member id (KAFKA-9801, Kafka 2.5.1 on;
+     * updateStaticMemberThenRebalanceOrCompleteJoin's COMPLETING_REBALANCE case). Before, it
+     * was answered as in Stable and the new id's assignment came back empty. Kafka: always.
+     */
+    staticReplacementRebalancesInSync: ({ context: _ }) => true,
     /** validateCurrentMember: an instance id mapped to another member id is fenced. */
     isFencedInstance: ({ context, event }) => {
       const { msg } = req(event);
@@ -769,8 +776,14 @@ export const coordinatorMachine = coordinatorSetup.createMachine({
             ...toPreparingFromCompleting,
             actions: ['addStaticMember', 'chooseFirstJoinerAsLeader', ...toPreparingFromCompleting.actions],
           },
-          // The in-flight assignment was computed for the old id: always rebalance.
-          { guard: 'isStaticReplacement', ...toPreparingFromCompleting, actions: [parkReplacement, ...toPreparingFromCompleting.actions] },
+          // The in-flight assignment was computed for the old id: rebalance (a named decision,
+          // KAFKA-9801; the other branch is how Kafka answered it before, as in Stable).
+          {
+            guard: and(['isStaticReplacement', 'staticReplacementRebalancesInSync']),
+            ...toPreparingFromCompleting,
+            actions: [parkReplacement, ...toPreparingFromCompleting.actions],
+          },
+          { guard: 'isStaticReplacement', actions: ['replaceStaticMember', 'answerStaticRejoin'] },
           { guard: 'isUnknownMember', actions: 'rejectUnknownMember' },
           // A lost JoinGroup response: the same metadata gets the current generation again.
           { guard: 'joinMetadataUnchanged', actions: 'answerJoinWithCurrentGeneration' },

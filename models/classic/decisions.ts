@@ -14,6 +14,8 @@ export const coordinatorDecisions = {
     isStaticReplacement:
       'A JoinGroup without member id for a known group.instance.id: a restarted static member replacing its old incarnation.',
     staticReplacementKeepsProtocol: 'A static replacement in Stable changes nothing (same selected protocol), so no rebalance is needed.',
+    staticReplacementRebalancesInSync:
+      "A static replacement in CompletingRebalance rebalances: the leader's assignment on its way was computed for the old member id (KAFKA-9801; Kafka: always).",
     isFencedInstance: 'The group.instance.id is mapped to another member id: the sender is an old incarnation (FENCED_INSTANCE_ID).',
     isUnknownMember: 'The member id is not in the group (UNKNOWN_MEMBER_ID).',
     isLeader: 'The JoinGroup comes from the current leader.',
