@@ -43,6 +43,11 @@ export interface ExploreOptions {
   /** Reuse machine transitions met before (default on; off only to measure what it saves). */
   memo?: boolean;
   /**
+   * Judge a state's own rules (`judges: 'state'`, `split.state`) only on the first transition
+   * into it (default on; off only to measure what it saves).
+   */
+  stateRulesOnce?: boolean;
+  /**
    * Wall-clock deadline (epoch ms, so that worker threads share it): the search stops there and
    * the result says `timedOut`. What was explored before it is as without it.
    */
@@ -130,6 +135,7 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
   // first transition into it, by whichever thread owns that one (a violation there comes earlier
   // in the search order): only the step rules are left.
   const stepRules: Invariant[] = safety.filter((i) => i.judges !== 'state');
+  const rulesOnce = opts.stateRulesOnce !== false;
   // The liveness invariants that bound the time to settle, tightest first: a walk's time is held to each.
   const liveness = opts.liveness
     ? session.invariants
@@ -304,7 +310,7 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
           high = lastStateHashHigh();
         }
         // The root is stored without a check: a transition back into it is judged in full.
-        const judged = !cutOff && seen.has(h, high) && !(h === root.hash && high === root.high);
+        const judged = rulesOnce && !cutOff && seen.has(h, high) && !(h === root.hash && high === root.high);
         if (mine) {
           opts.observe?.(n.world, c, after);
           const invs = judged ? stepRules : safety;
