@@ -19,6 +19,26 @@ export interface Invariant {
   kind: 'safety' | 'liveness';
   check(before: World, choice: Choice | null, after: World, config: WorldConfig): string | undefined;
   /**
+   * What the verdict of a safety invariant depends on. `state`: the world after the step alone
+   * (and the config), up to what the explorer's state key leaves out (src/explore/canonical.ts:
+   * absolute time, message and correlation ids, `sent`, `metrics`, ...) and up to renaming the
+   * clients: never `before`, `choice`, `after.sent` or the clock's absolute value. `step` (the
+   * default, safe for a new invariant): anything about the step. The explorer judges a state
+   * invariant once per distinct state, not on every transition into it (docs/speed.md);
+   * properties/judges.test.ts holds every declaration to account on random runs.
+   */
+  judges?: 'state' | 'step';
+  /**
+   * For a `step` invariant part of whose verdict is a state rule (as `judges: 'state'` means):
+   * that part (`state`), and what `check` says on a step into a world that part passes (`step`).
+   * `check` must fail whenever `state` does, and equal `step` whenever `state` passes: on a
+   * transition into a state already judged the explorer runs `step` alone.
+   */
+  split?: {
+    state(after: World, config: WorldConfig): string | undefined;
+    step(before: World, choice: Choice | null, after: World, config: WorldConfig): string | undefined;
+  };
+  /**
    * Liveness invariants that bound the time to settle once faults stop: the bound, so that the
    * explorer's fair-schedule walks (which remember times, not worlds) can hold states to it.
    */

@@ -11,6 +11,7 @@ export const balancedWhenStable: Invariant = {
     'topics a static replacement resubscribed in Stable are exempt, KAFKA-12759: Kafka keeps the older assignment).',
   protocols: ['eager', 'cooperative', 'consumer'],
   kind: 'safety',
+  judges: 'state',
   check(_before, _choice, after) {
     // What the assignor the group actually selected promises.
     const promise = balancePromise(after);

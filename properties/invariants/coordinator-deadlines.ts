@@ -84,4 +84,6 @@ export const coordinatorDeadlines: Invariant = {
       before.family === after.family;
     return passed.note(after, config, (same ? undefined : waitsTimed(after, config)) ?? heartbeatReschedules(before, choice, after));
   },
+  // `check` is waitsTimed (skipped only where it is known to pass), then heartbeatReschedules.
+  split: { state: waitsTimed, step: heartbeatReschedules },
 };

@@ -23,6 +23,7 @@ export const coordinatorRecords: Invariant = {
     'The coordinator keeps target assignments, timers and subscribed topics only for its members, a session timer for each, and a rebalance timer exactly for each member asked to revoke.',
   protocols: ['consumer'],
   kind: 'safety',
+  judges: 'state',
   check(before, _choice, after, config) {
     // A function of the coordinator, the topics and the group's type: unchanged since a world
     // this invariant passed, it finds nothing again.

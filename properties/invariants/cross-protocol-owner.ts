@@ -38,6 +38,7 @@ export const crossProtocolOwner: Invariant = {
   protocols: ['eager', 'cooperative', 'consumer'],
   migrationOnly: true,
   kind: 'safety',
+  judges: 'state',
   check(_before, _choice, after) {
     const classic = new Map<string, string>();
     const members = after.clients.filter((s) => memberAtItsEpoch(after, s));

@@ -3,6 +3,7 @@ import { groupOf, memberCtxOf, recordOf, staleInstall } from '../../src/world/co
 import { isLive } from '../../src/world/view.ts';
 import type { GroupContext } from '../../models/consumer-protocol/coordinator-state.ts';
 import { PassedParts } from '../step-facts.ts';
+import type { World } from '../../src/world/types.ts';
 
 const held = (m: { assigned: string[]; pendingRevocation: string[] }) => [...m.assigned, ...m.pendingRevocation];
 
@@ -34,36 +35,52 @@ export const exclusiveHolding: Invariant = {
   protocols: ['consumer'],
   kind: 'safety',
   check(before, _choice, after) {
-    const g = groupOf(after);
-    // A function of the coordinator's context alone: judged once per context.
-    const twice = heldOnce.has(g) ? undefined : heldOnce.note(heldTwice(g), g);
-    if (twice) return twice;
-    const g0 = groupOf(before);
-    // A coordinator the step left as it was handed nothing out (every member holds what it held).
-    if (g !== g0)
-      for (const m of Object.values(g.members)) {
-        // A static replacement takes over the parked record of its instance.
-        const prev =
-          g0.members[m.memberId] ??
-          Object.values(g0.members).find((o) => o.instanceId !== null && o.instanceId === m.instanceId && !g.members[o.memberId]);
-        const had = prev ? held(prev) : [];
-        for (const p of m.assigned) {
-          if (had.includes(p)) continue;
-          const owner = Object.values(g0.members).find((o) => o !== prev && held(o).includes(p));
-          if (owner) return `${p} was assigned to ${m.memberId} while ${owner.memberId} still held it`;
-        }
-      }
-    const owners = new Map<string, string>();
-    for (const s of after.clients) {
-      if (!isLive(s) || !recordOf(after, s)) continue;
-      for (const p of memberCtxOf(s).owned) {
-        // Kafka's stale install after a slow onPartitionsAssigned (see single-owner).
-        if (staleInstall(after, s, p)) continue;
-        const other = owners.get(p);
-        if (other) return `${p} is owned by both ${other} and ${s.name}, both members of the group`;
-        owners.set(p, s.name);
-      }
-    }
-    return undefined;
+    return heldOnceIn(after) ?? handedOver(before, after) ?? ownedOnce(after);
   },
+  // `check` judges the two state rules and, between them, the step's.
+  split: { state: (after) => heldOnceIn(after) ?? ownedOnce(after), step: (before, _choice, after) => handedOver(before, after) },
 };
+
+/** A partition held twice in the coordinator. */
+const heldOnceIn = (after: World): string | undefined => {
+  const g = groupOf(after);
+  // A function of the coordinator's context alone: judged once per context.
+  return heldOnce.has(g) ? undefined : heldOnce.note(heldTwice(g), g);
+};
+
+/** A partition the step assigned to a member while another still held it. */
+function handedOver(before: World, after: World): string | undefined {
+  const g = groupOf(after);
+  const g0 = groupOf(before);
+  // A coordinator the step left as it was handed nothing out (every member holds what it held).
+  if (g === g0) return undefined;
+  for (const m of Object.values(g.members)) {
+    // A static replacement takes over the parked record of its instance.
+    const prev =
+      g0.members[m.memberId] ??
+      Object.values(g0.members).find((o) => o.instanceId !== null && o.instanceId === m.instanceId && !g.members[o.memberId]);
+    const had = prev ? held(prev) : [];
+    for (const p of m.assigned) {
+      if (had.includes(p)) continue;
+      const owner = Object.values(g0.members).find((o) => o !== prev && held(o).includes(p));
+      if (owner) return `${p} was assigned to ${m.memberId} while ${owner.memberId} still held it`;
+    }
+  }
+  return undefined;
+}
+
+/** A partition owned by two processes the coordinator counts as members. */
+function ownedOnce(after: World): string | undefined {
+  const owners = new Map<string, string>();
+  for (const s of after.clients) {
+    if (!isLive(s) || !recordOf(after, s)) continue;
+    for (const p of memberCtxOf(s).owned) {
+      // Kafka's stale install after a slow onPartitionsAssigned (see single-owner).
+      if (staleInstall(after, s, p)) continue;
+      const other = owners.get(p);
+      if (other) return `${p} is owned by both ${other} and ${s.name}, both members of the group`;
+      owners.set(p, s.name);
+    }
+  }
+  return undefined;
+}

@@ -1,6 +1,7 @@
 import type { Invariant } from '../invariant.ts';
 import { groupOf, memberCtxOf } from '../../src/world/consumer-view.ts';
 import { clientFamily, isLive } from '../../src/world/view.ts';
+import type { Choice, World, WorldConfig } from '../../src/world/types.ts';
 
 /** States in which a KIP-848 member heartbeats: in the group, including while it reconciles or closes. */
 const heartbeating = new Set(['joining', 'stable', 'reconciling', 'revoking', 'assigning', 'closing', 'releasing']);
@@ -35,37 +36,51 @@ export const heartbeatCadence: Invariant = {
   kind: 'safety',
   check(_before, choice, after, config) {
     if (after.family !== 'consumer') return undefined;
-    if (choice?.kind === 'fire' && choice.target !== 'coordinator') {
-      const s = after.clients.find((x) => x.name === choice.target);
-      const due = s && isLive(s) && clientFamily(s) === 'consumer' ? memberCtxOf(s).timers[choice.timer] : undefined;
-      if (due !== undefined && due <= after.now)
-        return `${choice.target}'s ${choice.timer} timer fired at ${after.now} ms and is still due then: it fires again without time passing (${choice.timer === 'poll' ? 'the poll-timer check must wait for a later poll while the coordinator is unknown' : 'a fired timer is cleared or moved later'})`;
-    }
-    const g = groupOf(after);
-    for (const s of after.clients) {
-      if (!isLive(s) || clientFamily(s) !== 'consumer') continue;
-      const c = memberCtxOf(s);
-      const state = String(s.snapshot!.value);
-      if (c.memberEpoch > 0 && c.stalled && polling.has(state)) {
-        const poll = c.timers.poll;
-        if (poll === undefined || poll > after.now + Math.max(config.timers.maxPollIntervalMs, config.timers.heartbeatIntervalMs))
-          return `${s.name} has stopped polling but ${poll === undefined ? 'no poll timeout is due' : `its poll timeout is only at ${poll} ms`}`;
-      }
-      if (c.memberEpoch <= 0 || c.coordinator === null || !heartbeating.has(state)) continue;
-      if (c.inflight.heartbeat !== undefined) continue;
-      const due = c.timers.heartbeat;
-      if (due === undefined || due > after.now + config.timers.heartbeatIntervalMs)
-        return `${s.name} is in the group at epoch ${c.memberEpoch} with no heartbeat in flight and ${due === undefined ? 'none scheduled' : `the next one only at ${due} ms`}`;
-      const r = g.members[c.memberId];
-      if (
-        s.snapshot!.value === 'stable' &&
-        r !== undefined &&
-        r.memberEpoch === c.memberEpoch &&
-        r.pendingRevocation.length > 0 &&
-        r.pendingRevocation.every((p) => !c.owned.includes(p))
-      )
-        return `${s.name} has revoked ${r.pendingRevocation.join(',')} but sends no heartbeat to acknowledge it (next at ${due} ms)`;
-    }
-    return undefined;
+    return firedAgain(choice, after) ?? schedule(after, config);
+  },
+  split: {
+    state: (after, config) => (after.family === 'consumer' ? schedule(after, config) : undefined),
+    step: (_before, choice, after) => (after.family === 'consumer' ? firedAgain(choice, after) : undefined),
   },
 };
+
+/** A timer of a member that fired in the step and is still due: the step's rule. */
+function firedAgain(choice: Choice | null, after: World): string | undefined {
+  if (choice?.kind === 'fire' && choice.target !== 'coordinator') {
+    const s = after.clients.find((x) => x.name === choice.target);
+    const due = s && isLive(s) && clientFamily(s) === 'consumer' ? memberCtxOf(s).timers[choice.timer] : undefined;
+    if (due !== undefined && due <= after.now)
+      return `${choice.target}'s ${choice.timer} timer fired at ${after.now} ms and is still due then: it fires again without time passing (${choice.timer === 'poll' ? 'the poll-timer check must wait for a later poll while the coordinator is unknown' : 'a fired timer is cleared or moved later'})`;
+  }
+  return undefined;
+}
+
+/** Every member's heartbeat and poll schedule: a function of the world after the step. */
+function schedule(after: World, config: WorldConfig): string | undefined {
+  const g = groupOf(after);
+  for (const s of after.clients) {
+    if (!isLive(s) || clientFamily(s) !== 'consumer') continue;
+    const c = memberCtxOf(s);
+    const state = String(s.snapshot!.value);
+    if (c.memberEpoch > 0 && c.stalled && polling.has(state)) {
+      const poll = c.timers.poll;
+      if (poll === undefined || poll > after.now + Math.max(config.timers.maxPollIntervalMs, config.timers.heartbeatIntervalMs))
+        return `${s.name} has stopped polling but ${poll === undefined ? 'no poll timeout is due' : `its poll timeout is only at ${poll} ms`}`;
+    }
+    if (c.memberEpoch <= 0 || c.coordinator === null || !heartbeating.has(state)) continue;
+    if (c.inflight.heartbeat !== undefined) continue;
+    const due = c.timers.heartbeat;
+    if (due === undefined || due > after.now + config.timers.heartbeatIntervalMs)
+      return `${s.name} is in the group at epoch ${c.memberEpoch} with no heartbeat in flight and ${due === undefined ? 'none scheduled' : `the next one only at ${due} ms`}`;
+    const r = g.members[c.memberId];
+    if (
+      s.snapshot!.value === 'stable' &&
+      r !== undefined &&
+      r.memberEpoch === c.memberEpoch &&
+      r.pendingRevocation.length > 0 &&
+      r.pendingRevocation.every((p) => !c.owned.includes(p))
+    )
+      return `${s.name} has revoked ${r.pendingRevocation.join(',')} but sends no heartbeat to acknowledge it (next at ${due} ms)`;
+  }
+  return undefined;
+}

@@ -11,6 +11,7 @@ export const idleOnlyWhenOutnumbered: Invariant = {
   statement: 'In a stable group a member owns no partition only if, for some topic it subscribes to, members outnumber partitions.',
   protocols: ['eager', 'cooperative', 'consumer'],
   kind: 'safety',
+  judges: 'state',
   check(_before, _choice, after) {
     if (!isSettled(after)) return undefined;
     const live = liveClients(after);

@@ -10,6 +10,7 @@ export const oneMemberPerInstance: Invariant = {
   statement: 'At most one member, and one live process acting as a member, per group.instance.id.',
   protocols: ['eager', 'cooperative', 'consumer'],
   kind: 'safety',
+  judges: 'state',
   check(_before, _choice, after) {
     const seen = new Map<string, string>();
     for (const m of groupMembers(after)) {

@@ -8,6 +8,7 @@ export const leaderIsMember: Invariant = {
     'The group has a leader exactly when it has members, the leader is one of them, and no other process acts as leader of the current generation.',
   protocols: ['eager', 'cooperative'],
   kind: 'safety',
+  judges: 'state',
   check(_before, _choice, after) {
     const g = coord(after);
     const ids = Object.keys(g.members);

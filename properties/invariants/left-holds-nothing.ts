@@ -40,7 +40,21 @@ export const leftHoldsNothing: Invariant = {
     }
     return passed.note(after, config, leaves(before, choice, after));
   },
+  // `check` judges `holds` on every process it does not know passed, then `leaves`.
+  split: {
+    state: (after) => (after.family === 'consumer' ? everyHolding(after) : undefined),
+    step: (before, choice, after) => (after.family === 'consumer' ? leaves(before, choice, after) : undefined),
+  },
 };
+
+/** `holds` over every live KIP-848 process. */
+function everyHolding(after: World): string | undefined {
+  for (const s of after.clients) {
+    const bad = isLive(s) && clientFamily(s) === 'consumer' ? holds(s) : undefined;
+    if (bad) return bad;
+  }
+  return undefined;
+}
 
 /** What a process outside the group still holds, if anything. */
 function holds(s: ClientSlot): string | undefined {

@@ -122,6 +122,12 @@ export const noStarvingMember: Invariant = {
   protocols: ['eager', 'cooperative', 'consumer'],
   kind: 'safety',
   check(before, choice, after) {
-    return stopped(before, choice, after) ?? turnedAway(before, choice, after) ?? leaverKept(before, choice, after) ?? starved(after);
+    return stepRules(before, choice, after) ?? starved(after);
   },
+  split: { state: starved, step: stepRules },
 };
+
+/** The rules that read the step (the last, `starved`, reads the world after it alone). */
+function stepRules(before: World, choice: Choice | null, after: World): string | undefined {
+  return stopped(before, choice, after) ?? turnedAway(before, choice, after) ?? leaverKept(before, choice, after);
+}

@@ -11,6 +11,7 @@ export const ownerBookkeeping: Invariant = {
   statement: "The coordinator's partition owner bookkeeping always equals the union of what members hold and what is pending revocation.",
   protocols: ['consumer'],
   kind: 'safety',
+  judges: 'state',
   check(before, _choice, after, config) {
     // A function of the coordinator alone: unchanged since a world this invariant passed, it finds nothing again.
     if (passed.passed(before, config) && before.coordinator === after.coordinator) return passed.note(after, config, undefined);

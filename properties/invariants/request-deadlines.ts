@@ -146,6 +146,28 @@ function timerConsumed(before: World, choice: Choice | null, after: World): stri
   return undefined;
 }
 
+/** `deadlines` over every live classic process: the state rule of this invariant. */
+function everyDeadline(after: World): string | undefined {
+  for (const s of after.clients)
+    if (isLive(s) && clientFamily(s) === 'classic') {
+      const bad = deadlines(s, after.now);
+      if (bad) return bad;
+    }
+  return undefined;
+}
+
+/** What `check` says when every process keeps its deadlines: the rules that read the step. */
+function stepRules(before: World, choice: Choice | null, after: World): string | undefined {
+  const left = pollTimeoutLeaves(before, choice, after) ?? timerConsumed(before, choice, after);
+  if (left) return left;
+  for (const s of after.clients)
+    if (isLive(s) && clientFamily(s) === 'classic') {
+      const bad = callbackTimed(before, s, after.now) ?? heartbeatRestarted(before, s, after.now);
+      if (bad) return bad;
+    }
+  return undefined;
+}
+
 const passed = new Passed();
 
 export const requestDeadlines: Invariant = {
@@ -172,4 +194,7 @@ export const requestDeadlines: Invariant = {
     }
     return passed.note(after, config, undefined);
   },
+  // `check` judges `deadlines` on every process it does not know passed (and one it knows passed
+  // still passes), after the step's own rules, which it returns first.
+  split: { state: everyDeadline, step: stepRules },
 };

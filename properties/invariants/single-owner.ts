@@ -20,6 +20,7 @@ export const singleOwner: Invariant = {
     'At most one member of the current generation owns each partition (except a partition a KIP-848 member installed after reporting it as not owned while its onPartitionsAssigned ran: Kafka does that).',
   protocols: ['eager', 'cooperative', 'consumer'],
   kind: 'safety',
+  judges: 'state',
   check(_before, _choice, after) {
     const seen = new Map<string, string>();
     for (const s of after.clients) {

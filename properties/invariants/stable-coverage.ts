@@ -23,6 +23,7 @@ export const stableCoverage: Invariant = {
     'replacement subscribed to in Stable, KAFKA-12759, or one a static replacement left unassigned while it was being revoked: Kafka does not notice these).',
   protocols: ['eager', 'cooperative', 'consumer'],
   kind: 'safety',
+  judges: 'state',
   check(_before, _choice, after) {
     if (!isSettled(after)) return undefined;
     const owners = new Map<string, string[]>();

@@ -11,6 +11,7 @@ import { allFaults, session, worldConfig } from '../run/config.ts';
 import { Coverage } from '../run/coverage.ts';
 import { explore } from './bfs.ts';
 import type { Session } from '../run/run.ts';
+import type { Invariant } from '../../properties/invariant.ts';
 import { exploreCounterexample } from './counterexample.ts';
 import { exploreSpec, resolveSpec, specSession } from './spec.ts';
 import { testSpec } from './spec-for-tests.ts';
@@ -61,6 +62,31 @@ test('symmetry loses nothing: the states found without it, up to renaming client
   const plain = reached(false);
   expect(plain.states).toBeGreaterThan(sym.states * 4);
   expect([...plain.keys].sort()).toEqual([...sym.keys].sort());
+});
+
+test('a state rule is judged once per distinct state, a step rule on every transition', () => {
+  const bounds = noFaultBounds(6);
+  const { session: s } = specSession(spec({ bounds }));
+  const calls = { state: 0, step: 0, splitState: 0, splitStep: 0 };
+  const base = { statement: '', protocols: [s.config.protocol], kind: 'safety' as const };
+  const counting: Invariant[] = [
+    { ...base, id: 'state', judges: 'state', check: () => void calls.state++ },
+    { ...base, id: 'step', check: () => void calls.step++ },
+    {
+      ...base,
+      id: 'split',
+      check: () => void calls.splitState++,
+      split: { state: () => undefined, step: () => void calls.splitStep++ },
+    },
+  ];
+  const r = explore({ ...s, invariants: counting }, bounds, { symmetry: true, liveness: false });
+  expect(r.violation).toBeUndefined();
+  expect(calls.step).toBe(r.transitions);
+  // In full on the first transition into each state (the root has none) and on every cut-off one.
+  expect(calls.state).toBe(r.states - 1 + r.cut.inFlight + r.cut.time);
+  expect(calls.splitState).toBe(calls.state);
+  expect(calls.splitStep).toBe(r.transitions - calls.state);
+  expect(calls.splitStep).toBeGreaterThan(100);
 });
 
 test('a time bound keeps the clock in the state and cuts off later successors', () => {

@@ -12,9 +12,11 @@ import { interrupted, pastDeadline } from '../core/control.ts';
 
 // Exhaustive breadth-first exploration of the world within bounds, through the same
 // `enabled`/`step` and the same invariants as random checking and replay. Every transition
-// is checked (invariants judge a step, not a state); every newly reached state is then
-// expanded, and, with liveness on, checked to settle once faults stop. BFS order makes the
-// first violation found a shortest one.
+// is checked (invariants judge a step, not a state), but a state rule (`judges: 'state'`, or an
+// invariant's `split.state`: a function of the world after the step, up to the state key) only
+// on the first transition into each distinct state; every newly reached state is then expanded,
+// and, with liveness on, checked to settle once faults stop. BFS order makes the first
+// violation found a shortest one.
 
 export interface ExploreOptions {
   symmetry: boolean;
@@ -40,6 +42,11 @@ export interface ExploreOptions {
   checkShare?: { index: number; count: number };
   /** Reuse machine transitions met before (default on; off only to measure what it saves). */
   memo?: boolean;
+  /**
+   * Judge a state's own rules (`judges: 'state'`, `split.state`) only on the first transition
+   * into it (default on; off only to measure what it saves).
+   */
+  stateRulesOnce?: boolean;
   /**
    * Wall-clock deadline (epoch ms, so that worker threads share it): the search stops there and
    * the result says `timedOut`. What was explored before it is as without it.
@@ -124,6 +131,11 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
   const memo = opts.memo === false ? undefined : memoModel(session.model);
   const model = memo ?? session.model;
   const safety: Invariant[] = session.invariants.filter((i) => i.kind === 'safety');
+  // On a transition into a state already reached, its state rules were judged (and passed) on the
+  // first transition into it, by whichever thread owns that one (a violation there comes earlier
+  // in the search order): only the step rules are left.
+  const stepRules: Invariant[] = safety.filter((i) => i.judges !== 'state');
+  const rulesOnce = opts.stateRulesOnce !== false;
   // The liveness invariants that bound the time to settle, tightest first: a walk's time is held to each.
   const liveness = opts.liveness
     ? session.invariants
@@ -286,10 +298,25 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
           if (opts.maxHeapBytes !== undefined && process.memoryUsage().heapUsed >= opts.maxHeapBytes)
             return { ...result(), heapCapped: true };
         }
+        const cutOff = after.net.length > bounds.maxInFlight ? 'inFlight' : after.now > bounds.maxTimeMs ? 'time' : undefined;
+        // The successor's fingerprint comes before the checks: they depend on whether it was
+        // reached before. (A cut-off successor is never stored, so it is never reached before.)
+        const used = cutOff ? n.used : spend(n.used, c);
+        let h = 0;
+        let high = 0;
+        if (reuse) ({ hash: h, high } = fair);
+        else if (!cutOff) {
+          h = hashOf(after, used);
+          high = lastStateHashHigh();
+        }
+        // The root is stored without a check: a transition back into it is judged in full.
+        const judged = rulesOnce && !cutOff && seen.has(h, high) && !(h === root.hash && high === root.high);
         if (mine) {
           opts.observe?.(n.world, c, after);
-          for (const inv of safety) {
-            const message = inv.check(n.world, c, after, config);
+          const invs = judged ? stepRules : safety;
+          for (let ii = 0; ii < invs.length; ii++) {
+            const inv = invs[ii];
+            const message = judged && inv.split ? inv.split.step(n.world, c, after, config) : inv.check(n.world, c, after, config);
             if (message)
               return result(
                 { invariant: inv.id, statement: inv.statement, message, step: n.depth, choice: c, path: pathTo(n.id, ci) },
@@ -297,17 +324,10 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
               );
           }
         }
-        if (after.net.length > bounds.maxInFlight) {
-          cut.inFlight++;
+        if (cutOff) {
+          cut[cutOff]++;
           continue;
         }
-        if (after.now > bounds.maxTimeMs) {
-          cut.time++;
-          continue;
-        }
-        const used = spend(n.used, c);
-        const h = reuse ? fair.hash : hashOf(after, used);
-        const high = reuse ? fair.high : lastStateHashHigh();
         if (depth === 0 && opts.shard && h % opts.shard.count !== opts.shard.index) continue;
         if (!seen.add(h, high)) continue;
         const child: Node = { world: after, used, id: parent.length, depth: n.depth + 1, hash: h, high };
