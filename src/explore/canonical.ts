@@ -8,6 +8,7 @@ import {
   end,
   fingerprint,
   finish,
+  finishPart,
   type Hashed,
   hashOf,
   hashUnder,
@@ -16,9 +17,11 @@ import {
   mixEntry,
   mixField,
   mixNumber,
+  mixPart,
   mixString,
   mixTag,
   NAME,
+  partWords,
   walk,
 } from './structural.ts';
 
@@ -166,7 +169,8 @@ const snapshotHash = (snap: AnyMachineSnapshot): Hashed =>
     walk(cfg.assignors);
     walk(cfg.topics);
     mixTag('object');
-    for (const k in c) if (k !== 'cfg' && k !== 'timers' && k !== 'nextCorr' && k !== 'inflight') mixEntry(k, c[k as keyof ConsumerContext]);
+    for (const k in c)
+      if (k !== 'cfg' && k !== 'timers' && k !== 'nextCorr' && k !== 'inflight') mixEntry(k, c[k as keyof ConsumerContext]);
     mixTag('end');
     mixTag('object');
     for (const k in c.inflight) {
@@ -176,8 +180,9 @@ const snapshotHash = (snap: AnyMachineSnapshot): Hashed =>
       // { ...x, corr: distance }: the distance where x has its corr, else last.
       mixTag('object');
       const corr = c.nextCorr - (x.corr as number);
-      for (const f in x) if (f === 'corr') mixEntry(f, corr);
-      else mixEntry(f, x[f]);
+      for (const f in x)
+        if (f === 'corr') mixEntry(f, corr);
+        else mixEntry(f, x[f]);
       if (!('corr' in x)) mixEntry('corr', corr);
       mixTag('end');
     }
@@ -433,7 +438,9 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = f
     ...(w.rackMoves ? [numeric ? hashOf(11, w.rackMoves) : JSON.stringify(w.rackMoves)] : []),
     // Offset retention runs only: the cleanups spent, and `processed`, which a `latest` reset reads
     // as the log end and the skipped-record oracle reads too (absent otherwise, keys unchanged).
-    ...(w.retention ? [numeric ? hashOf(13, [w.retention.expiries, w.processed]) : `r${w.retention.expiries};${JSON.stringify(w.processed)}`] : []),
+    ...(w.retention
+      ? [numeric ? hashOf(13, [w.retention.expiries, w.processed]) : `r${w.retention.expiries};${JSON.stringify(w.processed)}`]
+      : []),
     numeric ? coordinatorHash(w.coordinator) : coordinatorText(w.coordinator),
     parked,
     numeric ? timersHash(g.timers, w.now) : timersText(g.timers, w.now),
@@ -629,7 +636,7 @@ const sigLanes = new Uint32Array(2);
 function signatureOf(slot: Part[]): number {
   sigLanes[0] = 0x3c6e_f372;
   sigLanes[1] = 0x1d8e_4e27;
-  for (const x of slot) mix(sigLanes, hashUnder(x as Hashed, BLIND, NO_PERMS));
+  for (const x of slot) mixPart(sigLanes, hashUnder(x as Hashed, BLIND, NO_PERMS));
   return finish(sigLanes);
 }
 
@@ -681,23 +688,24 @@ function combined(
   const netOrdered: number[] = [];
   for (const m of net) {
     const h = start(0x2545f491);
-    for (const x of m) mix(h, hashUnder(x as Hashed, mapping, perms));
-    const f = finish(h);
+    for (const x of m) mixPart(h, hashUnder(x as Hashed, mapping, perms));
+    const f = finishPart(h);
     if (ordered) netOrdered.push(f);
     else {
-      netLo = (netLo + (f >>> 0)) >>> 0;
-      netHi = (netHi + Math.floor(f / 4294967296)) >>> 0;
+      const w = partWords(f);
+      netLo = (netLo + w[0]) >>> 0;
+      netHi = (netHi + w[1]) >>> 0;
     }
   }
   const h = start(seed);
-  for (const x of rest) mix(h, hashUnder(x as Hashed, mapping, perms));
+  for (const x of rest) mixPart(h, hashUnder(x as Hashed, mapping, perms));
   for (let j = 0; j < order.length; j++) {
     const slot = slots[order[j]];
     mix(h, slot.length);
-    for (const x of slot) mix(h, hashUnder(x as Hashed, mapping, perms));
+    for (const x of slot) mixPart(h, hashUnder(x as Hashed, mapping, perms));
   }
   mix(h, net.length);
-  if (ordered) for (const f of netOrdered) mix(h, f);
+  if (ordered) for (const f of netOrdered) mixPart(h, f);
   else {
     mix(h, netLo);
     mix(h, netHi);

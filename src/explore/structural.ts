@@ -41,6 +41,33 @@ export function finish(h: Uint32Array): number {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
+// A part's hash has 63 bits, held by a double as its bit pattern (the exponent's top bit
+// cleared, so never a NaN or an infinity, whose bits a double need not keep; -0 and the
+// subnormals are kept): `finishPart` makes one, `mixPart` mixes its two 32-bit words.
+const bits = new Float64Array(1);
+// Which word of the double holds the sign and exponent (the machine's byte order).
+const HIGH = new Uint8Array(new Float64Array([-0]).buffer)[7] === 0x80 ? 1 : 0;
+const LOW = 1 - HIGH;
+const words = new Uint32Array(bits.buffer);
+export function finishPart(h: Uint32Array): number {
+  const h1 = Math.imul(h[0] ^ (h[0] >>> 16), 2246822507) ^ Math.imul(h[1] ^ (h[1] >>> 13), 3266489909);
+  const h2 = Math.imul(h[1] ^ (h[1] >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  words[LOW] = h1;
+  words[HIGH] = h2 & 0xbfff_ffff;
+  return bits[0];
+}
+export function mixPart(h: Uint32Array, f: number): void {
+  bits[0] = f;
+  const a = Math.imul(h[0] ^ words[LOW], 2654435761);
+  h[1] = Math.imul(h[1] ^ words[HIGH], 1597334677) ^ (a >>> 15);
+  h[0] = a;
+}
+/** The two 32-bit words of a part's hash (in the machine's order), in a view overwritten by the next call. */
+export function partWords(f: number): Uint32Array {
+  bits[0] = f;
+  return words;
+}
+
 // Client names (c1), instance ids (i1) and member ids (c1-4) as they appear inside strings.
 export const NAME = /\b([ci])([1-9]\d*)\b/g;
 
@@ -87,7 +114,8 @@ const restart = (seed: number): void => {
  * `under`), cached.
  */
 export class Named {
-  private cache: Float64Array | undefined;
+  /** By mapping (a plain array: a typed one costs more to make, and most of these live for one state). */
+  private cache: number[] = [];
   /** The number of slots the renamings in `cache` are of. */
   private n = -1;
   constructor(
@@ -100,28 +128,25 @@ export class Named {
    * a name beyond the n slots becomes one unknown name, as the string key's renaming has it).
    */
   under(mapping: number, perms: readonly (readonly number[])[]): number {
-    let cache = this.cache;
-    // Mappings 0 and 1 do not depend on the number of slots; the renamings do.
-    const n = mapping >= 2 ? perms[0].length : this.n;
-    if (cache === undefined || n !== this.n || cache.length < perms.length + 2) {
-      const fresh = new Float64Array(Math.max(2, perms.length + 2)).fill(-1);
-      if (cache !== undefined) fresh.set(cache.subarray(0, 2));
-      this.cache = cache = fresh;
-      this.n = n;
+    if (mapping >= 2 && perms[0].length !== this.n) {
+      // Mappings 0 and 1 do not depend on the number of slots; the renamings do.
+      this.cache.length = Math.min(this.cache.length, 2);
+      this.n = perms[0].length;
     }
-    const cachedHash = cache[mapping];
-    if (cachedHash >= 0) return cachedHash;
+    const cachedHash = this.cache[mapping];
+    if (cachedHash !== undefined) return cachedHash;
     const perm = mapping >= 2 ? perms[mapping - 2] : undefined;
+    const n = this.n;
     const h = replay;
     h[0] = 0x5bd1_e995;
     h[1] = 0x1b87_3593;
     for (let i = 0; i < this.refs.length; i++) {
-      mix(h, this.segs[i]);
+      mixPart(h, this.segs[i]);
       const r = this.refs[i];
       mix(h, mapping === 0 ? r : perm === undefined ? -2 : r < n ? perm[r] : -1);
     }
-    mix(h, this.segs[this.refs.length]);
-    return (cache[mapping] = finish(h));
+    mixPart(h, this.segs[this.refs.length]);
+    return (this.cache[mapping] = finishPart(h));
   }
 }
 const replay = new Uint32Array(2);
@@ -139,7 +164,7 @@ export function begin(seed: number): void {
 }
 /** Ends the walk: its hash. */
 export function end(): Hashed {
-  const last = finish(lanes);
+  const last = finishPart(lanes);
   if (segs === null || refs === null) return last;
   segs.push(last);
   const named = new Named(segs, refs);
@@ -153,7 +178,7 @@ export function mixString(s: string): void {
   mix(lanes, t.h);
   if (t.refs === null) return;
   for (const r of t.refs) {
-    (segs ??= []).push(finish(lanes));
+    (segs ??= []).push(finishPart(lanes));
     (refs ??= []).push(r);
     restart(0);
   }
