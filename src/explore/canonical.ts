@@ -86,14 +86,19 @@ const timersText = (timers: Record<string, number>, now: number): string => {
   return out;
 };
 
-/** Rank of each value among the sorted distinct values. */
-function ranks(values: Array<number | null>): Map<number, number> {
-  const sorted: number[] = [];
-  for (const v of values) if (v !== null && !sorted.includes(v)) sorted.push(v);
-  sorted.sort((a, b) => a - b);
-  const out = new Map<number, number>();
-  for (let i = 0; i < sorted.length; i++) out.set(sorted[i], i);
-  return out;
+/** The world's formations, sorted and distinct (a formation's rank is its index); reused, one world at a time. */
+const formations: number[] = [];
+function sortFormations(w: World): number[] {
+  const out = formations;
+  out.length = 0;
+  const add = (f: number | null) => {
+    if (f !== null && !out.includes(f)) out.push(f);
+  };
+  add(w.formation);
+  add(w.persistedFormation);
+  for (const s of w.clients) add(s.formation);
+  for (const m of w.net) add(m.formation);
+  return out.sort((a, b) => a - b);
 }
 
 /**
@@ -360,8 +365,9 @@ function otherHash(o: object, known: ReadonlySet<string>): Hashed | undefined {
  * message, each still naming clients as in the world (renaming is done on the strings).
  */
 function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = false): { slots: Part[][]; rest: Part[]; net: Part[][] } {
-  const formation = ranks([w.formation, w.persistedFormation, ...w.clients.map((s) => s.formation), ...w.net.map((m) => m.formation)]);
-  const rf = (f: number | null) => (f === null ? null : formation.get(f));
+  const sorted = sortFormations(w);
+  // Formations as their ranks (invariants only compare them for equality).
+  const rf = (f: number | null) => (f === null ? null : sorted.indexOf(f));
   // The fingerprint's form of a short string part (the rare ones: marks, records of some runs).
   const short = (x: string): Part => (numeric ? stringHash(x) : x);
   const slots = w.clients.map((s): Part[] => {
