@@ -46,6 +46,13 @@ import {
 // c1..cN (member ids, instance ids and timer names carry the name and are renamed with it).
 // Without `ordered`, the in-flight messages are a multiset: `enabled` offers every message
 // whatever its position and `step` appends, so the order only matters to the fair schedule.
+//
+// Two forms of the same key: `canonicalKey` (strings: each part's text, JSON for the machine
+// contexts and message bodies, renaming done on the text), the reference that tests read; and
+// `stateHash` (the explorer's fingerprint), built from the same parts with the same fields left
+// out, but hashed structurally (structural.ts: no JSON, no string built), client names held as
+// slot indexes that a renaming maps, and the messages summed instead of sorted. A test checks
+// that the two tell the same worlds apart on every state of small explorations.
 
 export interface KeyOptions {
   symmetry: boolean;
@@ -157,89 +164,88 @@ const messageText = (m: Msg): Text =>
 // The same three as structural hashes (the fingerprint), with exactly the same fields left out
 // or made relative: equal JSON, equal hash. Cached by identity like the texts.
 const hashCache = new WeakMap<object, Hashed>();
-function hashedOnce(o: object, make: () => Hashed): Hashed {
-  let h = hashCache.get(o);
-  if (h === undefined) hashCache.set(o, (h = make()));
+// Looked up before the walk's function is called (no closure made per lookup: most are hits).
+const remember = (o: object, h: Hashed): Hashed => {
+  hashCache.set(o, h);
   return h;
+};
+
+const snapshotHash = (snap: AnyMachineSnapshot): Hashed => hashCache.get(snap) ?? remember(snap, snapshotWalk(snap));
+function snapshotWalk(snap: AnyMachineSnapshot): Hashed {
+  const c = snap.context as ConsumerContext;
+  const { cfg } = c;
+  begin(1);
+  walk(snap.value);
+  walk(snap.status);
+  walk(cfg.protocol);
+  walk(cfg.assignors);
+  walk(cfg.topics);
+  mixTag('object');
+  for (const k in c) if (k !== 'cfg' && k !== 'timers' && k !== 'nextCorr' && k !== 'inflight') mixEntry(k, c[k as keyof ConsumerContext]);
+  mixTag('end');
+  mixTag('object');
+  for (const k in c.inflight) {
+    const x = c.inflight[k as keyof ConsumerContext['inflight']] as Record<string, unknown> | null | undefined;
+    if (!x) continue;
+    mixString(k);
+    // { ...x, corr: distance }: the distance where x has its corr, else last.
+    mixTag('object');
+    const corr = c.nextCorr - (x.corr as number);
+    for (const f in x)
+      if (f === 'corr') mixEntry(f, corr);
+      else mixEntry(f, x[f]);
+    if (!('corr' in x)) mixEntry('corr', corr);
+    mixTag('end');
+  }
+  mixTag('end');
+  mixOtherFields(cfg, CFG_FIELDS);
+  return end();
 }
 
-const snapshotHash = (snap: AnyMachineSnapshot): Hashed =>
-  hashedOnce(snap, () => {
-    const c = snap.context as ConsumerContext;
-    const { cfg } = c;
-    begin(1);
-    walk(snap.value);
-    walk(snap.status);
-    walk(cfg.protocol);
-    walk(cfg.assignors);
-    walk(cfg.topics);
+const coordinatorHash = (snap: AnyMachineSnapshot): Hashed => hashCache.get(snap) ?? remember(snap, coordinatorWalk(snap));
+function coordinatorWalk(snap: AnyMachineSnapshot): Hashed {
+  const g = snap.context as CoordinatorContext;
+  begin(2);
+  walk(snap.value);
+  walk(snap.status);
+  mixTag('object');
+  for (const k in g) {
+    if (k === 'timers') continue;
+    if (k !== 'members') {
+      mixEntry(k, g[k as keyof CoordinatorContext]);
+      continue;
+    }
+    mixString(k);
     mixTag('object');
-    for (const k in c)
-      if (k !== 'cfg' && k !== 'timers' && k !== 'nextCorr' && k !== 'inflight') mixEntry(k, c[k as keyof ConsumerContext]);
-    mixTag('end');
-    mixTag('object');
-    for (const k in c.inflight) {
-      const x = c.inflight[k as keyof ConsumerContext['inflight']] as Record<string, unknown> | null | undefined;
-      if (!x) continue;
-      mixString(k);
-      // { ...x, corr: distance }: the distance where x has its corr, else last.
+    for (const id in g.members) {
+      const m = g.members[id] as unknown as Record<string, unknown>;
+      mixString(id);
       mixTag('object');
-      const corr = c.nextCorr - (x.corr as number);
-      for (const f in x)
-        if (f === 'corr') mixEntry(f, corr);
-        else mixEntry(f, x[f]);
-      if (!('corr' in x)) mixEntry('corr', corr);
+      for (const f in m) if (f !== 'joinCorr' && f !== 'syncCorr') mixEntry(f, m[f]);
       mixTag('end');
     }
     mixTag('end');
-    mixOtherFields(cfg, CFG_FIELDS);
-    return end();
-  });
+  }
+  // No members field at all: the text has it as {}, last.
+  if (!('members' in g)) {
+    mixString('members');
+    mixTag('object');
+    mixTag('end');
+  }
+  mixTag('end');
+  return end();
+}
 
-const coordinatorHash = (snap: AnyMachineSnapshot): Hashed =>
-  hashedOnce(snap, () => {
-    const g = snap.context as CoordinatorContext;
-    begin(2);
-    walk(snap.value);
-    walk(snap.status);
-    mixTag('object');
-    for (const k in g) {
-      if (k === 'timers') continue;
-      if (k !== 'members') {
-        mixEntry(k, g[k as keyof CoordinatorContext]);
-        continue;
-      }
-      mixString(k);
-      mixTag('object');
-      for (const id in g.members) {
-        const m = g.members[id] as unknown as Record<string, unknown>;
-        mixString(id);
-        mixTag('object');
-        for (const f in m) if (f !== 'joinCorr' && f !== 'syncCorr') mixEntry(f, m[f]);
-        mixTag('end');
-      }
-      mixTag('end');
-    }
-    // No members field at all: the text has it as {}, last.
-    if (!('members' in g)) {
-      mixString('members');
-      mixTag('object');
-      mixTag('end');
-    }
-    mixTag('end');
-    return end();
-  });
-
-const messageHash = (m: Msg): Hashed =>
-  hashedOnce(m.body, () => {
-    begin(3);
-    walk(m.to);
-    mixTag('object');
-    const body = m.body as unknown as Record<string, unknown>;
-    for (const k in body) if (k !== 'corr') mixEntry(k, body[k]);
-    mixTag('end');
-    return end();
-  });
+const messageHash = (m: Msg): Hashed => hashCache.get(m.body) ?? remember(m.body, messageWalk(m));
+function messageWalk(m: Msg): Hashed {
+  begin(3);
+  walk(m.to);
+  mixTag('object');
+  const body = m.body as unknown as Record<string, unknown>;
+  for (const k in body) if (k !== 'corr') mixEntry(k, body[k]);
+  mixTag('end');
+  return end();
+}
 
 /** Timers relative to now (their names can carry client names). */
 function timersHash(timers: Record<string, number>, now: number): Hashed {
@@ -266,7 +272,8 @@ function downgradeMark(w: World, rf: (f: number | null) => number | null | undef
 
 // Every field of a world, a client slot and a message that `parts` reads, or leaves out on
 // purpose (the file comment says why). Any other field, one added to the world later, enters the
-// key as it is (its name and JSON, in a string part, so renaming reaches client names in it): a
+// key as it is (its name and JSON, in a string part, so renaming reaches client names in it; in
+// the fingerprint, its structural hash, whose client names are slot indexes like any other): a
 // field is never left out of the key silently, and leaving one out is a decision written here.
 // (canonical.test.ts adds an unknown field to a world, a slot and a message, and checks the key
 // and the fingerprint change.)
@@ -362,7 +369,8 @@ function otherHash(o: object, known: ReadonlySet<string>): Hashed | undefined {
 
 /**
  * The parts of the key: one string per client slot (in slot order), the rest, and one per
- * message, each still naming clients as in the world (renaming is done on the strings).
+ * message, each still naming clients as in the world (the key renames the strings, the
+ * fingerprint maps the slot indexes its hashes recorded). `numeric`: the fingerprint's parts.
  */
 function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = false): { slots: Part[][]; rest: Part[]; net: Part[][] } {
   const sorted = sortFormations(w);
@@ -439,7 +447,7 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = f
     // Partitions a static replacement stranded in this generation, only while current.
     ...(w.stranded !== undefined && w.stranded.formation === w.formation ? [short(`x${w.stranded.partitions.join(',')}`)] : []),
     // The brokers' topics change only when a partition is added: the same object, serialized once.
-    numeric ? hashedOnce(w.topics, () => hashOf(10, w.topics)) : cached(w.topics, () => JSON.stringify(w.topics)),
+    numeric ? (hashCache.get(w.topics) ?? remember(w.topics, hashOf(10, w.topics))) : cached(w.topics, () => JSON.stringify(w.topics)),
     // KIP-881: replica moves, only with racks (absent otherwise, so keys without racks are unchanged).
     ...(w.rackMoves ? [numeric ? hashOf(11, w.rackMoves) : JSON.stringify(w.rackMoves)] : []),
     // Offset retention runs only: the cleanups spent, and `processed`, which a `latest` reset reads
