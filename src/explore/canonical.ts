@@ -3,6 +3,27 @@ import type { ConsumerConfig, ConsumerContext } from '../../models/classic/consu
 import type { MemberConfig } from '../../models/consumer-protocol/member-state.ts';
 import type { CoordinatorContext } from '../../models/classic/coordinator-state.ts';
 import type { ClientSlot, Msg, World } from '../world/types.ts';
+import {
+  begin,
+  end,
+  fingerprint,
+  finish,
+  finishPart,
+  type Hashed,
+  hashOf,
+  hashUnder,
+  lastHigh,
+  mix,
+  mixEntry,
+  mixField,
+  mixNumber,
+  mixPart,
+  mixString,
+  mixTag,
+  NAME,
+  partWords,
+  walk,
+} from './structural.ts';
 
 // The canonical form of a world for the explorer: two worlds with the same key have the same
 // futures and the same invariant verdicts. What is left out or renumbered, and why it is safe:
@@ -25,6 +46,13 @@ import type { ClientSlot, Msg, World } from '../world/types.ts';
 // c1..cN (member ids, instance ids and timer names carry the name and are renamed with it).
 // Without `ordered`, the in-flight messages are a multiset: `enabled` offers every message
 // whatever its position and `step` appends, so the order only matters to the fair schedule.
+//
+// Two forms of the same key: `canonicalKey` (strings: each part's text, JSON for the machine
+// contexts and message bodies, renaming done on the text), the reference that tests read; and
+// `stateHash` (the explorer's fingerprint), built from the same parts with the same fields left
+// out, but hashed structurally (structural.ts: no JSON, no string built), client names held as
+// slot indexes that a renaming maps, and the messages summed instead of sorted. A test checks
+// that the two tell the same worlds apart on every state of small explorations.
 
 export interface KeyOptions {
   symmetry: boolean;
@@ -39,21 +67,19 @@ export interface KeyOptions {
 type Endpoint = { client: string; inc: number };
 
 // Parts of a world that a step did not change are the same objects in the next world, so
-// their serializations are cached by identity, in a box that also keeps the serialization's
-// fingerprint, its name-blind signature and its fingerprint under each renaming.
+// their serializations (the key) and structural hashes (the fingerprint) are cached by identity.
+/** A serialization for the string key, with its name-blind signature. */
 class Text {
-  fp = -1;
   sig: string | undefined;
-  renamed: Float64Array | undefined;
   constructor(readonly text: string) {}
 }
 /**
- * A part of the key: a cached serialization, a short string made anew (heads, relative timers,
- * tags), or, for the fingerprint only, the hash of such a short part computed from its fields
- * as numbers (no string is built; only for parts that name no client, so renaming leaves them be).
+ * A part of the key: a cached serialization or a short string made anew (heads, relative timers,
+ * tags); or, for the fingerprint only, a part's structural hash (`Hashed`, see below): a number
+ * when it names no client, else a `Named` (its hash as a function of the renaming).
  */
-type Part = string | Text | number;
-const textOf = (p: Part): string => (typeof p === 'string' ? p : typeof p === 'number' ? String(p) : p.text);
+type Part = string | Text | Hashed;
+const textOf = (p: Part): string => (typeof p === 'string' ? p : p instanceof Text ? p.text : String(p));
 const jsonCache = new WeakMap<object, Text>();
 const cached = (o: object, make: () => string): Text => {
   let t = jsonCache.get(o);
@@ -67,14 +93,19 @@ const timersText = (timers: Record<string, number>, now: number): string => {
   return out;
 };
 
-/** Rank of each value among the sorted distinct values. */
-function ranks(values: Array<number | null>): Map<number, number> {
-  const sorted: number[] = [];
-  for (const v of values) if (v !== null && !sorted.includes(v)) sorted.push(v);
-  sorted.sort((a, b) => a - b);
-  const out = new Map<number, number>();
-  for (let i = 0; i < sorted.length; i++) out.set(sorted[i], i);
-  return out;
+/** The world's formations, sorted and distinct (a formation's rank is its index); reused, one world at a time. */
+const formations: number[] = [];
+function sortFormations(w: World): number[] {
+  const out = formations;
+  out.length = 0;
+  const add = (f: number | null) => {
+    if (f !== null && !out.includes(f)) out.push(f);
+  };
+  add(w.formation);
+  add(w.persistedFormation);
+  for (const s of w.clients) add(s.formation);
+  for (const m of w.net) add(m.formation);
+  return out.sort((a, b) => a - b);
 }
 
 /**
@@ -130,7 +161,110 @@ const messageText = (m: Msg): Text =>
     return JSON.stringify([m.to, body]);
   });
 
-function downgradeMark(w: World, rf: (f: number | null) => number | null | undefined): Part[] {
+// The same three as structural hashes (the fingerprint), with exactly the same fields left out
+// or made relative: equal JSON, equal hash. Cached by identity like the texts.
+const hashCache = new WeakMap<object, Hashed>();
+// Looked up before the walk's function is called (no closure made per lookup: most are hits).
+const remember = (o: object, h: Hashed): Hashed => {
+  hashCache.set(o, h);
+  return h;
+};
+
+const snapshotHash = (snap: AnyMachineSnapshot): Hashed => hashCache.get(snap) ?? remember(snap, snapshotWalk(snap));
+function snapshotWalk(snap: AnyMachineSnapshot): Hashed {
+  const c = snap.context as ConsumerContext;
+  const { cfg } = c;
+  begin(1);
+  walk(snap.value);
+  walk(snap.status);
+  walk(cfg.protocol);
+  walk(cfg.assignors);
+  walk(cfg.topics);
+  mixTag('object');
+  for (const k in c) if (k !== 'cfg' && k !== 'timers' && k !== 'nextCorr' && k !== 'inflight') mixEntry(k, c[k as keyof ConsumerContext]);
+  mixTag('end');
+  mixTag('object');
+  for (const k in c.inflight) {
+    const x = c.inflight[k as keyof ConsumerContext['inflight']] as Record<string, unknown> | null | undefined;
+    if (!x) continue;
+    mixString(k);
+    // { ...x, corr: distance }: the distance where x has its corr, else last.
+    mixTag('object');
+    const corr = c.nextCorr - (x.corr as number);
+    for (const f in x)
+      if (f === 'corr') mixEntry(f, corr);
+      else mixEntry(f, x[f]);
+    if (!('corr' in x)) mixEntry('corr', corr);
+    mixTag('end');
+  }
+  mixTag('end');
+  mixOtherFields(cfg, CFG_FIELDS);
+  return end();
+}
+
+const coordinatorHash = (snap: AnyMachineSnapshot): Hashed => hashCache.get(snap) ?? remember(snap, coordinatorWalk(snap));
+function coordinatorWalk(snap: AnyMachineSnapshot): Hashed {
+  const g = snap.context as CoordinatorContext;
+  begin(2);
+  walk(snap.value);
+  walk(snap.status);
+  mixTag('object');
+  for (const k in g) {
+    if (k === 'timers') continue;
+    if (k !== 'members') {
+      mixEntry(k, g[k as keyof CoordinatorContext]);
+      continue;
+    }
+    mixString(k);
+    mixTag('object');
+    for (const id in g.members) {
+      const m = g.members[id] as unknown as Record<string, unknown>;
+      mixString(id);
+      mixTag('object');
+      for (const f in m) if (f !== 'joinCorr' && f !== 'syncCorr') mixEntry(f, m[f]);
+      mixTag('end');
+    }
+    mixTag('end');
+  }
+  // No members field at all: the text has it as {}, last.
+  if (!('members' in g)) {
+    mixString('members');
+    mixTag('object');
+    mixTag('end');
+  }
+  mixTag('end');
+  return end();
+}
+
+const messageHash = (m: Msg): Hashed => hashCache.get(m.body) ?? remember(m.body, messageWalk(m));
+function messageWalk(m: Msg): Hashed {
+  begin(3);
+  walk(m.to);
+  mixTag('object');
+  const body = m.body as unknown as Record<string, unknown>;
+  for (const k in body) if (k !== 'corr') mixEntry(k, body[k]);
+  mixTag('end');
+  return end();
+}
+
+/** Timers relative to now (their names can carry client names). */
+function timersHash(timers: Record<string, number>, now: number): Hashed {
+  begin(4);
+  for (const k in timers) {
+    mixString(k);
+    mixNumber(timers[k] - now);
+  }
+  return end();
+}
+
+/** A short string part of the fingerprint (rare ones: marks, records of some runs). */
+function stringHash(s: string): Hashed {
+  begin(5);
+  mixString(s);
+  return end();
+}
+
+function downgradeMark(w: World, rf: (f: number | null) => number | null | undefined): string[] {
   const d = w.downgrade;
   if (d === null || (d.formation !== w.formation && d.formation !== w.persistedFormation)) return [];
   return [`d${rf(d.formation)}${w.coordinatorEpoch > d.coordinatorEpoch ? 'r' : ''}`];
@@ -138,7 +272,8 @@ function downgradeMark(w: World, rf: (f: number | null) => number | null | undef
 
 // Every field of a world, a client slot and a message that `parts` reads, or leaves out on
 // purpose (the file comment says why). Any other field, one added to the world later, enters the
-// key as it is (its name and JSON, in a string part, so renaming reaches client names in it): a
+// key as it is (its name and JSON, in a string part, so renaming reaches client names in it; in
+// the fingerprint, its structural hash, whose client names are slot indexes like any other): a
 // field is never left out of the key silently, and leaving one out is a decision written here.
 // (canonical.test.ts adds an unknown field to a world, a slot and a message, and checks the key
 // and the fingerprint change.)
@@ -211,18 +346,51 @@ function otherFields(o: object, known: ReadonlySet<string>): string {
   return out;
 }
 
+/** `otherFields` mixed into the walk in progress (nothing when there are none); whether there were any. */
+function mixOtherFields(o: object, known: ReadonlySet<string>): boolean {
+  let any = false;
+  for (const k in o) {
+    if (known.has(k)) continue;
+    const v = (o as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    if (!any) mixTag('object');
+    any = true;
+    mixString(k);
+    walk(v);
+  }
+  if (any) mixTag('end');
+  return any;
+}
+/** `otherFields` as a part of the fingerprint; undefined when there are none. */
+function otherHash(o: object, known: ReadonlySet<string>): Hashed | undefined {
+  begin(6);
+  return mixOtherFields(o, known) ? end() : undefined;
+}
+
 /**
  * The parts of the key: one string per client slot (in slot order), the rest, and one per
- * message, each still naming clients as in the world (renaming is done on the strings).
+ * message, each still naming clients as in the world (the key renames the strings, the
+ * fingerprint maps the slot indexes its hashes recorded). `numeric`: the fingerprint's parts.
  */
 function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = false): { slots: Part[][]; rest: Part[]; net: Part[][] } {
-  const formation = ranks([w.formation, w.persistedFormation, ...w.clients.map((s) => s.formation), ...w.net.map((m) => m.formation)]);
-  const rf = (f: number | null) => (f === null ? null : formation.get(f));
+  const sorted = sortFormations(w);
+  // Formations as their ranks (invariants only compare them for equality).
+  const rf = (f: number | null) => (f === null ? null : sorted.indexOf(f));
+  // The fingerprint's form of a short string part (the rare ones: marks, records of some runs).
+  const short = (x: string): Part => (numeric ? stringHash(x) : x);
   const slots = w.clients.map((s): Part[] => {
     // No name: a slot's name is its position (after renaming, the position it is moved to).
-    const head = numeric
-      ? fields6(s.inc, wordHash(s.status), s.cut ? 1 : 0, rankOrNull(rf(s.formation)), s.phase, s.skippedAssignment ? 1 : 0)
-      : `${s.inc},${s.status},${s.cut},${rf(s.formation)},${s.phase},${s.skippedAssignment ? 1 : 0}`;
+    let head: Part;
+    if (numeric) {
+      begin(7);
+      mixNumber(s.inc);
+      mixString(s.status);
+      mixNumber(s.cut ? 1 : 0);
+      mixField(rf(s.formation));
+      mixNumber(s.phase);
+      mixNumber(s.skippedAssignment ? 1 : 0);
+      head = end();
+    } else head = `${s.inc},${s.status},${s.cut},${rf(s.formation)},${s.phase},${s.skippedAssignment ? 1 : 0}`;
     // This branch's per-process records, only when set (the common case hashes as before): the
     // KIP-848 unreported partitions, a zombie's slot, a pending assignor failure, and (bounded
     // delay) how long the callback has run.
@@ -231,113 +399,83 @@ function parts(w: World, absoluteTime: boolean, messageAge: boolean, numeric = f
       (s.zombieOf !== null ? `z${s.zombieOf}` : '') +
       (s.assignorFails ? 'a' : '') +
       (s.assignorSlow ? 's' : '') +
-      (messageAge && s.callbackSince !== null ? `c${w.now - s.callbackSince}` : '') +
-      otherFields(s, SLOT_FIELDS);
-    const more: Part[] = extra === '' ? [] : [extra];
+      (messageAge && s.callbackSince !== null ? `c${w.now - s.callbackSince}` : '');
+    // With any field the form does not know: in the string, appended; in the fingerprint, a part.
+    const more: Part[] = [];
+    if (numeric) {
+      if (extra !== '') more.push(stringHash(extra));
+      const other = otherHash(s, SLOT_FIELDS);
+      if (other !== undefined) more.push(other);
+    } else if (extra !== '' || otherFields(s, SLOT_FIELDS) !== '') more.push(extra + otherFields(s, SLOT_FIELDS));
     if (!s.snapshot) return [head, ...more];
     const timers = (s.snapshot.context as ConsumerContext).timers;
-    return [
-      head,
-      snapshotText(s.snapshot),
-      numeric ? (timersHash(timers, w.now) ?? timersText(timers, w.now)) : timersText(timers, w.now),
-      ...more,
-    ];
+    return numeric
+      ? [head, snapshotHash(s.snapshot), timersHash(timers, w.now), ...more]
+      : [head, snapshotText(s.snapshot), timersText(timers, w.now), ...more];
   });
   const g = w.coordinator.context as CoordinatorContext;
-  let parked = '';
+  let parked: Part = '';
+  if (numeric) begin(8);
   for (const id in g.members) {
     const m = g.members[id];
-    if (m.joinCorr !== null || m.syncCorr !== null)
-      parked += `${id}:${corrOf(w, m.client, m.joinCorr)}/${corrOf(w, m.client, m.syncCorr)},`;
+    if (m.joinCorr === null && m.syncCorr === null) continue;
+    if (numeric) {
+      mixString(id);
+      mixField(corrOf(w, m.client, m.joinCorr));
+      mixField(corrOf(w, m.client, m.syncCorr));
+    } else parked += `${id}:${corrOf(w, m.client, m.joinCorr)}/${corrOf(w, m.client, m.syncCorr)},`;
   }
+  if (numeric) parked = end();
+  let head: Part;
+  if (numeric) {
+    begin(9);
+    mixNumber(absoluteTime ? w.now : 0);
+    mixNumber(w.coordinatorEpoch);
+    mixField(rf(w.formation));
+    mixField(rf(w.persistedFormation));
+    mixString(w.family);
+    head = end();
+  } else head = `${absoluteTime ? w.now : 0},${w.coordinatorEpoch},${rf(w.formation)},${rf(w.persistedFormation)},${w.family}`;
   const rest: Part[] = [
-    numeric
-      ? fields6(
-          absoluteTime ? w.now : 0,
-          w.coordinatorEpoch,
-          rankOrNull(rf(w.formation)),
-          rankOrNull(rf(w.persistedFormation)),
-          wordHash(w.family),
-          0,
-        )
-      : `${absoluteTime ? w.now : 0},${w.coordinatorEpoch},${rf(w.formation)},${rf(w.persistedFormation)},${w.family}`,
+    head,
     // The last downgrade (migration runs), only while its formation can be current (it is the
     // current or the persisted one: formations are never reissued otherwise), and whether a
     // failover came since: all eventually-stable's known-Kafka exemption reads of it.
-    ...downgradeMark(w, rf),
+    ...downgradeMark(w, rf).map(short),
     // Topics a static replacement changed in this generation (KAFKA-12759), only while current.
-    ...(w.drift !== undefined && w.drift.formation === w.formation ? [`s${w.drift.topics.join(',')}`] : []),
+    ...(w.drift !== undefined && w.drift.formation === w.formation ? [short(`s${w.drift.topics.join(',')}`)] : []),
     // Partitions a static replacement stranded in this generation, only while current.
-    ...(w.stranded !== undefined && w.stranded.formation === w.formation ? [`x${w.stranded.partitions.join(',')}`] : []),
+    ...(w.stranded !== undefined && w.stranded.formation === w.formation ? [short(`x${w.stranded.partitions.join(',')}`)] : []),
     // The brokers' topics change only when a partition is added: the same object, serialized once.
-    cached(w.topics, () => JSON.stringify(w.topics)),
+    numeric ? (hashCache.get(w.topics) ?? remember(w.topics, hashOf(10, w.topics))) : cached(w.topics, () => JSON.stringify(w.topics)),
     // KIP-881: replica moves, only with racks (absent otherwise, so keys without racks are unchanged).
-    ...(w.rackMoves ? [JSON.stringify(w.rackMoves)] : []),
+    ...(w.rackMoves ? [numeric ? hashOf(11, w.rackMoves) : JSON.stringify(w.rackMoves)] : []),
     // Offset retention runs only: the cleanups spent, and `processed`, which a `latest` reset reads
     // as the log end and the skipped-record oracle reads too (absent otherwise, keys unchanged).
-    ...(w.retention ? [`r${w.retention.expiries};${JSON.stringify(w.processed)}`] : []),
-    coordinatorText(w.coordinator),
+    ...(w.retention
+      ? [numeric ? hashOf(13, [w.retention.expiries, w.processed]) : `r${w.retention.expiries};${JSON.stringify(w.processed)}`]
+      : []),
+    numeric ? coordinatorHash(w.coordinator) : coordinatorText(w.coordinator),
     parked,
-    timersText(g.timers, w.now),
+    numeric ? timersHash(g.timers, w.now) : timersText(g.timers, w.now),
   ];
-  const other = otherFields(w, WORLD_FIELDS);
-  if (other !== '') rest.push(other);
+  const other = numeric ? otherHash(w, WORLD_FIELDS) : otherFields(w, WORLD_FIELDS);
+  if (other !== undefined && other !== '') rest.push(other);
   // In world order; the string key sorts them when they are a multiset, the fingerprint sums them.
   const net = w.net.map((m: Msg): Part[] => {
-    const other = otherFields(m, MSG_FIELDS);
-    const tag = numeric
-      ? fields6(
-          rankOrNull(rf(m.formation)),
-          rankOrNull(corrOf(w, m.body.client, m.body.corr)),
-          messageAge ? 1 : 0,
-          messageAge ? w.now - m.sentAt : 0,
-          0,
-          0,
-        )
-      : `${rf(m.formation)},${corrOf(w, m.body.client, m.body.corr)}${messageAge ? `,${w.now - m.sentAt}` : ''}`;
-    return other === '' ? [messageText(m), tag] : [messageText(m), tag, other];
+    let tag: Part;
+    if (numeric) {
+      begin(12);
+      mixField(rf(m.formation));
+      mixField(corrOf(w, m.body.client, m.body.corr));
+      if (messageAge) mixNumber(w.now - m.sentAt);
+      tag = end();
+    } else tag = `${rf(m.formation)},${corrOf(w, m.body.client, m.body.corr)}${messageAge ? `,${w.now - m.sentAt}` : ''}`;
+    const other = numeric ? otherHash(m, MSG_FIELDS) : otherFields(m, MSG_FIELDS);
+    const body = numeric ? messageHash(m) : messageText(m);
+    return other === undefined || other === '' ? [body, tag] : [body, tag, other];
   });
   return { slots, rest, net };
-}
-
-// Short parts as numbers: the same fields as their strings, mixed as numbers. A field that is
-// not a safe integer (a fraction, say) is mixed as its string's fingerprint.
-const partLanes = new Uint32Array(2);
-const asInt = (x: number): number => (Number.isSafeInteger(x) ? x : fingerprint(`~${x}`));
-/** A rank or a correlation distance, or null (or absent) as NaN (mixed as a fingerprint, apart from every integer). */
-const rankOrNull = (x: number | null | undefined): number => (x === null || x === undefined ? Number.NaN : x);
-function fields6(a: number, b: number, c: number, d: number, e: number, f: number): number {
-  partLanes[0] = 0x27d4eb2f;
-  partLanes[1] = 0x165667b1;
-  mix(partLanes, asInt(a));
-  mix(partLanes, asInt(b));
-  mix(partLanes, asInt(c));
-  mix(partLanes, asInt(d));
-  mix(partLanes, asInt(e));
-  mix(partLanes, asInt(f));
-  return finish(partLanes);
-}
-/** Fingerprints of the few words that appear in short parts (statuses, timer names), and whether they name a client. */
-const words = new Map<string, number>();
-function wordHash(s: string): number {
-  let h = words.get(s);
-  if (h === undefined) {
-    if (words.size > 100_000) words.clear();
-    words.set(s, (h = HAS_NAME.test(s) ? -1 : fingerprint(s)));
-  }
-  return h;
-}
-/** A client's timers relative to now as a number; undefined if a timer's name names a client (then the string is renamed). */
-function timersHash(timers: Record<string, number>, now: number): number | undefined {
-  partLanes[0] = 0x61c88647;
-  partLanes[1] = 0x7f4a7c15;
-  for (const k in timers) {
-    const name = wordHash(k);
-    if (name < 0) return undefined;
-    mix(partLanes, name);
-    mix(partLanes, asInt(timers[k] - now));
-  }
-  return finish(partLanes);
 }
 
 const compareParts = (a: string[], b: string[]): number => {
@@ -345,8 +483,8 @@ const compareParts = (a: string[], b: string[]): number => {
   return a.length - b.length;
 };
 
-// Client names (c1), instance ids (i1) and member ids (c1-4) as they appear inside strings.
-const NAME = /\b([ci])([1-9]\d*)\b/g;
+// The string key renames client names (NAME) inside the strings; the fingerprint maps the slot
+// indexes its structural hashes recorded for them instead (structural.ts).
 const HAS_NAME = /\b[ci][1-9]/;
 
 const renameCache = new Map<string, Map<string, string>>();
@@ -358,12 +496,8 @@ function rename(s: string, to: readonly number[], permKey: string): string {
     renameCache.set(s, (byPerm = new Map()));
   }
   let r = byPerm.get(permKey);
-  if (r === undefined) byPerm.set(permKey, (r = renameOnce(s, to)));
+  if (r === undefined) byPerm.set(permKey, (r = s.replace(NAME, (_, p: string, n: string) => `${p}${to[Number(n) - 1] + 1}`)));
   return r;
-}
-/** Renaming without the string cache (boxed parts keep their own renamed fingerprints). */
-function renameOnce(s: string, to: readonly number[]): string {
-  return s.replace(NAME, (_, p: string, n: string) => `${p}${to[Number(n) - 1] + 1}`);
 }
 const renameAll = (xs: string[], to: readonly number[], permKey: string) => xs.map((x) => rename(x, to, permKey));
 
@@ -374,13 +508,19 @@ function permutations(n: number): number[][] {
   return out;
 }
 const permCache = new Map<number, number[][]>();
+const permsOf = (n: number): number[][] => {
+  let perms = permCache.get(n);
+  if (!perms) permCache.set(n, (perms = permutations(n)));
+  return perms;
+};
+
 const signatureCache = new Map<string, string>();
-const signatureOf = (slot: Part[]): string =>
+/** A slot's name-blind signature, for the string key. */
+const textSignature = (slot: Part[]): string =>
   slot
     .map((p) => {
-      if (typeof p === 'number') return String(p);
-      if (typeof p !== 'string') return (p.sig ??= p.text.replace(NAME, '#'));
-      const x = p;
+      if (p instanceof Text) return (p.sig ??= p.text.replace(NAME, '#'));
+      const x = textOf(p);
       if (!HAS_NAME.test(x)) return x;
       let sig = signatureCache.get(x);
       if (sig === undefined) {
@@ -391,6 +531,18 @@ const signatureOf = (slot: Part[]): string =>
     })
     .join('\u0001');
 
+/**
+ * Whether renaming by `perm` (perm[i]: the new index of slot i) sorts the slots by signature,
+ * filling `order` (order[j]: the slot moved to index j). Only such renamings can give the
+ * smallest form; the minimum over those is the same for every member of a symmetry class.
+ */
+function sorts<T>(perm: readonly number[], signature: readonly T[], order: number[]): boolean {
+  const n = perm.length;
+  for (let i = 0; i < n; i++) order[perm[i]] = i;
+  for (let j = 1; j < n; j++) if (signature[order[j - 1]] > signature[order[j]]) return false;
+  return true;
+}
+
 /** The key as a list of strings: the rest, then each slot, then each message, with markers between. */
 const flatten = (rest: string[], slots: string[][], net: string[][]): string[] => {
   const out = [...rest];
@@ -400,28 +552,20 @@ const flatten = (rest: string[], slots: string[][], net: string[][]): string[] =
   return out;
 };
 
-/** The canonical key of a world as a list of strings (see the file comment). */
+/** The canonical key of a world as a list of strings (see the file comment): the reference form. */
 export function canonicalParts(w: World, opts: KeyOptions): string[] {
   const p = parts(w, opts.absoluteTime ?? false, opts.messageAge ?? false);
-  const signature = p.slots.map(signatureOf);
-  // The reference form works on the strings themselves.
   const slots = p.slots.map((x) => x.map(textOf));
   const rest = p.rest.map(textOf);
   const net = p.net.map((x) => x.map(textOf));
   if (!opts.ordered) net.sort(compareParts);
   const n = slots.length;
   if (!opts.symmetry || n === 1) return flatten(rest, slots, net);
-  // Only renamings that sort the slots by their name-blind signature can give the smallest key;
-  // the minimum over those is the same for every member of a symmetry class.
-  const perms = permsOf(n);
+  const signature = p.slots.map(textSignature);
   let best: string[] | undefined;
-  for (const perm of perms) {
-    // perm[i]: the new index of slot i. Keep it only if it sorts the signatures.
-    const order: number[] = new Array(n);
-    for (let i = 0; i < n; i++) order[perm[i]] = i;
-    let sorted = true;
-    for (let j = 1; j < n && sorted; j++) if (signature[order[j - 1]] > signature[order[j]]) sorted = false;
-    if (!sorted) continue;
+  const order: number[] = new Array(n);
+  for (const perm of permsOf(n)) {
+    if (!sorts(perm, signature, order)) continue;
     const permKey = perm.join('');
     const renamedNet = net.map((m) => renameAll(m, perm, permKey));
     if (!opts.ordered) renamedNet.sort(compareParts);
@@ -438,101 +582,25 @@ export function canonicalParts(w: World, opts: KeyOptions): string[] {
 /** The canonical key as one string (tests, debugging). */
 export const canonicalKey = (w: World, opts: KeyOptions): string => canonicalParts(w, opts).join('\u0001');
 
-/** A 53-bit hash of a string (cyrb53): the explorer stores fingerprints, as TLC does. */
-export function fingerprint(s: string): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
-}
-
-/** Mixes a 53-bit value into a two-lane running hash (h[0], h[1]: 32-bit lanes). */
-function mix(h: Uint32Array, f: number): void {
-  const a = Math.imul(h[0] ^ (f >>> 0), 2654435761);
-  h[1] = Math.imul(h[1] ^ Math.floor(f / 4294967296), 1597334677) ^ (a >>> 15);
-  h[0] = a;
-}
-/** The top 11 bits of the last `finish`: with its 53-bit result, a 64-bit fingerprint. */
-let high11 = 0;
-function finish(h: Uint32Array): number {
-  const h1 = Math.imul(h[0] ^ (h[0] >>> 16), 2246822507) ^ Math.imul(h[1] ^ (h[1] >>> 13), 3266489909);
-  const h2 = Math.imul(h[1] ^ (h[1] >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  high11 = h2 >>> 21;
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
-}
 /** The 11 bits above the 53 of the last state fingerprint (`stateHash`, `stateHashes`): the explorer's store keeps all 64. */
 let stateHigh = 0;
 export const lastStateHashHigh = (): number => stateHigh;
-const lanes = new Uint32Array(2);
-const start = (seed: number): Uint32Array => {
-  lanes[0] = 0x9e3779b9 ^ seed;
-  lanes[1] = 0x85ebca6b;
-  return lanes;
-};
-
-// Fingerprints of parts, cached by string; under symmetry, one per renaming of the clients
-// (indexed like permutations(n)), filled as needed.
-const plainHash = new Map<string, number>();
-function partFingerprint(p: Part): number {
-  if (typeof p === 'number') return p;
-  if (typeof p !== 'string') return p.fp >= 0 ? p.fp : (p.fp = fingerprint(p.text));
-  const s = p;
-  // Short parts are mostly new strings (heads, relative timers): hashing them is cheaper than a lookup.
-  if (s.length < 64) return fingerprint(s);
-  let h = plainHash.get(s);
-  if (h === undefined) {
-    if (plainHash.size > 500_000) plainHash.clear();
-    plainHash.set(s, (h = fingerprint(s)));
-  }
-  return h;
-}
-const renamedHash = new Map<number, Map<string, Float64Array>>();
-function renamedFingerprint(p: Part, pi: number, perms: number[][], permKeys: string[]): number {
-  // A numeric part names no client.
-  if (typeof p === 'number') return p;
-  if (typeof p !== 'string') {
-    // A part that names no client is the same under every renaming.
-    if (p.renamed === undefined || p.renamed.length !== perms.length)
-      p.renamed = new Float64Array(perms.length).fill(HAS_NAME.test(p.text) ? -1 : partFingerprint(p));
-    let h = p.renamed[pi];
-    if (h < 0) p.renamed[pi] = h = fingerprint(renameOnce(p.text, perms[pi]));
-    return h;
-  }
-  const s = p;
-  // Short parts are mostly new strings (heads, relative timers, message tags): no caching.
-  if (s.length < 64 && !HAS_NAME.test(s)) return fingerprint(s);
-  let byString = renamedHash.get(perms.length);
-  if (!byString) renamedHash.set(perms.length, (byString = new Map()));
-  let hs = byString.get(s);
-  if (hs === undefined) {
-    if (byString.size > 500_000) byString.clear();
-    // A part that names no client is the same under every renaming.
-    hs = new Float64Array(perms.length).fill(HAS_NAME.test(s) ? -1 : fingerprint(s));
-    byString.set(s, hs);
-  }
-  let h = hs[pi];
-  if (h < 0) hs[pi] = h = fingerprint(rename(s, perms[pi], permKeys[pi]));
-  return h;
-}
+/** The same for the last `hashOfParts`. */
+let partsHigh = 0;
 
 /**
  * The fingerprint of a world's canonical form (the explorer's state identity), after an
  * optional prefix: 64 bits, returned as its low 53 (a safe integer) with the 11 above them read
- * right after from `lastStateHashHigh()`. It is computed from fingerprints of the parts, not from the key's strings:
- * the in-flight messages are combined by a commutative sum (a multiset) instead of sorted, and
- * under symmetry the form kept is the renaming with the smallest fingerprint, which, like the
- * smallest key, is the same for every member of a symmetry class. Equal keys give equal
- * fingerprints; a test checks the converse on every state of small explorations.
+ * right after from `lastStateHashHigh()`. It is computed from the parts' structural hashes
+ * (structural.ts), not from the key's strings: the in-flight messages are combined by a
+ * commutative sum (a multiset) instead of sorted, and under symmetry the form kept is the
+ * renaming with the smallest fingerprint, which, like the smallest key, is the same for every
+ * member of a symmetry class. Equal keys give equal fingerprints; a test checks the converse
+ * on every state of small explorations.
  */
 export function stateHash(w: World, opts: KeyOptions, prefix = ''): number {
   const h = hashOfParts(parts(w, opts.absoluteTime ?? false, opts.messageAge ?? false, true), opts, seedOf(prefix));
-  stateHigh = high11;
+  stateHigh = partsHigh;
   return h;
 }
 
@@ -567,45 +635,66 @@ export function stateHashes(w: World, opts: KeyOptions, prefix: string): [state:
   if (opts.absoluteTime) return [stateHash(w, opts, prefix), fairHash(w, messageAge)];
   const p = parts(w, false, messageAge, true);
   const state = hashOfParts(p, opts, seedOf(prefix));
-  const high = high11;
+  const high = partsHigh;
   const fair = hashOfParts(p, FAIR, 0);
   stateHigh = high;
   return [state, fair];
 }
 
+// Mappings of the client names (Named.under): 0 keeps them, 1 hides them, 2 + i renames by permsOf(n)[i].
+const AS_IS = 0;
+const BLIND = 1;
+const NO_PERMS: number[][] = [];
+const sigLanes = new Uint32Array(2);
+/** A slot's name-blind signature, as a number (any total order on the name-blind content will do). */
+function signatureOf(slot: Part[]): number {
+  sigLanes[0] = 0x3c6e_f372;
+  sigLanes[1] = 0x1d8e_4e27;
+  for (const x of slot) mixPart(sigLanes, hashUnder(x as Hashed, BLIND, NO_PERMS));
+  return finish(sigLanes);
+}
+
 function hashOfParts({ slots, rest, net }: ReturnType<typeof parts>, opts: KeyOptions, seed: number): number {
   const n = slots.length;
-  if (!opts.symmetry || n === 1) return combined(seed, rest, slots, net, opts.ordered, partFingerprint, identity(n));
+  if (!opts.symmetry || n === 1) {
+    const h = combined(seed, rest, slots, net, opts.ordered, AS_IS, NO_PERMS, identity(n));
+    partsHigh = lastHigh();
+    return h;
+  }
   const signature = slots.map(signatureOf);
   const perms = permsOf(n);
-  const keys = permKeysOf(n);
   let best = Infinity;
   let bestHigh = 0;
   const order: number[] = new Array(n);
   for (let pi = 0; pi < perms.length; pi++) {
-    const perm = perms[pi];
-    for (let i = 0; i < n; i++) order[perm[i]] = i;
-    let sorted = true;
-    for (let j = 1; j < n && sorted; j++) if (signature[order[j - 1]] > signature[order[j]]) sorted = false;
-    if (!sorted) continue;
-    const h = combined(seed, rest, slots, net, opts.ordered, (x) => renamedFingerprint(x, pi, perms, keys), order);
+    if (!sorts(perms[pi], signature, order)) continue;
+    const h = combined(seed, rest, slots, net, opts.ordered, 2 + pi, perms, order);
+    const high = lastHigh();
     // The smallest of the 64 bits: the 53 first, then the 11 above them.
-    if (h < best || (h === best && high11 < bestHigh)) {
+    if (h < best || (h === best && high < bestHigh)) {
       best = h;
-      bestHigh = high11;
+      bestHigh = high;
     }
   }
-  high11 = bestHigh;
+  partsHigh = bestHigh;
   return best;
 }
 
+const lanes = new Uint32Array(2);
+const start = (seed: number): Uint32Array => {
+  lanes[0] = 0x9e3779b9 ^ seed;
+  lanes[1] = 0x85ebca6b;
+  return lanes;
+};
+/** The parts' hashes under one mapping of the names, slots in `order`, mixed (the last `finish` is the whole's). */
 function combined(
   seed: number,
   rest: Part[],
   slots: Part[][],
   net: Part[][],
   ordered: boolean,
-  hashOf: (p: Part) => number,
+  mapping: number,
+  perms: readonly (readonly number[])[],
   order: readonly number[],
 ): number {
   let netLo = 0;
@@ -613,23 +702,24 @@ function combined(
   const netOrdered: number[] = [];
   for (const m of net) {
     const h = start(0x2545f491);
-    for (const x of m) mix(h, hashOf(x));
-    const f = finish(h);
+    for (const x of m) mixPart(h, hashUnder(x as Hashed, mapping, perms));
+    const f = finishPart(h);
     if (ordered) netOrdered.push(f);
     else {
-      netLo = (netLo + (f >>> 0)) >>> 0;
-      netHi = (netHi + Math.floor(f / 4294967296)) >>> 0;
+      const w = partWords(f);
+      netLo = (netLo + w[0]) >>> 0;
+      netHi = (netHi + w[1]) >>> 0;
     }
   }
   const h = start(seed);
-  for (const x of rest) mix(h, hashOf(x));
+  for (const x of rest) mixPart(h, hashUnder(x as Hashed, mapping, perms));
   for (let j = 0; j < order.length; j++) {
     const slot = slots[order[j]];
     mix(h, slot.length);
-    for (const x of slot) mix(h, hashOf(x));
+    for (const x of slot) mixPart(h, hashUnder(x as Hashed, mapping, perms));
   }
   mix(h, net.length);
-  if (ordered) for (const f of netOrdered) mix(h, f);
+  if (ordered) for (const f of netOrdered) mixPart(h, f);
   else {
     mix(h, netLo);
     mix(h, netHi);
@@ -642,15 +732,4 @@ const identity = (n: number): number[] => {
   let id = identities.get(n);
   if (!id) identities.set(n, (id = Array.from({ length: n }, (_, i) => i)));
   return id;
-};
-const permsOf = (n: number): number[][] => {
-  let perms = permCache.get(n);
-  if (!perms) permCache.set(n, (perms = permutations(n)));
-  return perms;
-};
-const permKeyCache = new Map<number, string[]>();
-const permKeysOf = (n: number): string[] => {
-  let keys = permKeyCache.get(n);
-  if (!keys) permKeyCache.set(n, (keys = permsOf(n).map((p) => p.join(''))));
-  return keys;
 };
