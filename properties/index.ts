@@ -28,6 +28,7 @@ import { revokeBeforeAssign } from './invariants/revoke-before-assign.ts';
 import { singleOwner } from './invariants/single-owner.ts';
 import { stableCoverage } from './invariants/stable-coverage.ts';
 import { noDropOnStale } from './invariants/stale-responses.ts';
+import { memberIdKept } from './invariants/member-id-kept.ts';
 import { noLostPartitions } from './invariants/no-lost-partitions.ts';
 import { noNeedlessRebalance } from './invariants/no-needless-rebalance.ts';
 import { noRewind } from './invariants/no-rewind.ts';
@@ -91,6 +92,7 @@ export const invariants: Invariant[] = [
   oneMemberPerInstance,
   zombieFenced,
   leaveAfterRelease,
+  memberIdKept,
   // KIP-848 consumer protocol only.
   exclusiveHolding,
   releaseAcknowledged,

@@ -401,7 +401,8 @@ export const catalogue: Variant[] = [
     name: 'disconnect-loses-membership',
     description:
       'A classic consumer that loses its coordinator (a request timeout, NOT_COORDINATOR) also forgets its generation and member id, and rejoins without its partitions.',
-    breaks: ['no-lost-partitions'],
+    // Forgetting the member id leaves the old one in the group (KIP-394): member-id-kept.
+    breaks: ['no-lost-partitions', 'member-id-kept'],
     explore: { members: 1, partitions: 1, budgets: { drop: 1 }, maxDepth: 12, maxInFlight: 2 },
     consumer: {
       actions: {
