@@ -25,7 +25,8 @@ const completesJoin = (action: keyof typeof actions) =>
 
 export default defineVariant({
   name: 'kafka-12983-join-prepare-once',
-  description: 'KAFKA-12983: onJoinPrepare runs once per rebalance, not again after a reset during the join: a cooperative member keeps what it lost.',
+  description:
+    'KAFKA-12983: onJoinPrepare runs once per rebalance, not again after a reset during the join: a cooperative member keeps what it lost.',
   protocols: ['cooperative'],
   consumer: {
     actions: {
