@@ -5,7 +5,7 @@ import { javaUuidOrder } from './java-order.ts';
 // group-coordinator/src/test/java/org/apache/kafka/coordinator/group/assignor/: the server-side
 // assignors of KIP-848 (UniformAssignor's two builders, RangeAssignor).
 
-const HOMOGENEOUS = 'OptimizedUniformAssignmentBuilderTest';
+const HOMOGENEOUS = 'UniformHomogeneousAssignmentBuilderTest';
 const HETEROGENEOUS = 'UniformHeterogeneousAssignmentBuilderTest';
 const RANGE = 'RangeAssignorTest (group-coordinator)';
 
@@ -91,15 +91,15 @@ export const serverAssignorCases: FidelityCase[] = [
     hashOrder: true,
     topics: { topic1: 3, topic3: 2 },
     members: { A: [both], B: [both] },
-    expected: { A: { topic1: [0], topic3: [0, 1] }, B: { topic1: [1, 2] } },
+    expected: { A: { topic3: [0, 1] }, B: { topic1: [0, 1, 2] } },
   }),
   serverCase({
-    name: 'more members than partitions: the last member gets none',
+    name: 'more members than partitions: the first member gets none (the last ones take the extras)',
     kafka: `${HOMOGENEOUS}.testFirstAssignmentNumMembersGreaterThanTotalNumPartitions`,
     assign: uniform.assign,
     topics: { topic3: 2 },
     members: { A: [['topic3']], B: [['topic3']], C: [['topic3']] },
-    expected: { A: { topic3: [0] }, B: { topic3: [1] } },
+    expected: { B: { topic3: [0] }, C: { topic3: [1] } },
   }),
   serverCase({
     name: 'unbalanced previous target: the over-quota member gives up its last partition',
@@ -110,13 +110,13 @@ export const serverAssignorCases: FidelityCase[] = [
     expected: { A: { topic1: [0, 1], topic2: [0] }, B: { topic1: [2], topic2: [1, 2] } },
   }),
   serverCase({
-    name: 'partitions added: the first member in member order takes the extra one',
+    name: 'partitions added: the last member takes the extra one',
     kafka: `${HOMOGENEOUS}.testReassignmentWhenPartitionsAreAddedForTwoMembersTwoTopics`,
     assign: uniform.assign,
     hashOrder: true,
     topics: { topic1: 6, topic2: 5 },
     members: { A: [t12, { topic1: [0, 2], topic2: [0] }], B: [t12, { topic1: [1], topic2: [1, 2] }] },
-    expected: { A: { topic1: [0, 2, 3], topic2: [0, 3, 4] }, B: { topic1: [1, 4, 5], topic2: [1, 2] } },
+    expected: { A: { topic1: [0, 2], topic2: [0, 3, 4] }, B: { topic1: [1, 3, 4, 5], topic2: [1, 2] } },
   }),
   serverCase({
     name: 'a member joins: the others give up what exceeds their quota, the newcomer takes it',

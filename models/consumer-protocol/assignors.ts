@@ -45,11 +45,15 @@ function previousByTopic(previous: TopicPartition[] | undefined, topics: Topics)
 }
 
 /**
- * UniformHomogeneousAssignmentBuilder (every member subscribes to the same topics). Quota P div M;
- * the first P mod M members in member order get one more, whatever they held before. Each member
- * keeps its previous partitions up to its quota (in previous-assignment order), the rest go back to
- * the pool; then the unfilled members, in member order, take the pool up to their quota: first the
- * partitions nobody held (topic by topic, ascending), then those taken away above.
+ * UniformHomogeneousAssignmentBuilder (every member subscribes to the same topics), as of Kafka 4.1
+ * (KAFKA-18688, read from the 4.3.1 sources). Quota P div M; P mod M members get one more. In
+ * member order, each member is offered the extra while any is left and keeps its previous
+ * partitions up to its quota (in previous-assignment order), the rest going back to the pool; if
+ * what it held did not fill the extra, it gives the extra up, unless too few members remain after
+ * it to take the rest. So members that held one more keep it, and the last members take what is
+ * left. Then the unfilled members, in member order, take the pool up to their quota: first the
+ * partitions nobody held (topic by topic, ascending), then those taken away above. (Kafka 4.0
+ * gave the extras to the first P mod M members whatever they held.)
  * Member order is Kafka's groupSpec.memberIds() (a HashMap's key order): the model uses member-id
  * order, and topics in name order where Kafka iterates a HashSet of topic ids.
  */
@@ -69,11 +73,12 @@ function homogeneous(ids: string[], subscribed: string[], topics: Topics, previo
   const minQuota = Math.floor(total / ids.length);
   let extras = total % ids.length;
   const unfilled: [string, number][] = [];
-  for (const m of ids) {
+  for (const [index, m] of ids.entries()) {
     let quota = minQuota;
+    let extra = false;
     if (extras > 0) {
       quota++;
-      extras--;
+      extra = true;
     }
     for (const [t, ps] of previousByTopic(previous[m], topics)) {
       if (!subscribedSet.has(t)) continue;
@@ -84,7 +89,15 @@ function homogeneous(ids: string[], subscribed: string[], topics: Topics, previo
         } else pool.push(tp(t, p));
       }
     }
+    // KAFKA-18688 (Kafka 4.1 on): a member whose previous partitions did not fill the extra one
+    // gives it up to a later member, unless it is one of the last that must take one; so the
+    // members that already held one more keep it.
+    if (quota > 0 && extra && ids.length - index > extras) {
+      quota--;
+      extra = false;
+    }
     if (quota > 0) unfilled.push([m, quota]);
+    if (extra) extras--;
   }
   let next = 0;
   for (const [m, quota] of unfilled) for (let i = 0; i < quota && next < pool.length; i++) out[m].push(pool[next++]);
