@@ -309,8 +309,9 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
           h = hashOf(after, used);
           high = lastStateHashHigh();
         }
+        const known = !cutOff && seen.has(h, high);
         // The root is stored without a check: a transition back into it is judged in full.
-        const judged = rulesOnce && !cutOff && seen.has(h, high) && !(h === root.hash && high === root.high);
+        const judged = rulesOnce && known && !(h === root.hash && high === root.high);
         if (mine) {
           opts.observe?.(n.world, c, after);
           const invs = judged ? stepRules : safety;
@@ -328,8 +329,9 @@ export function explore(session: Session, bounds: Bounds, opts: ExploreOptions):
           cut[cutOff]++;
           continue;
         }
-        if (depth === 0 && opts.shard && h % opts.shard.count !== opts.shard.index) continue;
-        if (!seen.add(h, high)) continue;
+        if (known || (depth === 0 && opts.shard && h % opts.shard.count !== opts.shard.index)) continue;
+        // Nothing was stored since `known` was looked up (the checks store nothing): it is new.
+        seen.add(h, high);
         const child: Node = { world: after, used, id: parent.length, depth: n.depth + 1, hash: h, high };
         parent.push(n.id);
         via.push(ci);
