@@ -172,17 +172,21 @@ const restartFaults: FaultSettings = { ...noFaults, leave: true, crash: true };
  * group.instance.id), the case KIP-345's fencing is for: the replacement's new member id must
  * differ from every id the zombie may still use.
  */
+/** The small places' shape: 2 members over one topic of 2 partitions. */
+const twoByTwo = (protocol: Protocol, assignor: string, isStatic = false): Place => ({
+  protocol,
+  assignor,
+  members: 2,
+  topics: 1,
+  partitions: 2,
+  static: isStatic,
+});
 const staticRestartWeights: Partial<Record<ChoiceKind, number>> = { ...restartWeights, replace: 6 };
 const staticRestartFaults: FaultSettings = { ...restartFaults, zombie: true };
 export const classicRestarts = (): Place[] => [
   ...[false, true].map((upgrade) => ({
     name: upgrade ? 'static restarts in a rolling upgrade' : 'static restarts',
-    protocol: 'eager' as const,
-    assignor: 'range',
-    members: 2,
-    topics: 1,
-    partitions: 2,
-    static: true,
+    ...twoByTwo('eager', 'range', true),
     faults: staticRestartFaults,
     weights: staticRestartWeights,
     steps: 100,
@@ -190,12 +194,7 @@ export const classicRestarts = (): Place[] => [
   })),
   {
     name: 'dynamic restarts',
-    protocol: 'eager',
-    assignor: 'range',
-    members: 2,
-    topics: 1,
-    partitions: 2,
-    static: false,
+    ...twoByTwo('eager', 'range'),
     timers: shortRebalance,
     faults: restartFaults,
     weights: restartWeights,
@@ -230,15 +229,7 @@ const kip848Restarts: Place[] = [
 ];
 
 /** A downgrade (consumer -> classic, cooperative-sticky on the classic side) of a 2 x 2 group. */
-const downgrade: Place = {
-  protocol: 'cooperative',
-  assignor: 'cooperative-sticky',
-  members: 2,
-  topics: 1,
-  partitions: 2,
-  static: false,
-  migration: 'downgrade',
-};
+const downgrade: Place = { ...twoByTwo('cooperative', 'cooperative-sticky'), migration: 'downgrade' };
 
 /**
  * KIP-848 coordinator: a downgrade in which consumer-protocol members take long to revoke (slow
@@ -282,7 +273,7 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
       { protocol: first, assignor: pick(first), members: 3, topics: 1, partitions: 2, static: false, faults: quietClose },
     );
   // A dynamic KIP-848 group of 2 members over one topic of 2 partitions, the timers and faults of each place apart.
-  const consumer2x2: Place = { protocol: 'consumer', assignor: pick('consumer'), members: 2, topics: 1, partitions: 2, static: false };
+  const consumer2x2: Place = twoByTwo('consumer', pick('consumer'));
   if (protocols.length === 1 && protocols[0] === 'consumer') places.push({ ...consumer2x2, timers: shortPoll });
   // Before the migration places: a static replacement is a mainline path, and a mutant that breaks
   // it (or the downgrade on a rebalance timeout) should not wait behind six places for the
@@ -318,15 +309,7 @@ export function placesFor(protocols: Protocol[], assignor?: string, machine?: st
   // joining ConsumerGroupHeartbeat to a classic group, the upgrade policy, the conversion and the
   // consumer group handed back to it) runs there too.
   if (machine === 'kip848-coordinator' || machine === 'classic-coordinator')
-    places.push(downgrade, {
-      protocol: 'eager',
-      assignor: 'range',
-      members: 2,
-      topics: 1,
-      partitions: 2,
-      static: false,
-      migration: 'upgrade',
-    });
+    places.push(downgrade, { ...twoByTwo('eager', 'range'), migration: 'upgrade' });
   if (machine === 'kip848-coordinator')
     places.push(
       // The coordinator's regex decisions (scheduling, resolving, the refresh interval) run only
